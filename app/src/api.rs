@@ -1,0 +1,11 @@
+//! Server functions grouped by resource, with their input and output types. They are the one
+//! boundary between the UI and the server; each has a stable endpoint under `/api/`.
+
+pub mod account;
+pub mod catalogue;
+pub mod dossiers;
+pub mod lang;
+pub mod lookup;
+
+#[cfg(feature = "ssr")]
+pub mod ctx;

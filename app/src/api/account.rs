@@ -1,0 +1,222 @@
+//! Citizen accounts: registration, sign-in, sign-out.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    pub full_name: String,
+    pub role: String,
+}
+
+pub const SESSION_COOKIE: &str = "sid";
+pub const SESSION_HOURS: i64 = 12;
+
+/// Only local paths are followed after sign-in, never another site.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
+    if ok { next.to_string() } else { "/ho-so".to_string() }
+}
+
+#[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
+pub async fn me() -> Result<Option<UserView>, AppError> {
+    Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role }))
+}
+
+#[server(prefix = "/api", endpoint = "account/register")]
+pub async fn register(
+    full_name: String,
+    cccd: String,
+    phone: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{cccd::Cccd, password, phone::Phone, FieldError};
+    use crate::ports::NewUser;
+
+    let echo = vec![
+        ("full_name".to_string(), full_name.clone()),
+        ("cccd".to_string(), cccd.clone()),
+        ("phone".to_string(), phone.clone()),
+        ("email".to_string(), email.clone()),
+    ];
+    let mut errors = Vec::new();
+    let name = full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        errors.push(FieldError::new("full_name", "error-required"));
+    } else if name.chars().count() > 100 || name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
+        errors.push(FieldError::new("full_name", "error-name-format"));
+    }
+    let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
+    let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
+    let email = email.trim().to_string();
+    if !email.is_empty() {
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+            && !email.chars().any(|c| c.is_whitespace());
+        if !valid {
+            errors.push(FieldError::new("email", "error-email-format"));
+        }
+    }
+    let personal: Vec<&str> = [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
+    if let Err(e) = password::check("password", &password, &personal) {
+        errors.push(e);
+    }
+    let (Some(cccd), Some(phone), true) = (cccd, phone, errors.is_empty()) else {
+        return Err(AppError::fields(errors).with_values(echo));
+    };
+
+    let services = ctx::services()?;
+    let hash = crate::api::account::ssr::hash_password(&password)?;
+    let created = services
+        .store
+        .create_user(NewUser {
+            full_name: name,
+            cccd: cccd.as_str().to_string(),
+            phone: phone.as_str().to_string(),
+            email: (!email.is_empty()).then_some(email),
+            password_hash: hash,
+            created_at_ms: ctx::now_ms(),
+        })
+        .await;
+    let user_id = match created {
+        Ok(id) => id,
+        Err(crate::ports::StoreError::Conflict(_)) => {
+            return Err(AppError::field("cccd", "error-cccd-taken").with_values(echo));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    ssr::start_session(&services, user_id).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/login")]
+pub async fn login(cccd: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::rate_limit::Limit;
+
+    const PER_ACCOUNT: Limit = Limit { max: 5, window_ms: 15 * 60_000 };
+    const PER_ADDRESS: Limit = Limit { max: 30, window_ms: 15 * 60_000 };
+    let echo = vec![("cccd".to_string(), cccd.clone())];
+    let services = ctx::services()?;
+    let account_key = format!("login-account:{}", cccd.chars().filter(char::is_ascii_digit).collect::<String>());
+    let address_key = format!("login-address:{}", ctx::client_addr());
+    let now = ctx::now_ms();
+    {
+        let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
+        let address_ok = limiter.hit(&address_key, PER_ADDRESS, now);
+        if !address_ok || limiter.is_blocked(&account_key, PER_ACCOUNT, now) {
+            return Err(AppError::RateLimited);
+        }
+    }
+    let credentials = services.store.credentials(cccd.trim()).await?;
+    let verified = ssr::verify_password(&password, credentials.as_ref().map(|c| c.password_hash.as_str()));
+    match (credentials, verified) {
+        (Some(c), true) => {
+            if let Ok(mut limiter) = services.limiter.lock() {
+                limiter.clear(&account_key);
+            }
+            ssr::start_session(&services, c.id).await?;
+            leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+            Ok(())
+        }
+        _ => {
+            if let Ok(mut limiter) = services.limiter.lock() {
+                limiter.hit(&account_key, PER_ACCOUNT, now);
+            }
+            // One message whether the account exists or not.
+            Err(AppError::field("password", "error-login-failed").with_values(echo))
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::api::ctx;
+    let services = ctx::services()?;
+    if let Some(token) = ssr::session_token() {
+        services.store.delete_session(&ssr::token_hash(&token)).await?;
+    }
+    ssr::set_session_cookie(&services, "", 0);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{SESSION_COOKIE, SESSION_HOURS};
+    use crate::api::ctx;
+    use crate::error::AppError;
+    use crate::ports::Services;
+    use rand::rngs::OsRng;
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    use argon2::Argon2;
+    use leptos::prelude::use_context;
+    use sha2::{Digest, Sha256};
+
+    pub fn hash_password(password: &str) -> Result<String, AppError> {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(ctx::internal)
+    }
+
+    /// Verifies against `hash`, or against a dummy hash when the account does not exist so
+    /// that timing does not tell whether an account exists.
+    pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("khong-co-tai-khoan-1").unwrap_or_default());
+        let target = hash.unwrap_or(dummy);
+        let ok = PasswordHash::new(target).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
+        ok && hash.is_some()
+    }
+
+    pub fn token_hash(token: &str) -> String {
+        hex::encode(Sha256::digest(token.as_bytes()))
+    }
+
+    pub fn session_token() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == SESSION_COOKIE)
+            .map(|(_, v)| v.to_string())
+    }
+
+    pub fn set_session_cookie(services: &Services, value: &str, max_age_s: i64) {
+        let secure = if services.config.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}");
+        if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    pub async fn start_session(services: &Services, user_id: i64) -> Result<(), AppError> {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let now = ctx::now_ms();
+        let expires = now + SESSION_HOURS * 3_600_000;
+        services.store.create_session(&token_hash(&token), user_id, now, expires).await?;
+        set_session_cookie(services, &token, SESSION_HOURS * 3600);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/thu-tuc/1.001193/nop"), "/thu-tuc/1.001193/nop");
+        assert_eq!(safe_next("//evil.example"), "/ho-so");
+        assert_eq!(safe_next("https://evil.example"), "/ho-so");
+        assert_eq!(safe_next("/\\evil.example"), "/ho-so");
+    }
+}

@@ -1,0 +1,395 @@
+//! Dossiers of the signed-in citizen: the e-form with its files (drafts and submission), the
+//! list, the detail with its history, and the acknowledgement with the QR code.
+
+use crate::api::catalogue::{ComponentView, ProcedureDetail};
+use crate::domain::form::FormField;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub id: String,
+    pub component_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierFormView {
+    pub procedure: ProcedureDetail,
+    /// Idempotency key of the draft this form saves into.
+    pub key: String,
+    pub values: BTreeMap<String, String>,
+    pub files: Vec<StoredFile>,
+    /// True when the key belongs to a draft already on the server.
+    pub resumed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierSummary {
+    pub code: Option<String>,
+    pub draft_key: String,
+    pub procedure_code: String,
+    pub procedure: String,
+    pub status: i64,
+    pub updated_at_ms: i64,
+    pub submitted_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at_ms: i64,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_status: Option<i64>,
+    pub to_status: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierDetail {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure: String,
+    pub receiving_agency: String,
+    /// Where the dossier sits now (agency, department) as its owner may see it [TRK-A].
+    pub location: String,
+    pub applicant_name: String,
+    pub status: i64,
+    pub channel: String,
+    pub submitted_at_ms: i64,
+    pub form_fields: Vec<FormField>,
+    pub form: BTreeMap<String, String>,
+    pub components: Vec<ComponentView>,
+    pub files: Vec<StoredFile>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcknowledgementView {
+    pub dossier: DossierDetail,
+    pub lookup_url: String,
+    pub qr_svg: String,
+}
+
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn valid_key(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// The e-form of a procedure, empty or resumed from a draft (`nhap` = the draft's key).
+#[server(prefix = "/api", endpoint = "dossiers/form", input = GetUrl)]
+pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<DossierFormView, AppError> {
+    use crate::api::ctx;
+    let user = ctx::require_user()?;
+    let services = ctx::services()?;
+    let lang = ctx::lang();
+    if procedure.len() > 32 {
+        return Err(AppError::NotFound);
+    }
+    let detail = services.store.procedure(&procedure, lang).await?.ok_or(AppError::NotFound)?;
+    if let Some(key) = nhap.filter(|k| valid_key(k)) {
+        if let Some(draft) = services.store.draft(user.id, &key).await? {
+            if draft.procedure_code == detail.code {
+                return Ok(DossierFormView { procedure: detail, key, values: draft.form, files: draft.files, resumed: true });
+            }
+        }
+    }
+    Ok(DossierFormView { procedure: detail, key: ssr::new_key(), values: BTreeMap::new(), files: Vec::new(), resumed: false })
+}
+
+/// Saves the form and its files as a draft and, when `action=submit`, submits it. A multipart
+/// post, so the same endpoint serves the plain HTML form and the upload-progress island.
+#[server(prefix = "/api", endpoint = "dossiers/save", input = MultipartFormData)]
+pub async fn save_dossier(data: MultipartData) -> Result<(), AppError> {
+    ssr::save(data).await
+}
+
+#[server(prefix = "/api", endpoint = "dossiers/mine", input = GetUrl)]
+pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
+    use crate::api::ctx;
+    let user = ctx::require_user()?;
+    Ok(ctx::services()?.store.my_dossiers(user.id, ctx::lang()).await?)
+}
+
+#[server(prefix = "/api", endpoint = "dossiers/get", input = GetUrl)]
+pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
+    use crate::api::ctx;
+    let user = ctx::require_user()?;
+    let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
+    // Another citizen's dossier answers exactly like a missing one.
+    ctx::services()?.store.dossier_for_applicant(user.id, &code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)
+}
+
+#[server(prefix = "/api", endpoint = "dossiers/acknowledgement", input = GetUrl)]
+pub async fn acknowledgement(code: String) -> Result<AcknowledgementView, AppError> {
+    use crate::api::ctx;
+    let dossier = my_dossier(code).await?;
+    let base = ctx::services()?.config.public_url.trim_end_matches('/').to_string();
+    let lookup_url = format!("{base}/tra-cuu?ma={}", dossier.code);
+    let qr_svg = ssr::qr_svg(&lookup_url)?;
+    Ok(AcknowledgementView { dossier, lookup_url, qr_svg })
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{valid_key, StoredFile};
+    use crate::api::ctx;
+    use crate::domain::{form, upload, FieldError};
+    use crate::error::AppError;
+    use crate::ports::{DraftOutcome, DraftSave, FileWriter, Services};
+    use leptos::server_fn::codec::MultipartData;
+    use sha2::{Digest, Sha256};
+    use std::collections::BTreeMap;
+
+    pub fn new_key() -> String {
+        use rand::{rngs::OsRng, RngCore};
+        let mut b = [0u8; 16];
+        OsRng.fill_bytes(&mut b);
+        hex::encode(b)
+    }
+
+    pub fn qr_svg(text: &str) -> Result<String, AppError> {
+        use qrcode::render::svg;
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(ctx::internal)?;
+        Ok(code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
+    }
+
+    const MAX_TEXT_FIELD: usize = 4096;
+
+    struct Upload {
+        files: Vec<StoredFile>,
+        text: BTreeMap<String, String>,
+        errors: Vec<FieldError>,
+    }
+
+    async fn discard(services: &Services, files: &[StoredFile]) {
+        for f in files {
+            let _ = services.files.delete(&f.storage_key).await;
+        }
+    }
+
+    fn stream_error(e: impl std::fmt::Display) -> AppError {
+        let message = e.to_string();
+        if message.contains("length limit") || message.contains("size limit") {
+            AppError::field("files", "error-dossier-too-large")
+        } else {
+            AppError::BadRequest(message)
+        }
+    }
+
+    /// Reads the whole multipart body, streaming each file to the file store with its limits.
+    async fn read(services: &Services, data: MultipartData) -> Result<Upload, (AppError, Vec<StoredFile>)> {
+        let mut mp = data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
+        let mut up = Upload { files: Vec::new(), text: BTreeMap::new(), errors: Vec::new() };
+        let mut total: u64 = 0;
+        loop {
+            let mut field = match mp.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => return Err((stream_error(e), up.files)),
+            };
+            let name = field.name().unwrap_or_default().to_string();
+            if let Some(component) = name.strip_prefix("file_") {
+                let Ok(component_id) = component.parse::<i64>() else { continue };
+                let original = field.file_name().unwrap_or_default().to_string();
+                if original.is_empty() {
+                    continue; // an empty file input
+                }
+                let id = new_key();
+                let key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
+                let mut writer: Box<dyn FileWriter> = match services.files.create(&key).await {
+                    Ok(w) => w,
+                    Err(e) => return Err((e.into(), up.files)),
+                };
+                let mut head: Vec<u8> = Vec::new();
+                let mut kind = None;
+                let mut size: u64 = 0;
+                let mut hasher = Sha256::new();
+                let mut failure: Option<&str> = None;
+                loop {
+                    let chunk = match field.chunk().await {
+                        Ok(Some(c)) => c,
+                        Ok(None) => break,
+                        Err(e) => {
+                            writer.abort().await;
+                            return Err((stream_error(e), up.files));
+                        }
+                    };
+                    size += chunk.len() as u64;
+                    total += chunk.len() as u64;
+                    if size > upload::MAX_FILE_BYTES {
+                        failure = Some("error-file-too-large");
+                        break;
+                    }
+                    if total > upload::MAX_DOSSIER_BYTES {
+                        failure = Some("error-dossier-too-large");
+                        break;
+                    }
+                    if kind.is_none() {
+                        head.extend_from_slice(&chunk[..chunk.len().min(upload::SNIFF_LEN)]);
+                        if head.len() >= upload::SNIFF_LEN {
+                            kind = upload::sniff(&head);
+                            if kind.is_none() {
+                                failure = Some("error-file-type");
+                                break;
+                            }
+                        }
+                    }
+                    hasher.update(&chunk);
+                    if let Err(e) = writer.write(&chunk).await {
+                        writer.abort().await;
+                        return Err((e.into(), up.files));
+                    }
+                }
+                if failure.is_none() && kind.is_none() {
+                    kind = upload::sniff(&head);
+                    if kind.is_none() {
+                        failure = Some(if size == 0 { "error-file-empty" } else { "error-file-type" });
+                    }
+                }
+                match (failure, kind) {
+                    (None, Some(kind)) => {
+                        if let Err(e) = writer.finish().await {
+                            return Err((e.into(), up.files));
+                        }
+                        up.files.push(StoredFile {
+                            id,
+                            component_id,
+                            file_name: upload::clean_file_name(&original),
+                            content_type: kind.content_type().to_string(),
+                            size_bytes: size as i64,
+                            sha256: hex::encode(hasher.finalize()),
+                            storage_key: key,
+                        });
+                    }
+                    (f, _) => {
+                        // Cut off: nothing of this file stays on disk; the rest of its part is skipped.
+                        writer.abort().await;
+                        up.errors.push(FieldError::new(&name, f.unwrap_or("error-file-type")));
+                        if f == Some("error-dossier-too-large") {
+                            return Err((AppError::fields(up.errors), up.files));
+                        }
+                    }
+                }
+            } else {
+                let mut value = String::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            if value.len() + c.len() > MAX_TEXT_FIELD {
+                                up.errors.push(FieldError::new(&name, "error-too-long"));
+                                break;
+                            }
+                            value.push_str(&String::from_utf8_lossy(&c));
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err((stream_error(e), up.files)),
+                    }
+                }
+                up.text.insert(name, value);
+            }
+        }
+        Ok(up)
+    }
+
+    pub async fn save(data: MultipartData) -> Result<(), AppError> {
+        let user = ctx::require_user()?;
+        let services = ctx::services()?;
+        let up = match read(&services, data).await {
+            Ok(up) => up,
+            Err((e, files)) => {
+                discard(&services, &files).await;
+                return Err(e);
+            }
+        };
+        let result = decide(&services, user, up.text, up.files.clone(), up.errors).await;
+        if !matches!(result, Ok(DraftOutcome::Saved { .. } | DraftOutcome::Submitted { .. })) {
+            discard(&services, &up.files).await;
+        }
+        let procedure_path = |p: &str, key: &str| format!("/thu-tuc/{p}/nop?nhap={key}&luu=1");
+        match result? {
+            DraftOutcome::Saved { key, procedure } => leptos_axum::redirect(&procedure_path(&procedure, &key)),
+            DraftOutcome::Submitted { code } | DraftOutcome::AlreadySubmitted { code } => {
+                leptos_axum::redirect(&format!("/ho-so/{code}/xac-nhan"))
+            }
+        }
+        Ok(())
+    }
+
+    async fn decide(
+        services: &Services,
+        user: crate::ports::CurrentUser,
+        text: BTreeMap<String, String>,
+        files: Vec<StoredFile>,
+        mut errors: Vec<FieldError>,
+    ) -> Result<DraftOutcome, AppError> {
+        let key = text.get("key").cloned().unwrap_or_default();
+        let procedure_code = text.get("procedure").cloned().unwrap_or_default();
+        let submit = text.get("action").map(String::as_str) == Some("submit");
+        if !valid_key(&key) || procedure_code.is_empty() || procedure_code.len() > 32 {
+            return Err(AppError::BadRequest("key and procedure are required".into()));
+        }
+        let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let values: BTreeMap<String, String> =
+            text.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
+        let echo: Vec<(String, String)> =
+            text.iter().filter(|(k, _)| k.starts_with("f_")).map(|(k, v)| (k.clone(), v.chars().take(500).collect())).collect();
+        let clean = match form::validate(&procedure.form_fields, &values, submit) {
+            Ok(clean) => Some(clean),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        };
+        for f in &files {
+            if !procedure.components.iter().any(|c| c.id == f.component_id) {
+                return Err(AppError::BadRequest("unknown component".into()));
+            }
+        }
+        if submit {
+            let existing = services.store.draft(user.id, &key).await?;
+            for c in procedure.components.iter().filter(|c| c.required) {
+                let has_new = files.iter().any(|f| f.component_id == c.id);
+                let has_old = existing.as_ref().is_some_and(|d| d.files.iter().any(|f| f.component_id == c.id));
+                let field = format!("file_{}", c.id);
+                if !has_new && !has_old && !errors.iter().any(|e| e.field == field) {
+                    errors.push(FieldError::new(field, "error-file-required"));
+                }
+            }
+        }
+        let (Some(form), true) = (clean, errors.is_empty()) else {
+            return Err(AppError::fields(errors).with_values(echo));
+        };
+        let outcome = services
+            .store
+            .save_draft(DraftSave {
+                idempotency_key: key,
+                procedure_code: procedure.code.clone(),
+                applicant: user,
+                form,
+                files,
+                submit,
+                now_ms: ctx::now_ms(),
+            })
+            .await?;
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn draft_keys_are_long_opaque_tokens() {
+        assert!(super::valid_key("0123456789abcdef0123456789abcdef"));
+        assert!(!super::valid_key("short"));
+        assert!(!super::valid_key("0123456789abcdef/../etc/passwd00"));
+    }
+}

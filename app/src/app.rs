@@ -1,0 +1,91 @@
+//! The application shell and the routes. Routes are stable: QR codes and printed slips point at them.
+
+use crate::components::layout::SignedIn;
+use crate::i18n::{I18n, Lang};
+use crate::pages::account::{LoginPage, RegisterPage};
+use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
+use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, SubmitPage};
+use crate::pages::lookup::LookupPage;
+use crate::pages::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// Pages that carry an island and therefore load the WASM bundle; every other page ships none.
+pub fn needs_wasm(path: &str) -> bool {
+    path.starts_with("/thu-tuc/") && path.ends_with("/nop")
+}
+
+#[cfg(feature = "ssr")]
+fn request_context() -> (Lang, Option<crate::api::account::UserView>, String) {
+    let parts = use_context::<http::request::Parts>();
+    let lang = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header))
+        .unwrap_or_default();
+    let user = crate::api::ctx::current_user().map(|u| crate::api::account::UserView { full_name: u.full_name, role: u.role });
+    let path = parts.map(|p| p.uri.path().to_string()).unwrap_or_default();
+    (lang, user, path)
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (lang, user, path) = request_context();
+    #[cfg(not(feature = "ssr"))]
+    let (lang, user, path) = (Lang::Vi, None, String::new());
+    provide_context(I18n { lang });
+    provide_context(SignedIn(user));
+    let wasm = needs_wasm(&path);
+    #[cfg(feature = "ssr")]
+    if wasm {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            let csp = format!(
+                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+                 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+            );
+            if let Ok(v) = http::HeaderValue::from_str(&csp) {
+                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#a4161a" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                {wasm.then(|| view! { <HydrationScripts options=options.clone() islands=true /> })}
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="main-css" href="/pkg/app.css" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/thu-tuc") view=ProcedureListPage ssr=SsrMode::Async />
+                <Route path=path!("/thu-tuc/:code") view=ProcedurePage ssr=SsrMode::Async />
+                <Route path=path!("/thu-tuc/:code/nop") view=SubmitPage ssr=SsrMode::Async />
+                <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so") view=MyDossiersPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />
+                <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

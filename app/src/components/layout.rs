@@ -1,0 +1,86 @@
+//! The page frame: header with navigation and language switch, main content, footer.
+
+use crate::api::account::UserView;
+use crate::i18n::{use_i18n, Lang};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The signed-in user of this request, provided by the app shell.
+#[derive(Debug, Clone, Default)]
+pub struct SignedIn(pub Option<UserView>);
+
+pub fn use_signed_in() -> Option<UserView> {
+    use_context::<SignedIn>().and_then(|s| s.0)
+}
+
+#[component]
+pub fn Layout(title: String, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked().is_empty().then_some(String::new()).unwrap_or_else(|| format!("?{}", location.search.get_untracked())));
+    let next = url_encode(&here);
+    let user = use_signed_in();
+    let other = if i18n.lang == Lang::Vi { Lang::En } else { Lang::Vi };
+    let doc_title = format!("{title} · {}", i18n.t("app-name"));
+    view! {
+        <leptos_meta::Title text=doc_title />
+        <a class="skip" href="#main">{i18n.t("skip-to-content")}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"★"</span>
+                    <span>{i18n.t("app-name")}<small>{i18n.t("province-name")}</small></span>
+                </a>
+                <a class="lang-switch" href=format!("/api/lang?l={}&next={next}", other.code()) hreflang=other.code() lang=other.code()>
+                    {i18n.t("switch-language")}
+                </a>
+            </div>
+            <nav class="wrap main-nav" aria-label=i18n.t("nav-label")>
+                <a href="/thu-tuc">{i18n.t("nav-procedures")}</a>
+                <a href="/tra-cuu">{i18n.t("nav-lookup")}</a>
+                <a href="/ho-so">{i18n.t("nav-my-dossiers")}</a>
+                {match user {
+                    Some(u) => view! {
+                        <form method="post" action="/api/account/logout" class="inline-form">
+                            <span class="who">{u.full_name}</span>
+                            <button type="submit" class="link-button">{i18n.t("nav-sign-out")}</button>
+                        </form>
+                    }.into_any(),
+                    None => view! {
+                        <a href=format!("/dang-nhap?next={next}")>{i18n.t("nav-sign-in")}</a>
+                        <a href="/dang-ky">{i18n.t("nav-register")}</a>
+                    }.into_any(),
+                }}
+            </nav>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>{i18n.t("footer-owner")}</p>
+                <p>{i18n.t("footer-hotline")}</p>
+            </div>
+        </footer>
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(super::url_encode("/thu-tuc?q=xây dựng&p=2"), "/thu-tuc%3Fq%3Dx%C3%A2y%20d%E1%BB%B1ng%26p%3D2");
+    }
+}

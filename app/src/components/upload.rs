@@ -1,0 +1,129 @@
+//! Upload progress for the dossier form: an island, the only WASM on the citizen's pages.
+//! Without JavaScript the form posts as plain multipart; with it, this island checks file sizes
+//! before sending, posts the same form to the same server function with XMLHttpRequest (the only
+//! browser API that reports upload progress) and follows the server's redirect.
+
+use leptos::prelude::*;
+
+/// Strings arrive translated from the server, so no catalogue is shipped to the browser.
+#[island]
+pub fn UploadProgress(
+    form_id: String,
+    max_file_bytes: u64,
+    text_uploading: String,
+    text_too_large: String,
+    text_failed: String,
+) -> impl IntoView {
+    let (percent, set_percent) = signal(None::<u32>);
+    let (failed, set_failed) = signal(false);
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| hydrate::attach(&form_id, max_file_bytes, text_too_large.clone(), set_percent, set_failed));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (form_id, max_file_bytes, text_too_large, set_percent, set_failed);
+    view! {
+        <div class="upload-progress" aria-live="polite">
+            <Show when=move || percent.get().is_some()>
+                <label for="upload-bar">{text_uploading.clone()}" "{move || percent.get().unwrap_or(0)}"%"</label>
+                <progress id="upload-bar" max="100" value=move || percent.get().unwrap_or(0)></progress>
+            </Show>
+            <Show when=move || failed.get()>
+                <p class="field-error" role="alert">{text_failed.clone()}</p>
+            </Show>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod hydrate {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent, XmlHttpRequest};
+
+    fn show_field_error(input: &HtmlInputElement, message: &str) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let id = format!("{}-error", input.name());
+        if let Some(el) = doc.get_element_by_id(&id) {
+            el.set_text_content(Some(message));
+        } else if let Ok(p) = doc.create_element("p") {
+            p.set_id(&id);
+            p.set_class_name("field-error");
+            p.set_text_content(Some(message));
+            let _ = input.before_with_node_1(&p);
+        }
+        let _ = input.set_attribute("aria-invalid", "true");
+        let _ = input.set_attribute("aria-describedby", &id);
+        let _ = input.focus();
+    }
+
+    pub fn attach(form_id: &str, max: u64, too_large: String, set_percent: WriteSignal<Option<u32>>, set_failed: WriteSignal<bool>) {
+        let Some(form) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(form_id))
+            .and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let form_for_submit = form.clone();
+        let on_submit = Closure::<dyn FnMut(SubmitEvent)>::new(move |ev: SubmitEvent| {
+            let form = &form_for_submit;
+            // Check file sizes before sending anything.
+            if let Ok(inputs) = form.query_selector_all("input[type=file]") {
+                for i in 0..inputs.length() {
+                    let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else { continue };
+                    let too_big = input.files().and_then(|f| f.get(0)).is_some_and(|f| f.size() > max as f64);
+                    if too_big {
+                        ev.prevent_default();
+                        show_field_error(&input, &too_large);
+                        return;
+                    }
+                }
+            }
+            let Ok(data) = FormData::new_with_form(form) else { return };
+            if let Some(submitter) = ev.submitter().and_then(|s| s.dyn_into::<web_sys::HtmlButtonElement>().ok()) {
+                let _ = data.append_with_str(&submitter.name(), &submitter.value());
+                submitter.set_disabled(true);
+            }
+            let Ok(xhr) = XmlHttpRequest::new() else { return };
+            ev.prevent_default();
+            let _ = xhr.open("POST", &form.action());
+            let _ = xhr.set_request_header("Accept", "text/html");
+            if let Ok(upload) = xhr.upload() {
+                let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |p: web_sys::ProgressEvent| {
+                    if p.length_computable() && p.total() > 0.0 {
+                        set_percent.set(Some((p.loaded() / p.total() * 100.0).round() as u32));
+                    }
+                });
+                upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+                progress.forget();
+            }
+            let xhr_done = xhr.clone();
+            let on_load = Closure::<dyn FnMut()>::new(move || {
+                let url = xhr_done.response_url();
+                if xhr_done.status().unwrap_or(0) < 400 && !url.is_empty() {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&url);
+                    }
+                } else {
+                    set_failed.set(true);
+                    set_percent.set(None);
+                }
+            });
+            xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+            on_load.forget();
+            let on_error = Closure::<dyn FnMut()>::new(move || {
+                set_failed.set(true);
+                set_percent.set(None);
+            });
+            xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_error.forget();
+            set_failed.set(false);
+            set_percent.set(Some(0));
+            let _ = xhr.send_with_opt_form_data(Some(&data));
+        });
+        let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        on_submit.forget();
+    }
+}

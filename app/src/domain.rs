@@ -1,0 +1,28 @@
+//! Pure domain types and rules. No I/O, no Leptos, no database.
+//! Everything here is compiled for both the server and the browser and unit-tested in place.
+
+pub mod cccd;
+pub mod dossier_code;
+pub mod form;
+pub mod history;
+pub mod mask;
+pub mod password;
+pub mod phone;
+pub mod rate_limit;
+pub mod status;
+pub mod text;
+pub mod upload;
+pub mod vn_time;
+
+/// A validation failure of one input field, carried as a message key so the view can translate it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub key: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, key: impl Into<String>) -> Self {
+        Self { field: field.into(), key: key.into() }
+    }
+}

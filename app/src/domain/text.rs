@@ -1,0 +1,109 @@
+//! Folding Vietnamese text for search: lower case, no diacritics, "đ" → "d".
+
+const FOLD_FROM: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+const FOLD_TO: &str = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd";
+
+fn fold_char(c: char) -> Option<char> {
+    // Combining marks (decomposed input, U+0300–U+036F) are dropped.
+    if ('\u{300}'..='\u{36f}').contains(&c) {
+        return None;
+    }
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower.is_ascii() {
+        return Some(lower);
+    }
+    match FOLD_FROM.chars().position(|f| f == lower) {
+        Some(i) => FOLD_TO.chars().nth(i),
+        None => Some(lower),
+    }
+}
+
+/// Lower-cases, strips Vietnamese diacritics and collapses whitespace and punctuation to single spaces.
+pub fn fold(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.chars() {
+        let Some(f) = fold_char(c) else { continue };
+        if f.is_alphanumeric() || f == '.' {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(f);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The words of a search query, folded, without duplicates, at most `max` of them.
+pub fn search_terms(query: &str, max: usize) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
+        if !terms.iter().any(|t| t == word) && terms.len() < max {
+            terms.push(word.to_string());
+        }
+    }
+    terms
+}
+
+/// Escapes `%`, `_` and `\` for a SQL `like … escape '\'` pattern.
+pub fn like_escape(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_diacritics_and_case() {
+        assert_eq!(fold("Giấy phép XÂY DỰNG"), "giay phep xay dung");
+        assert_eq!(fold("GIAY PHEP XAY DUNG"), "giay phep xay dung");
+    }
+
+    #[test]
+    fn d_with_stroke_folds_to_d_in_both_cases() {
+        assert_eq!(fold("Đăng ký đất đai"), "dang ky dat dai");
+    }
+
+    #[test]
+    fn every_vietnamese_vowel_with_a_tone_folds_to_its_base_letter() {
+        assert_eq!(fold("ỳýỷỹỵ ỪỨỬỮỰ ỜỚỞỠỢ"), "yyyyy uuuuu ooooo");
+        assert_eq!(FOLD_FROM.chars().count(), FOLD_TO.chars().count());
+    }
+
+    #[test]
+    fn decomposed_input_folds_like_precomposed_input() {
+        // "ấ" as a + combining circumflex + combining acute
+        assert_eq!(fold("gia\u{302}\u{301}y"), "giay");
+    }
+
+    #[test]
+    fn punctuation_and_repeated_spaces_collapse_to_one_space() {
+        assert_eq!(fold("  Đăng ký,   kết-hôn! "), "dang ky ket hon");
+    }
+
+    #[test]
+    fn national_codes_keep_their_dots() {
+        assert_eq!(fold("1.001193"), "1.001193");
+    }
+
+    #[test]
+    fn search_terms_are_unique_and_bounded() {
+        assert_eq!(search_terms("xây xay DỰNG a b c", 3), vec!["xay", "dung", "a"]);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_escape("50%_a\\"), "50\\%\\_a\\\\");
+    }
+}

@@ -1,0 +1,82 @@
+//! Civil dates and times in Asia/Ho_Chi_Minh (UTC+7 all year; Vietnam has no daylight saving).
+//! Instants are Unix milliseconds, as stored in the database.
+
+pub const OFFSET_MS: i64 = 7 * 3_600_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LocalDateTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar.
+pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+pub fn local(instant_ms: i64) -> LocalDateTime {
+    let local_ms = instant_ms + OFFSET_MS;
+    let days = local_ms.div_euclid(86_400_000);
+    let ms_of_day = local_ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    LocalDateTime { year, month, day, hour: (ms_of_day / 3_600_000) as u8, minute: (ms_of_day / 60_000 % 60) as u8 }
+}
+
+/// "22/11/2026 14:05" — the format Vietnamese slips and pages use.
+pub fn format_vn(instant_ms: i64) -> String {
+    let t = local(instant_ms);
+    format!("{:02}/{:02}/{} {:02}:{:02}", t.day, t.month, t.year, t.hour, t.minute)
+}
+
+/// "261122" — the date part of a dossier code.
+pub fn yymmdd(instant_ms: i64) -> String {
+    let t = local(instant_ms);
+    format!("{:02}{:02}{:02}", t.year.rem_euclid(100), t.month, t.day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip_through_day_numbers() {
+        for days in [-1000, 0, 10_957, 20_414, 20_780, 60_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2026, 11, 22), 20_414);
+    }
+
+    #[test]
+    fn seventeen_hundred_utc_is_midnight_of_the_next_day_in_vietnam() {
+        // 2026-11-21T17:00:00Z
+        let ms = (days_from_civil(2026, 11, 21) * 86_400 + 17 * 3600) * 1000;
+        assert_eq!(yymmdd(ms), "261122");
+        assert_eq!(format_vn(ms), "22/11/2026 00:00");
+        assert_eq!(yymmdd(ms - 1), "261121");
+    }
+}

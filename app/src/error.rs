@@ -1,0 +1,111 @@
+//! The one error type that crosses the wire. Its variants mean something to the user; the HTTP
+//! status follows the variant (see `AppError::status`). Database and I/O errors never reach the
+//! user: they are logged with a reference and shown as `Internal(reference)`.
+
+use crate::domain::FieldError;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Field errors, and the non-secret values the user typed so a no-JS page can show them again.
+    #[error("invalid input")]
+    Invalid { errors: Vec<FieldError>, values: Vec<(String, String)> },
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// A message key, e.g. `error-cccd-taken`.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many attempts")]
+    RateLimited,
+    /// The request itself was malformed (missing argument, undecodable body …).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A reference to the server log entry.
+    #[error("internal error {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, key: &str) -> Self {
+        Self::Invalid { errors: vec![FieldError::new(field, key)], values: Vec::new() }
+    }
+
+    pub fn fields(errors: Vec<FieldError>) -> Self {
+        Self::Invalid { errors, values: Vec::new() }
+    }
+
+    /// Attaches the values to show again (never pass passwords).
+    pub fn with_values(self, echo: Vec<(String, String)>) -> Self {
+        match self {
+            Self::Invalid { errors, .. } => Self::Invalid { errors, values: echo },
+            other => other,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid { .. } | Self::BadRequest(_) => 400,
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict(_) => 409,
+            Self::RateLimited => 429,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// Message key for a summary line.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Invalid { .. } => "error-summary",
+            Self::Unauthenticated => "error-unauthenticated",
+            Self::Forbidden => "error-forbidden",
+            Self::NotFound => "error-not-found",
+            Self::Conflict(key) => key,
+            Self::RateLimited => "error-rate-limited",
+            Self::BadRequest(_) => "error-bad-request",
+            Self::Internal(_) => "error-internal",
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    pub fn value(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { values, .. } => values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => Self::BadRequest(m),
+            ServerFnErrorErr::Request(m) => Self::Internal(m),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// The error a failed form post left in the URL (`?__err=…`), when it came from `endpoint`.
+pub fn error_from_query(path: Option<&str>, err: Option<&str>, endpoint: &str) -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    match (path, err) {
+        (Some(p), Some(e)) if p.ends_with(endpoint) => Some(ServerFnUrlError::<AppError>::decode_err(e)),
+        _ => None,
+    }
+}

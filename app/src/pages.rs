@@ -1,0 +1,53 @@
+//! Route components. Citizen pages are server-rendered and work without JavaScript.
+
+pub mod account;
+pub mod catalogue;
+pub mod dossiers;
+pub mod lookup;
+
+use crate::components::layout::Layout;
+use crate::error::{error_from_query, AppError};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The error a failed no-JS post to `endpoint` left in this page's URL.
+pub fn posted_error(endpoint: &str) -> Option<AppError> {
+    let q = use_query_map().get_untracked();
+    error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)
+}
+
+pub fn query(name: &str) -> Option<String> {
+    use_query_map().get_untracked().get(name).filter(|v| !v.is_empty())
+}
+
+/// A page for errors that are not about a form field (not found, sign-in required, …).
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    let sign_in = matches!(error, AppError::Unauthenticated);
+    let reference = match &error {
+        AppError::Internal(r) => Some(r.clone()),
+        _ => None,
+    };
+    view! {
+        <Layout title=i18n.t(error.key())>
+            <h1>{i18n.t(error.key())}</h1>
+            {reference.map(|r| view! { <p>{i18n.t("error-reference")}" "<code>{r}</code></p> })}
+            {sign_in.then(|| {
+                let here = leptos_router::hooks::use_location().pathname.get_untracked();
+                view! { <p><a class="button" href=format!("/dang-nhap?next={}", crate::components::layout::url_encode(&here))>{i18n.t("nav-sign-in")}</a></p> }
+            })}
+            <p><a href="/">{i18n.t("back-home")}</a></p>
+        </Layout>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage error=AppError::NotFound /> }
+}

@@ -1,0 +1,51 @@
+//! Public lookup by dossier code (`/tra-cuu?ma=…`), the target of every QR code and slip.
+
+use crate::api::lookup::lookup_dossier;
+use crate::components::field::{error_for, ErrorSummary, TextField};
+use crate::components::layout::Layout;
+use crate::components::StatusBadge;
+use crate::domain::vn_time::format_vn;
+use crate::i18n::use_i18n;
+use crate::pages::query;
+use leptos::prelude::*;
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = query("ma");
+    view! {
+        <Layout title=i18n.t("lookup-title")>
+            <h1>{i18n.t("lookup-title")}</h1>
+            <p>{i18n.t("lookup-lead")}</p>
+            <Suspense fallback=|| ()>
+                {Suspend::new(async move {
+                    let result = match code.clone() {
+                        Some(c) => Some(lookup_dossier(c).await),
+                        None => None,
+                    };
+                    let error = result.as_ref().and_then(|r| r.as_ref().err().cloned());
+                    let value = code.unwrap_or_default();
+                    view! {
+                        <ErrorSummary error=error.clone() labels=vec![("ma".to_string(), i18n.t("field-dossier-code"))] />
+                        <form method="get" action="/tra-cuu" class="stack">
+                            <TextField name="ma" label=i18n.t("field-dossier-code") hint=i18n.t("hint-dossier-code") value=value error=error_for(&error, "ma") required=true autocomplete="off" maxlength=64u32 />
+                            <button type="submit" class="button-primary">{i18n.t("lookup-button")}</button>
+                        </form>
+                        {result.and_then(Result::ok).map(|d| view! {
+                            <section class="lookup-result" aria-labelledby="lookup-result-title">
+                                <h2 id="lookup-result-title">{i18n.t("dossier-code")}" "{d.code.clone()}</h2>
+                                <dl class="facts">
+                                    <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
+                                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.procedure.clone()}</dd>
+                                    <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
+                                    <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
+                                    <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.applicant_masked.clone()}</dd>
+                                </dl>
+                            </section>
+                        })}
+                    }
+                })}
+            </Suspense>
+        </Layout>
+    }
+}

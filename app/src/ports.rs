@@ -1,0 +1,148 @@
+//! What the server functions need from the outside world, as traits over domain types.
+//! The server crate implements them (sqlx on SQLite/PostgreSQL, a local upload directory).
+
+use crate::api::catalogue::{AgencyView, ProcedureDetail, ProcedurePage, ProcedureQuery, SectorView};
+use crate::api::dossiers::{DossierDetail, DossierSummary, StoredFile};
+use crate::api::lookup::PublicDossier;
+use crate::domain::history::Event;
+use crate::domain::rate_limit::RateLimiter;
+use crate::i18n::Lang;
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was hit; the message key says which.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("storage: {0}")]
+    Backend(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub full_name: String,
+    pub role: String,
+    pub agency_code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub full_name: String,
+    pub cccd: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub password_hash: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub id: i64,
+    pub password_hash: String,
+}
+
+/// A draft saved (and possibly submitted) in one transaction.
+#[derive(Debug, Clone)]
+pub struct DraftSave {
+    pub idempotency_key: String,
+    pub procedure_code: String,
+    pub applicant: CurrentUser,
+    pub form: BTreeMap<String, String>,
+    /// New files, each replacing the component's previous file.
+    pub files: Vec<StoredFile>,
+    /// Submit after saving; the store checks every required component has a file.
+    pub submit: bool,
+    pub now_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOutcome {
+    Saved { key: String, procedure: String },
+    Submitted { code: String },
+    /// The key belongs to a dossier that was submitted before (a retry or a double click).
+    AlreadySubmitted { code: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub key: String,
+    pub procedure_code: String,
+    pub form: BTreeMap<String, String>,
+    pub files: Vec<StoredFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileAccess {
+    pub owner_id: i64,
+    pub file: StoredFile,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    async fn sectors(&self, lang: Lang) -> Result<Vec<SectorView>, StoreError>;
+    async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError>;
+    async fn search_procedures(&self, query: &ProcedureQuery, lang: Lang) -> Result<ProcedurePage, StoreError>;
+    async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError>;
+
+    async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
+    async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
+    async fn create_session(&self, token_hash: &str, user_id: i64, now_ms: i64, expires_ms: i64) -> Result<(), StoreError>;
+    async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError>;
+    async fn save_draft(&self, save: DraftSave) -> Result<DraftOutcome, StoreError>;
+    async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
+    async fn dossier_for_applicant(&self, applicant_id: i64, code: &str, lang: Lang) -> Result<Option<DossierDetail>, StoreError>;
+    async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
+    async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
+    /// The dossier's events and its head (event count, last hash) for verification.
+    async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileStoreError {
+    #[error("file store: {0}")]
+    Io(String),
+}
+
+/// Somewhere to keep uploaded files. Writes go to a temporary place until `finish`.
+#[async_trait]
+pub trait FileWriter: Send {
+    async fn write(&mut self, chunk: &[u8]) -> Result<(), FileStoreError>;
+    async fn finish(self: Box<Self>) -> Result<(), FileStoreError>;
+    async fn abort(self: Box<Self>);
+}
+
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    async fn create(&self, key: &str) -> Result<Box<dyn FileWriter>, FileStoreError>;
+    async fn read(&self, key: &str) -> Result<Vec<u8>, FileStoreError>;
+    async fn delete(&self, key: &str) -> Result<(), FileStoreError>;
+}
+
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    /// Base of the URLs printed and put in QR codes, e.g. `https://dichvucong.quangtri.gov.vn`.
+    pub public_url: String,
+    /// Set the `Secure` flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Everything the server functions reach, provided as context by the server.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub files: Arc<dyn FileStore>,
+    pub limiter: Arc<Mutex<RateLimiter>>,
+    pub config: PortalConfig,
+}
+
+/// The caller's address, put in the request extensions by the server.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);

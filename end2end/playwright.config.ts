@@ -1,0 +1,47 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// The release binary built by scripts/build.sh, on a fresh SQLite database with demo data.
+const port = Number(process.env.E2E_PORT || 3111);
+const dataDir = process.env.E2E_DATA_DIR || mkdtempSync(join(tmpdir(), "portal-e2e-"));
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "citizen-phone", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], launchOptions: chromium } },
+    { name: "citizen-phone-nojs", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions: chromium } },
+  ],
+  webServer: {
+    command: "../target/bin/server",
+    cwd: "..",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      DATA_DIR: dataDir,
+      DEMO_DATA: "1",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      RUST_LOG: "warn",
+    },
+  },
+});

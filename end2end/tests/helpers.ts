@@ -1,0 +1,58 @@
+import { expect, Page, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { mkdirSync } from "node:fs";
+
+/** A valid CCCD number no other test uses: Quảng Trị prefix 045 + 9 random digits. */
+export function uniqueCccd(): string {
+  return "045" + String(Date.now() % 1_000_000_000).padStart(9, "0");
+}
+
+/** A mobile number no other test uses. */
+export function uniquePhone(): string {
+  return "09" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+}
+
+export const samplePdf = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+export const samplePng = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+
+/** Fails the test on any axe-core violation, listing them. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  mkdirSync("screenshots", { recursive: true });
+  await page.screenshot({ path: `screenshots/${testInfo.project.name}-${name}.png`, fullPage: true });
+}
+
+export function jsEnabled(testInfo: TestInfo): boolean {
+  return !testInfo.project.name.endsWith("nojs");
+}
+
+/** Registers a new citizen from the registration page; ends signed in. */
+export async function register(page: Page, name = "Hoàng Thị Mai") {
+  const cccd = uniqueCccd();
+  await page.getByLabel("Họ và tên").fill(name);
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await page.getByLabel("Số điện thoại di động").fill(uniquePhone());
+  await page.getByLabel("Mật khẩu").fill("matkhau2026");
+  await page.getByRole("button", { name: "Đăng ký" }).click();
+  return cccd;
+}
+
+/** Fills the e-form of birth registration (1.001193). */
+export async function fillBirthForm(page: Page, motherCccd: string) {
+  await page.getByLabel("Họ, chữ đệm và tên của trẻ").fill("Hoàng Minh Khôi");
+  await page.getByLabel("Ngày sinh").fill("2026-11-02");
+  await page.getByLabel("Giới tính").selectOption({ label: "Nam" });
+  await page.getByLabel("Nơi sinh").fill("Bệnh viện Đa khoa tỉnh Quảng Trị, phường Đông Hà");
+  await page.getByLabel("Số định danh cá nhân của mẹ").fill(motherCccd);
+  await page.getByLabel("Số điện thoại người yêu cầu").fill("0912 345 678");
+}
+
+export const DECLARATION = "Tờ khai đăng ký khai sinh theo mẫu";
+export const BIRTH_CERT = "Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh";

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the site: the WASM islands bundle (wasm-bindgen + wasm-opt), the CSS, public files,
+# and the server binary. Usage: scripts/build.sh [--release]
+# We drive cargo, wasm-bindgen and wasm-opt directly instead of cargo-leptos: it is the same
+# pipeline, without a 30-minute tool install on every new machine (see docs/decisions.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
+profile=dev; wasm_profile=dev; server_dir=debug; wasm_dir=debug
+if [ "${1:-}" = "--release" ]; then profile=release; wasm_profile=wasm-release; server_dir=release; wasm_dir=wasm-release; fi
+site=target/site
+mkdir -p "$site/pkg"
+
+echo "==> WASM islands ($wasm_profile)"
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"
+wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name app \
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
+if [ "$profile" = release ]; then
+  PATH="$PWD/end2end/node_modules/.bin:$PATH" wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    "$site/pkg/app_bg.wasm" -o "$site/pkg/app_bg.wasm"
+fi
+
+echo "==> CSS and public files"
+cp style/main.css "$site/pkg/app.css"
+cp -r public/. "$site/"
+
+echo "==> server ($profile)"
+if [ "$profile" = release ]; then cargo build -p server --release; else cargo build -p server; fi
+mkdir -p target/bin
+cp "$CARGO_TARGET_DIR/$server_dir/server" target/bin/server
+echo "==> built: target/bin/server and $site"

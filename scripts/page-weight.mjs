@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Reports the brotli-compressed size of what each citizen page loads (HTML, CSS, JS, WASM) from
+// a running server or, when none is given, from the built binary started on a spare port with
+// demo data. `--check` fails when a page is over budget: first load ≤ 200 KB, WASM ≤ 100 KB.
+import { spawn } from "node:child_process";
+import { brotliCompressSync, constants } from "node:zlib";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const BUDGET_TOTAL = 200 * 1024;
+const BUDGET_WASM = 100 * 1024;
+const check = process.argv.includes("--check");
+let base = process.env.BASE_URL;
+let child;
+let dataDir;
+
+const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+
+async function get(url, headers = {}) {
+  const res = await fetch(url, { headers, redirect: "manual" });
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function startServer() {
+  dataDir = mkdtempSync(join(tmpdir(), "portal-weight-"));
+  const port = 3900 + Math.floor(Math.random() * 90);
+  base = `http://127.0.0.1:${port}`;
+  child = spawn("target/bin/server", [], {
+    env: { ...process.env, DATA_DIR: dataDir, DEMO_DATA: "1", LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: "target/site", RUST_LOG: "warn" },
+    stdio: "inherit",
+  });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/healthz`)).ok) return; } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("server did not start");
+}
+
+async function signIn() {
+  const body = new URLSearchParams({ cccd: "045095001234", password: "matkhau2026", next: "/ho-so" });
+  const res = await fetch(`${base}/api/account/login`, { method: "POST", body, redirect: "manual", headers: { accept: "text/html", referer: `${base}/dang-nhap` } });
+  return (res.headers.get("set-cookie") || "").split(";")[0];
+}
+
+async function weigh(path, cookie) {
+  const { body: html } = await get(base + path, cookie ? { cookie } : {});
+  const text = html.toString();
+  const assets = new Set();
+  for (const m of text.matchAll(/<link[^>]+href="([^"]+)"[^>]*>/g)) {
+    if (/stylesheet|modulepreload|preload/.test(m[0])) assets.add(m[1]);
+  }
+  for (const m of text.matchAll(/<script[^>]+src="([^"]+)"/g)) assets.add(m[1]);
+  const row = { page: path, html: br(html), css: 0, js: 0, wasm: 0 };
+  for (const a of assets) {
+    const { body } = await get(new URL(a, base).toString());
+    const kind = a.endsWith(".css") ? "css" : a.endsWith(".wasm") ? "wasm" : "js";
+    row[kind] += br(body);
+  }
+  // The island loader imports the JS glue, which fetches the WASM.
+  if (/leptos-island/.test(text) && row.wasm === 0) {
+    row.js += br((await get(`${base}/pkg/app.js`)).body);
+    row.wasm += br((await get(`${base}/pkg/app_bg.wasm`)).body);
+  }
+  row.total = row.html + row.css + row.js + row.wasm;
+  return row;
+}
+
+try {
+  if (!base) await startServer();
+  const cookie = await signIn();
+  const code = (await (await fetch(`${base}/ho-so`, { headers: { cookie } })).text()).match(/\/ho-so\/([0-9A-Z.]+-\d{6}-\d{4,})/)?.[1];
+  const pages = [
+    ["/", null], ["/thu-tuc", null], ["/thu-tuc?q=giay+phep+xay+dung", null], ["/thu-tuc/1.001193", null],
+    ["/dang-ky", null], ["/dang-nhap", null], ["/tra-cuu?ma=" + (code || ""), null],
+    ["/thu-tuc/1.001193/nop", cookie], ["/ho-so", cookie],
+  ];
+  if (code) pages.push([`/ho-so/${code}`, cookie], [`/ho-so/${code}/xac-nhan`, cookie]);
+  console.log("page".padEnd(40) + "html".padStart(10) + "css".padStart(10) + "js".padStart(10) + "wasm".padStart(10) + "total".padStart(10) + "   (brotli)");
+  let failed = false;
+  for (const [path, c] of pages) {
+    const r = await weigh(path, c);
+    const over = r.total > BUDGET_TOTAL || r.wasm > BUDGET_WASM;
+    failed ||= over;
+    console.log(path.slice(0, 39).padEnd(40) + kb(r.html) + kb(r.css) + kb(r.js) + kb(r.wasm) + kb(r.total) + (over ? "   OVER BUDGET" : ""));
+  }
+  console.log(`budget: first load ≤ ${BUDGET_TOTAL / 1024} KB, WASM ≤ ${BUDGET_WASM / 1024} KB`);
+  if (check && failed) process.exitCode = 1;
+} finally {
+  if (child) child.kill("SIGTERM");
+  if (dataDir) setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, idempotently: a second run skips what is there.
+# Used by scripts/run.sh and scripts/test.sh; safe to run by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+need_pg="${NEED_POSTGRES:-0}"
+need_browser="${NEED_BROWSER:-0}"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (about 10 minutes on 2 cores)"
+  # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+# npm packages: Playwright, axe-core and binaryen's wasm-opt (Debian's binaryen breaks hydration).
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
+  say "installing npm packages in end2end/"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
+fi
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's Chromium"
+  apt_install chromium fonts-noto-core
+fi
+
+if [ "$need_pg" = 1 ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      say "installing PostgreSQL"
+      apt_install postgresql
+    fi
+    say "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    # A fresh cluster only trusts local sockets; let the tests connect as postgres over TCP.
+    pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start" >&2; exit 1; }
+  fi
+fi

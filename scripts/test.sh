@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy (server and wasm), unit tests, storage and API tests on
+# SQLite and PostgreSQL, the release build, the page-weight budget and the Playwright journeys.
+# Installs what it needs first (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+NEED_BROWSER=1 NEED_POSTGRES=1 scripts/setup.sh
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (server side)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+step "clippy (wasm side)"
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit tests (domain, views, i18n)"
+cargo test -p app --features ssr
+
+step "storage and API tests on SQLite and PostgreSQL"
+pg_admin="${PORTAL_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+drop_test_dbs() {
+  psql "$pg_admin" -Atc "select datname from pg_database where datname like 'portal\_test\_%'" 2>/dev/null |
+    while read -r db; do psql "$pg_admin" -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true; done
+}
+drop_test_dbs
+PORTAL_TEST_PG="$pg_admin" PORTAL_REQUIRE_PG=1 cargo test -p server -- --test-threads=2
+drop_test_dbs
+
+step "release build"
+scripts/build.sh --release
+
+step "page weight budget"
+node scripts/page-weight.mjs --check
+
+step "Playwright journeys (phone: citizen with and without JavaScript)"
+(cd end2end && npx playwright test)

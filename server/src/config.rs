@@ -1,0 +1,40 @@
+//! Configuration from the environment (see the table in README.md).
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub demo_data: bool,
+    pub site_addr: String,
+    pub site_root: String,
+    pub public_url: String,
+    pub secure_cookies: bool,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        let data_dir = PathBuf::from(env("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = env("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
+        let site_addr = env("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let public_url = env("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
+        Config {
+            secure_cookies: env("SECURE_COOKIES").map(|v| truthy(&v)).unwrap_or(public_url.starts_with("https://")),
+            demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v)),
+            site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            data_dir,
+            database_url,
+            site_addr,
+            public_url,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The portal's HTTP server: configuration, storage, file store and the axum router.
+//! `build_app` returns the real application so tests can serve it on port 0.
+
+pub mod catalogue_seed;
+pub mod config;
+pub mod files;
+pub mod layers;
+pub mod storage;
+
+use app::app::{shell, App};
+use app::domain::rate_limit::RateLimiter;
+use app::domain::upload::MAX_DOSSIER_BYTES;
+use app::ports::{PortalConfig, Services};
+use axum::extract::{Path, Request, State};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use files::LocalFileStore;
+use http::{header, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::{Arc, Mutex};
+use storage::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub files: Arc<LocalFileStore>,
+    pub services: Services,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// Bodies of ordinary form posts and API calls.
+pub const SMALL_BODY_LIMIT: u64 = 64 * 1024;
+/// The dossier upload: every file of a dossier plus the form and multipart overhead.
+pub const UPLOAD_BODY_LIMIT: u64 = MAX_DOSSIER_BYTES + 512 * 1024;
+
+fn now_ms() -> i64 {
+    app::api::ctx::now_ms()
+}
+
+/// Connects storage (running migrations), loads demo data when asked, and builds the router.
+pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = Db::connect(&config.database_url).await.map_err(|e| anyhow::anyhow!("database: {e}"))?;
+    let files = Arc::new(LocalFileStore::new(config.data_dir.join("uploads")));
+    if config.demo_data && db.is_empty().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        storage::demo::load(&db, files.as_ref(), now_ms()).await.map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        tracing::info!("demo data loaded");
+    }
+    let services = Services {
+        store: Arc::new(db.clone()),
+        files: files.clone(),
+        limiter: Arc::new(Mutex::new(RateLimiter::default())),
+        config: PortalConfig { public_url: config.public_url.clone(), secure_cookies: config.secure_cookies },
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("app")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
+        .build();
+    let state = AppState { db, files, services, leptos_options: leptos_options.clone() };
+    let routes = generate_route_list(App);
+
+    let ctx_services = state.services.clone();
+    let provide = move || provide_context(ctx_services.clone());
+    let fn_services = state.services.clone();
+    let server_fn = move |req: Request| {
+        let services = fn_services.clone();
+        async move { leptos_axum::handle_server_fns_with_context(move || provide_context(services.clone()), req).await }
+    };
+
+    let api = Router::new()
+        .route("/api/dossiers/save", post(server_fn.clone()).layer(from_fn(|r, n| layers::body_guard(r, n, UPLOAD_BODY_LIMIT))))
+        .route("/api/{*fn_name}", get(server_fn.clone()).post(server_fn).layer(from_fn(|r, n| layers::body_guard(r, n, SMALL_BODY_LIMIT))))
+        .layer(from_fn(layers::error_status));
+
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/tep/{id}", get(download))
+        .merge(api)
+        .leptos_routes_with_context(&state, routes, provide, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(|r, n| layers::body_guard(r, n, SMALL_BODY_LIMIT)))
+        .layer(from_fn_with_state(state.clone(), layers::session))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(from_fn(layers::observe))
+        .with_state(state.clone());
+    Ok((router, state))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query("select 1").execute(&state.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!("health check: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// A dossier file, only for its owner. Any other caller gets the same 404 as a missing file.
+async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
+    let user = req.extensions().get::<app::api::ctx::SessionUser>().and_then(|s| s.0.clone());
+    let Some(user) = user else {
+        return (StatusCode::UNAUTHORIZED, "sign-in required").into_response();
+    };
+    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let access = match state.db.file(&id).await {
+        Ok(Some(a)) if a.owner_id == user.id => a,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!("file lookup: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    use app::ports::FileStore;
+    match state.files.read(&access.file.storage_key).await {
+        Ok(bytes) => {
+            let mut res = bytes.into_response();
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&access.file.content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            let encoded = app::components::layout::url_encode(&access.file.file_name);
+            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            res
+        }
+        Err(e) => {
+            tracing::error!("file read: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Demo data: the Quảng Trị catalogue, two citizens and a few of their dossiers, loaded only into
+//! an empty database and only when `DEMO_DATA` asks for it. Dossiers go through the same
+//! submission path as real ones, so their codes and histories are valid.
+
+use super::Db;
+use crate::catalogue_seed::demo_catalogue;
+use app::api::dossiers::StoredFile;
+use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+pub struct DemoCitizen {
+    pub full_name: &'static str,
+    pub cccd: &'static str,
+    pub phone: &'static str,
+    pub password: &'static str,
+}
+
+pub const CITIZENS: [DemoCitizen; 2] = [
+    DemoCitizen { full_name: "Nguyễn Văn An", cccd: "045095001234", phone: "0912345678", password: "matkhau2026" },
+    DemoCitizen { full_name: "Trần Thị Bích", cccd: "045195004321", phone: "0987654321", password: "matkhau2026" },
+];
+
+/// A one-page PDF standing in for a scanned document.
+pub fn demo_pdf(title: &str) -> Vec<u8> {
+    let text = title.chars().filter(char::is_ascii).collect::<String>().replace(['(', ')', '\\'], "");
+    format!(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+         3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 420 595]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n\
+         4 0 obj<</Length {}>>stream\nBT /F1 14 Tf 40 540 Td ({text}) Tj ET\nendstream endobj\n\
+         5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+        text.len() + 30
+    )
+    .into_bytes()
+}
+
+async fn store_pdf(files: &dyn FileStore, component_id: i64, title: &str, seed: usize) -> Result<StoredFile, StoreError> {
+    let bytes = demo_pdf(title);
+    let id = hex::encode(&Sha256::digest(format!("demo-{seed}-{component_id}").as_bytes())[..16]);
+    let key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
+    let io = |e: app::ports::FileStoreError| StoreError::Backend(e.to_string());
+    let mut w = files.create(&key).await.map_err(io)?;
+    w.write(&bytes).await.map_err(io)?;
+    w.finish().await.map_err(io)?;
+    Ok(StoredFile {
+        id,
+        component_id,
+        file_name: format!("{}.pdf", app::domain::text::fold(title).replace(' ', "-")),
+        content_type: "application/pdf".into(),
+        size_bytes: bytes.len() as i64,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        storage_key: key,
+    })
+}
+
+pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), StoreError> {
+    db.load_catalogue(&demo_catalogue(), now_ms).await?;
+    let mut users = Vec::new();
+    for c in &CITIZENS {
+        let hash = app::api::account::ssr::hash_password(c.password).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let id = db
+            .create_user(NewUser { full_name: c.full_name.into(), cccd: c.cccd.into(), phone: c.phone.into(), email: None, password_hash: hash, created_at_ms: now_ms })
+            .await?;
+        users.push(CurrentUser { id, full_name: c.full_name.into(), role: "citizen".into(), agency_code: None });
+    }
+    let dossiers: [(usize, &str, bool, i64); 4] = [
+        (0, "1.001193", true, 26),
+        (0, "1.013225", true, 5),
+        (1, "2.000815", true, 2),
+        (0, "1.000894", false, 1),
+    ];
+    for (n, (who, code, submit, hours_ago)) in dossiers.into_iter().enumerate() {
+        let lang = app::i18n::Lang::Vi;
+        let Some(p) = db.procedure(code, lang).await? else { continue };
+        let mut form = BTreeMap::new();
+        for f in &p.form_fields {
+            use app::domain::form::FieldKind;
+            let v = match f.kind {
+                FieldKind::Text => "Nguyễn Minh Khang".to_string(),
+                FieldKind::Number => "120".to_string(),
+                FieldKind::Date => "2026-11-02".to_string(),
+                FieldKind::Select => f.options.first().map(|o| o.value.clone()).unwrap_or_default(),
+                FieldKind::Cccd => CITIZENS[who].cccd.to_string(),
+                FieldKind::Phone => CITIZENS[who].phone.to_string(),
+                FieldKind::Address => "Số 12 đường Lê Duẩn, phường Đông Hà, tỉnh Quảng Trị".to_string(),
+            };
+            form.insert(f.name.clone(), v);
+        }
+        let mut stored = Vec::new();
+        for c in p.components.iter().filter(|c| c.required) {
+            stored.push(store_pdf(files, c.id, &c.name, n).await?);
+        }
+        db.save_draft(DraftSave {
+            idempotency_key: format!("demo-dossier-{n:02}-0000000000000000"),
+            procedure_code: p.code.clone(),
+            applicant: users[who].clone(),
+            form,
+            files: stored,
+            submit,
+            now_ms: now_ms - hours_ago * 3_600_000,
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,391 @@
+//! Dossiers: drafts, atomic submission with the dossier code, the hash-chained history.
+
+use super::{backend_err, parse_json, Db};
+use app::api::dossiers::{DossierDetail, DossierSummary, EventView, StoredFile};
+use app::api::lookup::PublicDossier;
+use app::domain::dossier_code::DossierCode;
+use app::domain::history::Event;
+use app::domain::mask::mask_name;
+use app::domain::status::{transition, Action, DossierStatus};
+use app::domain::vn_time::yymmdd;
+use app::i18n::Lang;
+use app::ports::{Draft, DraftOutcome, DraftSave, FileAccess, StoreError};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+/// An event before it is chained: who did what, when.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub at_ms: i64,
+    pub recorded_at_ms: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub agency: String,
+    pub action: Action,
+    pub note: String,
+}
+
+fn event_from_row(r: &AnyRow) -> Event {
+    Event {
+        seq: r.get("seq"),
+        at_ms: r.get("at"),
+        recorded_at_ms: r.get("recorded_at"),
+        actor_id: r.get("actor_id"),
+        actor_name: r.get("actor_name"),
+        actor_role: r.get("actor_role"),
+        agency: r.get("agency"),
+        action: r.get("action"),
+        from_status: r.get("from_status"),
+        to_status: r.get("to_status"),
+        note: r.get("note"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    }
+}
+
+const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash";
+
+fn file_from_row(r: &AnyRow) -> StoredFile {
+    StoredFile {
+        id: r.get("id"),
+        component_id: r.get("component_id"),
+        file_name: r.get("file_name"),
+        content_type: r.get("content_type"),
+        size_bytes: r.get("size_bytes"),
+        sha256: r.get("sha256"),
+        storage_key: r.get("storage_key"),
+    }
+}
+
+const FILE_COLUMNS: &str = "id, component_id, file_name, content_type, size_bytes, sha256, storage_key";
+
+/// Changes the status through the domain's transition function and appends the event, in the
+/// caller's transaction. The only way a dossier's status changes.
+pub async fn apply(tx: &mut Transaction<'static, Any>, dossier_id: i64, event: NewEvent) -> Result<DossierStatus, StoreError> {
+    let row = sqlx::query("select status from dossiers where id = $1").bind(dossier_id).fetch_one(&mut **tx).await.map_err(backend_err)?;
+    let from = DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
+    let to = transition(from, event.action).map_err(|e| StoreError::Conflict(format!("illegal transition {:?} by {:?}", e.from, e.action)))?;
+    let last = sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq desc limit 1"))
+        .bind(dossier_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(backend_err)?
+        .map(|r| event_from_row(&r));
+    let e = Event {
+        seq: 0,
+        at_ms: event.at_ms,
+        recorded_at_ms: event.recorded_at_ms,
+        actor_id: event.actor_id,
+        actor_name: event.actor_name,
+        actor_role: event.actor_role,
+        agency: event.agency,
+        action: event.action.name().to_string(),
+        from_status: Some(from.code()),
+        to_status: to.code(),
+        note: event.note,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+    .chain_after(last.as_ref());
+    sqlx::query(&format!("insert into dossier_events (dossier_id, {EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"))
+        .bind(dossier_id)
+        .bind(e.seq)
+        .bind(e.at_ms)
+        .bind(e.recorded_at_ms)
+        .bind(e.actor_id)
+        .bind(&e.actor_name)
+        .bind(&e.actor_role)
+        .bind(&e.agency)
+        .bind(&e.action)
+        .bind(e.from_status)
+        .bind(e.to_status)
+        .bind(&e.note)
+        .bind(&e.prev_hash)
+        .bind(&e.hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    sqlx::query("update dossiers set status = $1, event_count = $2, last_event_hash = $3, updated_at = $4 where id = $5")
+        .bind(to.code())
+        .bind(e.seq)
+        .bind(&e.hash)
+        .bind(event.recorded_at_ms)
+        .bind(dossier_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    Ok(to)
+}
+
+/// The next code of `agency` for the Vietnamese day of `now_ms`, allocated in the transaction.
+pub async fn allocate_code(tx: &mut Transaction<'static, Any>, agency: &str, now_ms: i64) -> Result<DossierCode, StoreError> {
+    let day = yymmdd(now_ms);
+    let seq: i64 = sqlx::query(
+        "insert into dossier_sequences (agency_code, day, last_seq) values ($1, $2, 1) \
+         on conflict (agency_code, day) do update set last_seq = dossier_sequences.last_seq + 1 returning last_seq",
+    )
+    .bind(agency)
+    .bind(&day)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(backend_err)?
+    .get("last_seq");
+    Ok(DossierCode::new(agency, &day, seq as u32))
+}
+
+impl Db {
+    async fn current_files(&self, dossier_id: i64) -> Result<Vec<StoredFile>, StoreError> {
+        let rows = sqlx::query(&format!("select {FILE_COLUMNS} from dossier_files where dossier_id = $1 and replaced_at is null order by created_at"))
+            .bind(dossier_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(rows.iter().map(file_from_row).collect())
+    }
+
+    pub async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError> {
+        let Some(r) = sqlx::query("select d.id, d.idempotency_key, d.form_json, p.code from dossiers d join procedures p on p.id = d.procedure_id where d.idempotency_key = $1 and d.applicant_id = $2 and d.status = 0")
+            .bind(key)
+            .bind(applicant_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = r.get("id");
+        Ok(Some(Draft { key: r.get("idempotency_key"), procedure_code: r.get("code"), form: parse_json(r.get("form_json"))?, files: self.current_files(id).await? }))
+    }
+
+    pub async fn save_draft(&self, s: DraftSave) -> Result<DraftOutcome, StoreError> {
+        let proc_row = sqlx::query("select id, current_version_id, receiving_agency from procedures where code = $1")
+            .bind(&s.procedure_code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .ok_or(StoreError::NotFound)?;
+        let procedure_id: i64 = proc_row.get("id");
+        let version_id: i64 = proc_row.get("current_version_id");
+        let agency: String = proc_row.get("receiving_agency");
+        let form_json = serde_json::to_string(&s.form).map_err(|e| StoreError::Backend(e.to_string()))?;
+
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        // A write first, so SQLite takes its write lock at once and concurrent posts queue up.
+        sqlx::query(
+            "insert into dossiers (idempotency_key, procedure_id, version_id, applicant_id, receiving_agency, current_agency, channel, status, form_json, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $5, 'online', 0, $6, $7, $7) on conflict (idempotency_key) do nothing",
+        )
+        .bind(&s.idempotency_key)
+        .bind(procedure_id)
+        .bind(version_id)
+        .bind(s.applicant.id)
+        .bind(&agency)
+        .bind(&form_json)
+        .bind(s.now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        let updated = sqlx::query("update dossiers set form_json = $1, updated_at = $2 where idempotency_key = $3 and applicant_id = $4 and procedure_id = $5 and status = 0")
+            .bind(&form_json)
+            .bind(s.now_ms)
+            .bind(&s.idempotency_key)
+            .bind(s.applicant.id)
+            .bind(procedure_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?
+            .rows_affected();
+        let row = sqlx::query("select id, code, applicant_id from dossiers where idempotency_key = $1")
+            .bind(&s.idempotency_key)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        if row.get::<i64, _>("applicant_id") != s.applicant.id {
+            return Err(StoreError::NotFound);
+        }
+        if updated == 0 {
+            // Submitted before: a retry, a resent form or a double click.
+            let code: Option<String> = row.get("code");
+            return code.map(|code| DraftOutcome::AlreadySubmitted { code }).ok_or(StoreError::NotFound);
+        }
+        let dossier_id: i64 = row.get("id");
+        for f in &s.files {
+            sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
+                .bind(s.now_ms)
+                .bind(dossier_id)
+                .bind(f.component_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+            sqlx::query(&format!("insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+                .bind(&f.id)
+                .bind(f.component_id)
+                .bind(&f.file_name)
+                .bind(&f.content_type)
+                .bind(f.size_bytes)
+                .bind(&f.sha256)
+                .bind(&f.storage_key)
+                .bind(dossier_id)
+                .bind(s.now_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+        }
+        if !s.submit {
+            tx.commit().await.map_err(backend_err)?;
+            return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code });
+        }
+        let missing: i64 = sqlx::query(
+            "select count(*) as n from procedure_components c where c.version_id = $1 and c.required = 1 \
+             and not exists (select 1 from dossier_files f where f.dossier_id = $2 and f.component_id = c.id and f.replaced_at is null)",
+        )
+        .bind(version_id)
+        .bind(dossier_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend_err)?
+        .get("n");
+        if missing > 0 {
+            return Err(StoreError::Conflict("error-file-required".into()));
+        }
+        let code = allocate_code(&mut tx, &agency, s.now_ms).await?;
+        sqlx::query("update dossiers set code = $1, submitted_at = $2 where id = $3")
+            .bind(code.to_string())
+            .bind(s.now_ms)
+            .bind(dossier_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        apply(
+            &mut tx,
+            dossier_id,
+            NewEvent {
+                at_ms: s.now_ms,
+                recorded_at_ms: s.now_ms,
+                actor_id: Some(s.applicant.id),
+                actor_name: s.applicant.full_name.clone(),
+                actor_role: s.applicant.role.clone(),
+                agency: agency.clone(),
+                action: Action::Submit,
+                note: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(DraftOutcome::Submitted { code: code.to_string() })
+    }
+
+    pub async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError> {
+        let rows = sqlx::query(
+            "select d.code, d.idempotency_key, d.status, d.updated_at, d.submitted_at, p.code as p_code, p.name_vi, p.name_en \
+             from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 order by d.updated_at desc limit 200",
+        )
+        .bind(applicant_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| DossierSummary {
+                code: r.get("code"),
+                draft_key: r.get("idempotency_key"),
+                procedure_code: r.get("p_code"),
+                procedure: Db::name(lang, r, "name_vi", "name_en"),
+                status: r.get("status"),
+                updated_at_ms: r.get("updated_at"),
+                submitted_at_ms: r.get("submitted_at"),
+            })
+            .collect())
+    }
+
+    pub async fn dossier_for_applicant(&self, applicant_id: i64, code: &str, lang: Lang) -> Result<Option<DossierDetail>, StoreError> {
+        let Some(r) = sqlx::query(
+            "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
+             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json \
+             from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
+             join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
+             join procedure_versions v on v.id = d.version_id where d.code = $1 and d.applicant_id = $2",
+        )
+        .bind(code)
+        .bind(applicant_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = r.get("id");
+        let form: BTreeMap<String, String> = parse_json(r.get("form_json"))?;
+        let events = self.events(id).await?;
+        Ok(Some(DossierDetail {
+            code: r.get("code"),
+            procedure_code: r.get("p_code"),
+            procedure: Db::name(lang, &r, "name_vi", "name_en"),
+            receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
+            location: Db::name(lang, &r, "c_vi", "c_en"),
+            applicant_name: r.get("full_name"),
+            status: r.get("status"),
+            channel: r.get("channel"),
+            submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
+            form_fields: parse_json(r.get("form_schema_json"))?,
+            form,
+            components: self.components(r.get("version_id")).await?,
+            files: self.current_files(id).await?,
+            events: events
+                .into_iter()
+                .map(|e| EventView { at_ms: e.at_ms, actor_name: e.actor_name, actor_role: e.actor_role, action: e.action, from_status: e.from_status, to_status: e.to_status, note: e.note })
+                .collect(),
+        }))
+    }
+
+    pub async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
+        let row = sqlx::query(
+            "select d.code, d.status, d.submitted_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \
+             from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id join agencies a on a.code = d.receiving_agency \
+             where d.code = $1 and d.status <> 0",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(row.map(|r| PublicDossier {
+            code: r.get("code"),
+            procedure_code: r.get("p_code"),
+            procedure: Db::name(lang, &r, "name_vi", "name_en"),
+            receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
+            status: r.get("status"),
+            submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
+            applicant_masked: mask_name(&r.get::<String, _>("full_name")),
+        }))
+    }
+
+    pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
+        let row = sqlx::query(&format!("select f.{}, d.applicant_id from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1", FILE_COLUMNS.replace(", ", ", f.")))
+            .bind(file_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(row.map(|r| FileAccess { owner_id: r.get("applicant_id"), file: file_from_row(&r) }))
+    }
+
+    pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq"))
+            .bind(dossier_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(rows.iter().map(event_from_row).collect())
+    }
+
+    pub async fn history(&self, code: &str) -> Result<(Vec<Event>, i64, String), StoreError> {
+        let r = sqlx::query("select id, event_count, last_event_hash from dossiers where code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .ok_or(StoreError::NotFound)?;
+        Ok((self.events(r.get("id")).await?, r.get("event_count"), r.get("last_event_hash")))
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests against the real app (`build_app`) on port 0, each on SQLite and, when
+//! `PORTAL_TEST_PG` names a server, on a throwaway PostgreSQL database too.
+
+mod support;
+
+mod accounts;
+mod catalogue;
+mod dossiers;
+mod history;
+mod robustness;

@@ -1,0 +1,98 @@
+use crate::support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn raw(app: &TestApp, request: &[u8]) -> String {
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let _ = s.shutdown().await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).to_string()
+}
+
+fn status_of(response: &str) -> u16 {
+    response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+async fn still_serving(app: &TestApp) {
+    let res = app.client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn multipart_without_a_boundary_is_a_client_error() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let res = app.client().post(app.url("/api/dossiers/save")).header("Content-Type", "multipart/form-data").body("--x\r\n\r\n").send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn a_truncated_body_does_not_hurt_the_server() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let req = b"POST /api/dossiers/save HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=abc\r\nContent-Length: 5000\r\n\r\n--abc\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\n0123";
+    let res = raw(&app, req).await;
+    let status = status_of(&res);
+    assert!(status == 0 || (400..500).contains(&status), "truncated body answered {status}");
+    let req = b"POST /api/account/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ncccd=1";
+    let status = status_of(&raw(&app, req).await);
+    assert!(status == 0 || (400..500).contains(&status), "truncated form answered {status}");
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_refused_on_every_route() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let big = "a=".to_string() + &"x".repeat(server::SMALL_BODY_LIMIT as usize + 10);
+    for path in ["/api/account/login", "/api/account/register", "/api/lookup", "/thu-tuc", "/"] {
+        let res = app.client().post(app.url(path)).header("Content-Type", "application/x-www-form-urlencoded").body(big.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 413, "{path}");
+    }
+    // The same without a Content-Length: cut off while streaming.
+    let stream = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 4096])));
+    let res = app
+        .client()
+        .post(app.url("/api/account/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "streamed oversize body answered {}", res.status());
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn malformed_arguments_are_client_errors() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let c = app.client();
+    let cases = [
+        c.post(app.url("/api/account/login")).header("Content-Type", "application/x-www-form-urlencoded").body("%%%"),
+        c.post(app.url("/api/account/login")).header("Content-Type", "application/x-www-form-urlencoded").body("cccd=1"),
+        c.post(app.url("/api/dossiers/save")).header("Content-Type", "application/x-www-form-urlencoded").body("key=1"),
+        c.get(app.url("/api/catalogue/procedure")),
+        c.post(app.url("/api/nonexistent")).body(""),
+    ];
+    for req in cases {
+        let res = req.send().await.unwrap();
+        assert!(res.status().is_client_error(), "answered {}", res.status());
+    }
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for path in ["/", "/pkg/app.css", "/api/catalogue/sectors", "/khong-co", "/healthz"] {
+        let res = app.client().get(app.url(path)).send().await.unwrap();
+        let h = res.headers();
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert_eq!(h.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin", "{path}");
+        assert_eq!(h.get("x-request-id").unwrap().len(), 16, "{path}");
+    }
+    let form = app.client().get(app.url("/thu-tuc/1.001193/nop")).send().await.unwrap();
+    assert_eq!(form.status(), 401, "the form asks an anonymous visitor to sign in");
+}

@@ -1,0 +1,197 @@
+//! Test harness: a fresh database and data directory per app, a browser-like client.
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{redirect, Client, Response};
+use server::config::Config;
+use server::storage::Db;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL when `PORTAL_TEST_PG` is set (required when `PORTAL_REQUIRE_PG=1`).
+pub fn backends() -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite];
+    if std::env::var("PORTAL_TEST_PG").is_ok() {
+        out.push(Backend::Postgres);
+    } else if std::env::var("PORTAL_REQUIRE_PG").is_ok_and(|v| v == "1") {
+        panic!("PORTAL_REQUIRE_PG=1 but PORTAL_TEST_PG is not set");
+    }
+    out
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub data_dir: std::path::PathBuf,
+    pub backend: Backend,
+}
+
+async fn throwaway_pg(name: &str) -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("PORTAL_TEST_PG").expect("PORTAL_TEST_PG");
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the PostgreSQL admin database");
+    sqlx::query(&format!("drop database if exists {name}")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("create database {name}")).execute(&mut conn).await.unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, true).await
+    }
+
+    pub async fn spawn_with(backend: Backend, demo: bool) -> TestApp {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("portal_test_{}_{n}", std::process::id());
+        let data_dir = std::env::temp_dir().join(&name);
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}/portal.db", data_dir.display()),
+            Backend::Postgres => throwaway_pg(&name).await,
+        };
+        let site = data_dir.join("site");
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../style/main.css"), site.join("pkg/app.css")).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            data_dir: data_dir.clone(),
+            database_url,
+            demo_data: demo,
+            site_addr: addr.to_string(),
+            site_root: site.display().to_string(),
+            public_url: format!("http://{addr}"),
+            secure_cookies: false,
+        };
+        let (router, state) = server::build_app(&config).await.expect("app builds");
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        TestApp { base: format!("http://{addr}"), db: state.db, data_dir, backend }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies and does not follow redirects, like a test of each hop.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+    }
+
+    /// Posts a URL-encoded form as a browser does (Accept: text/html, Referer).
+    pub async fn form(&self, client: &Client, path: &str, referer: &str, fields: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(path))
+            .header("Accept", "text/html,application/xhtml+xml")
+            .header("Referer", self.url(referer))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Registers and signs in a citizen; returns the signed-in client.
+    pub async fn citizen(&self, name: &str, cccd: &str, phone: &str) -> Client {
+        let c = self.client();
+        let res = self
+            .form(&c, "/api/account/register", "/dang-ky", &[("full_name", name), ("cccd", cccd), ("phone", phone), ("email", ""), ("password", "matkhau2026"), ("next", "/ho-so")])
+            .await;
+        assert_eq!(res.status(), 302, "registration of {cccd} redirects");
+        assert_eq!(location(&res), "/ho-so");
+        c
+    }
+
+    pub fn uploaded_files(&self) -> usize {
+        server::files::LocalFileStore::new(self.data_dir.join("uploads")).count_files()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql).fetch_one(&self.db.pool).await.unwrap().get::<i64, _>(0)
+    }
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+/// The decoded `AppError` a browser-form redirect carries in `__err`.
+pub fn redirected_error(res: &Response) -> app::error::AppError {
+    let loc = location(res);
+    let url = reqwest::Url::parse(&loc).unwrap_or_else(|_| reqwest::Url::parse(&format!("http://x{loc}")).unwrap());
+    let err = url.query_pairs().find(|(k, _)| k == "__err").map(|(_, v)| v.to_string()).unwrap_or_else(|| panic!("no __err in {loc}"));
+    leptos::server_fn::error::ServerFnUrlError::<app::error::AppError>::decode_err(&err)
+}
+
+pub fn field_keys(e: &app::error::AppError) -> Vec<(String, String)> {
+    e.field_errors().iter().map(|f| (f.field.clone(), f.key.clone())).collect()
+}
+
+pub fn pdf(title: &str) -> Vec<u8> {
+    server::storage::demo::demo_pdf(title)
+}
+
+pub fn png() -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    b.extend_from_slice(&[0u8; 64]);
+    b
+}
+
+/// The procedure used by most tests: birth registration (commune level), its components and form.
+pub async fn birth(app: &TestApp) -> app::api::catalogue::ProcedureDetail {
+    app.db.procedure("1.001193", app::i18n::Lang::Vi).await.unwrap().expect("demo catalogue has 1.001193")
+}
+
+/// A complete, valid dossier form for `p` with one file per required component.
+pub fn dossier_form(p: &app::api::catalogue::ProcedureDetail, key: &str, action: &str) -> Form {
+    let mut form = Form::new().text("key", key.to_string()).text("procedure", p.code.clone()).text("action", action.to_string());
+    for f in &p.form_fields {
+        use app::domain::form::FieldKind;
+        let v = match f.kind {
+            FieldKind::Text => "Lê Minh Khang".to_string(),
+            FieldKind::Number => "3".to_string(),
+            FieldKind::Date => "2026-11-02".to_string(),
+            FieldKind::Select => f.options[0].value.clone(),
+            FieldKind::Cccd => "045095001234".to_string(),
+            FieldKind::Phone => "0912345678".to_string(),
+            FieldKind::Address => "Số 1 Lê Duẩn, Đông Hà".to_string(),
+        };
+        form = form.text(f.input_name(), v);
+    }
+    for (i, c) in p.components.iter().filter(|c| c.required).enumerate() {
+        let part = if i % 2 == 0 {
+            Part::bytes(pdf(&c.name)).file_name(format!("giay-to-{i}.pdf")).mime_str("application/pdf").unwrap()
+        } else {
+            Part::bytes(png()).file_name(format!("anh-{i}.png")).mime_str("image/png").unwrap()
+        };
+        form = form.part(format!("file_{}", c.id), part);
+    }
+    form
+}
+
+pub async fn post_dossier(app: &TestApp, client: &Client, p: &app::api::catalogue::ProcedureDetail, form: Form) -> Response {
+    client
+        .post(app.url("/api/dossiers/save"))
+        .header("Accept", "text/html")
+        .header("Referer", app.url(&format!("/thu-tuc/{}/nop", p.code)))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub fn new_key() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
