@@ -31,7 +31,7 @@ export default defineConfig({
     { name: "citizen-phone-nojs", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions: chromium } },
   ],
   webServer: {
-    command: "../target/bin/server",
+    command: "target/bin/server",
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

@@ -28,5 +28,6 @@ cp -r public/. "$site/"
 echo "==> server ($profile)"
 if [ "$profile" = release ]; then cargo build -p server --release; else cargo build -p server; fi
 mkdir -p target/bin
-cp "$CARGO_TARGET_DIR/$server_dir/server" target/bin/server
+# Replace rather than overwrite, so a running server keeps its binary.
+cp "$CARGO_TARGET_DIR/$server_dir/server" target/bin/server.new && mv -f target/bin/server.new target/bin/server
 echo "==> built: target/bin/server and $site"

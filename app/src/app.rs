@@ -24,7 +24,8 @@ fn request_context() -> (Lang, Option<crate::api::account::UserView>, String) {
         .as_ref()
         .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header))
         .unwrap_or_default();
-    let user = crate::api::ctx::current_user().map(|u| crate::api::account::UserView { full_name: u.full_name, role: u.role });
+    let user =
+        crate::api::ctx::current_user().map(|u| crate::api::account::UserView { full_name: u.full_name, role: u.role });
     let path = parts.map(|p| p.uri.path().to_string()).unwrap_or_default();
     (lang, user, path)
 }
@@ -37,12 +38,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(I18n { lang });
     provide_context(SignedIn(user));
     let wasm = needs_wasm(&path);
+    // Leptos writes a few inline bookkeeping scripts on every page: allow them by nonce, and
+    // let WebAssembly compile only on the pages that carry an island.
     #[cfg(feature = "ssr")]
-    if wasm {
-        leptos::nonce::provide_nonce();
+    {
+        if leptos::nonce::use_nonce().is_none() {
+            leptos::nonce::provide_nonce();
+        }
         if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            let wasm_eval = if wasm { " 'wasm-unsafe-eval'" } else { "" };
             let csp = format!(
-                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+                "default-src 'self'; script-src 'self' 'nonce-{nonce}'{wasm_eval}; style-src 'self'; img-src 'self' data:; \
                  connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
             );
             if let Ok(v) = http::HeaderValue::from_str(&csp) {

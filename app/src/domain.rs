@@ -2,6 +2,7 @@
 //! Everything here is compiled for both the server and the browser and unit-tested in place.
 
 pub mod cccd;
+pub mod clock;
 pub mod dossier_code;
 pub mod form;
 pub mod history;

@@ -62,10 +62,17 @@ pub struct DraftSave {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftOutcome {
-    Saved { key: String, procedure: String },
-    Submitted { code: String },
+    Saved {
+        key: String,
+        procedure: String,
+    },
+    Submitted {
+        code: String,
+    },
     /// The key belongs to a dossier that was submitted before (a retry or a double click).
-    AlreadySubmitted { code: String },
+    AlreadySubmitted {
+        code: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -91,14 +98,25 @@ pub trait Store: Send + Sync {
 
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
-    async fn create_session(&self, token_hash: &str, user_id: i64, now_ms: i64, expires_ms: i64) -> Result<(), StoreError>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError>;
     async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError>;
     async fn save_draft(&self, save: DraftSave) -> Result<DraftOutcome, StoreError>;
     async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
-    async fn dossier_for_applicant(&self, applicant_id: i64, code: &str, lang: Lang) -> Result<Option<DossierDetail>, StoreError>;
+    async fn dossier_for_applicant(
+        &self,
+        applicant_id: i64,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<DossierDetail>, StoreError>;
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

@@ -18,7 +18,9 @@ export const samplePdf = Buffer.from(
 export const samplePng = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
 
 /** Fails the test on any axe-core violation, listing them. */
-export async function expectAccessible(page: Page) {
+export async function expectAccessible(page: Page, testInfo?: TestInfo) {
+  // axe runs as a script in the page: it needs JavaScript. The no-JS project renders the same HTML.
+  if (testInfo && !jsEnabled(testInfo)) return;
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);

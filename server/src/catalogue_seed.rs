@@ -41,7 +41,7 @@ pub struct Fee {
     pub name_vi: String,
     pub amount_vnd: i64,
     #[serde(default)]
-    pub note_vi: String,
+    pub note_vi: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,7 +112,13 @@ impl SeedProcedure {
 
     /// Text searched besides the name (folded when stored).
     pub fn search_text(&self, sector_name: &str) -> String {
-        let mut parts = vec![self.code.clone(), self.name_en.clone(), sector_name.to_string(), self.result_vi.clone(), self.applicants_vi.clone()];
+        let mut parts = vec![
+            self.code.clone(),
+            self.name_en.clone(),
+            sector_name.to_string(),
+            self.result_vi.clone(),
+            self.applicants_vi.clone(),
+        ];
         parts.extend(self.components.iter().map(|c| c.name_vi.clone()));
         parts.join(" ")
     }
@@ -120,6 +126,56 @@ impl SeedProcedure {
 
 pub const CATALOGUE_JSON: &str = include_str!("../seed/catalogue.json");
 
-pub fn demo_catalogue() -> Catalogue {
-    serde_json::from_str(CATALOGUE_JSON).expect("seed/catalogue.json matches the seed schema")
+pub fn demo_catalogue() -> Result<Catalogue, serde_json::Error> {
+    serde_json::from_str(CATALOGUE_JSON)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::clock::Allowance;
+
+    #[test]
+    fn the_demo_catalogue_is_complete_and_consistent() {
+        let c = demo_catalogue().unwrap();
+        assert!(c.procedures.len() >= 30);
+        let sectors: std::collections::BTreeSet<_> = c.procedures.iter().map(|p| p.sector.as_str()).collect();
+        assert!(sectors.len() >= 6);
+        assert!(c.agencies.iter().filter(|a| a.kind == "department").count() >= 5);
+        assert!(c.agencies.iter().filter(|a| a.kind == "commune").count() >= 4);
+        for level in ["province", "commune"] {
+            assert!(c.procedures.iter().any(|p| p.level == level));
+        }
+        for name in [
+            "Đăng ký khai sinh",
+            "Đăng ký kết hôn",
+            "Chứng thực bản sao từ bản chính",
+            "Đăng ký thành lập hộ kinh doanh",
+        ] {
+            assert!(c.procedures.iter().any(|p| p.name_vi.starts_with(name)), "{name}");
+        }
+        for p in &c.procedures {
+            let agency = |code: &str| c.agencies.iter().any(|a| a.code == code);
+            assert!(agency(&p.executing_agency) && agency(&p.receiving_agency), "{}", p.code);
+            assert!(
+                !p.steps_vi.is_empty()
+                    && !p.components.is_empty()
+                    && !p.form_fields.is_empty()
+                    && !p.legal_basis.is_empty(),
+                "{}",
+                p.code
+            );
+            let a = p.allowance.amount.to_string();
+            assert!(
+                Allowance::parse(&a, &p.allowance.unit).is_some(),
+                "{}: allowance {a} {}",
+                p.code,
+                p.allowance.unit
+            );
+            for f in p.components.iter().filter_map(|c| c.form_file.as_ref()) {
+                let path = format!("{}/../public/forms/{f}", env!("CARGO_MANIFEST_DIR"));
+                assert!(std::path::Path::new(&path).exists(), "{path}");
+            }
+        }
+    }
 }

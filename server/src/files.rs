@@ -20,7 +20,10 @@ impl LocalFileStore {
     }
 
     fn path(&self, key: &str) -> Result<PathBuf, FileStoreError> {
-        let safe = !key.is_empty() && key.split('/').all(|part| !part.is_empty() && part != ".." && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        let safe = !key.is_empty()
+            && key.split('/').all(|part| {
+                !part.is_empty() && part != ".." && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
         if !safe {
             return Err(FileStoreError::Io(format!("unsafe key {key:?}")));
         }
@@ -30,7 +33,9 @@ impl LocalFileStore {
     /// Every regular file under the root (for tests that check nothing was left behind).
     pub fn count_files(&self) -> usize {
         fn walk(p: &Path) -> usize {
-            std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+            std::fs::read_dir(p)
+                .map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+                .unwrap_or(0)
         }
         walk(&self.root)
     }

@@ -13,7 +13,8 @@ use http::{header, HeaderValue, StatusCode};
 use std::net::SocketAddr;
 use std::time::Instant;
 
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+pub const DEFAULT_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
 /// A request id (kept from `x-request-id` when sane), one log line per request, security headers.
@@ -71,10 +72,15 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
 
 /// Resolves the session cookie to the signed-in user and records the caller's address.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let addr = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into());
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
     req.extensions_mut().insert(ClientAddr(addr));
     let path = req.uri().path();
-    let is_static = path.starts_with("/pkg/") || path.starts_with("/forms/") || path == "/favicon.svg" || path == "/healthz";
+    let is_static =
+        path.starts_with("/pkg/") || path.starts_with("/forms/") || path == "/favicon.svg" || path == "/healthz";
     let mut user = None;
     if !is_static {
         if let Some(token) = cookie(&req, app::api::account::SESSION_COOKIE).filter(|t| t.len() == 64) {
@@ -91,13 +97,16 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
 /// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
 pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     if content_type.starts_with("multipart/") && !content_type.contains("boundary=") {
         return (StatusCode::BAD_REQUEST, "multipart body without a boundary").into_response();
     }
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
-        let accepts_html = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+        let accepts_html =
+            req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
         let referer = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
         if let (true, Some(referer)) = (accepts_html, referer) {
             use leptos::server_fn::error::ServerFnUrlError;
@@ -116,6 +125,13 @@ pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
     let (parts, body) = req.into_parts();
     let limited = Body::new(http_body_util::Limited::new(body, limit as usize));
     next.run(Request::from_parts(parts, limited)).await
+}
+
+/// The dossier upload may carry a whole dossier; every other route only a small form.
+pub async fn body_limits(req: Request, next: Next) -> Response {
+    let limit =
+        if req.uri().path() == "/api/dossiers/save" { crate::UPLOAD_BODY_LIMIT } else { crate::SMALL_BODY_LIMIT };
+    body_guard(req, next, limit).await
 }
 
 /// Server functions answer every error with 500; give user errors their real status.

@@ -12,9 +12,10 @@ use app::domain::rate_limit::RateLimiter;
 use app::domain::upload::MAX_DOSSIER_BYTES;
 use app::ports::{PortalConfig, Services};
 use axum::extract::{Path, Request, State};
+
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use config::Config;
 use files::LocalFileStore;
@@ -73,27 +74,16 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
 
     let ctx_services = state.services.clone();
     let provide = move || provide_context(ctx_services.clone());
-    let fn_services = state.services.clone();
-    let server_fn = move |req: Request| {
-        let services = fn_services.clone();
-        async move { leptos_axum::handle_server_fns_with_context(move || provide_context(services.clone()), req).await }
-    };
-
-    let api = Router::new()
-        .route("/api/dossiers/save", post(server_fn.clone()).layer(from_fn(|r, n| layers::body_guard(r, n, UPLOAD_BODY_LIMIT))))
-        .route("/api/{*fn_name}", get(server_fn.clone()).post(server_fn).layer(from_fn(|r, n| layers::body_guard(r, n, SMALL_BODY_LIMIT))))
-        .layer(from_fn(layers::error_status));
-
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/tep/{id}", get(download))
-        .merge(api)
         .leptos_routes_with_context(&state, routes, provide, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn(|r, n| layers::body_guard(r, n, SMALL_BODY_LIMIT)))
+        .layer(from_fn(layers::body_limits))
+        .layer(from_fn(layers::error_status))
         .layer(from_fn_with_state(state.clone(), layers::session))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(from_fn(layers::observe))

@@ -5,7 +5,10 @@ pub mod demo;
 mod dossiers;
 
 use crate::catalogue_seed::{Catalogue, VersionDetails};
-use app::api::catalogue::{AgencyView, ComponentView, FeeView, ProcedureDetail, ProcedurePage, ProcedureQuery, ProcedureSummary, SectorView, PAGE_SIZE};
+use app::api::catalogue::{
+    AgencyView, ComponentView, FeeView, ProcedureDetail, ProcedurePage, ProcedureQuery, ProcedureSummary, SectorView,
+    PAGE_SIZE,
+};
 use app::domain::text::{fold, like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::{CurrentUser, NewUser, StoreError, UserCredentials};
@@ -39,7 +42,11 @@ impl Db {
     /// Connects, creating the SQLite file when needed, and runs the migrations of the backend.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") { Backend::Postgres } else { Backend::Sqlite };
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
             // Create the file and switch it to WAL once, before the pool opens connections.
@@ -77,7 +84,11 @@ impl Db {
     }
 
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query("select count(*) as n from procedures").fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
+        let n: i64 = sqlx::query("select count(*) as n from procedures")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .get("n");
         Ok(n == 0)
     }
 
@@ -153,7 +164,12 @@ impl Db {
                     .await
                     .map_err(backend_err)?;
             }
-            sqlx::query("update procedures set current_version_id = $1 where id = $2").bind(version).bind(id).execute(&mut *tx).await.map_err(backend_err)?;
+            sqlx::query("update procedures set current_version_id = $1 where id = $2")
+                .bind(version)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
         }
         tx.commit().await.map_err(backend_err)
     }
@@ -172,17 +188,24 @@ impl Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
-        let mut out: Vec<SectorView> =
-            rows.iter().map(|r| SectorView { code: r.get("code"), name: Self::name(lang, r, "name_vi", "name_en"), procedure_count: r.get("n") }).collect();
+        let mut out: Vec<SectorView> = rows
+            .iter()
+            .map(|r| SectorView {
+                code: r.get("code"),
+                name: Self::name(lang, r, "name_vi", "name_en"),
+                procedure_count: r.get("n"),
+            })
+            .collect();
         out.sort_by_key(|s| fold(&s.name));
         Ok(out)
     }
 
     pub async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError> {
-        let rows = sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where kind <> 'province'")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        let rows =
+            sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where kind <> 'province'")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
         let mut out: Vec<AgencyView> = rows.iter().map(|r| agency_view(lang, r)).collect();
         out.sort_by_key(|a| (a.kind.clone(), fold(&a.name)));
         Ok(out)
@@ -205,14 +228,23 @@ impl Db {
             params.push(value);
             clauses.push(clause.replace('?', &format!("${}", params.len())));
         };
-        for (col, v) in [("p.sector_code", &q.sector), ("p.executing_agency", &q.agency), ("p.level", &q.level), ("p.online_level", &q.online)] {
+        for (col, v) in [
+            ("p.sector_code", &q.sector),
+            ("p.executing_agency", &q.agency),
+            ("p.level", &q.level),
+            ("p.online_level", &q.online),
+        ] {
             if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
                 push(&format!("{col} = ?"), v.clone(), &mut params);
             }
         }
         let terms = search_terms(q.q.as_deref().unwrap_or(""), 8);
         for t in &terms {
-            push("(p.search_name || ' ' || p.search_text) like ? escape '\\'", format!("%{}%", like_escape(t)), &mut params);
+            push(
+                "(p.search_name || ' ' || p.search_text) like ? escape '\\'",
+                format!("%{}%", like_escape(t)),
+                &mut params,
+            );
         }
         let where_sql = if clauses.is_empty() { String::new() } else { format!("where {}", clauses.join(" and ")) };
         let count_sql = format!("select count(*) as n from procedures p {where_sql}");
@@ -236,7 +268,10 @@ impl Db {
                     format!("p.search_name like ${} escape '\\'", rank_params.len())
                 })
                 .collect();
-            format!("case when p.search_name like ${phrase} escape '\\' then 0 when {} then 1 else 2 end", words.join(" and "))
+            format!(
+                "case when p.search_name like ${phrase} escape '\\' then 0 when {} then 1 else 2 end",
+                words.join(" and ")
+            )
         };
         let page = q.page.unwrap_or(1).max(1);
         let pages = ((total as u32) + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -301,7 +336,11 @@ impl Db {
             allowance: details.allowance,
             applicants: details.applicants_vi,
             result: details.result_vi,
-            fees: details.fees.into_iter().map(|f| FeeView { name: f.name_vi, amount_vnd: f.amount_vnd, note: f.note_vi }).collect(),
+            fees: details
+                .fees
+                .into_iter()
+                .map(|f| FeeView { name: f.name_vi, amount_vnd: f.amount_vnd, note: f.note_vi.unwrap_or_default() })
+                .collect(),
             conditions: details.conditions_vi,
             legal_basis: details.legal_basis,
             components,
@@ -349,12 +388,26 @@ impl Db {
     }
 
     pub async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
-        let row = sqlx::query("select id, password_hash from users where cccd = $1").bind(cccd).fetch_optional(&self.pool).await.map_err(backend_err)?;
+        let row = sqlx::query("select id, password_hash from users where cccd = $1")
+            .bind(cccd)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?;
         Ok(row.map(|r| UserCredentials { id: r.get("id"), password_hash: r.get("password_hash") }))
     }
 
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, now_ms: i64, expires_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("delete from sessions where expires_at < $1").bind(now_ms).execute(&self.pool).await.map_err(backend_err)?;
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("delete from sessions where expires_at < $1")
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_err)?;
         sqlx::query("insert into sessions (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -373,11 +426,20 @@ impl Db {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?;
-        Ok(row.map(|r| CurrentUser { id: r.get("id"), full_name: r.get("full_name"), role: r.get("role"), agency_code: r.get("agency_code") }))
+        Ok(row.map(|r| CurrentUser {
+            id: r.get("id"),
+            full_name: r.get("full_name"),
+            role: r.get("role"),
+            agency_code: r.get("agency_code"),
+        }))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(&self.pool).await.map_err(backend_err)?;
+        sqlx::query("delete from sessions where token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_err)?;
         Ok(())
     }
 }
@@ -416,7 +478,13 @@ impl app::ports::Store for Db {
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         Db::credentials(self, cccd).await
     }
-    async fn create_session(&self, token_hash: &str, user_id: i64, now_ms: i64, expires_ms: i64) -> Result<(), StoreError> {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
         Db::create_session(self, token_hash, user_id, now_ms, expires_ms).await
     }
     async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError> {
@@ -431,13 +499,26 @@ impl app::ports::Store for Db {
     async fn save_draft(&self, save: app::ports::DraftSave) -> Result<app::ports::DraftOutcome, StoreError> {
         Db::save_draft(self, save).await
     }
-    async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<app::api::dossiers::DossierSummary>, StoreError> {
+    async fn my_dossiers(
+        &self,
+        applicant_id: i64,
+        lang: Lang,
+    ) -> Result<Vec<app::api::dossiers::DossierSummary>, StoreError> {
         Db::my_dossiers(self, applicant_id, lang).await
     }
-    async fn dossier_for_applicant(&self, applicant_id: i64, code: &str, lang: Lang) -> Result<Option<app::api::dossiers::DossierDetail>, StoreError> {
+    async fn dossier_for_applicant(
+        &self,
+        applicant_id: i64,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<app::api::dossiers::DossierDetail>, StoreError> {
         Db::dossier_for_applicant(self, applicant_id, code, lang).await
     }
-    async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<app::api::lookup::PublicDossier>, StoreError> {
+    async fn public_dossier(
+        &self,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<app::api::lookup::PublicDossier>, StoreError> {
         Db::public_dossier(self, code, lang).await
     }
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {

@@ -16,7 +16,11 @@ pub const SESSION_HOURS: i64 = 12;
 /// Only local paths are followed after sign-in, never another site.
 pub fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    if ok { next.to_string() } else { "/ho-so".to_string() }
+    if ok {
+        next.to_string()
+    } else {
+        "/ho-so".to_string()
+    }
 }
 
 #[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
@@ -55,13 +59,16 @@ pub async fn register(
     let email = email.trim().to_string();
     if !email.is_empty() {
         let valid = email.len() <= 254
-            && email.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+            && email
+                .split_once('@')
+                .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
             && !email.chars().any(|c| c.is_whitespace());
         if !valid {
             errors.push(FieldError::new("email", "error-email-format"));
         }
     }
-    let personal: Vec<&str> = [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
+    let personal: Vec<&str> =
+        [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
     if let Err(e) = password::check("password", &password, &personal) {
         errors.push(e);
     }
@@ -152,10 +159,10 @@ pub mod ssr {
     use crate::api::ctx;
     use crate::error::AppError;
     use crate::ports::Services;
-    use rand::rngs::OsRng;
     use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::Argon2;
     use leptos::prelude::use_context;
+    use rand::rngs::OsRng;
     use sha2::{Digest, Sha256};
 
     pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -169,7 +176,8 @@ pub mod ssr {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("khong-co-tai-khoan-1").unwrap_or_default());
         let target = hash.unwrap_or(dummy);
-        let ok = PasswordHash::new(target).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
+        let ok =
+            PasswordHash::new(target).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
         ok && hash.is_some()
     }
 
@@ -190,7 +198,9 @@ pub mod ssr {
     pub fn set_session_cookie(services: &Services, value: &str, max_age_s: i64) {
         let secure = if services.config.secure_cookies { "; Secure" } else { "" };
         let cookie = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}");
-        if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
+        if let (Some(res), Ok(v)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
+        {
             res.append_header(http::header::SET_COOKIE, v);
         }
     }

@@ -98,11 +98,23 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
-                return Ok(DossierFormView { procedure: detail, key, values: draft.form, files: draft.files, resumed: true });
+                return Ok(DossierFormView {
+                    procedure: detail,
+                    key,
+                    values: draft.form,
+                    files: draft.files,
+                    resumed: true,
+                });
             }
         }
     }
-    Ok(DossierFormView { procedure: detail, key: ssr::new_key(), values: BTreeMap::new(), files: Vec::new(), resumed: false })
+    Ok(DossierFormView {
+        procedure: detail,
+        key: ssr::new_key(),
+        values: BTreeMap::new(),
+        files: Vec::new(),
+        resumed: false,
+    })
 }
 
 /// Saves the form and its files as a draft and, when `action=submit`, submits it. A multipart
@@ -125,7 +137,11 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     let user = ctx::require_user()?;
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     // Another citizen's dossier answers exactly like a missing one.
-    ctx::services()?.store.dossier_for_applicant(user.id, &code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)
+    ctx::services()?
+        .store
+        .dossier_for_applicant(user.id, &code.to_string(), ctx::lang())
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/acknowledgement", input = GetUrl)]
@@ -158,7 +174,8 @@ pub mod ssr {
 
     pub fn qr_svg(text: &str) -> Result<String, AppError> {
         use qrcode::render::svg;
-        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(ctx::internal)?;
+        let code =
+            qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(ctx::internal)?;
         Ok(code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
     }
 
@@ -187,7 +204,8 @@ pub mod ssr {
 
     /// Reads the whole multipart body, streaming each file to the file store with its limits.
     async fn read(services: &Services, data: MultipartData) -> Result<Upload, (AppError, Vec<StoredFile>)> {
-        let mut mp = data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
+        let mut mp =
+            data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
         let mut up = Upload { files: Vec::new(), text: BTreeMap::new(), errors: Vec::new() };
         let mut total: u64 = 0;
         loop {
@@ -333,15 +351,18 @@ pub mod ssr {
     ) -> Result<DraftOutcome, AppError> {
         let key = text.get("key").cloned().unwrap_or_default();
         let procedure_code = text.get("procedure").cloned().unwrap_or_default();
-        let submit = text.get("action").map(String::as_str) == Some("submit");
+        let submit = text.get("intent").map(String::as_str) == Some("submit");
         if !valid_key(&key) || procedure_code.is_empty() || procedure_code.len() > 32 {
             return Err(AppError::BadRequest("key and procedure are required".into()));
         }
         let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
         let values: BTreeMap<String, String> =
             text.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
-        let echo: Vec<(String, String)> =
-            text.iter().filter(|(k, _)| k.starts_with("f_")).map(|(k, v)| (k.clone(), v.chars().take(500).collect())).collect();
+        let echo: Vec<(String, String)> = text
+            .iter()
+            .filter(|(k, _)| k.starts_with("f_"))
+            .map(|(k, v)| (k.clone(), v.chars().take(500).collect()))
+            .collect();
         let clean = match form::validate(&procedure.form_fields, &values, submit) {
             Ok(clean) => Some(clean),
             Err(mut e) => {

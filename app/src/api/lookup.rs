@@ -28,10 +28,9 @@ pub async fn lookup_dossier(ma: String) -> Result<PublicDossier, AppError> {
             return Err(AppError::RateLimited);
         }
     }
-    let code = DossierCode::parse("ma", &ma).map_err(|e| AppError::fields(vec![e]).with_values(vec![("ma".into(), ma.chars().take(64).collect())]))?;
-    services
-        .store
-        .public_dossier(&code.to_string(), ctx::lang())
-        .await?
-        .ok_or_else(|| AppError::field("ma", "error-dossier-not-found").with_values(vec![("ma".into(), code.to_string())]))
+    let code = DossierCode::parse("ma", &ma)
+        .map_err(|e| AppError::fields(vec![e]).with_values(vec![("ma".into(), ma.chars().take(64).collect())]))?;
+    services.store.public_dossier(&code.to_string(), ctx::lang()).await?.ok_or_else(|| {
+        AppError::field("ma", "error-dossier-not-found").with_values(vec![("ma".into(), code.to_string())])
+    })
 }

@@ -18,7 +18,9 @@ pub fn UploadProgress(
     let (failed, set_failed) = signal(false);
     #[cfg(feature = "hydrate")]
     {
-        Effect::new(move |_| hydrate::attach(&form_id, max_file_bytes, text_too_large.clone(), set_percent, set_failed));
+        Effect::new(move |_| {
+            hydrate::attach(&form_id, max_file_bytes, text_too_large.clone(), set_percent, set_failed)
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (form_id, max_file_bytes, text_too_large, set_percent, set_failed);
@@ -58,7 +60,13 @@ mod hydrate {
         let _ = input.focus();
     }
 
-    pub fn attach(form_id: &str, max: u64, too_large: String, set_percent: WriteSignal<Option<u32>>, set_failed: WriteSignal<bool>) {
+    pub fn attach(
+        form_id: &str,
+        max: u64,
+        too_large: String,
+        set_percent: WriteSignal<Option<u32>>,
+        set_failed: WriteSignal<bool>,
+    ) {
         let Some(form) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(form_id))
@@ -72,7 +80,9 @@ mod hydrate {
             // Check file sizes before sending anything.
             if let Ok(inputs) = form.query_selector_all("input[type=file]") {
                 for i in 0..inputs.length() {
-                    let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else { continue };
+                    let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else {
+                        continue;
+                    };
                     let too_big = input.files().and_then(|f| f.get(0)).is_some_and(|f| f.size() > max as f64);
                     if too_big {
                         ev.prevent_default();
@@ -82,13 +92,16 @@ mod hydrate {
                 }
             }
             let Ok(data) = FormData::new_with_form(form) else { return };
-            if let Some(submitter) = ev.submitter().and_then(|s| s.dyn_into::<web_sys::HtmlButtonElement>().ok()) {
-                let _ = data.append_with_str(&submitter.name(), &submitter.value());
-                submitter.set_disabled(true);
+            // The button pressed says what to do (save or submit); disabled against double taps.
+            let submitter = ev.submitter().and_then(|s| s.dyn_into::<web_sys::HtmlButtonElement>().ok());
+            if let Some(b) = &submitter {
+                let _ = data.append_with_str(&b.name(), &b.value());
+                b.set_disabled(true);
             }
             let Ok(xhr) = XmlHttpRequest::new() else { return };
             ev.prevent_default();
-            let _ = xhr.open("POST", &form.action());
+            let action = form.get_attribute("action").unwrap_or_default();
+            let _ = xhr.open("POST", &action);
             let _ = xhr.set_request_header("Accept", "text/html");
             if let Ok(upload) = xhr.upload() {
                 let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |p: web_sys::ProgressEvent| {
@@ -100,6 +113,7 @@ mod hydrate {
                 progress.forget();
             }
             let xhr_done = xhr.clone();
+            let enable_on_load = submitter.clone();
             let on_load = Closure::<dyn FnMut()>::new(move || {
                 let url = xhr_done.response_url();
                 if xhr_done.status().unwrap_or(0) < 400 && !url.is_empty() {
@@ -109,6 +123,9 @@ mod hydrate {
                 } else {
                     set_failed.set(true);
                     set_percent.set(None);
+                    if let Some(b) = &enable_on_load {
+                        b.set_disabled(false);
+                    }
                 }
             });
             xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
@@ -116,6 +133,9 @@ mod hydrate {
             let on_error = Closure::<dyn FnMut()>::new(move || {
                 set_failed.set(true);
                 set_percent.set(None);
+                if let Some(b) = &submitter {
+                    b.set_disabled(false);
+                }
             });
             xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             on_error.forget();

@@ -72,7 +72,15 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused_with_a_format_message() {
-        for bad in ["abc", "000.00.01.H45-2611-0007", "000.00.01.H45-261322-0007", "-261122-0001", "A B-261122-0001", "X-261122-7", "X-261122-00x1"] {
+        for bad in [
+            "abc",
+            "000.00.01.H45-2611-0007",
+            "000.00.01.H45-261322-0007",
+            "-261122-0001",
+            "A B-261122-0001",
+            "X-261122-7",
+            "X-261122-00x1",
+        ] {
             assert_eq!(DossierCode::parse("ma", bad).unwrap_err().key, "error-dossier-code-format", "{bad}");
         }
     }

@@ -103,7 +103,9 @@ pub fn validate(
                 }
             }
             FieldKind::Number => parse_number(raw).ok_or_else(|| FieldError::new(&input, "error-number")),
-            FieldKind::Date => parse_date(raw).map(|_| raw.to_string()).ok_or_else(|| FieldError::new(&input, "error-date")),
+            FieldKind::Date => {
+                parse_date(raw).map(|_| raw.to_string()).ok_or_else(|| FieldError::new(&input, "error-date"))
+            }
             FieldKind::Select => field
                 .options
                 .iter()
@@ -120,7 +122,11 @@ pub fn validate(
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(clean) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -155,7 +161,19 @@ mod tests {
 
     #[test]
     fn a_complete_well_formed_form_is_normalised() {
-        let v = validate(&schema(), &values(&[("name", " An "), ("born", "2026-02-28"), ("sex", "nam"), ("id", "045 095 001 234"), ("phone", "+84912345678"), ("area", "120,5")]), true).unwrap();
+        let v = validate(
+            &schema(),
+            &values(&[
+                ("name", " An "),
+                ("born", "2026-02-28"),
+                ("sex", "nam"),
+                ("id", "045 095 001 234"),
+                ("phone", "+84912345678"),
+                ("area", "120,5"),
+            ]),
+            true,
+        )
+        .unwrap();
         assert_eq!(v["name"], "An");
         assert_eq!(v["id"], "045095001234");
         assert_eq!(v["phone"], "0912345678");
@@ -181,9 +199,22 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let e = validate(&schema(), &values(&[("name", "An"), ("born", "2026-02-30"), ("sex", "khac"), ("phone", "123"), ("area", "1.2.3")]), true).unwrap_err();
+        let e = validate(
+            &schema(),
+            &values(&[("name", "An"), ("born", "2026-02-30"), ("sex", "khac"), ("phone", "123"), ("area", "1.2.3")]),
+            true,
+        )
+        .unwrap_err();
         let keys: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.key.as_str())).collect();
-        assert_eq!(keys, vec![("f_born", "error-date"), ("f_sex", "error-select"), ("f_phone", "error-phone-format"), ("f_area", "error-number")]);
+        assert_eq!(
+            keys,
+            vec![
+                ("f_born", "error-date"),
+                ("f_sex", "error-select"),
+                ("f_phone", "error-phone-format"),
+                ("f_area", "error-number")
+            ]
+        );
     }
 
     #[test]
@@ -197,13 +228,19 @@ mod tests {
     #[test]
     fn overlong_text_is_refused() {
         let long = "a".repeat(MAX_TEXT + 1);
-        let e = validate(&schema(), &values(&[("name", &long), ("born", "2026-01-01"), ("sex", "nam")]), true).unwrap_err();
+        let e =
+            validate(&schema(), &values(&[("name", &long), ("born", "2026-01-01"), ("sex", "nam")]), true).unwrap_err();
         assert_eq!(e[0].key, "error-too-long");
     }
 
     #[test]
     fn values_not_in_the_schema_are_dropped() {
-        let v = validate(&schema(), &values(&[("name", "An"), ("born", "2026-01-01"), ("sex", "nam"), ("evil", "x")]), true).unwrap();
+        let v = validate(
+            &schema(),
+            &values(&[("name", "An"), ("born", "2026-01-01"), ("sex", "nam"), ("evil", "x")]),
+            true,
+        )
+        .unwrap();
         assert!(!v.contains_key("evil"));
     }
 }

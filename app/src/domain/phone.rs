@@ -10,8 +10,11 @@ fn is_mobile_prefix(p: &str) -> bool {
     let b = p.as_bytes();
     matches!(
         (b[1], b[2]),
-        (b'3', b'2'..=b'9') | (b'5', b'2' | b'5' | b'6' | b'8' | b'9') | (b'7', b'0' | b'6'..=b'9')
-            | (b'8', b'1'..=b'9') | (b'9', _)
+        (b'3', b'2'..=b'9')
+            | (b'5', b'2' | b'5' | b'6' | b'8' | b'9')
+            | (b'7', b'0' | b'6'..=b'9')
+            | (b'8', b'1'..=b'9')
+            | (b'9', _)
     )
 }
 
@@ -26,7 +29,11 @@ impl Phone {
         if let Some(rest) = digits.strip_prefix("+84").or_else(|| digits.strip_prefix("84").filter(|r| r.len() == 9)) {
             digits = format!("0{rest}");
         }
-        if digits.len() != 10 || !digits.chars().all(|c| c.is_ascii_digit()) || !digits.starts_with('0') || !is_mobile_prefix(&digits) {
+        if digits.len() != 10
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || !digits.starts_with('0')
+            || !is_mobile_prefix(&digits)
+        {
             return Err(FieldError::new(field, "error-phone-format"));
         }
         Ok(Self(digits))

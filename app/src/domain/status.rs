@@ -20,9 +20,17 @@ pub enum DossierStatus {
 
 impl DossierStatus {
     pub const ALL: [DossierStatus; 11] = [
-        Self::Draft, Self::Submitted, Self::Accepted, Self::Refused, Self::InHandling,
-        Self::SupplementRequested, Self::PaymentRequested, Self::Withdrawn, Self::Stopped,
-        Self::ResultReady, Self::Delivered,
+        Self::Draft,
+        Self::Submitted,
+        Self::Accepted,
+        Self::Refused,
+        Self::InHandling,
+        Self::SupplementRequested,
+        Self::PaymentRequested,
+        Self::Withdrawn,
+        Self::Stopped,
+        Self::ResultReady,
+        Self::Delivered,
     ];
 
     pub fn code(self) -> i64 {
@@ -114,7 +122,9 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::InHandling, A::Refuse) => S::Refused,
         (S::Accepted | S::InHandling, A::RecordResult) => S::ResultReady,
         (S::ResultReady, A::Deliver) => S::Delivered,
-        (S::Submitted | S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested, A::Withdraw) => S::Withdrawn,
+        (S::Submitted | S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested, A::Withdraw) => {
+            S::Withdrawn
+        }
         (S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested, A::Stop) => S::Stopped,
         _ => return Err(IllegalTransition { from, action }),
     };
@@ -149,8 +159,20 @@ mod tests {
 
     #[test]
     fn final_statuses_accept_no_action() {
-        let actions = [A::Submit, A::Accept, A::RequestSupplement, A::Refuse, A::ReturnSupplement, A::Transfer,
-            A::RequestPayment, A::Pay, A::Withdraw, A::Stop, A::RecordResult, A::Deliver];
+        let actions = [
+            A::Submit,
+            A::Accept,
+            A::RequestSupplement,
+            A::Refuse,
+            A::ReturnSupplement,
+            A::Transfer,
+            A::RequestPayment,
+            A::Pay,
+            A::Withdraw,
+            A::Stop,
+            A::RecordResult,
+            A::Deliver,
+        ];
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
             for a in actions {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");

@@ -45,7 +45,11 @@ pub const MAX_DOSSIER_BYTES: u64 = 20 * 1024 * 1024;
 pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | ';')).take(120).collect();
-    if cleaned.trim().is_empty() { "tep".to_string() } else { cleaned.trim().to_string() }
+    if cleaned.trim().is_empty() {
+        "tep".to_string()
+    } else {
+        cleaned.trim().to_string()
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Home, procedure list with search and filters, procedure detail.
 
-use crate::api::catalogue::{get_procedure, list_agencies, list_sectors, search_procedures, ProcedureDetail, ProcedureQuery, ProcedureSummary};
+use crate::api::catalogue::{
+    get_procedure, list_agencies, list_sectors, search_procedures, ProcedureDetail, ProcedureQuery, ProcedureSummary,
+};
 use crate::components::layout::{url_encode, Layout};
 use crate::components::{allowance_text, format_vnd};
 use crate::i18n::use_i18n;
@@ -61,7 +63,9 @@ pub fn HomePage() -> impl IntoView {
 
 fn page_link(q: &ProcedureQuery, page: u32) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [("q", &q.q), ("sector", &q.sector), ("agency", &q.agency), ("level", &q.level), ("online", &q.online)] {
+    for (k, v) in
+        [("q", &q.q), ("sector", &q.sector), ("agency", &q.agency), ("level", &q.level), ("online", &q.online)]
+    {
         if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
             parts.push(format!("{k}={}", url_encode(v)));
         }
@@ -77,7 +81,7 @@ fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
     let online = i18n.t(if p.online_full { "online-full" } else { "online-partial" });
     view! {
         <li class="card">
-            <h3><a href=format!("/thu-tuc/{}", p.code)>{p.name}</a></h3>
+            <h2 class="card-title"><a href=format!("/thu-tuc/{}", p.code)>{p.name}</a></h2>
             <p class="meta">
                 <span>{p.sector}</span>" · "<span>{level}</span>" · "<span>{online}</span>
             </p>

@@ -1,6 +1,8 @@
 //! The e-form with files, the acknowledgement, my dossiers and one dossier's detail.
 
-use crate::api::dossiers::{acknowledgement, dossier_form, my_dossier, my_dossiers, DossierDetail, DossierFormView, EventView};
+use crate::api::dossiers::{
+    acknowledgement, dossier_form, my_dossier, my_dossiers, DossierDetail, DossierFormView, EventView,
+};
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
 use crate::components::upload::UploadProgress;
@@ -72,7 +74,10 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
         p.form_fields.iter().map(|f| (f.input_name(), i18n.lang.pick(&f.label_vi, &f.label_en).to_string())).collect();
     labels.extend(p.components.iter().map(|c| (format!("file_{}", c.id), c.name.clone())));
     labels.push(("files".into(), i18n.t("dossier-files")));
-    let limits = i18n.t_args("upload-limits", &[("file", format_bytes(MAX_FILE_BYTES as i64)), ("total", format_bytes(MAX_DOSSIER_BYTES as i64))]);
+    let limits = i18n.t_args(
+        "upload-limits",
+        &[("file", format_bytes(MAX_FILE_BYTES as i64)), ("total", format_bytes(MAX_DOSSIER_BYTES as i64))],
+    );
     let values = form.values;
     let files = form.files;
     view! {
@@ -125,8 +130,8 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
                 text_failed=i18n.t("upload-failed")
             />
             <div class="actions">
-                <button type="submit" name="action" value="submit" class="button-primary">{i18n.t("submit-button")}</button>
-                <button type="submit" name="action" value="save" formnovalidate=true>{i18n.t("save-draft-button")}</button>
+                <button type="submit" name="intent" value="submit" class="button-primary">{i18n.t("submit-button")}</button>
+                <button type="submit" name="intent" value="save" formnovalidate=true>{i18n.t("save-draft-button")}</button>
             </div>
         </form>
     }
@@ -262,11 +267,20 @@ pub fn History(events: Vec<EventView>) -> impl IntoView {
 }
 
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
-    let form_rows = d.form_fields.iter().filter_map(|f| {
-        let v = d.form.get(&f.name)?;
-        let shown = f.options.iter().find(|o| &o.value == v).map(|o| i18n.lang.pick(&o.label_vi, &o.label_en).to_string()).unwrap_or_else(|| v.clone());
-        Some(view! { <dt>{i18n.lang.pick(&f.label_vi, &f.label_en).to_string()}</dt><dd>{shown}</dd> })
-    }).collect_view();
+    let form_rows = d
+        .form_fields
+        .iter()
+        .filter_map(|f| {
+            let v = d.form.get(&f.name)?;
+            let shown = f
+                .options
+                .iter()
+                .find(|o| &o.value == v)
+                .map(|o| i18n.lang.pick(&o.label_vi, &o.label_en).to_string())
+                .unwrap_or_else(|| v.clone());
+            Some(view! { <dt>{i18n.lang.pick(&f.label_vi, &f.label_en).to_string()}</dt><dd>{shown}</dd> })
+        })
+        .collect_view();
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         <dl class="facts">

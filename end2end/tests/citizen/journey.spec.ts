@@ -4,7 +4,7 @@ import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, register, sam
 test("a citizen finds a procedure, registers, submits a dossier with two files and looks it up", async ({ page, browser }, testInfo) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Dịch vụ công trực tuyến" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "01-home");
 
   // Search without diacritics.
@@ -12,24 +12,24 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   await page.getByRole("button", { name: "Tìm", exact: true }).click();
   await expect(page).toHaveURL(/\/thu-tuc\?q=dang\+ky\+khai\+sinh/);
   await expect(page.getByRole("status")).toContainText("Tìm thấy");
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "02-list");
   await page.getByRole("link", { name: "Đăng ký khai sinh", exact: true }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Đăng ký khai sinh" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Thành phần hồ sơ" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Tải mẫu đơn, tờ khai" }).first()).toHaveAttribute("href", /\.pdf$/);
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "03-detail");
 
   // Submitting needs an account: sign-in → register, coming back to the form.
   await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).click();
   await expect(page.getByRole("heading", { name: "Vui lòng đăng nhập để tiếp tục" })).toBeVisible();
   await page.getByRole("main").getByRole("link", { name: "Đăng nhập" }).click();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "04-sign-in");
   await page.getByRole("main").getByRole("link", { name: "Đăng ký tài khoản" }).click();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "05-register");
   const cccd = await register(page);
   await expect(page).toHaveURL(/\/thu-tuc\/1\.001193\/nop$/);
@@ -40,7 +40,7 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   await fillBirthForm(page, cccd);
   await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.png", mimeType: "image/png", buffer: samplePng });
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "06-form");
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
 
@@ -49,13 +49,13 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   const code = (await page.getByTestId("dossier-code").textContent())!.trim();
   expect(code).toMatch(/^000\.20\.01\.H45-\d{6}-\d{4}$/);
   await expect(page.getByRole("img", { name: "Mã QR mở trang tra cứu hồ sơ" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "07-acknowledgement");
 
   // My dossiers lists it with its history.
   await page.getByRole("link", { name: "Hồ sơ của tôi" }).click();
   await expect(page.getByRole("link", { name: code })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "08-my-dossiers");
   await page.getByRole("link", { name: code }).click();
   await expect(page.getByRole("table", { name: "Quá trình xử lý" })).toContainText("Nộp hồ sơ trực tuyến");
@@ -69,7 +69,7 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   await expect(other.getByText("Mới đăng ký")).toBeVisible();
   await expect(other.getByText("Hoàng T*** M")).toBeVisible();
   await expect(other.getByText("Hoàng Thị Mai")).toHaveCount(0);
-  await expectAccessible(other);
+  await expectAccessible(other, testInfo);
   await screenshot(other, testInfo, "09-lookup");
   await stranger.close();
 });

@@ -34,7 +34,12 @@ pub fn demo_pdf(title: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn store_pdf(files: &dyn FileStore, component_id: i64, title: &str, seed: usize) -> Result<StoredFile, StoreError> {
+async fn store_pdf(
+    files: &dyn FileStore,
+    component_id: i64,
+    title: &str,
+    seed: usize,
+) -> Result<StoredFile, StoreError> {
     let bytes = demo_pdf(title);
     let id = hex::encode(&Sha256::digest(format!("demo-{seed}-{component_id}").as_bytes())[..16]);
     let key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
@@ -54,21 +59,25 @@ async fn store_pdf(files: &dyn FileStore, component_id: i64, title: &str, seed: 
 }
 
 pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), StoreError> {
-    db.load_catalogue(&demo_catalogue(), now_ms).await?;
+    let catalogue = demo_catalogue().map_err(|e| StoreError::Backend(format!("seed/catalogue.json: {e}")))?;
+    db.load_catalogue(&catalogue, now_ms).await?;
     let mut users = Vec::new();
     for c in &CITIZENS {
         let hash = app::api::account::ssr::hash_password(c.password).map_err(|e| StoreError::Backend(e.to_string()))?;
         let id = db
-            .create_user(NewUser { full_name: c.full_name.into(), cccd: c.cccd.into(), phone: c.phone.into(), email: None, password_hash: hash, created_at_ms: now_ms })
+            .create_user(NewUser {
+                full_name: c.full_name.into(),
+                cccd: c.cccd.into(),
+                phone: c.phone.into(),
+                email: None,
+                password_hash: hash,
+                created_at_ms: now_ms,
+            })
             .await?;
         users.push(CurrentUser { id, full_name: c.full_name.into(), role: "citizen".into(), agency_code: None });
     }
-    let dossiers: [(usize, &str, bool, i64); 4] = [
-        (0, "1.001193", true, 26),
-        (0, "1.013225", true, 5),
-        (1, "2.000815", true, 2),
-        (0, "1.000894", false, 1),
-    ];
+    let dossiers: [(usize, &str, bool, i64); 4] =
+        [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];
     for (n, (who, code, submit, hours_ago)) in dossiers.into_iter().enumerate() {
         let lang = app::i18n::Lang::Vi;
         let Some(p) = db.procedure(code, lang).await? else { continue };

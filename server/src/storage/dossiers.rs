@@ -63,16 +63,28 @@ const FILE_COLUMNS: &str = "id, component_id, file_name, content_type, size_byte
 
 /// Changes the status through the domain's transition function and appends the event, in the
 /// caller's transaction. The only way a dossier's status changes.
-pub async fn apply(tx: &mut Transaction<'static, Any>, dossier_id: i64, event: NewEvent) -> Result<DossierStatus, StoreError> {
-    let row = sqlx::query("select status from dossiers where id = $1").bind(dossier_id).fetch_one(&mut **tx).await.map_err(backend_err)?;
-    let from = DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
-    let to = transition(from, event.action).map_err(|e| StoreError::Conflict(format!("illegal transition {:?} by {:?}", e.from, e.action)))?;
-    let last = sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq desc limit 1"))
+pub async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    event: NewEvent,
+) -> Result<DossierStatus, StoreError> {
+    let row = sqlx::query("select status from dossiers where id = $1")
         .bind(dossier_id)
-        .fetch_optional(&mut **tx)
+        .fetch_one(&mut **tx)
         .await
-        .map_err(backend_err)?
-        .map(|r| event_from_row(&r));
+        .map_err(backend_err)?;
+    let from =
+        DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
+    let to = transition(from, event.action)
+        .map_err(|e| StoreError::Conflict(format!("illegal transition {:?} by {:?}", e.from, e.action)))?;
+    let last = sqlx::query(&format!(
+        "select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq desc limit 1"
+    ))
+    .bind(dossier_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(backend_err)?
+    .map(|r| event_from_row(&r));
     let e = Event {
         seq: 0,
         at_ms: event.at_ms,
@@ -107,20 +119,26 @@ pub async fn apply(tx: &mut Transaction<'static, Any>, dossier_id: i64, event: N
         .execute(&mut **tx)
         .await
         .map_err(backend_err)?;
-    sqlx::query("update dossiers set status = $1, event_count = $2, last_event_hash = $3, updated_at = $4 where id = $5")
-        .bind(to.code())
-        .bind(e.seq)
-        .bind(&e.hash)
-        .bind(event.recorded_at_ms)
-        .bind(dossier_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+    sqlx::query(
+        "update dossiers set status = $1, event_count = $2, last_event_hash = $3, updated_at = $4 where id = $5",
+    )
+    .bind(to.code())
+    .bind(e.seq)
+    .bind(&e.hash)
+    .bind(event.recorded_at_ms)
+    .bind(dossier_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
     Ok(to)
 }
 
 /// The next code of `agency` for the Vietnamese day of `now_ms`, allocated in the transaction.
-pub async fn allocate_code(tx: &mut Transaction<'static, Any>, agency: &str, now_ms: i64) -> Result<DossierCode, StoreError> {
+pub async fn allocate_code(
+    tx: &mut Transaction<'static, Any>,
+    agency: &str,
+    now_ms: i64,
+) -> Result<DossierCode, StoreError> {
     let day = yymmdd(now_ms);
     let seq: i64 = sqlx::query(
         "insert into dossier_sequences (agency_code, day, last_seq) values ($1, $2, 1) \
@@ -156,7 +174,12 @@ impl Db {
             return Ok(None);
         };
         let id: i64 = r.get("id");
-        Ok(Some(Draft { key: r.get("idempotency_key"), procedure_code: r.get("code"), form: parse_json(r.get("form_json"))?, files: self.current_files(id).await? }))
+        Ok(Some(Draft {
+            key: r.get("idempotency_key"),
+            procedure_code: r.get("code"),
+            form: parse_json(r.get("form_json"))?,
+            files: self.current_files(id).await?,
+        }))
     }
 
     pub async fn save_draft(&self, s: DraftSave) -> Result<DraftOutcome, StoreError> {
@@ -300,7 +323,12 @@ impl Db {
             .collect())
     }
 
-    pub async fn dossier_for_applicant(&self, applicant_id: i64, code: &str, lang: Lang) -> Result<Option<DossierDetail>, StoreError> {
+    pub async fn dossier_for_applicant(
+        &self,
+        applicant_id: i64,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<DossierDetail>, StoreError> {
         let Some(r) = sqlx::query(
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json \
@@ -335,7 +363,15 @@ impl Db {
             files: self.current_files(id).await?,
             events: events
                 .into_iter()
-                .map(|e| EventView { at_ms: e.at_ms, actor_name: e.actor_name, actor_role: e.actor_role, action: e.action, from_status: e.from_status, to_status: e.to_status, note: e.note })
+                .map(|e| EventView {
+                    at_ms: e.at_ms,
+                    actor_name: e.actor_name,
+                    actor_role: e.actor_role,
+                    action: e.action,
+                    from_status: e.from_status,
+                    to_status: e.to_status,
+                    note: e.note,
+                })
                 .collect(),
         }))
     }
@@ -362,20 +398,24 @@ impl Db {
     }
 
     pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
-        let row = sqlx::query(&format!("select f.{}, d.applicant_id from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1", FILE_COLUMNS.replace(", ", ", f.")))
-            .bind(file_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        let row = sqlx::query(&format!(
+            "select f.{}, d.applicant_id from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+            FILE_COLUMNS.replace(", ", ", f.")
+        ))
+        .bind(file_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?;
         Ok(row.map(|r| FileAccess { owner_id: r.get("applicant_id"), file: file_from_row(&r) }))
     }
 
     pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq"))
-            .bind(dossier_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        let rows =
+            sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq"))
+                .bind(dossier_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
         Ok(rows.iter().map(event_from_row).collect())
     }
 

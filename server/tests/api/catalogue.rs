@@ -16,7 +16,10 @@ async fn search_ignores_diacritics_and_case_on_every_database() {
         assert!(plain.total >= 2, "{backend:?}: building permits found");
         assert_eq!(plain, upper, "{backend:?}");
         assert_eq!(plain, marked, "{backend:?}");
-        assert!(plain.items.iter().all(|p| app::domain::text::fold(&p.name).contains("giay phep xay dung")), "{backend:?}: names rank first");
+        assert!(
+            plain.items.iter().all(|p| app::domain::text::fold(&p.name).contains("giay phep xay dung")),
+            "{backend:?}: names rank first"
+        );
         // "đ" matches "d"
         let d = app.db.search_procedures(&q("dang ky khai sinh"), Lang::Vi).await.unwrap();
         assert_eq!(d.items[0].code, "1.001193", "{backend:?}");
@@ -44,17 +47,30 @@ async fn filters_and_pagination_narrow_the_list() {
         let all = app.db.search_procedures(&ProcedureQuery::default(), Lang::Vi).await.unwrap();
         assert!(all.total >= 30, "{backend:?}: at least 30 procedures");
         assert_eq!(all.items.len(), 10);
-        let commune = app.db.search_procedures(&ProcedureQuery { level: Some("commune".into()), ..Default::default() }, Lang::Vi).await.unwrap();
-        let province = app.db.search_procedures(&ProcedureQuery { level: Some("province".into()), ..Default::default() }, Lang::Vi).await.unwrap();
+        let commune = app
+            .db
+            .search_procedures(&ProcedureQuery { level: Some("commune".into()), ..Default::default() }, Lang::Vi)
+            .await
+            .unwrap();
+        let province = app
+            .db
+            .search_procedures(&ProcedureQuery { level: Some("province".into()), ..Default::default() }, Lang::Vi)
+            .await
+            .unwrap();
         assert_eq!(commune.total + province.total, all.total);
         assert!(commune.items.iter().all(|p| p.level == "commune"));
-        let page4 = app.db.search_procedures(&ProcedureQuery { page: Some(4), ..Default::default() }, Lang::Vi).await.unwrap();
+        let page4 =
+            app.db.search_procedures(&ProcedureQuery { page: Some(4), ..Default::default() }, Lang::Vi).await.unwrap();
         assert_eq!(page4.page, 4);
         assert!(!page4.items.iter().any(|p| all.items.contains(p)));
         let sectors = app.db.sectors(Lang::Vi).await.unwrap();
         assert!(sectors.len() >= 6);
         let one = &sectors[0];
-        let by_sector = app.db.search_procedures(&ProcedureQuery { sector: Some(one.code.clone()), ..Default::default() }, Lang::Vi).await.unwrap();
+        let by_sector = app
+            .db
+            .search_procedures(&ProcedureQuery { sector: Some(one.code.clone()), ..Default::default() }, Lang::Vi)
+            .await
+            .unwrap();
         assert_eq!(by_sector.total, one.procedure_count);
         // Wildcards typed by a user are literal.
         let pct = app.db.search_procedures(&q("%"), Lang::Vi).await.unwrap();
@@ -66,7 +82,9 @@ async fn filters_and_pagination_narrow_the_list() {
 async fn pages_render_without_javascript_and_ship_no_wasm_except_the_form() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let c = app.client();
-    for path in ["/", "/thu-tuc", "/thu-tuc?q=giay+phep+xay+dung", "/thu-tuc/1.001193", "/dang-ky", "/dang-nhap", "/tra-cuu"] {
+    for path in
+        ["/", "/thu-tuc", "/thu-tuc?q=giay+phep+xay+dung", "/thu-tuc/1.001193", "/dang-ky", "/dang-nhap", "/tra-cuu"]
+    {
         let res = c.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
         let html = res.text().await.unwrap();
@@ -76,7 +94,13 @@ async fn pages_render_without_javascript_and_ship_no_wasm_except_the_form() {
     let html = c.get(app.url("/thu-tuc?q=GIAY+PHEP+XAY+DUNG")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Cấp giấy phép xây dựng"), "search results are server-rendered");
     let detail = c.get(app.url("/thu-tuc/1.001193")).send().await.unwrap().text().await.unwrap();
-    for part in ["Trình tự thực hiện", "Thành phần hồ sơ", "Căn cứ pháp lý", "Phí, lệ phí", "/forms/to-khai-dang-ky-khai-sinh.pdf"] {
+    for part in [
+        "Trình tự thực hiện",
+        "Thành phần hồ sơ",
+        "Căn cứ pháp lý",
+        "Phí, lệ phí",
+        "/forms/to-khai-dang-ky-khai-sinh.pdf",
+    ] {
         assert!(detail.contains(part), "detail shows {part}");
     }
     let missing = c.get(app.url("/thu-tuc/9.999999")).send().await.unwrap();

@@ -4,7 +4,10 @@ use reqwest::multipart::Part;
 
 fn code_from(res: &reqwest::Response) -> String {
     let loc = location(res);
-    let code = loc.strip_prefix("/ho-so/").and_then(|s| s.strip_suffix("/xac-nhan")).unwrap_or_else(|| panic!("not an acknowledgement: {loc}"));
+    let code = loc
+        .strip_prefix("/ho-so/")
+        .and_then(|s| s.strip_suffix("/xac-nhan"))
+        .unwrap_or_else(|| panic!("not an acknowledgement: {loc}"));
     code.to_string()
 }
 
@@ -26,11 +29,17 @@ async fn a_citizen_submits_a_dossier_with_files_and_gets_a_code_and_a_first_even
         let files = app.count("select count(*) from dossier_files").await;
         assert_eq!(files as usize, p.components.iter().filter(|c| c.required).count());
         assert_eq!(app.uploaded_files() as i64, files + demo_files(&app).await, "{backend:?}: every file stored once");
-        let sha: String = sqlx::Row::get(&sqlx::query("select sha256 from dossier_files limit 1").fetch_one(&app.db.pool).await.unwrap(), 0);
+        let sha: String = sqlx::Row::get(
+            &sqlx::query("select sha256 from dossier_files limit 1").fetch_one(&app.db.pool).await.unwrap(),
+            0,
+        );
         assert_eq!(sha.len(), 64);
 
         let ack = c.get(app.url(&location(&res))).send().await.unwrap().text().await.unwrap();
-        assert!(ack.contains(&code.to_string()) && ack.contains("<svg"), "acknowledgement shows the code and a QR code");
+        assert!(
+            ack.contains(&code.to_string()) && ack.contains("<svg"),
+            "acknowledgement shows the code and a QR code"
+        );
         assert!(ack.contains(&format!("/tra-cuu?ma={code}")));
         let mine = c.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
         assert!(mine.contains(&code.to_string()));
@@ -50,14 +59,21 @@ async fn a_double_submit_or_a_retry_makes_one_dossier() {
         let p = birth(&app).await;
         let c = app.citizen("Phạm Văn Hùng", "045201000002", "0911000002").await;
         let key = new_key();
-        let (a, b) = tokio::join!(post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit")), post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit")));
+        let (a, b) = tokio::join!(
+            post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit")),
+            post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit"))
+        );
         let retry = post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit")).await;
         assert_eq!(code_from(&a), code_from(&b), "{backend:?}");
         assert_eq!(code_from(&a), code_from(&retry));
         assert_eq!(app.count(&format!("select count(*) from dossiers where idempotency_key = '{key}'")).await, 1);
         assert_eq!(app.count(&format!("select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id where d.idempotency_key = '{key}'")).await, 1);
         let attached = app.count(&format!("select count(*) from dossier_files f join dossiers d on d.id = f.dossier_id where d.idempotency_key = '{key}'")).await;
-        assert_eq!(attached as usize, p.components.iter().filter(|c| c.required).count(), "{backend:?}: files of the losing posts are not attached");
+        assert_eq!(
+            attached as usize,
+            p.components.iter().filter(|c| c.required).count(),
+            "{backend:?}: files of the losing posts are not attached"
+        );
         assert_eq!(app.uploaded_files() as i64, attached + demo_files(&app).await, "{backend:?}: nor left on disk");
     }
 }
@@ -68,10 +84,16 @@ async fn fifty_concurrent_submissions_get_distinct_consecutive_codes() {
         let app = TestApp::spawn_with(backend, true).await;
         let p = birth(&app).await;
         let c = app.citizen("Đỗ Thị Lan", "045201000003", "0911000003").await;
-        let already = app.count(&format!("select count(*) from dossiers where receiving_agency = '{}' and code is not null", p.receiving_agency.code)).await;
+        let already = app
+            .count(&format!(
+                "select count(*) from dossiers where receiving_agency = '{}' and code is not null",
+                p.receiving_agency.code
+            ))
+            .await;
         let posts = (0..50).map(|_| post_dossier(&app, &c, &p, dossier_form(&p, &new_key(), "submit")));
         let responses = futures::future::join_all(posts).await;
-        let mut seqs: Vec<u32> = responses.iter().map(|r| DossierCode::parse("c", &code_from(r)).unwrap().seq).collect();
+        let mut seqs: Vec<u32> =
+            responses.iter().map(|r| DossierCode::parse("c", &code_from(r)).unwrap().seq).collect();
         seqs.sort();
         let today_before = already as u32; // demo dossiers of this agency may share today's sequence
         let first = seqs[0];
@@ -88,7 +110,11 @@ async fn a_draft_is_saved_without_required_items_and_resumed_later() {
         let c = app.citizen("Võ Minh Tâm", "045201000004", "0911000004").await;
         let key = new_key();
         let first = p.form_fields[0].clone();
-        let form = reqwest::multipart::Form::new().text("key", key.clone()).text("procedure", p.code.clone()).text("action", "save").text(first.input_name(), "Võ Minh Khôi");
+        let form = reqwest::multipart::Form::new()
+            .text("key", key.clone())
+            .text("procedure", p.code.clone())
+            .text("intent", "save")
+            .text(first.input_name(), "Võ Minh Khôi");
         let res = post_dossier(&app, &c, &p, form).await;
         assert_eq!(location(&res), format!("/thu-tuc/{}/nop?nhap={key}&luu=1", p.code), "{backend:?}");
         let page = c.get(app.url(&location(&res))).send().await.unwrap().text().await.unwrap();
@@ -98,7 +124,10 @@ async fn a_draft_is_saved_without_required_items_and_resumed_later() {
         // Completing it later submits the same dossier.
         let res = post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit")).await;
         code_from(&res);
-        assert_eq!(app.count(&format!("select count(*) from dossiers where idempotency_key = '{key}' and status = 1")).await, 1);
+        assert_eq!(
+            app.count(&format!("select count(*) from dossiers where idempotency_key = '{key}' and status = 1")).await,
+            1
+        );
     }
 }
 
@@ -119,7 +148,10 @@ async fn bad_input_is_reported_at_the_field_and_nothing_is_saved() {
         assert!(field_keys(&e).contains(&(required_field.input_name(), "error-required".into())), "{backend:?}: {e:?}");
 
         // A text file renamed .pdf.
-        let fake = Part::bytes(b"this is not a pdf at all".to_vec()).file_name("giay-chung-sinh.pdf").mime_str("application/pdf").unwrap();
+        let fake = Part::bytes(b"this is not a pdf at all".to_vec())
+            .file_name("giay-chung-sinh.pdf")
+            .mime_str("application/pdf")
+            .unwrap();
         let form = dossier_form(&p, &new_key(), "submit").part(format!("file_{}", comp.id), fake);
         let e = redirected_error(&post_dossier(&app, &c, &p, form).await);
         assert!(field_keys(&e).contains(&(format!("file_{}", comp.id), "error-file-type".into())), "{e:?}");
@@ -127,7 +159,8 @@ async fn bad_input_is_reported_at_the_field_and_nothing_is_saved() {
         // A file over the per-file limit is cut off.
         let mut big = pdf("big");
         big.resize(app::domain::upload::MAX_FILE_BYTES as usize + 100_000, b' ');
-        let form = dossier_form(&p, &new_key(), "submit").part(format!("file_{}", comp.id), Part::bytes(big).file_name("scan.pdf"));
+        let form = dossier_form(&p, &new_key(), "submit")
+            .part(format!("file_{}", comp.id), Part::bytes(big).file_name("scan.pdf"));
         let e = redirected_error(&post_dossier(&app, &c, &p, form).await);
         assert!(field_keys(&e).contains(&(format!("file_{}", comp.id), "error-file-too-large".into())), "{e:?}");
 
@@ -138,7 +171,11 @@ async fn bad_input_is_reported_at_the_field_and_nothing_is_saved() {
             assert!(field_keys(&e).contains(&(cccd.input_name(), "error-cccd-format".into())), "{e:?}");
         }
 
-        assert_eq!(app.count("select count(*) from dossiers").await, dossiers, "{backend:?}: no dossier, not even a draft");
+        assert_eq!(
+            app.count("select count(*) from dossiers").await,
+            dossiers,
+            "{backend:?}: no dossier, not even a draft"
+        );
         assert_eq!(app.uploaded_files(), stored, "{backend:?}: no file left on disk");
     }
 }
@@ -153,7 +190,15 @@ async fn a_body_over_the_dossier_limit_is_refused_before_it_is_read() {
     let res = post_dossier(&app, &c, &p, form).await;
     assert_eq!(res.status(), 303);
     assert_eq!(field_keys(&redirected_error(&res)), vec![("files".into(), "error-dossier-too-large".into())]);
-    let json = c.post(app.url("/api/dossiers/save")).multipart(dossier_form(&p, &new_key(), "submit").part("x", Part::bytes(vec![0; (server::UPLOAD_BODY_LIMIT + 10) as usize]))).send().await.unwrap();
+    let json = c
+        .post(app.url("/api/dossiers/save"))
+        .multipart(
+            dossier_form(&p, &new_key(), "submit")
+                .part("x", Part::bytes(vec![0; (server::UPLOAD_BODY_LIMIT + 10) as usize])),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(json.status(), 413);
     assert_eq!(app.count("select count(*) from dossiers d where d.idempotency_key not like 'demo-%'").await, 0);
 }
@@ -167,11 +212,20 @@ async fn a_citizen_never_sees_another_citizens_dossier_or_file() {
         let other = app.citizen("Người Khác", "045201000008", "0911000008").await;
         let code = code_from(&post_dossier(&app, &owner, &p, dossier_form(&p, &new_key(), "submit")).await);
         let file_id: String = sqlx::Row::get(
-            &sqlx::query("select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1").bind(&code).fetch_one(&app.db.pool).await.unwrap(),
+            &sqlx::query("select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1")
+                .bind(&code)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap(),
             0,
         );
         assert_eq!(owner.get(app.url(&format!("/tep/{file_id}"))).send().await.unwrap().status(), 200, "{backend:?}");
-        for path in [format!("/ho-so/{code}"), format!("/ho-so/{code}/xac-nhan"), format!("/api/dossiers/get?code={code}"), format!("/tep/{file_id}")] {
+        for path in [
+            format!("/ho-so/{code}"),
+            format!("/ho-so/{code}/xac-nhan"),
+            format!("/api/dossiers/get?code={code}"),
+            format!("/tep/{file_id}"),
+        ] {
             let res = other.get(app.url(&path)).send().await.unwrap();
             assert_eq!(res.status(), 404, "{backend:?}: {path} refused to another citizen");
             let anon = app.client().get(app.url(&path)).send().await.unwrap();

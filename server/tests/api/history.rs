@@ -13,7 +13,10 @@ async fn drop_guards(app: &TestApp) {
 }
 
 async fn a_demo_dossier(app: &TestApp) -> String {
-    let row = sqlx::query("select code from dossiers where code is not null order by id limit 1").fetch_one(&app.db.pool).await.unwrap();
+    let row = sqlx::query("select code from dossiers where code is not null order by id limit 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     sqlx::Row::get(&row, 0)
 }
 
@@ -21,7 +24,10 @@ async fn a_demo_dossier(app: &TestApp) -> String {
 async fn the_database_refuses_to_edit_or_delete_history() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        assert!(sqlx::query("update dossier_events set note = 'x'").execute(&app.db.pool).await.is_err(), "{backend:?}");
+        assert!(
+            sqlx::query("update dossier_events set note = 'x'").execute(&app.db.pool).await.is_err(),
+            "{backend:?}"
+        );
         assert!(sqlx::query("delete from dossier_events").execute(&app.db.pool).await.is_err(), "{backend:?}");
     }
 }
@@ -50,7 +56,11 @@ async fn a_removed_event_is_caught_by_verification() {
         let app = TestApp::spawn(backend).await;
         let code = a_demo_dossier(&app).await;
         drop_guards(&app).await;
-        sqlx::query("delete from dossier_events where dossier_id = (select id from dossiers where code = $1)").bind(&code).execute(&app.db.pool).await.unwrap();
+        sqlx::query("delete from dossier_events where dossier_id = (select id from dossiers where code = $1)")
+            .bind(&code)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
         let (events, n, head) = app.db.history(&code).await.unwrap();
         assert_eq!(verify(&events, n, &head), Err(ChainBreak::HeadMismatch), "{backend:?}");
     }

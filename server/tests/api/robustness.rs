@@ -23,7 +23,14 @@ async fn still_serving(app: &TestApp) {
 #[tokio::test]
 async fn multipart_without_a_boundary_is_a_client_error() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let res = app.client().post(app.url("/api/dossiers/save")).header("Content-Type", "multipart/form-data").body("--x\r\n\r\n").send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url("/api/dossiers/save"))
+        .header("Content-Type", "multipart/form-data")
+        .body("--x\r\n\r\n")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     still_serving(&app).await;
 }
@@ -46,7 +53,14 @@ async fn oversize_bodies_are_refused_on_every_route() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let big = "a=".to_string() + &"x".repeat(server::SMALL_BODY_LIMIT as usize + 10);
     for path in ["/api/account/login", "/api/account/register", "/api/lookup", "/thu-tuc", "/"] {
-        let res = app.client().post(app.url(path)).header("Content-Type", "application/x-www-form-urlencoded").body(big.clone()).send().await.unwrap();
+        let res = app
+            .client()
+            .post(app.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 413, "{path}");
     }
     // The same without a Content-Length: cut off while streaming.
@@ -69,7 +83,9 @@ async fn malformed_arguments_are_client_errors() {
     let c = app.client();
     let cases = [
         c.post(app.url("/api/account/login")).header("Content-Type", "application/x-www-form-urlencoded").body("%%%"),
-        c.post(app.url("/api/account/login")).header("Content-Type", "application/x-www-form-urlencoded").body("cccd=1"),
+        c.post(app.url("/api/account/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("cccd=1"),
         c.post(app.url("/api/dossiers/save")).header("Content-Type", "application/x-www-form-urlencoded").body("key=1"),
         c.get(app.url("/api/catalogue/procedure")),
         c.post(app.url("/api/nonexistent")).body(""),

@@ -103,7 +103,19 @@ impl TestApp {
     pub async fn citizen(&self, name: &str, cccd: &str, phone: &str) -> Client {
         let c = self.client();
         let res = self
-            .form(&c, "/api/account/register", "/dang-ky", &[("full_name", name), ("cccd", cccd), ("phone", phone), ("email", ""), ("password", "matkhau2026"), ("next", "/ho-so")])
+            .form(
+                &c,
+                "/api/account/register",
+                "/dang-ky",
+                &[
+                    ("full_name", name),
+                    ("cccd", cccd),
+                    ("phone", phone),
+                    ("email", ""),
+                    ("password", "matkhau2026"),
+                    ("next", "/ho-so"),
+                ],
+            )
             .await;
         assert_eq!(res.status(), 302, "registration of {cccd} redirects");
         assert_eq!(location(&res), "/ho-so");
@@ -128,7 +140,11 @@ pub fn location(res: &Response) -> String {
 pub fn redirected_error(res: &Response) -> app::error::AppError {
     let loc = location(res);
     let url = reqwest::Url::parse(&loc).unwrap_or_else(|_| reqwest::Url::parse(&format!("http://x{loc}")).unwrap());
-    let err = url.query_pairs().find(|(k, _)| k == "__err").map(|(_, v)| v.to_string()).unwrap_or_else(|| panic!("no __err in {loc}"));
+    let err = url
+        .query_pairs()
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| panic!("no __err in {loc}"));
     leptos::server_fn::error::ServerFnUrlError::<app::error::AppError>::decode_err(&err)
 }
 
@@ -153,7 +169,8 @@ pub async fn birth(app: &TestApp) -> app::api::catalogue::ProcedureDetail {
 
 /// A complete, valid dossier form for `p` with one file per required component.
 pub fn dossier_form(p: &app::api::catalogue::ProcedureDetail, key: &str, action: &str) -> Form {
-    let mut form = Form::new().text("key", key.to_string()).text("procedure", p.code.clone()).text("action", action.to_string());
+    let mut form =
+        Form::new().text("key", key.to_string()).text("procedure", p.code.clone()).text("intent", action.to_string());
     for f in &p.form_fields {
         use app::domain::form::FieldKind;
         let v = match f.kind {
@@ -178,7 +195,12 @@ pub fn dossier_form(p: &app::api::catalogue::ProcedureDetail, key: &str, action:
     form
 }
 
-pub async fn post_dossier(app: &TestApp, client: &Client, p: &app::api::catalogue::ProcedureDetail, form: Form) -> Response {
+pub async fn post_dossier(
+    app: &TestApp,
+    client: &Client,
+    p: &app::api::catalogue::ProcedureDetail,
+    form: Form,
+) -> Response {
     client
         .post(app.url("/api/dossiers/save"))
         .header("Accept", "text/html")
