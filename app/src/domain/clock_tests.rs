@@ -422,7 +422,7 @@ fn an_unfinished_step_reports_its_spend_until_now() {
 
 #[test]
 fn a_step_finished_after_its_allowance_is_late() {
-    let s = step_clock(&cal(), Allowance::Hours(4000), mon(9, 0), Some(mon(15, 0)), mon(15, 0));
-    // 09:00 + 4 h of office time = 14:30.
-    assert_eq!((s.due_at, s.timeliness), (mon(14, 30), Some(Timeliness::Late)));
+    let s = step_clock(&cal(), Allowance::Hours(4000), mon(9, 0), Some(mon(15, 30)), mon(15, 30));
+    // 09:00 + 4 h of office time: 2 h 30 before lunch, 1 h 30 after 13:30 = 15:00.
+    assert_eq!((s.due_at, s.timeliness), (mon(15, 0), Some(Timeliness::Late)));
 }
