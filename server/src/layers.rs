@@ -94,13 +94,23 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
+/// Server functions that take a multipart body.
+pub const MULTIPART_ENDPOINTS: [&str; 1] = ["/api/dossiers/save"];
+
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
 /// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
 pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    if content_type.starts_with("multipart/") && !content_type.contains("boundary=") {
-        return (StatusCode::BAD_REQUEST, "multipart body without a boundary").into_response();
+    let has_boundary = content_type
+        .split(';')
+        .any(|p| p.trim().strip_prefix("boundary=").is_some_and(|b| !b.trim_matches('"').is_empty()));
+    // The multipart decoder of server functions panics without a boundary: stop such bodies here.
+    let multipart_expected = MULTIPART_ENDPOINTS.contains(&req.uri().path()) && req.method() == http::Method::POST;
+    if (content_type.starts_with("multipart/") || multipart_expected)
+        && !(content_type.starts_with("multipart/form-data") && has_boundary)
+    {
+        return (StatusCode::BAD_REQUEST, "expected multipart/form-data with a boundary").into_response();
     }
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());

@@ -30,7 +30,5 @@ pub async fn lookup_dossier(ma: String) -> Result<PublicDossier, AppError> {
     }
     let code = DossierCode::parse("ma", &ma)
         .map_err(|e| AppError::fields(vec![e]).with_values(vec![("ma".into(), ma.chars().take(64).collect())]))?;
-    services.store.public_dossier(&code.to_string(), ctx::lang()).await?.ok_or_else(|| {
-        AppError::field("ma", "error-dossier-not-found").with_values(vec![("ma".into(), code.to_string())])
-    })
+    services.store.public_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)
 }

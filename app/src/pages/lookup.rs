@@ -5,6 +5,7 @@ use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
 use crate::components::StatusBadge;
 use crate::domain::vn_time::format_vn;
+use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::pages::query;
 use leptos::prelude::*;
@@ -23,7 +24,11 @@ pub fn LookupPage() -> impl IntoView {
                         Some(c) => Some(lookup_dossier(c).await),
                         None => None,
                     };
-                    let error = result.as_ref().and_then(|r| r.as_ref().err().cloned());
+                    // An unknown code is a message at the field, like a malformed one.
+                    let error = result.as_ref().and_then(|r| r.as_ref().err().cloned()).map(|e| match e {
+                        AppError::NotFound => AppError::field("ma", "error-dossier-not-found"),
+                        other => other,
+                    });
                     let value = code.unwrap_or_default();
                     view! {
                         <ErrorSummary error=error.clone() labels=vec![("ma".to_string(), i18n.t("field-dossier-code"))] />

@@ -72,9 +72,11 @@ async fn filters_and_pagination_narrow_the_list() {
             .await
             .unwrap();
         assert_eq!(by_sector.total, one.procedure_count);
-        // Wildcards typed by a user are literal.
-        let pct = app.db.search_procedures(&q("%"), Lang::Vi).await.unwrap();
-        assert_eq!(pct.total, 0, "{backend:?}");
+        // SQL wildcards typed by a user never reach the pattern: punctuation is not searched.
+        let pct = app.db.search_procedures(&q("%_%"), Lang::Vi).await.unwrap();
+        assert_eq!(pct.total, all.total, "{backend:?}");
+        let literal = app.db.search_procedures(&q("xay%dung"), Lang::Vi).await.unwrap();
+        assert_eq!(literal, app.db.search_procedures(&q("xay dung"), Lang::Vi).await.unwrap(), "{backend:?}");
     }
 }
 
