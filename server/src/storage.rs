@@ -274,7 +274,7 @@ impl Db {
             )
         };
         let page = q.page.unwrap_or(1).max(1);
-        let pages = ((total as u32) + PAGE_SIZE - 1) / PAGE_SIZE;
+        let pages = (total as u32).div_ceil(PAGE_SIZE);
         let sql = format!(
             "select p.code, p.name_vi, p.name_en, p.level, p.online_level, s.name_vi as s_vi, s.name_en as s_en, a.name_vi as a_vi, a.name_en as a_en, v.details_json, {rank} as rank \
              from procedures p join sectors s on s.code = p.sector_code join agencies a on a.code = p.executing_agency \

@@ -17,16 +17,12 @@ pub fn use_signed_in() -> Option<UserView> {
 pub fn Layout(title: String, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let here = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location
-            .search
-            .get_untracked()
-            .is_empty()
-            .then_some(String::new())
-            .unwrap_or_else(|| format!("?{}", location.search.get_untracked()))
-    );
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
     let next = url_encode(&here);
     let user = use_signed_in();
     let other = if i18n.lang == Lang::Vi { Lang::En } else { Lang::Vi };

@@ -77,7 +77,11 @@ pub fn weekday(day: i64) -> i64 {
 /// Vietnamese public holidays and announced days off for civil servants, 2025–2027 (weekdays
 /// only; 2027 is projected from the lunar calendar until the Government announces it).
 /// Administrators edit the table per agency; this is the default it starts from.
-pub fn vietnam_days_off() -> (Vec<(i32, u8, u8)>, Vec<(i32, u8, u8)>) {
+/// A civil date: (year, month, day).
+pub type Date = (i32, u8, u8);
+
+/// (days off, compensatory working days).
+pub fn vietnam_days_off() -> (Vec<Date>, Vec<Date>) {
     let off = vec![
         // 2025
         (2025, 1, 1),

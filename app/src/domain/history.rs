@@ -175,7 +175,8 @@ mod tests {
     #[test]
     fn the_hash_covers_every_field() {
         let base = chain().remove(0);
-        let variants: Vec<Box<dyn Fn(&mut Event)>> = vec![
+        type Change = Box<dyn Fn(&mut Event)>;
+        let variants: Vec<Change> = vec![
             Box::new(|e| e.actor_id = Some(8)),
             Box::new(|e| e.actor_name.push('x')),
             Box::new(|e| e.actor_role = "officer".into()),

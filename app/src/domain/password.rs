@@ -11,7 +11,7 @@ pub fn check(field: &str, password: &str, personal: &[&str]) -> Result<(), Field
     if len == 0 {
         return Err(FieldError::new(field, "error-required"));
     }
-    if len < MIN_LEN || len > MAX_LEN {
+    if !(MIN_LEN..=MAX_LEN).contains(&len) {
         return Err(FieldError::new(field, "error-password-length"));
     }
     let has_letter = password.chars().any(char::is_alphabetic);
