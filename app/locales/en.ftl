@@ -201,3 +201,16 @@ error-not-found = Page not found
 error-bad-request = The request was not valid
 error-internal = Something went wrong on our side. Please try again later.
 error-reference = Incident reference:
+
+error-datetime = Not a valid moment: use ISO 8601 with an offset, for example 2026-11-23T09:00:00+07:00.
+error-working-days = The number of working days must be positive, for example 0.5, 1, 3 or 15.
+error-agency-unknown = No agency has this code.
+calc-title = When will the result be ready?
+calc-lead = Due dates count the agency's working days: no Saturdays, Sundays, public holidays or Tết; paper received after 15:00 counts from the next working morning.
+field-agency = Receiving agency
+field-received-at = Received at
+field-working-days = Time allowed (working days)
+field-channel = Channel
+hint-working-days = Half a day is 0.5.
+calc-button = Calculate
+calc-result = Result due:

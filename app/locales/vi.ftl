@@ -195,3 +195,16 @@ error-not-found = Không tìm thấy trang
 error-bad-request = Yêu cầu không hợp lệ
 error-internal = Hệ thống gặp sự cố. Vui lòng thử lại sau.
 error-reference = Mã tham chiếu sự cố:
+
+error-datetime = Thời điểm không hợp lệ: dùng ISO 8601 có múi giờ, ví dụ 2026-11-23T09:00:00+07:00.
+error-working-days = Số ngày làm việc phải là số dương, ví dụ 0,5, 1, 3 hoặc 15.
+error-agency-unknown = Không có cơ quan nào mang mã này.
+calc-title = Tính ngày hẹn trả kết quả
+calc-lead = Ngày hẹn tính theo ngày làm việc của cơ quan: trừ thứ Bảy, Chủ nhật, ngày lễ, Tết; hồ sơ giấy nhận sau 15 giờ tính từ sáng ngày làm việc tiếp theo.
+field-agency = Cơ quan tiếp nhận
+field-received-at = Thời điểm tiếp nhận
+field-working-days = Thời hạn giải quyết (ngày làm việc)
+field-channel = Hình thức nộp
+hint-working-days = Có thể là nửa ngày: 0,5.
+calc-button = Tính ngày hẹn
+calc-result = Ngày hẹn trả kết quả:

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalogue;
+pub mod clock;
 pub mod dossiers;
 pub mod lang;
 pub mod lookup;

@@ -3,6 +3,7 @@
 use crate::components::layout::SignedIn;
 use crate::i18n::{I18n, Lang};
 use crate::pages::account::{LoginPage, RegisterPage};
+use crate::pages::calculator::CalculatorPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
 use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, SubmitPage};
 use crate::pages::lookup::LookupPage;
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
+                <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

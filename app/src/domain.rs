@@ -20,10 +20,13 @@ pub mod vn_time;
 pub struct FieldError {
     pub field: String,
     pub key: String,
+    /// The translated message, filled in for API clients (views translate `key` themselves).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: impl Into<String>) -> Self {
-        Self { field: field.into(), key: key.into() }
+        Self { field: field.into(), key: key.into(), message: String::new() }
     }
 }

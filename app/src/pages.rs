@@ -1,6 +1,7 @@
 //! Route components. Citizen pages are server-rendered and work without JavaScript.
 
 pub mod account;
+pub mod calculator;
 pub mod catalogue;
 pub mod dossiers;
 pub mod lookup;

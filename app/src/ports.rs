@@ -119,6 +119,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<DossierDetail>, StoreError>;
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
+    /// The working calendar of an agency (`None` for an unknown agency code).
+    async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.
     async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;
 }

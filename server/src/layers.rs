@@ -146,13 +146,30 @@ pub async fn body_limits(req: Request, next: Next) -> Response {
 
 /// Server functions answer every error with 500; give user errors their real status.
 pub async fn error_status(req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(app::i18n::Lang::from_cookie_header)
+        .unwrap_or_default();
     let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
         return res;
     }
     let (mut parts, body) = res.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
-    let status = serde_json::from_slice::<AppError>(&bytes).map(|e| e.status()).unwrap_or(500);
-    parts.status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    Response::from_parts(parts, Body::from(bytes))
+    let Ok(mut error) = serde_json::from_slice::<AppError>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // API clients get each field error's message in the caller's language, next to its key.
+    if let AppError::Invalid { errors, .. } = &mut error {
+        let i18n = app::i18n::I18n { lang };
+        for e in errors.iter_mut() {
+            e.message = i18n.t(&e.key);
+        }
+    }
+    let body = serde_json::to_vec(&error).map(Body::from).unwrap_or_else(|_| Body::from(bytes));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }

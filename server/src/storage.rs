@@ -1,6 +1,7 @@
 //! Storage on SQLite (the embedded default) or PostgreSQL, through sqlx's `Any` driver so both
 //! run the same SQL. Portable SQL only: `$n` placeholders, bigint times, text JSON.
 
+mod calendar;
 pub mod demo;
 mod dossiers;
 
@@ -72,6 +73,7 @@ impl Db {
         let pool = options.connect(url).await.map_err(backend_err)?;
         let db = Db { pool, backend };
         db.migrate().await?;
+        db.seed_calendar().await?;
         Ok(db)
     }
 
@@ -523,6 +525,9 @@ impl app::ports::Store for Db {
     }
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await
+    }
+    async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
+        Db::calendar(self, agency).await
     }
     async fn history(&self, dossier_code: &str) -> Result<(Vec<app::domain::history::Event>, i64, String), StoreError> {
         Db::history(self, dossier_code).await

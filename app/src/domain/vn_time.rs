@@ -57,6 +57,57 @@ pub fn yymmdd(instant_ms: i64) -> String {
     format!("{:02}{:02}{:02}", t.year.rem_euclid(100), t.month, t.day)
 }
 
+/// "2026-11-24T09:00:00+07:00": ISO 8601 in Vietnam's offset.
+pub fn format_iso_vn(instant_ms: i64) -> String {
+    let t = local(instant_ms);
+    let seconds = (instant_ms + OFFSET_MS).rem_euclid(60_000) / 1000;
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", t.year, t.month, t.day, t.hour, t.minute, seconds)
+}
+
+/// Parses ISO 8601 with an offset (`2026-11-23T09:00:00+07:00`, `…Z`, seconds and fractions
+/// optional). A time without an offset is ambiguous and refused.
+pub fn parse_iso8601(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if !s.is_ascii() || s.len() < 17 {
+        return None;
+    }
+    let (date, rest) = s.split_once(['T', 't', ' '])?;
+    let (y, m, d) = crate::domain::form::parse_date(date)?;
+    let (time, offset_minutes) = if let Some(t) = rest.strip_suffix(['Z', 'z']) {
+        (t, 0i64)
+    } else {
+        let i = rest.rfind(['+', '-'])?;
+        let (t, off) = rest.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let off = &off[1..];
+        let (oh, om) = match off.len() {
+            5 if off.as_bytes()[2] == b':' => (off[..2].parse::<i64>().ok()?, off[3..].parse::<i64>().ok()?),
+            4 => (off[..2].parse::<i64>().ok()?, off[2..].parse::<i64>().ok()?),
+            2 => (off.parse::<i64>().ok()?, 0),
+            _ => return None,
+        };
+        if oh > 14 || om > 59 {
+            return None;
+        }
+        (t, sign * (oh * 60 + om))
+    };
+    let mut parts = time.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let mi: i64 = parts.next()?.parse().ok()?;
+    let sec_part = parts.next().unwrap_or("0");
+    if parts.next().is_some() {
+        return None;
+    }
+    let (sec, frac) = sec_part.split_once('.').unwrap_or((sec_part, ""));
+    let sec: i64 = sec.parse().ok()?;
+    let millis: i64 = if frac.is_empty() { 0 } else { format!("{:0<3}", &frac[..frac.len().min(3)]).parse().ok()? };
+    if !frac.chars().all(|c| c.is_ascii_digit()) || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    Some(((days * 86_400 + h * 3600 + mi * 60 + sec) - offset_minutes * 60) * 1000 + millis)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +129,30 @@ mod tests {
         assert_eq!(yymmdd(ms), "261122");
         assert_eq!(format_vn(ms), "22/11/2026 00:00");
         assert_eq!(yymmdd(ms - 1), "261121");
+    }
+
+    #[test]
+    fn iso_times_with_an_offset_parse_to_the_same_instant() {
+        let a = parse_iso8601("2026-11-23T09:00:00+07:00").unwrap();
+        assert_eq!(parse_iso8601("2026-11-23T02:00:00Z"), Some(a));
+        assert_eq!(parse_iso8601("2026-11-23T09:00+07:00"), Some(a));
+        assert_eq!(parse_iso8601("2026-11-23T09:00:00.000+0700"), Some(a));
+        assert_eq!(parse_iso8601("2026-11-22T21:00:00-05:00"), Some(a));
+        assert_eq!(format_iso_vn(a), "2026-11-23T09:00:00+07:00");
+    }
+
+    #[test]
+    fn iso_times_without_an_offset_or_out_of_range_are_refused() {
+        for bad in [
+            "2026-11-23T09:00:00",
+            "2026-11-23",
+            "2026-13-01T09:00:00Z",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T09:00:00+25:00",
+            "hôm nay",
+            "",
+        ] {
+            assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod catalogue;
+mod clock;
 mod dossiers;
 mod history;
 mod robustness;

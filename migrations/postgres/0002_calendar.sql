@@ -1,0 +1,10 @@
+-- Working calendars: days off and compensatory working days, province-wide (agency_code = '')
+-- or for one agency. Administrators edit them; the defaults are loaded at start-up when empty.
+create table calendar_days (
+    id bigserial primary key,
+    agency_code text not null default '',
+    day text not null,
+    kind text not null,
+    note text not null default '',
+    unique (agency_code, day)
+);
