@@ -64,7 +64,8 @@ async fn an_agency_day_off_moves_the_due_date() {
 #[tokio::test]
 async fn bad_calculator_input_gets_a_clear_client_error() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let cases: [(&[(&str, &str)], &str, &str); 6] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 6] = [
         (
             &[("agency", "KHONG-CO"), ("received_at", "2026-11-23T09:00:00+07:00"), ("working_days", "1")],
             "agency",
