@@ -43,10 +43,16 @@ if [ "$need_pg" = 1 ]; then
       say "installing PostgreSQL"
       apt_install postgresql
     fi
-    say "starting PostgreSQL"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start || true
+    version="$(ls /etc/postgresql | sort -V | tail -n1)"
+    hba="/etc/postgresql/$version/main/pg_hba.conf"
+    # A fresh cluster asks for passwords over TCP; the throwaway test databases use trust on
+    # loopback only, as on the project's machines.
+    if ! grep -q "portal-tests" "$hba"; then
+      sed -i '1i host all all 127.0.0.1/32 trust # portal-tests\nhost all all ::1/128 trust # portal-tests' "$hba"
+    fi
+    say "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || pg_ctlcluster --skip-systemctl-redirect "$version" main reload || true
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-    # A fresh cluster only trusts local sockets; let the tests connect as postgres over TCP.
     pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start" >&2; exit 1; }
   fi
 fi

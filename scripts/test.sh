@@ -25,8 +25,9 @@ cargo test -p app --features ssr
 step "storage and API tests on SQLite and PostgreSQL"
 pg_admin="${PORTAL_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 drop_test_dbs() {
+  command -v psql >/dev/null || return 0
   psql "$pg_admin" -Atc "select datname from pg_database where datname like 'portal\_test\_%'" 2>/dev/null |
-    while read -r db; do psql "$pg_admin" -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true; done
+    while read -r db; do psql "$pg_admin" -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true; done || true
 }
 drop_test_dbs
 PORTAL_TEST_PG="$pg_admin" PORTAL_REQUIRE_PG=1 cargo test -p server -- --test-threads=2
