@@ -30,6 +30,7 @@ export default defineConfig({
     { name: "citizen-phone", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], launchOptions: chromium } },
     { name: "citizen-phone-nojs", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions: chromium } },
     // The citizen's journey once more on a desktop browser (layout and screenshots at desktop size).
+    { name: "officer-desktop", testDir: "./tests/officer", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /journey\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
   ],
   webServer: {

@@ -39,5 +39,5 @@ scripts/build.sh --release
 step "page weight budget"
 node scripts/page-weight.mjs --check
 
-step "Playwright journeys (phone: citizen with and without JavaScript)"
+step "Playwright journeys (citizen on a phone with and without JavaScript and on desktop; officers on desktop)"
 (cd end2end && npx playwright test)

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalogue;
 pub mod clock;
+pub mod desk;
 pub mod dossiers;
 pub mod lang;
 pub mod lookup;

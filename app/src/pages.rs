@@ -3,6 +3,7 @@
 pub mod account;
 pub mod calculator;
 pub mod catalogue;
+pub mod desk;
 pub mod dossiers;
 pub mod lookup;
 

@@ -86,6 +86,8 @@ pub struct Draft {
 #[derive(Debug, Clone)]
 pub struct FileAccess {
     pub owner_id: i64,
+    /// The agency that received the dossier: its officers may see the file too.
+    pub agency: String,
     pub file: StoredFile,
 }
 
@@ -119,6 +121,18 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<DossierDetail>, StoreError>;
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
+    /// The desk's inbox of `agency` for one tab, with the counts of every tab.
+    async fn desk_inbox(&self, agency: &str, tab: &str, lang: Lang) -> Result<crate::api::desk::InboxView, StoreError>;
+    /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
+    async fn desk_dossier(
+        &self,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<crate::api::desk::DeskDossierView>, StoreError>;
+    /// Accepts a submitted dossier: status 2 and its due dates, with the event, in one transaction.
+    async fn accept(&self, code: &str, officer: &CurrentUser, at_ms: i64, due_at_ms: i64) -> Result<(), StoreError>;
+    /// Refuses a submitted dossier with the reason as the event's note.
+    async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

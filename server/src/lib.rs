@@ -111,7 +111,12 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
         return StatusCode::NOT_FOUND.into_response();
     }
     let access = match state.db.file(&id).await {
-        Ok(Some(a)) if a.owner_id == user.id => a,
+        Ok(Some(a))
+            if a.owner_id == user.id
+                || (user.role != "citizen" && user.agency_code.as_deref() == Some(a.agency.as_str())) =>
+        {
+            a
+        }
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             tracing::error!("file lookup: {e}");

@@ -3,6 +3,7 @@
 
 mod calendar;
 pub mod demo;
+mod desk;
 mod dossiers;
 
 use crate::catalogue_seed::{Catalogue, VersionDetails};
@@ -389,6 +390,32 @@ impl Db {
         Ok(row.get("id"))
     }
 
+    /// An officer account of `agency` with `role` (demo data and, later, the administrators' screen).
+    pub async fn create_officer(
+        &self,
+        full_name: &str,
+        cccd: &str,
+        role: &str,
+        agency: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, created_at) \
+             values ($1, $2, '', null, $3, $4, $5, $6) returning id",
+        )
+        .bind(full_name)
+        .bind(cccd)
+        .bind(password_hash)
+        .bind(role)
+        .bind(agency)
+        .bind(now_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(row.get("id"))
+    }
+
     pub async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         let row = sqlx::query("select id, password_hash from users where cccd = $1")
             .bind(cccd)
@@ -525,6 +552,22 @@ impl app::ports::Store for Db {
     }
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await
+    }
+    async fn desk_inbox(&self, agency: &str, tab: &str, lang: Lang) -> Result<app::api::desk::InboxView, StoreError> {
+        Db::desk_inbox(self, agency, tab, lang).await
+    }
+    async fn desk_dossier(
+        &self,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<app::api::desk::DeskDossierView>, StoreError> {
+        Db::desk_dossier(self, code, lang).await
+    }
+    async fn accept(&self, code: &str, officer: &CurrentUser, at_ms: i64, due_at_ms: i64) -> Result<(), StoreError> {
+        Db::accept(self, code, officer, at_ms, due_at_ms).await
+    }
+    async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError> {
+        Db::refuse(self, code, officer, at_ms, reason).await
     }
     async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
         Db::calendar(self, agency).await

@@ -374,22 +374,27 @@ pub fn check_apology(cal: &Calendar, d: &Deadline, at: i64, new_due: i64) -> Res
     Ok(())
 }
 
+impl Deadline {
+    /// A fresh count of the whole allowance from `at`.
+    fn counting(cal: &Calendar, allowance: Allowance, at: i64, paper: bool) -> Deadline {
+        let start = cal.counting_start(at, paper);
+        let due_at = due(cal, start, allowance);
+        Deadline {
+            started_at: Some(start),
+            original_due: Some(due_at),
+            current_due: Some(due_at),
+            paused_since: None,
+            apology_used: false,
+        }
+    }
+}
+
 /// Folds the dossier's clock events (in time order) into its deadline.
 pub fn deadline(cal: &Calendar, allowance: Allowance, events: &[ClockEvent]) -> Result<Deadline, ClockError> {
     let mut d = Deadline::default();
     for e in events {
         match *e {
-            ClockEvent::Accepted { at, paper } => {
-                let start = cal.counting_start(at, paper);
-                let due_at = due(cal, start, allowance);
-                d = Deadline {
-                    started_at: Some(start),
-                    original_due: Some(due_at),
-                    current_due: Some(due_at),
-                    paused_since: None,
-                    apology_used: false,
-                };
-            }
+            ClockEvent::Accepted { at, paper } => d = Deadline::counting(cal, allowance, at, paper),
             ClockEvent::SupplementRequested { at } => {
                 if d.started_at.is_none() {
                     return Err(ClockError::NotStarted);
@@ -404,15 +409,7 @@ pub fn deadline(cal: &Calendar, allowance: Allowance, events: &[ClockEvent]) -> 
                     return Err(ClockError::NoSupplementPending);
                 }
                 // The allowance restarts from zero [HDL-C]; a new count allows a new apology.
-                let start = cal.counting_start(at, false);
-                let due_at = due(cal, start, allowance);
-                d = Deadline {
-                    started_at: Some(start),
-                    original_due: Some(due_at),
-                    current_due: Some(due_at),
-                    paused_since: None,
-                    apology_used: false,
-                };
+                d = Deadline::counting(cal, allowance, at, false);
             }
             ClockEvent::Apology { at, new_due } => {
                 check_apology(cal, &d, at, new_due).map_err(ClockError::Apology)?;

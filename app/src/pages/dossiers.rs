@@ -6,7 +6,7 @@ use crate::api::dossiers::{
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
 use crate::components::upload::UploadProgress;
-use crate::components::{format_bytes, StatusBadge};
+use crate::components::{format_bytes, FormValues, StatusBadge};
 use crate::domain::form::{FieldKind, FormField};
 use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::domain::vn_time::format_vn;
@@ -267,20 +267,6 @@ pub fn History(events: Vec<EventView>) -> impl IntoView {
 }
 
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
-    let form_rows = d
-        .form_fields
-        .iter()
-        .filter_map(|f| {
-            let v = d.form.get(&f.name)?;
-            let shown = f
-                .options
-                .iter()
-                .find(|o| &o.value == v)
-                .map(|o| i18n.lang.pick(&o.label_vi, &o.label_en).to_string())
-                .unwrap_or_else(|| v.clone());
-            Some(view! { <dt>{i18n.lang.pick(&f.label_vi, &f.label_en).to_string()}</dt><dd>{shown}</dd> })
-        })
-        .collect_view();
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         <dl class="facts">
@@ -291,7 +277,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
         </dl>
         <h2>{i18n.t("submit-form-section")}</h2>
-        <dl class="facts">{form_rows}</dl>
+        <FormValues fields=d.form_fields.clone() values=d.form.clone() />
         <h2>{i18n.t("submit-files-section")}</h2>
         <ul>
             {d.components.iter().map(|c| {

@@ -21,6 +21,21 @@ pub const CITIZENS: [DemoCitizen; 2] = [
     DemoCitizen { full_name: "Trần Thị Bích", cccd: "045195004321", phone: "0987654321", password: "matkhau2026" },
 ];
 
+/// Officers of two agencies: the provincial centre's desk and Phường Đông Hà (password `canbo2026`).
+pub const OFFICERS: [(&str, &str, &str, &str); 10] = [
+    ("Lê Thị Thu Hà", "045185000101", "reception", "000.20.01.H45"),
+    ("Phan Văn Minh", "045085000102", "specialist", "000.20.01.H45"),
+    ("Hoàng Thị Lan", "045185000103", "department-leader", "000.20.01.H45"),
+    ("Nguyễn Đức Thắng", "045080000104", "agency-leader", "000.20.01.H45"),
+    ("Võ Quốc Bảo", "045090000105", "admin", "000.20.01.H45"),
+    ("Trần Ngọc Ánh", "045190000201", "reception", "000.00.01.H45"),
+    ("Đặng Văn Long", "045088000202", "specialist", "000.00.01.H45"),
+    ("Bùi Thị Hạnh", "045182000203", "department-leader", "000.00.01.H45"),
+    ("Lý Văn Hùng", "045078000204", "agency-leader", "000.00.01.H45"),
+    ("Mai Thị Cúc", "045192000205", "admin", "000.00.01.H45"),
+];
+pub const OFFICER_PASSWORD: &str = "canbo2026";
+
 /// A one-page PDF standing in for a scanned document.
 pub fn demo_pdf(title: &str) -> Vec<u8> {
     let text = title.chars().filter(char::is_ascii).collect::<String>().replace(['(', ')', '\\'], "");
@@ -75,6 +90,11 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
             })
             .await?;
         users.push(CurrentUser { id, full_name: c.full_name.into(), role: "citizen".into(), agency_code: None });
+    }
+    let officer_hash =
+        app::api::account::ssr::hash_password(OFFICER_PASSWORD).map_err(|e| StoreError::Backend(e.to_string()))?;
+    for (name, cccd, role, agency) in OFFICERS {
+        db.create_officer(name, cccd, role, agency, &officer_hash, now_ms).await?;
     }
     let dossiers: [(usize, &str, bool, i64); 4] =
         [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];

@@ -1,6 +1,7 @@
 //! Dossiers: drafts, atomic submission with the dossier code, the hash-chained history.
 
 use super::{backend_err, parse_json, Db};
+use app::api::desk::DeskDossierView;
 use app::api::dossiers::{DossierDetail, DossierSummary, EventView, StoredFile};
 use app::api::lookup::PublicDossier;
 use app::domain::dossier_code::DossierCode;
@@ -13,6 +14,14 @@ use app::ports::{Draft, DraftOutcome, DraftSave, FileAccess, StoreError};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
+
+/// A dossier as loaded for its owner (`detail`) or the desk (`desk`).
+pub struct LoadedDossier {
+    pub id: i64,
+    pub applicant_id: i64,
+    pub detail: DossierDetail,
+    pub desk: DeskDossierView,
+}
 
 /// An event before it is chained: who did what, when.
 #[derive(Debug, Clone)]
@@ -75,8 +84,7 @@ pub async fn apply(
         .map_err(backend_err)?;
     let from =
         DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
-    let to = transition(from, event.action)
-        .map_err(|e| StoreError::Conflict(format!("illegal transition {:?} by {:?}", e.from, e.action)))?;
+    let to = transition(from, event.action).map_err(|_| StoreError::Conflict("error-illegal-transition".into()))?;
     let last = sqlx::query(&format!(
         "select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq desc limit 1"
     ))
@@ -119,17 +127,23 @@ pub async fn apply(
         .execute(&mut **tx)
         .await
         .map_err(backend_err)?;
-    sqlx::query(
-        "update dossiers set status = $1, event_count = $2, last_event_hash = $3, updated_at = $4 where id = $5",
+    let changed = sqlx::query(
+        "update dossiers set status = $1, event_count = $2, last_event_hash = $3, updated_at = $4 where id = $5 and status = $6",
     )
     .bind(to.code())
     .bind(e.seq)
     .bind(&e.hash)
     .bind(event.recorded_at_ms)
     .bind(dossier_id)
+    .bind(from.code())
     .execute(&mut **tx)
     .await
-    .map_err(backend_err)?;
+    .map_err(backend_err)?
+    .rows_affected();
+    if changed != 1 {
+        // Someone else changed the status in the meantime.
+        return Err(StoreError::Conflict("error-illegal-transition".into()));
+    }
     Ok(to)
 }
 
@@ -329,15 +343,20 @@ impl Db {
         code: &str,
         lang: Lang,
     ) -> Result<Option<DossierDetail>, StoreError> {
+        Ok(self.load_dossier(code, lang).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
+    }
+
+    /// A submitted dossier with everything its owner or the desk may see.
+    pub async fn load_dossier(&self, code: &str, lang: Lang) -> Result<Option<LoadedDossier>, StoreError> {
         let Some(r) = sqlx::query(
-            "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
-             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json \
+            "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
+             d.accepted_at, d.original_due_at, d.due_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
+             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
              join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
-             join procedure_versions v on v.id = d.version_id where d.code = $1 and d.applicant_id = $2",
+             join procedure_versions v on v.id = d.version_id where d.code = $1",
         )
         .bind(code)
-        .bind(applicant_id)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?
@@ -346,8 +365,9 @@ impl Db {
         };
         let id: i64 = r.get("id");
         let form: BTreeMap<String, String> = parse_json(r.get("form_json"))?;
+        let details: crate::catalogue_seed::VersionDetails = parse_json(r.get("details_json"))?;
         let events = self.events(id).await?;
-        Ok(Some(DossierDetail {
+        let detail = DossierDetail {
             code: r.get("code"),
             procedure_code: r.get("p_code"),
             procedure: Db::name(lang, &r, "name_vi", "name_en"),
@@ -373,6 +393,21 @@ impl Db {
                     note: e.note,
                 })
                 .collect(),
+        };
+        Ok(Some(LoadedDossier {
+            id,
+            applicant_id: r.get("applicant_id"),
+            desk: DeskDossierView {
+                dossier: detail.clone(),
+                receiving_agency_code: r.get("receiving_agency"),
+                applicant_cccd: r.get("cccd"),
+                applicant_phone: r.get("phone"),
+                allowance: details.allowance,
+                accepted_at_ms: r.get("accepted_at"),
+                original_due_at_ms: r.get("original_due_at"),
+                due_at_ms: r.get("due_at"),
+            },
+            detail,
         }))
     }
 
@@ -399,14 +434,18 @@ impl Db {
 
     pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
         let row = sqlx::query(&format!(
-            "select f.{}, d.applicant_id from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+            "select f.{}, d.applicant_id, d.receiving_agency from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
             FILE_COLUMNS.replace(", ", ", f.")
         ))
         .bind(file_id)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(row.map(|r| FileAccess { owner_id: r.get("applicant_id"), file: file_from_row(&r) }))
+        Ok(row.map(|r| FileAccess {
+            owner_id: r.get("applicant_id"),
+            agency: r.get("receiving_agency"),
+            file: file_from_row(&r),
+        }))
     }
 
     pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod catalogue;
 mod clock;
+mod desk;
 mod dossiers;
 mod history;
 mod robustness;

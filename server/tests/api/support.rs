@@ -122,6 +122,17 @@ impl TestApp {
         c
     }
 
+    /// Signs in an existing account (a demo citizen or officer).
+    pub async fn login(&self, cccd: &str, password: &str) -> Client {
+        let c = self.client();
+        let res = self
+            .form(&c, "/api/account/login", "/dang-nhap", &[("cccd", cccd), ("password", password), ("next", "/")])
+            .await;
+        assert_eq!(res.status(), 302, "sign-in of {cccd}");
+        assert_eq!(location(&res), "/", "sign-in of {cccd} succeeded");
+        c
+    }
+
     pub fn uploaded_files(&self) -> usize {
         server::files::LocalFileStore::new(self.data_dir.join("uploads")).count_files()
     }

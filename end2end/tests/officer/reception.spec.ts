@@ -1,0 +1,76 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, register, samplePdf, screenshot } from "../helpers";
+
+const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
+
+async function signIn(page: Page, who: { cccd: string; password: string }) {
+  await page.goto("/dang-nhap?next=/mot-cua");
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(who.cccd);
+  await page.getByLabel("Mật khẩu").fill(who.password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+}
+
+/** A citizen submits a birth registration in a context of their own; returns its code. */
+async function citizenSubmits(browser: Browser, baseURL: string): Promise<string> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
+  const cccd = await register(page, "Đinh Thị Hoa");
+  await fillBirthForm(page, cccd);
+  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
+  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
+  await context.close();
+  return code;
+}
+
+test("the desk accepts an online dossier and prints the receipt with its appointment", async ({ page, browser, baseURL }, testInfo) => {
+  const code = await citizenSubmits(browser, baseURL!);
+  await signIn(page, RECEPTION);
+  await expect(page.getByRole("link", { name: /Chờ tiếp nhận/ })).toHaveAttribute("aria-current", "page");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "20-desk-inbox");
+  await page.getByRole("link", { name: code }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
+  await expect(page.getByRole("definition").filter({ hasText: "Đinh Thị Hoa" })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "21-desk-dossier");
+  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
+
+  await expect(page.getByRole("heading", { name: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" })).toBeVisible();
+  await expect(page.getByTestId("slip-code")).toHaveText(code);
+  await expect(page.getByTestId("slip-due")).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  await expect(page.getByRole("img", { name: "Mã vạch của mã hồ sơ" })).toBeVisible();
+  await expect(page.getByRole("img", { name: "Mã QR mở trang tra cứu hồ sơ" })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "22-slip-01");
+  await page.emulateMedia({ media: "print" });
+  await screenshot(page, testInfo, "22-slip-01-print");
+  await page.emulateMedia({ media: "screen" });
+
+  // The dossier left the "to receive" tab.
+  await page.goto("/mot-cua");
+  await expect(page.getByRole("link", { name: code })).toHaveCount(0);
+  await page.getByRole("link", { name: /Đang giải quyết/ }).click();
+  await expect(page.getByRole("link", { name: code })).toBeVisible();
+});
+
+test("the desk refuses a dossier with a reason and prints the refusal", async ({ page, browser, baseURL }, testInfo) => {
+  const code = await citizenSubmits(browser, baseURL!);
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: code }).click();
+  // Too short a reason is explained at the field.
+  await page.getByLabel("Lý do").fill("thiếu");
+  await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
+  await expect(page.locator("#reason-error")).toContainText("từ 10 đến 2.000 ký tự");
+  await screenshot(page, testInfo, "23-refuse-error");
+  const reason = "Giấy chứng sinh không do cơ sở y tế cấp theo Điều 16 Luật Hộ tịch";
+  await page.getByLabel("Lý do").fill(reason);
+  await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
+  await expect(page.getByRole("heading", { name: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
+  await expect(page.getByTestId("slip-reason")).toHaveText(reason);
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "24-slip-03");
+});

@@ -1,0 +1,165 @@
+use crate::support::*;
+use app::domain::clock::{due, Allowance};
+use app::domain::history::verify;
+use sqlx::Row;
+
+const DONG_HA: &str = "000.20.01.H45";
+const DONG_HA_RECEPTION: &str = "045185000101";
+const DONG_HA_SPECIALIST: &str = "045085000102";
+const CENTRE_RECEPTION: &str = "045190000201";
+const PASSWORD: &str = "canbo2026";
+
+/// The demo birth registration waiting at Phường Đông Hà's desk.
+async fn waiting_dossier(app: &TestApp) -> String {
+    let row = sqlx::query("select code from dossiers where receiving_agency = $1 and status = 1 order by id limit 1")
+        .bind(DONG_HA)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    row.get(0)
+}
+
+async fn status_and_events(app: &TestApp, code: &str) -> (i64, i64) {
+    let r = sqlx::query("select status, event_count from dossiers where code = $1")
+        .bind(code)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    (r.get(0), r.get(1))
+}
+
+#[tokio::test]
+async fn reception_is_refused_to_the_public_to_citizens_and_to_other_agencies() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let anonymous = app.client();
+        let citizen = app.login("045095001234", "matkhau2026").await;
+        let other_agency = app.login(CENTRE_RECEPTION, PASSWORD).await;
+        let wrong_role = app.login(DONG_HA_SPECIALIST, PASSWORD).await;
+        for (who, client, expected) in
+            [("anonymous", &anonymous, 401), ("citizen", &citizen, 403), ("other agency", &other_agency, 403)]
+        {
+            let view = client.get(app.url(&format!("/api/desk/dossier?code={code}"))).send().await.unwrap();
+            assert_eq!(view.status(), expected, "{backend:?} {who} views");
+            let accept =
+                client.post(app.url("/api/desk/accept")).form(&[("code", code.as_str())]).send().await.unwrap();
+            assert_eq!(accept.status(), expected, "{backend:?} {who} accepts");
+            let refuse = client
+                .post(app.url("/api/desk/refuse"))
+                .form(&[("code", code.as_str()), ("reason", "Hồ sơ không thuộc thẩm quyền")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refuse.status(), expected, "{backend:?} {who} refuses");
+        }
+        let specialist =
+            wrong_role.post(app.url("/api/desk/accept")).form(&[("code", code.as_str())]).send().await.unwrap();
+        assert_eq!(specialist.status(), 403, "{backend:?}: only the desk receives");
+        assert_eq!(anonymous.get(app.url("/api/desk/inbox")).send().await.unwrap().status(), 401);
+        assert_eq!(citizen.get(app.url("/api/desk/inbox")).send().await.unwrap().status(), 403);
+        let centre_inbox = other_agency.get(app.url("/api/desk/inbox")).send().await.unwrap().text().await.unwrap();
+        assert!(!centre_inbox.contains(&code), "another agency's inbox does not list the dossier");
+        assert_eq!(status_and_events(&app, &code).await, (1, 1), "{backend:?}: nothing changed");
+    }
+}
+
+#[tokio::test]
+async fn accepting_a_dossier_sets_its_appointment_from_the_clock() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let inbox = officer.get(app.url("/mot-cua")).send().await.unwrap().text().await.unwrap();
+        assert!(inbox.contains(&code), "{backend:?}: the dossier waits in the inbox");
+        let res = app.form(&officer, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/01"), "{backend:?}");
+        let r = sqlx::query("select status, accepted_at, original_due_at, due_at from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let (status, accepted, original, current): (i64, i64, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        assert_eq!(status, 2);
+        let cal = app.db.calendar(DONG_HA).await.unwrap().unwrap();
+        let expected = due(&cal, cal.counting_start(accepted, false), Allowance::WorkingDays(1000));
+        assert_eq!((original, current), (expected, expected), "{backend:?}: one working day on the agency calendar");
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &head), Ok(()));
+        let last = events.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.from_status, last.to_status, last.actor_role.as_str()),
+            ("accept", Some(1), 2, "reception")
+        );
+
+        let slip = officer.get(app.url(&location(&res))).send().await.unwrap().text().await.unwrap();
+        assert!(slip.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ") && slip.contains(&code));
+        assert_eq!(slip.matches("<svg").count(), 2, "a QR code and a barcode");
+        assert!(slip.contains(&app::domain::vn_time::format_vn(expected)), "the appointment is printed");
+
+        let again = officer.post(app.url("/api/desk/accept")).form(&[("code", code.as_str())]).send().await.unwrap();
+        assert_eq!(again.status(), 409, "{backend:?}: accepted only once");
+        let owner = app.login("045095001234", "matkhau2026").await;
+        let mine = owner.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(mine.contains("Được tiếp nhận"), "the citizen sees the new status");
+    }
+}
+
+#[tokio::test]
+async fn refusing_needs_a_reason_that_goes_on_the_slip() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let short = app
+            .form(
+                &officer,
+                "/api/desk/refuse",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("reason", "thiếu")],
+            )
+            .await;
+        assert_eq!(
+            field_keys(&redirected_error(&short)),
+            vec![("reason".into(), "error-reason-length".into())],
+            "{backend:?}"
+        );
+        assert_eq!(status_and_events(&app, &code).await, (1, 1));
+        let reason = "Giấy chứng sinh không hợp lệ theo Điều 16 Luật Hộ tịch";
+        let res = app
+            .form(
+                &officer,
+                "/api/desk/refuse",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/03"));
+        assert_eq!(status_and_events(&app, &code).await, (3, 2), "{backend:?}");
+        let slip = officer.get(app.url(&location(&res))).send().await.unwrap().text().await.unwrap();
+        assert!(slip.contains("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ") && slip.contains(reason));
+        let public =
+            app.client().get(app.url(&format!("/tra-cuu?ma={code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(public.contains("Không được tiếp nhận"));
+    }
+}
+
+#[tokio::test]
+async fn officers_open_the_files_of_their_own_agency_only() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let code = waiting_dossier(&app).await;
+    let file: String = sqlx::query(
+        "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 limit 1",
+    )
+    .bind(&code)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+    .get(0);
+    let own = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+    let res = own.get(app.url(&format!("/tep/{file}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers().get("content-type").unwrap(), "application/pdf");
+    let other = app.login(CENTRE_RECEPTION, PASSWORD).await;
+    assert_eq!(other.get(app.url(&format!("/tep/{file}"))).send().await.unwrap().status(), 404);
+}
