@@ -8,6 +8,7 @@ pub mod desk;
 pub mod dossiers;
 pub mod lang;
 pub mod lookup;
+pub mod supplements;
 
 #[cfg(feature = "ssr")]
 pub mod ctx;

@@ -133,6 +133,25 @@ pub trait Store: Send + Sync {
     async fn accept(&self, code: &str, officer: &CurrentUser, at_ms: i64, due_at_ms: i64) -> Result<(), StoreError>;
     /// Refuses a submitted dossier with the reason as the event's note.
     async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError>;
+    /// Asks for a supplement (status 5) listing every item, in one transaction with its event.
+    async fn request_supplement(
+        &self,
+        code: &str,
+        officer: &CurrentUser,
+        at_ms: i64,
+        reason: &str,
+        items: Vec<crate::api::supplements::SupplementItem>,
+    ) -> Result<(), StoreError>;
+    /// The applicant's answer to the open request: new values and files for the requested items
+    /// only; records before/after and sends the dossier back to the desk (status 1).
+    async fn answer_supplement(
+        &self,
+        code: &str,
+        applicant: &CurrentUser,
+        at_ms: i64,
+        form: BTreeMap<String, String>,
+        files: Vec<StoredFile>,
+    ) -> Result<(), StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

@@ -95,7 +95,8 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Server functions that take a multipart body.
-pub const MULTIPART_ENDPOINTS: [&str; 1] = ["/api/dossiers/save"];
+pub const MULTIPART_ENDPOINTS: [&str; 3] =
+    ["/api/dossiers/save", "/api/dossiers/supplement", "/api/desk/request-supplement"];
 
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
 /// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
@@ -139,8 +140,11 @@ pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
 
 /// The dossier upload may carry a whole dossier; every other route only a small form.
 pub async fn body_limits(req: Request, next: Next) -> Response {
-    let limit =
-        if req.uri().path() == "/api/dossiers/save" { crate::UPLOAD_BODY_LIMIT } else { crate::SMALL_BODY_LIMIT };
+    let limit = if matches!(req.uri().path(), "/api/dossiers/save" | "/api/dossiers/supplement") {
+        crate::UPLOAD_BODY_LIMIT
+    } else {
+        crate::SMALL_BODY_LIMIT
+    };
     body_guard(req, next, limit).await
 }
 

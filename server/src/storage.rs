@@ -5,6 +5,7 @@ mod calendar;
 pub mod demo;
 mod desk;
 mod dossiers;
+mod supplements;
 
 use crate::catalogue_seed::{Catalogue, VersionDetails};
 use app::api::catalogue::{
@@ -568,6 +569,26 @@ impl app::ports::Store for Db {
     }
     async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError> {
         Db::refuse(self, code, officer, at_ms, reason).await
+    }
+    async fn request_supplement(
+        &self,
+        code: &str,
+        officer: &CurrentUser,
+        at_ms: i64,
+        reason: &str,
+        items: Vec<app::api::supplements::SupplementItem>,
+    ) -> Result<(), StoreError> {
+        Db::request_supplement(self, code, officer, at_ms, reason, items).await
+    }
+    async fn answer_supplement(
+        &self,
+        code: &str,
+        applicant: &CurrentUser,
+        at_ms: i64,
+        form: std::collections::BTreeMap<String, String>,
+        files: Vec<app::api::dossiers::StoredFile>,
+    ) -> Result<(), StoreError> {
+        Db::answer_supplement(self, code, applicant, at_ms, form, files).await
     }
     async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
         Db::calendar(self, agency).await

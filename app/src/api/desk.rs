@@ -52,7 +52,7 @@ pub struct DeskDossierView {
     pub due_at_ms: Option<i64>,
 }
 
-/// A printable slip: `01` receipt and appointment, `03` refusal.
+/// A printable slip: `01` receipt and appointment, `02` supplement request, `03` refusal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slip {
     pub form: String,
@@ -123,6 +123,7 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
     let desk = ssr::agency_dossier(&agency, &code).await?;
     let action = match form.as_str() {
         "01" => "accept",
+        "02" => "request-supplement",
         "03" => "refuse",
         _ => return Err(AppError::NotFound),
     };

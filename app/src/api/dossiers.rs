@@ -70,6 +70,8 @@ pub struct DossierDetail {
     pub components: Vec<ComponentView>,
     pub files: Vec<StoredFile>,
     pub events: Vec<EventView>,
+    /// Supplement requests, oldest first; the last one is open while the status is 5.
+    pub supplements: Vec<crate::api::supplements::SupplementView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,13 +183,14 @@ pub mod ssr {
 
     const MAX_TEXT_FIELD: usize = 4096;
 
-    struct Upload {
-        files: Vec<StoredFile>,
-        text: BTreeMap<String, String>,
-        errors: Vec<FieldError>,
+    /// A multipart body read to the end: text fields, the files stored, the per-field errors.
+    pub struct Upload {
+        pub files: Vec<StoredFile>,
+        pub text: BTreeMap<String, String>,
+        pub errors: Vec<FieldError>,
     }
 
-    async fn discard(services: &Services, files: &[StoredFile]) {
+    pub async fn discard(services: &Services, files: &[StoredFile]) {
         for f in files {
             let _ = services.files.delete(&f.storage_key).await;
         }
@@ -203,7 +206,10 @@ pub mod ssr {
     }
 
     /// Reads the whole multipart body, streaming each file to the file store with its limits.
-    async fn read(services: &Services, data: MultipartData) -> Result<Upload, (AppError, Vec<StoredFile>)> {
+    pub async fn read_multipart(
+        services: &Services,
+        data: MultipartData,
+    ) -> Result<Upload, (AppError, Vec<StoredFile>)> {
         let mut mp =
             data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
         let mut up = Upload { files: Vec::new(), text: BTreeMap::new(), errors: Vec::new() };
@@ -321,7 +327,7 @@ pub mod ssr {
     pub async fn save(data: MultipartData) -> Result<(), AppError> {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
-        let up = match read(&services, data).await {
+        let up = match read_multipart(&services, data).await {
             Ok(up) => up,
             Err((e, files)) => {
                 discard(&services, &files).await;

@@ -75,6 +75,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
     let submitted = d.dossier.status == 1;
     let accepted = d.dossier.events.iter().any(|e| e.action == "accept");
     let refused = d.dossier.events.iter().any(|e| e.action == "refuse");
+    let asked = !d.dossier.supplements.is_empty();
     view! {
         <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         <h1>{i18n.t("dossier-title")}" "<span class="code">{code.clone()}</span></h1>
@@ -104,12 +105,37 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
                 <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
                 {accepted.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/01")>{i18n.t("slip-01-print")}</a></p> })}
                 {refused.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/03")>{i18n.t("slip-03-print")}</a></p> })}
+                {asked.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/02")>{i18n.t("slip-02-print")}</a></p> })}
                 {submitted.then(|| view! {
                     <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
                     <form method="post" action="/api/desk/accept">
                         <input type="hidden" name="code" value=code.clone() />
                         <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
                     </form>
+                    <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
+                    <summary>{i18n.t("desk-request-supplement")}</summary>
+                    <form method="post" action="/api/desk/request-supplement" enctype="multipart/form-data" class="stack">
+                        <fieldset>
+                            <legend>{i18n.t("supplement-what")}</legend>
+                            {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
+                            {d.dossier.components.iter().map(|c| {
+                                let key = format!("component:{}", c.id);
+                                view! { <SupplementChoice key=key label=c.name.clone() /> }
+                            }).collect_view()}
+                            {d.dossier.form_fields.iter().map(|f| {
+                                let key = format!("field:{}", f.name);
+                                view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
+                            }).collect_view()}
+                        </fieldset>
+                        <div class="field" class:field-invalid=error_for(&error, "supplement_reason").is_some()>
+                            <label for="supplement_reason">{i18n.t("field-supplement-reason")}</label>
+                            {error_for(&error, "supplement_reason").map(|e| view! { <p class="field-error" id="supplement_reason-error">{e}</p> })}
+                            <textarea id="supplement_reason" name="reason" rows="3" maxlength="2000">{error.as_ref().and_then(|e| e.value("supplement_reason")).unwrap_or_default()}</textarea>
+                        </div>
+                        <input type="hidden" name="code" value=code.clone() />
+                        <button type="submit">{i18n.t("desk-request-supplement")}</button>
+                    </form>
+                    </details>
                     <form method="post" action="/api/desk/refuse" class="stack">
                         <div class="field" class:field-invalid=error_for(&error, "reason").is_some()>
                             <label for="reason">{i18n.t("field-reason")}</label>
@@ -122,7 +148,52 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
                 })}
             </section>
         </div>
+        {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
         <History events=d.dossier.events.clone() />
+    }
+}
+
+/// One item the officer may ask for, with a note on what is wrong with it.
+#[component]
+fn SupplementChoice(key: String, label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = key.replace(':', "-");
+    let note_id = format!("note-{id}");
+    view! {
+        <div class="choice">
+            <input type="checkbox" id=format!("item-{id}") name=format!("item:{key}") value="on" />
+            <label for=format!("item-{id}")>{label.clone()}</label>
+            <label class="visually-hidden" for=note_id.clone()>{i18n.t("supplement-note")}" — "{label}</label>
+            <input type="text" id=note_id name=format!("note:{key}") maxlength="500" placeholder=i18n.t("supplement-note") />
+        </div>
+    }
+}
+
+/// A supplement request and, once answered, what changed.
+#[component]
+pub fn SupplementBox(s: crate::api::supplements::SupplementView) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="supplement" aria-label=i18n.t("supplement-title")>
+            <h2>{i18n.t("supplement-title")}" — "{format_vn(s.requested_at_ms)}</h2>
+            <p><strong>{i18n.t("field-supplement-reason")}": "</strong>{s.reason.clone()}</p>
+            <ul>{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
+            {s.answered_at_ms.map(|at| view! {
+                <table class="table">
+                    <caption>{i18n.t("supplement-changes")}" — "{format_vn(at)}</caption>
+                    <thead><tr><th scope="col">{i18n.t("supplement-item")}</th><th scope="col">{i18n.t("supplement-before")}</th><th scope="col">{i18n.t("supplement-after")}</th></tr></thead>
+                    <tbody>
+                        {s.changes.iter().map(|c| view! {
+                            <tr>
+                                <td>{c.label.clone()}</td>
+                                <td>{match &c.before_file { Some(f) => view! { <a href=format!("/tep/{f}")>{c.before.clone()}</a> }.into_any(), None => view! { {c.before.clone()} }.into_any() }}</td>
+                                <td>{match &c.after_file { Some(f) => view! { <a href=format!("/tep/{f}")>{c.after.clone()}</a> }.into_any(), None => view! { {c.after.clone()} }.into_any() }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
     }
 }
 
@@ -130,7 +201,9 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
 pub fn DeskDossierPage() -> impl IntoView {
     let i18n = use_i18n();
     let code = param("code");
-    let error = posted_error("desk/refuse").or_else(|| posted_error("desk/accept"));
+    let error = posted_error("desk/refuse")
+        .or_else(|| posted_error("desk/accept"))
+        .or_else(|| posted_error("desk/request-supplement"));
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -179,9 +252,18 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
                     <dt>{i18n.t("slip-received-at")}</dt><dd>{format_vn(s.issued_at_ms)}</dd>
                     <dt>{i18n.t("slip-due-at")}</dt><dd><strong data-testid="slip-due">{d.due_at_ms.map(format_vn).unwrap_or_default()}</strong></dd>
                 })}
-                {(!receipt).then(|| view! {
+                {(s.form == "03").then(|| view! {
                     <dt>{i18n.t("slip-refused-at")}</dt><dd>{format_vn(s.issued_at_ms)}</dd>
                     <dt>{i18n.t("field-reason")}</dt><dd data-testid="slip-reason">{s.reason.clone()}</dd>
+                })}
+                {(s.form == "02").then(|| {
+                    let request = d.dossier.supplements.last().cloned();
+                    view! {
+                        <dt>{i18n.t("slip-requested-at")}</dt><dd>{format_vn(s.issued_at_ms)}</dd>
+                        <dt>{i18n.t("slip-02-items")}</dt>
+                        <dd><ol data-testid="slip-items">{request.as_ref().map(|r| r.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view())}</ol></dd>
+                        <dt>{i18n.t("field-supplement-reason")}</dt><dd data-testid="slip-reason">{request.map(|r| r.reason).unwrap_or_default()}</dd>
+                    }
                 })}
             </dl>
             <p class="slip-lookup">{i18n.t("slip-lookup")}" "{s.lookup_url.clone()}</p>

@@ -266,9 +266,57 @@ pub fn History(events: Vec<EventView>) -> impl IntoView {
     }
 }
 
+/// The open supplement request and the form that answers it: only the requested items.
+fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>) -> impl IntoView {
+    let open = d.supplements.last().filter(|s| s.answered_at_ms.is_none() && d.status == 5).cloned();
+    open.map(|s| {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == "field" && i.target == f.name)).cloned().collect();
+        for f in &fields {
+            labels.push((f.input_name(), i18n.lang.pick(&f.label_vi, &f.label_en).to_string()));
+        }
+        let components: Vec<_> = d.components.iter().filter(|c| s.items.iter().any(|i| i.kind == "component" && i.target == c.id.to_string())).cloned().collect();
+        for c in &components {
+            labels.push((format!("file_{}", c.id), c.name.clone()));
+        }
+        let values = d.form.clone();
+        view! {
+            <section class="supplement supplement-open" aria-labelledby="supplement-answer-title">
+                <h2 id="supplement-answer-title">{i18n.t("supplement-asked")}</h2>
+                <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
+                <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
+                <ErrorSummary error=error.clone() labels=labels />
+                <form method="post" action="/api/dossiers/supplement" enctype="multipart/form-data" class="stack">
+                    <input type="hidden" name="code" value=d.code.clone() />
+                    {fields.into_iter().map(|f| {
+                        let v = error.as_ref().and_then(|e| e.value(&f.input_name())).or_else(|| values.get(&f.name).cloned()).unwrap_or_default();
+                        let e = error_for(&error, &f.input_name());
+                        view! { <FormInput field=f value=v error=e /> }
+                    }).collect_view()}
+                    {components.into_iter().map(|c| {
+                        let name = format!("file_{}", c.id);
+                        let e = error_for(&error, &name);
+                        view! {
+                            <div class="field file-field" class:field-invalid=e.is_some()>
+                                <label for=name.clone()>{c.name.clone()}</label>
+                                <p class="hint">{i18n.t_args("upload-limits", &[("file", format_bytes(MAX_FILE_BYTES as i64)), ("total", format_bytes(MAX_DOSSIER_BYTES as i64))])}</p>
+                                {e.clone().map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+                                <input id=name.clone() name=name.clone() type="file" required=true accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" aria-invalid=e.is_some().then_some("true") />
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button-primary">{i18n.t("supplement-send")}</button>
+                </form>
+            </section>
+        }
+    })
+}
+
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
+        {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
+        {supplement_answer(i18n, &d, posted_error("dossiers/supplement"))}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
             <dt>{i18n.t("dossier-location")}</dt><dd>{d.location.clone()}</dd>
@@ -288,6 +336,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
                 }}</li> }
             }).collect_view()}
         </ul>
+        {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <crate::pages::desk::SupplementBox s=s.clone() /> }).collect_view()}
         <History events=d.events />
     }
 }

@@ -1,4 +1,4 @@
-import { Browser, expect, Page, test } from "@playwright/test";
+import { Browser, devices, expect, Page, test } from "@playwright/test";
 import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, register, samplePdf, screenshot } from "../helpers";
 
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
@@ -13,6 +13,10 @@ async function signIn(page: Page, who: { cccd: string; password: string }) {
 
 /** A citizen submits a birth registration in a context of their own; returns its code. */
 async function citizenSubmits(browser: Browser, baseURL: string): Promise<string> {
+  return (await citizenSubmitsAs(browser, baseURL)).code;
+}
+
+async function citizenSubmitsAs(browser: Browser, baseURL: string): Promise<{ code: string; cccd: string }> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
@@ -23,7 +27,7 @@ async function citizenSubmits(browser: Browser, baseURL: string): Promise<string
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
   const code = (await page.getByTestId("dossier-code").textContent())!.trim();
   await context.close();
-  return code;
+  return { code, cccd };
 }
 
 test("the desk accepts an online dossier and prints the receipt with its appointment", async ({ page, browser, baseURL }, testInfo) => {
@@ -62,15 +66,53 @@ test("the desk refuses a dossier with a reason and prints the refusal", async ({
   await signIn(page, RECEPTION);
   await page.getByRole("link", { name: code }).click();
   // Too short a reason is explained at the field.
-  await page.getByLabel("Lý do").fill("thiếu");
+  await page.getByLabel("Lý do", { exact: true }).fill("thiếu");
   await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
   await expect(page.locator("#reason-error")).toContainText("từ 10 đến 2.000 ký tự");
   await screenshot(page, testInfo, "23-refuse-error");
   const reason = "Giấy chứng sinh không do cơ sở y tế cấp theo Điều 16 Luật Hộ tịch";
-  await page.getByLabel("Lý do").fill(reason);
+  await page.getByLabel("Lý do", { exact: true }).fill(reason);
   await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
   await expect(page.getByRole("heading", { name: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
   await expect(page.getByTestId("slip-reason")).toHaveText(reason);
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "24-slip-03");
+});
+
+test("a supplement request goes to the citizen, who replaces only what was asked", async ({ page, browser, baseURL }, testInfo) => {
+  const { code, cccd } = await citizenSubmitsAs(browser, baseURL!);
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: code }).click();
+  await page.locator("summary", { hasText: "Yêu cầu bổ sung (Mẫu 02)" }).click();
+  await page.getByRole("checkbox", { name: DECLARATION }).check();
+  await page.getByRole("textbox", { name: `Sai hoặc thiếu ở điểm nào — ${DECLARATION}` }).fill("Thiếu chữ ký người yêu cầu");
+  await page.getByLabel("Lý do yêu cầu bổ sung").fill("Tờ khai chưa có chữ ký của người yêu cầu đăng ký khai sinh");
+  await screenshot(page, testInfo, "25-supplement-request");
+  await page.getByRole("button", { name: "Yêu cầu bổ sung (Mẫu 02)" }).click();
+  await expect(page.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
+  await expect(page.getByTestId("slip-items")).toContainText("Thiếu chữ ký người yêu cầu");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "26-slip-02");
+
+  // The citizen, on a phone.
+  const phone = await browser.newContext({ ...devices["Pixel 7"], baseURL });
+  const citizen = await phone.newPage();
+  await citizen.goto(`/dang-nhap?next=/ho-so/${code}`);
+  await citizen.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await citizen.getByLabel("Mật khẩu").fill("matkhau2026");
+  await citizen.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(citizen.getByRole("heading", { name: "Cơ quan yêu cầu bạn bổ sung hồ sơ" })).toBeVisible();
+  await expect(citizen.getByTestId("supplement-items")).toContainText(DECLARATION);
+  await expect(citizen.getByLabel(BIRTH_CERT)).toHaveCount(0);
+  await expectAccessible(citizen, testInfo);
+  await citizen.screenshot({ path: `screenshots/${testInfo.project.name}-27-citizen-supplement.png`, fullPage: true });
+  await citizen.getByLabel(DECLARATION).setInputFiles({ name: "to-khai-da-ky.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await citizen.getByRole("button", { name: "Gửi bổ sung" }).click();
+  await expect(citizen.getByRole("status")).toContainText("Đã gửi bổ sung");
+  await phone.close();
+
+  // Back at the desk: what changed.
+  await page.goto(`/mot-cua/ho-so/${code}`);
+  await expect(page.getByRole("table", { name: /Nội dung đã bổ sung/ })).toContainText("to-khai-da-ky.pdf");
+  await screenshot(page, testInfo, "28-supplement-changes");
 });

@@ -63,7 +63,7 @@ impl Db {
     }
 
     /// Appends a reception event in a new transaction and leaves it open for the caller's update.
-    async fn reception(
+    pub(crate) async fn reception(
         &self,
         code: &str,
         officer: &CurrentUser,

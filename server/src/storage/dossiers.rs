@@ -168,7 +168,43 @@ pub async fn allocate_code(
 }
 
 impl Db {
-    async fn current_files(&self, dossier_id: i64) -> Result<Vec<StoredFile>, StoreError> {
+    /// Attaches new files in the caller's transaction; each replaces its component's current
+    /// file, which is kept with `replaced_at` (for the before/after view and the audit).
+    pub(crate) async fn attach_files(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        dossier_id: i64,
+        files: &[StoredFile],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        for f in files {
+            sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
+                .bind(now_ms)
+                .bind(dossier_id)
+                .bind(f.component_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend_err)?;
+            sqlx::query(&format!(
+                "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ))
+            .bind(&f.id)
+            .bind(f.component_id)
+            .bind(&f.file_name)
+            .bind(&f.content_type)
+            .bind(f.size_bytes)
+            .bind(&f.sha256)
+            .bind(&f.storage_key)
+            .bind(dossier_id)
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn current_files(&self, dossier_id: i64) -> Result<Vec<StoredFile>, StoreError> {
         let rows = sqlx::query(&format!("select {FILE_COLUMNS} from dossier_files where dossier_id = $1 and replaced_at is null order by created_at"))
             .bind(dossier_id)
             .fetch_all(&self.pool)
@@ -248,28 +284,7 @@ impl Db {
             return code.map(|code| DraftOutcome::AlreadySubmitted { code }).ok_or(StoreError::NotFound);
         }
         let dossier_id: i64 = row.get("id");
-        for f in &s.files {
-            sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
-                .bind(s.now_ms)
-                .bind(dossier_id)
-                .bind(f.component_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-            sqlx::query(&format!("insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-                .bind(&f.id)
-                .bind(f.component_id)
-                .bind(&f.file_name)
-                .bind(&f.content_type)
-                .bind(f.size_bytes)
-                .bind(&f.sha256)
-                .bind(&f.storage_key)
-                .bind(dossier_id)
-                .bind(s.now_ms)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
+        self.attach_files(&mut tx, dossier_id, &s.files, s.now_ms).await?;
         if !s.submit {
             tx.commit().await.map_err(backend_err)?;
             return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code });
@@ -381,6 +396,7 @@ impl Db {
             form,
             components: self.components(r.get("version_id")).await?,
             files: self.current_files(id).await?,
+            supplements: self.supplements(id).await?,
             events: events
                 .into_iter()
                 .map(|e| EventView {

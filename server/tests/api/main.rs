@@ -10,3 +10,4 @@ mod desk;
 mod dossiers;
 mod history;
 mod robustness;
+mod supplements;

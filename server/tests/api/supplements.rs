@@ -1,0 +1,153 @@
+use crate::support::*;
+use app::domain::history::verify;
+use reqwest::multipart::{Form, Part};
+use sqlx::Row;
+
+const DONG_HA_RECEPTION: &str = "045185000101";
+const PASSWORD: &str = "canbo2026";
+
+async fn post_multipart(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    referer: &str,
+    form: Form,
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .header("Accept", "text/html")
+        .header("Referer", app.url(referer))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_supplement_round_trip_records_what_changed() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Hồ Thị Nga", "045201000021", "0911000021").await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let desk_page = format!("/mot-cua/ho-so/{code}");
+        let component = p.components.iter().find(|c| c.required).unwrap().clone();
+        let field = p.form_fields.iter().find(|f| f.kind == app::domain::form::FieldKind::Text).unwrap().clone();
+
+        // Nothing chosen, no reason: both explained, nothing changed.
+        let empty = post_multipart(
+            &app,
+            &officer,
+            "/api/desk/request-supplement",
+            &desk_page,
+            Form::new().text("code", code.clone()).text("reason", ""),
+        )
+        .await;
+        let keys = field_keys(&redirected_error(&empty));
+        assert!(
+            keys.contains(&("items".into(), "error-supplement-items".into()))
+                && keys.contains(&("supplement_reason".into(), "error-required".into())),
+            "{backend:?} {keys:?}"
+        );
+
+        let ask = Form::new()
+            .text("code", code.clone())
+            .text("reason", "Tờ khai thiếu chữ ký, tên trẻ viết sai dấu")
+            .text(format!("item:component:{}", component.id), "on")
+            .text(format!("note:component:{}", component.id), "Thiếu chữ ký người yêu cầu")
+            .text(format!("item:field:{}", field.name), "on");
+        let res = post_multipart(&app, &officer, "/api/desk/request-supplement", &desk_page, ask).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/02"), "{backend:?}");
+        let slip = officer.get(app.url(&location(&res))).send().await.unwrap().text().await.unwrap();
+        assert!(
+            slip.contains("PHIẾU YÊU CẦU BỔ SUNG")
+                && slip.contains("Thiếu chữ ký người yêu cầu")
+                && slip.contains(&component.name)
+        );
+
+        // The citizen sees exactly what was asked, and only those inputs.
+        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Tờ khai thiếu chữ ký, tên trẻ viết sai dấu") && page.contains("Yêu cầu bổ sung"));
+        assert!(
+            page.contains(&format!("name=\"file_{}\"", component.id))
+                && page.contains(&format!("name=\"{}\"", field.input_name()))
+        );
+        let others = p
+            .components
+            .iter()
+            .filter(|c| c.id != component.id)
+            .all(|c| !page.contains(&format!("name=\"file_{}\"", c.id)));
+        assert!(others, "components not asked for cannot be replaced");
+
+        // Another citizen cannot answer; a file for a component not asked for is refused.
+        let stranger = app.citizen("Người Lạ", "045201000022", "0911000022").await;
+        let answer = |name: &str| {
+            Form::new()
+                .text("code", code.clone())
+                .text(field.input_name(), name.to_string())
+                .part(format!("file_{}", component.id), Part::bytes(pdf("to khai moi")).file_name("to-khai-da-ky.pdf"))
+        };
+        let res = post_multipart(
+            &app,
+            &stranger,
+            "/api/dossiers/supplement",
+            &format!("/ho-so/{code}"),
+            answer("Hồ Minh Khôi"),
+        )
+        .await;
+        assert!(matches!(redirected_error(&res), app::error::AppError::NotFound), "{backend:?}");
+        let other_component = p.components.iter().find(|c| c.id != component.id).unwrap();
+        let sneaky = answer("Hồ Minh Khôi")
+            .part(format!("file_{}", other_component.id), Part::bytes(pdf("x")).file_name("x.pdf"));
+        let files_before = app.uploaded_files();
+        let res = post_multipart(&app, &citizen, "/api/dossiers/supplement", &format!("/ho-so/{code}"), sneaky).await;
+        assert!(matches!(redirected_error(&res), app::error::AppError::BadRequest(_)));
+        assert_eq!(app.uploaded_files(), files_before, "{backend:?}: refused files are removed");
+
+        let res = post_multipart(
+            &app,
+            &citizen,
+            "/api/dossiers/supplement",
+            &format!("/ho-so/{code}"),
+            answer("Hồ Minh Khôi"),
+        )
+        .await;
+        assert_eq!(location(&res), format!("/ho-so/{code}?bo_sung=1"), "{backend:?}");
+        let status: i64 = sqlx::query("select status from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(status, 1, "back at the desk");
+        let kept: i64 = sqlx::query("select count(*) from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id = $2")
+            .bind(&code)
+            .bind(component.id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(kept, 2, "the replaced file is kept");
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &head), Ok(()));
+        let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["submit", "request-supplement", "return-supplement"], "{backend:?}");
+
+        // The officer sees before and after.
+        let desk = officer.get(app.url(&desk_page)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            desk.contains("Nội dung đã bổ sung")
+                && desk.contains("Lê Minh Khang")
+                && desk.contains("Hồ Minh Khôi")
+                && desk.contains("to-khai-da-ky.pdf")
+        );
+
+        // Nothing is open any more.
+        let again =
+            post_multipart(&app, &citizen, "/api/dossiers/supplement", &format!("/ho-so/{code}"), answer("X")).await;
+        assert_eq!(field_keys(&redirected_error(&again)), Vec::<(String, String)>::new());
+        assert!(matches!(redirected_error(&again), app::error::AppError::Conflict(_)));
+    }
+}
