@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The portal: domain rules, server functions and views shared by the server (SSR) and the
 //! browser (islands).
 
