@@ -6,7 +6,7 @@ use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::calculator::CalculatorPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
 use crate::pages::desk::{DeskDossierPage, DeskInboxPage, SlipPage};
-use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, SubmitPage};
+use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage};
 use crate::pages::lookup::LookupPage;
 use crate::pages::NotFound;
 use leptos::prelude::*;
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
+                <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua") view=DeskInboxPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code") view=DeskDossierPage ssr=SsrMode::Async />

@@ -113,6 +113,11 @@ pub trait Store: Send + Sync {
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError>;
     async fn save_draft(&self, save: DraftSave) -> Result<DraftOutcome, StoreError>;
     async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
+    async fn notifications(
+        &self,
+        applicant_id: i64,
+        lang: Lang,
+    ) -> Result<Vec<crate::api::dossiers::Notification>, StoreError>;
     async fn dossier_for_applicant(
         &self,
         applicant_id: i64,
@@ -122,7 +127,13 @@ pub trait Store: Send + Sync {
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The desk's inbox of `agency` for one tab, with the counts of every tab.
-    async fn desk_inbox(&self, agency: &str, tab: &str, lang: Lang) -> Result<crate::api::desk::InboxView, StoreError>;
+    async fn desk_inbox(
+        &self,
+        agency: &str,
+        tab: &str,
+        q: Option<&str>,
+        lang: Lang,
+    ) -> Result<crate::api::desk::InboxView, StoreError>;
     /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
     async fn desk_dossier(
         &self,

@@ -76,6 +76,7 @@ impl Db {
         let db = Db { pool, backend };
         db.migrate().await?;
         db.seed_calendar().await?;
+        db.fold_user_names().await?;
         Ok(db)
     }
 
@@ -85,6 +86,23 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
         };
         migrator.run(&self.pool).await.map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    /// Fills the folded name of accounts created before it existed.
+    async fn fold_user_names(&self) -> Result<(), StoreError> {
+        let rows = sqlx::query("select id, full_name from users where search_name = ''")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        for r in rows {
+            sqlx::query("update users set search_name = $1 where id = $2")
+                .bind(fold(&r.get::<String, _>("full_name")))
+                .bind(r.get::<i64, _>("id"))
+                .execute(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        }
+        Ok(())
     }
 
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -373,8 +391,9 @@ impl Db {
     }
 
     pub async fn create_user(&self, u: NewUser) -> Result<i64, StoreError> {
+        let folded = fold(&u.full_name);
         let row = sqlx::query(
-            "insert into users (full_name, cccd, phone, email, password_hash, role, created_at) values ($1, $2, $3, $4, $5, 'citizen', $6) returning id",
+            "insert into users (full_name, cccd, phone, email, password_hash, role, created_at, search_name) values ($1, $2, $3, $4, $5, 'citizen', $6, $7) returning id",
         )
         .bind(u.full_name)
         .bind(u.cccd)
@@ -382,6 +401,7 @@ impl Db {
         .bind(u.email)
         .bind(u.password_hash)
         .bind(u.created_at_ms)
+        .bind(folded)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| match backend_err(e) {
@@ -402,8 +422,8 @@ impl Db {
         now_ms: i64,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, created_at) \
-             values ($1, $2, '', null, $3, $4, $5, $6) returning id",
+            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, created_at, search_name) \
+             values ($1, $2, '', null, $3, $4, $5, $6, $7) returning id",
         )
         .bind(full_name)
         .bind(cccd)
@@ -411,6 +431,7 @@ impl Db {
         .bind(role)
         .bind(agency)
         .bind(now_ms)
+        .bind(fold(full_name))
         .fetch_one(&self.pool)
         .await
         .map_err(backend_err)?;
@@ -536,6 +557,13 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::dossiers::DossierSummary>, StoreError> {
         Db::my_dossiers(self, applicant_id, lang).await
     }
+    async fn notifications(
+        &self,
+        applicant_id: i64,
+        lang: Lang,
+    ) -> Result<Vec<app::api::dossiers::Notification>, StoreError> {
+        Db::notifications(self, applicant_id, lang).await
+    }
     async fn dossier_for_applicant(
         &self,
         applicant_id: i64,
@@ -554,8 +582,14 @@ impl app::ports::Store for Db {
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await
     }
-    async fn desk_inbox(&self, agency: &str, tab: &str, lang: Lang) -> Result<app::api::desk::InboxView, StoreError> {
-        Db::desk_inbox(self, agency, tab, lang).await
+    async fn desk_inbox(
+        &self,
+        agency: &str,
+        tab: &str,
+        q: Option<&str>,
+        lang: Lang,
+    ) -> Result<app::api::desk::InboxView, StoreError> {
+        Db::desk_inbox(self, agency, tab, q, lang).await
     }
     async fn desk_dossier(
         &self,

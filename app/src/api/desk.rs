@@ -36,6 +36,8 @@ pub struct DeskRow {
 pub struct InboxView {
     pub agency: String,
     pub tab: String,
+    /// The search, when the officer searched (then `rows` spans every tab).
+    pub q: String,
     pub counts: Vec<(String, i64)>,
     pub rows: Vec<DeskRow>,
 }
@@ -66,11 +68,14 @@ pub struct Slip {
 }
 
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
-pub async fn desk_inbox(tab: Option<String>) -> Result<InboxView, AppError> {
+pub async fn desk_inbox(tab: Option<String>, q: Option<String>) -> Result<InboxView, AppError> {
     use crate::api::ctx;
     let (_, agency) = ssr::officer(&OFFICER_ROLES)?;
     let tab = tab.filter(|t| TABS.iter().any(|(x, _)| x == t)).unwrap_or_else(|| "receive".into());
-    Ok(ctx::services()?.store.desk_inbox(&agency, &tab, ctx::lang()).await?)
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(AppError::field("q", "error-too-long"));
+    }
+    Ok(ctx::services()?.store.desk_inbox(&agency, &tab, q.as_deref(), ctx::lang()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl)]

@@ -74,6 +74,18 @@ pub struct DossierDetail {
     pub supplements: Vec<crate::api::supplements::SupplementView>,
 }
 
+/// A status change of one of the citizen's dossiers [TRK-B].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub code: String,
+    pub procedure: String,
+    pub at_ms: i64,
+    pub action: String,
+    pub to_status: i64,
+    pub agency: String,
+    pub actor_role: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcknowledgementView {
     pub dossier: DossierDetail,
@@ -131,6 +143,14 @@ pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
     Ok(ctx::services()?.store.my_dossiers(user.id, ctx::lang()).await?)
+}
+
+/// Every status change of the signed-in citizen's dossiers, newest first.
+#[server(prefix = "/api", endpoint = "dossiers/notifications", input = GetUrl)]
+pub async fn notifications() -> Result<Vec<Notification>, AppError> {
+    use crate::api::ctx;
+    let user = ctx::require_user()?;
+    Ok(ctx::services()?.store.notifications(user.id, ctx::lang()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/get", input = GetUrl)]

@@ -20,16 +20,25 @@ fn param(name: &str) -> String {
 pub fn DeskInboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let tab = query("tab");
+    let q = query("q");
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match desk_inbox(tab).await {
+                match desk_inbox(tab, q).await {
                     Ok(inbox) => view! {
                         <Layout title=i18n.t("desk-title")>
                             <h1>{i18n.t("desk-title")}</h1>
+                            <form method="get" action="/mot-cua" class="search desk-search" role="search">
+                                <label for="q">{i18n.t("desk-search")}</label>
+                                <div class="search-row">
+                                    <input id="q" name="q" type="search" value=inbox.q.clone() maxlength="100" placeholder=i18n.t("desk-search-placeholder") />
+                                    <button type="submit">{i18n.t("search-button")}</button>
+                                </div>
+                            </form>
+                            {(!inbox.q.is_empty()).then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.rows.len().to_string()), ("q", inbox.q.clone())])}</p> })}
                             <nav class="tabs" aria-label=i18n.t("desk-tabs")>
                                 {inbox.counts.iter().map(|(t, n)| {
-                                    let current = *t == inbox.tab;
+                                    let current = *t == inbox.tab && inbox.q.is_empty();
                                     view! {
                                         <a href=format!("/mot-cua?tab={t}") aria-current=current.then_some("page") class:current=current>
                                             {i18n.t(&format!("desk-tab-{t}"))}" "<span class="count">"("{n.to_string()}")"</span>

@@ -1,7 +1,7 @@
 //! The e-form with files, the acknowledgement, my dossiers and one dossier's detail.
 
 use crate::api::dossiers::{
-    acknowledgement, dossier_form, my_dossier, my_dossiers, DossierDetail, DossierFormView, EventView,
+    acknowledgement, dossier_form, my_dossier, my_dossiers, notifications, DossierDetail, DossierFormView, EventView,
 };
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
@@ -350,6 +350,35 @@ pub fn DossierPage() -> impl IntoView {
             {Suspend::new(async move {
                 match my_dossier(code).await {
                     Ok(d) => view! { <Layout title=d.code.clone()>{detail_view(i18n, d)}</Layout> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match notifications().await {
+                    Ok(list) => view! {
+                        <Layout title=i18n.t("notifications-title")>
+                            <h1>{i18n.t("notifications-title")}</h1>
+                            {list.is_empty().then(|| view! { <p>{i18n.t("notifications-empty")}</p> })}
+                            <ul class="cards" data-testid="notifications">
+                                {list.into_iter().map(|n| view! {
+                                    <li class="card">
+                                        <p class="meta">{format_vn(n.at_ms)}" · "{n.agency}</p>
+                                        <p><a class="code" href=format!("/ho-so/{}", n.code)>{n.code.clone()}</a>" — "{n.procedure}</p>
+                                        <p>{i18n.t(&format!("action-{}", n.action))}" → "<StatusBadge status=n.to_status /></p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </Layout>
+                    }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}

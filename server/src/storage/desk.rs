@@ -4,6 +4,7 @@ use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
 use app::api::desk::{tab_statuses, DeskDossierView, DeskRow, InboxView, TABS};
 use app::domain::status::Action;
+use app::domain::text::{like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::{CurrentUser, StoreError};
 use sqlx::{Any, Row, Transaction};
@@ -13,7 +14,15 @@ fn in_list(statuses: &[i64]) -> String {
 }
 
 impl Db {
-    pub async fn desk_inbox(&self, agency: &str, tab: &str, lang: Lang) -> Result<InboxView, StoreError> {
+    /// One tab of the inbox, or, with `q`, every dossier of the agency whose code, applicant's
+    /// CCCD or applicant's name (diacritics ignored) matches.
+    pub async fn desk_inbox(
+        &self,
+        agency: &str,
+        tab: &str,
+        q: Option<&str>,
+        lang: Lang,
+    ) -> Result<InboxView, StoreError> {
         let mut counts = Vec::new();
         for (name, statuses) in TABS {
             let n: i64 = sqlx::query(&format!(
@@ -29,19 +38,46 @@ impl Db {
         }
         // Oldest first on the reception tab (first come, first served); by deadline elsewhere.
         let order = if tab == "receive" { "d.submitted_at" } else { "coalesce(d.due_at, d.submitted_at)" };
-        let rows = sqlx::query(&format!(
+        let mut params: Vec<String> = vec![agency.to_string()];
+        let filter = match q.map(str::trim).filter(|q| !q.is_empty()) {
+            None => format!("d.status in ({})", in_list(tab_statuses(tab))),
+            Some(q) => {
+                let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+                let mut any = Vec::new();
+                params.push(format!("%{}%", like_escape(&q.to_ascii_uppercase())));
+                any.push(format!("d.code like ${} escape '\\'", params.len()));
+                if digits.len() == 12 {
+                    params.push(digits);
+                    any.push(format!("u.cccd = ${}", params.len()));
+                }
+                let terms = search_terms(q, 6);
+                if !terms.is_empty() {
+                    let all: Vec<String> = terms
+                        .iter()
+                        .map(|t| {
+                            params.push(format!("%{}%", like_escape(t)));
+                            format!("u.search_name like ${} escape '\\'", params.len())
+                        })
+                        .collect();
+                    any.push(format!("({})", all.join(" and ")));
+                }
+                format!("d.status <> 0 and ({})", any.join(" or "))
+            }
+        };
+        let sql = format!(
             "select d.code, d.status, d.channel, d.submitted_at, d.due_at, u.full_name, p.name_vi, p.name_en \
              from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id \
-             where d.receiving_agency = $1 and d.status in ({}) order by {order} limit 200",
-            in_list(tab_statuses(tab))
-        ))
-        .bind(agency)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_err)?;
+             where d.receiving_agency = $1 and {filter} order by {order} limit 200"
+        );
+        let mut query = sqlx::query(&sql);
+        for p in &params {
+            query = query.bind(p.clone());
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(backend_err)?;
         Ok(InboxView {
             agency: agency.to_string(),
             tab: tab.to_string(),
+            q: q.unwrap_or_default().trim().to_string(),
             counts,
             rows: rows
                 .iter()

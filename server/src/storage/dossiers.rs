@@ -427,6 +427,34 @@ impl Db {
         }))
     }
 
+    pub async fn notifications(
+        &self,
+        applicant_id: i64,
+        lang: Lang,
+    ) -> Result<Vec<app::api::dossiers::Notification>, StoreError> {
+        let rows = sqlx::query(
+            "select d.code, e.at, e.action, e.to_status, e.actor_role, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \
+             from dossier_events e join dossiers d on d.id = e.dossier_id join procedures p on p.id = d.procedure_id \
+             join agencies a on a.code = e.agency where d.applicant_id = $1 order by e.at desc, e.id desc limit 100",
+        )
+        .bind(applicant_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| app::api::dossiers::Notification {
+                code: r.get("code"),
+                procedure: Db::name(lang, r, "name_vi", "name_en"),
+                at_ms: r.get("at"),
+                action: r.get("action"),
+                to_status: r.get("to_status"),
+                agency: Db::name(lang, r, "a_vi", "a_en"),
+                actor_role: r.get("actor_role"),
+            })
+            .collect())
+    }
+
     pub async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
             "select d.code, d.status, d.submitted_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \

@@ -163,3 +163,57 @@ async fn officers_open_the_files_of_their_own_agency_only() {
     let other = app.login(CENTRE_RECEPTION, PASSWORD).await;
     assert_eq!(other.get(app.url(&format!("/tep/{file}"))).send().await.unwrap().status(), 404);
 }
+
+fn row_codes(body: serde_json::Value) -> Vec<String> {
+    body["rows"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["code"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_desk_finds_a_dossier_by_code_name_without_diacritics_or_citizen_id() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let other = app.login(CENTRE_RECEPTION, PASSWORD).await;
+        let seq = code.rsplit('-').next().unwrap().to_string();
+        for q in
+            [code.as_str(), &code.to_lowercase(), "nguyen van an", "NGUYỄN VĂN", "045095001234", &format!("-{seq}")]
+        {
+            let inbox = officer.get(app.url("/api/desk/inbox")).query(&[("q", q)]).send().await.unwrap();
+            assert_eq!(inbox.status(), 200);
+            assert!(row_codes(inbox.json().await.unwrap()).contains(&code), "{backend:?}: '{q}' finds the dossier");
+            let elsewhere = other.get(app.url("/api/desk/inbox")).query(&[("q", q)]).send().await.unwrap();
+            assert!(
+                !row_codes(elsewhere.json().await.unwrap()).contains(&code),
+                "{backend:?}: another agency never finds it"
+            );
+        }
+        let none = officer.get(app.url("/api/desk/inbox")).query(&[("q", "khong co ai ten nay")]).send().await.unwrap();
+        assert!(row_codes(none.json().await.unwrap()).is_empty());
+        let page = officer.get(app.url("/mot-cua?q=nguyen+van+an")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&code) && page.contains("khớp với"), "{backend:?}: the page shows the search");
+    }
+}
+
+#[tokio::test]
+async fn every_status_change_reaches_the_citizens_notifications() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        app.form(&officer, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        let owner = app.login("045095001234", "matkhau2026").await;
+        let page = owner.get(app.url("/thong-bao")).send().await.unwrap().text().await.unwrap();
+        let accepted = page.find("Tiếp nhận").expect("the acceptance is listed");
+        let submitted = page.find("Nộp hồ sơ trực tuyến").expect("the submission is listed");
+        assert!(accepted < submitted, "{backend:?}: newest first");
+        assert!(page.contains(&code));
+        let stranger = app.login("045195004321", "matkhau2026").await;
+        let theirs = stranger.get(app.url("/thong-bao")).send().await.unwrap().text().await.unwrap();
+        assert!(!theirs.contains(&code), "{backend:?}: only one's own dossiers");
+        assert_eq!(app.client().get(app.url("/thong-bao")).send().await.unwrap().status(), 401);
+    }
+}
