@@ -226,10 +226,18 @@ pub mod ssr {
     }
 
     /// Reads the whole multipart body, streaming each file to the file store with its limits.
-    pub async fn read_multipart(
-        services: &Services,
-        data: MultipartData,
-    ) -> Result<Upload, (AppError, Vec<StoredFile>)> {
+    /// Reads a whole multipart body; on failure every file it had stored is removed again.
+    pub async fn read_multipart(services: &Services, data: MultipartData) -> Result<Upload, AppError> {
+        match read_parts(services, data).await {
+            Ok(up) => Ok(up),
+            Err((e, files)) => {
+                discard(services, &files).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn read_parts(services: &Services, data: MultipartData) -> Result<Upload, (AppError, Vec<StoredFile>)> {
         let mut mp =
             data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
         let mut up = Upload { files: Vec::new(), text: BTreeMap::new(), errors: Vec::new() };
@@ -347,13 +355,7 @@ pub mod ssr {
     pub async fn save(data: MultipartData) -> Result<(), AppError> {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
-        let up = match read_multipart(&services, data).await {
-            Ok(up) => up,
-            Err((e, files)) => {
-                discard(&services, &files).await;
-                return Err(e);
-            }
-        };
+        let up = read_multipart(&services, data).await?;
         let result = decide(&services, user, up.text, up.files.clone(), up.errors).await;
         if !matches!(result, Ok(DraftOutcome::Saved { .. } | DraftOutcome::Submitted { .. })) {
             discard(&services, &up.files).await;

@@ -68,40 +68,24 @@ pub mod ssr {
     pub async fn request(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
         let (officer, agency) = officer(&[RECEPTION])?;
         let services = ctx::services()?;
-        let up = match read_multipart(&services, data).await {
-            Ok(up) => up,
-            Err((e, files)) => {
-                discard(&services, &files).await;
-                return Err(e);
-            }
-        };
+        let up = read_multipart(&services, data).await?;
         discard(&services, &up.files).await; // a request carries no files
         let code = up.text.get("code").cloned().unwrap_or_default();
         let desk = agency_dossier(&agency, &code).await?;
         let reason = up.text.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
+        // Every component and form field may be asked for; each ticked one becomes an item.
+        let candidates = desk
+            .dossier
+            .components
+            .iter()
+            .map(|c| ("component", c.id.to_string(), c.name.clone()))
+            .chain(desk.dossier.form_fields.iter().map(|f| ("field", f.name.clone(), f.label_vi.clone())));
         let mut items = Vec::new();
-        for c in &desk.dossier.components {
-            let key = format!("component:{}", c.id);
+        for (kind, target, label) in candidates {
+            let key = format!("{kind}:{target}");
             if up.text.contains_key(&format!("item:{key}")) {
                 let note = up.text.get(&format!("note:{key}")).map(|n| n.trim().to_string()).unwrap_or_default();
-                items.push(SupplementItem {
-                    kind: "component".into(),
-                    target: c.id.to_string(),
-                    label: c.name.clone(),
-                    note,
-                });
-            }
-        }
-        for f in &desk.dossier.form_fields {
-            let key = format!("field:{}", f.name);
-            if up.text.contains_key(&format!("item:{key}")) {
-                let note = up.text.get(&format!("note:{key}")).map(|n| n.trim().to_string()).unwrap_or_default();
-                items.push(SupplementItem {
-                    kind: "field".into(),
-                    target: f.name.clone(),
-                    label: f.label_vi.clone(),
-                    note,
-                });
+                items.push(SupplementItem { kind: kind.into(), target, label, note });
             }
         }
         let mut errors = Vec::new();
@@ -128,13 +112,7 @@ pub mod ssr {
     pub async fn answer(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
-        let up = match read_multipart(&services, data).await {
-            Ok(up) => up,
-            Err((e, files)) => {
-                discard(&services, &files).await;
-                return Err(e);
-            }
-        };
+        let up = read_multipart(&services, data).await?;
         let result = answer_with(&services, user, &up).await;
         if result.is_err() {
             discard(&services, &up.files).await;
