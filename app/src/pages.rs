@@ -19,6 +19,11 @@ pub fn posted_error(endpoint: &str) -> Option<AppError> {
     error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)
 }
 
+/// A route parameter (`:code`, `:form`), empty when absent.
+pub fn param(name: &str) -> String {
+    leptos_router::hooks::use_params_map().get_untracked().get(name).unwrap_or_default()
+}
+
 pub fn query(name: &str) -> Option<String> {
     use_query_map().get_untracked().get(name).filter(|v| !v.is_empty())
 }

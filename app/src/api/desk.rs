@@ -182,6 +182,7 @@ pub mod ssr {
         use barcoders::generators::svg::SVG;
         use barcoders::sym::code128::Code128;
         let barcode = Code128::new(format!("\u{0181}{code}")).map_err(ctx::internal)?;
-        SVG::new(60).xdim(2).generate(barcode.encode()).map_err(ctx::internal)
+        let svg = SVG::new(60).xdim(2).generate(barcode.encode()).map_err(ctx::internal)?;
+        Ok(crate::api::dossiers::ssr::inline_svg(&svg))
     }
 }

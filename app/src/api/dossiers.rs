@@ -198,7 +198,12 @@ pub mod ssr {
         use qrcode::render::svg;
         let code =
             qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(ctx::internal)?;
-        Ok(code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
+        Ok(inline_svg(&code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build()))
+    }
+
+    /// An SVG document as markup to put inside HTML (without its XML prolog).
+    pub fn inline_svg(svg: &str) -> String {
+        svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
     }
 
     const MAX_TEXT_FIELD: usize = 4096;

@@ -8,13 +8,8 @@ use crate::components::{allowance_text, format_bytes, FormValues, StatusBadge};
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::dossiers::History;
-use crate::pages::{posted_error, query, ErrorPage};
+use crate::pages::{param, posted_error, query, ErrorPage};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-
-fn param(name: &str) -> String {
-    use_params_map().get_untracked().get(name).unwrap_or_default()
-}
 
 #[component]
 pub fn DeskInboxPage() -> impl IntoView {
@@ -225,10 +220,6 @@ pub fn DeskDossierPage() -> impl IntoView {
     }
 }
 
-fn strip_xml_prolog(svg: &str) -> String {
-    svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
-}
-
 fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
     let d = &s.desk;
     let title = i18n.t(&format!("slip-{}-title", s.form));
@@ -248,8 +239,8 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
             <h1 id="slip-title">{title}</h1>
             <p class="slip-code">{i18n.t("dossier-code")}" "<strong data-testid="slip-code">{d.dossier.code.clone()}</strong></p>
             <div class="slip-codes">
-                <div role="img" aria-label=i18n.t("ack-qr-label") class="slip-qr" inner_html=strip_xml_prolog(&s.qr_svg)></div>
-                <div role="img" aria-label=i18n.t("slip-barcode-label") class="slip-barcode" inner_html=strip_xml_prolog(&s.barcode_svg)></div>
+                <div role="img" aria-label=i18n.t("ack-qr-label") class="slip-qr" inner_html=s.qr_svg.clone()></div>
+                <div role="img" aria-label=i18n.t("slip-barcode-label") class="slip-barcode" inner_html=s.barcode_svg.clone()></div>
             </div>
             <dl class="slip-facts">
                 <dt>{i18n.t("slip-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}" — "{i18n.t("field-cccd")}" "{d.applicant_cccd.clone()}" — "{d.applicant_phone.clone()}</dd>

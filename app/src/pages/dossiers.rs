@@ -12,13 +12,8 @@ use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{posted_error, query, ErrorPage};
+use crate::pages::{param, posted_error, query, ErrorPage};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-
-fn param(name: &str) -> String {
-    use_params_map().get_untracked().get(name).unwrap_or_default()
-}
 
 #[component]
 fn FormInput(field: FormField, value: String, error: Option<String>) -> impl IntoView {
@@ -156,10 +151,6 @@ pub fn SubmitPage() -> impl IntoView {
     }
 }
 
-fn strip_xml_prolog(svg: &str) -> String {
-    svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
-}
-
 #[component]
 pub fn AcknowledgementPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -177,7 +168,7 @@ pub fn AcknowledgementPage() -> impl IntoView {
                                     <p>{i18n.t("ack-lead")}</p>
                                     <p class="dossier-code">{i18n.t("dossier-code")}" "<strong data-testid="dossier-code">{d.code.clone()}</strong></p>
                                     <figure class="qr">
-                                        <div role="img" aria-label=i18n.t("ack-qr-label") inner_html=strip_xml_prolog(&ack.qr_svg)></div>
+                                        <div role="img" aria-label=i18n.t("ack-qr-label") inner_html=ack.qr_svg.clone()></div>
                                         <figcaption><a href=ack.lookup_url.clone()>{ack.lookup_url.clone()}</a></figcaption>
                                     </figure>
                                     <dl class="facts">

@@ -123,17 +123,7 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        let event = NewEvent {
-            at_ms,
-            recorded_at_ms: at_ms,
-            actor_id: Some(officer.id),
-            actor_name: officer.full_name.clone(),
-            actor_role: officer.role.clone(),
-            agency,
-            action,
-            note,
-        };
-        apply(&mut tx, id, event).await?;
+        apply(&mut tx, id, NewEvent::by(officer, agency, action, at_ms, note)).await?;
         Ok((tx, id))
     }
 

@@ -36,6 +36,22 @@ pub struct NewEvent {
     pub note: String,
 }
 
+impl NewEvent {
+    /// `who` does `action` now at `agency`; recorded at the same moment (not back-filled).
+    pub fn by(who: &app::ports::CurrentUser, agency: String, action: Action, at_ms: i64, note: String) -> Self {
+        NewEvent {
+            at_ms,
+            recorded_at_ms: at_ms,
+            actor_id: Some(who.id),
+            actor_name: who.full_name.clone(),
+            actor_role: who.role.clone(),
+            agency,
+            action,
+            note,
+        }
+    }
+}
+
 fn event_from_row(r: &AnyRow) -> Event {
     Event {
         seq: r.get("seq"),
@@ -310,21 +326,8 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        apply(
-            &mut tx,
-            dossier_id,
-            NewEvent {
-                at_ms: s.now_ms,
-                recorded_at_ms: s.now_ms,
-                actor_id: Some(s.applicant.id),
-                actor_name: s.applicant.full_name.clone(),
-                actor_role: s.applicant.role.clone(),
-                agency: agency.clone(),
-                action: Action::Submit,
-                note: String::new(),
-            },
-        )
-        .await?;
+        apply(&mut tx, dossier_id, NewEvent::by(&s.applicant, agency.clone(), Action::Submit, s.now_ms, String::new()))
+            .await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(DraftOutcome::Submitted { code: code.to_string() })
     }

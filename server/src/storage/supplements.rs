@@ -139,16 +139,8 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        let event = NewEvent {
-            at_ms,
-            recorded_at_ms: at_ms,
-            actor_id: Some(applicant.id),
-            actor_name: applicant.full_name.clone(),
-            actor_role: applicant.role.clone(),
-            agency: row.get("receiving_agency"),
-            action: Action::ReturnSupplement,
-            note: changes.iter().map(|c| c.label.clone()).collect::<Vec<_>>().join("; "),
-        };
+        let note = changes.iter().map(|c| c.label.clone()).collect::<Vec<_>>().join("; ");
+        let event = NewEvent::by(applicant, row.get("receiving_agency"), Action::ReturnSupplement, at_ms, note);
         apply(&mut tx, id, event).await?;
         tx.commit().await.map_err(backend_err)
     }
