@@ -275,3 +275,4 @@ desk-search-results = { $count } dossiers match “{ $q }”
 nav-notifications = Notifications
 notifications-title = Notifications about my dossiers
 notifications-empty = No notifications yet.
+desk-col-code = Dossier code

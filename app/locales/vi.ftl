@@ -269,3 +269,4 @@ desk-search-results = { $count } hồ sơ khớp với “{ $q }”
 nav-notifications = Thông báo
 notifications-title = Thông báo về hồ sơ của tôi
 notifications-empty = Chưa có thông báo nào.
+desk-col-code = Mã hồ sơ

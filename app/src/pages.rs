@@ -44,6 +44,10 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     view! {
         <Layout title=i18n.t(error.key())>
             <h1>{i18n.t(error.key())}</h1>
+            // A request that reached a page with bad parameters: say which, in words.
+            {(!error.field_errors().is_empty()).then(|| view! {
+                <ul class="field-error">{error.field_errors().iter().map(|f| view! { <li>{i18n.t(&f.key)}</li> }).collect_view()}</ul>
+            })}
             {reference.map(|r| view! { <p>{i18n.t("error-reference")}" "<code>{r}</code></p> })}
             {sign_in.then(|| {
                 let here = leptos_router::hooks::use_location().pathname.get_untracked();

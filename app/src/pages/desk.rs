@@ -45,7 +45,7 @@ pub fn DeskInboxPage() -> impl IntoView {
                             <table class="table desk-table">
                                 <caption class="visually-hidden">{i18n.t(&format!("desk-tab-{}", inbox.tab))}</caption>
                                 <thead><tr>
-                                    <th scope="col">{i18n.t("dossier-code")}</th>
+                                    <th scope="col">{i18n.t("desk-col-code")}</th>
                                     <th scope="col">{i18n.t("dossier-procedure")}</th>
                                     <th scope="col">{i18n.t("dossier-applicant")}</th>
                                     <th scope="col">{i18n.t("dossier-submitted-at")}</th>

@@ -195,6 +195,12 @@ async fn the_desk_finds_a_dossier_by_code_name_without_diacritics_or_citizen_id(
         assert!(row_codes(none.json().await.unwrap()).is_empty());
         let page = officer.get(app.url("/mot-cua?q=nguyen+van+an")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains(&code) && page.contains("khớp với"), "{backend:?}: the page shows the search");
+        let long = officer.get(app.url(&format!("/mot-cua?q={}", "x".repeat(150)))).send().await.unwrap();
+        assert_eq!(long.status(), 400);
+        assert!(
+            long.text().await.unwrap().contains("Nội dung quá dài."),
+            "{backend:?}: an overlong search is explained"
+        );
     }
 }
 
