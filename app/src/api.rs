@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod desk;
 pub mod dossiers;
+pub mod handling;
 pub mod lang;
 pub mod lookup;
 pub mod supplements;

@@ -14,6 +14,7 @@ pub mod status;
 pub mod text;
 pub mod upload;
 pub mod vn_time;
+pub mod workflow;
 
 /// A validation failure of one input field, carried as a message key so the view can translate it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

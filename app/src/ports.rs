@@ -28,6 +28,8 @@ pub struct CurrentUser {
     pub full_name: String,
     pub role: String,
     pub agency_code: Option<String>,
+    /// The officer's unit (department) inside the agency; empty for others.
+    pub unit_code: String,
 }
 
 #[derive(Debug, Clone)]
@@ -86,9 +88,61 @@ pub struct Draft {
 #[derive(Debug, Clone)]
 pub struct FileAccess {
     pub owner_id: i64,
-    /// The agency that received the dossier: its officers may see the file too.
-    pub agency: String,
+    /// Whether the applicant may see it: their own components, and the result once decided.
+    pub owner_may_see: bool,
+    /// The agencies that received or handled the dossier: their officers may see the file.
+    pub agencies: Vec<String>,
     pub file: StoredFile,
+}
+
+/// Changes to a dossier's own columns that come with an action.
+#[derive(Debug, Clone, Default)]
+pub struct DossierChanges {
+    pub accepted_at: Option<i64>,
+    pub original_due_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub delivery: Option<String>,
+    pub urged_at: Option<i64>,
+    pub proposal: Option<String>,
+}
+
+/// A workflow step to open.
+#[derive(Debug, Clone)]
+pub struct OpenStep {
+    pub position: i64,
+    pub kind: String,
+    pub agency: String,
+    pub unit: String,
+    pub role: String,
+    pub assignee: Option<i64>,
+    pub started_at: i64,
+    pub due_at: i64,
+}
+
+/// One action on a dossier, decided by the domain and carried out in one transaction: the event
+/// (through the transition function), the step closed and the one opened, the dossier's changes
+/// and the files added.
+#[derive(Debug, Clone)]
+pub struct StepPlan {
+    pub code: String,
+    pub actor: CurrentUser,
+    /// The agency the actor acts for, recorded on the event.
+    pub agency: String,
+    pub action: crate::domain::status::Action,
+    /// The real time of the action (earlier than `recorded_at_ms` when back-filled).
+    pub at_ms: i64,
+    pub recorded_at_ms: i64,
+    pub note: String,
+    pub backfill_reason: Option<String>,
+    pub expected_count: i64,
+    /// Close the running step with this outcome.
+    pub close: Option<String>,
+    /// Open this step; when a step is closed and none opens, the dossier is back at its desk.
+    pub open: Option<OpenStep>,
+    pub changes: DossierChanges,
+    /// Files the officers add, by kind (`draft-result`, `verification`, `result`).
+    pub files: Vec<(String, StoredFile)>,
 }
 
 #[async_trait]
@@ -129,9 +183,8 @@ pub trait Store: Send + Sync {
     /// The desk's inbox of `agency` for one tab, with the counts of every tab.
     async fn desk_inbox(
         &self,
-        agency: &str,
-        tab: &str,
-        q: Option<&str>,
+        viewer: &crate::api::desk::InboxViewer,
+        filter: &crate::api::desk::InboxFilter,
         lang: Lang,
     ) -> Result<crate::api::desk::InboxView, StoreError>;
     /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
@@ -140,10 +193,6 @@ pub trait Store: Send + Sync {
         code: &str,
         lang: Lang,
     ) -> Result<Option<crate::api::desk::DeskDossierView>, StoreError>;
-    /// Accepts a submitted dossier: status 2 and its due dates, with the event, in one transaction.
-    async fn accept(&self, code: &str, officer: &CurrentUser, at_ms: i64, due_at_ms: i64) -> Result<(), StoreError>;
-    /// Refuses a submitted dossier with the reason as the event's note.
-    async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError>;
     /// Asks for a supplement (status 5) listing every item, in one transaction with its event.
     async fn request_supplement(
         &self,
@@ -163,6 +212,10 @@ pub trait Store: Send + Sync {
         form: BTreeMap<String, String>,
         files: Vec<StoredFile>,
     ) -> Result<(), StoreError>;
+    /// Carries out one planned action atomically.
+    async fn advance(&self, plan: StepPlan) -> Result<(), StoreError>;
+    /// Officers of `agency` with `role` (and `unit`, when not empty), by name.
+    async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

@@ -124,6 +124,62 @@ impl SeedProcedure {
     }
 }
 
+/// Units (departments) inside agencies: every commune's office, economy and culture-society
+/// units; the building department's construction unit; Công an's administrative police; one
+/// specialist unit for each other department.
+pub fn units(c: &Catalogue) -> Vec<(String, &'static str, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for a in &c.agencies {
+        let list: &[(&str, &str, &str)] = match (a.kind.as_str(), a.code.as_str()) {
+            ("commune", _) => &[
+                (
+                    "VP",
+                    "Văn phòng HĐND và UBND (Tư pháp – Hộ tịch)",
+                    "Office of the People's Council and Committee (Justice – Civil status)",
+                ),
+                ("KT", "Phòng Kinh tế, Hạ tầng và Đô thị", "Economy, Infrastructure and Urban Unit"),
+                ("VHXH", "Phòng Văn hóa – Xã hội", "Culture and Society Unit"),
+            ],
+            (_, "000.00.12.H45") => &[("QLXD", "Phòng Quản lý hoạt động xây dựng", "Construction Management Unit")],
+            (_, "000.00.19.H45") => &[(
+                "PC06",
+                "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+                "Administrative Police for Social Order",
+            )],
+            ("department", _) => &[("NV", "Phòng Chuyên môn – Nghiệp vụ", "Specialist Unit")],
+            _ => &[],
+        };
+        out.extend(list.iter().map(|(code, vi, en)| (a.code.clone(), *code, *vi, *en)));
+    }
+    out
+}
+
+/// The unit of the handling agency that is competent for a sector.
+pub fn competent_unit(agency_kind: &str, agency: &str, sector: &str) -> &'static str {
+    match (agency_kind, agency) {
+        ("commune", _) => match sector {
+            "ho-tich" | "chung-thuc" => "VP",
+            "giao-duc" | "bao-tro-xa-hoi" => "VHXH",
+            _ => "KT",
+        },
+        (_, "000.00.12.H45") => "QLXD",
+        (_, "000.00.19.H45") => "PC06",
+        _ => "NV",
+    }
+}
+
+/// The workflow of a procedure's first version: the standard route through the competent unit;
+/// marriage with a foreign element also goes to Công an tỉnh for verification (liên thông in
+/// sequence, a fifth of the time).
+pub fn workflow(c: &Catalogue, p: &SeedProcedure) -> Option<app::domain::workflow::Workflow> {
+    use app::domain::workflow::Workflow;
+    let total = app::domain::clock::Allowance::parse(&p.allowance.amount.to_string(), &p.allowance.unit)?;
+    let kind = c.agencies.iter().find(|a| a.code == p.executing_agency).map(|a| a.kind.as_str()).unwrap_or("");
+    let unit = competent_unit(kind, &p.executing_agency, &p.sector);
+    let wf = Workflow::standard(&p.receiving_agency, &p.executing_agency, unit, total);
+    Some(if p.code == "2.000806" { wf.with_second_agency("000.00.19.H45", "PC06", 20) } else { wf })
+}
+
 pub const CATALOGUE_JSON: &str = include_str!("../seed/catalogue.json");
 
 pub fn demo_catalogue() -> Result<Catalogue, serde_json::Error> {
@@ -134,6 +190,22 @@ pub fn demo_catalogue() -> Result<Catalogue, serde_json::Error> {
 mod tests {
     use super::*;
     use app::domain::clock::Allowance;
+
+    #[test]
+    fn every_procedure_has_a_valid_workflow_through_a_unit_of_its_agency() {
+        let c = demo_catalogue().unwrap();
+        let units = units(&c);
+        for p in &c.procedures {
+            let wf = workflow(&c, p).unwrap_or_else(|| panic!("{}: no workflow", p.code));
+            let total = Allowance::parse(&p.allowance.amount.to_string(), &p.allowance.unit).unwrap();
+            assert_eq!(wf.validate(total), Ok(()), "{}", p.code);
+            for s in wf.steps.iter().filter(|s| !s.unit.is_empty()) {
+                assert!(units.iter().any(|(a, u, _, _)| *a == s.agency && *u == s.unit), "{}: unit {}", p.code, s.unit);
+            }
+        }
+        let foreign_marriage = c.procedures.iter().find(|p| p.code == "2.000806").unwrap();
+        assert_eq!(workflow(&c, foreign_marriage).unwrap().agencies().len(), 2, "liên thông with Công an");
+    }
 
     #[test]
     fn the_demo_catalogue_is_complete_and_consistent() {

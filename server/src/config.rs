@@ -7,6 +7,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub demo_data: bool,
+    /// `DEMO_DATA=office`: the demo data plus a living office of a few hundred dossiers.
+    pub demo_office: bool,
     pub site_addr: String,
     pub site_root: String,
     pub public_url: String,
@@ -29,7 +31,8 @@ impl Config {
         let public_url = env("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         Config {
             secure_cookies: env("SECURE_COOKIES").map(|v| truthy(&v)).unwrap_or(public_url.starts_with("https://")),
-            demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v)),
+            demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v) || v.trim() == "office"),
+            demo_office: env("DEMO_DATA").is_some_and(|v| v.trim() == "office"),
             site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             data_dir,
             database_url,

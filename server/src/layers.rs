@@ -48,7 +48,9 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
     let status = res.status().as_u16();
     let ms = started.elapsed().as_millis() as u64;
@@ -95,8 +97,8 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Server functions that take a multipart body.
-pub const MULTIPART_ENDPOINTS: [&str; 3] =
-    ["/api/dossiers/save", "/api/dossiers/supplement", "/api/desk/request-supplement"];
+pub const MULTIPART_ENDPOINTS: [&str; 4] =
+    ["/api/dossiers/save", "/api/dossiers/supplement", "/api/desk/request-supplement", "/api/desk/appraise"];
 
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
 /// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
@@ -140,7 +142,8 @@ pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
 
 /// The dossier upload may carry a whole dossier; every other route only a small form.
 pub async fn body_limits(req: Request, next: Next) -> Response {
-    let limit = if matches!(req.uri().path(), "/api/dossiers/save" | "/api/dossiers/supplement") {
+    let limit = if matches!(req.uri().path(), "/api/dossiers/save" | "/api/dossiers/supplement" | "/api/desk/appraise")
+    {
         crate::UPLOAD_BODY_LIMIT
     } else {
         crate::SMALL_BODY_LIMIT

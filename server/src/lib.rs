@@ -55,6 +55,11 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let files = Arc::new(LocalFileStore::new(config.data_dir.join("uploads")));
     if config.demo_data && db.is_empty().await.map_err(|e| anyhow::anyhow!("{e}"))? {
         storage::demo::load(&db, files.as_ref(), now_ms()).await.map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        if config.demo_office {
+            storage::office::load(&db, files.as_ref(), now_ms(), 320)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo office: {e}"))?;
+        }
         tracing::info!("demo data loaded");
     }
     let services = Services {
@@ -112,8 +117,8 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
     }
     let access = match state.db.file(&id).await {
         Ok(Some(a))
-            if a.owner_id == user.id
-                || (user.role != "citizen" && user.agency_code.as_deref() == Some(a.agency.as_str())) =>
+            if (a.owner_id == user.id && a.owner_may_see)
+                || (user.role != "citizen" && user.agency_code.as_ref().is_some_and(|c| a.agencies.contains(c))) =>
         {
             a
         }
@@ -136,6 +141,9 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            // Previewed inside the desk's own pages, never framed by another site.
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'self'"));
+            h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
             res
         }
         Err(e) => {

@@ -5,6 +5,8 @@ mod calendar;
 pub mod demo;
 mod desk;
 mod dossiers;
+mod handling;
+pub mod office;
 mod supplements;
 
 use crate::catalogue_seed::{Catalogue, VersionDetails};
@@ -131,6 +133,16 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
         }
+        for (agency, code, vi, en) in crate::catalogue_seed::units(c) {
+            sqlx::query("insert into units (agency_code, code, name_vi, name_en) values ($1, $2, $3, $4)")
+                .bind(agency)
+                .bind(code)
+                .bind(vi)
+                .bind(en)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+        }
         for s in &c.sectors {
             sqlx::query("insert into sectors (code, name_vi, name_en) values ($1, $2, $3)")
                 .bind(&s.code)
@@ -185,6 +197,25 @@ impl Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_err)?;
+            }
+            let workflow = crate::catalogue_seed::workflow(c, p)
+                .ok_or_else(|| StoreError::Backend(format!("{}: no workflow", p.code)))?;
+            for (i, step) in workflow.steps.iter().enumerate() {
+                let (amount, unit) = step.allowance.to_parts();
+                sqlx::query(
+                    "insert into workflow_steps (version_id, position, kind, agency_code, unit_code, allowance_amount, allowance_unit) \
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(version)
+                .bind(i as i64)
+                .bind(step.kind.name())
+                .bind(step.agency.clone())
+                .bind(step.unit.clone())
+                .bind(amount)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
             }
             sqlx::query("update procedures set current_version_id = $1 where id = $2")
                 .bind(version)
@@ -418,12 +449,13 @@ impl Db {
         cccd: &str,
         role: &str,
         agency: &str,
+        unit: &str,
         password_hash: &str,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, created_at, search_name) \
-             values ($1, $2, '', null, $3, $4, $5, $6, $7) returning id",
+            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, unit_code, created_at, search_name) \
+             values ($1, $2, '', null, $3, $4, $5, $8, $6, $7) returning id",
         )
         .bind(full_name)
         .bind(cccd)
@@ -432,6 +464,7 @@ impl Db {
         .bind(agency)
         .bind(now_ms)
         .bind(fold(full_name))
+        .bind(unit)
         .fetch_one(&self.pool)
         .await
         .map_err(backend_err)?;
@@ -471,7 +504,7 @@ impl Db {
     }
 
     pub async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError> {
-        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2")
+        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code, u.unit_code from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2")
             .bind(token_hash)
             .bind(now_ms)
             .fetch_optional(&self.pool)
@@ -482,6 +515,7 @@ impl Db {
             full_name: r.get("full_name"),
             role: r.get("role"),
             agency_code: r.get("agency_code"),
+            unit_code: r.get("unit_code"),
         }))
     }
 
@@ -584,12 +618,11 @@ impl app::ports::Store for Db {
     }
     async fn desk_inbox(
         &self,
-        agency: &str,
-        tab: &str,
-        q: Option<&str>,
+        viewer: &app::api::desk::InboxViewer,
+        filter: &app::api::desk::InboxFilter,
         lang: Lang,
     ) -> Result<app::api::desk::InboxView, StoreError> {
-        Db::desk_inbox(self, agency, tab, q, lang).await
+        Db::desk_inbox(self, viewer, filter, lang).await
     }
     async fn desk_dossier(
         &self,
@@ -598,11 +631,11 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::desk::DeskDossierView>, StoreError> {
         Db::desk_dossier(self, code, lang).await
     }
-    async fn accept(&self, code: &str, officer: &CurrentUser, at_ms: i64, due_at_ms: i64) -> Result<(), StoreError> {
-        Db::accept(self, code, officer, at_ms, due_at_ms).await
+    async fn advance(&self, plan: app::ports::StepPlan) -> Result<(), StoreError> {
+        Db::advance(self, plan).await
     }
-    async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError> {
-        Db::refuse(self, code, officer, at_ms, reason).await
+    async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        Db::officers(self, agency, role, unit).await
     }
     async fn request_supplement(
         &self,

@@ -13,13 +13,12 @@ use serde::{Deserialize, Serialize};
 pub const RECEPTION: &str = "reception";
 pub const OFFICER_ROLES: [&str; 5] = ["reception", "specialist", "department-leader", "agency-leader", "admin"];
 
-/// Inbox tabs and the statuses they hold.
-pub const TABS: [(&str, &[i64]); 4] =
-    [("receive", &[1]), ("handling", &[2, 4, 6]), ("waiting", &[5]), ("done", &[3, 7, 8, 9, 10])];
-
-pub fn tab_statuses(tab: &str) -> &'static [i64] {
-    TABS.iter().find(|(t, _)| *t == tab).map(|(_, s)| *s).unwrap_or(TABS[0].1)
-}
+/// Inbox tabs, in the order the desk shows them.
+pub const TABS: [&str; 8] = ["receive", "mine", "department", "due-soon", "overdue", "waiting", "deliver", "done"];
+/// Rows per inbox page.
+pub const INBOX_PAGE: i64 = 50;
+/// "Due soon" means due within this many working days.
+pub const DUE_SOON_DAYS: i64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskRow {
@@ -30,16 +29,81 @@ pub struct DeskRow {
     pub channel: String,
     pub submitted_at_ms: i64,
     pub due_at_ms: Option<i64>,
+    /// Where it sits: the agency holding it (when not this one) and the unit.
+    pub location: String,
+}
+
+/// The inbox's filters, as the query string carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    pub tab: String,
+    pub q: String,
+    pub procedure: String,
+    pub sector: String,
+    pub channel: String,
+    /// Submitted from / to (inclusive), `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    pub page: i64,
+}
+
+impl InboxFilter {
+    /// The query string for this filter on another tab or page.
+    pub fn href(&self, tab: &str, page: i64) -> String {
+        let mut parts = vec![format!("tab={tab}")];
+        for (k, v) in [
+            ("procedure", &self.procedure),
+            ("sector", &self.sector),
+            ("channel", &self.channel),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", urlencoding(v)));
+            }
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("/mot-cua?{}", parts.join("&"))
+    }
+}
+
+fn urlencoding(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxView {
     pub agency: String,
-    pub tab: String,
-    /// The search, when the officer searched (then `rows` spans every tab).
-    pub q: String,
+    pub filter: InboxFilter,
+    /// Dossiers in each tab (without the filters).
     pub counts: Vec<(String, i64)>,
+    /// Dossiers matching the tab and filters (or the search).
+    pub total: i64,
     pub rows: Vec<DeskRow>,
+    /// Choices for the filters: procedures and sectors this agency deals with.
+    pub procedures: Vec<(String, String)>,
+    pub sectors: Vec<(String, String)>,
+    /// When the inbox was read (late rows are marked against it).
+    pub now_ms: i64,
+}
+
+/// Who is looking at the inbox, and when (tabs like "mine" and "overdue" depend on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxViewer {
+    pub agency: String,
+    pub user_id: i64,
+    pub role: String,
+    pub unit: String,
+    pub now_ms: i64,
+    /// The end of the "due soon" window.
+    pub soon_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +116,26 @@ pub struct DeskDossierView {
     pub accepted_at_ms: Option<i64>,
     pub original_due_at_ms: Option<i64>,
     pub due_at_ms: Option<i64>,
+    pub resolved_at_ms: Option<i64>,
+    /// The agency that holds the dossier now (another one's during liên thông).
+    pub current_agency_code: String,
+    /// Events so far: an action decided on this view conflicts if another came in between.
+    pub event_count: i64,
+    pub workflow: Vec<crate::api::handling::WorkflowStepView>,
+    /// The steps the dossier has been through, the running one last.
+    pub steps: Vec<crate::api::handling::StepRecord>,
+    /// Position of the running step in `workflow`.
+    pub position: Option<i64>,
+    pub assignee_id: Option<i64>,
+    /// `result` or `refuse`: what the specialist proposed.
+    pub proposal: Option<String>,
+    pub work_files: Vec<crate::api::handling::WorkFileView>,
+    pub delivery: Option<String>,
+    pub urged_at_ms: Option<i64>,
+    /// What the signed-in officer may do now, and whom they may assign (filled per request).
+    pub actions: crate::api::handling::Available,
+    pub specialists: Vec<(i64, String)>,
+    pub clock: crate::api::handling::ClockView,
 }
 
 /// A printable slip: `01` receipt and appointment, `02` supplement request, `03` refusal.
@@ -67,69 +151,101 @@ pub struct Slip {
     pub barcode_svg: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
-pub async fn desk_inbox(tab: Option<String>, q: Option<String>) -> Result<InboxView, AppError> {
+pub async fn desk_inbox(
+    tab: Option<String>,
+    q: Option<String>,
+    procedure: Option<String>,
+    sector: Option<String>,
+    channel: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+) -> Result<InboxView, AppError> {
     use crate::api::ctx;
-    let (_, agency) = ssr::officer(&OFFICER_ROLES)?;
-    let tab = tab.filter(|t| TABS.iter().any(|(x, _)| x == t)).unwrap_or_else(|| "receive".into());
-    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::field("q", "error-too-long"));
+    use crate::domain::FieldError;
+    let (user, agency) = ssr::officer(&OFFICER_ROLES)?;
+    let clean = |v: Option<String>| v.map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let q = clean(q);
+    if q.chars().count() > 100 {
+        errors.push(FieldError::new("q", "error-too-long"));
     }
-    Ok(ctx::services()?.store.desk_inbox(&agency, &tab, q.as_deref(), ctx::lang()).await?)
+    let default_tab = if user.role == RECEPTION { "receive" } else { "mine" };
+    let filter = InboxFilter {
+        tab: tab.filter(|t| TABS.contains(&t.as_str())).unwrap_or_else(|| default_tab.into()),
+        q,
+        procedure: clean(procedure).chars().take(40).collect(),
+        sector: clean(sector).chars().take(40).collect(),
+        channel: clean(channel).chars().take(20).collect(),
+        from: clean(from),
+        to: clean(to),
+        page: page.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1),
+    };
+    for (name, v) in [("from", &filter.from), ("to", &filter.to)] {
+        if !v.is_empty() && crate::domain::vn_time::parse_local(v).is_none() {
+            errors.push(FieldError::new(name, "error-date"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields(errors));
+    }
+    let services = ctx::services()?;
+    let now = ctx::now_ms();
+    let cal = services.store.calendar(&agency).await?.ok_or(AppError::NotFound)?;
+    let soon = crate::domain::clock::due(
+        &cal,
+        cal.counting_start(now, false),
+        crate::domain::clock::Allowance::WorkingDays(DUE_SOON_DAYS * 1000),
+    );
+    let viewer = InboxViewer {
+        agency,
+        user_id: user.id,
+        role: user.role.clone(),
+        unit: user.unit_code.clone(),
+        now_ms: now,
+        soon_ms: soon,
+    };
+    Ok(services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl)]
 pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
-    let (_, agency) = ssr::officer(&OFFICER_ROLES)?;
-    ssr::agency_dossier(&agency, &code).await
+    let user = crate::api::ctx::require_user()?;
+    crate::api::handling::ssr::officer_dossier(&user, &code).await
 }
 
 /// Accepts a submitted dossier: status 2, the clock starts, the receipt (Mẫu 01) is issued.
 #[server(prefix = "/api", endpoint = "desk/accept")]
-pub async fn desk_accept(code: String) -> Result<(), AppError> {
-    use crate::api::ctx;
-    use crate::domain::clock::{deadline, Allowance as ClockAllowance, ClockEvent};
-    let (officer, agency) = ssr::officer(&[RECEPTION])?;
-    let desk = ssr::agency_dossier(&agency, &code).await?;
-    let services = ctx::services()?;
-    let calendar = services.store.calendar(&agency).await?.ok_or(AppError::NotFound)?;
-    let allowance = ClockAllowance::parse(&desk.allowance.amount, &desk.allowance.unit)
-        .ok_or_else(|| ctx::internal("allowance"))?;
-    let now = ctx::now_ms();
-    let paper = desk.dossier.channel != "online";
-    let d = deadline(&calendar, allowance, &[ClockEvent::Accepted { at: now, paper }])
-        .map_err(|e| ctx::internal(format!("{e:?}")))?;
-    let due = d.current_due.ok_or_else(|| ctx::internal("no due date"))?;
-    services.store.accept(&desk.dossier.code, &officer, now, due).await?;
-    leptos_axum::redirect(&format!("/mot-cua/ho-so/{}/phieu/01", desk.dossier.code));
-    Ok(())
+pub async fn desk_accept(
+    code: String,
+    happened_at: Option<String>,
+    backfill_reason: Option<String>,
+) -> Result<(), AppError> {
+    use crate::api::handling::{ssr, Backfill};
+    ssr::act(&code, ssr::Command::Accept, Backfill { happened_at, backfill_reason }).await
 }
 
 /// Refuses a submitted dossier with a reason: status 3, the refusal slip (Mẫu 03) is issued.
 #[server(prefix = "/api", endpoint = "desk/refuse")]
 pub async fn desk_refuse(code: String, reason: String) -> Result<(), AppError> {
-    use crate::api::ctx;
-    let (officer, agency) = ssr::officer(&[RECEPTION])?;
-    let reason = reason.trim().to_string();
-    if reason.chars().count() < 10 || reason.chars().count() > 2000 {
-        let key = if reason.is_empty() { "error-required" } else { "error-reason-length" };
-        return Err(AppError::field("reason", key).with_values(vec![("reason".into(), reason)]));
-    }
-    let desk = ssr::agency_dossier(&agency, &code).await?;
-    ctx::services()?.store.refuse(&desk.dossier.code, &officer, ctx::now_ms(), &reason).await?;
-    leptos_axum::redirect(&format!("/mot-cua/ho-so/{}/phieu/03", desk.dossier.code));
-    Ok(())
+    use crate::api::handling::{ssr, Backfill};
+    ssr::act(&code, ssr::Command::RefuseAtReception { reason }, Backfill::default()).await
 }
 
 #[server(prefix = "/api", endpoint = "desk/slip", input = GetUrl)]
 pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
     use crate::api::ctx;
-    let (_, agency) = ssr::officer(&OFFICER_ROLES)?;
-    let desk = ssr::agency_dossier(&agency, &code).await?;
+    let user = ctx::require_user()?;
+    let desk = crate::api::handling::ssr::officer_dossier(&user, &code).await?;
     let action = match form.as_str() {
         "01" => "accept",
         "02" => "request-supplement",
         "03" => "refuse",
+        "04" => "apologise",
+        // The control sheet follows the whole handling, from acceptance on.
+        "05" => "accept",
         _ => return Err(AppError::NotFound),
     };
     let event = desk.dossier.events.iter().rev().find(|e| e.action == action).cloned().ok_or(AppError::NotFound)?;

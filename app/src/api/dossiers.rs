@@ -51,6 +51,9 @@ pub struct EventView {
     pub from_status: Option<i64>,
     pub to_status: i64,
     pub note: String,
+    /// When it was entered, and why after the fact, for a back-filled event.
+    pub recorded_at_ms: i64,
+    pub backfill_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

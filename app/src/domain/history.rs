@@ -22,6 +22,9 @@ pub struct Event {
     pub from_status: Option<i64>,
     pub to_status: i64,
     pub note: String,
+    /// Set when the event was entered after the fact (the system was down): why. `at_ms` is then
+    /// the real time and `recorded_at_ms` when it was entered.
+    pub backfill_reason: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -46,6 +49,11 @@ impl Event {
         field(&self.from_status.unwrap_or(-1).to_be_bytes());
         field(&self.to_status.to_be_bytes());
         field(self.note.as_bytes());
+        // Only back-filled events hash the reason, so older events keep their hashes.
+        if let Some(reason) = &self.backfill_reason {
+            field(b"backfill");
+            field(reason.as_bytes());
+        }
         hex::encode(h.finalize())
     }
 
@@ -104,6 +112,7 @@ mod tests {
             from_status: if to == 1 { Some(0) } else { Some(to - 1) },
             to_status: to,
             note: String::new(),
+            backfill_reason: None,
             prev_hash: String::new(),
             hash: String::new(),
         }

@@ -78,9 +78,42 @@ pub enum Action {
     Stop,
     RecordResult,
     Deliver,
+    /// The unit leader assigns a specialist (no status change).
+    Assign,
+    /// The specialist hands the appraisal and draft result on.
+    SubmitAppraisal,
+    /// A reviewer or signer approves and passes the dossier on.
+    Approve,
+    /// A reviewer or signer sends the draft back to the specialist with a reason.
+    SendBack,
+    /// The apology slip (Mẫu 04) moves the due date once.
+    Apologise,
+    /// A leader urges (đôn đốc) the unit that holds the dossier.
+    Urge,
 }
 
 impl Action {
+    pub const ALL: [Action; 18] = [
+        Self::Submit,
+        Self::Accept,
+        Self::RequestSupplement,
+        Self::Refuse,
+        Self::ReturnSupplement,
+        Self::Transfer,
+        Self::RequestPayment,
+        Self::Pay,
+        Self::Withdraw,
+        Self::Stop,
+        Self::RecordResult,
+        Self::Deliver,
+        Self::Assign,
+        Self::SubmitAppraisal,
+        Self::Approve,
+        Self::SendBack,
+        Self::Apologise,
+        Self::Urge,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Submit => "submit",
@@ -95,6 +128,12 @@ impl Action {
             Self::Stop => "stop",
             Self::RecordResult => "record-result",
             Self::Deliver => "deliver",
+            Self::Assign => "assign",
+            Self::SubmitAppraisal => "submit-appraisal",
+            Self::Approve => "approve",
+            Self::SendBack => "send-back",
+            Self::Apologise => "apologise",
+            Self::Urge => "urge",
         }
     }
 }
@@ -120,6 +159,9 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::Accepted | S::InHandling, A::RequestPayment) => S::PaymentRequested,
         (S::PaymentRequested, A::Pay) => S::InHandling,
         (S::InHandling, A::Refuse) => S::Refused,
+        (S::InHandling, A::Assign | A::SubmitAppraisal | A::Approve | A::SendBack) => S::InHandling,
+        // The due date can move, and a unit can be urged, while the dossier is being handled.
+        (S::Accepted | S::InHandling, A::Apologise | A::Urge) => from,
         (S::Accepted | S::InHandling, A::RecordResult) => S::ResultReady,
         (S::ResultReady, A::Deliver) => S::Delivered,
         (S::Submitted | S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested, A::Withdraw) => {
@@ -159,22 +201,8 @@ mod tests {
 
     #[test]
     fn final_statuses_accept_no_action() {
-        let actions = [
-            A::Submit,
-            A::Accept,
-            A::RequestSupplement,
-            A::Refuse,
-            A::ReturnSupplement,
-            A::Transfer,
-            A::RequestPayment,
-            A::Pay,
-            A::Withdraw,
-            A::Stop,
-            A::RecordResult,
-            A::Deliver,
-        ];
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
-            for a in actions {
+            for a in A::ALL {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
         }
@@ -191,5 +219,75 @@ mod tests {
         for a in [A::Accept, A::Refuse, A::Withdraw, A::Transfer, A::Deliver] {
             assert!(transition(S::Draft, a).is_err());
         }
+    }
+
+    /// Every legal move, as the law allows it; the test below checks that every other pair of
+    /// status and action is refused.
+    const LEGAL: &[(S, A, S)] = &[
+        (S::Draft, A::Submit, S::Submitted),
+        (S::Submitted, A::Accept, S::Accepted),
+        (S::Submitted, A::RequestSupplement, S::SupplementRequested),
+        (S::Submitted, A::Refuse, S::Refused),
+        (S::Submitted, A::Withdraw, S::Withdrawn),
+        (S::SupplementRequested, A::ReturnSupplement, S::Submitted),
+        (S::SupplementRequested, A::Withdraw, S::Withdrawn),
+        (S::SupplementRequested, A::Stop, S::Stopped),
+        (S::Accepted, A::Transfer, S::InHandling),
+        (S::Accepted, A::RequestSupplement, S::SupplementRequested),
+        (S::Accepted, A::RequestPayment, S::PaymentRequested),
+        (S::Accepted, A::RecordResult, S::ResultReady),
+        (S::Accepted, A::Withdraw, S::Withdrawn),
+        (S::Accepted, A::Stop, S::Stopped),
+        (S::Accepted, A::Apologise, S::Accepted),
+        (S::Accepted, A::Urge, S::Accepted),
+        (S::InHandling, A::Transfer, S::InHandling),
+        (S::InHandling, A::RequestSupplement, S::SupplementRequested),
+        (S::InHandling, A::RequestPayment, S::PaymentRequested),
+        (S::InHandling, A::Refuse, S::Refused),
+        (S::InHandling, A::RecordResult, S::ResultReady),
+        (S::InHandling, A::Withdraw, S::Withdrawn),
+        (S::InHandling, A::Stop, S::Stopped),
+        (S::InHandling, A::Assign, S::InHandling),
+        (S::InHandling, A::SubmitAppraisal, S::InHandling),
+        (S::InHandling, A::Approve, S::InHandling),
+        (S::InHandling, A::SendBack, S::InHandling),
+        (S::InHandling, A::Apologise, S::InHandling),
+        (S::InHandling, A::Urge, S::InHandling),
+        (S::PaymentRequested, A::Pay, S::InHandling),
+        (S::PaymentRequested, A::Withdraw, S::Withdrawn),
+        (S::PaymentRequested, A::Stop, S::Stopped),
+        (S::ResultReady, A::Deliver, S::Delivered),
+    ];
+
+    #[test]
+    fn every_legal_move_is_allowed_and_every_other_is_rejected() {
+        for from in S::ALL {
+            for action in A::ALL {
+                let expected = LEGAL.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
+                match expected {
+                    Some(to) => assert_eq!(transition(from, action), Ok(to), "{from:?} {action:?}"),
+                    None => assert_eq!(
+                        transition(from, action),
+                        Err(IllegalTransition { from, action }),
+                        "{from:?} {action:?} must be rejected"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_withdrawn_or_refused_dossier_cannot_get_a_result() {
+        assert!(transition(S::Withdrawn, A::RecordResult).is_err());
+        assert!(transition(S::Refused, A::Deliver).is_err());
+        assert!(transition(S::SupplementRequested, A::RecordResult).is_err(), "not while waiting for the citizen");
+    }
+
+    #[test]
+    fn action_names_are_distinct() {
+        let mut names: Vec<_> = A::ALL.iter().map(|a| a.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), A::ALL.len());
     }
 }

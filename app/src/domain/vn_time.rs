@@ -156,3 +156,74 @@ mod tests {
         }
     }
 }
+
+/// A local date and time in Vietnam as an HTML `datetime-local` field sends it
+/// (`2026-11-20T09:30`, seconds optional), or a bare date (`2026-11-20`, at 00:00).
+pub fn parse_local(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = s.split_once('T').unwrap_or((s, "00:00"));
+    let mut d = date.split('-');
+    let (y, m, dd) = (d.next()?.parse::<i32>().ok()?, d.next()?.parse::<u8>().ok()?, d.next()?.parse::<u8>().ok()?);
+    if d.next().is_some() || date.len() != 10 || !(1900..=2999).contains(&y) || !(1..=12).contains(&m) {
+        return None;
+    }
+    if dd == 0 || dd > days_in_month(y, m) {
+        return None;
+    }
+    let mut t = time.split(':');
+    let (h, mi) = (t.next()?.parse::<u16>().ok()?, t.next()?.parse::<u16>().ok()?);
+    if let Some(sec) = t.next() {
+        if sec.parse::<u16>().ok()? > 59 || t.next().is_some() {
+            return None;
+        }
+    }
+    if h > 23 || mi > 59 {
+        return None;
+    }
+    Some(crate::domain::clock::at(y, m, dd, h, mi))
+}
+
+/// `2026-11-20T09:30`, the value of a `datetime-local` field.
+pub fn format_local_input(instant_ms: i64) -> String {
+    let l = local(instant_ms);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", l.year, l.month, l.day, l.hour, l.minute)
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod local_input_tests {
+    use super::*;
+
+    #[test]
+    fn a_datetime_local_value_is_read_as_vietnam_time() {
+        assert_eq!(parse_local("2026-11-20T09:30"), Some(crate::domain::clock::at(2026, 11, 20, 9, 30)));
+        assert_eq!(parse_local("2026-11-20T09:30:00"), Some(crate::domain::clock::at(2026, 11, 20, 9, 30)));
+        assert_eq!(parse_local("2026-11-20"), Some(crate::domain::clock::at(2026, 11, 20, 0, 0)));
+        assert_eq!(format_local_input(crate::domain::clock::at(2026, 1, 2, 7, 5)), "2026-01-02T07:05");
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_refused() {
+        for bad in [
+            "",
+            "2026-02-30T08:00",
+            "2026-13-01T08:00",
+            "2026-11-20T24:00",
+            "2026-11-20T09:60",
+            "20-11-2026",
+            "2026-11-20T9",
+            "x",
+        ] {
+            assert_eq!(parse_local(bad), None, "{bad}");
+        }
+        assert!(parse_local("2028-02-29T08:00").is_some(), "a leap day");
+    }
+}

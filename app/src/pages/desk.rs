@@ -1,7 +1,8 @@
 //! The one-stop desk (desktop, keyboard friendly): inbox, dossier view with reception actions,
 //! and the printable slips (A5).
 
-use crate::api::desk::{desk_dossier, desk_inbox, desk_slip, DeskDossierView, Slip};
+use crate::api::desk::{desk_dossier, desk_inbox, desk_slip, DeskDossierView, InboxView, Slip, INBOX_PAGE};
+use crate::api::handling::working_time_text;
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
 use crate::components::{allowance_text, format_bytes, FormValues, StatusBadge};
@@ -14,59 +15,13 @@ use leptos::prelude::*;
 #[component]
 pub fn DeskInboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let tab = query("tab");
-    let q = query("q");
+    let args = ["tab", "q", "procedure", "sector", "channel", "from", "to", "page"].map(query);
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match desk_inbox(tab, q).await {
-                    Ok(inbox) => view! {
-                        <Layout title=i18n.t("desk-title")>
-                            <h1>{i18n.t("desk-title")}</h1>
-                            <form method="get" action="/mot-cua" class="search desk-search" role="search">
-                                <label for="q">{i18n.t("desk-search")}</label>
-                                <div class="search-row">
-                                    <input id="q" name="q" type="search" value=inbox.q.clone() maxlength="100" placeholder=i18n.t("desk-search-placeholder") />
-                                    <button type="submit">{i18n.t("search-button")}</button>
-                                </div>
-                            </form>
-                            {(!inbox.q.is_empty()).then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.rows.len().to_string()), ("q", inbox.q.clone())])}</p> })}
-                            <nav class="tabs" aria-label=i18n.t("desk-tabs")>
-                                {inbox.counts.iter().map(|(t, n)| {
-                                    let current = *t == inbox.tab && inbox.q.is_empty();
-                                    view! {
-                                        <a href=format!("/mot-cua?tab={t}") aria-current=current.then_some("page") class:current=current>
-                                            {i18n.t(&format!("desk-tab-{t}"))}" "<span class="count">"("{n.to_string()}")"</span>
-                                        </a>
-                                    }
-                                }).collect_view()}
-                            </nav>
-                            {inbox.rows.is_empty().then(|| view! { <p>{i18n.t("desk-empty")}</p> })}
-                            <table class="table desk-table">
-                                <caption class="visually-hidden">{i18n.t(&format!("desk-tab-{}", inbox.tab))}</caption>
-                                <thead><tr>
-                                    <th scope="col">{i18n.t("desk-col-code")}</th>
-                                    <th scope="col">{i18n.t("dossier-procedure")}</th>
-                                    <th scope="col">{i18n.t("dossier-applicant")}</th>
-                                    <th scope="col">{i18n.t("dossier-submitted-at")}</th>
-                                    <th scope="col">{i18n.t("desk-due")}</th>
-                                    <th scope="col">{i18n.t("dossier-status")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {inbox.rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
-                                            <td>{r.procedure}</td>
-                                            <td>{r.applicant}<br/><small>{i18n.t(&format!("channel-{}", r.channel))}</small></td>
-                                            <td>{format_vn(r.submitted_at_ms)}</td>
-                                            <td>{r.due_at_ms.map(format_vn).unwrap_or_default()}</td>
-                                            <td><StatusBadge status=r.status /></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </Layout>
-                    }.into_any(),
+                let [tab, q, procedure, sector, channel, from, to, page] = args;
+                match desk_inbox(tab, q, procedure, sector, channel, from, to, page).await {
+                    Ok(inbox) => view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -74,12 +29,114 @@ pub fn DeskInboxPage() -> impl IntoView {
     }
 }
 
+fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
+    let f = inbox.filter.clone();
+    let searching = !f.q.is_empty();
+    let filtered = [&f.procedure, &f.sector, &f.channel, &f.from, &f.to].iter().any(|v| !v.is_empty());
+    let pages = ((inbox.total + INBOX_PAGE - 1) / INBOX_PAGE).max(1);
+    let now = inbox.now_ms;
+    let select = |name: &'static str, label: String, options: Vec<(String, String)>, current: String| {
+        view! {
+            <div class="field">
+                <label for=format!("f-{name}")>{label}</label>
+                <select id=format!("f-{name}") name=name>
+                    <option value="">{i18n.t("desk-filter-all")}</option>
+                    {options.into_iter().map(|(v, l)| { let sel = v == current; view! { <option value=v selected=sel>{l}</option> } }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let channels: Vec<(String, String)> =
+        ["online", "counter", "postal"].iter().map(|c| (c.to_string(), i18n.t(&format!("channel-{c}")))).collect();
+    view! {
+        <h1>{i18n.t("desk-title")}</h1>
+        <form method="get" action="/mot-cua" class="search desk-search" role="search">
+            <label for="q">{i18n.t("desk-search")}</label>
+            <div class="search-row">
+                <input id="q" name="q" type="search" value=f.q.clone() maxlength="100" placeholder=i18n.t("desk-search-placeholder") />
+                <button type="submit">{i18n.t("search-button")}</button>
+            </div>
+        </form>
+        {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.total.to_string()), ("q", f.q.clone())])}</p> })}
+        <nav class="tabs" aria-label=i18n.t("desk-tabs")>
+            {inbox.counts.iter().map(|(t, n)| {
+                let current = *t == f.tab && !searching;
+                view! {
+                    <a href=f.href(t, 1) aria-current=current.then_some("page") class:current=current class:alert=(t == "overdue" && *n > 0)>
+                        {i18n.t(&format!("desk-tab-{t}"))}" "<span class="count">"("{n.to_string()}")"</span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+        <details class="desk-filters" open=filtered>
+            <summary>{i18n.t("desk-filters")}</summary>
+            <form method="get" action="/mot-cua" class="filter-row">
+                <input type="hidden" name="tab" value=f.tab.clone() />
+                {select("procedure", i18n.t("dossier-procedure"), inbox.procedures.clone(), f.procedure.clone())}
+                {select("sector", i18n.t("filter-sector"), inbox.sectors.clone(), f.sector.clone())}
+                {select("channel", i18n.t("desk-channel"), channels, f.channel.clone())}
+                <div class="field"><label for="f-from">{i18n.t("desk-from")}</label><input id="f-from" type="date" name="from" value=f.from.clone() /></div>
+                <div class="field"><label for="f-to">{i18n.t("desk-to")}</label><input id="f-to" type="date" name="to" value=f.to.clone() /></div>
+                <div class="filter-buttons">
+                    <button type="submit">{i18n.t("desk-filter-apply")}</button>
+                    <a href=format!("/mot-cua?tab={}", f.tab)>{i18n.t("desk-filter-clear")}</a>
+                </div>
+            </form>
+        </details>
+        {inbox.rows.is_empty().then(|| view! { <p>{i18n.t("desk-empty")}</p> })}
+        <table class="table desk-table">
+            <caption class="visually-hidden">{if searching { i18n.t("desk-search") } else { i18n.t(&format!("desk-tab-{}", f.tab)) }}</caption>
+            <thead><tr>
+                <th scope="col">{i18n.t("desk-col-code")}</th>
+                <th scope="col">{i18n.t("dossier-procedure")}</th>
+                <th scope="col">{i18n.t("dossier-applicant")}</th>
+                <th scope="col">{i18n.t("dossier-submitted-at")}</th>
+                <th scope="col">{i18n.t("desk-due")}</th>
+                <th scope="col">{i18n.t("dossier-status")}</th>
+            </tr></thead>
+            <tbody>
+                {inbox.rows.into_iter().map(|r| {
+                    let late = r.due_at_ms.is_some_and(|d| d < now) && matches!(r.status, 2 | 4 | 6);
+                    view! {
+                        <tr class:late=late>
+                            <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
+                            <td>{r.procedure}</td>
+                            <td>{r.applicant}<br/><small>{i18n.t(&format!("channel-{}", r.channel))}</small></td>
+                            <td>{format_vn(r.submitted_at_ms)}</td>
+                            <td>{r.due_at_ms.map(format_vn).unwrap_or_default()}{late.then(|| view! { <br/><strong class="late-label">{i18n.t("timeliness-late")}</strong> })}</td>
+                            <td><StatusBadge status=r.status />{(!r.location.is_empty()).then(|| view! { <br/><small>{r.location.clone()}</small> })}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label=i18n.t("pager-label")>
+                {(f.page > 1).then(|| view! { <a rel="prev" href=f.href(&f.tab, f.page - 1)>{i18n.t("pager-prev")}</a> })}
+                <span>{i18n.t_args("pager-position", &[("page", f.page.to_string()), ("pages", pages.to_string())])}</span>
+                {(f.page < pages).then(|| view! { <a rel="next" href=f.href(&f.tab, f.page + 1)>{i18n.t("pager-next")}</a> })}
+            </nav>
+        })}
+    }
+}
+
 fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
-    let submitted = d.dossier.status == 1;
-    let accepted = d.dossier.events.iter().any(|e| e.action == "accept");
-    let refused = d.dossier.events.iter().any(|e| e.action == "refuse");
-    let asked = !d.dossier.supplements.is_empty();
+    let has = |action: &str| d.dossier.events.iter().any(|e| e.action == action);
+    let slips: Vec<(&str, bool)> = vec![
+        ("01", has("accept")),
+        ("02", !d.dossier.supplements.is_empty()),
+        ("03", has("refuse")),
+        ("04", has("apologise")),
+        ("05", has("accept")),
+    ];
+    let location = d
+        .steps
+        .last()
+        .filter(|_| d.position.is_some())
+        .map(|s| if s.unit.is_empty() { s.agency.clone() } else { format!("{} — {}", s.unit, s.agency) })
+        .unwrap_or_else(|| d.dossier.location.clone());
+    let clock = d.clock.clone();
     view! {
         <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         <h1>{i18n.t("dossier-title")}" "<span class="code">{code.clone()}</span></h1>
@@ -90,70 +147,345 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
                     <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.dossier.procedure.clone()}<br/><small>{allowance_text(&d.allowance)}</small></dd>
                     <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small></dd>
                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.dossier.submitted_at_ms)}" · "{i18n.t(&format!("channel-{}", d.dossier.channel))}</dd>
-                    {d.due_at_ms.map(|due| view! { <dt>{i18n.t("desk-due")}</dt><dd><strong>{format_vn(due)}</strong></dd> })}
+                    <dt>{i18n.t("dossier-location")}</dt><dd data-testid="location">{location}</dd>
+                    {d.due_at_ms.map(|due| view! {
+                        <dt>{i18n.t("desk-due")}</dt>
+                        <dd>
+                            <strong data-testid="due">{format_vn(due)}</strong>
+                            {(d.original_due_at_ms != Some(due)).then(|| view! { <br/><small>{i18n.t("desk-original-due")}": "{d.original_due_at_ms.map(format_vn).unwrap_or_default()}</small> })}
+                            {clock.left_minutes.map(|left| view! {
+                                <br/><span class=if left < 0 { "late-label" } else { "time-left" }>
+                                    {if left < 0 { i18n.t_args("desk-overdue-by", &[("time", working_time_text(&i18n, left, clock.day_minutes))]) } else { i18n.t_args("desk-time-left", &[("time", working_time_text(&i18n, left, clock.day_minutes))]) }}
+                                </span>
+                            })}
+                            {clock.timeliness.clone().map(|t| view! { <br/><span class="timeliness">{i18n.t(&t)}</span> })}
+                        </dd>
+                    })}
                 </dl>
                 <h2>{i18n.t("submit-form-section")}</h2>
                 <FormValues fields=d.dossier.form_fields.clone() values=d.dossier.form.clone() />
                 <h2>{i18n.t("submit-files-section")}</h2>
-                <ul class="files">
-                    {d.dossier.components.iter().map(|c| {
-                        let file = d.dossier.files.iter().find(|f| f.component_id == c.id).cloned();
-                        view! { <li>{c.name.clone()}{(!c.required).then(|| format!(" {}", i18n.t("component-optional")))}": "{match file {
-                            Some(f) => view! { <a href=format!("/tep/{}", f.id) target="_blank">{f.file_name}</a>" ("{format_bytes(f.size_bytes)}")" }.into_any(),
-                            None => view! { <em>{i18n.t("file-none")}</em> }.into_any(),
-                        }}</li> }
-                    }).collect_view()}
-                </ul>
+                {files_view(i18n, &d)}
+                {work_files_view(i18n, &d)}
             </section>
             <section class="actions-panel" aria-labelledby="actions-title">
                 <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
-                {accepted.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/01")>{i18n.t("slip-01-print")}</a></p> })}
-                {refused.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/03")>{i18n.t("slip-03-print")}</a></p> })}
-                {asked.then(|| view! { <p><a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/02")>{i18n.t("slip-02-print")}</a></p> })}
-                {submitted.then(|| view! {
-                    <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
-                    <form method="post" action="/api/desk/accept">
-                        <input type="hidden" name="code" value=code.clone() />
-                        <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
-                    </form>
-                    <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
-                    <summary>{i18n.t("desk-request-supplement")}</summary>
-                    <form method="post" action="/api/desk/request-supplement" enctype="multipart/form-data" class="stack">
-                        <fieldset>
-                            <legend>{i18n.t("supplement-what")}</legend>
-                            {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
-                            {d.dossier.components.iter().map(|c| {
-                                let key = format!("component:{}", c.id);
-                                view! { <SupplementChoice key=key label=c.name.clone() /> }
-                            }).collect_view()}
-                            {d.dossier.form_fields.iter().map(|f| {
-                                let key = format!("field:{}", f.name);
-                                view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
-                            }).collect_view()}
-                        </fieldset>
-                        <div class="field" class:field-invalid=error_for(&error, "supplement_reason").is_some()>
-                            <label for="supplement_reason">{i18n.t("field-supplement-reason")}</label>
-                            {error_for(&error, "supplement_reason").map(|e| view! { <p class="field-error" id="supplement_reason-error">{e}</p> })}
-                            <textarea id="supplement_reason" name="reason" rows="3" maxlength="2000">{error.as_ref().and_then(|e| e.value("supplement_reason")).unwrap_or_default()}</textarea>
-                        </div>
-                        <input type="hidden" name="code" value=code.clone() />
-                        <button type="submit">{i18n.t("desk-request-supplement")}</button>
-                    </form>
-                    </details>
-                    <form method="post" action="/api/desk/refuse" class="stack">
-                        <div class="field" class:field-invalid=error_for(&error, "reason").is_some()>
-                            <label for="reason">{i18n.t("field-reason")}</label>
-                            {error_for(&error, "reason").map(|e| view! { <p class="field-error" id="reason-error">{e}</p> })}
-                            <textarea id="reason" name="reason" rows="3" maxlength="2000" required=true>{error.as_ref().and_then(|e| e.value("reason")).unwrap_or_default()}</textarea>
-                        </div>
-                        <input type="hidden" name="code" value=code.clone() />
-                        <button type="submit">{i18n.t("desk-refuse")}</button>
-                    </form>
-                })}
+                <p class="slip-links">
+                    {slips.into_iter().filter(|(_, ok)| *ok).map(|(form, _)| view! {
+                        <a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/{form}")>{i18n.t(&format!("slip-{form}-print"))}</a>" "
+                    }).collect_view()}
+                </p>
+                <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
+                {reception_forms(i18n, &d, &error)}
+                {handling_forms(i18n, &d, &error)}
+                {leader_forms(i18n, &d, &error)}
             </section>
         </div>
+        {steps_view(i18n, &d)}
         {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
-        <History events=d.dossier.events.clone() />
+        <History events=d.dossier.events.clone() internal=true />
+    }
+}
+
+/// Each component's file, with an inline preview of PDFs and images.
+fn files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    view! {
+        <ul class="files">
+            {d.dossier.components.iter().map(|c| {
+                let file = d.dossier.files.iter().find(|f| f.component_id == c.id).cloned();
+                view! { <li>{c.name.clone()}{(!c.required).then(|| format!(" {}", i18n.t("component-optional")))}": "{match file {
+                    Some(f) => {
+                        let src = format!("/tep/{}", f.id);
+                        let preview = if f.content_type == "application/pdf" {
+                            view! { <iframe class="preview" src=src.clone() title=f.file_name.clone()></iframe> }.into_any()
+                        } else if f.content_type.starts_with("image/") {
+                            view! { <img class="preview" src=src.clone() alt=f.file_name.clone() loading="lazy" /> }.into_any()
+                        } else {
+                            ().into_any()
+                        };
+                        view! {
+                            <a href=src.clone() target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}")"
+                            <details class="preview-box"><summary>{i18n.t("desk-preview")}</summary>{preview}</details>
+                        }.into_any()
+                    }
+                    None => view! { <em>{i18n.t("file-none")}</em> }.into_any(),
+                }}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn work_files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    (!d.work_files.is_empty()).then(|| view! {
+        <h2>{i18n.t("desk-work-files")}</h2>
+        <ul class="files">
+            {d.work_files.iter().map(|f| view! {
+                <li>
+                    <strong>{i18n.t(&format!("work-file-{}", f.kind))}</strong>": "
+                    <a href=format!("/tep/{}", f.id) target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}") — "
+                    {f.created_by.clone()}", "{format_vn(f.created_at_ms)}
+                </li>
+            }).collect_view()}
+        </ul>
+    })
+}
+
+/// The workflow: each step with its unit, allowance, spend and timeliness (the control sheet's data).
+fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    (!d.workflow.is_empty()).then(|| view! {
+        <section class="workflow" aria-labelledby="workflow-title">
+            <h2 id="workflow-title">{i18n.t("desk-workflow")}</h2>
+            <ol class="workflow-plan">
+                {d.workflow.iter().enumerate().map(|(i, w)| {
+                    let current = d.position == Some(i as i64);
+                    view! {
+                        <li class:current=current aria-current=current.then_some("step")>
+                            <strong>{i18n.t(&format!("step-{}", w.kind))}</strong>" — "
+                            {if w.unit.is_empty() { w.agency.clone() } else { format!("{}, {}", w.unit, w.agency) }}
+                            " · "{allowance_text(&crate::api::catalogue::Allowance { amount: w.amount.clone(), unit: w.allowance_unit.clone() })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {(!d.steps.is_empty()).then(|| view! {
+                <table class="table steps-table">
+                    <caption>{i18n.t("desk-steps")}</caption>
+                    <thead><tr>
+                        <th scope="col">{i18n.t("desk-step")}</th>
+                        <th scope="col">{i18n.t("desk-step-holder")}</th>
+                        <th scope="col">{i18n.t("desk-step-start")}</th>
+                        <th scope="col">{i18n.t("desk-step-due")}</th>
+                        <th scope="col">{i18n.t("desk-step-end")}</th>
+                        <th scope="col">{i18n.t("desk-step-spent")}</th>
+                        <th scope="col">{i18n.t("desk-step-result")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.steps.iter().zip(d.clock.steps.iter().map(Some).chain(std::iter::repeat(None))).map(|(s, c)| view! {
+                            <tr>
+                                <td>{i18n.t(&format!("step-{}", s.kind))}</td>
+                                <td>{if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) }}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
+                                <td>{format_vn(s.started_at_ms)}</td>
+                                <td>{format_vn(s.due_at_ms)}</td>
+                                <td>{s.ended_at_ms.map(format_vn).unwrap_or_default()}{s.ended_by.clone().map(|b| view! { <br/><small>{b}</small> })}</td>
+                                <td>{c.map(|c| format!("{} / {}", working_time_text(&i18n, c.spent_minutes, d.clock.day_minutes), working_time_text(&i18n, c.allowance_minutes, d.clock.day_minutes)))}</td>
+                                <td>{c.and_then(|c| c.timeliness.clone()).map(|t| i18n.t(&t))}{s.outcome.clone().filter(|o| o != "done").map(|o| view! { <br/><small>{i18n.t(&format!("outcome-{o}"))}</small> })}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    })
+}
+
+/// "When the system was down": the real time of the action and why it is entered now.
+#[component]
+fn BackfillFields(prefix: &'static str, error: Option<crate::error::AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = error_for(&error, "happened_at").is_some() || error_for(&error, "backfill_reason").is_some();
+    let at_id = format!("{prefix}-happened_at");
+    let reason_id = format!("{prefix}-backfill_reason");
+    view! {
+        <details class="backfill" open=open>
+            <summary>{i18n.t("backfill-title")}</summary>
+            <div class="field" class:field-invalid=error_for(&error, "happened_at").is_some()>
+                <label for=at_id.clone()>{i18n.t("backfill-at")}</label>
+                {error_for(&error, "happened_at").map(|e| view! { <p class="field-error">{e}</p> })}
+                <input id=at_id type="datetime-local" name="happened_at" value=error.as_ref().and_then(|e| e.value("happened_at")).unwrap_or_default() />
+            </div>
+            <div class="field" class:field-invalid=error_for(&error, "backfill_reason").is_some()>
+                <label for=reason_id.clone()>{i18n.t("backfill-reason")}</label>
+                {error_for(&error, "backfill_reason").map(|e| view! { <p class="field-error">{e}</p> })}
+                <input id=reason_id type="text" name="backfill_reason" maxlength="2000" value=error.as_ref().and_then(|e| e.value("backfill_reason")).unwrap_or_default() />
+            </div>
+        </details>
+    }
+}
+
+/// A reason box that shows its error and the value typed before.
+#[component]
+fn ReasonField(
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    error: Option<crate::error::AppError>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let msg = error_for(&error, id);
+    let invalid = msg.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id>{label}</label>
+            {msg.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })}
+            <textarea id=id name=name rows="3" maxlength="2000" required=required>{error.as_ref().and_then(|e| e.value(id)).unwrap_or_default()}</textarea>
+        </div>
+    }
+}
+
+fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    view! {
+        {a.receive.then(|| view! {
+            <form method="post" action="/api/desk/accept" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <BackfillFields prefix="accept" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
+            </form>
+            <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
+            <summary>{i18n.t("desk-request-supplement")}</summary>
+            <form method="post" action="/api/desk/request-supplement" enctype="multipart/form-data" class="stack">
+                <fieldset>
+                    <legend>{i18n.t("supplement-what")}</legend>
+                    {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
+                    {d.dossier.components.iter().map(|c| {
+                        let key = format!("component:{}", c.id);
+                        view! { <SupplementChoice key=key label=c.name.clone() /> }
+                    }).collect_view()}
+                    {d.dossier.form_fields.iter().map(|f| {
+                        let key = format!("field:{}", f.name);
+                        view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
+                    }).collect_view()}
+                </fieldset>
+                <ReasonField id="supplement_reason" name="reason" label=i18n.t("field-supplement-reason") error=error.clone() />
+                <input type="hidden" name="code" value=code.clone() />
+                <button type="submit">{i18n.t("desk-request-supplement")}</button>
+            </form>
+            </details>
+            <form method="post" action="/api/desk/refuse" class="stack">
+                <ReasonField id="reason" name="reason" label=i18n.t("field-reason") error=error.clone() required=true />
+                <input type="hidden" name="code" value=code.clone() />
+                <button type="submit">{i18n.t("desk-refuse")}</button>
+            </form>
+        })}
+        {a.transfer.then(|| view! {
+            <form method="post" action="/api/desk/transfer" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| if w.unit.is_empty() { w.agency.clone() } else { format!("{}, {}", w.unit, w.agency) })}</strong></p>
+                <BackfillFields prefix="transfer" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-transfer")}</button>
+            </form>
+        })}
+        {a.deliver.then(|| view! {
+            <form method="post" action="/api/desk/deliver" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <fieldset>
+                    <legend>{i18n.t("desk-delivery")}</legend>
+                    {error_for(&error, "delivery").map(|e| view! { <p class="field-error">{e}</p> })}
+                    {crate::api::handling::DELIVERIES.iter().enumerate().map(|(i, how)| view! {
+                        <div class="choice"><input type="radio" id=format!("delivery-{how}") name="delivery" value=*how checked={i == 0} /><label for=format!("delivery-{how}")>{i18n.t(&format!("delivery-{how}"))}</label></div>
+                    }).collect_view()}
+                </fieldset>
+                <BackfillFields prefix="deliver" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-deliver")}</button>
+            </form>
+        })}
+    }
+}
+
+fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    let refusal = d.proposal.as_deref() == Some("refuse");
+    view! {
+        {a.assign.then(|| view! {
+            <form method="post" action="/api/desk/assign" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <div class="field" class:field-invalid=error_for(&error, "specialist").is_some()>
+                    <label for="specialist">{i18n.t("desk-specialist")}</label>
+                    {error_for(&error, "specialist").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <select id="specialist" name="specialist" required=true>
+                        <option value="">{i18n.t("desk-choose")}</option>
+                        {d.specialists.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <BackfillFields prefix="assign" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-assign")}</button>
+            </form>
+        })}
+        {a.appraise.then(|| view! {
+            <form method="post" action="/api/desk/appraise" enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <ReasonField id="note" name="note" label=i18n.t("desk-appraisal-note") error=error.clone() required=true />
+                <fieldset>
+                    <legend>{i18n.t("desk-proposal")}</legend>
+                    <div class="choice"><input type="radio" id="proposal-result" name="proposal" value="result" checked=true /><label for="proposal-result">{i18n.t("desk-proposal-result")}</label></div>
+                    <div class="choice"><input type="radio" id="proposal-refuse" name="proposal" value="refuse" /><label for="proposal-refuse">{i18n.t("desk-proposal-refuse")}</label></div>
+                </fieldset>
+                <div class="field" class:field-invalid=error_for(&error, "file_0").is_some()>
+                    <label for="file_0">{i18n.t("work-file-draft-result")}</label>
+                    {error_for(&error, "file_0").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="file_0" type="file" name="file_0" accept=".pdf,.jpg,.jpeg,.png" />
+                </div>
+                <div class="field" class:field-invalid=error_for(&error, "file_1").is_some()>
+                    <label for="file_1">{i18n.t("work-file-verification")}" "{i18n.t("component-optional")}</label>
+                    {error_for(&error, "file_1").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="file_1" type="file" name="file_1" accept=".pdf,.jpg,.jpeg,.png" />
+                </div>
+                <BackfillFields prefix="appraise" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
+            </form>
+        })}
+        {a.decide.then(|| view! {
+            {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}
+            <form method="post" action="/api/desk/decide" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <input type="hidden" name="decision" value="approve" />
+                <BackfillFields prefix="approve" error=error.clone() />
+                <button type="submit" class="button-primary">{if a.decisive { if refusal { i18n.t("desk-approve-refusal") } else { i18n.t("desk-approve-result") } } else { i18n.t("desk-approve") }}</button>
+            </form>
+            <form method="post" action="/api/desk/decide" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <input type="hidden" name="decision" value="send-back" />
+                <ReasonField id="send_back_reason" name="reason" label=i18n.t("desk-send-back-reason") error=error.clone() />
+                <button type="submit">{i18n.t("desk-send-back")}</button>
+            </form>
+        })}
+    }
+}
+
+fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    view! {
+        {a.apologise.then(|| view! {
+            <details class="apology" open=error_for(&error, "new_due").is_some() || error_for(&error, "apology_reason").is_some()>
+                <summary>{i18n.t("desk-apologise")}</summary>
+                <form method="post" action="/api/desk/apologise" class="stack">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <div class="field" class:field-invalid=error_for(&error, "new_due").is_some()>
+                        <label for="new_due">{i18n.t("desk-new-due")}</label>
+                        {error_for(&error, "new_due").map(|e| view! { <p class="field-error">{e}</p> })}
+                        <input id="new_due" type="datetime-local" name="new_due" required=true value=error.as_ref().and_then(|e| e.value("new_due")).unwrap_or_default() />
+                    </div>
+                    <ReasonField id="apology_reason" name="reason" label=i18n.t("desk-apology-reason") error=error.clone() required=true />
+                    <button type="submit">{i18n.t("desk-apologise")}</button>
+                </form>
+            </details>
+        })}
+        {a.urge.then(|| view! {
+            <details class="urge" open=error_for(&error, "urge_note").is_some()>
+                <summary>{i18n.t("desk-urge")}</summary>
+                <form method="post" action="/api/desk/urge" class="stack">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <ReasonField id="urge_note" name="note" label=i18n.t("desk-urge-note") error=error.clone() required=true />
+                    <button type="submit">{i18n.t("desk-urge")}</button>
+                </form>
+            </details>
+        })}
+        {a.stop.then(|| view! {
+            <details class="stop" open=error_for(&error, "stop_reason").is_some()>
+                <summary>{i18n.t("desk-stop")}</summary>
+                <form method="post" action="/api/desk/stop" class="stack">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <ReasonField id="stop_reason" name="reason" label=i18n.t("desk-stop-reason") error=error.clone() required=true />
+                    <button type="submit">{i18n.t("desk-stop")}</button>
+                </form>
+            </details>
+        })}
     }
 }
 
@@ -205,9 +537,21 @@ pub fn SupplementBox(s: crate::api::supplements::SupplementView) -> impl IntoVie
 pub fn DeskDossierPage() -> impl IntoView {
     let i18n = use_i18n();
     let code = param("code");
-    let error = posted_error("desk/refuse")
-        .or_else(|| posted_error("desk/accept"))
-        .or_else(|| posted_error("desk/request-supplement"));
+    let error = [
+        "desk/refuse",
+        "desk/accept",
+        "desk/request-supplement",
+        "desk/transfer",
+        "desk/assign",
+        "desk/appraise",
+        "desk/decide",
+        "desk/deliver",
+        "desk/apologise",
+        "desk/urge",
+        "desk/stop",
+    ]
+    .into_iter()
+    .find_map(posted_error);
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -256,6 +600,12 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
                     <dt>{i18n.t("slip-refused-at")}</dt><dd>{format_vn(s.issued_at_ms)}</dd>
                     <dt>{i18n.t("field-reason")}</dt><dd data-testid="slip-reason">{s.reason.clone()}</dd>
                 })}
+                {(s.form == "04").then(|| view! {
+                    <dt>{i18n.t("slip-received-at")}</dt><dd>{d.accepted_at_ms.map(format_vn).unwrap_or_default()}</dd>
+                    <dt>{i18n.t("slip-original-due")}</dt><dd>{d.original_due_at_ms.map(format_vn).unwrap_or_default()}</dd>
+                    <dt>{i18n.t("slip-delay-reason")}</dt><dd data-testid="slip-reason">{s.reason.split_once("Lý do: ").map(|(_, r)| r.to_string()).unwrap_or_else(|| s.reason.clone())}</dd>
+                    <dt>{i18n.t("slip-new-due")}</dt><dd><strong data-testid="slip-due">{d.due_at_ms.map(format_vn).unwrap_or_default()}</strong></dd>
+                })}
                 {(s.form == "02").then(|| {
                     let request = d.dossier.supplements.last().cloned();
                     view! {
@@ -266,13 +616,52 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
                     }
                 })}
             </dl>
+            {(s.form == "04").then(|| view! { <p>{i18n.t("slip-04-body")}</p> })}
+            {(s.form == "05").then(|| control_sheet(i18n, d))}
             <p class="slip-lookup">{i18n.t("slip-lookup")}" "{s.lookup_url.clone()}</p>
             <div class="slip-signatures">
                 <p>{i18n.t("slip-sign-applicant")}</p>
-                <p>{i18n.t("slip-sign-officer")}<br/><br/><br/>{s.officer.clone()}</p>
+                {if s.form == "04" {
+                    view! { <p>{i18n.t("slip-sign-head")}</p> }.into_any()
+                } else {
+                    view! { <p>{i18n.t("slip-sign-officer")}<br/><br/><br/>{s.officer.clone()}</p> }.into_any()
+                }}
             </div>
         </article>
         <p class="no-print"><a href=format!("/mot-cua/ho-so/{}", d.dossier.code)>{i18n.t("slip-back")}</a>" · "{i18n.t("ack-print-hint")}</p>
+    }
+}
+
+/// Mẫu 05: one row per hand-over, with the time each unit received and passed the dossier on,
+/// and whether it did so early, on time or late.
+fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    view! {
+        <table class="table control-sheet" data-testid="control-sheet">
+            <thead><tr>
+                <th scope="col">"#"</th>
+                <th scope="col">{i18n.t("slip-05-agency")}</th>
+                <th scope="col">{i18n.t("slip-05-handover")}</th>
+                <th scope="col">{i18n.t("desk-step-result")}</th>
+                <th scope="col">{i18n.t("slip-05-note")}</th>
+            </tr></thead>
+            <tbody>
+                {d.steps.iter().enumerate().map(|(i, s)| {
+                    let c = d.clock.steps.get(i).cloned();
+                    view! {
+                        <tr>
+                            <td>{(i + 1).to_string()}</td>
+                            <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) }}</small></td>
+                            <td>
+                                {i18n.t("slip-05-taker")}": "{s.assignee.clone().unwrap_or_default()}" "{format_vn(s.started_at_ms)}
+                                {s.ended_at_ms.map(|e| view! { <br/>{i18n.t("slip-05-giver")}": "{s.ended_by.clone().unwrap_or_default()}" "{format_vn(e)} })}
+                            </td>
+                            <td>{c.and_then(|c| c.timeliness).map(|t| i18n.t(&t))}</td>
+                            <td>{s.outcome.clone().filter(|o| o != "done").map(|o| i18n.t(&format!("outcome-{o}")))}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

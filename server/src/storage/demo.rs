@@ -21,18 +21,27 @@ pub const CITIZENS: [DemoCitizen; 2] = [
     DemoCitizen { full_name: "Trần Thị Bích", cccd: "045195004321", phone: "0987654321", password: "matkhau2026" },
 ];
 
-/// Officers of two agencies: the provincial centre's desk and Phường Đông Hà (password `canbo2026`).
-pub const OFFICERS: [(&str, &str, &str, &str); 10] = [
-    ("Lê Thị Thu Hà", "045185000101", "reception", "000.20.01.H45"),
-    ("Phan Văn Minh", "045085000102", "specialist", "000.20.01.H45"),
-    ("Hoàng Thị Lan", "045185000103", "department-leader", "000.20.01.H45"),
-    ("Nguyễn Đức Thắng", "045080000104", "agency-leader", "000.20.01.H45"),
-    ("Võ Quốc Bảo", "045090000105", "admin", "000.20.01.H45"),
-    ("Trần Ngọc Ánh", "045190000201", "reception", "000.00.01.H45"),
-    ("Đặng Văn Long", "045088000202", "specialist", "000.00.01.H45"),
-    ("Bùi Thị Hạnh", "045182000203", "department-leader", "000.00.01.H45"),
-    ("Lý Văn Hùng", "045078000204", "agency-leader", "000.00.01.H45"),
-    ("Mai Thị Cúc", "045192000205", "admin", "000.00.01.H45"),
+/// Officers (password `canbo2026`): a full set for Phường Đông Hà (two units), the provincial
+/// centre's desk, Sở Xây dựng (which decides the building permits the centre receives) and
+/// Công an tỉnh (verification for marriages with a foreign element, liên thông).
+/// (name, CCCD, role, agency, unit)
+pub const OFFICERS: [(&str, &str, &str, &str, &str); 16] = [
+    ("Lê Thị Thu Hà", "045185000101", "reception", "000.20.01.H45", ""),
+    ("Phan Văn Minh", "045085000102", "specialist", "000.20.01.H45", "VP"),
+    ("Hoàng Thị Lan", "045185000103", "department-leader", "000.20.01.H45", "VP"),
+    ("Nguyễn Đức Thắng", "045080000104", "agency-leader", "000.20.01.H45", ""),
+    ("Võ Quốc Bảo", "045090000105", "admin", "000.20.01.H45", ""),
+    ("Trương Công Định", "045086000106", "specialist", "000.20.01.H45", "KT"),
+    ("Ngô Thị Mỹ", "045184000107", "department-leader", "000.20.01.H45", "KT"),
+    ("Trần Ngọc Ánh", "045190000201", "reception", "000.00.01.H45", ""),
+    ("Mai Thị Cúc", "045192000205", "admin", "000.00.01.H45", ""),
+    ("Đặng Văn Long", "045088000202", "specialist", "000.00.12.H45", "QLXD"),
+    ("Bùi Thị Hạnh", "045182000203", "department-leader", "000.00.12.H45", "QLXD"),
+    ("Lý Văn Hùng", "045078000204", "agency-leader", "000.00.12.H45", ""),
+    ("Hồ Văn Sơn", "045087000301", "specialist", "000.00.19.H45", "PC06"),
+    ("Dương Thị Nhung", "045183000302", "department-leader", "000.00.19.H45", "PC06"),
+    ("Lê Quang Vinh", "045079000303", "agency-leader", "000.00.19.H45", ""),
+    ("Phạm Thị Hoa", "045186000108", "reception", "000.20.01.H45", ""),
 ];
 pub const OFFICER_PASSWORD: &str = "canbo2026";
 
@@ -49,7 +58,7 @@ pub fn demo_pdf(title: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn store_pdf(
+pub(crate) async fn store_pdf(
     files: &dyn FileStore,
     component_id: i64,
     title: &str,
@@ -73,6 +82,43 @@ async fn store_pdf(
     })
 }
 
+/// A filled-in form for `p` on behalf of a person.
+pub fn demo_form(
+    p: &app::api::catalogue::ProcedureDetail,
+    name: &str,
+    cccd: &str,
+    phone: &str,
+) -> BTreeMap<String, String> {
+    let mut form = BTreeMap::new();
+    for f in &p.form_fields {
+        use app::domain::form::FieldKind;
+        let v = match f.kind {
+            FieldKind::Text => name.to_string(),
+            FieldKind::Number => "120".to_string(),
+            FieldKind::Date => "2026-11-02".to_string(),
+            FieldKind::Select => f.options.first().map(|o| o.value.clone()).unwrap_or_default(),
+            FieldKind::Cccd => cccd.to_string(),
+            FieldKind::Phone => phone.to_string(),
+            FieldKind::Address => "Số 12 đường Lê Duẩn, phường Đông Hà, tỉnh Quảng Trị".to_string(),
+        };
+        form.insert(f.name.clone(), v);
+    }
+    form
+}
+
+/// One scanned PDF per required component of `p`.
+pub async fn demo_files(
+    files: &dyn FileStore,
+    p: &app::api::catalogue::ProcedureDetail,
+    seed: usize,
+) -> Result<Vec<StoredFile>, StoreError> {
+    let mut stored = Vec::new();
+    for c in p.components.iter().filter(|c| c.required) {
+        stored.push(store_pdf(files, c.id, &c.name, seed).await?);
+    }
+    Ok(stored)
+}
+
 pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), StoreError> {
     let catalogue = demo_catalogue().map_err(|e| StoreError::Backend(format!("seed/catalogue.json: {e}")))?;
     db.load_catalogue(&catalogue, now_ms).await?;
@@ -89,36 +135,26 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
                 created_at_ms: now_ms,
             })
             .await?;
-        users.push(CurrentUser { id, full_name: c.full_name.into(), role: "citizen".into(), agency_code: None });
+        users.push(CurrentUser {
+            id,
+            full_name: c.full_name.into(),
+            role: "citizen".into(),
+            agency_code: None,
+            unit_code: String::new(),
+        });
     }
     let officer_hash =
         app::api::account::ssr::hash_password(OFFICER_PASSWORD).map_err(|e| StoreError::Backend(e.to_string()))?;
-    for (name, cccd, role, agency) in OFFICERS {
-        db.create_officer(name, cccd, role, agency, &officer_hash, now_ms).await?;
+    for (name, cccd, role, agency, unit) in OFFICERS {
+        db.create_officer(name, cccd, role, agency, unit, &officer_hash, now_ms).await?;
     }
     let dossiers: [(usize, &str, bool, i64); 4] =
         [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];
     for (n, (who, code, submit, hours_ago)) in dossiers.into_iter().enumerate() {
         let lang = app::i18n::Lang::Vi;
         let Some(p) = db.procedure(code, lang).await? else { continue };
-        let mut form = BTreeMap::new();
-        for f in &p.form_fields {
-            use app::domain::form::FieldKind;
-            let v = match f.kind {
-                FieldKind::Text => "Nguyễn Minh Khang".to_string(),
-                FieldKind::Number => "120".to_string(),
-                FieldKind::Date => "2026-11-02".to_string(),
-                FieldKind::Select => f.options.first().map(|o| o.value.clone()).unwrap_or_default(),
-                FieldKind::Cccd => CITIZENS[who].cccd.to_string(),
-                FieldKind::Phone => CITIZENS[who].phone.to_string(),
-                FieldKind::Address => "Số 12 đường Lê Duẩn, phường Đông Hà, tỉnh Quảng Trị".to_string(),
-            };
-            form.insert(f.name.clone(), v);
-        }
-        let mut stored = Vec::new();
-        for c in p.components.iter().filter(|c| c.required) {
-            stored.push(store_pdf(files, c.id, &c.name, n).await?);
-        }
+        let form = demo_form(&p, "Nguyễn Minh Khang", CITIZENS[who].cccd, CITIZENS[who].phone);
+        let stored = demo_files(files, &p, n).await?;
         db.save_draft(DraftSave {
             idempotency_key: format!("demo-dossier-{n:02}-0000000000000000"),
             procedure_code: p.code.clone(),

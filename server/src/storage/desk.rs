@@ -1,94 +1,219 @@
-//! The one-stop desk: inbox queries and reception actions.
+//! The one-stop desk: the inbox of an agency (tabs, filters, search, pages).
 
 use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
-use app::api::desk::{tab_statuses, DeskDossierView, DeskRow, InboxView, TABS};
+use app::api::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
 use app::domain::status::Action;
 use app::domain::text::{like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::{CurrentUser, StoreError};
 use sqlx::{Any, Row, Transaction};
 
-fn in_list(statuses: &[i64]) -> String {
-    statuses.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+/// A query's `where` clause with its parameters, all bound as text or numbers in order.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+#[derive(Clone)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl Where {
+    fn text(&mut self, v: impl Into<String>) -> String {
+        self.params.push(Param::Text(v.into()));
+        format!("${}", self.params.len())
+    }
+    fn int(&mut self, v: i64) -> String {
+        self.params.push(Param::Int(v));
+        format!("${}", self.params.len())
+    }
+    fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+    fn sql(&self) -> String {
+        self.clauses.join(" and ")
+    }
+    fn bind<'q>(
+        &self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for p in &self.params {
+            q = match p {
+                Param::Text(t) => q.bind(t.clone()),
+                Param::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}
+
+/// The conditions of one tab for `viewer`.
+fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
+    let agency = w.text(&v.agency);
+    let here = format!("d.current_agency = {agency}");
+    let received = format!("d.receiving_agency = {agency}");
+    let running = "d.status in (2, 4, 6)";
+    match tab {
+        "receive" => w.push(format!("{here} and d.status = 1")),
+        "mine" => {
+            let (role, unit, me) = (w.text(&v.role), w.text(&v.unit), w.int(v.user_id));
+            w.push(format!(
+                "{here} and d.status in (2, 4, 9) and d.current_role = {role} \
+                 and (d.current_unit = '' or d.current_unit = {unit}) and (d.assignee_id is null or d.assignee_id = {me})"
+            ));
+        }
+        "department" if !v.unit.is_empty() => {
+            let unit = w.text(&v.unit);
+            w.push(format!("{here} and {running} and d.current_unit = {unit}"));
+        }
+        "department" => w.push(format!("{here} and {running}")),
+        "due-soon" => {
+            let (now, soon) = (w.int(v.now_ms), w.int(v.soon_ms));
+            w.push(format!("{here} and {running} and d.due_at >= {now} and d.due_at < {soon}"));
+        }
+        "overdue" => {
+            let now = w.int(v.now_ms);
+            w.push(format!("{here} and {running} and d.due_at < {now}"));
+        }
+        "waiting" => w.push(format!("{received} and d.status = 5")),
+        "deliver" => w.push(format!("{here} and d.status = 9")),
+        _ => w.push(format!("{received} and d.status in (3, 7, 8, 10)")),
+    }
+}
+
+fn order_for(tab: &str) -> &'static str {
+    match tab {
+        // First come, first served at reception; the latest first among closed dossiers.
+        "receive" => "d.submitted_at, d.id",
+        "done" => "d.resolved_at desc, d.id desc",
+        _ => "d.due_at, d.id",
+    }
 }
 
 impl Db {
-    /// One tab of the inbox, or, with `q`, every dossier of the agency whose code, applicant's
-    /// CCCD or applicant's name (diacritics ignored) matches.
-    pub async fn desk_inbox(
-        &self,
-        agency: &str,
-        tab: &str,
-        q: Option<&str>,
-        lang: Lang,
-    ) -> Result<InboxView, StoreError> {
+    /// One page of a tab of the inbox with the filters, or, with a search, every dossier the
+    /// agency received or holds whose code, applicant's CCCD or name (diacritics ignored)
+    /// matches; with the count of every tab.
+    pub async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter, lang: Lang) -> Result<InboxView, StoreError> {
         let mut counts = Vec::new();
-        for (name, statuses) in TABS {
-            let n: i64 = sqlx::query(&format!(
-                "select count(*) as n from dossiers where receiving_agency = $1 and status in ({})",
-                in_list(statuses)
-            ))
-            .bind(agency)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .get("n");
-            counts.push((name.to_string(), n));
+        for tab in TABS {
+            let mut w = Where::default();
+            tab_where(&mut w, tab, v);
+            let sql = format!("select count(*) as n from dossiers d where {}", w.sql());
+            let n: i64 = w.bind(sqlx::query(&sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
+            counts.push((tab.to_string(), n));
         }
-        // Oldest first on the reception tab (first come, first served); by deadline elsewhere.
-        let order = if tab == "receive" { "d.submitted_at" } else { "coalesce(d.due_at, d.submitted_at)" };
-        let mut params: Vec<String> = vec![agency.to_string()];
-        let filter = match q.map(str::trim).filter(|q| !q.is_empty()) {
-            None => format!("d.status in ({})", in_list(tab_statuses(tab))),
-            Some(q) => {
-                let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-                let mut any = Vec::new();
-                params.push(format!("%{}%", like_escape(&q.to_ascii_uppercase())));
-                any.push(format!("d.code like ${} escape '\\'", params.len()));
-                if digits.len() == 12 {
-                    params.push(digits);
-                    any.push(format!("u.cccd = ${}", params.len()));
-                }
-                let terms = search_terms(q, 6);
-                if !terms.is_empty() {
-                    let all: Vec<String> = terms
-                        .iter()
-                        .map(|t| {
-                            params.push(format!("%{}%", like_escape(t)));
-                            format!("u.search_name like ${} escape '\\'", params.len())
-                        })
-                        .collect();
-                    any.push(format!("({})", all.join(" and ")));
-                }
-                format!("d.status <> 0 and ({})", any.join(" or "))
+        let mut w = Where::default();
+        let searching = !f.q.is_empty();
+        let order = if searching { "d.submitted_at desc, d.id desc" } else { order_for(&f.tab) };
+        if searching {
+            let agency = w.text(&v.agency);
+            w.push(format!("(d.receiving_agency = {agency} or d.current_agency = {agency}) and d.status <> 0"));
+            let q = f.q.as_str();
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            let mut any = vec![format!(
+                "d.code like {} escape '\\'",
+                w.text(format!("%{}%", like_escape(&q.to_ascii_uppercase())))
+            )];
+            if digits.len() == 12 {
+                any.push(format!("u.cccd = {}", w.text(digits)));
             }
-        };
-        let sql = format!(
-            "select d.code, d.status, d.channel, d.submitted_at, d.due_at, u.full_name, p.name_vi, p.name_en \
-             from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id \
-             where d.receiving_agency = $1 and {filter} order by {order} limit 200"
-        );
-        let mut query = sqlx::query(&sql);
-        for p in &params {
-            query = query.bind(p.clone());
+            let terms = search_terms(q, 6);
+            if !terms.is_empty() {
+                let all: Vec<String> = terms
+                    .iter()
+                    .map(|t| format!("u.search_name like {} escape '\\'", w.text(format!("%{}%", like_escape(t)))))
+                    .collect();
+                any.push(format!("({})", all.join(" and ")));
+            }
+            w.push(format!("({})", any.join(" or ")));
+        } else {
+            tab_where(&mut w, &f.tab, v);
         }
-        let rows = query.fetch_all(&self.pool).await.map_err(backend_err)?;
+        if !f.procedure.is_empty() {
+            let p = w.text(&f.procedure);
+            w.push(format!("p.code = {p}"));
+        }
+        if !f.sector.is_empty() {
+            let s = w.text(&f.sector);
+            w.push(format!("p.sector_code = {s}"));
+        }
+        if !f.channel.is_empty() {
+            let c = w.text(&f.channel);
+            w.push(format!("d.channel = {c}"));
+        }
+        if let Some(from) = app::domain::vn_time::parse_local(&f.from) {
+            let t = w.int(from);
+            w.push(format!("d.submitted_at >= {t}"));
+        }
+        if let Some(to) = app::domain::vn_time::parse_local(&f.to) {
+            let t = w.int(to + 86_400_000);
+            w.push(format!("d.submitted_at < {t}"));
+        }
+        let from = "from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id";
+        let joins_needed = searching || !f.procedure.is_empty() || !f.sector.is_empty();
+        let count_sql = if joins_needed {
+            format!("select count(*) as n {from} where {}", w.sql())
+        } else {
+            format!("select count(*) as n from dossiers d where {}", w.sql())
+        };
+        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
+        let offset = (f.page.max(1) - 1) * INBOX_PAGE;
+        let sql = format!(
+            "select d.code, d.status, d.channel, d.submitted_at, d.due_at, d.current_agency, d.receiving_agency, d.current_unit, \
+             u.full_name, p.name_vi, p.name_en {from} where {} order by {order} limit {INBOX_PAGE} offset {offset}",
+            w.sql()
+        );
+        let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await.map_err(backend_err)?;
+        let procedures = sqlx::query(
+            "select code, name_vi, name_en from procedures where receiving_agency = $1 or executing_agency = $1 order by name_vi",
+        )
+        .bind(&v.agency)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let sectors = sqlx::query(
+            "select distinct s.code, s.name_vi, s.name_en from sectors s join procedures p on p.sector_code = s.code \
+             where p.receiving_agency = $1 or p.executing_agency = $1 order by s.name_vi",
+        )
+        .bind(&v.agency)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
         Ok(InboxView {
-            agency: agency.to_string(),
-            tab: tab.to_string(),
-            q: q.unwrap_or_default().trim().to_string(),
+            agency: v.agency.clone(),
+            filter: f.clone(),
             counts,
+            total,
+            now_ms: v.now_ms,
+            procedures: procedures
+                .iter()
+                .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
+                .collect(),
+            sectors: sectors
+                .iter()
+                .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
+                .collect(),
             rows: rows
                 .iter()
-                .map(|r| DeskRow {
-                    code: r.get("code"),
-                    procedure: Db::name(lang, r, "name_vi", "name_en"),
-                    applicant: r.get("full_name"),
-                    status: r.get("status"),
-                    channel: r.get("channel"),
-                    submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
-                    due_at_ms: r.get("due_at"),
+                .map(|r| {
+                    let current: String = r.get("current_agency");
+                    let unit: String = r.get("current_unit");
+                    let location = if current != v.agency { current } else { unit };
+                    DeskRow {
+                        code: r.get("code"),
+                        procedure: Db::name(lang, r, "name_vi", "name_en"),
+                        applicant: r.get("full_name"),
+                        status: r.get("status"),
+                        channel: r.get("channel"),
+                        submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
+                        due_at_ms: r.get("due_at"),
+                        location,
+                    }
                 })
                 .collect(),
         })
@@ -116,44 +241,7 @@ impl Db {
         let id: i64 = row.get("id");
         let agency: String = row.get("receiving_agency");
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        // A write first, so SQLite takes its lock at once.
-        sqlx::query("update dossiers set updated_at = $1 where id = $2")
-            .bind(at_ms)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
         apply(&mut tx, id, NewEvent::by(officer, agency, action, at_ms, note)).await?;
         Ok((tx, id))
-    }
-
-    pub async fn accept(
-        &self,
-        code: &str,
-        officer: &CurrentUser,
-        at_ms: i64,
-        due_at_ms: i64,
-    ) -> Result<(), StoreError> {
-        let note = format!("Hẹn trả kết quả: {}", app::domain::vn_time::format_vn(due_at_ms));
-        let (mut tx, id) = self.reception(code, officer, at_ms, Action::Accept, note).await?;
-        sqlx::query("update dossiers set accepted_at = $1, original_due_at = $2, due_at = $2 where id = $3")
-            .bind(at_ms)
-            .bind(due_at_ms)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
-        tx.commit().await.map_err(backend_err)
-    }
-
-    pub async fn refuse(&self, code: &str, officer: &CurrentUser, at_ms: i64, reason: &str) -> Result<(), StoreError> {
-        let (mut tx, id) = self.reception(code, officer, at_ms, Action::Refuse, reason.to_string()).await?;
-        sqlx::query("update dossiers set resolved_at = $1 where id = $2")
-            .bind(at_ms)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
-        tx.commit().await.map_err(backend_err)
     }
 }

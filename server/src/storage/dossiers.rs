@@ -34,6 +34,10 @@ pub struct NewEvent {
     pub agency: String,
     pub action: Action,
     pub note: String,
+    pub backfill_reason: Option<String>,
+    /// The number of events the caller saw when it decided: another action in between makes
+    /// this one a conflict (two leaders approving the same step at once).
+    pub expected_count: Option<i64>,
 }
 
 impl NewEvent {
@@ -48,6 +52,8 @@ impl NewEvent {
             agency,
             action,
             note,
+            backfill_reason: None,
+            expected_count: None,
         }
     }
 }
@@ -65,12 +71,13 @@ fn event_from_row(r: &AnyRow) -> Event {
         from_status: r.get("from_status"),
         to_status: r.get("to_status"),
         note: r.get("note"),
+        backfill_reason: r.get("backfill_reason"),
         prev_hash: r.get("prev_hash"),
         hash: r.get("hash"),
     }
 }
 
-const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash";
+const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason";
 
 fn file_from_row(r: &AnyRow) -> StoredFile {
     StoredFile {
@@ -93,11 +100,21 @@ pub async fn apply(
     dossier_id: i64,
     event: NewEvent,
 ) -> Result<DossierStatus, StoreError> {
-    let row = sqlx::query("select status from dossiers where id = $1")
+    // Take the dossier's row lock first so concurrent actions on one dossier run one after another.
+    sqlx::query("update dossiers set updated_at = $1 where id = $2")
+        .bind(event.recorded_at_ms)
+        .bind(dossier_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    let row = sqlx::query("select status, event_count from dossiers where id = $1")
         .bind(dossier_id)
         .fetch_one(&mut **tx)
         .await
         .map_err(backend_err)?;
+    if event.expected_count.is_some_and(|n| n != row.get::<i64, _>("event_count")) {
+        return Err(StoreError::Conflict("error-changed-meanwhile".into()));
+    }
     let from =
         DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
     let to = transition(from, event.action).map_err(|_| StoreError::Conflict("error-illegal-transition".into()))?;
@@ -121,11 +138,12 @@ pub async fn apply(
         from_status: Some(from.code()),
         to_status: to.code(),
         note: event.note,
+        backfill_reason: event.backfill_reason,
         prev_hash: String::new(),
         hash: String::new(),
     }
     .chain_after(last.as_ref());
-    sqlx::query(&format!("insert into dossier_events (dossier_id, {EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"))
+    sqlx::query(&format!("insert into dossier_events (dossier_id, {EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"))
         .bind(dossier_id)
         .bind(e.seq)
         .bind(e.at_ms)
@@ -140,6 +158,7 @@ pub async fn apply(
         .bind(&e.note)
         .bind(&e.prev_hash)
         .bind(&e.hash)
+        .bind(&e.backfill_reason)
         .execute(&mut **tx)
         .await
         .map_err(backend_err)?;
@@ -368,7 +387,8 @@ impl Db {
     pub async fn load_dossier(&self, code: &str, lang: Lang) -> Result<Option<LoadedDossier>, StoreError> {
         let Some(r) = sqlx::query(
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
-             d.accepted_at, d.original_due_at, d.due_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
+             d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
+             d.assignee_id, d.proposal, d.delivery, d.urged_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
              join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
@@ -410,6 +430,8 @@ impl Db {
                     from_status: e.from_status,
                     to_status: e.to_status,
                     note: e.note,
+                    recorded_at_ms: e.recorded_at_ms,
+                    backfill_reason: e.backfill_reason,
                 })
                 .collect(),
         };
@@ -425,6 +447,20 @@ impl Db {
                 accepted_at_ms: r.get("accepted_at"),
                 original_due_at_ms: r.get("original_due_at"),
                 due_at_ms: r.get("due_at"),
+                resolved_at_ms: r.get("resolved_at"),
+                current_agency_code: r.get("current_agency"),
+                event_count: r.get("event_count"),
+                workflow: self.workflow_steps(r.get("version_id"), lang).await?,
+                steps: self.dossier_steps(id, lang).await?,
+                position: r.get("step_position"),
+                assignee_id: r.get("assignee_id"),
+                proposal: r.get("proposal"),
+                work_files: self.work_files(id).await?,
+                delivery: r.get("delivery"),
+                urged_at_ms: r.get("urged_at"),
+                actions: Default::default(),
+                specialists: Vec::new(),
+                clock: Default::default(),
             },
             detail,
         }))
@@ -480,19 +516,47 @@ impl Db {
     }
 
     pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
-        let row = sqlx::query(&format!(
-            "select f.{}, d.applicant_id, d.receiving_agency from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+        let component = sqlx::query(&format!(
+            "select f.{}, f.dossier_id, d.applicant_id, d.status from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
             FILE_COLUMNS.replace(", ", ", f.")
         ))
         .bind(file_id)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(row.map(|r| FileAccess {
-            owner_id: r.get("applicant_id"),
-            agency: r.get("receiving_agency"),
-            file: file_from_row(&r),
-        }))
+        let (r, owner_may_see) = match component {
+            Some(r) => (r, true),
+            None => {
+                let Some(r) = sqlx::query(
+                    "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.kind, \
+                     f.dossier_id, d.applicant_id, d.status from work_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+                )
+                .bind(file_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_err)?
+                else {
+                    return Ok(None);
+                };
+                // The applicant gets the result once it is decided, not the officers' drafts before.
+                let decided =
+                    matches!(r.get::<i64, _>("status"), 9 | 10) && r.get::<String, _>("kind") == "draft-result";
+                (r, decided)
+            }
+        };
+        let dossier_id: i64 = r.get("dossier_id");
+        let agencies = sqlx::query(
+            "select receiving_agency as a from dossiers where id = $1 union select current_agency as a from dossiers where id = $1 \
+             union select agency_code as a from dossier_steps where dossier_id = $1",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?
+        .iter()
+        .map(|x| x.get::<String, _>("a"))
+        .collect();
+        Ok(Some(FileAccess { owner_id: r.get("applicant_id"), owner_may_see, agencies, file: file_from_row(&r) }))
     }
 
     pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {

@@ -65,3 +65,39 @@ async fn a_removed_event_is_caught_by_verification() {
         assert_eq!(verify(&events, n, &head), Err(ChainBreak::HeadMismatch), "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn the_living_office_demo_is_built_through_the_transitions_with_valid_histories() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let now = app::api::ctx::now_ms();
+        server::storage::office::load(&app.db, app.files.as_ref(), now, 60).await.expect("the office loads");
+        let codes: Vec<(String, i64)> =
+            sqlx::query("select code, status from dossiers where idempotency_key like 'office-%'")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    use sqlx::Row;
+                    (r.get(0), r.get(1))
+                })
+                .collect();
+        assert!(codes.len() >= 50, "{backend:?}: {} dossiers", codes.len());
+        let statuses: std::collections::BTreeSet<i64> = codes.iter().map(|(_, s)| *s).collect();
+        for s in [1, 4, 10] {
+            assert!(statuses.contains(&s), "{backend:?}: status {s} among {statuses:?}");
+        }
+        assert!(statuses.len() >= 5, "{backend:?}: {statuses:?}");
+        for (code, _) in &codes {
+            let (events, n, head) = app.db.history(code).await.unwrap();
+            assert_eq!(verify(&events, n, &head), Ok(()), "{backend:?} {code}");
+            assert!(events.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "{backend:?} {code}: events in time order");
+            assert!(events.last().unwrap().at_ms <= now, "{code}: nothing in the future");
+        }
+        let open_steps = app
+            .count("select count(*) from dossiers d where d.status in (2, 4, 9) and d.step_position is null and d.idempotency_key like 'office-%'")
+            .await;
+        assert_eq!(open_steps, 0, "{backend:?}: every running dossier sits at a step");
+    }
+}

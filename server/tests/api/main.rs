@@ -8,6 +8,7 @@ mod catalogue;
 mod clock;
 mod desk;
 mod dossiers;
+mod handling;
 mod history;
 mod robustness;
 mod supplements;

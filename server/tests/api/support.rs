@@ -29,6 +29,7 @@ pub fn backends() -> Vec<Backend> {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub files: std::sync::Arc<server::files::LocalFileStore>,
     pub data_dir: std::path::PathBuf,
     pub backend: Backend,
 }
@@ -66,6 +67,7 @@ impl TestApp {
             data_dir: data_dir.clone(),
             database_url,
             demo_data: demo,
+            demo_office: false,
             site_addr: addr.to_string(),
             site_root: site.display().to_string(),
             public_url: format!("http://{addr}"),
@@ -75,7 +77,7 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base: format!("http://{addr}"), db: state.db, data_dir, backend }
+        TestApp { base: format!("http://{addr}"), db: state.db, files: state.files, data_dir, backend }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,240 @@
+//! Handling: carrying out a planned action (event, steps, dossier columns, files) in one
+//! transaction, and reading a dossier's workflow, steps and officers' files.
+
+use super::dossiers::{apply, NewEvent};
+use super::{backend_err, Db};
+use app::api::handling::{StepRecord, WorkFileView, WorkflowStepView};
+use app::i18n::Lang;
+use app::ports::{StepPlan, StoreError};
+use sqlx::{Any, Row, Transaction};
+
+async fn set(tx: &mut Transaction<'static, Any>, id: i64, column: &str, value: Option<i64>) -> Result<(), StoreError> {
+    if let Some(v) = value {
+        sqlx::query(&format!("update dossiers set {column} = $1 where id = $2"))
+            .bind(v)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+    }
+    Ok(())
+}
+
+async fn set_text(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    column: &str,
+    value: Option<&String>,
+) -> Result<(), StoreError> {
+    if let Some(v) = value {
+        sqlx::query(&format!("update dossiers set {column} = $1 where id = $2"))
+            .bind(v.clone())
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Carries out `plan` in one transaction; the event goes through the transition function
+    /// and fails as a conflict when another action came in between.
+    pub async fn advance(&self, plan: StepPlan) -> Result<(), StoreError> {
+        let row = sqlx::query("select id, receiving_agency from dossiers where code = $1")
+            .bind(&plan.code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .ok_or(StoreError::NotFound)?;
+        let id: i64 = row.get("id");
+        let receiving: String = row.get("receiving_agency");
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let mut event = NewEvent::by(&plan.actor, plan.agency.clone(), plan.action, plan.at_ms, plan.note.clone());
+        event.recorded_at_ms = plan.recorded_at_ms;
+        event.backfill_reason = plan.backfill_reason.clone();
+        event.expected_count = Some(plan.expected_count);
+        apply(&mut tx, id, event).await?;
+        if let Some(outcome) = &plan.close {
+            sqlx::query(
+                "update dossier_steps set ended_at = $1, ended_by = $2, outcome = $3 where dossier_id = $4 and ended_at is null",
+            )
+            .bind(plan.at_ms)
+            .bind(plan.actor.id)
+            .bind(outcome.clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        }
+        match (&plan.open, &plan.close) {
+            (Some(o), _) => {
+                sqlx::query(
+                    "insert into dossier_steps (dossier_id, position, kind, agency_code, unit_code, assignee_id, started_at, due_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(o.position)
+                .bind(o.kind.clone())
+                .bind(o.agency.clone())
+                .bind(o.unit.clone())
+                .bind(o.assignee)
+                .bind(o.started_at)
+                .bind(o.due_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+                sqlx::query(
+                    "update dossiers set step_position = $1, current_agency = $2, current_role = $3, current_unit = $4, \
+                     assignee_id = $5 where id = $6",
+                )
+                .bind(o.position)
+                .bind(o.agency.clone())
+                .bind(o.role.clone())
+                .bind(o.unit.clone())
+                .bind(o.assignee)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+            }
+            (None, Some(_)) => {
+                // Closed without a next step: the dossier is back at the desk that received it.
+                sqlx::query(
+                    "update dossiers set step_position = null, current_agency = $1, current_role = 'reception', \
+                     current_unit = '', assignee_id = null where id = $2",
+                )
+                .bind(receiving)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+            }
+            (None, None) => {}
+        }
+        let c = &plan.changes;
+        set(&mut tx, id, "accepted_at", c.accepted_at).await?;
+        set(&mut tx, id, "original_due_at", c.original_due_at).await?;
+        set(&mut tx, id, "due_at", c.due_at).await?;
+        set(&mut tx, id, "resolved_at", c.resolved_at).await?;
+        set(&mut tx, id, "urged_at", c.urged_at).await?;
+        set_text(&mut tx, id, "delivery", c.delivery.as_ref()).await?;
+        set_text(&mut tx, id, "proposal", c.proposal.as_ref()).await?;
+        for (kind, f) in &plan.files {
+            sqlx::query(
+                "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(f.id.clone())
+            .bind(id)
+            .bind(kind.clone())
+            .bind(f.file_name.clone())
+            .bind(f.content_type.clone())
+            .bind(f.size_bytes)
+            .bind(f.sha256.clone())
+            .bind(f.storage_key.clone())
+            .bind(plan.recorded_at_ms)
+            .bind(plan.actor.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        }
+        tx.commit().await.map_err(backend_err)
+    }
+
+    pub async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "select id, full_name from users where agency_code = $1 and role = $2 and ($3 = '' or unit_code = $3) order by full_name",
+        )
+        .bind(agency)
+        .bind(role)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows.iter().map(|r| (r.get("id"), r.get("full_name"))).collect())
+    }
+
+    pub(crate) async fn workflow_steps(
+        &self,
+        version_id: i64,
+        lang: Lang,
+    ) -> Result<Vec<WorkflowStepView>, StoreError> {
+        let rows = sqlx::query(
+            "select w.kind, w.agency_code, w.unit_code, w.allowance_amount, w.allowance_unit, a.name_vi, a.name_en, \
+             n.name_vi as u_vi, n.name_en as u_en from workflow_steps w join agencies a on a.code = w.agency_code \
+             left join units n on n.agency_code = w.agency_code and n.code = w.unit_code \
+             where w.version_id = $1 order by w.position",
+        )
+        .bind(version_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| WorkflowStepView {
+                kind: r.get("kind"),
+                agency_code: r.get("agency_code"),
+                agency: Db::name(lang, r, "name_vi", "name_en"),
+                unit_code: r.get("unit_code"),
+                unit: r.get::<Option<String>, _>(if lang == Lang::En { "u_en" } else { "u_vi" }).unwrap_or_default(),
+                amount: r.get("allowance_amount"),
+                allowance_unit: r.get("allowance_unit"),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn dossier_steps(&self, dossier_id: i64, lang: Lang) -> Result<Vec<StepRecord>, StoreError> {
+        let rows = sqlx::query(
+            "select s.position, s.kind, s.agency_code, s.assignee_id, s.started_at, s.due_at, s.ended_at, s.outcome, \
+             a.name_vi, a.name_en, n.name_vi as u_vi, n.name_en as u_en, x.full_name as assignee, y.full_name as ended_by \
+             from dossier_steps s join agencies a on a.code = s.agency_code \
+             left join units n on n.agency_code = s.agency_code and n.code = s.unit_code \
+             left join users x on x.id = s.assignee_id left join users y on y.id = s.ended_by \
+             where s.dossier_id = $1 order by s.id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| StepRecord {
+                position: r.get("position"),
+                kind: r.get("kind"),
+                agency_code: r.get("agency_code"),
+                agency: Db::name(lang, r, "name_vi", "name_en"),
+                unit: r.get::<Option<String>, _>(if lang == Lang::En { "u_en" } else { "u_vi" }).unwrap_or_default(),
+                assignee_id: r.get("assignee_id"),
+                assignee: r.get("assignee"),
+                started_at_ms: r.get("started_at"),
+                due_at_ms: r.get("due_at"),
+                ended_at_ms: r.get("ended_at"),
+                ended_by: r.get("ended_by"),
+                outcome: r.get("outcome"),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn work_files(&self, dossier_id: i64) -> Result<Vec<WorkFileView>, StoreError> {
+        let rows = sqlx::query(
+            "select f.id, f.kind, f.file_name, f.size_bytes, f.created_at, u.full_name from work_files f \
+             join users u on u.id = f.created_by where f.dossier_id = $1 order by f.created_at, f.id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| WorkFileView {
+                id: r.get("id"),
+                kind: r.get("kind"),
+                file_name: r.get("file_name"),
+                size_bytes: r.get("size_bytes"),
+                created_at_ms: r.get("created_at"),
+                created_by: r.get("full_name"),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,389 @@
+//! A living office for the demo (`DEMO_DATA=office`): a few hundred dossiers over the last three
+//! months at Phường Đông Hà and the provincial centre, in every status. Each one is submitted and
+//! then handled action by action through the same planner, transition function and store as
+//! real work, at simulated times on the agencies' calendars, so histories, steps and clocks are
+//! valid; a dossier stops where its next action would fall after now.
+
+use super::demo::{demo_files, demo_form};
+use super::Db;
+use app::api::handling::ssr::{available, plan, Command};
+use app::api::handling::Backfill;
+use app::domain::clock::Calendar;
+use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
+use std::collections::BTreeMap;
+
+const DAY: i64 = 86_400_000;
+
+/// Procedures whose every step has demo officers: Đông Hà's civil status, certification,
+/// construction and trade; the building permits the centre receives for Sở Xây dựng; marriage
+/// with a foreign element (liên thông with Công an).
+const PROCEDURES: [(&str, u32); 7] = [
+    ("1.001193", 30),
+    ("2.000815", 25),
+    ("1.013225", 12),
+    ("2.000633", 6),
+    ("1.013229", 12),
+    ("1.009982", 8),
+    ("2.000806", 7),
+];
+
+const FAMILY: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Phan", "Đặng", "Bùi", "Hồ"];
+const MIDDLE: [&str; 6] = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh"];
+const GIVEN: [&str; 12] =
+    ["An", "Bình", "Chi", "Dũng", "Giang", "Hải", "Hương", "Khoa", "Linh", "Nam", "Phúc", "Trang"];
+
+/// A small deterministic generator: the same office every time.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// What happens to a dossier besides the usual path.
+#[derive(Clone, Copy, PartialEq)]
+enum Fate {
+    Usual,
+    RefusedAtDesk,
+    SupplementWaiting,
+    SupplementAnswered,
+    RefusedAfterAppraisal,
+    Withdrawn,
+    SentBackOnce,
+    Apology,
+}
+
+async fn officer(db: &Db, agency: &str, role: &str, unit: &str, pick: u64) -> Result<CurrentUser, StoreError> {
+    let list = db.officers(agency, role, unit).await?;
+    let (id, full_name) = list
+        .get(pick as usize % list.len().max(1))
+        .cloned()
+        .ok_or_else(|| StoreError::Backend(format!("no {role} at {agency} {unit}")))?;
+    Ok(CurrentUser { id, full_name, role: role.into(), agency_code: Some(agency.into()), unit_code: unit.into() })
+}
+
+/// An instant `minutes` of working time after `t` on `cal`.
+fn later(cal: &Calendar, t: i64, minutes: i64) -> i64 {
+    cal.add_working_minutes(cal.counting_start(t, false), minutes.max(5))
+}
+
+pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> Result<(), StoreError> {
+    let mut rng = Rng(2026);
+    let hash = app::api::account::ssr::hash_password("matkhau2026").map_err(|e| StoreError::Backend(e.to_string()))?;
+    let mut people = Vec::new();
+    for i in 0..40u64 {
+        let female = rng.chance(50);
+        let name = format!(
+            "{} {} {}",
+            FAMILY[rng.below(10) as usize],
+            if female { "Thị" } else { MIDDLE[rng.below(6) as usize] },
+            GIVEN[rng.below(12) as usize]
+        );
+        let cccd = format!("045{}{:02}{:06}", u8::from(female), 60 + rng.below(40), 100_000 + i * 7919 % 900_000);
+        let phone = format!("09{:08}", 10_000_000 + rng.below(89_999_999));
+        let id = db
+            .create_user(NewUser {
+                full_name: name.clone(),
+                cccd: cccd.clone(),
+                phone: phone.clone(),
+                email: None,
+                password_hash: hash.clone(),
+                created_at_ms: now_ms - 120 * DAY,
+            })
+            .await?;
+        people.push((
+            CurrentUser { id, full_name: name, role: "citizen".into(), agency_code: None, unit_code: String::new() },
+            cccd,
+            phone,
+        ));
+    }
+    let weights: u32 = PROCEDURES.iter().map(|(_, w)| w).sum();
+    let lang = app::i18n::Lang::Vi;
+    for n in 0..count {
+        let mut pick = rng.below(u64::from(weights)) as u32;
+        let code = PROCEDURES
+            .iter()
+            .find(|(_, w)| {
+                if pick < *w {
+                    true
+                } else {
+                    pick -= w;
+                    false
+                }
+            })
+            .map(|(c, _)| *c)
+            .unwrap_or("1.001193");
+        let Some(p) = db.procedure(code, lang).await? else { continue };
+        let (who, cccd, phone) = people[rng.below(people.len() as u64) as usize].clone();
+        let online = rng.chance(60);
+        // Spread over 90 days, more of them recent; counter dossiers come in office hours.
+        let age = if rng.chance(12) {
+            // Today's queue at the desk.
+            (rng.below(6 * 60) as i64 + 5) * 60_000
+        } else {
+            (rng.below(90 * 24) as i64) * 3_600_000 * (1 + rng.below(3) as i64) / 3
+        };
+        let home = db.calendar(&p.receiving_agency.code).await?.ok_or(StoreError::NotFound)?;
+        let mut t = now_ms - age;
+        if !online {
+            t = home.next_working_instant(t) + (rng.below(120) as i64) * 60_000;
+        }
+        if t >= now_ms {
+            continue;
+        }
+        let saved = db
+            .save_draft(DraftSave {
+                idempotency_key: format!("office-{n:04}-{:016x}", rng.next()),
+                procedure_code: p.code.clone(),
+                applicant: who.clone(),
+                form: demo_form(&p, &who.full_name, &cccd, &phone),
+                files: demo_files(files, &p, 1000 + n).await?,
+                submit: true,
+                now_ms: t,
+            })
+            .await?;
+        let app::ports::DraftOutcome::Submitted { code: dossier } = saved else { continue };
+        if !online {
+            sqlx::query("update dossiers set channel = $1 where code = $2")
+                .bind(if rng.chance(85) { "counter" } else { "postal" })
+                .bind(&dossier)
+                .execute(&db.pool)
+                .await
+                .map_err(super::backend_err)?;
+        }
+        let fate = match rng.below(100) {
+            0..=3 => Fate::RefusedAtDesk,
+            4..=7 => Fate::SupplementWaiting,
+            8..=12 => Fate::SupplementAnswered,
+            13..=15 => Fate::RefusedAfterAppraisal,
+            16..=18 => Fate::Withdrawn,
+            19..=24 => Fate::SentBackOnce,
+            25..=28 => Fate::Apology,
+            _ => Fate::Usual,
+        };
+        // Most units keep their time; some are slow.
+        let pace = if rng.chance(12) { 130 } else { 20 + rng.below(70) as i64 };
+        run(db, files, &dossier, &who, fate, pace, &mut rng, t, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// Handles one dossier step by step until it closes or its next action would be in the future.
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    db: &Db,
+    files: &dyn FileStore,
+    code: &str,
+    applicant: &CurrentUser,
+    fate: Fate,
+    pace: i64,
+    rng: &mut Rng,
+    submitted: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let lang = app::i18n::Lang::Vi;
+    let mut t = submitted;
+    let mut sent_back = false;
+    let mut apologised = false;
+    let mut supplemented = false;
+    for _ in 0..20 {
+        let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
+        let agencies: Vec<String> = std::iter::once(desk.receiving_agency_code.clone())
+            .chain(desk.workflow.iter().map(|w| w.agency_code.clone()))
+            .collect();
+        let cals = calendars(db, &agencies).await?;
+        let home = &cals[&desk.receiving_agency_code];
+        let status = desk.dossier.status;
+        let step = desk.position.and_then(|p| desk.workflow.get(p as usize).cloned());
+        // The actor and the time of the next action.
+        let (actor, cmd, minutes) = match (status, step.as_ref().map(|s| s.kind.as_str())) {
+            (1, _) => {
+                let desk_officer = officer(db, &desk.receiving_agency_code, "reception", "", rng.next()).await?;
+                let wait = 20 + rng.below(240) as i64;
+                if fate == Fate::RefusedAtDesk {
+                    (
+                        desk_officer,
+                        Command::RefuseAtReception {
+                            reason:
+                                "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan; đề nghị nộp tại UBND nơi cư trú."
+                                    .into(),
+                        },
+                        wait,
+                    )
+                } else if matches!(fate, Fate::SupplementWaiting | Fate::SupplementAnswered) && !supplemented {
+                    supplemented = true;
+                    let at = later(home, t, wait);
+                    if at > now {
+                        return Ok(());
+                    }
+                    let c = desk.dossier.components.first().cloned();
+                    let items = c
+                        .into_iter()
+                        .map(|c| app::api::supplements::SupplementItem {
+                            kind: "component".into(),
+                            target: c.id.to_string(),
+                            label: c.name,
+                            note: "Bản chụp mờ, không đọc được số giấy tờ".into(),
+                        })
+                        .collect();
+                    db.request_supplement(
+                        code,
+                        &desk_officer,
+                        at,
+                        "Thành phần hồ sơ chưa đủ rõ để đối chiếu; đề nghị nộp lại bản rõ nét.",
+                        items,
+                    )
+                    .await?;
+                    t = at;
+                    if fate == Fate::SupplementWaiting {
+                        return Ok(());
+                    }
+                    let back = later(home, t, 60 * (2 + rng.below(16) as i64));
+                    if back > now {
+                        return Ok(());
+                    }
+                    let form = desk.dossier.form.clone();
+                    let p = db.procedure(&desk.dossier.procedure_code, lang).await?.ok_or(StoreError::NotFound)?;
+                    let mut fresh = demo_files(files, &p, 5000 + rng.below(100_000) as usize).await?;
+                    let asked = desk.dossier.components.first().map(|c| c.id);
+                    fresh.retain(|f| Some(f.component_id) == asked);
+                    db.answer_supplement(code, applicant, back, form, fresh).await?;
+                    t = back;
+                    continue;
+                } else {
+                    (desk_officer, Command::Accept, wait)
+                }
+            }
+            (2, Some("receive")) if fate == Fate::Withdrawn && rng.chance(50) => (
+                applicant.clone(),
+                Command::Withdraw {
+                    reason: "Gia đình đã giải quyết được việc theo cách khác, xin rút hồ sơ.".into()
+                },
+                60 * 8,
+            ),
+            (2 | 4 | 9, Some(kind)) => {
+                let s = step.clone().unwrap_or_else(|| unreachable!());
+                let role = match kind {
+                    "receive" | "return" => "reception",
+                    "assign" | "review" => "department-leader",
+                    "appraise" => "specialist",
+                    _ => "agency-leader",
+                };
+                let who = match desk.assignee_id {
+                    Some(id) if kind == "appraise" => {
+                        let mut o = officer(db, &s.agency_code, role, &s.unit_code, 0).await?;
+                        let list = db.officers(&s.agency_code, role, &s.unit_code).await?;
+                        if let Some((_, name)) = list.iter().find(|(i, _)| *i == id) {
+                            o.id = id;
+                            o.full_name = name.clone();
+                        }
+                        o
+                    }
+                    _ => officer(db, &s.agency_code, role, &s.unit_code, rng.next()).await?,
+                };
+                let allowance = app::domain::clock::Allowance::parse(&s.amount, &s.allowance_unit)
+                    .map(|a| a.minutes(&cals[&s.agency_code]))
+                    .unwrap_or(60);
+                let minutes = allowance * pace / 100 + rng.below(30) as i64;
+                let cmd = match kind {
+                    "receive" => Command::Transfer,
+                    "assign" => {
+                        desk.specialists = db.officers(&s.agency_code, "specialist", &s.unit_code).await?;
+                        let specialist = desk
+                            .specialists
+                            .get(rng.below(desk.specialists.len() as u64) as usize)
+                            .map(|(id, _)| *id)
+                            .unwrap_or_default();
+                        Command::Assign { specialist }
+                    }
+                    "appraise" => {
+                        let refuse = fate == Fate::RefusedAfterAppraisal;
+                        let mut drafts = Vec::new();
+                        if !refuse {
+                            let draft = super::demo::store_pdf(
+                                files,
+                                0,
+                                &format!("Du thao ket qua {code}"),
+                                9000 + rng.below(1_000_000) as usize,
+                            )
+                            .await?;
+                            drafts.push(("draft-result".to_string(), draft));
+                        }
+                        let note = if refuse {
+                            "Người yêu cầu không đáp ứng điều kiện theo quy định; không đủ căn cứ để giải quyết."
+                                .to_string()
+                        } else {
+                            "Hồ sơ đầy đủ, thông tin đã đối chiếu khớp với cơ sở dữ liệu; đủ điều kiện giải quyết."
+                                .to_string()
+                        };
+                        Command::Appraise { note, propose_refusal: refuse, files: drafts }
+                    }
+                    "review" | "approve" if fate == Fate::SentBackOnce && !sent_back => {
+                        sent_back = true;
+                        Command::SendBack {
+                            reason: "Dự thảo ghi sai thông tin người yêu cầu; đề nghị sửa lại.".into()
+                        }
+                    }
+                    "review" | "approve" => Command::Approve { note: String::new() },
+                    _ => Command::Deliver {
+                        delivery: if desk.dossier.channel == "online" { "online".into() } else { "counter".into() },
+                    },
+                };
+                (who, cmd, minutes)
+            }
+            _ => return Ok(()),
+        };
+        // An apology slip, in time, before a slow step would run late.
+        if fate == Fate::Apology && !apologised && matches!(status, 2 | 4) {
+            if let Some(due) = desk.due_at_ms {
+                let head = officer(db, &desk.current_agency_code, "agency-leader", "", 0).await;
+                let at = later(home, t, 30);
+                if let (Ok(head), true) = (head, at < now && at < due) {
+                    apologised = true;
+                    desk.actions = available(&desk, &head);
+                    let new_due =
+                        app::domain::vn_time::format_local_input(home.add_working_minutes(due, 3 * home.day_minutes()));
+                    let cmd = Command::Apologise {
+                        new_due,
+                        reason: "Cần lấy ý kiến của cơ quan liên quan để xác minh thông tin.".into(),
+                    };
+                    if let Ok(p) = plan(&desk, &cals, &head, cmd, &Backfill::default(), at) {
+                        db.advance(p).await?;
+                        t = at;
+                        continue;
+                    }
+                }
+            }
+        }
+        let step_cal = step.as_ref().and_then(|s| cals.get(&s.agency_code)).unwrap_or(home);
+        let at = later(step_cal, t, minutes);
+        if at > now {
+            return Ok(());
+        }
+        desk.actions = available(&desk, &actor);
+        let p = plan(&desk, &cals, &actor, cmd, &Backfill::default(), at)
+            .map_err(|e| StoreError::Backend(format!("office {code}: {e:?}")))?;
+        db.advance(p).await?;
+        t = at;
+    }
+    Ok(())
+}
+
+/// Calendars of the agencies of a workflow, straight from the database.
+pub async fn calendars(db: &Db, agencies: &[String]) -> Result<BTreeMap<String, Calendar>, StoreError> {
+    let mut out = BTreeMap::new();
+    for a in agencies {
+        if let Some(c) = db.calendar(a).await? {
+            out.insert(a.clone(), c);
+        }
+    }
+    Ok(out)
+}
