@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from "@playwright/test";
+import { Browser, expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 
@@ -58,3 +58,31 @@ export async function fillBirthForm(page: Page, motherCccd: string) {
 
 export const DECLARATION = "Tờ khai đăng ký khai sinh theo mẫu";
 export const BIRTH_CERT = "Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh";
+
+/** Signs an officer in and lands on the desk. */
+export async function signIn(page: Page, who: { cccd: string; password: string }) {
+  await page.goto("/dang-nhap?next=/mot-cua");
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(who.cccd);
+  await page.getByLabel("Mật khẩu").fill(who.password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+}
+
+/** A citizen submits a birth registration in a context of their own; returns its code. */
+export async function citizenSubmits(browser: Browser, baseURL: string): Promise<string> {
+  return (await citizenSubmitsAs(browser, baseURL)).code;
+}
+
+export async function citizenSubmitsAs(browser: Browser, baseURL: string): Promise<{ code: string; cccd: string }> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
+  const cccd = await register(page, "Đinh Thị Hoa");
+  await fillBirthForm(page, cccd);
+  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
+  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
+  await context.close();
+  return { code, cccd };
+}

@@ -39,7 +39,7 @@ create index dossier_steps_dossier on dossier_steps (dossier_id, id);
 
 -- Where the dossier is now: the step, its role and unit, and the specialist it is assigned to.
 alter table dossiers add column step_position bigint;
-alter table dossiers add column current_role text not null default 'reception';
+alter table dossiers add column holder_role text not null default 'reception';
 alter table dossiers add column current_unit text not null default '';
 alter table dossiers add column assignee_id bigint;
 alter table dossiers add column delivery text;

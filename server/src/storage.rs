@@ -443,6 +443,7 @@ impl Db {
     }
 
     /// An officer account of `agency` with `role` (demo data and, later, the administrators' screen).
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_officer(
         &self,
         full_name: &str,

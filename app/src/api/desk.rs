@@ -1,6 +1,8 @@
 //! The one-stop desk (Bộ phận Một cửa): the inbox of an agency and reception — accept with a
 //! receipt (Mẫu 01) whose appointment comes from the legal clock, or refuse with a reason
 //! (Mẫu 03). Every action checks the officer's role and agency on the server.
+// The inbox's server function takes each filter as its own query parameter.
+#![allow(clippy::too_many_arguments)]
 
 use crate::api::catalogue::Allowance;
 use crate::api::dossiers::DossierDetail;
@@ -151,7 +153,6 @@ pub struct Slip {
     pub barcode_svg: String,
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
 pub async fn desk_inbox(
     tab: Option<String>,

@@ -75,6 +75,14 @@ pub struct DossierDetail {
     pub events: Vec<EventView>,
     /// Supplement requests, oldest first; the last one is open while the status is 5.
     pub supplements: Vec<crate::api::supplements::SupplementView>,
+    pub receiving_agency_code: String,
+    /// The due date in force, and the working time left (negative when late) while it runs,
+    /// in working days of `day_minutes`.
+    pub due_at_ms: Option<i64>,
+    pub left_minutes: Option<i64>,
+    pub day_minutes: i64,
+    /// The result (id, file name), once decided.
+    pub result_file: Option<(String, String)>,
 }
 
 /// A status change of one of the citizen's dossiers [TRK-B].
@@ -162,11 +170,24 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     let user = ctx::require_user()?;
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     // Another citizen's dossier answers exactly like a missing one.
-    ctx::services()?
+    let services = ctx::services()?;
+    let mut d = services
         .store
         .dossier_for_applicant(user.id, &code.to_string(), ctx::lang())
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
+        let now = ctx::now_ms();
+        d.day_minutes = cal.day_minutes();
+        d.left_minutes = d.due_at_ms.filter(|_| matches!(d.status, 2 | 4 | 6)).map(|due| {
+            if due >= now {
+                cal.working_minutes_between(now, due)
+            } else {
+                -cal.working_minutes_between(due, now)
+            }
+        });
+    }
+    Ok(d)
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/acknowledgement", input = GetUrl)]

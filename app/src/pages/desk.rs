@@ -59,11 +59,13 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
         </form>
         {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.total.to_string()), ("q", f.q.clone())])}</p> })}
         <nav class="tabs" aria-label=i18n.t("desk-tabs")>
-            {inbox.counts.iter().map(|(t, n)| {
+            {crate::api::desk::TABS.iter().map(|t| {
                 let current = *t == f.tab && !searching;
+                let n = inbox.counts.iter().find(|(x, _)| x == t).map(|(_, n)| *n);
                 view! {
-                    <a href=f.href(t, 1) aria-current=current.then_some("page") class:current=current class:alert=(t == "overdue" && *n > 0)>
-                        {i18n.t(&format!("desk-tab-{t}"))}" "<span class="count">"("{n.to_string()}")"</span>
+                    <a href=f.href(t, 1) aria-current=current.then_some("page") class:current=current class:alert={*t == "overdue" && n.unwrap_or(0) > 0}>
+                        {i18n.t(&format!("desk-tab-{t}"))}
+                        {n.map(|n| view! { " "<span class="count">"("{n.to_string()}")"</span> })}
                     </a>
                 }
             }).collect_view()}

@@ -306,6 +306,26 @@ fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>) -> 
     })
 }
 
+/// While the dossier is not decided, its owner may withdraw it, with a reason.
+fn withdraw_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
+    let error = posted_error("dossiers/withdraw");
+    let msg = crate::components::field::error_for(&error, "reason");
+    matches!(d.status, 1 | 2 | 4 | 5 | 6).then(|| view! {
+        <details class="withdraw" open=msg.is_some()>
+            <summary>{i18n.t("withdraw-title")}</summary>
+            <form method="post" action="/api/dossiers/withdraw" class="stack">
+                <input type="hidden" name="code" value=d.code.clone() />
+                <div class="field" class:field-invalid=msg.is_some()>
+                    <label for="withdraw-reason">{i18n.t("withdraw-reason")}</label>
+                    {msg.clone().map(|e| view! { <p class="field-error" id="withdraw-reason-error">{e}</p> })}
+                    <textarea id="withdraw-reason" name="reason" rows="2" maxlength="2000" required=true>{error.as_ref().and_then(|e| e.value("reason")).unwrap_or_default()}</textarea>
+                </div>
+                <button type="submit">{i18n.t("withdraw-button")}</button>
+            </form>
+        </details>
+    })
+}
+
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
@@ -317,6 +337,23 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             <dt>{i18n.t("dossier-procedure")}</dt><dd><a href=format!("/thu-tuc/{}", d.procedure_code)>{d.procedure.clone()}</a></dd>
             <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
             <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
+            {d.due_at_ms.map(|due| view! {
+                <dt>{i18n.t("dossier-due")}</dt>
+                <dd>
+                    <strong data-testid="due">{format_vn(due)}</strong>
+                    {d.left_minutes.map(|left| {
+                        let text = crate::api::handling::working_time_text(&i18n, left, d.day_minutes);
+                        if left < 0 {
+                            view! { <br/><span class="late-label">{i18n.t_args("desk-overdue-by", &[("time", text)])}</span> }.into_any()
+                        } else {
+                            view! { <br/><span class="time-left" data-testid="countdown">{i18n.t_args("dossier-time-left", &[("time", text)])}</span> }.into_any()
+                        }
+                    })}
+                </dd>
+            })}
+            {d.result_file.clone().map(|(id, name)| view! {
+                <dt>{i18n.t("work-file-result")}</dt><dd><a href=format!("/tep/{id}")>{name}</a></dd>
+            })}
         </dl>
         <h2>{i18n.t("submit-form-section")}</h2>
         <FormValues fields=d.form_fields.clone() values=d.form.clone() />
@@ -331,6 +368,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             }).collect_view()}
         </ul>
         {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <crate::pages::desk::SupplementBox s=s.clone() /> }).collect_view()}
+        {withdraw_form(i18n, &d)}
         <History events=d.events />
     }
 }

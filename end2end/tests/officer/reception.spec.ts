@@ -1,34 +1,7 @@
-import { Browser, devices, expect, Page, test } from "@playwright/test";
-import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, register, samplePdf, screenshot } from "../helpers";
+import { devices, expect, test } from "@playwright/test";
+import { BIRTH_CERT, citizenSubmits, citizenSubmitsAs, DECLARATION, expectAccessible, samplePdf, screenshot, signIn } from "../helpers";
 
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
-
-async function signIn(page: Page, who: { cccd: string; password: string }) {
-  await page.goto("/dang-nhap?next=/mot-cua");
-  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(who.cccd);
-  await page.getByLabel("Mật khẩu").fill(who.password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
-}
-
-/** A citizen submits a birth registration in a context of their own; returns its code. */
-async function citizenSubmits(browser: Browser, baseURL: string): Promise<string> {
-  return (await citizenSubmitsAs(browser, baseURL)).code;
-}
-
-async function citizenSubmitsAs(browser: Browser, baseURL: string): Promise<{ code: string; cccd: string }> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
-  const cccd = await register(page, "Đinh Thị Hoa");
-  await fillBirthForm(page, cccd);
-  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
-  await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
-  await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
-  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
-  await context.close();
-  return { code, cccd };
-}
 
 test("the desk accepts an online dossier and prints the receipt with its appointment", async ({ page, browser, baseURL }, testInfo) => {
   const code = await citizenSubmits(browser, baseURL!);
@@ -57,7 +30,7 @@ test("the desk accepts an online dossier and prints the receipt with its appoint
   // The dossier left the "to receive" tab.
   await page.goto("/mot-cua");
   await expect(page.getByRole("link", { name: code })).toHaveCount(0);
-  await page.getByRole("link", { name: /Đang giải quyết/ }).click();
+  await page.getByRole("link", { name: /Việc của tôi/ }).click();
   await expect(page.getByRole("link", { name: code })).toBeVisible();
 });
 

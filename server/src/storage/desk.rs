@@ -62,7 +62,7 @@ fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
         "mine" => {
             let (role, unit, me) = (w.text(&v.role), w.text(&v.unit), w.int(v.user_id));
             w.push(format!(
-                "{here} and d.status in (2, 4, 9) and d.current_role = {role} \
+                "{here} and d.status in (2, 4, 9) and d.holder_role = {role} \
                  and (d.current_unit = '' or d.current_unit = {unit}) and (d.assignee_id is null or d.assignee_id = {me})"
             ));
         }
@@ -89,7 +89,7 @@ fn order_for(tab: &str) -> &'static str {
     match tab {
         // First come, first served at reception; the latest first among closed dossiers.
         "receive" => "d.submitted_at, d.id",
-        "done" => "d.resolved_at desc, d.id desc",
+        "done" => "d.resolved_at desc",
         _ => "d.due_at, d.id",
     }
 }
@@ -100,7 +100,9 @@ impl Db {
     /// matches; with the count of every tab.
     pub async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter, lang: Lang) -> Result<InboxView, StoreError> {
         let mut counts = Vec::new();
-        for tab in TABS {
+        for tab in TABS.into_iter().filter(|t| *t != "done") {
+            // Closed dossiers are not work: their tab has no count (and counting them is the
+            // costliest query of the inbox).
             let mut w = Where::default();
             tab_where(&mut w, tab, v);
             let sql = format!("select count(*) as n from dossiers d where {}", w.sql());
@@ -115,32 +117,39 @@ impl Db {
             w.push(format!("(d.receiving_agency = {agency} or d.current_agency = {agency}) and d.status <> 0"));
             let q = f.q.as_str();
             let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-            let mut any = vec![format!(
-                "d.code like {} escape '\\'",
-                w.text(format!("%{}%", like_escape(&q.to_ascii_uppercase())))
-            )];
+            // Each branch can use an index: the code itself, the applicant by CCCD or by name.
+            let mut any = vec![format!("code = {}", w.text(q.trim().to_ascii_uppercase()))];
+            if q.chars().count() <= 8 && (q.contains('-') || q.chars().all(|c| c.is_ascii_digit())) {
+                // The tail of a code ("-0042"), as officers read it off a slip: a scan, but short.
+                any.push(format!(
+                    "code like {} escape '\\'",
+                    w.text(format!("%{}%", like_escape(&q.to_ascii_uppercase())))
+                ));
+            }
             if digits.len() == 12 {
-                any.push(format!("u.cccd = {}", w.text(digits)));
+                any.push(format!("applicant_id in (select id from users where cccd = {})", w.text(digits)));
             }
             let terms = search_terms(q, 6);
             if !terms.is_empty() {
                 let all: Vec<String> = terms
                     .iter()
-                    .map(|t| format!("u.search_name like {} escape '\\'", w.text(format!("%{}%", like_escape(t)))))
+                    .map(|t| format!("search_name like {} escape '\\'", w.text(format!("%{}%", like_escape(t)))))
                     .collect();
-                any.push(format!("({})", all.join(" and ")));
+                any.push(format!("applicant_id in (select id from users where {})", all.join(" and ")));
             }
-            w.push(format!("({})", any.join(" or ")));
+            // A union of index lookups (an OR of semi-joins would scan every dossier on PostgreSQL).
+            let ids: Vec<String> = any.iter().map(|b| format!("select id from dossiers where {b}")).collect();
+            w.push(format!("d.id in ({})", ids.join(" union ")));
         } else {
             tab_where(&mut w, &f.tab, v);
         }
         if !f.procedure.is_empty() {
             let p = w.text(&f.procedure);
-            w.push(format!("p.code = {p}"));
+            w.push(format!("d.procedure_id in (select id from procedures where code = {p})"));
         }
         if !f.sector.is_empty() {
             let s = w.text(&f.sector);
-            w.push(format!("p.sector_code = {s}"));
+            w.push(format!("d.procedure_id in (select id from procedures where sector_code = {s})"));
         }
         if !f.channel.is_empty() {
             let c = w.text(&f.channel);
@@ -155,13 +164,16 @@ impl Db {
             w.push(format!("d.submitted_at < {t}"));
         }
         let from = "from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id";
-        let joins_needed = searching || !f.procedure.is_empty() || !f.sector.is_empty();
-        let count_sql = if joins_needed {
-            format!("select count(*) as n {from} where {}", w.sql())
-        } else {
-            format!("select count(*) as n from dossiers d where {}", w.sql())
+        let unfiltered =
+            !searching && [&f.procedure, &f.sector, &f.channel, &f.from, &f.to].iter().all(|v| v.is_empty());
+        let counted = counts.iter().find(|(t, _)| *t == f.tab).map(|(_, n)| *n).filter(|_| unfiltered);
+        let total: i64 = match counted {
+            Some(n) => n,
+            None => {
+                let count_sql = format!("select count(*) as n from dossiers d where {}", w.sql());
+                w.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n")
+            }
         };
-        let total: i64 = w.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
         let offset = (f.page.max(1) - 1) * INBOX_PAGE;
         let sql = format!(
             "select d.code, d.status, d.channel, d.submitted_at, d.due_at, d.current_agency, d.receiving_agency, d.current_unit, \

@@ -389,9 +389,11 @@ impl Db {
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
              d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
              d.assignee_id, d.proposal, d.delivery, d.urged_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
-             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json \
+             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json, \
+             cu.name_vi as cu_vi, cu.name_en as cu_en \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
              join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
+             left join units cu on cu.agency_code = d.current_agency and cu.code = d.current_unit \
              join procedure_versions v on v.id = d.version_id where d.code = $1",
         )
         .bind(code)
@@ -405,12 +407,25 @@ impl Db {
         let form: BTreeMap<String, String> = parse_json(r.get("form_json"))?;
         let details: crate::catalogue_seed::VersionDetails = parse_json(r.get("details_json"))?;
         let events = self.events(id).await?;
+        let work_files = self.work_files(id).await?;
+        let status: i64 = r.get("status");
+        let result_file = work_files
+            .iter()
+            .rev()
+            .find(|f| f.kind == "draft-result" && matches!(status, 9 | 10))
+            .map(|f| (f.id.clone(), f.file_name.clone()));
         let detail = DossierDetail {
             code: r.get("code"),
             procedure_code: r.get("p_code"),
             procedure: Db::name(lang, &r, "name_vi", "name_en"),
             receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
-            location: Db::name(lang, &r, "c_vi", "c_en"),
+            location: {
+                let agency = Db::name(lang, &r, "c_vi", "c_en");
+                match r.get::<Option<String>, _>(if lang == Lang::En { "cu_en" } else { "cu_vi" }) {
+                    Some(unit) => format!("{unit} — {agency}"),
+                    None => agency,
+                }
+            },
             applicant_name: r.get("full_name"),
             status: r.get("status"),
             channel: r.get("channel"),
@@ -420,6 +435,11 @@ impl Db {
             components: self.components(r.get("version_id")).await?,
             files: self.current_files(id).await?,
             supplements: self.supplements(id).await?,
+            receiving_agency_code: r.get("receiving_agency"),
+            due_at_ms: r.get("due_at"),
+            left_minutes: None,
+            day_minutes: 0,
+            result_file,
             events: events
                 .into_iter()
                 .map(|e| EventView {
@@ -455,7 +475,7 @@ impl Db {
                 position: r.get("step_position"),
                 assignee_id: r.get("assignee_id"),
                 proposal: r.get("proposal"),
-                work_files: self.work_files(id).await?,
+                work_files,
                 delivery: r.get("delivery"),
                 urged_at_ms: r.get("urged_at"),
                 actions: Default::default(),

@@ -85,7 +85,7 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
                 sqlx::query(
-                    "update dossiers set step_position = $1, current_agency = $2, current_role = $3, current_unit = $4, \
+                    "update dossiers set step_position = $1, current_agency = $2, holder_role = $3, current_unit = $4, \
                      assignee_id = $5 where id = $6",
                 )
                 .bind(o.position)
@@ -101,7 +101,7 @@ impl Db {
             (None, Some(_)) => {
                 // Closed without a next step: the dossier is back at the desk that received it.
                 sqlx::query(
-                    "update dossiers set step_position = null, current_agency = $1, current_role = 'reception', \
+                    "update dossiers set step_position = null, current_agency = $1, holder_role = 'reception', \
                      current_unit = '', assignee_id = null where id = $2",
                 )
                 .bind(receiving)

@@ -44,7 +44,7 @@ struct State {
 
 async fn state(app: &TestApp, code: &str) -> State {
     let r = sqlx::query(
-        "select status, step_position, current_agency, current_role, assignee_id, event_count from dossiers where code = $1",
+        "select status, step_position, current_agency, holder_role, assignee_id, event_count from dossiers where code = $1",
     )
     .bind(code)
     .fetch_one(&app.db.pool)

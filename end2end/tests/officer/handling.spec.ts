@@ -1,0 +1,84 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { citizenSubmits, expectAccessible, samplePdf, screenshot, signIn } from "../helpers";
+
+const PASSWORD = "canbo2026";
+const RECEPTION = { cccd: "045185000101", password: PASSWORD };
+const VP_LEADER = { cccd: "045185000103", password: PASSWORD };
+const SPECIALIST = { cccd: "045085000102", password: PASSWORD };
+const HEAD = { cccd: "045080000104", password: PASSWORD };
+
+/** An officer in a browser of their own, on the dossier. */
+async function officerOn(browser: Browser, baseURL: string, who: { cccd: string; password: string }, code: string, tab: RegExp): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, who);
+  await page.getByRole("link", { name: tab }).click();
+  await page.getByRole("link", { name: code }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
+  return page;
+}
+
+test("a dossier goes from the desk through the unit to approval and back to the citizen", async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(120_000);
+  const code = await citizenSubmits(browser, baseURL!);
+
+  // The desk accepts and transfers to the competent unit.
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: code }).click();
+  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
+  await expect(page.getByTestId("slip-code")).toHaveText(code);
+  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await expect(page.getByText("Chuyển đến:")).toContainText("Văn phòng HĐND và UBND");
+  await page.getByRole("button", { name: "Chuyển xử lý" }).click();
+  await expect(page.getByTestId("location")).toContainText("Văn phòng HĐND và UBND");
+
+  // Late in the day the desk sees it will be late: the apology slip, once.
+  await page.getByText("Xin lỗi và hẹn lại ngày trả (Mẫu 04)").first().click();
+  const inAWeek = new Date(Date.now() + 7 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10) + "T09:00";
+  await page.getByLabel("Ngày giờ hẹn mới").fill(inAWeek);
+  await page.getByLabel("Lý do chậm trả kết quả").fill("Cần xác minh thêm thông tin tại địa phương nơi sinh");
+  await page.getByRole("button", { name: "Xin lỗi và hẹn lại ngày trả (Mẫu 04)" }).click();
+  await expect(page.getByRole("heading", { name: "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" })).toBeVisible();
+  await expect(page.getByTestId("slip-reason")).toHaveText("Cần xác minh thêm thông tin tại địa phương nơi sinh");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "30-slip-04");
+
+  // The unit leader assigns a specialist.
+  const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
+  await leader.getByLabel("Chuyên viên thụ lý").selectOption({ label: "Phan Văn Minh" });
+  await expectAccessible(leader, testInfo);
+  await leader.screenshot({ path: `screenshots/${testInfo.project.name}-31-assign.png`, fullPage: true });
+  await leader.getByRole("button", { name: "Phân công" }).click();
+  await expect(leader.locator(".workflow-plan li.current")).toContainText("Thẩm định");
+
+  // The specialist appraises and attaches the draft result.
+  const specialist = await officerOn(browser, baseURL!, SPECIALIST, code, /Việc của tôi/);
+  await specialist.getByLabel("Ý kiến thẩm định").fill("Hồ sơ đầy đủ, giấy chứng sinh hợp lệ; đủ điều kiện đăng ký khai sinh.");
+  await specialist.getByLabel("Dự thảo kết quả").setInputFiles({ name: "du-thao-trich-luc.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await specialist.screenshot({ path: `screenshots/${testInfo.project.name}-32-appraise.png`, fullPage: true });
+  await specialist.getByRole("button", { name: "Trình kết quả thẩm định" }).click();
+  await expect(specialist.getByText("du-thao-trich-luc.pdf")).toBeVisible();
+
+  // The unit leader approves; the agency leader signs: the result is ready.
+  await leader.reload();
+  await leader.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
+  await expect(leader.locator(".workflow-plan li.current")).toContainText("Lãnh đạo cơ quan phê duyệt");
+  const head = await officerOn(browser, baseURL!, HEAD, code, /Việc của tôi/);
+  await head.getByRole("button", { name: "Phê duyệt kết quả" }).click();
+  await expect(head.locator(".facts")).toContainText("Đã xử lý xong");
+
+  // The desk hands it over and prints the control sheet.
+  await page.goto("/mot-cua?tab=deliver");
+  await page.getByRole("link", { name: code }).click();
+  await page.getByLabel("Trực tiếp tại Bộ phận Một cửa").check();
+  await page.getByRole("button", { name: "Trả kết quả" }).click();
+  await expect(page.locator(".facts")).toContainText("Đã trả kết quả");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "33-desk-delivered");
+  await page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click();
+  await expect(page.getByRole("heading", { name: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
+  await expect(page.getByTestId("control-sheet").locator("tbody tr")).toHaveCount(6);
+  await expect(page.getByTestId("control-sheet")).toContainText(/Trước hạn|Đúng hạn/);
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "34-slip-05");
+});
