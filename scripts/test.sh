@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A fresh clone gains nothing from incremental caches, and they fill the disk (gigabytes per run).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 NEED_BROWSER=1 NEED_POSTGRES=1 scripts/setup.sh
