@@ -227,6 +227,11 @@ impl Db {
         tx.commit().await.map_err(backend_err)
     }
 
+    /// The name in `lang` from an optional (left-joined) pair of columns.
+    pub(crate) fn opt_name(lang: Lang, row: &AnyRow, vi: &str, en: &str) -> Option<String> {
+        row.get::<Option<String>, _>(if lang == Lang::En { en } else { vi })
+    }
+
     pub(crate) fn name(lang: Lang, row: &AnyRow, vi: &str, en: &str) -> String {
         let v: String = row.get(vi);
         let e: String = row.get(en);

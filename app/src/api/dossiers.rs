@@ -179,13 +179,8 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
         let now = ctx::now_ms();
         d.day_minutes = cal.day_minutes();
-        d.left_minutes = d.due_at_ms.filter(|_| matches!(d.status, 2 | 4 | 6)).map(|due| {
-            if due >= now {
-                cal.working_minutes_between(now, due)
-            } else {
-                -cal.working_minutes_between(due, now)
-            }
-        });
+        d.left_minutes =
+            d.due_at_ms.filter(|_| matches!(d.status, 2 | 4 | 6)).map(|due| cal.working_minutes_left(now, due));
     }
     Ok(d)
 }

@@ -341,6 +341,7 @@ pub mod ssr {
         cals: &BTreeMap<String, Calendar>,
         start: i64,
         assignee: Option<i64>,
+        paper: bool,
     ) -> Result<OpenStep, AppError> {
         let s = wf.step(position).ok_or_else(|| ctx::internal("no such step"))?;
         let c = cal(cals, &s.agency)?;
@@ -352,7 +353,8 @@ pub mod ssr {
             role: s.kind.role().into(),
             assignee,
             started_at: start,
-            due_at: clock::due(c, c.counting_start(start, false), s.allowance.clock()),
+            // Paper received after the cut-off counts from the next working morning [TR-01].
+            due_at: clock::due(c, c.counting_start(start, paper), s.allowance.clock()),
         })
     }
 
@@ -440,7 +442,7 @@ pub mod ssr {
                     ..Default::default()
                 };
                 if !wf.steps.is_empty() {
-                    p.open = Some(open(&wf, 0, cals, at, None)?);
+                    p.open = Some(open(&wf, 0, cals, at, None, false)?);
                 }
             }
             Command::RefuseAtReception { reason } => {
@@ -452,15 +454,10 @@ pub mod ssr {
             Command::Transfer => {
                 forbid(can.transfer)?;
                 let (_, next) = forward(&wf, position)?;
-                // Paper received after the cut-off counts from the next working morning [TR-01].
-                let s = wf.step(next).ok_or_else(|| ctx::internal("no step"))?;
-                let start = cal(cals, &s.agency)?.counting_start(at, paper);
-                let mut o = open(&wf, next, cals, start, None)?;
-                o.started_at = at;
                 p.action = Action::Transfer;
                 p.note = format!("Chuyển đến: {}", step_name(desk, next));
                 p.close = Some("done".into());
-                p.open = Some(o);
+                p.open = Some(open(&wf, next, cals, at, None, paper)?);
             }
             Command::Assign { specialist } => {
                 forbid(can.assign)?;
@@ -471,7 +468,7 @@ pub mod ssr {
                 p.action = Action::Assign;
                 p.note = format!("Phân công: {name}");
                 p.close = Some("done".into());
-                p.open = Some(open(&wf, next, cals, at, Some(specialist))?);
+                p.open = Some(open(&wf, next, cals, at, Some(specialist), false)?);
             }
             Command::Appraise { note, propose_refusal, files } => {
                 forbid(can.appraise)?;
@@ -493,7 +490,7 @@ pub mod ssr {
                 p.action = Action::SubmitAppraisal;
                 p.note = if propose_refusal { format!("Đề xuất từ chối: {note}") } else { note };
                 p.close = Some("done".into());
-                p.open = Some(open(&wf, next, cals, at, None)?);
+                p.open = Some(open(&wf, next, cals, at, None, false)?);
                 p.changes.proposal = Some(if propose_refusal { "refuse" } else { "result" }.into());
                 p.files = files;
             }
@@ -507,7 +504,7 @@ pub mod ssr {
                     }
                     p.action = Action::RecordResult;
                     p.close = Some("approved".into());
-                    p.open = Some(open(&wf, wf.steps.len() - 1, cals, at, None)?);
+                    p.open = Some(open(&wf, wf.steps.len() - 1, cals, at, None, false)?);
                     p.changes.resolved_at = Some(at);
                     // The approved draft becomes the result.
                     if let Some(draft) = desk.work_files.iter().rev().find(|f| f.kind == "draft-result") {
@@ -517,7 +514,7 @@ pub mod ssr {
                     let (_, next) = forward(&wf, position)?;
                     p.action = Action::Approve;
                     p.close = Some("approved".into());
-                    p.open = Some(open(&wf, next, cals, at, None)?);
+                    p.open = Some(open(&wf, next, cals, at, None, false)?);
                     if p.note.is_empty() {
                         p.note = format!("Chuyển đến: {}", step_name(desk, next));
                     }
@@ -532,7 +529,7 @@ pub mod ssr {
                 p.action = Action::SendBack;
                 p.note = reason;
                 p.close = Some("sent-back".into());
-                p.open = Some(open(&wf, back, cals, at, assignee)?);
+                p.open = Some(open(&wf, back, cals, at, assignee, false)?);
             }
             Command::RefuseAfterAppraisal { reason } => {
                 forbid(can.decisive)?;
@@ -546,7 +543,12 @@ pub mod ssr {
                     return Err(AppError::field("delivery", "error-required"));
                 }
                 p.action = Action::Deliver;
-                p.note = format!("Trả kết quả: {delivery}");
+                let how = match delivery.as_str() {
+                    "counter" => "trực tiếp tại Bộ phận Một cửa",
+                    "post" => "qua dịch vụ bưu chính công ích",
+                    _ => "trực tuyến trên Cổng dịch vụ công",
+                };
+                p.note = format!("Trả kết quả {how}");
                 p.close = Some("delivered".into());
                 p.changes.delivery = Some(delivery);
             }
@@ -675,6 +677,14 @@ pub mod ssr {
 
     /// Loads the dossier for an officer of the agency that received it or of one on its route.
     pub async fn officer_dossier(user: &CurrentUser, code: &str) -> Result<DeskDossierView, AppError> {
+        Ok(officer_dossier_and_calendars(user, code).await?.0)
+    }
+
+    /// The dossier as `officer_dossier` gives it, with the calendars its clock was read on.
+    async fn officer_dossier_and_calendars(
+        user: &CurrentUser,
+        code: &str,
+    ) -> Result<(DeskDossierView, BTreeMap<String, Calendar>), AppError> {
         let agency = user.agency_code.clone().ok_or(AppError::Forbidden)?;
         if !crate::api::desk::OFFICER_ROLES.contains(&user.role.as_str()) {
             return Err(AppError::Forbidden);
@@ -696,7 +706,7 @@ pub mod ssr {
                 desk.specialists = services.store.officers(&next.agency_code, "specialist", &next.unit_code).await?;
             }
         }
-        Ok(desk)
+        Ok((desk, cals))
     }
 
     /// Time left, per-step allowance and spend, and timeliness, on the agencies' calendars.
@@ -721,13 +731,7 @@ pub mod ssr {
                 }
             })
             .collect();
-        let left = desk.due_at_ms.filter(|_| running).map(|due| {
-            if due >= now {
-                home.working_minutes_between(now, due)
-            } else {
-                -home.working_minutes_between(due, now)
-            }
-        });
+        let left = desk.due_at_ms.filter(|_| running).map(|due| home.working_minutes_left(now, due));
         super::ClockView {
             day_minutes: home.day_minutes(),
             left_minutes: left,
@@ -742,12 +746,22 @@ pub mod ssr {
     }
 
     pub async fn calendars(desk: &DeskDossierView) -> Result<BTreeMap<String, Calendar>, AppError> {
-        let store = ctx::services()?.store;
+        Ok(calendars_in(ctx::services()?.store.as_ref(), desk).await?)
+    }
+
+    /// The calendars of the receiving agency and of every agency on the dossier's route.
+    pub async fn calendars_in(
+        store: &dyn crate::ports::Store,
+        desk: &DeskDossierView,
+    ) -> Result<BTreeMap<String, Calendar>, crate::ports::StoreError> {
         let mut cals = BTreeMap::new();
         let agencies = std::iter::once(&desk.receiving_agency_code).chain(desk.workflow.iter().map(|s| &s.agency_code));
         for a in agencies {
             if !cals.contains_key(a) {
-                let c = store.calendar(a).await?.ok_or_else(|| ctx::internal(format!("no calendar for {a}")))?;
+                let c = store
+                    .calendar(a)
+                    .await?
+                    .ok_or_else(|| crate::ports::StoreError::Backend(format!("no calendar for {a}")))?;
                 cals.insert(a.clone(), c);
             }
         }
@@ -758,7 +772,7 @@ pub mod ssr {
     /// the slip the action issues).
     pub async fn act(code: &str, cmd: Command, backfill: Backfill) -> Result<(), AppError> {
         let user = ctx::require_user()?;
-        let desk = officer_dossier(&user, code).await?;
+        let (desk, cals) = officer_dossier_and_calendars(&user, code).await?;
         let slip = match cmd {
             Command::Accept => Some("01"),
             Command::Apologise { .. } => Some("04"),
@@ -768,7 +782,6 @@ pub mod ssr {
         let refusing = matches!(cmd, Command::Approve { .. })
             && desk.actions.decisive
             && desk.proposal.as_deref() == Some("refuse");
-        let cals = calendars(&desk).await?;
         let plan = plan(&desk, &cals, &user, cmd, &backfill, ctx::now_ms())?;
         ctx::services()?.store.advance(plan).await?;
         let code = &desk.dossier.code;

@@ -228,6 +228,15 @@ impl Calendar {
         total
     }
 
+    /// Working minutes from `now` to `due`, negative when `due` is past.
+    pub fn working_minutes_left(&self, now: i64, due: i64) -> i64 {
+        if due >= now {
+            self.working_minutes_between(now, due)
+        } else {
+            -self.working_minutes_between(due, now)
+        }
+    }
+
     /// When counting starts for something received at `t`: online and accepted dossiers from `t`
     /// (or the next working period); paper at or after the cut-off from the next working morning.
     pub fn counting_start(&self, t: i64, paper: bool) -> i64 {

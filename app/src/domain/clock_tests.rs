@@ -426,3 +426,11 @@ fn a_step_finished_after_its_allowance_is_late() {
     // 09:00 + 4 h of office time: 2 h 30 before lunch, 1 h 30 after 13:30 = 15:00.
     assert_eq!((s.due_at, s.timeliness), (mon(15, 0), Some(Timeliness::Late)));
 }
+
+#[test]
+fn time_left_counts_working_minutes_and_goes_negative_once_overdue() {
+    let cal = Calendar::standard();
+    // Friday 16:00 to Monday 08:30: one hour on Friday, one on Monday.
+    assert_eq!(cal.working_minutes_left(at(2026, 11, 20, 16, 0), at(2026, 11, 23, 8, 30)), 120);
+    assert_eq!(cal.working_minutes_left(at(2026, 11, 23, 8, 30), at(2026, 11, 20, 16, 0)), -120);
+}

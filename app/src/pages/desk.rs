@@ -324,6 +324,31 @@ fn ReasonField(
     }
 }
 
+/// A folded form of one action that needs only a written reason (urge, stop): open when the
+/// reason was refused.
+#[component]
+fn ReasonAction(
+    code: String,
+    endpoint: &'static str,
+    id: &'static str,
+    name: &'static str,
+    title: String,
+    label: String,
+    error: Option<crate::error::AppError>,
+) -> impl IntoView {
+    let open = error_for(&error, id).is_some();
+    view! {
+        <details class=endpoint open=open>
+            <summary>{title.clone()}</summary>
+            <form method="post" action=format!("/api/desk/{endpoint}") class="stack">
+                <input type="hidden" name="code" value=code />
+                <ReasonField id=id name=name label=label error=error required=true />
+                <button type="submit">{title}</button>
+            </form>
+        </details>
+    }
+}
+
 fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
     let error = error.clone();
@@ -469,24 +494,10 @@ fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::Ap
             </details>
         })}
         {a.urge.then(|| view! {
-            <details class="urge" open=error_for(&error, "urge_note").is_some()>
-                <summary>{i18n.t("desk-urge")}</summary>
-                <form method="post" action="/api/desk/urge" class="stack">
-                    <input type="hidden" name="code" value=code.clone() />
-                    <ReasonField id="urge_note" name="note" label=i18n.t("desk-urge-note") error=error.clone() required=true />
-                    <button type="submit">{i18n.t("desk-urge")}</button>
-                </form>
-            </details>
+            <ReasonAction code=code.clone() endpoint="urge" id="urge_note" name="note" title=i18n.t("desk-urge") label=i18n.t("desk-urge-note") error=error.clone() />
         })}
         {a.stop.then(|| view! {
-            <details class="stop" open=error_for(&error, "stop_reason").is_some()>
-                <summary>{i18n.t("desk-stop")}</summary>
-                <form method="post" action="/api/desk/stop" class="stack">
-                    <input type="hidden" name="code" value=code.clone() />
-                    <ReasonField id="stop_reason" name="reason" label=i18n.t("desk-stop-reason") error=error.clone() required=true />
-                    <button type="submit">{i18n.t("desk-stop")}</button>
-                </form>
-            </details>
+            <ReasonAction code=code.clone() endpoint="stop" id="stop_reason" name="reason" title=i18n.t("desk-stop") label=i18n.t("desk-stop-reason") error=error.clone() />
         })}
     }
 }

@@ -421,7 +421,7 @@ impl Db {
             receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
             location: {
                 let agency = Db::name(lang, &r, "c_vi", "c_en");
-                match r.get::<Option<String>, _>(if lang == Lang::En { "cu_en" } else { "cu_vi" }) {
+                match Db::opt_name(lang, &r, "cu_vi", "cu_en") {
                     Some(unit) => format!("{unit} — {agency}"),
                     None => agency,
                 }

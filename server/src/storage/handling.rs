@@ -177,7 +177,7 @@ impl Db {
                 agency_code: r.get("agency_code"),
                 agency: Db::name(lang, r, "name_vi", "name_en"),
                 unit_code: r.get("unit_code"),
-                unit: r.get::<Option<String>, _>(if lang == Lang::En { "u_en" } else { "u_vi" }).unwrap_or_default(),
+                unit: Db::opt_name(lang, r, "u_vi", "u_en").unwrap_or_default(),
                 amount: r.get("allowance_amount"),
                 allowance_unit: r.get("allowance_unit"),
             })
@@ -204,7 +204,7 @@ impl Db {
                 kind: r.get("kind"),
                 agency_code: r.get("agency_code"),
                 agency: Db::name(lang, r, "name_vi", "name_en"),
-                unit: r.get::<Option<String>, _>(if lang == Lang::En { "u_en" } else { "u_vi" }).unwrap_or_default(),
+                unit: Db::opt_name(lang, r, "u_vi", "u_en").unwrap_or_default(),
                 assignee_id: r.get("assignee_id"),
                 assignee: r.get("assignee"),
                 started_at_ms: r.get("started_at"),

@@ -6,11 +6,11 @@
 
 use super::demo::{demo_files, demo_form};
 use super::Db;
-use app::api::handling::ssr::{available, plan, Command};
+use app::api::handling::ssr::{available, calendars_in, plan, Command};
 use app::api::handling::Backfill;
 use app::domain::clock::Calendar;
+use app::domain::workflow::StepKind;
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
-use std::collections::BTreeMap;
 
 const DAY: i64 = 86_400_000;
 
@@ -61,10 +61,20 @@ enum Fate {
     Apology,
 }
 
-async fn officer(db: &Db, agency: &str, role: &str, unit: &str, pick: u64) -> Result<CurrentUser, StoreError> {
+/// An officer of `agency` with `role` (and `unit`): the one with id `prefer` if there is one,
+/// else the `pick`-th.
+async fn officer(
+    db: &Db,
+    agency: &str,
+    role: &str,
+    unit: &str,
+    pick: u64,
+    prefer: Option<i64>,
+) -> Result<CurrentUser, StoreError> {
     let list = db.officers(agency, role, unit).await?;
-    let (id, full_name) = list
-        .get(pick as usize % list.len().max(1))
+    let (id, full_name) = prefer
+        .and_then(|id| list.iter().find(|(i, _)| *i == id))
+        .or_else(|| list.get(pick as usize % list.len().max(1)))
         .cloned()
         .ok_or_else(|| StoreError::Backend(format!("no {role} at {agency} {unit}")))?;
     Ok(CurrentUser { id, full_name, role: role.into(), agency_code: Some(agency.into()), unit_code: unit.into() })
@@ -196,17 +206,14 @@ async fn run(
     let mut supplemented = false;
     for _ in 0..20 {
         let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
-        let agencies: Vec<String> = std::iter::once(desk.receiving_agency_code.clone())
-            .chain(desk.workflow.iter().map(|w| w.agency_code.clone()))
-            .collect();
-        let cals = calendars(db, &agencies).await?;
+        let cals = calendars_in(db, &desk).await?;
         let home = &cals[&desk.receiving_agency_code];
         let status = desk.dossier.status;
         let step = desk.position.and_then(|p| desk.workflow.get(p as usize).cloned());
         // The actor and the time of the next action.
         let (actor, cmd, minutes) = match (status, step.as_ref().map(|s| s.kind.as_str())) {
             (1, _) => {
-                let desk_officer = officer(db, &desk.receiving_agency_code, "reception", "", rng.next()).await?;
+                let desk_officer = officer(db, &desk.receiving_agency_code, "reception", "", rng.next(), None).await?;
                 let wait = 20 + rng.below(240) as i64;
                 if fate == Fate::RefusedAtDesk {
                     (
@@ -271,24 +278,10 @@ async fn run(
             ),
             (2 | 4 | 9, Some(kind)) => {
                 let s = step.clone().unwrap_or_else(|| unreachable!());
-                let role = match kind {
-                    "receive" | "return" => "reception",
-                    "assign" | "review" => "department-leader",
-                    "appraise" => "specialist",
-                    _ => "agency-leader",
-                };
-                let who = match desk.assignee_id {
-                    Some(id) if kind == "appraise" => {
-                        let mut o = officer(db, &s.agency_code, role, &s.unit_code, 0).await?;
-                        let list = db.officers(&s.agency_code, role, &s.unit_code).await?;
-                        if let Some((_, name)) = list.iter().find(|(i, _)| *i == id) {
-                            o.id = id;
-                            o.full_name = name.clone();
-                        }
-                        o
-                    }
-                    _ => officer(db, &s.agency_code, role, &s.unit_code, rng.next()).await?,
-                };
+                let role = StepKind::parse(kind).map_or("agency-leader", StepKind::role);
+                // The specialist the dossier is assigned to appraises it.
+                let assignee = desk.assignee_id.filter(|_| kind == "appraise");
+                let who = officer(db, &s.agency_code, role, &s.unit_code, rng.next(), assignee).await?;
                 let allowance = app::domain::clock::Allowance::parse(&s.amount, &s.allowance_unit)
                     .map(|a| a.minutes(&cals[&s.agency_code]))
                     .unwrap_or(60);
@@ -344,7 +337,7 @@ async fn run(
         // An apology slip, in time, before a slow step would run late.
         if fate == Fate::Apology && !apologised && matches!(status, 2 | 4) {
             if let Some(due) = desk.due_at_ms {
-                let head = officer(db, &desk.current_agency_code, "agency-leader", "", 0).await;
+                let head = officer(db, &desk.current_agency_code, "agency-leader", "", 0, None).await;
                 let at = later(home, t, 30);
                 if let (Ok(head), true) = (head, at < now && at < due) {
                     apologised = true;
@@ -375,15 +368,4 @@ async fn run(
         t = at;
     }
     Ok(())
-}
-
-/// Calendars of the agencies of a workflow, straight from the database.
-pub async fn calendars(db: &Db, agencies: &[String]) -> Result<BTreeMap<String, Calendar>, StoreError> {
-    let mut out = BTreeMap::new();
-    for a in agencies {
-        if let Some(c) = db.calendar(a).await? {
-            out.insert(a.clone(), c);
-        }
-    }
-    Ok(out)
 }
