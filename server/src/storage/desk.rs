@@ -175,10 +175,15 @@ impl Db {
             }
         };
         let offset = (f.page.max(1) - 1) * INBOX_PAGE;
+        // Names of where each row sits, looked up for the page only.
         let sql = format!(
-            "select d.code, d.status, d.channel, d.submitted_at, d.due_at, d.current_agency, d.receiving_agency, d.current_unit, \
-             u.full_name, p.name_vi, p.name_en {from} where {} order by {order} limit {INBOX_PAGE} offset {offset}",
-            w.sql()
+            "select x.*, ca.name_vi as ca_vi, ca.name_en as ca_en, un.name_vi as un_vi, un.name_en as un_en from (\
+             select d.id, d.code, d.status, d.channel, d.submitted_at, d.due_at, d.resolved_at, d.current_agency, d.current_unit, \
+             u.full_name, p.name_vi, p.name_en {from} where {} order by {order} limit {INBOX_PAGE} offset {offset}) x \
+             join agencies ca on ca.code = x.current_agency \
+             left join units un on un.agency_code = x.current_agency and un.code = x.current_unit order by {}",
+            w.sql(),
+            order.replace("d.", "x.")
         );
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await.map_err(backend_err)?;
         let procedures = sqlx::query(
@@ -214,8 +219,12 @@ impl Db {
                 .iter()
                 .map(|r| {
                     let current: String = r.get("current_agency");
-                    let unit: String = r.get("current_unit");
-                    let location = if current != v.agency { current } else { unit };
+                    let unit = Db::opt_name(lang, r, "un_vi", "un_en");
+                    let location = match (current != v.agency, unit) {
+                        (true, Some(unit)) => format!("{unit} — {}", Db::name(lang, r, "ca_vi", "ca_en")),
+                        (true, None) => Db::name(lang, r, "ca_vi", "ca_en"),
+                        (false, unit) => unit.unwrap_or_default(),
+                    };
                     DeskRow {
                         code: r.get("code"),
                         procedure: Db::name(lang, r, "name_vi", "name_en"),
