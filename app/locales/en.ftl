@@ -387,3 +387,19 @@ withdraw-reason = Why you withdraw it
 withdraw-button = Withdraw
 dossier-due = Result due
 dossier-time-left = { $time } of working time left
+
+## Counter and postal intake
+desk-intake-link = Receive a paper dossier (counter, post)
+intake-title = Receive a paper dossier
+intake-lead = For dossiers handed in at the one-stop desk or sent by post: find the applicant by ID number, enter the form, scan each component, accept and print the receipt at once.
+intake-step-find = 1. Applicant and procedure
+intake-cccd-hint = The 12 digits on the applicant's ID card.
+intake-procedure = Administrative procedure
+intake-find = Find the applicant and open the form
+intake-found = The applicant is on record:
+intake-new-applicant = No applicant has this ID number yet. Enter their name and phone number to record them; they can later register online with this same phone number.
+intake-step-applicant = 2. Applicant and channel
+intake-step-scans = 3. Scans of the paper components
+intake-scans-hint = Scan each component from its paper original (PDF, JPG or PNG); the files are marked as digitised.
+intake-submit = Accept and print the receipt
+file-digitised = Digitised from paper

@@ -381,3 +381,19 @@ withdraw-reason = Lý do rút hồ sơ
 withdraw-button = Rút hồ sơ
 dossier-due = Hạn trả kết quả
 dossier-time-left = còn { $time } làm việc
+
+## Counter and postal intake
+desk-intake-link = Tiếp nhận hồ sơ giấy (trực tiếp, bưu chính)
+intake-title = Tiếp nhận hồ sơ giấy
+intake-lead = Dành cho hồ sơ công dân nộp trực tiếp tại Bộ phận Một cửa hoặc gửi qua bưu chính: tìm người nộp theo số CCCD, nhập tờ khai, quét từng thành phần hồ sơ, tiếp nhận và in giấy hẹn ngay.
+intake-step-find = 1. Người nộp và thủ tục
+intake-cccd-hint = 12 chữ số trên thẻ căn cước của người nộp.
+intake-procedure = Thủ tục hành chính
+intake-find = Tìm người nộp và mở tờ khai
+intake-found = Người nộp đã có trong hệ thống:
+intake-new-applicant = Chưa có người nộp với số CCCD này. Nhập họ tên và số điện thoại để ghi nhận người nộp mới; sau này họ có thể đăng ký tài khoản trực tuyến với đúng số điện thoại này.
+intake-step-applicant = 2. Người nộp và hình thức nộp
+intake-step-scans = 3. Bản quét các thành phần hồ sơ giấy
+intake-scans-hint = Quét từng thành phần từ bản giấy (PDF, JPG hoặc PNG); các tệp được đánh dấu là đã số hóa.
+intake-submit = Tiếp nhận và in giấy hẹn
+file-digitised = Đã số hóa từ bản giấy

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;
+pub mod intake;
 pub mod lang;
 pub mod lookup;
 pub mod supplements;

@@ -7,6 +7,7 @@ use crate::pages::calculator::CalculatorPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
 use crate::pages::desk::{DeskDossierPage, DeskInboxPage, SlipPage};
 use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage};
+use crate::pages::intake::DeskIntakePage;
 use crate::pages::lookup::LookupPage;
 use crate::pages::NotFound;
 use leptos::prelude::*;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua") view=DeskInboxPage ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/tiep-nhan") view=DeskIntakePage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code") view=DeskDossierPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code/phieu/:form") view=SlipPage ssr=SsrMode::Async />
             </Routes>

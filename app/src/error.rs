@@ -48,6 +48,17 @@ impl AppError {
         }
     }
 
+    /// Adds values to show again to those already attached.
+    pub fn with_more_values(self, more: Vec<(String, String)>) -> Self {
+        match self {
+            Self::Invalid { errors, mut values } => {
+                values.extend(more);
+                Self::Invalid { errors, values }
+            }
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid { .. } | Self::BadRequest(_) => 400,

@@ -5,6 +5,7 @@ pub mod calculator;
 pub mod catalogue;
 pub mod desk;
 pub mod dossiers;
+pub mod intake;
 pub mod lookup;
 
 use crate::components::layout::Layout;

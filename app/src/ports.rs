@@ -60,6 +60,20 @@ pub struct DraftSave {
     /// Submit after saving; the store checks every required component has a file.
     pub submit: bool,
     pub now_ms: i64,
+    /// `online`, or `counter` / `postal` for a paper dossier entered at the desk.
+    pub channel: String,
+    /// The reception officer who entered a paper dossier on the applicant's behalf; the
+    /// submission event is theirs, with `note`.
+    pub entered_by: Option<(CurrentUser, String)>,
+}
+
+/// An applicant as the desk finds them by CCCD.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApplicantRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub cccd: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +167,18 @@ pub trait Store: Send + Sync {
     async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError>;
 
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
+    /// The citizen with this CCCD, if any.
+    async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<ApplicantRecord>, StoreError>;
+    /// Gives a password to an account recorded at the desk (none yet) when the phone matches;
+    /// the account's id, or `None` when there is no such account.
+    async fn claim_recorded_account(
+        &self,
+        cccd: &str,
+        phone: &str,
+        password_hash: &str,
+    ) -> Result<Option<i64>, StoreError>;
+    /// The procedures `agency` receives (code, name), for intake at its desk.
+    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError>;
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn create_session(
         &self,

@@ -97,8 +97,13 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Server functions that take a multipart body.
-pub const MULTIPART_ENDPOINTS: [&str; 4] =
-    ["/api/dossiers/save", "/api/dossiers/supplement", "/api/desk/request-supplement", "/api/desk/appraise"];
+pub const MULTIPART_ENDPOINTS: [&str; 5] = [
+    "/api/dossiers/save",
+    "/api/dossiers/supplement",
+    "/api/desk/request-supplement",
+    "/api/desk/appraise",
+    "/api/desk/intake",
+];
 
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
 /// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
@@ -142,8 +147,10 @@ pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
 
 /// The dossier upload may carry a whole dossier; every other route only a small form.
 pub async fn body_limits(req: Request, next: Next) -> Response {
-    let limit = if matches!(req.uri().path(), "/api/dossiers/save" | "/api/dossiers/supplement" | "/api/desk/appraise")
-    {
+    let limit = if matches!(
+        req.uri().path(),
+        "/api/dossiers/save" | "/api/dossiers/supplement" | "/api/desk/appraise" | "/api/desk/intake"
+    ) {
         crate::UPLOAD_BODY_LIMIT
     } else {
         crate::SMALL_BODY_LIMIT

@@ -6,6 +6,7 @@ pub mod demo;
 mod desk;
 mod dossiers;
 mod handling;
+mod intake;
 pub mod office;
 mod supplements;
 
@@ -568,6 +569,20 @@ impl app::ports::Store for Db {
     }
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         Db::credentials(self, cccd).await
+    }
+    async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<app::ports::ApplicantRecord>, StoreError> {
+        Db::applicant_by_cccd(self, cccd).await
+    }
+    async fn claim_recorded_account(
+        &self,
+        cccd: &str,
+        phone: &str,
+        password_hash: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Db::claim_recorded_account(self, cccd, phone, password_hash).await
+    }
+    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError> {
+        Db::received_procedures(self, agency, lang).await
     }
     async fn create_session(
         &self,

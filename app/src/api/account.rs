@@ -48,12 +48,8 @@ pub async fn register(
         ("email".to_string(), email.clone()),
     ];
     let mut errors = Vec::new();
-    let name = full_name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        errors.push(FieldError::new("full_name", "error-required"));
-    } else if name.chars().count() > 100 || name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
-        errors.push(FieldError::new("full_name", "error-name-format"));
-    }
+    let name =
+        crate::domain::text::person_name("full_name", &full_name).map_err(|e| errors.push(e)).unwrap_or_default();
     let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
     let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
     let email = email.trim().to_string();
@@ -85,14 +81,19 @@ pub async fn register(
             cccd: cccd.as_str().to_string(),
             phone: phone.as_str().to_string(),
             email: (!email.is_empty()).then_some(email),
-            password_hash: hash,
+            password_hash: hash.clone(),
             created_at_ms: ctx::now_ms(),
         })
         .await;
     let user_id = match created {
         Ok(id) => id,
+        // Recorded at a desk (counter or postal intake) without a password: the applicant claims
+        // the account with the phone number they gave there.
         Err(crate::ports::StoreError::Conflict(_)) => {
-            return Err(AppError::field("cccd", "error-cccd-taken").with_values(echo));
+            match services.store.claim_recorded_account(cccd.as_str(), phone.as_str(), &hash).await? {
+                Some(id) => id,
+                None => return Err(AppError::field("cccd", "error-cccd-taken").with_values(echo)),
+            }
         }
         Err(e) => return Err(e.into()),
     };
@@ -175,6 +176,8 @@ pub mod ssr {
     pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_password("khong-co-tai-khoan-1").unwrap_or_default());
+        // An account recorded at a desk has no password yet: it never signs in, in the same time.
+        let hash = hash.filter(|h| !h.is_empty());
         let target = hash.unwrap_or(dummy);
         let ok =
             PasswordHash::new(target).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());

@@ -18,6 +18,9 @@ pub struct StoredFile {
     pub size_bytes: i64,
     pub sha256: String,
     pub storage_key: String,
+    /// Scanned from a paper original at the desk (counter or postal intake).
+    #[serde(default)]
+    pub digitised: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,7 +108,7 @@ pub struct AcknowledgementView {
 }
 
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-fn valid_key(key: &str) -> bool {
+pub(crate) fn valid_key(key: &str) -> bool {
     (16..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
@@ -344,6 +347,7 @@ pub mod ssr {
                             size_bytes: size as i64,
                             sha256: hex::encode(hasher.finalize()),
                             storage_key: key,
+                            digitised: false,
                         });
                     }
                     (f, _) => {
@@ -394,20 +398,17 @@ pub mod ssr {
         Ok(())
     }
 
-    async fn decide(
-        services: &Services,
-        user: crate::ports::CurrentUser,
-        text: BTreeMap<String, String>,
-        files: Vec<StoredFile>,
+    /// The form's `f_*` values checked against the procedure's schema and its files against its
+    /// components (on submission every required one needs a new file or one in `existing`);
+    /// with `errors` already found, every problem at once, the values echoed.
+    pub fn check_form(
+        procedure: &crate::api::catalogue::ProcedureDetail,
+        text: &BTreeMap<String, String>,
+        files: &[StoredFile],
+        existing: &[StoredFile],
+        submit: bool,
         mut errors: Vec<FieldError>,
-    ) -> Result<DraftOutcome, AppError> {
-        let key = text.get("key").cloned().unwrap_or_default();
-        let procedure_code = text.get("procedure").cloned().unwrap_or_default();
-        let submit = text.get("intent").map(String::as_str) == Some("submit");
-        if !valid_key(&key) || procedure_code.is_empty() || procedure_code.len() > 32 {
-            return Err(AppError::BadRequest("key and procedure are required".into()));
-        }
-        let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+    ) -> Result<BTreeMap<String, String>, AppError> {
         let values: BTreeMap<String, String> =
             text.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
         let echo: Vec<(String, String)> = text
@@ -422,25 +423,40 @@ pub mod ssr {
                 None
             }
         };
-        for f in &files {
-            if !procedure.components.iter().any(|c| c.id == f.component_id) {
-                return Err(AppError::BadRequest("unknown component".into()));
-            }
+        if files.iter().any(|f| !procedure.components.iter().any(|c| c.id == f.component_id)) {
+            return Err(AppError::BadRequest("unknown component".into()));
         }
         if submit {
-            let existing = services.store.draft(user.id, &key).await?;
             for c in procedure.components.iter().filter(|c| c.required) {
-                let has_new = files.iter().any(|f| f.component_id == c.id);
-                let has_old = existing.as_ref().is_some_and(|d| d.files.iter().any(|f| f.component_id == c.id));
+                let has = files.iter().chain(existing).any(|f| f.component_id == c.id);
                 let field = format!("file_{}", c.id);
-                if !has_new && !has_old && !errors.iter().any(|e| e.field == field) {
+                if !has && !errors.iter().any(|e| e.field == field) {
                     errors.push(FieldError::new(field, "error-file-required"));
                 }
             }
         }
-        let (Some(form), true) = (clean, errors.is_empty()) else {
-            return Err(AppError::fields(errors).with_values(echo));
-        };
+        match (clean, errors.is_empty()) {
+            (Some(form), true) => Ok(form),
+            _ => Err(AppError::fields(errors).with_values(echo)),
+        }
+    }
+
+    async fn decide(
+        services: &Services,
+        user: crate::ports::CurrentUser,
+        text: BTreeMap<String, String>,
+        files: Vec<StoredFile>,
+        errors: Vec<FieldError>,
+    ) -> Result<DraftOutcome, AppError> {
+        let key = text.get("key").cloned().unwrap_or_default();
+        let procedure_code = text.get("procedure").cloned().unwrap_or_default();
+        let submit = text.get("intent").map(String::as_str) == Some("submit");
+        if !valid_key(&key) || procedure_code.is_empty() || procedure_code.len() > 32 {
+            return Err(AppError::BadRequest("key and procedure are required".into()));
+        }
+        let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let existing = if submit { services.store.draft(user.id, &key).await?.map(|d| d.files) } else { None };
+        let form = check_form(&procedure, &text, &files, &existing.unwrap_or_default(), submit, errors)?;
         let outcome = services
             .store
             .save_draft(DraftSave {
@@ -451,6 +467,8 @@ pub mod ssr {
                 files,
                 submit,
                 now_ms: ctx::now_ms(),
+                channel: "online".into(),
+                entered_by: None,
             })
             .await?;
         Ok(outcome)

@@ -60,9 +60,30 @@ pub fn like_escape(term: &str) -> String {
     out
 }
 
+/// A person's name as typed: spaces collapsed; required, at most 100 characters, no digits or
+/// control characters.
+pub fn person_name(field: &str, input: &str) -> Result<String, super::FieldError> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        Err(super::FieldError::new(field, "error-required"))
+    } else if name.chars().count() > 100 || name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
+        Err(super::FieldError::new(field, "error-name-format"))
+    } else {
+        Ok(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn person_names_are_collapsed_and_checked() {
+        assert_eq!(person_name("n", "  Nguyễn   Văn  An ").unwrap(), "Nguyễn Văn An");
+        assert_eq!(person_name("n", "   ").unwrap_err().key, "error-required");
+        assert_eq!(person_name("n", "Nguyen 2").unwrap_err().key, "error-name-format");
+        assert_eq!(person_name("n", &"a".repeat(101)).unwrap_err().key, "error-name-format");
+    }
 
     #[test]
     fn folding_removes_diacritics_and_case() {

@@ -48,8 +48,10 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
     };
     let channels: Vec<(String, String)> =
         ["online", "counter", "postal"].iter().map(|c| (c.to_string(), i18n.t(&format!("channel-{c}")))).collect();
+    let reception = crate::components::layout::use_signed_in().is_some_and(|u| u.role == crate::api::desk::RECEPTION);
     view! {
         <h1>{i18n.t("desk-title")}</h1>
+        {reception.then(|| view! { <p class="desk-intake-link"><a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a></p> })}
         <form method="get" action="/mot-cua" class="search desk-search" role="search">
             <label for="q">{i18n.t("desk-search")}</label>
             <div class="search-row">
@@ -207,6 +209,7 @@ fn files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                         };
                         view! {
                             <a href=src.clone() target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}")"
+                            {f.digitised.then(|| view! { " "<span class="tag">{i18n.t("file-digitised")}</span> })}
                             <details class="preview-box"><summary>{i18n.t("desk-preview")}</summary>{preview}</details>
                         }.into_any()
                     }

@@ -63,12 +63,67 @@ fn FormInput(field: FormField, value: String, error: Option<String>) -> impl Int
     }
 }
 
-fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: bool) -> impl IntoView {
-    let p = form.procedure;
+/// The labels of a procedure's fields and components, for the error summary.
+pub(crate) fn form_labels(i18n: I18n, p: &crate::api::catalogue::ProcedureDetail) -> Vec<(String, String)> {
     let mut labels: Vec<(String, String)> =
         p.form_fields.iter().map(|f| (f.input_name(), i18n.lang.pick(&f.label_vi, &f.label_en).to_string())).collect();
     labels.extend(p.components.iter().map(|c| (format!("file_{}", c.id), c.name.clone())));
     labels.push(("files".into(), i18n.t("dossier-files")));
+    labels
+}
+
+/// The e-form's inputs: the value posted back with an error, else the saved one.
+pub(crate) fn form_inputs(
+    fields: &[FormField],
+    values: &std::collections::BTreeMap<String, String>,
+    error: &Option<AppError>,
+) -> impl IntoView {
+    fields
+        .iter()
+        .map(|f| {
+            let v = error
+                .as_ref()
+                .and_then(|e| e.value(&f.input_name()))
+                .or_else(|| values.get(&f.name).cloned())
+                .unwrap_or_default();
+            let e = error_for(error, &f.input_name());
+            view! { <FormInput field=f.clone() value=v error=e /> }
+        })
+        .collect_view()
+}
+
+/// A file input for each component of the dossier, with the file already attached (if any)
+/// and the error next to it.
+pub(crate) fn component_inputs(
+    i18n: I18n,
+    components: &[crate::api::catalogue::ComponentView],
+    files: &[crate::api::dossiers::StoredFile],
+    error: &Option<AppError>,
+) -> impl IntoView {
+    components.iter().map(|c| {
+        let name = format!("file_{}", c.id);
+        let existing = files.iter().find(|f| f.component_id == c.id).cloned();
+        let e = error_for(error, &name);
+        let invalid = e.is_some();
+        let err_id = format!("{name}-error");
+        let required = c.required && existing.is_none();
+        view! {
+            <div class="field file-field" class:field-invalid=invalid>
+                <label for=name.clone()>{c.name.clone()}{c.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+                <p class="hint">{c.copies.clone()}{(!c.required).then(|| format!(" · {}", i18n.t("component-optional")))}</p>
+                {existing.map(|f| view! { <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"</p> })}
+                {e.map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
+                <input id=name.clone() name=name.clone() type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+                    required=required aria-invalid=invalid.then_some("true")
+                    aria-describedby=if invalid { err_id.clone() } else { "upload-limits".to_string() } />
+            </div>
+        }
+    }).collect_view()
+}
+
+fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: bool) -> impl IntoView {
+    let p = form.procedure;
+    let labels = form_labels(i18n, &p);
     let limits = i18n.t_args(
         "upload-limits",
         &[("file", format_bytes(MAX_FILE_BYTES as i64)), ("total", format_bytes(MAX_DOSSIER_BYTES as i64))],
@@ -87,35 +142,13 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
             <input type="hidden" name="procedure" value=p.code.clone() />
             <fieldset>
                 <legend>{i18n.t("submit-form-section")}</legend>
-                {p.form_fields.iter().map(|f| {
-                    let v = error.as_ref().and_then(|e| e.value(&f.input_name())).or_else(|| values.get(&f.name).cloned()).unwrap_or_default();
-                    let e = error_for(&error, &f.input_name());
-                    view! { <FormInput field=f.clone() value=v error=e /> }
-                }).collect_view()}
+                {form_inputs(&p.form_fields, &values, &error)}
             </fieldset>
             <fieldset>
                 <legend>{i18n.t("submit-files-section")}</legend>
                 <p class="hint" id="upload-limits">{limits}</p>
                 {error_for(&error, "files").map(|e| view! { <p class="field-error" id="files">{e}</p> })}
-                {p.components.iter().map(|c| {
-                    let name = format!("file_{}", c.id);
-                    let existing = files.iter().find(|f| f.component_id == c.id).cloned();
-                    let e = error_for(&error, &name);
-                    let invalid = e.is_some();
-                    let err_id = format!("{name}-error");
-                    let required = c.required && existing.is_none();
-                    view! {
-                        <div class="field file-field" class:field-invalid=invalid>
-                            <label for=name.clone()>{c.name.clone()}{c.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-                            <p class="hint">{c.copies.clone()}{(!c.required).then(|| format!(" · {}", i18n.t("component-optional")))}</p>
-                            {existing.map(|f| view! { <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"</p> })}
-                            {e.map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
-                            <input id=name.clone() name=name.clone() type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-                                required=required aria-invalid=invalid.then_some("true")
-                                aria-describedby=if invalid { err_id.clone() } else { "upload-limits".to_string() } />
-                        </div>
-                    }
-                }).collect_view()}
+                {component_inputs(i18n, &p.components, &files, &error)}
             </fieldset>
             <UploadProgress
                 form_id="dossier-form".to_string()

@@ -79,6 +79,7 @@ pub(crate) async fn store_pdf(
         size_bytes: bytes.len() as i64,
         sha256: hex::encode(Sha256::digest(&bytes)),
         storage_key: key,
+        digitised: false,
     })
 }
 
@@ -163,6 +164,8 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
             files: stored,
             submit,
             now_ms: now_ms - hours_ago * 3_600_000,
+            channel: "online".into(),
+            entered_by: None,
         })
         .await?;
     }

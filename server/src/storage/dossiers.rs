@@ -88,10 +88,11 @@ fn file_from_row(r: &AnyRow) -> StoredFile {
         size_bytes: r.get("size_bytes"),
         sha256: r.get("sha256"),
         storage_key: r.get("storage_key"),
+        digitised: r.get::<i64, _>("digitised") != 0,
     }
 }
 
-const FILE_COLUMNS: &str = "id, component_id, file_name, content_type, size_bytes, sha256, storage_key";
+const FILE_COLUMNS: &str = "id, component_id, file_name, content_type, size_bytes, sha256, storage_key, digitised";
 
 /// Changes the status through the domain's transition function and appends the event, in the
 /// caller's transaction. The only way a dossier's status changes.
@@ -221,7 +222,7 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
             sqlx::query(&format!(
-                "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             ))
             .bind(&f.id)
             .bind(f.component_id)
@@ -230,6 +231,7 @@ impl Db {
             .bind(f.size_bytes)
             .bind(&f.sha256)
             .bind(&f.storage_key)
+            .bind(i64::from(f.digitised))
             .bind(dossier_id)
             .bind(now_ms)
             .execute(&mut **tx)
@@ -283,7 +285,7 @@ impl Db {
         // A write first, so SQLite takes its write lock at once and concurrent posts queue up.
         sqlx::query(
             "insert into dossiers (idempotency_key, procedure_id, version_id, applicant_id, receiving_agency, current_agency, channel, status, form_json, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $5, 'online', 0, $6, $7, $7) on conflict (idempotency_key) do nothing",
+             values ($1, $2, $3, $4, $5, $5, $8, 0, $6, $7, $7) on conflict (idempotency_key) do nothing",
         )
         .bind(&s.idempotency_key)
         .bind(procedure_id)
@@ -292,6 +294,7 @@ impl Db {
         .bind(&agency)
         .bind(&form_json)
         .bind(s.now_ms)
+        .bind(&s.channel)
         .execute(&mut *tx)
         .await
         .map_err(backend_err)?;
@@ -345,8 +348,11 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        apply(&mut tx, dossier_id, NewEvent::by(&s.applicant, agency.clone(), Action::Submit, s.now_ms, String::new()))
-            .await?;
+        let (by, note) = match &s.entered_by {
+            Some((officer, note)) => (officer, note.clone()),
+            None => (&s.applicant, String::new()),
+        };
+        apply(&mut tx, dossier_id, NewEvent::by(by, agency.clone(), Action::Submit, s.now_ms, note)).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(DraftOutcome::Submitted { code: code.to_string() })
     }
@@ -548,7 +554,7 @@ impl Db {
             Some(r) => (r, true),
             None => {
                 let Some(r) = sqlx::query(
-                    "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.kind, \
+                    "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, cast(0 as bigint) as digitised, f.kind, \
                      f.dossier_id, d.applicant_id, d.status from work_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
                 )
                 .bind(file_id)

@@ -149,26 +149,38 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
         if t >= now_ms {
             continue;
         }
+        // A paper dossier is entered by the desk, its papers scanned there.
+        let channel = if online {
+            "online"
+        } else if rng.chance(85) {
+            "counter"
+        } else {
+            "postal"
+        };
+        let entered_by = if online {
+            None
+        } else {
+            let desk = officer(db, &p.receiving_agency.code, "reception", "", n as u64, None).await?;
+            Some((desk, app::api::intake::intake_note(channel)))
+        };
+        let mut papers = demo_files(files, &p, 1000 + n).await?;
+        for f in &mut papers {
+            f.digitised = !online;
+        }
         let saved = db
             .save_draft(DraftSave {
                 idempotency_key: format!("office-{n:04}-{:016x}", rng.next()),
                 procedure_code: p.code.clone(),
                 applicant: who.clone(),
                 form: demo_form(&p, &who.full_name, &cccd, &phone),
-                files: demo_files(files, &p, 1000 + n).await?,
+                files: papers,
                 submit: true,
                 now_ms: t,
+                channel: channel.into(),
+                entered_by,
             })
             .await?;
         let app::ports::DraftOutcome::Submitted { code: dossier } = saved else { continue };
-        if !online {
-            sqlx::query("update dossiers set channel = $1 where code = $2")
-                .bind(if rng.chance(85) { "counter" } else { "postal" })
-                .bind(&dossier)
-                .execute(&db.pool)
-                .await
-                .map_err(super::backend_err)?;
-        }
         let fate = match rng.below(100) {
             0..=3 => Fate::RefusedAtDesk,
             4..=7 => Fate::SupplementWaiting,

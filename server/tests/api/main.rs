@@ -10,5 +10,6 @@ mod desk;
 mod dossiers;
 mod handling;
 mod history;
+mod intake;
 mod robustness;
 mod supplements;

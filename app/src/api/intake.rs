@@ -1,0 +1,225 @@
+//! Counter and postal intake (legal-notes §3.4): the desk finds the applicant by CCCD or records
+//! a new one, enters the e-form, scans each paper component (marked digitised) and records the
+//! channel; the dossier is submitted and accepted at once and the receipt (Mẫu 01) printed.
+
+use crate::api::catalogue::ProcedureDetail;
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::ports::ApplicantRecord;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
+use serde::{Deserialize, Serialize};
+
+/// How a paper dossier reached the desk.
+pub const INTAKE_CHANNELS: [&str; 2] = ["counter", "postal"];
+
+/// The note on the submission event of a paper dossier entered at the desk.
+pub fn intake_note(channel: &str) -> String {
+    let how = if channel == "postal" {
+        "qua dịch vụ bưu chính công ích"
+    } else {
+        "trực tiếp tại Bộ phận Một cửa"
+    };
+    format!("Tiếp nhận hồ sơ giấy {how}; các thành phần hồ sơ đã được số hóa")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntakeView {
+    /// The procedures this desk receives (code, name).
+    pub procedures: Vec<(String, String)>,
+    pub cccd: String,
+    pub procedure_code: String,
+    /// Whether the CCCD was looked up (it was valid); then `applicant` is the one on record, or
+    /// none for a new applicant.
+    pub searched: bool,
+    pub applicant: Option<ApplicantRecord>,
+    pub procedure: Option<ProcedureDetail>,
+    /// Idempotency key of the dossier this form creates.
+    pub key: String,
+    /// Problems with the search (CCCD, procedure), shown at their fields.
+    pub errors: Vec<FieldError>,
+}
+
+/// The intake form at the desk: the applicant by CCCD, and the procedure's e-form.
+#[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl)]
+pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Result<IntakeView, AppError> {
+    use crate::api::ctx;
+    let (_, agency) = crate::api::desk::ssr::officer(&[crate::api::desk::RECEPTION])?;
+    let services = ctx::services()?;
+    let lang = ctx::lang();
+    let procedures = services.store.received_procedures(&agency, lang).await?;
+    let cccd: String = cccd.unwrap_or_default().trim().chars().take(20).collect();
+    let procedure_code: String = procedure.unwrap_or_default().trim().chars().take(32).collect();
+    let mut errors = Vec::new();
+    let mut view = IntakeView {
+        procedures,
+        cccd: cccd.clone(),
+        procedure_code: procedure_code.clone(),
+        searched: false,
+        applicant: None,
+        procedure: None,
+        key: crate::api::dossiers::ssr::new_key(),
+        errors: Vec::new(),
+    };
+    if !cccd.is_empty() {
+        match crate::domain::cccd::Cccd::parse("cccd", &cccd) {
+            Ok(c) => {
+                view.applicant = services.store.applicant_by_cccd(c.as_str()).await?;
+                view.searched = true;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !procedure_code.is_empty() {
+        if view.procedures.iter().any(|(c, _)| *c == procedure_code) {
+            view.procedure = services.store.procedure(&procedure_code, lang).await?;
+        } else {
+            errors.push(FieldError::new("procedure", "error-select"));
+        }
+    }
+    view.errors = errors;
+    Ok(view)
+}
+
+/// Records a paper dossier: multipart with `key`, `cccd`, `procedure`, `channel`, for a new
+/// applicant `full_name` and `phone`, the e-form's `f_*` fields and each component's scan as
+/// `file_<component id>`. Submitted and accepted in the officer's name; answers with the receipt.
+#[server(prefix = "/api", endpoint = "desk/intake", input = MultipartFormData)]
+pub async fn desk_intake(data: MultipartData) -> Result<(), AppError> {
+    ssr::intake(data).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{intake_note, INTAKE_CHANNELS};
+    use crate::api::ctx;
+    use crate::api::dossiers::ssr::{check_form, discard, read_multipart, Upload};
+    use crate::api::handling::{ssr::Command, Backfill};
+    use crate::domain::{cccd::Cccd, phone::Phone, text::person_name, FieldError};
+    use crate::error::AppError;
+    use crate::ports::{CurrentUser, DraftOutcome, DraftSave, NewUser, Services, StoreError};
+
+    pub async fn intake(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        let (officer, agency) = crate::api::desk::ssr::officer(&[crate::api::desk::RECEPTION])?;
+        let services = ctx::services()?;
+        let up = read_multipart(&services, data).await?;
+        let outcome = match record(&services, &officer, &agency, &up).await {
+            Ok(o) => o,
+            Err(e) => {
+                discard(&services, &up.files).await;
+                return Err(e);
+            }
+        };
+        let code = match outcome {
+            DraftOutcome::Submitted { code } | DraftOutcome::AlreadySubmitted { code } => code,
+            DraftOutcome::Saved { .. } => return Err(ctx::internal("intake saved without submitting")),
+        };
+        // A resent form finds its dossier accepted already: show its receipt again.
+        let desk = services.store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        if desk.dossier.status != 1 {
+            leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/01"));
+            return Ok(());
+        }
+        crate::api::handling::ssr::act(&code, Command::Accept, Backfill::default()).await
+    }
+
+    /// Checks everything, then records the applicant (when new) and submits the dossier.
+    async fn record(
+        services: &Services,
+        officer: &CurrentUser,
+        agency: &str,
+        up: &Upload,
+    ) -> Result<DraftOutcome, AppError> {
+        let text = |k: &str| up.text.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+        let key = text("key");
+        if !crate::api::dossiers::valid_key(&key) {
+            return Err(AppError::BadRequest("key is required".into()));
+        }
+        let echo: Vec<(String, String)> = ["cccd", "full_name", "phone", "channel"]
+            .iter()
+            .map(|k| (k.to_string(), text(k).chars().take(120).collect()))
+            .collect();
+        let mut errors = up.errors.clone();
+        let cccd = Cccd::parse("cccd", &text("cccd")).map_err(|e| errors.push(e)).ok();
+        let channel = text("channel");
+        if !INTAKE_CHANNELS.contains(&channel.as_str()) {
+            errors.push(FieldError::new("channel", "error-select"));
+        }
+        let lang = ctx::lang();
+        let procedure_code = text("procedure");
+        let received = services.store.received_procedures(agency, lang).await?;
+        let procedure = match received.iter().any(|(c, _)| *c == procedure_code) {
+            true => services.store.procedure(&procedure_code, lang).await?,
+            false => None,
+        };
+        let Some(procedure) = procedure else {
+            errors.push(FieldError::new("procedure", "error-select"));
+            return Err(AppError::fields(errors).with_values(echo));
+        };
+        let on_record = match &cccd {
+            Some(c) => services.store.applicant_by_cccd(c.as_str()).await?,
+            None => None,
+        };
+        // A new applicant is recorded with their name and phone number.
+        let mut new_applicant = None;
+        if on_record.is_none() {
+            let name = person_name("full_name", &text("full_name")).map_err(|e| errors.push(e)).ok();
+            let phone = Phone::parse("phone", &text("phone")).map_err(|e| errors.push(e)).ok();
+            new_applicant = name.zip(phone);
+        }
+        let mut files = up.files.clone();
+        for f in &mut files {
+            f.digitised = true;
+        }
+        let form = check_form(&procedure, &up.text, &files, &[], true, errors)
+            .map_err(|e| e.with_more_values(echo.clone()))?;
+        let now = ctx::now_ms();
+        let applicant = match (on_record, new_applicant, cccd) {
+            (Some(a), _, _) => CurrentUser {
+                id: a.id,
+                full_name: a.full_name,
+                role: "citizen".into(),
+                agency_code: None,
+                unit_code: String::new(),
+            },
+            (None, Some((name, phone)), Some(cccd)) => {
+                let created = services
+                    .store
+                    .create_user(NewUser {
+                        full_name: name.clone(),
+                        cccd: cccd.as_str().to_string(),
+                        phone: phone.as_str().to_string(),
+                        email: None,
+                        password_hash: String::new(),
+                        created_at_ms: now,
+                    })
+                    .await;
+                let id = match created {
+                    Ok(id) => id,
+                    // The CCCD of an officer's account, or recorded a moment ago by another desk.
+                    Err(StoreError::Conflict(_)) => {
+                        return Err(AppError::field("cccd", "error-cccd-taken").with_values(echo));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                CurrentUser { id, full_name: name, role: "citizen".into(), agency_code: None, unit_code: String::new() }
+            }
+            _ => return Err(ctx::internal("intake checked without an applicant")),
+        };
+        let outcome = services
+            .store
+            .save_draft(DraftSave {
+                idempotency_key: key,
+                procedure_code: procedure.code.clone(),
+                applicant,
+                form,
+                files,
+                submit: true,
+                now_ms: now,
+                channel: channel.clone(),
+                entered_by: Some((officer.clone(), intake_note(&channel))),
+            })
+            .await?;
+        Ok(outcome)
+    }
+}
