@@ -2,6 +2,7 @@
 //! boundary between the UI and the server; each has a stable endpoint under `/api/`.
 
 pub mod account;
+pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod desk;
@@ -10,6 +11,7 @@ pub mod handling;
 pub mod intake;
 pub mod lang;
 pub mod lookup;
+pub mod register;
 pub mod supplements;
 
 #[cfg(feature = "ssr")]

@@ -4,11 +4,13 @@ use crate::components::layout::SignedIn;
 use crate::i18n::{I18n, Lang};
 use crate::pages::account::{LoginPage, RegisterPage};
 use crate::pages::calculator::CalculatorPage;
+use crate::pages::calendar::CalendarPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
 use crate::pages::desk::{DeskDossierPage, DeskInboxPage, SlipPage};
 use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage};
 use crate::pages::intake::DeskIntakePage;
 use crate::pages::lookup::LookupPage;
+use crate::pages::register::DossierRegisterPage;
 use crate::pages::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
@@ -98,6 +100,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua") view=DeskInboxPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/tiep-nhan") view=DeskIntakePage ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/so-theo-doi") view=DossierRegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/lich") view=CalendarPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code") view=DeskDossierPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code/phieu/:form") view=SlipPage ssr=SsrMode::Async />
             </Routes>

@@ -2,11 +2,13 @@
 
 pub mod account;
 pub mod calculator;
+pub mod calendar;
 pub mod catalogue;
 pub mod desk;
 pub mod dossiers;
 pub mod intake;
 pub mod lookup;
+pub mod register;
 
 use crate::components::layout::Layout;
 use crate::error::{error_from_query, AppError};

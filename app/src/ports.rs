@@ -238,10 +238,40 @@ pub trait Store: Send + Sync {
         form: BTreeMap<String, String>,
         files: Vec<StoredFile>,
     ) -> Result<(), StoreError>;
+    /// The register (Mẫu 06) of `agency`: dossiers accepted in `[from_ms, to_ms)`, oldest first,
+    /// at most `limit`.
+    async fn register(
+        &self,
+        agency: &str,
+        from_ms: i64,
+        to_ms: i64,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<crate::api::register::RegisterRow>, StoreError>;
     /// Carries out one planned action atomically.
     async fn advance(&self, plan: StepPlan) -> Result<(), StoreError>;
     /// Officers of `agency` with `role` (and `unit`, when not empty), by name.
     async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError>;
+    /// The calendar days of `year` in force for `scope` ('' = province-wide, else an agency).
+    async fn calendar_days(&self, scope: &str, year: i32)
+        -> Result<Vec<crate::api::calendar::CalendarDay>, StoreError>;
+    /// The latest changes to `scope`'s table, newest first.
+    async fn calendar_changes(
+        &self,
+        scope: &str,
+        limit: i64,
+    ) -> Result<Vec<crate::api::calendar::CalendarChange>, StoreError>;
+    /// Sets (`Some(kind)`) or removes (`None`, not found when absent) a day of `scope`'s table,
+    /// recording who changed it and when.
+    async fn set_calendar_day(
+        &self,
+        scope: &str,
+        day: &str,
+        kind: Option<&str>,
+        note: &str,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

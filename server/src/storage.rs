@@ -8,6 +8,7 @@ mod dossiers;
 mod handling;
 mod intake;
 pub mod office;
+mod register;
 mod supplements;
 
 use crate::catalogue_seed::{Catalogue, VersionDetails};
@@ -652,6 +653,16 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::desk::DeskDossierView>, StoreError> {
         Db::desk_dossier(self, code, lang).await
     }
+    async fn register(
+        &self,
+        agency: &str,
+        from_ms: i64,
+        to_ms: i64,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<app::api::register::RegisterRow>, StoreError> {
+        Db::register(self, agency, from_ms, to_ms, limit, lang).await
+    }
     async fn advance(&self, plan: app::ports::StepPlan) -> Result<(), StoreError> {
         Db::advance(self, plan).await
     }
@@ -677,6 +688,27 @@ impl app::ports::Store for Db {
         files: Vec<app::api::dossiers::StoredFile>,
     ) -> Result<(), StoreError> {
         Db::answer_supplement(self, code, applicant, at_ms, form, files).await
+    }
+    async fn calendar_days(&self, scope: &str, year: i32) -> Result<Vec<app::api::calendar::CalendarDay>, StoreError> {
+        Db::calendar_days(self, scope, year).await
+    }
+    async fn calendar_changes(
+        &self,
+        scope: &str,
+        limit: i64,
+    ) -> Result<Vec<app::api::calendar::CalendarChange>, StoreError> {
+        Db::calendar_changes(self, scope, limit).await
+    }
+    async fn set_calendar_day(
+        &self,
+        scope: &str,
+        day: &str,
+        kind: Option<&str>,
+        note: &str,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        Db::set_calendar_day(self, scope, day, kind, note, by, at_ms).await
     }
     async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
         Db::calendar(self, agency).await

@@ -450,6 +450,24 @@ pub fn step_clock(cal: &Calendar, allowance: Allowance, started_at: i64, ended_a
     }
 }
 
+/// Why an administrator's calendar entry is refused: a day off falls on a weekday (weekends are
+/// off anyway) and a compensatory working day on a Saturday or Sunday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarEntryRefusal {
+    OffOnWeekend,
+    WorkOnWeekday,
+}
+
+/// Checks a calendar entry: `off` for a day off, else a compensatory working day.
+pub fn check_calendar_entry(date: Date, off: bool) -> Result<(), CalendarEntryRefusal> {
+    let weekend = weekday(day(date.0, date.1, date.2)) >= 5;
+    match (off, weekend) {
+        (true, true) => Err(CalendarEntryRefusal::OffOnWeekend),
+        (false, false) => Err(CalendarEntryRefusal::WorkOnWeekday),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 #[path = "clock_tests.rs"]
 mod tests;

@@ -434,3 +434,28 @@ fn time_left_counts_working_minutes_and_goes_negative_once_overdue() {
     assert_eq!(cal.working_minutes_left(at(2026, 11, 20, 16, 0), at(2026, 11, 23, 8, 30)), 120);
     assert_eq!(cal.working_minutes_left(at(2026, 11, 23, 8, 30), at(2026, 11, 20, 16, 0)), -120);
 }
+
+#[test]
+fn an_administrator_adds_days_off_only_on_weekdays() {
+    // Friday 27 November 2026 may be a day off; Saturday 28 and Sunday 29 are off already.
+    assert_eq!(check_calendar_entry((2026, 11, 27), true), Ok(()));
+    assert_eq!(check_calendar_entry((2026, 11, 28), true), Err(CalendarEntryRefusal::OffOnWeekend));
+    assert_eq!(check_calendar_entry((2026, 11, 29), true), Err(CalendarEntryRefusal::OffOnWeekend));
+}
+
+#[test]
+fn a_compensatory_working_day_falls_on_a_weekend() {
+    // Saturday 28 November 2026 may be worked in compensation; Monday 23 is worked anyway.
+    assert_eq!(check_calendar_entry((2026, 11, 28), false), Ok(()));
+    assert_eq!(check_calendar_entry((2026, 11, 23), false), Err(CalendarEntryRefusal::WorkOnWeekday));
+}
+
+#[test]
+fn an_added_day_off_moves_a_due_date_by_one_working_day() {
+    // Accepted Monday 23 at 08:00 with three working days: due Thursday 26 at 08:00, or Friday
+    // 27 at 08:00 once Wednesday 25 is declared a day off.
+    let mut c = cal();
+    assert_eq!(due(&c, mon(8, 0), days(3)), at(2026, 11, 26, 8, 0));
+    c.holidays.insert(day(2026, 11, 25));
+    assert_eq!(due(&c, mon(8, 0), days(3)), at(2026, 11, 27, 8, 0));
+}

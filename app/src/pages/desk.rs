@@ -48,10 +48,15 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
     };
     let channels: Vec<(String, String)> =
         ["online", "counter", "postal"].iter().map(|c| (c.to_string(), i18n.t(&format!("channel-{c}")))).collect();
-    let reception = crate::components::layout::use_signed_in().is_some_and(|u| u.role == crate::api::desk::RECEPTION);
+    let role = crate::components::layout::use_signed_in().map(|u| u.role).unwrap_or_default();
+    let reception = role == crate::api::desk::RECEPTION;
     view! {
         <h1>{i18n.t("desk-title")}</h1>
-        {reception.then(|| view! { <p class="desk-intake-link"><a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a></p> })}
+        <p class="desk-links">
+            {reception.then(|| view! { <a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a> })}
+            <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
+            {(role == "admin").then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
+        </p>
         <form method="get" action="/mot-cua" class="search desk-search" role="search">
             <label for="q">{i18n.t("desk-search")}</label>
             <div class="search-row">
@@ -668,7 +673,7 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                             <td>{(i + 1).to_string()}</td>
                             <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) }}</small></td>
                             <td>
-                                {i18n.t("slip-05-taker")}": "{s.assignee.clone().unwrap_or_default()}" "{format_vn(s.started_at_ms)}
+                                {i18n.t("slip-05-taker")}": "{s.assignee.clone().or_else(|| s.ended_by.clone()).unwrap_or_default()}" "{format_vn(s.started_at_ms)}
                                 {s.ended_at_ms.map(|e| view! { <br/>{i18n.t("slip-05-giver")}": "{s.ended_by.clone().unwrap_or_default()}" "{format_vn(e)} })}
                             </td>
                             <td>{c.and_then(|c| c.timeliness).map(|t| i18n.t(&t))}</td>

@@ -1,9 +1,10 @@
 //! Working calendars per agency: the province-wide table plus the agency's own days.
 
 use super::{backend_err, Db};
+use app::api::calendar::{CalendarChange, CalendarDay};
 use app::domain::clock::{day, vietnam_days_off, Calendar};
 use app::domain::form::parse_date;
-use app::ports::StoreError;
+use app::ports::{CurrentUser, StoreError};
 use sqlx::Row;
 
 impl Db {
@@ -73,5 +74,99 @@ impl Db {
             }
         }
         Ok(Some(cal))
+    }
+}
+
+impl Db {
+    /// The days of `year` in force for `scope` (empty: the province-wide table; else an agency,
+    /// with the province's days it inherits), by date.
+    pub async fn calendar_days(&self, scope: &str, year: i32) -> Result<Vec<CalendarDay>, StoreError> {
+        let rows = sqlx::query(
+            "select agency_code, day, kind, note from calendar_days where (agency_code = '' or agency_code = $1) \
+             and day >= $2 and day < $3 order by day, agency_code",
+        )
+        .bind(scope)
+        .bind(format!("{year:04}-01-01"))
+        .bind(format!("{:04}-01-01", year + 1))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| CalendarDay {
+                day: r.get("day"),
+                kind: r.get("kind"),
+                note: r.get("note"),
+                agency_code: r.get("agency_code"),
+            })
+            .collect())
+    }
+
+    pub async fn calendar_changes(&self, scope: &str, limit: i64) -> Result<Vec<CalendarChange>, StoreError> {
+        let rows = sqlx::query(
+            "select day, kind, note, changed_by, changed_at from calendar_changes where agency_code = $1 \
+             order by changed_at desc, id desc limit $2",
+        )
+        .bind(scope)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| CalendarChange {
+                day: r.get("day"),
+                kind: r.get("kind"),
+                note: r.get("note"),
+                changed_by: r.get("changed_by"),
+                changed_at_ms: r.get("changed_at"),
+            })
+            .collect())
+    }
+
+    /// Sets (`Some(kind)`) or removes (`None`) a day of `scope`'s table, with the change record,
+    /// in one transaction.
+    pub async fn set_calendar_day(
+        &self,
+        scope: &str,
+        day: &str,
+        kind: Option<&str>,
+        note: &str,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let removed = sqlx::query("delete from calendar_days where agency_code = $1 and day = $2")
+            .bind(scope)
+            .bind(day)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?
+            .rows_affected();
+        if let Some(kind) = kind {
+            sqlx::query("insert into calendar_days (agency_code, day, kind, note) values ($1, $2, $3, $4)")
+                .bind(scope)
+                .bind(day)
+                .bind(kind)
+                .bind(note)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+        } else if removed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "insert into calendar_changes (agency_code, day, kind, note, changed_by, changed_at) values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(scope)
+        .bind(day)
+        .bind(kind.unwrap_or("removed"))
+        .bind(note)
+        .bind(&by.full_name)
+        .bind(at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        tx.commit().await.map_err(backend_err)
     }
 }

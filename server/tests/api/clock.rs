@@ -127,3 +127,89 @@ async fn the_calculator_page_works_without_javascript() {
     assert_eq!(bad.status(), 200);
     assert!(bad.text().await.unwrap().contains("Số ngày làm việc phải là số dương"));
 }
+
+const CENTRE_ADMIN: &str = "045192000205";
+const COMMUNE_ADMIN: &str = "045090000105";
+
+async fn set_day(app: &TestApp, who: &reqwest::Client, day: &str, kind: &str, note: &str) -> reqwest::Response {
+    app.form(who, "/api/admin/calendar-day", "/mot-cua/lich", &[("day", day), ("kind", kind), ("note", note)]).await
+}
+
+#[tokio::test]
+async fn administrators_edit_the_calendar_with_a_record_and_new_deadlines_follow_it() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let province = app.login(CENTRE_ADMIN, "canbo2026").await;
+        let commune = app.login(COMMUNE_ADMIN, "canbo2026").await;
+        let desk = app.login("045185000101", "canbo2026").await;
+        assert_eq!(desk.get(app.url("/api/admin/calendar")).send().await.unwrap().status(), 403, "{backend:?}");
+        assert_eq!(app.client().get(app.url("/api/admin/calendar")).send().await.unwrap().status(), 401);
+        let res = desk
+            .post(app.url("/api/admin/calendar-day"))
+            .form(&[("day", "2027-03-10"), ("kind", "off"), ("note", "Nghỉ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}: only administrators");
+
+        // Bad entries are named at their field and change nothing.
+        let changes = || app.count("select count(*) from calendar_changes");
+        let before = (changes().await, app.count("select count(*) from calendar_days").await);
+        for (day, kind, note, field, key) in [
+            ("2027-03-13", "off", "Nghỉ lễ", "day", "error-calendar-off-weekend"),
+            ("2027-03-10", "work", "Làm bù", "day", "error-calendar-work-weekday"),
+            ("2027-02-30", "off", "Nghỉ lễ", "day", "error-date"),
+            ("2027-03-10", "off", "", "note", "error-required"),
+            ("2027-03-10", "holiday", "Nghỉ lễ", "kind", "error-select"),
+        ] {
+            let res = set_day(&app, &province, day, kind, note).await;
+            assert_eq!(
+                field_keys(&redirected_error(&res)),
+                [(field.to_string(), key.to_string())],
+                "{backend:?}: {day} {kind}"
+            );
+        }
+        assert_eq!((changes().await, app.count("select count(*) from calendar_days").await), before);
+
+        assert_eq!(due_at(&app, "2027-03-09T09:00:00+07:00", "1").await, "2027-03-10T09:00:00+07:00", "{backend:?}");
+        let res = set_day(&app, &province, "2027-03-10", "off", "Nghỉ theo quyết định của UBND tỉnh").await;
+        assert_eq!(location(&res), "/mot-cua/lich?nam=2027&xong=1", "{backend:?}");
+        assert_eq!(
+            due_at(&app, "2027-03-09T09:00:00+07:00", "1").await,
+            "2027-03-11T09:00:00+07:00",
+            "{backend:?}: the new day off is skipped by every agency"
+        );
+        // A commune works one Saturday in compensation: its own clock counts it.
+        let res = set_day(&app, &commune, "2027-03-13", "work", "Làm bù cho ngày nghỉ 10/3").await;
+        assert_eq!(location(&res), "/mot-cua/lich?nam=2027&xong=1", "{backend:?}");
+        assert_eq!(due_at(&app, "2027-03-12T09:00:00+07:00", "1").await, "2027-03-13T09:00:00+07:00", "{backend:?}");
+
+        let view: app::api::calendar::CalendarView =
+            commune.get(app.url("/api/admin/calendar?year=2027")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(view.scope, COMMUNE);
+        assert!(
+            view.days.iter().any(|d| d.day == "2027-03-10" && d.agency_code.is_empty()),
+            "inherits the province's day"
+        );
+        assert!(view.days.iter().any(|d| d.day == "2027-03-13" && d.kind == "work" && d.agency_code == COMMUNE));
+        assert_eq!(view.changes.len(), 1, "{backend:?}: the commune's own record");
+        assert_eq!(view.changes[0].day, "2027-03-13");
+        let province_view: app::api::calendar::CalendarView =
+            province.get(app.url("/api/admin/calendar?year=2027")).send().await.unwrap().json().await.unwrap();
+        assert!(province_view.scope.is_empty() && province_view.days.iter().all(|d| d.agency_code.is_empty()));
+        assert_eq!(province_view.changes[0].kind, "off");
+
+        // A commune cannot remove the province's day; it removes its own, on the record.
+        let res = set_day(&app, &commune, "2027-03-10", "remove", "").await;
+        assert!(location(&res).contains("__err"), "{backend:?}: not the commune's to remove");
+        let res = set_day(&app, &commune, "2027-03-13", "remove", "").await;
+        assert_eq!(location(&res), "/mot-cua/lich?nam=2027&xong=1");
+        assert_eq!(due_at(&app, "2027-03-12T09:00:00+07:00", "1").await, "2027-03-15T09:00:00+07:00", "{backend:?}");
+        assert_eq!(changes().await, before.0 + 3);
+        let page = commune.get(app.url("/mot-cua/lich?nam=2027")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("Làm bù cho ngày nghỉ 10/3") && page.contains("Đã bỏ"),
+            "{backend:?}: the page shows the record"
+        );
+    }
+}

@@ -269,3 +269,58 @@ async fn intake_is_refused_outside_the_desk_and_bad_input_is_reported_at_the_fie
         assert_eq!(page.status(), 200, "{backend:?}: bad search input is shown at the fields");
     }
 }
+
+#[tokio::test]
+async fn the_register_lists_what_the_desk_received_with_hand_over_result_and_delivery_dates() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let res = post_intake(
+            &app,
+            &desk,
+            intake(&p, &new_key(), "045096007777", "counter", Some(("Hồ Thị Mai", "0905123456"))),
+        )
+        .await;
+        let code = receipt_code(&res);
+        let register = || async {
+            let r: app::api::register::RegisterView =
+                desk.get(app.url("/api/desk/register")).send().await.unwrap().json().await.unwrap();
+            r
+        };
+        let r = register().await;
+        let row =
+            r.rows.iter().find(|r| r.code == code).expect("the dossier received today is in this month's register");
+        assert_eq!((row.applicant.as_str(), row.channel.as_str()), ("Hồ Thị Mai", "counter"));
+        assert!(row.due_at_ms.is_some() && row.transferred_at_ms.is_none(), "{backend:?}: {row:?}");
+        let res = app.form(&desk, "/api/desk/transfer", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert!(!location(&res).contains("__err"), "{:?}", redirected_error(&res));
+        let r = register().await;
+        let row = r.rows.iter().find(|r| r.code == code).unwrap();
+        assert!(row.transferred_at_ms.is_some(), "{backend:?}: the hand-over is read from the history");
+
+        let page = desk.get(app.url("/mot-cua/so-theo-doi")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("SỔ THEO DÕI HỒ SƠ") && page.contains(&code), "{backend:?}: the printable book");
+        // Another agency's register does not show it; bad periods are named at their field.
+        let other: app::api::register::RegisterView = app
+            .login(CENTRE_RECEPTION, PASSWORD)
+            .await
+            .get(app.url("/api/desk/register"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(other.rows.iter().all(|r| r.code != code));
+        let res = desk.get(app.url("/api/desk/register?from=2026-13-01&to=2026-11-30")).send().await.unwrap();
+        assert_eq!(res.status(), 400);
+        let res = desk.get(app.url("/api/desk/register?from=2026-11-30&to=2026-11-01")).send().await.unwrap();
+        assert_eq!(res.status(), 400);
+        let page = desk.get(app.url("/mot-cua/so-theo-doi?from=2026-02-30")).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{backend:?}: the page shows the bad date at its field");
+        assert!(page.text().await.unwrap().contains("Ngày không hợp lệ."));
+        let citizen = app.login("045095001234", "matkhau2026").await;
+        assert_eq!(citizen.get(app.url("/api/desk/register")).send().await.unwrap().status(), 403);
+    }
+}

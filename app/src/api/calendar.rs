@@ -1,0 +1,118 @@
+//! The working calendar, edited by administrators: days off (public holidays, Tết, bridged days)
+//! and compensatory working days. An administrator of the provincial centre edits the
+//! province-wide table; one of another agency edits that agency's own days, which override it.
+//! Every change is kept with who made it and when. Due dates already given are not moved: they
+//! were promised on the receipt; the change applies to every clock computed after it.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// `off` or `work`.
+    pub kind: String,
+    pub note: String,
+    /// Empty for the province-wide table, else the agency code.
+    pub agency_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarChange {
+    pub day: String,
+    /// `off`, `work` or `removed`.
+    pub kind: String,
+    pub note: String,
+    pub changed_by: String,
+    pub changed_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarView {
+    /// The table this administrator edits: empty for the province-wide one.
+    pub scope: String,
+    pub scope_name: String,
+    pub year: i32,
+    /// The days of the year in force for this scope: the province's and (for an agency) its own.
+    pub days: Vec<CalendarDay>,
+    pub changes: Vec<CalendarChange>,
+}
+
+pub const CALENDAR_KINDS: [&str; 2] = ["off", "work"];
+
+/// The administrator's scope: the province-wide table for the centre, else their agency.
+#[cfg(feature = "ssr")]
+async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError> {
+    use crate::api::ctx;
+    let (user, agency) = crate::api::desk::ssr::officer(&["admin"])?;
+    let agencies = ctx::services()?.store.agencies(ctx::lang()).await?;
+    let a = agencies.into_iter().find(|a| a.code == agency).ok_or(AppError::Forbidden)?;
+    Ok(if a.kind == "centre" { (user, String::new(), a.name) } else { (user, a.code, a.name) })
+}
+
+#[server(prefix = "/api", endpoint = "admin/calendar", input = GetUrl)]
+pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppError> {
+    use crate::api::ctx;
+    let (_, scope, scope_name) = scope().await?;
+    let this_year = crate::domain::vn_time::local(ctx::now_ms()).year;
+    let year =
+        year.and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or(this_year);
+    let store = ctx::services()?.store;
+    let days = store.calendar_days(&scope, year).await?;
+    let changes = store.calendar_changes(&scope, 30).await?;
+    Ok(CalendarView { scope, scope_name, year, days, changes })
+}
+
+/// Sets a day (`kind` = `off` | `work`, with a note) or removes it (`kind` = `remove`) in the
+/// administrator's table.
+#[server(prefix = "/api", endpoint = "admin/calendar-day")]
+pub async fn set_calendar_day(day: String, kind: String, note: Option<String>) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::clock::{check_calendar_entry, CalendarEntryRefusal};
+    use crate::domain::FieldError;
+    let (user, scope, _) = scope().await?;
+    let day = day.trim().to_string();
+    let note = note.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    let echo = vec![
+        ("day".to_string(), day.chars().take(20).collect()),
+        ("note".to_string(), note.chars().take(200).collect()),
+    ];
+    let mut errors = Vec::new();
+    let date = crate::domain::form::parse_date(&day);
+    if date.is_none() {
+        errors.push(FieldError::new("day", "error-date"));
+    }
+    let set = match kind.as_str() {
+        "remove" => None,
+        k if CALENDAR_KINDS.contains(&k) => Some(k.to_string()),
+        _ => {
+            errors.push(FieldError::new("kind", "error-select"));
+            None
+        }
+    };
+    if let (Some(d), Some(k)) = (date, &set) {
+        match check_calendar_entry(d, k == "off") {
+            Err(CalendarEntryRefusal::OffOnWeekend) => {
+                errors.push(FieldError::new("day", "error-calendar-off-weekend"))
+            }
+            Err(CalendarEntryRefusal::WorkOnWeekday) => {
+                errors.push(FieldError::new("day", "error-calendar-work-weekday"))
+            }
+            Ok(()) => {}
+        }
+        if !(2..=200).contains(&note.chars().count()) {
+            errors.push(FieldError::new("note", if note.is_empty() { "error-required" } else { "error-too-long" }));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields(errors).with_values(echo));
+    }
+    let Some((y, m, d)) = date else { return Err(AppError::field("day", "error-date")) };
+    let day = format!("{y:04}-{m:02}-{d:02}");
+    ctx::services()?.store.set_calendar_day(&scope, &day, set.as_deref(), &note, &user, ctx::now_ms()).await?;
+    leptos_axum::redirect(&format!("/mot-cua/lich?nam={y}&xong=1"));
+    Ok(())
+}

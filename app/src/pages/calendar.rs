@@ -1,0 +1,123 @@
+//! The working calendar for administrators: the year's days off and compensatory working days,
+//! a form to add or change a day, a button to remove one, and the record of changes.
+
+use crate::api::calendar::{admin_calendar, CalendarView, CALENDAR_KINDS};
+use crate::components::field::{error_for, ErrorSummary, TextField};
+use crate::components::layout::Layout;
+use crate::domain::vn_time::format_vn;
+use crate::error::AppError;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{posted_error, query, ErrorPage};
+use leptos::prelude::*;
+
+#[component]
+pub fn CalendarPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let year = query("nam");
+    let done = query("xong").is_some();
+    let error = posted_error("admin/calendar-day");
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match admin_calendar(year).await {
+                    Ok(c) => view! { <Layout title=i18n.t("calendar-title")>{calendar_view(i18n, c, error, done)}</Layout> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn weekday_name(i18n: I18n, day: &str) -> String {
+    crate::domain::form::parse_date(day)
+        .map(|(y, m, d)| {
+            i18n.t(&format!("weekday-{}", crate::domain::clock::weekday(crate::domain::clock::day(y, m, d))))
+        })
+        .unwrap_or_default()
+}
+
+fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: bool) -> impl IntoView {
+    let labels = vec![
+        ("day".to_string(), i18n.t("calendar-day")),
+        ("kind".to_string(), i18n.t("calendar-kind")),
+        ("note".to_string(), i18n.t("calendar-note")),
+    ];
+    let kind = error.as_ref().and_then(|e| e.value("kind")).unwrap_or_else(|| "off".into());
+    let scope = c.scope.clone();
+    let kind_error = error_for(&error, "kind");
+    view! {
+        <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
+        <h1>{i18n.t("calendar-title")}</h1>
+        <p class="lead">{if c.scope.is_empty() { i18n.t("calendar-scope-province") } else { i18n.t_args("calendar-scope-agency", &[("agency", c.scope_name.clone())]) }}</p>
+        {done.then(|| view! { <p class="notice" role="status">{i18n.t("calendar-saved")}</p> })}
+        <nav class="pager" aria-label=i18n.t("calendar-years")>
+            <a rel="prev" href=format!("/mot-cua/lich?nam={}", c.year - 1)>{(c.year - 1).to_string()}</a>
+            <strong>{c.year.to_string()}</strong>
+            <a rel="next" href=format!("/mot-cua/lich?nam={}", c.year + 1)>{(c.year + 1).to_string()}</a>
+        </nav>
+        <ErrorSummary error=error.clone() labels=labels />
+        <form method="post" action="/api/admin/calendar-day" class="stack calendar-form">
+            <fieldset>
+                <legend>{i18n.t("calendar-add")}</legend>
+                <div class="field-row">
+                    <TextField name="day" label=i18n.t("calendar-day") kind="date" value=error.as_ref().and_then(|e| e.value("day")).unwrap_or_default()
+                        error=error_for(&error, "day") required=true />
+                    <TextField name="note" label=i18n.t("calendar-note") value=error.as_ref().and_then(|e| e.value("note")).unwrap_or_default()
+                        hint=i18n.t("calendar-note-hint") error=error_for(&error, "note") required=true maxlength=200u32 />
+                </div>
+                <div class="field" class:field-invalid=kind_error.is_some() id="kind">
+                    <p class="label">{i18n.t("calendar-kind")}</p>
+                    {kind_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}
+                    {CALENDAR_KINDS.iter().map(|k| {
+                        let id = format!("kind-{k}");
+                        view! {
+                            <label class="choice" for=id.clone()>
+                                <input type="radio" id=id.clone() name="kind" value=*k checked=kind == *k />
+                                {i18n.t(&format!("calendar-kind-{k}"))}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <button type="submit" class="button-primary">{i18n.t("calendar-save")}</button>
+            </fieldset>
+        </form>
+        <table class="table calendar-table">
+            <caption>{i18n.t_args("calendar-caption", &[("year", c.year.to_string())])}</caption>
+            <thead><tr>
+                <th scope="col">{i18n.t("calendar-day")}</th>
+                <th scope="col">{i18n.t("calendar-kind")}</th>
+                <th scope="col">{i18n.t("calendar-note")}</th>
+                <th scope="col">{i18n.t("calendar-source")}</th>
+                <th scope="col"><span class="visually-hidden">{i18n.t("desk-actions")}</span></th>
+            </tr></thead>
+            <tbody>
+                {c.days.into_iter().map(|d| {
+                    let mine = d.agency_code == scope;
+                    let date = crate::domain::form::parse_date(&d.day).map(|(y, m, dd)| format!("{dd:02}/{m:02}/{y}")).unwrap_or_else(|| d.day.clone());
+                    view! {
+                        <tr>
+                            <td>{weekday_name(i18n, &d.day)}" "{date}</td>
+                            <td>{i18n.t(&format!("calendar-kind-{}", d.kind))}</td>
+                            <td>{d.note.clone()}</td>
+                            <td>{if d.agency_code.is_empty() { i18n.t("calendar-source-province") } else { i18n.t("calendar-source-agency") }}</td>
+                            <td>{mine.then(|| view! {
+                                <form method="post" action="/api/admin/calendar-day">
+                                    <input type="hidden" name="day" value=d.day.clone() />
+                                    <input type="hidden" name="kind" value="remove" />
+                                    <button type="submit" class="button-small">{i18n.t("calendar-remove")}</button>
+                                </form>
+                            })}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h2>{i18n.t("calendar-changes")}</h2>
+        {c.changes.is_empty().then(|| view! { <p>{i18n.t("calendar-no-changes")}</p> })}
+        <ul class="calendar-changes">
+            {c.changes.into_iter().map(|ch| view! {
+                <li>{format_vn(ch.changed_at_ms)}" — "{ch.changed_by}": "{ch.day}" "{i18n.t(&format!("calendar-kind-{}", ch.kind))}{(!ch.note.is_empty()).then(|| format!(" ({})", ch.note))}</li>
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,135 @@
+//! Mẫu 06, the dossier tracking register: a period of the desk's received dossiers as an A4
+//! landscape table, on screen with a period filter and on paper as the book.
+
+use crate::api::register::{desk_register, RegisterView};
+use crate::components::field::error_for;
+use crate::components::layout::Layout;
+use crate::domain::vn_time::format_vn;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{query, ErrorPage};
+use leptos::prelude::*;
+
+#[component]
+pub fn DossierRegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (from, to) = (query("from"), query("to"));
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match desk_register(from.clone(), to.clone()).await {
+                    Ok(r) => view! { <Layout title=i18n.t("slip-06-title")>{register_view(i18n, r)}</Layout> }.into_any(),
+                    // A bad period is shown at its field, over an empty register.
+                    Err(e) if !e.field_errors().is_empty() => {
+                        let view = RegisterView {
+                            agency: String::new(),
+                            from: e.value("from").unwrap_or_default(),
+                            to: e.value("to").unwrap_or_default(),
+                            rows: Vec::new(),
+                            truncated: false,
+                        };
+                        view! { <Layout title=i18n.t("slip-06-title")>{period_form(i18n, &view, Some(e))}</Layout> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn period_form(i18n: I18n, r: &RegisterView, error: Option<crate::error::AppError>) -> impl IntoView {
+    let date_field = |name: &'static str, label: String, value: String| {
+        let e = error_for(&error, name);
+        let invalid = e.is_some();
+        view! {
+            <div class="field" class:field-invalid=invalid>
+                <label for=name>{label}</label>
+                {e.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+                <input id=name name=name type="date" value=value aria-invalid=invalid.then_some("true")
+                    aria-describedby=invalid.then(|| format!("{name}-error")) />
+            </div>
+        }
+    };
+    view! {
+        <form method="get" action="/mot-cua/so-theo-doi" class="filter-row no-print">
+            {date_field("from", i18n.t("register-from"), r.from.clone())}
+            {date_field("to", i18n.t("register-to"), r.to.clone())}
+            <div class="filter-buttons"><button type="submit">{i18n.t("register-show")}</button></div>
+        </form>
+    }
+}
+
+fn date_only(ms: i64) -> String {
+    format_vn(ms).split_once(' ').map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
+    let dated = |v: Option<i64>| v.map(format_vn).unwrap_or_default();
+    view! {
+        <p class="breadcrumb no-print"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
+        {period_form(i18n, &r, None)}
+        <article class="register printable" aria-labelledby="register-title">
+            <header class="slip-head">
+                <div>
+                    <p class="slip-agency">{r.agency.clone()}</p>
+                    <p class="slip-form">{i18n.t("slip-06-form")}</p>
+                </div>
+                <div class="slip-motto">
+                    <p><strong>{i18n.t("slip-motto-1")}</strong></p>
+                    <p>{i18n.t("slip-motto-2")}</p>
+                </div>
+            </header>
+            <h1 id="register-title">{i18n.t("slip-06-title")}</h1>
+            <p class="register-period">{i18n.t_args("register-period", &[("from", r.from.clone()), ("to", r.to.clone()), ("count", r.rows.len().to_string())])}</p>
+            {r.truncated.then(|| view! { <p class="notice" role="status">{i18n.t("register-truncated")}</p> })}
+            <table class="table register-table" data-testid="register">
+                <thead><tr>
+                    <th scope="col">{i18n.t("register-col-no")}</th>
+                    <th scope="col">{i18n.t("desk-col-code")}</th>
+                    <th scope="col">{i18n.t("dossier-procedure")}</th>
+                    <th scope="col">{i18n.t("register-col-sets")}</th>
+                    <th scope="col">{i18n.t("register-col-applicant")}</th>
+                    <th scope="col">{i18n.t("register-col-handling")}</th>
+                    <th scope="col">{i18n.t("register-col-received")}</th>
+                    <th scope="col">{i18n.t("register-col-due")}</th>
+                    <th scope="col">{i18n.t("register-col-transferred")}</th>
+                    <th scope="col">{i18n.t("register-col-result")}</th>
+                    <th scope="col">{i18n.t("register-col-delivered")}</th>
+                    <th scope="col">{i18n.t("register-col-signature")}</th>
+                    <th scope="col">{i18n.t("register-col-note")}</th>
+                </tr></thead>
+                <tbody>
+                    {r.rows.into_iter().enumerate().map(|(i, row)| {
+                        let moved = row.original_due_at_ms.is_some_and(|o| Some(o) != row.due_at_ms);
+                        let mut note = vec![i18n.t(&format!("channel-{}", row.channel))];
+                        if !matches!(row.status, 2 | 4 | 9 | 10) {
+                            note.push(i18n.t(&format!("status-{}", row.status)));
+                        }
+                        if moved {
+                            let first = row.original_due_at_ms.map(date_only).unwrap_or_default();
+                            note.push(i18n.t_args("register-moved", &[("date", first)]));
+                        }
+                        let note = note.join("; ");
+                        view! {
+                            <tr>
+                                <td>{(i + 1).to_string()}</td>
+                                <td><a class="code" href=format!("/mot-cua/ho-so/{}", row.code)>{row.code.clone()}</a></td>
+                                <td>{row.procedure}</td>
+                                <td>"1"</td>
+                                <td>{row.applicant}<br/><small>{row.phone}</small></td>
+                                <td>{row.handling_agency}</td>
+                                <td>{format_vn(row.received_at_ms)}</td>
+                                <td>{dated(row.due_at_ms)}</td>
+                                <td>{dated(row.transferred_at_ms)}</td>
+                                <td>{dated(row.result_at_ms)}</td>
+                                <td>{dated(row.delivered_at_ms)}</td>
+                                <td></td>
+                                <td>{note}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </article>
+        <p class="no-print">{i18n.t("register-print-hint")}</p>
+    }
+}
