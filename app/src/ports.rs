@@ -3,6 +3,7 @@
 
 use crate::api::catalogue::{AgencyView, ProcedureDetail, ProcedurePage, ProcedureQuery, SectorView};
 use crate::api::dossiers::{DossierDetail, DossierSummary, StoredFile};
+pub use crate::api::intake::ApplicantRecord;
 use crate::api::lookup::PublicDossier;
 use crate::domain::history::Event;
 use crate::domain::rate_limit::RateLimiter;
@@ -65,15 +66,6 @@ pub struct DraftSave {
     /// The reception officer who entered a paper dossier on the applicant's behalf; the
     /// submission event is theirs, with `note`.
     pub entered_by: Option<(CurrentUser, String)>,
-}
-
-/// An applicant as the desk finds them by CCCD.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ApplicantRecord {
-    pub id: i64,
-    pub full_name: String,
-    pub cccd: String,
-    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

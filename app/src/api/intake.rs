@@ -5,7 +5,6 @@
 use crate::api::catalogue::ProcedureDetail;
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::ports::ApplicantRecord;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
@@ -21,6 +20,15 @@ pub fn intake_note(channel: &str) -> String {
         "trực tiếp tại Bộ phận Một cửa"
     };
     format!("Tiếp nhận hồ sơ giấy {how}; các thành phần hồ sơ đã được số hóa")
+}
+
+/// An applicant as the desk finds them by CCCD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub cccd: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
