@@ -5,6 +5,7 @@ pub mod account;
 pub mod calendar;
 pub mod catalogue;
 pub mod clock;
+pub mod consultations;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;

@@ -149,6 +149,19 @@ pub struct StepPlan {
     pub changes: DossierChanges,
     /// Files the officers add, by kind (`draft-result`, `verification`, `result`).
     pub files: Vec<(String, StoredFile)>,
+    /// Consultations asked with this action.
+    pub consult: Vec<NewConsultation>,
+    /// The consultation answered with this action: its id and the opinion.
+    pub answer: Option<(i64, String)>,
+}
+
+/// A consultation to open: the unit asked, the question and its deadline.
+#[derive(Debug, Clone)]
+pub struct NewConsultation {
+    pub agency: String,
+    pub unit: String,
+    pub question: String,
+    pub due_at: i64,
 }
 
 #[async_trait]
@@ -242,6 +255,15 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<crate::api::register::RegisterRow>, StoreError>;
     /// Carries out one planned action atomically.
     async fn advance(&self, plan: StepPlan) -> Result<(), StoreError>;
+    /// Every unit of every agency, for consultations.
+    async fn units(&self, lang: Lang) -> Result<Vec<crate::api::consultations::UnitChoice>, StoreError>;
+    /// Unanswered consultations addressed to `unit` of `agency` (any unit when empty), by due date.
+    async fn open_consultations(
+        &self,
+        agency: &str,
+        unit: &str,
+        lang: Lang,
+    ) -> Result<Vec<crate::api::consultations::OpenConsultation>, StoreError>;
     /// Officers of `agency` with `role` (and `unit`, when not empty), by name.
     async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError>;
     /// The calendar days of `year` in force for `scope` ('' = province-wide, else an agency).

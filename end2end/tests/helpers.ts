@@ -86,3 +86,14 @@ export async function citizenSubmitsAs(browser: Browser, baseURL: string): Promi
   await context.close();
   return { code, cccd };
 }
+
+/** An officer in a desktop browser of their own, opening the dossier from an inbox tab. */
+export async function officerOn(browser: Browser, baseURL: string, who: { cccd: string; password: string }, code: string, tab: RegExp): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, who);
+  await page.getByRole("link", { name: tab }).click();
+  await page.getByRole("link", { name: code }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
+  return page;
+}

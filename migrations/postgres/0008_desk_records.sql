@@ -15,3 +15,20 @@ create table calendar_changes (
     changed_at bigint not null
 );
 create index calendar_changes_scope on calendar_changes (agency_code, changed_at);
+-- Consultations (xin ý kiến): the specialist asks other units or agencies in parallel, each with
+-- a deadline on the consulted agency's calendar; each answers once.
+create table consultations (
+    id bigserial primary key,
+    dossier_id bigint not null references dossiers (id),
+    agency_code text not null references agencies (code),
+    unit_code text not null,
+    question text not null,
+    asked_by bigint not null references users (id),
+    asked_at bigint not null,
+    due_at bigint not null,
+    answer text,
+    answered_by bigint references users (id),
+    answered_at bigint
+);
+create index consultations_dossier on consultations (dossier_id);
+create index consultations_open on consultations (agency_code, unit_code, answered_at);

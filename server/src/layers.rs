@@ -97,12 +97,13 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Server functions that take a multipart body.
-pub const MULTIPART_ENDPOINTS: [&str; 5] = [
+pub const MULTIPART_ENDPOINTS: [&str; 6] = [
     "/api/dossiers/save",
     "/api/dossiers/supplement",
     "/api/desk/request-supplement",
     "/api/desk/appraise",
     "/api/desk/intake",
+    "/api/desk/consult",
 ];
 
 /// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),

@@ -2,6 +2,7 @@
 //! run the same SQL. Portable SQL only: `$n` placeholders, bigint times, text JSON.
 
 mod calendar;
+mod consultations;
 pub mod demo;
 mod desk;
 mod dossiers;
@@ -668,6 +669,17 @@ impl app::ports::Store for Db {
     }
     async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {
         Db::officers(self, agency, role, unit).await
+    }
+    async fn units(&self, lang: Lang) -> Result<Vec<app::api::consultations::UnitChoice>, StoreError> {
+        Db::units(self, lang).await
+    }
+    async fn open_consultations(
+        &self,
+        agency: &str,
+        unit: &str,
+        lang: Lang,
+    ) -> Result<Vec<app::api::consultations::OpenConsultation>, StoreError> {
+        Db::open_consultations(self, agency, unit, lang).await
     }
     async fn request_supplement(
         &self,

@@ -94,6 +94,8 @@ pub struct InboxView {
     pub sectors: Vec<(String, String)>,
     /// When the inbox was read (late rows are marked against it).
     pub now_ms: i64,
+    /// Questions other units asked the viewer's unit, still unanswered.
+    pub consultations: Vec<crate::api::consultations::OpenConsultation>,
 }
 
 /// Who is looking at the inbox, and when (tabs like "mine" and "overdue" depend on it).
@@ -138,6 +140,10 @@ pub struct DeskDossierView {
     pub actions: crate::api::handling::Available,
     pub specialists: Vec<(i64, String)>,
     pub clock: crate::api::handling::ClockView,
+    /// Opinions asked of other units, oldest first.
+    pub consultations: Vec<crate::api::consultations::ConsultationView>,
+    /// Units the specialist may consult (filled per request when they may).
+    pub units: Vec<crate::api::consultations::UnitChoice>,
 }
 
 /// A printable slip: `01` receipt and appointment, `02` supplement request, `03` refusal.
@@ -208,7 +214,12 @@ pub async fn desk_inbox(
         now_ms: now,
         soon_ms: soon,
     };
-    Ok(services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?)
+    let mut inbox = services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?;
+    if crate::api::handling::CONSULTED.contains(&user.role.as_str()) {
+        let unit = if user.role == "agency-leader" { "" } else { user.unit_code.as_str() };
+        inbox.consultations = services.store.open_consultations(&viewer.agency, unit, ctx::lang()).await?;
+    }
+    Ok(inbox)
 }
 
 #[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl)]

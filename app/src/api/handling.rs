@@ -63,6 +63,10 @@ pub struct Available {
     pub apologise: bool,
     pub urge: bool,
     pub stop: bool,
+    /// Ask other units for their opinion (the specialist appraising).
+    pub consult: bool,
+    /// The consultations this officer may answer for their unit.
+    pub answer: Vec<i64>,
 }
 
 /// The dossier's clock as the desk shows it, computed on the calendars of the agencies involved.
@@ -106,6 +110,8 @@ pub fn working_time_text(i18n: &crate::i18n::I18n, minutes: i64, day_minutes: i6
 
 pub const DELIVERIES: [&str; 3] = ["counter", "post", "online"];
 pub const LEADERS: [&str; 2] = ["department-leader", "agency-leader"];
+/// The roles that answer a consultation for their unit (an agency leader for any unit).
+pub const CONSULTED: [&str; 3] = ["specialist", "department-leader", "agency-leader"];
 
 /// Optional back-filling fields on every handling form: when it really happened and why it is
 /// entered only now.
@@ -203,7 +209,7 @@ pub async fn withdraw_dossier(code: String, reason: String) -> Result<(), AppErr
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{Available, Backfill, DELIVERIES, LEADERS};
+    use super::{Available, Backfill, CONSULTED, DELIVERIES, LEADERS};
     use crate::api::ctx;
     use crate::api::desk::DeskDossierView;
     use crate::api::dossiers::StoredFile;
@@ -219,18 +225,53 @@ pub mod ssr {
     #[derive(Debug, Clone)]
     pub enum Command {
         Accept,
-        RefuseAtReception { reason: String },
+        RefuseAtReception {
+            reason: String,
+        },
         Transfer,
-        Assign { specialist: i64 },
-        Appraise { note: String, propose_refusal: bool, files: Vec<(String, StoredFile)> },
-        Approve { note: String },
-        SendBack { reason: String },
-        RefuseAfterAppraisal { reason: String },
-        Deliver { delivery: String },
-        Apologise { new_due: String, reason: String },
-        Urge { note: String },
-        Stop { reason: String },
-        Withdraw { reason: String },
+        Assign {
+            specialist: i64,
+        },
+        Appraise {
+            note: String,
+            propose_refusal: bool,
+            files: Vec<(String, StoredFile)>,
+        },
+        Approve {
+            note: String,
+        },
+        SendBack {
+            reason: String,
+        },
+        RefuseAfterAppraisal {
+            reason: String,
+        },
+        Deliver {
+            delivery: String,
+        },
+        Apologise {
+            new_due: String,
+            reason: String,
+        },
+        Urge {
+            note: String,
+        },
+        Stop {
+            reason: String,
+        },
+        Withdraw {
+            reason: String,
+        },
+        /// Ask `targets` (agency, unit) for their opinion within `days` working days.
+        Consult {
+            targets: Vec<(String, String)>,
+            days: String,
+            question: String,
+        },
+        AnswerConsultation {
+            id: i64,
+            answer: String,
+        },
     }
 
     /// The workflow definition of the dossier's procedure version.
@@ -287,6 +328,14 @@ pub mod ssr {
                 && (receiving_desk || (LEADERS.contains(&me.role) && me.agency == desk.current_agency_code)),
             urge: running && leader_here,
             stop: running && me.role == "agency-leader" && me.agency == desk.current_agency_code,
+            consult: status == 4 && kind == Some(StepKind::Appraise),
+            answer: desk
+                .consultations
+                .iter()
+                .filter(|c| status == 4 && c.answer.is_none() && c.agency_code == me.agency)
+                .filter(|c| CONSULTED.contains(&me.role) && (c.unit_code == me.unit || me.role == "agency-leader"))
+                .map(|c| c.id)
+                .collect(),
         }
     }
 
@@ -409,6 +458,8 @@ pub mod ssr {
             open: None,
             changes: DossierChanges::default(),
             files: Vec::new(),
+            consult: Vec::new(),
+            answer: None,
         };
         let paper = desk.dossier.channel != "online";
         // Not allowed now: a role that never does this is forbidden; one that does, but not in
@@ -608,6 +659,68 @@ pub mod ssr {
                 p.close = desk.position.map(|_| "stopped".into());
                 p.changes.resolved_at = Some(at);
             }
+            Command::Consult { targets, days, question } => {
+                forbid(can.consult)?;
+                let mut errors = Vec::new();
+                let chosen: Vec<_> = desk
+                    .units
+                    .iter()
+                    .filter(|u| targets.iter().any(|(a, n)| *a == u.agency_code && *n == u.unit_code))
+                    .collect();
+                if chosen.is_empty() || chosen.len() != targets.len() {
+                    errors.push(FieldError::new("units", "error-consult-units"));
+                }
+                let days_n =
+                    days.trim().parse::<i64>().ok().filter(|d| crate::api::consultations::CONSULT_DAYS.contains(d));
+                if days_n.is_none() {
+                    errors.push(FieldError::new("days", "error-consult-days"));
+                }
+                let question = question.trim().to_string();
+                if !(10..=2000).contains(&question.chars().count()) {
+                    errors.push(FieldError::new(
+                        "question",
+                        if question.is_empty() { "error-required" } else { "error-reason-length" },
+                    ));
+                }
+                let echo = vec![
+                    ("question".to_string(), question.clone()),
+                    ("days".to_string(), days.chars().take(4).collect()),
+                ];
+                let Some(days_n) = days_n.filter(|_| errors.is_empty()) else {
+                    return Err(AppError::fields(errors).with_values(echo));
+                };
+                let mut asked = Vec::new();
+                for u in chosen {
+                    let c = cal(cals, &u.agency_code)?;
+                    let due_at =
+                        clock::due(c, c.counting_start(at, false), clock::Allowance::WorkingDays(days_n * 1000));
+                    asked.push(format!("{} (hạn {})", u.label, format_vn(due_at)));
+                    p.consult.push(crate::ports::NewConsultation {
+                        agency: u.agency_code.clone(),
+                        unit: u.unit_code.clone(),
+                        question: question.clone(),
+                        due_at,
+                    });
+                }
+                p.action = Action::Consult;
+                p.note = format!("Xin ý kiến: {}. Nội dung: {question}", asked.join("; "));
+            }
+            Command::AnswerConsultation { id, answer } => {
+                let c = desk.consultations.iter().find(|c| c.id == id).ok_or(AppError::NotFound)?;
+                if c.answer.is_some() && c.agency_code == user.agency_code.clone().unwrap_or_default() {
+                    return Err(AppError::Conflict("error-consultation-answered".into()));
+                }
+                forbid(can.answer.contains(&id))?;
+                let answer = answer.trim().to_string();
+                if !(10..=4000).contains(&answer.chars().count()) {
+                    let key = if answer.is_empty() { "error-required" } else { "error-reason-length" };
+                    return Err(AppError::field("answer", key).with_values(vec![("answer".into(), answer)]));
+                }
+                p.action = Action::AnswerConsultation;
+                let unit = if c.unit.is_empty() { c.agency.clone() } else { format!("{}, {}", c.unit, c.agency) };
+                p.note = format!("Ý kiến của {unit}: {answer}");
+                p.answer = Some((id, answer));
+            }
             Command::Withdraw { reason } => {
                 p.action = Action::Withdraw;
                 p.note = reason_ok("reason", &reason)?;
@@ -635,6 +748,8 @@ pub mod ssr {
             Command::Urge { .. } => (LEAD, Action::Urge),
             Command::Stop { .. } => (&["agency-leader"], Action::Stop),
             Command::Withdraw { .. } => (&["citizen"], Action::Withdraw),
+            Command::Consult { .. } => (&["specialist"], Action::Consult),
+            Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
         }
     }
 
@@ -694,12 +809,18 @@ pub mod ssr {
         let mut desk = services.store.desk_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)?;
         let involved = desk.receiving_agency_code == agency
             || desk.current_agency_code == agency
-            || desk.steps.iter().any(|s| s.agency_code == agency);
+            || desk.steps.iter().any(|s| s.agency_code == agency)
+            || desk.consultations.iter().any(|c| c.agency_code == agency);
         if !involved {
             return Err(AppError::Forbidden);
         }
         desk.actions = available(&desk, user);
         let cals = calendars(&desk).await?;
+        if desk.actions.consult {
+            // Any other unit may be asked.
+            desk.units = services.store.units(ctx::lang()).await?;
+            desk.units.retain(|u| !(u.agency_code == agency && u.unit_code == user.unit_code));
+        }
         desk.clock = clock_view(&desk, &cals, ctx::now_ms());
         if desk.actions.assign {
             if let Some(next) = desk.position.and_then(|p| desk.workflow.get(p as usize + 1)) {
@@ -772,7 +893,17 @@ pub mod ssr {
     /// the slip the action issues).
     pub async fn act(code: &str, cmd: Command, backfill: Backfill) -> Result<(), AppError> {
         let user = ctx::require_user()?;
-        let (desk, cals) = officer_dossier_and_calendars(&user, code).await?;
+        let (desk, mut cals) = officer_dossier_and_calendars(&user, code).await?;
+        if let Command::Consult { targets, .. } = &cmd {
+            // Each consulted unit's deadline runs on its own agency's calendar.
+            for (agency, _) in targets {
+                if !cals.contains_key(agency) {
+                    if let Some(c) = ctx::services()?.store.calendar(agency).await? {
+                        cals.insert(agency.clone(), c);
+                    }
+                }
+            }
+        }
         let slip = match cmd {
             Command::Accept => Some("01"),
             Command::Apologise { .. } => Some("04"),

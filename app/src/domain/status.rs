@@ -90,10 +90,15 @@ pub enum Action {
     Apologise,
     /// A leader urges (đôn đốc) the unit that holds the dossier.
     Urge,
+    /// The specialist asks other units or agencies for their opinion, in parallel, each with a
+    /// deadline of its own.
+    Consult,
+    /// A consulted unit gives its opinion.
+    AnswerConsultation,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -112,6 +117,8 @@ impl Action {
         Self::SendBack,
         Self::Apologise,
         Self::Urge,
+        Self::Consult,
+        Self::AnswerConsultation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -134,6 +141,8 @@ impl Action {
             Self::SendBack => "send-back",
             Self::Apologise => "apologise",
             Self::Urge => "urge",
+            Self::Consult => "consult",
+            Self::AnswerConsultation => "answer-consultation",
         }
     }
 }
@@ -160,6 +169,8 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::PaymentRequested, A::Pay) => S::InHandling,
         (S::InHandling, A::Refuse) => S::Refused,
         (S::InHandling, A::Assign | A::SubmitAppraisal | A::Approve | A::SendBack) => S::InHandling,
+        // Consultations run beside the workflow while the dossier is handled.
+        (S::InHandling, A::Consult | A::AnswerConsultation) => S::InHandling,
         // The due date can move, and a unit can be urged, while the dossier is being handled.
         (S::Accepted | S::InHandling, A::Apologise | A::Urge) => from,
         (S::Accepted | S::InHandling, A::RecordResult) => S::ResultReady,
@@ -253,6 +264,8 @@ mod tests {
         (S::InHandling, A::SendBack, S::InHandling),
         (S::InHandling, A::Apologise, S::InHandling),
         (S::InHandling, A::Urge, S::InHandling),
+        (S::InHandling, A::Consult, S::InHandling),
+        (S::InHandling, A::AnswerConsultation, S::InHandling),
         (S::PaymentRequested, A::Pay, S::InHandling),
         (S::PaymentRequested, A::Withdraw, S::Withdrawn),
         (S::PaymentRequested, A::Stop, S::Stopped),

@@ -57,6 +57,19 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
             <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
             {(role == "admin").then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
         </p>
+        {(!inbox.consultations.is_empty()).then(|| view! {
+            <section class="open-consultations notice" aria-labelledby="open-consultations">
+                <h2 id="open-consultations">{i18n.t("desk-open-consultations")}</h2>
+                <ul>
+                    {inbox.consultations.iter().map(|c| view! {
+                        <li>
+                            <a class="code" href=format!("/mot-cua/ho-so/{}", c.code)>{c.code.clone()}</a>" — "{c.procedure.clone()}
+                            <br/><small>{c.asked_by.clone()}" · "{i18n.t("desk-consult-due")}": "{format_vn(c.due_at_ms)}</small>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <form method="get" action="/mot-cua" class="search desk-search" role="search">
             <label for="q">{i18n.t("desk-search")}</label>
             <div class="search-row">
@@ -191,9 +204,94 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
             </section>
         </div>
         {steps_view(i18n, &d)}
+        {consultations_view(i18n, &d, &error)}
         {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
         <History events=d.dossier.events.clone() internal=true />
     }
+}
+
+/// The specialist's question to other units, each answering within the days given.
+fn consult_form(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let units_error = error_for(error, "units");
+    let days_error = error_for(error, "days");
+    let (units_invalid, days_invalid) = (units_error.is_some(), days_error.is_some());
+    let open = units_invalid || days_invalid || error_for(error, "question").is_some();
+    let days = error.as_ref().and_then(|e| e.value("days")).unwrap_or_else(|| "3".into());
+    view! {
+        <details class="consult" open=open>
+            <summary>{i18n.t("desk-consult")}</summary>
+            <form method="post" action="/api/desk/consult" enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <fieldset id="units" class:field-invalid=units_invalid>
+                    <legend>{i18n.t("desk-consult-units")}</legend>
+                    {units_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <div class="unit-choices">
+                        {d.units.iter().enumerate().map(|(i, u)| {
+                            let id = format!("unit-{i}");
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=format!("unit:{}|{}", u.agency_code, u.unit_code) />
+                                    <label for=id>{u.label.clone()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="field" class:field-invalid=days_invalid>
+                    <label for="days">{i18n.t("desk-consult-days")}</label>
+                    {days_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="days" name="days" type="number" min="1" max="10" value=days required=true />
+                </div>
+                <ReasonField id="question" name="question" label=i18n.t("desk-consult-question") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-consult-submit")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The opinions asked: who was asked what, by when, and the answer with its timeliness; the form
+/// for the officer whose unit is asked.
+fn consultations_view(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let answerable = d.actions.answer.first().copied();
+    (!d.consultations.is_empty()).then(|| view! {
+        <section class="consultations" aria-labelledby="consultations-title">
+            <h2 id="consultations-title">{i18n.t("desk-consultations")}</h2>
+            <table class="table">
+                <thead><tr>
+                    <th scope="col">{i18n.t("slip-05-agency")}</th>
+                    <th scope="col">{i18n.t("desk-consult-question")}</th>
+                    <th scope="col">{i18n.t("desk-consult-due")}</th>
+                    <th scope="col">{i18n.t("desk-consult-answer")}</th>
+                </tr></thead>
+                <tbody>
+                    {d.consultations.iter().map(|c| {
+                        let timeliness = c.answered_at_ms.map(|t| crate::domain::clock::timeliness(c.due_at_ms, t).key().to_string());
+                        view! {
+                            <tr>
+                                <td>{if c.unit.is_empty() { c.agency.clone() } else { format!("{} — {}", c.unit, c.agency) }}</td>
+                                <td>{c.question.clone()}<br/><small>{i18n.t_args("desk-consult-asked", &[("who", c.asked_by.clone()), ("at", format_vn(c.asked_at_ms))])}</small></td>
+                                <td>{format_vn(c.due_at_ms)}</td>
+                                <td>{match (&c.answer, c.answered_at_ms) {
+                                    (Some(a), Some(t)) => view! {
+                                        {a.clone()}<br/><small>{c.answered_by.clone().unwrap_or_default()}" · "{format_vn(t)}" · "{timeliness.map(|k| i18n.t(&k))}</small>
+                                    }.into_any(),
+                                    _ => view! { <em>{i18n.t("desk-consult-waiting")}</em> }.into_any(),
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {answerable.map(|id| view! {
+                <form method="post" action="/api/desk/answer-consultation" class="stack">
+                    <input type="hidden" name="code" value=d.dossier.code.clone() />
+                    <input type="hidden" name="consultation" value=id.to_string() />
+                    <ReasonField id="answer" name="answer" label=i18n.t("desk-consult-answer") error=error.clone() required=true />
+                    <button type="submit" class="button-primary">{i18n.t("desk-consult-answer-submit")}</button>
+                </form>
+            })}
+        </section>
+    })
 }
 
 /// Each component's file, with an inline preview of PDFs and images.
@@ -463,6 +561,7 @@ fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::
                 <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
             </form>
         })}
+        {a.consult.then(|| consult_form(i18n, d, &error))}
         {a.decide.then(|| view! {
             {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}
             <form method="post" action="/api/desk/decide" class="stack">
@@ -570,6 +669,8 @@ pub fn DeskDossierPage() -> impl IntoView {
         "desk/apologise",
         "desk/urge",
         "desk/stop",
+        "desk/consult",
+        "desk/answer-consultation",
     ]
     .into_iter()
     .find_map(posted_error);
@@ -683,6 +784,27 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        {(!d.consultations.is_empty()).then(|| view! {
+            <table class="table control-sheet" data-testid="control-sheet-consultations">
+                <caption>{i18n.t("desk-consultations")}</caption>
+                <thead><tr>
+                    <th scope="col">{i18n.t("slip-05-agency")}</th>
+                    <th scope="col">{i18n.t("desk-consult-due")}</th>
+                    <th scope="col">{i18n.t("desk-step-result")}</th>
+                    <th scope="col">{i18n.t("desk-consult-answer")}</th>
+                </tr></thead>
+                <tbody>
+                    {d.consultations.iter().map(|c| view! {
+                        <tr>
+                            <td>{if c.unit.is_empty() { c.agency.clone() } else { format!("{}, {}", c.unit, c.agency) }}</td>
+                            <td>{format_vn(c.due_at_ms)}</td>
+                            <td>{c.answered_at_ms.map(|t| i18n.t(crate::domain::clock::timeliness(c.due_at_ms, t).key()))}</td>
+                            <td>{c.answer.clone().unwrap_or_default()}{c.answered_at_ms.map(|t| format!(" ({})", format_vn(t)))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
     }
 }
 

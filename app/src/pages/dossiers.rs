@@ -265,11 +265,24 @@ pub fn MyDossiersPage() -> impl IntoView {
     }
 }
 
+/// The label of an event: a paper dossier is submitted by the desk that received it.
+fn action_key(action: &str, actor_role: &str) -> String {
+    match (action, actor_role) {
+        ("submit", "reception") => "action-submit-paper".into(),
+        _ => format!("action-{action}"),
+    }
+}
+
 #[component]
 pub fn History(events: Vec<EventView>, #[prop(optional)] internal: bool) -> impl IntoView {
     let i18n = use_i18n();
     // Officers' working notes (assignment, appraisal, review, urging) stay inside the office.
-    let private = |action: &str| matches!(action, "assign" | "submit-appraisal" | "approve" | "send-back" | "urge");
+    let private = |action: &str| {
+        matches!(
+            action,
+            "assign" | "submit-appraisal" | "approve" | "send-back" | "urge" | "consult" | "answer-consultation"
+        )
+    };
     view! {
         <table class="table history">
             <caption>{i18n.t("history-title")}</caption>
@@ -283,7 +296,7 @@ pub fn History(events: Vec<EventView>, #[prop(optional)] internal: bool) -> impl
                     <tr>
                         <td>{format_vn(e.at_ms)}</td>
                         <td>{e.actor_name}<br/><small>{i18n.t(&format!("role-{}", e.actor_role))}</small></td>
-                        <td>{i18n.t(&format!("action-{}", e.action))}" → "<StatusBadge status=e.to_status />
+                        <td>{i18n.t(&action_key(&e.action, &e.actor_role))}" → "<StatusBadge status=e.to_status />
                             {(!e.note.is_empty() && (internal || !private(&e.action))).then(|| view! { <br/><small>{e.note.clone()}</small> })}
                             {e.backfill_reason.clone().map(|r| view! { <br/><small class="backfilled">{i18n.t_args("backfilled", &[("at", format_vn(e.recorded_at_ms)), ("reason", r)])}</small> })}</td>
                     </tr>
@@ -438,7 +451,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     <li class="card">
                                         <p class="meta">{format_vn(n.at_ms)}" · "{n.agency}</p>
                                         <p><a class="code" href=format!("/ho-so/{}", n.code)>{n.code.clone()}</a>" — "{n.procedure}</p>
-                                        <p>{i18n.t(&format!("action-{}", n.action))}" → "<StatusBadge status=n.to_status /></p>
+                                        <p>{i18n.t(&action_key(&n.action, &n.actor_role))}" → "<StatusBadge status=n.to_status /></p>
                                     </li>
                                 }).collect_view()}
                             </ul>

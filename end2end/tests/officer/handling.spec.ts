@@ -1,22 +1,11 @@
-import { Browser, expect, Page, test } from "@playwright/test";
-import { citizenSubmits, expectAccessible, samplePdf, screenshot, signIn } from "../helpers";
+import { expect, test } from "@playwright/test";
+import { citizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
 const VP_LEADER = { cccd: "045185000103", password: PASSWORD };
 const SPECIALIST = { cccd: "045085000102", password: PASSWORD };
 const HEAD = { cccd: "045080000104", password: PASSWORD };
-
-/** An officer in a browser of their own, on the dossier. */
-async function officerOn(browser: Browser, baseURL: string, who: { cccd: string; password: string }, code: string, tab: RegExp): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  await signIn(page, who);
-  await page.getByRole("link", { name: tab }).click();
-  await page.getByRole("link", { name: code }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
-  return page;
-}
 
 test("a dossier goes from the desk through the unit to approval and back to the citizen", async ({ page, browser, baseURL }, testInfo) => {
   test.setTimeout(120_000);

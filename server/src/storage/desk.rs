@@ -207,6 +207,7 @@ impl Db {
             counts,
             total,
             now_ms: v.now_ms,
+            consultations: Vec::new(),
             procedures: procedures
                 .iter()
                 .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))

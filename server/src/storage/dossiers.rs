@@ -487,6 +487,8 @@ impl Db {
                 actions: Default::default(),
                 specialists: Vec::new(),
                 clock: Default::default(),
+                consultations: self.consultations(id, lang).await?,
+                units: Vec::new(),
             },
             detail,
         }))

@@ -120,6 +120,40 @@ impl Db {
         set(&mut tx, id, "urged_at", c.urged_at).await?;
         set_text(&mut tx, id, "delivery", c.delivery.as_ref()).await?;
         set_text(&mut tx, id, "proposal", c.proposal.as_ref()).await?;
+        for c in &plan.consult {
+            sqlx::query(
+                "insert into consultations (dossier_id, agency_code, unit_code, question, asked_by, asked_at, due_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(c.agency.clone())
+            .bind(c.unit.clone())
+            .bind(c.question.clone())
+            .bind(plan.actor.id)
+            .bind(plan.at_ms)
+            .bind(c.due_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        }
+        if let Some((consultation, answer)) = &plan.answer {
+            let answered = sqlx::query(
+                "update consultations set answer = $1, answered_by = $2, answered_at = $3 \
+                 where id = $4 and dossier_id = $5 and answered_at is null",
+            )
+            .bind(answer.clone())
+            .bind(plan.actor.id)
+            .bind(plan.at_ms)
+            .bind(*consultation)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?
+            .rows_affected();
+            if answered != 1 {
+                return Err(StoreError::Conflict("error-changed-meanwhile".into()));
+            }
+        }
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \

@@ -674,3 +674,140 @@ async fn the_inbox_filters_pages_and_marks_overdue_dossiers() {
         assert!(far.rows.is_empty(), "{backend:?}: a page past the end is empty, not an error");
     }
 }
+
+const KT_SPECIALIST: &str = "045086000106";
+const CONG_AN: &str = "000.00.19.H45";
+
+fn consultation(code: &str, units: &[(&str, &str)], days: &str, question: &str) -> Form {
+    let mut form = Form::new()
+        .text("code", code.to_string())
+        .text("days", days.to_string())
+        .text("question", question.to_string());
+    for (agency, unit) in units {
+        form = form.text(format!("unit:{agency}|{unit}"), "on");
+    }
+    form
+}
+
+async fn consult(app: &TestApp, who: &Client, code: &str, form: Form) -> reqwest::Response {
+    who.post(app.url("/api/desk/consult"))
+        .header("Accept", "text/html")
+        .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_specialist_consults_units_in_parallel_each_answering_once_within_its_own_deadline() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = birth_dossier(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let leader = app.login(VP_LEADER, PASSWORD).await;
+        let specialist = app.login(VP_SPECIALIST, PASSWORD).await;
+        ok(&app, &desk, "/api/desk/accept", &code, &[]).await;
+        ok(&app, &desk, "/api/desk/transfer", &code, &[]).await;
+        let minh = user_id(&app, VP_SPECIALIST).await.to_string();
+        ok(&app, &leader, "/api/desk/assign", &code, &[("specialist", &minh)]).await;
+        let question = "Đề nghị cho ý kiến về nơi cư trú của người mẹ và thông tin nhân thân.";
+        let both = [(DONG_HA, "KT"), (CONG_AN, "PC06")];
+
+        // Only the assigned specialist asks; bad questions are named at their field.
+        let anonymous = app.client();
+        let res = anonymous
+            .post(app.url("/api/desk/consult"))
+            .multipart(consultation(&code, &both, "2", question))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{backend:?}");
+        let kt = app.login(KT_SPECIALIST, PASSWORD).await;
+        let res = kt
+            .post(app.url("/api/desk/consult"))
+            .multipart(consultation(&code, &both, "2", question))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}: not the assigned specialist");
+        let before = state(&app, &code).await.events;
+        for (form, field, key) in [
+            (consultation(&code, &[], "2", question), "units", "error-consult-units"),
+            (consultation(&code, &[("000.00.99.H45", "XX")], "2", question), "units", "error-consult-units"),
+            (consultation(&code, &both, "0", question), "days", "error-consult-days"),
+            (consultation(&code, &both, "2", "Ý kiến?"), "question", "error-reason-length"),
+        ] {
+            let res = consult(&app, &specialist, &code, form).await;
+            assert!(
+                field_keys(&redirected_error(&res)).contains(&(field.to_string(), key.to_string())),
+                "{backend:?}: {key}"
+            );
+        }
+        assert_eq!(state(&app, &code).await.events, before, "{backend:?}: nothing recorded");
+
+        let res = consult(&app, &specialist, &code, consultation(&code, &both, "2", question)).await;
+        assert!(!location(&res).contains("__err"), "{:?}", redirected_error(&res));
+        let view: app::api::desk::DeskDossierView = specialist
+            .get(app.url(&format!("/api/desk/dossier?code={code}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view.consultations.len(), 2, "{backend:?}: one per unit");
+        assert!(view.consultations.iter().all(|c| c.answer.is_none() && c.due_at_ms > c.asked_at_ms));
+        assert_eq!(view.dossier.status, 4, "{backend:?}: the workflow goes on");
+
+        // Each consulted unit finds the question in its inbox and answers it, once.
+        let inbox: app::api::desk::InboxView =
+            kt.get(app.url("/api/desk/inbox")).send().await.unwrap().json().await.unwrap();
+        assert!(inbox.consultations.iter().any(|c| c.code == code), "{backend:?}: waiting for the KT unit");
+        let kt_id = view.consultations.iter().find(|c| c.unit_code == "KT").unwrap().id.to_string();
+        let police_id = view.consultations.iter().find(|c| c.agency_code == CONG_AN).unwrap().id.to_string();
+        let answer = "Đã đối chiếu, thông tin cư trú của người mẹ là chính xác.";
+        let res = leader
+            .post(app.url("/api/desk/answer-consultation"))
+            .form(&[("code", code.as_str()), ("consultation", &kt_id), ("answer", answer)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}: another unit does not answer for KT");
+        let res =
+            act(&app, &kt, "/api/desk/answer-consultation", &code, &[("consultation", &kt_id), ("answer", "Đồng ý")])
+                .await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("answer".to_string(), "error-reason-length".to_string())]);
+        ok(&app, &kt, "/api/desk/answer-consultation", &code, &[("consultation", &kt_id), ("answer", answer)]).await;
+        let res = kt
+            .post(app.url("/api/desk/answer-consultation"))
+            .form(&[("code", code.as_str()), ("consultation", &kt_id), ("answer", answer)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409, "{backend:?}: answered once");
+        let police = app.login(CONG_AN_SPECIALIST, PASSWORD).await;
+        let seen = police.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap();
+        assert_eq!(seen.status(), 200, "{backend:?}: the consulted agency may read the dossier");
+        ok(
+            &app,
+            &police,
+            "/api/desk/answer-consultation",
+            &code,
+            &[("consultation", &police_id), ("answer", "Không có thông tin bất thường về nhân thân.")],
+        )
+        .await;
+
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &last), Ok(()));
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions[actions.len() - 3..], ["consult", "answer-consultation", "answer-consultation"]);
+        assert_eq!(events.last().unwrap().agency, CONG_AN, "{backend:?}: answered for its own agency");
+        let sheet =
+            desk.get(app.url(&format!("/mot-cua/ho-so/{code}/phieu/05"))).send().await.unwrap().text().await.unwrap();
+        assert!(sheet.contains(answer) && sheet.contains("Không có thông tin bất thường"), "{backend:?}: on Mẫu 05");
+        let inbox: app::api::desk::InboxView =
+            kt.get(app.url("/api/desk/inbox")).send().await.unwrap().json().await.unwrap();
+        assert!(inbox.consultations.iter().all(|c| c.code != code), "{backend:?}: no longer waiting");
+    }
+}

@@ -1,0 +1,84 @@
+//! Consultations (xin ý kiến, legal-notes §3.6): while appraising, the specialist asks other
+//! units or agencies for their opinion in parallel, each with a deadline in working days on the
+//! consulted agency's calendar; each consulted unit answers once. Both are events in the history
+//! and the answers print on the control sheet (Mẫu 05) [NĐ 61 Điều 19.5.b].
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The working days a consulted unit may be given.
+pub const CONSULT_DAYS: std::ops::RangeInclusive<i64> = 1..=10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsultationView {
+    pub id: i64,
+    pub agency_code: String,
+    pub agency: String,
+    pub unit_code: String,
+    pub unit: String,
+    pub question: String,
+    pub asked_by: String,
+    pub asked_at_ms: i64,
+    pub due_at_ms: i64,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at_ms: Option<i64>,
+}
+
+/// A unit that can be consulted: `agency|unit` as the form sends it, and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitChoice {
+    pub agency_code: String,
+    pub unit_code: String,
+    pub label: String,
+}
+
+/// A question waiting for the viewer's unit, shown above the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenConsultation {
+    pub code: String,
+    pub procedure: String,
+    pub asked_by: String,
+    pub due_at_ms: i64,
+}
+
+/// Asks for opinions (multipart: `code`, `question`, `days`, and a `unit:<agency>|<unit>` field
+/// for each unit consulted).
+#[server(prefix = "/api", endpoint = "desk/consult", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn desk_consult(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    ssr::consult(data).await
+}
+
+/// A consulted unit gives its opinion on consultation `consultation`.
+#[server(prefix = "/api", endpoint = "desk/answer-consultation")]
+pub async fn desk_answer_consultation(code: String, consultation: String, answer: String) -> Result<(), AppError> {
+    use crate::api::handling::{ssr, Backfill};
+    let id = consultation.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    ssr::act(&code, ssr::Command::AnswerConsultation { id, answer }, Backfill::default()).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::api::ctx;
+    use crate::api::handling::{ssr, Backfill};
+    use crate::error::AppError;
+
+    pub async fn consult(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        use crate::api::dossiers::ssr::{discard, read_multipart};
+        let services = ctx::services()?;
+        ctx::require_user()?;
+        let up = read_multipart(&services, data).await?;
+        discard(&services, &up.files).await; // a question carries no files
+        let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
+        let targets = up
+            .text
+            .keys()
+            .filter_map(|k| k.strip_prefix("unit:"))
+            .filter_map(|v| v.split_once('|'))
+            .map(|(a, u)| (a.to_string(), u.to_string()))
+            .collect();
+        let cmd = ssr::Command::Consult { targets, days: text("days"), question: text("question") };
+        ssr::act(&text("code"), cmd, Backfill::default()).await
+    }
+}

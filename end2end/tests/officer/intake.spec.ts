@@ -1,0 +1,136 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, officerOn, samplePdf, screenshot, signIn, uniqueCccd, uniquePhone } from "../helpers";
+
+const PASSWORD = "canbo2026";
+const RECEPTION = { cccd: "045185000101", password: PASSWORD };
+const VP_LEADER = { cccd: "045185000103", password: PASSWORD };
+const SPECIALIST = { cccd: "045085000102", password: PASSWORD };
+const HEAD = { cccd: "045080000104", password: PASSWORD };
+const POLICE_LEADER = { cccd: "045183000302", password: PASSWORD };
+const POLICE_SPECIALIST = { cccd: "045087000301", password: PASSWORD };
+const POLICE_HEAD = { cccd: "045079000303", password: PASSWORD };
+const ADMIN = { cccd: "045090000105", password: PASSWORD };
+
+const MARRIAGE_PAPERS = [
+  "Tờ khai đăng ký kết hôn theo mẫu",
+  "Giấy tờ chứng minh tình trạng hôn nhân của người nước ngoài",
+  "Giấy xác nhận của tổ chức y tế có thẩm quyền",
+  "Hộ chiếu hoặc giấy tờ có giá trị thay hộ chiếu của người nước ngoài",
+];
+
+/** "dd/mm/yyyy hh:mm" plus `days` calendar days, as a datetime-local value at 09:00. */
+function laterDay(vn: string, days: number): string {
+  const [d, m, y] = vn.split(" ")[0].split("/").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return `${t.toISOString().slice(0, 10)}T09:00`;
+}
+
+test("a couple hands in a marriage dossier at the counter; apology slip; liên thông with Công an; result back at the desk", async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(180_000);
+  const cccd = uniqueCccd();
+
+  // Counter intake: a new applicant, the form, a scan of each paper, the receipt at once.
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: "Tiếp nhận hồ sơ giấy (trực tiếp, bưu chính)" }).click();
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await page.getByLabel("Thủ tục hành chính").selectOption({ value: "2.000806" });
+  await page.getByRole("button", { name: "Tìm người nộp và mở tờ khai" }).click();
+  await expect(page.getByText("Chưa có người nộp với số CCCD này")).toBeVisible();
+  await page.getByLabel("Họ và tên", { exact: true }).fill("Lê Thị Hồng Nhung");
+  await page.getByLabel("Số điện thoại di động").fill(uniquePhone());
+  await page.getByLabel("Số định danh cá nhân của bên công dân Việt Nam").fill(cccd);
+  await page.getByLabel("Họ và tên bên người nước ngoài").fill("Kim Min-jun");
+  await page.getByLabel("Số hộ chiếu bên người nước ngoài").fill("M12345678");
+  await page.getByLabel("Quốc tịch bên người nước ngoài").fill("Hàn Quốc");
+  await page.getByLabel("Ngày sinh bên người nước ngoài").fill("1994-05-17");
+  await page.getByLabel("Số điện thoại liên hệ").fill("0905 111 222");
+  for (const [i, paper] of MARRIAGE_PAPERS.entries()) {
+    await page.getByLabel(paper).setInputFiles({ name: `ban-quet-${i + 1}.pdf`, mimeType: "application/pdf", buffer: samplePdf });
+  }
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "40-intake-form");
+  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
+  const code = (await page.getByTestId("slip-code").textContent())!.trim();
+  await expect(page.locator(".slip-facts")).toContainText("Lê Thị Hồng Nhung");
+  const due = (await page.getByTestId("slip-due").textContent())!.trim();
+  await screenshot(page, testInfo, "41-intake-slip-01");
+
+  // The scans are marked digitised; the desk promises a later date once, with Mẫu 04.
+  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await expect(page.getByText("Đã số hóa từ bản giấy").first()).toBeVisible();
+  await page.locator("details.apology summary").click();
+  await page.getByLabel("Ngày giờ hẹn mới").fill(laterDay(due, 7));
+  await page.getByLabel("Lý do chậm trả kết quả").fill("Cần xác minh thêm giấy tờ của người nước ngoài với cơ quan công an.");
+  await page.locator("details.apology button[type=submit]").click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("XIN LỖI");
+  await expect(page.getByTestId("slip-reason")).toContainText("Cần xác minh thêm");
+  await expect(page.getByTestId("slip-due")).not.toHaveText(due);
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "42-slip-04");
+
+  // The commune handles it, then hands it to Công an tỉnh for verification.
+  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await page.getByRole("button", { name: "Chuyển xử lý" }).click();
+  const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
+  await leader.getByLabel("Chuyên viên thụ lý").selectOption({ label: "Phan Văn Minh" });
+  await leader.getByRole("button", { name: "Phân công" }).click();
+  const specialist = await officerOn(browser, baseURL!, SPECIALIST, code, /Việc của tôi/);
+  await specialist.getByLabel("Ý kiến thẩm định").fill("Hồ sơ đầy đủ; đề nghị Công an tỉnh xác minh nhân thân người nước ngoài.");
+  await specialist.getByLabel("Dự thảo kết quả", { exact: true }).setInputFiles({ name: "du-thao-giay-chung-nhan-ket-hon.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await specialist.getByRole("button", { name: "Trình kết quả thẩm định" }).click();
+  await leader.reload();
+  await leader.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
+  const head = await officerOn(browser, baseURL!, HEAD, code, /Việc của tôi/);
+  await head.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
+  await expect(head.getByTestId("location")).toContainText("Công an tỉnh");
+
+  const police = await officerOn(browser, baseURL!, POLICE_LEADER, code, /Việc của tôi/);
+  await police.getByLabel("Chuyên viên thụ lý").selectOption({ index: 1 });
+  await police.getByRole("button", { name: "Phân công" }).click();
+  const verifier = await officerOn(browser, baseURL!, POLICE_SPECIALIST, code, /Việc của tôi/);
+  await verifier.getByLabel("Ý kiến thẩm định").fill("Đã xác minh nhân thân, không có thông tin cấm kết hôn.");
+  await verifier.getByLabel("Dự thảo kết quả", { exact: true }).setInputFiles({ name: "van-ban-xac-minh.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await verifier.getByRole("button", { name: "Trình kết quả thẩm định" }).click();
+  const policeHead = await officerOn(browser, baseURL!, POLICE_HEAD, code, /Việc của tôi/);
+  await policeHead.getByRole("button", { name: "Phê duyệt kết quả" }).click();
+  await expect(policeHead.locator(".facts").first()).toContainText("Đã xử lý xong");
+
+  // Back at the desk where it was received: delivered, and the control sheet shows each hand-off.
+  await page.goto("/mot-cua?tab=deliver");
+  await page.getByRole("link", { name: code }).click();
+  await page.getByLabel("Trực tiếp tại Bộ phận Một cửa").check();
+  await page.getByRole("button", { name: "Trả kết quả" }).click();
+  await expect(page.locator(".facts").first()).toContainText("Đã trả kết quả");
+  await page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click();
+  const sheet = page.getByTestId("control-sheet");
+  await expect(sheet.locator("tbody tr")).toHaveCount(9);
+  await expect(sheet).toContainText("Công an tỉnh");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "43-lien-thong-slip-05");
+});
+
+test("the desk prints its register; an administrator adds a day off, on the record", async ({ page }, testInfo) => {
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: "Sổ theo dõi hồ sơ (Mẫu 06)" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "SỔ THEO DÕI HỒ SƠ" })).toBeVisible();
+  await page.getByLabel("Tiếp nhận từ ngày").fill("2026-01-01");
+  await page.getByRole("button", { name: "Xem sổ" }).click();
+  await expect(page.getByTestId("register").locator("tbody tr").first()).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "44-register-06");
+
+  await page.context().clearCookies();
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Lịch làm việc, ngày nghỉ" }).click();
+  await page.getByLabel("Ngày", { exact: true }).fill("2027-06-13");
+  await page.getByLabel("Ghi chú").fill("Nghỉ theo quyết định của UBND phường");
+  await page.getByRole("button", { name: "Lưu ngày" }).click();
+  await expect(page.getByText("Thứ Bảy và Chủ nhật đã là ngày nghỉ")).toBeVisible();
+  await page.getByLabel("Ngày", { exact: true }).fill("2027-06-15");
+  await page.getByRole("button", { name: "Lưu ngày" }).click();
+  await expect(page.locator("p.notice")).toContainText("Đã lưu");
+  await expect(page.locator(".calendar-table")).toContainText("Nghỉ theo quyết định của UBND phường");
+  await expect(page.locator(".calendar-changes")).toContainText("2027-06-15");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "45-calendar");
+});
