@@ -198,6 +198,69 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
     Ok(())
 }
 
+/// The specialist `who` asks another unit that has specialists (the same agency's when it has
+/// one) for an opinion; the unit answers unless that would be after now. Returns the time the
+/// handling goes on from: the answer's (the question's when none came yet; now when the question
+/// itself would be after now).
+#[allow(clippy::too_many_arguments)]
+async fn consult(
+    db: &Db,
+    code: &str,
+    who: &CurrentUser,
+    agency: &str,
+    unit: &str,
+    t: i64,
+    now: i64,
+    rng: &mut Rng,
+) -> Result<i64, StoreError> {
+    let lang = app::i18n::Lang::Vi;
+    let mut candidates = Vec::new();
+    for u in db.units(lang).await? {
+        let own = u.agency_code == agency && u.unit_code == unit;
+        if !own && !db.officers(&u.agency_code, "specialist", &u.unit_code).await?.is_empty() {
+            candidates.push(u);
+        }
+    }
+    candidates.sort_by_key(|u| u.agency_code != agency);
+    let Some(target) = candidates.first().cloned() else { return Ok(t) };
+    let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
+    let mut cals = calendars_in(db, &desk).await?;
+    if let Some(c) = db.calendar(&target.agency_code).await? {
+        cals.insert(target.agency_code.clone(), c);
+    }
+    let at = later(&cals[agency], t, 30 + rng.below(120) as i64);
+    if at > now {
+        return Ok(now);
+    }
+    desk.units = vec![target.clone()];
+    desk.actions = available(&desk, who);
+    let cmd = Command::Consult {
+        targets: vec![(target.agency_code.clone(), target.unit_code.clone())],
+        days: "2".into(),
+        question: "Đề nghị đơn vị cho ý kiến về tính hợp lệ của giấy tờ và thông tin người yêu cầu.".into(),
+    };
+    let p = plan(&desk, &cals, who, cmd, &Backfill::default(), at)
+        .map_err(|e| StoreError::Backend(format!("office {code} consult: {e:?}")))?;
+    db.advance(p).await?;
+    let answer_at = later(&cals[&target.agency_code], at, 60 + rng.below(1200) as i64);
+    if answer_at > now {
+        return Ok(at);
+    }
+    let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
+    let answerer = officer(db, &target.agency_code, "specialist", &target.unit_code, rng.next(), None).await?;
+    desk.actions = available(&desk, &answerer);
+    let Some(id) = desk.consultations.last().map(|c| c.id) else { return Ok(at) };
+    let cmd = Command::AnswerConsultation {
+        id,
+        answer: "Đã kiểm tra, giấy tờ hợp lệ và thông tin khớp với cơ sở dữ liệu của đơn vị.".into(),
+    };
+    let p = plan(&desk, &cals, &answerer, cmd, &Backfill::default(), answer_at)
+        .map_err(|e| StoreError::Backend(format!("office {code} answer: {e:?}")))?;
+    db.advance(p).await?;
+    // The specialist waits for the opinion before appraising.
+    Ok(answer_at)
+}
+
 /// Handles one dossier step by step until it closes or its next action would be in the future.
 #[allow(clippy::too_many_arguments)]
 async fn run(
@@ -216,6 +279,7 @@ async fn run(
     let mut sent_back = false;
     let mut apologised = false;
     let mut supplemented = false;
+    let mut consulted = false;
     for _ in 0..20 {
         let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
         let cals = calendars_in(db, &desk).await?;
@@ -298,6 +362,15 @@ async fn run(
                     .map(|a| a.minutes(&cals[&s.agency_code]))
                     .unwrap_or(60);
                 let minutes = allowance * pace / 100 + rng.below(30) as i64;
+                // Some specialists ask another unit first, which answers in its own time.
+                if kind == "appraise" && !consulted && rng.chance(20) {
+                    consulted = true;
+                    t = consult(db, code, &who, &s.agency_code, &s.unit_code, t, now, rng).await?;
+                    if t >= now {
+                        return Ok(());
+                    }
+                    continue;
+                }
                 let cmd = match kind {
                     "receive" => Command::Transfer,
                     "assign" => {
