@@ -478,3 +478,4 @@ desk-consult-waiting = No opinion yet
 desk-consult-answer = The unit's opinion
 desk-consult-answer-submit = Send the opinion
 desk-open-consultations = Questions waiting for your unit
+outcome-supplement = Supplement asked of the citizen

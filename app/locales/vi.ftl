@@ -472,3 +472,4 @@ desk-consult-waiting = Chưa có ý kiến
 desk-consult-answer = Ý kiến của đơn vị
 desk-consult-answer-submit = Gửi ý kiến
 desk-open-consultations = Xin ý kiến đang chờ đơn vị của bạn
+outcome-supplement = Yêu cầu công dân bổ sung

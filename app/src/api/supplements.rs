@@ -59,19 +59,29 @@ pub async fn answer_supplement(data: MultipartData) -> Result<(), AppError> {
 pub mod ssr {
     use super::SupplementItem;
     use crate::api::ctx;
-    use crate::api::desk::{ssr::agency_dossier, ssr::officer, RECEPTION};
+    use crate::api::desk::RECEPTION;
     use crate::api::dossiers::ssr::{discard, read_multipart};
     use crate::domain::{form, FieldError};
     use crate::error::AppError;
     use std::collections::BTreeMap;
 
     pub async fn request(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
-        let (officer, agency) = officer(&[RECEPTION])?;
+        let officer = ctx::require_user()?;
         let services = ctx::services()?;
         let up = read_multipart(&services, data).await?;
         discard(&services, &up.files).await; // a request carries no files
         let code = up.text.get("code").cloned().unwrap_or_default();
-        let desk = agency_dossier(&agency, &code).await?;
+        // The desk at reception, or the specialist appraising during handling [HD-05].
+        let desk = crate::api::handling::ssr::officer_dossier(&officer, &code).await?;
+        if !(desk.actions.receive || desk.actions.appraise) {
+            let own_desk =
+                officer.role == RECEPTION && officer.agency_code.as_ref() == Some(&desk.receiving_agency_code);
+            return Err(if own_desk {
+                AppError::Conflict("error-illegal-transition".into())
+            } else {
+                AppError::Forbidden
+            });
+        }
         let reason = up.text.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
         // Every component and form field may be asked for; each ticked one becomes an item.
         let candidates = desk

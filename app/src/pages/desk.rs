@@ -455,6 +455,35 @@ fn ReasonAction(
     }
 }
 
+/// The supplement request (Mẫu 02): every component and form field may be asked for, each with a
+/// note — at reception, or by the specialist during appraisal.
+fn supplement_request_form(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    view! {
+        <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
+        <summary>{i18n.t("desk-request-supplement")}</summary>
+        <form method="post" action="/api/desk/request-supplement" enctype="multipart/form-data" class="stack">
+            <fieldset>
+                <legend>{i18n.t("supplement-what")}</legend>
+                {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
+                {d.dossier.components.iter().map(|c| {
+                    let key = format!("component:{}", c.id);
+                    view! { <SupplementChoice key=key label=c.name.clone() /> }
+                }).collect_view()}
+                {d.dossier.form_fields.iter().map(|f| {
+                    let key = format!("field:{}", f.name);
+                    view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
+                }).collect_view()}
+            </fieldset>
+            <ReasonField id="supplement_reason" name="reason" label=i18n.t("field-supplement-reason") error=error.clone() />
+            <input type="hidden" name="code" value=code.clone() />
+            <button type="submit">{i18n.t("desk-request-supplement")}</button>
+        </form>
+        </details>
+    }
+}
+
 fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
     let error = error.clone();
@@ -466,26 +495,7 @@ fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error:
                 <BackfillFields prefix="accept" error=error.clone() />
                 <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
             </form>
-            <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
-            <summary>{i18n.t("desk-request-supplement")}</summary>
-            <form method="post" action="/api/desk/request-supplement" enctype="multipart/form-data" class="stack">
-                <fieldset>
-                    <legend>{i18n.t("supplement-what")}</legend>
-                    {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
-                    {d.dossier.components.iter().map(|c| {
-                        let key = format!("component:{}", c.id);
-                        view! { <SupplementChoice key=key label=c.name.clone() /> }
-                    }).collect_view()}
-                    {d.dossier.form_fields.iter().map(|f| {
-                        let key = format!("field:{}", f.name);
-                        view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
-                    }).collect_view()}
-                </fieldset>
-                <ReasonField id="supplement_reason" name="reason" label=i18n.t("field-supplement-reason") error=error.clone() />
-                <input type="hidden" name="code" value=code.clone() />
-                <button type="submit">{i18n.t("desk-request-supplement")}</button>
-            </form>
-            </details>
+            {supplement_request_form(i18n, d, &error)}
             <form method="post" action="/api/desk/refuse" class="stack">
                 <ReasonField id="reason" name="reason" label=i18n.t("field-reason") error=error.clone() required=true />
                 <input type="hidden" name="code" value=code.clone() />
@@ -561,6 +571,7 @@ fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::
                 <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
             </form>
         })}
+        {a.appraise.then(|| supplement_request_form(i18n, d, &error))}
         {a.consult.then(|| consult_form(i18n, d, &error))}
         {a.decide.then(|| view! {
             {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}

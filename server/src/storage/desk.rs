@@ -263,6 +263,8 @@ impl Db {
         let id: i64 = row.get("id");
         let agency: String = row.get("receiving_agency");
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        // The event is recorded for the officer's own agency (the receiving one at the desk).
+        let agency = officer.agency_code.clone().unwrap_or(agency);
         apply(&mut tx, id, NewEvent::by(officer, agency, action, at_ms, note)).await?;
         Ok((tx, id))
     }

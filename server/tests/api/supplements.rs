@@ -151,3 +151,83 @@ async fn a_supplement_round_trip_records_what_changed() {
         assert!(matches!(redirected_error(&again), app::error::AppError::Conflict(_)));
     }
 }
+
+#[tokio::test]
+async fn the_specialist_asks_a_supplement_during_handling_and_the_allowance_restarts_at_the_desk() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Lâm Thị Thu", "045201000041", "0911000041").await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+        let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let page = format!("/mot-cua/ho-so/{code}");
+        let ok = |res: reqwest::Response| {
+            let loc = location(&res);
+            assert!(res.status() == 302 && !loc.contains("__err"), "{loc}");
+        };
+        ok(app.form(&desk, "/api/desk/accept", &page, &[("code", &code)]).await);
+        ok(app.form(&desk, "/api/desk/transfer", &page, &[("code", &code)]).await);
+        let leader = app.login("045185000103", PASSWORD).await;
+        let minh: i64 = sqlx::query("select id from users where cccd = '045085000102'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        ok(app.form(&leader, "/api/desk/assign", &page, &[("code", &code), ("specialist", &minh.to_string())]).await);
+        let component = p.components.iter().find(|c| c.required).unwrap().clone();
+        let ask = || {
+            Form::new()
+                .text("code", code.clone())
+                .text("reason", "Giấy chứng sinh không rõ số, cần bản rõ nét để đối chiếu")
+                .text(format!("item:component:{}", component.id), "on")
+        };
+        // Another unit's specialist may not ask; the assigned one may.
+        let other = app.login("045086000106", PASSWORD).await;
+        let res = other.post(app.url("/api/desk/request-supplement")).multipart(ask()).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}");
+        let specialist = app.login("045085000102", PASSWORD).await;
+        let res = post_multipart(&app, &specialist, "/api/desk/request-supplement", &page, ask()).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/02"), "{backend:?}");
+        let r = sqlx::query("select status, step_position, holder_role, current_agency from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(r.get::<i64, _>(0), 5, "{backend:?}: waiting for the citizen");
+        assert_eq!(r.get::<Option<i64>, _>(1), None, "{backend:?}: no step runs meanwhile");
+        let open = app
+            .count(&format!(
+                "select count(*) from dossier_steps s join dossiers d on d.id = s.dossier_id where d.code = '{code}' and s.ended_at is null"
+            ))
+            .await;
+        assert_eq!(open, 0, "{backend:?}: the appraisal step ended with the request");
+        let mine = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(mine.contains("Giấy chứng sinh không rõ số"), "{backend:?}: the citizen sees what was asked");
+
+        // The citizen answers; the desk accepts again and the allowance starts from zero.
+        let answer = Form::new().text("code", code.clone()).part(
+            format!("file_{}", component.id),
+            Part::bytes(pdf("Giay chung sinh ro net"))
+                .file_name("giay-chung-sinh.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+        let res = post_multipart(&app, &citizen, "/api/dossiers/supplement", &format!("/ho-so/{code}"), answer).await;
+        assert!(!location(&res).contains("__err"), "{:?}", redirected_error(&res));
+        ok(app.form(&desk, "/api/desk/accept", &page, &[("code", &code)]).await);
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &last), Ok(()));
+        let request = events.iter().find(|e| e.action == "request-supplement").unwrap();
+        assert_eq!((request.actor_role.as_str(), request.from_status), ("specialist", Some(4)));
+        let accepts: Vec<_> = events.iter().filter(|e| e.action == "accept").collect();
+        assert_eq!(accepts.len(), 2);
+        let due: Option<i64> = sqlx::query("select due_at from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert!(due.unwrap() > accepts[1].at_ms, "{backend:?}: a new appointment from the second acceptance");
+    }
+}
