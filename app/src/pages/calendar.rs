@@ -28,6 +28,13 @@ pub fn CalendarPage() -> impl IntoView {
     }
 }
 
+/// `2026-11-01` as `01/11/2026`.
+pub(crate) fn vn_date(iso: &str) -> String {
+    crate::domain::form::parse_date(iso)
+        .map(|(y, m, d)| format!("{d:02}/{m:02}/{y}"))
+        .unwrap_or_else(|| iso.to_string())
+}
+
 fn weekday_name(i18n: I18n, day: &str) -> String {
     crate::domain::form::parse_date(day)
         .map(|(y, m, d)| {
@@ -45,6 +52,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
     let kind = error.as_ref().and_then(|e| e.value("kind")).unwrap_or_else(|| "off".into());
     let scope = c.scope.clone();
     let kind_error = error_for(&error, "kind");
+    let kind_invalid = kind_error.is_some();
     view! {
         <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         <h1>{i18n.t("calendar-title")}</h1>
@@ -65,19 +73,19 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
                     <TextField name="note" label=i18n.t("calendar-note") value=error.as_ref().and_then(|e| e.value("note")).unwrap_or_default()
                         hint=i18n.t("calendar-note-hint") error=error_for(&error, "note") required=true maxlength=200u32 />
                 </div>
-                <div class="field" class:field-invalid=kind_error.is_some() id="kind">
-                    <p class="label">{i18n.t("calendar-kind")}</p>
-                    {kind_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}
+                <fieldset class="field" class:field-invalid=kind_invalid id="kind">
+                    <legend>{i18n.t("calendar-kind")}</legend>
+                    {kind_error.map(|e| view! { <p class="field-error">{e}</p> })}
                     {CALENDAR_KINDS.iter().map(|k| {
                         let id = format!("kind-{k}");
                         view! {
-                            <label class="choice" for=id.clone()>
+                            <div class="choice">
                                 <input type="radio" id=id.clone() name="kind" value=*k checked=kind == *k />
-                                {i18n.t(&format!("calendar-kind-{k}"))}
-                            </label>
+                                <label for=id>{i18n.t(&format!("calendar-kind-{k}"))}</label>
+                            </div>
                         }
                     }).collect_view()}
-                </div>
+                </fieldset>
                 <button type="submit" class="button-primary">{i18n.t("calendar-save")}</button>
             </fieldset>
         </form>
@@ -93,12 +101,12 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
             <tbody>
                 {c.days.into_iter().map(|d| {
                     let mine = d.agency_code == scope;
-                    let date = crate::domain::form::parse_date(&d.day).map(|(y, m, dd)| format!("{dd:02}/{m:02}/{y}")).unwrap_or_else(|| d.day.clone());
+                    let date = vn_date(&d.day);
                     view! {
                         <tr>
                             <td>{weekday_name(i18n, &d.day)}" "{date}</td>
                             <td>{i18n.t(&format!("calendar-kind-{}", d.kind))}</td>
-                            <td>{d.note.clone()}</td>
+                            <td>{if d.note.is_empty() { "—".to_string() } else { d.note.clone() }}</td>
                             <td>{if d.agency_code.is_empty() { i18n.t("calendar-source-province") } else { i18n.t("calendar-source-agency") }}</td>
                             <td>{mine.then(|| view! {
                                 <form method="post" action="/api/admin/calendar-day">
@@ -116,7 +124,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
         {c.changes.is_empty().then(|| view! { <p>{i18n.t("calendar-no-changes")}</p> })}
         <ul class="calendar-changes">
             {c.changes.into_iter().map(|ch| view! {
-                <li>{format_vn(ch.changed_at_ms)}" — "{ch.changed_by}": "{ch.day}" "{i18n.t(&format!("calendar-kind-{}", ch.kind))}{(!ch.note.is_empty()).then(|| format!(" ({})", ch.note))}</li>
+                <li>{format_vn(ch.changed_at_ms)}" — "{ch.changed_by}": "{vn_date(&ch.day)}" "{i18n.t(&format!("calendar-kind-{}", ch.kind))}{(!ch.note.is_empty()).then(|| format!(" ({})", ch.note))}</li>
             }).collect_view()}
         </ul>
     }

@@ -120,19 +120,19 @@ fn dossier_form(
             <fieldset>
                 <legend>{i18n.t("intake-step-applicant")}</legend>
                 {applicant}
-                <div class="field" class:field-invalid=channel_invalid id="channel">
-                    <p class="label">{i18n.t("field-channel")}</p>
+                <fieldset class="field" class:field-invalid=channel_invalid id="channel">
+                    <legend>{i18n.t("field-channel")}</legend>
                     {channel_error.map(|e| view! { <p class="field-error">{e}</p> })}
                     {INTAKE_CHANNELS.iter().map(|c| {
                         let id = format!("channel-{c}");
                         view! {
-                            <label class="choice" for=id.clone()>
+                            <div class="choice">
                                 <input type="radio" id=id.clone() name="channel" value=*c checked=channel == *c />
-                                {i18n.t(&format!("channel-{c}"))}
-                            </label>
+                                <label for=id>{i18n.t(&format!("channel-{c}"))}</label>
+                            </div>
                         }
                     }).collect_view()}
-                </div>
+                </fieldset>
             </fieldset>
             <fieldset>
                 <legend>{i18n.t("submit-form-section")}" — "{p.name.clone()}</legend>

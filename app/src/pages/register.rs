@@ -6,6 +6,7 @@ use crate::components::field::error_for;
 use crate::components::layout::Layout;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
+use crate::pages::calendar::vn_date;
 use crate::pages::{query, ErrorPage};
 use leptos::prelude::*;
 
@@ -79,7 +80,7 @@ fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
                 </div>
             </header>
             <h1 id="register-title">{i18n.t("slip-06-title")}</h1>
-            <p class="register-period">{i18n.t_args("register-period", &[("from", r.from.clone()), ("to", r.to.clone()), ("count", r.rows.len().to_string())])}</p>
+            <p class="register-period">{i18n.t_args("register-period", &[("from", vn_date(&r.from)), ("to", vn_date(&r.to)), ("count", r.rows.len().to_string())])}</p>
             {r.truncated.then(|| view! { <p class="notice" role="status">{i18n.t("register-truncated")}</p> })}
             <table class="table register-table" data-testid="register">
                 <thead><tr>
