@@ -724,13 +724,19 @@ async fn the_specialist_consults_units_in_parallel_each_answering_once_within_it
             .unwrap();
         assert_eq!(res.status(), 401, "{backend:?}");
         let kt = app.login(KT_SPECIALIST, PASSWORD).await;
-        let res = kt
-            .post(app.url("/api/desk/consult"))
-            .multipart(consultation(&code, &both, "2", question))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 403, "{backend:?}: not the assigned specialist");
+        let citizen = app.login("045095001234", "matkhau2026").await;
+        let other_agency = app.login(CENTRE_RECEPTION, PASSWORD).await;
+        for (who, client) in
+            [("not the assigned specialist", &kt), ("a citizen", &citizen), ("another agency", &other_agency)]
+        {
+            let res = client
+                .post(app.url("/api/desk/consult"))
+                .multipart(consultation(&code, &both, "2", question))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{backend:?}: {who}");
+        }
         let before = state(&app, &code).await.events;
         for (form, field, key) in [
             (consultation(&code, &[], "2", question), "units", "error-consult-units"),
@@ -767,13 +773,23 @@ async fn the_specialist_consults_units_in_parallel_each_answering_once_within_it
         let kt_id = view.consultations.iter().find(|c| c.unit_code == "KT").unwrap().id.to_string();
         let police_id = view.consultations.iter().find(|c| c.agency_code == CONG_AN).unwrap().id.to_string();
         let answer = "Đã đối chiếu, thông tin cư trú của người mẹ là chính xác.";
-        let res = leader
+        for (who, client) in [("another unit", &leader), ("a citizen", &citizen), ("another agency", &other_agency)] {
+            let res = client
+                .post(app.url("/api/desk/answer-consultation"))
+                .form(&[("code", code.as_str()), ("consultation", &kt_id), ("answer", answer)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{backend:?}: {who} does not answer for KT");
+        }
+        let res = app
+            .client()
             .post(app.url("/api/desk/answer-consultation"))
             .form(&[("code", code.as_str()), ("consultation", &kt_id), ("answer", answer)])
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 403, "{backend:?}: another unit does not answer for KT");
+        assert_eq!(res.status(), 401, "{backend:?}");
         let res =
             act(&app, &kt, "/api/desk/answer-consultation", &code, &[("consultation", &kt_id), ("answer", "Đồng ý")])
                 .await;
