@@ -77,6 +77,20 @@ pub fn allowance_text(a: &crate::api::catalogue::Allowance) -> String {
     i18n.t_args(key, &[("amount", a.amount.replace('.', if i18n.lang == crate::i18n::Lang::Vi { "," } else { "." }))])
 }
 
+/// "Unit, Agency" — or the agency alone when the step or question is not for a unit.
+pub fn unit_and_agency(unit: &str, agency: &str) -> String {
+    if unit.is_empty() {
+        agency.to_string()
+    } else {
+        format!("{unit}, {agency}")
+    }
+}
+
+/// A table's header row: one column per translated key.
+pub fn table_head(i18n: crate::i18n::I18n, keys: &[&str]) -> impl IntoView {
+    view! { <thead><tr>{keys.iter().map(|k| view! { <th scope="col">{i18n.t(k)}</th> }).collect_view()}</tr></thead> }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -717,7 +717,7 @@ pub mod ssr {
                     return Err(AppError::field("answer", key).with_values(vec![("answer".into(), answer)]));
                 }
                 p.action = Action::AnswerConsultation;
-                let unit = if c.unit.is_empty() { c.agency.clone() } else { format!("{}, {}", c.unit, c.agency) };
+                let unit = crate::components::unit_and_agency(&c.unit, &c.agency);
                 p.note = format!("Ý kiến của {unit}: {answer}");
                 p.answer = Some((id, answer));
             }
@@ -784,10 +784,7 @@ pub mod ssr {
     }
 
     fn step_name(desk: &DeskDossierView, position: usize) -> String {
-        desk.workflow
-            .get(position)
-            .map(|s| if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) })
-            .unwrap_or_default()
+        desk.workflow.get(position).map(|s| crate::components::unit_and_agency(&s.unit, &s.agency)).unwrap_or_default()
     }
 
     /// Loads the dossier for an officer of the agency that received it or of one on its route.

@@ -5,7 +5,7 @@ use crate::api::desk::{desk_dossier, desk_inbox, desk_slip, DeskDossierView, Inb
 use crate::api::handling::working_time_text;
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
-use crate::components::{allowance_text, format_bytes, FormValues, StatusBadge};
+use crate::components::{allowance_text, format_bytes, table_head, FormValues, StatusBadge};
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::dossiers::History;
@@ -156,7 +156,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
         .steps
         .last()
         .filter(|_| d.position.is_some())
-        .map(|s| if s.unit.is_empty() { s.agency.clone() } else { format!("{} — {}", s.unit, s.agency) })
+        .map(|s| crate::components::unit_and_agency(&s.unit, &s.agency))
         .unwrap_or_else(|| d.dossier.location.clone());
     let clock = d.clock.clone();
     view! {
@@ -257,18 +257,13 @@ fn consultations_view(i18n: I18n, d: &DeskDossierView, error: &Option<crate::err
         <section class="consultations" aria-labelledby="consultations-title">
             <h2 id="consultations-title">{i18n.t("desk-consultations")}</h2>
             <table class="table">
-                <thead><tr>
-                    <th scope="col">{i18n.t("slip-05-agency")}</th>
-                    <th scope="col">{i18n.t("desk-consult-question")}</th>
-                    <th scope="col">{i18n.t("desk-consult-due")}</th>
-                    <th scope="col">{i18n.t("desk-consult-answer")}</th>
-                </tr></thead>
+                {table_head(i18n, &["slip-05-agency", "desk-consult-question", "desk-consult-due", "desk-consult-answer"])}
                 <tbody>
                     {d.consultations.iter().map(|c| {
                         let timeliness = c.answered_at_ms.map(|t| crate::domain::clock::timeliness(c.due_at_ms, t).key().to_string());
                         view! {
                             <tr>
-                                <td>{if c.unit.is_empty() { c.agency.clone() } else { format!("{} — {}", c.unit, c.agency) }}</td>
+                                <td>{crate::components::unit_and_agency(&c.unit, &c.agency)}</td>
                                 <td>{c.question.clone()}<br/><small>{i18n.t_args("desk-consult-asked", &[("who", c.asked_by.clone()), ("at", format_vn(c.asked_at_ms))])}</small></td>
                                 <td>{format_vn(c.due_at_ms)}</td>
                                 <td>{match (&c.answer, c.answered_at_ms) {
@@ -349,7 +344,7 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                     view! {
                         <li class:current=current aria-current=current.then_some("step")>
                             <strong>{i18n.t(&format!("step-{}", w.kind))}</strong>" — "
-                            {if w.unit.is_empty() { w.agency.clone() } else { format!("{}, {}", w.unit, w.agency) }}
+                            {crate::components::unit_and_agency(&w.unit, &w.agency)}
                             " · "{allowance_text(&crate::api::catalogue::Allowance { amount: w.amount.clone(), unit: w.allowance_unit.clone() })}
                         </li>
                     }
@@ -371,7 +366,7 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                         {d.steps.iter().zip(d.clock.steps.iter().map(Some).chain(std::iter::repeat(None))).map(|(s, c)| view! {
                             <tr>
                                 <td>{i18n.t(&format!("step-{}", s.kind))}</td>
-                                <td>{if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) }}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
+                                <td>{crate::components::unit_and_agency(&s.unit, &s.agency)}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
                                 <td>{format_vn(s.started_at_ms)}</td>
                                 <td>{format_vn(s.due_at_ms)}</td>
                                 <td>{s.ended_at_ms.map(format_vn).unwrap_or_default()}{s.ended_by.clone().map(|b| view! { <br/><small>{b}</small> })}</td>
@@ -505,7 +500,7 @@ fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error:
         {a.transfer.then(|| view! {
             <form method="post" action="/api/desk/transfer" class="stack">
                 <input type="hidden" name="code" value=code.clone() />
-                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| if w.unit.is_empty() { w.agency.clone() } else { format!("{}, {}", w.unit, w.agency) })}</strong></p>
+                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| crate::components::unit_and_agency(&w.unit, &w.agency))}</strong></p>
                 <BackfillFields prefix="transfer" error=error.clone() />
                 <button type="submit" class="button-primary">{i18n.t("desk-transfer")}</button>
             </form>
@@ -783,7 +778,7 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{(i + 1).to_string()}</td>
-                            <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{if s.unit.is_empty() { s.agency.clone() } else { format!("{}, {}", s.unit, s.agency) }}</small></td>
+                            <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{crate::components::unit_and_agency(&s.unit, &s.agency)}</small></td>
                             <td>
                                 {i18n.t("slip-05-taker")}": "{s.assignee.clone().or_else(|| s.ended_by.clone()).unwrap_or_default()}" "{format_vn(s.started_at_ms)}
                                 {s.ended_at_ms.map(|e| view! { <br/>{i18n.t("slip-05-giver")}": "{s.ended_by.clone().unwrap_or_default()}" "{format_vn(e)} })}
@@ -798,16 +793,11 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
         {(!d.consultations.is_empty()).then(|| view! {
             <table class="table control-sheet" data-testid="control-sheet-consultations">
                 <caption>{i18n.t("desk-consultations")}</caption>
-                <thead><tr>
-                    <th scope="col">{i18n.t("slip-05-agency")}</th>
-                    <th scope="col">{i18n.t("desk-consult-due")}</th>
-                    <th scope="col">{i18n.t("desk-step-result")}</th>
-                    <th scope="col">{i18n.t("desk-consult-answer")}</th>
-                </tr></thead>
+                {table_head(i18n, &["slip-05-agency", "desk-consult-due", "desk-step-result", "desk-consult-answer"])}
                 <tbody>
                     {d.consultations.iter().map(|c| view! {
                         <tr>
-                            <td>{if c.unit.is_empty() { c.agency.clone() } else { format!("{}, {}", c.unit, c.agency) }}</td>
+                            <td>{crate::components::unit_and_agency(&c.unit, &c.agency)}</td>
                             <td>{format_vn(c.due_at_ms)}</td>
                             <td>{c.answered_at_ms.map(|t| i18n.t(crate::domain::clock::timeliness(c.due_at_ms, t).key()))}</td>
                             <td>{c.answer.clone().unwrap_or_default()}{c.answered_at_ms.map(|t| format!(" ({})", format_vn(t)))}</td>

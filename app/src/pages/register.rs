@@ -4,6 +4,7 @@
 use crate::api::register::{desk_register, RegisterView};
 use crate::components::field::error_for;
 use crate::components::layout::Layout;
+use crate::components::table_head;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::calendar::vn_date;
@@ -83,21 +84,24 @@ fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
             <p class="register-period">{i18n.t_args("register-period", &[("from", vn_date(&r.from)), ("to", vn_date(&r.to)), ("count", r.rows.len().to_string())])}</p>
             {r.truncated.then(|| view! { <p class="notice" role="status">{i18n.t("register-truncated")}</p> })}
             <table class="table register-table" data-testid="register">
-                <thead><tr>
-                    <th scope="col">{i18n.t("register-col-no")}</th>
-                    <th scope="col">{i18n.t("desk-col-code")}</th>
-                    <th scope="col">{i18n.t("dossier-procedure")}</th>
-                    <th scope="col">{i18n.t("register-col-sets")}</th>
-                    <th scope="col">{i18n.t("register-col-applicant")}</th>
-                    <th scope="col">{i18n.t("register-col-handling")}</th>
-                    <th scope="col">{i18n.t("register-col-received")}</th>
-                    <th scope="col">{i18n.t("register-col-due")}</th>
-                    <th scope="col">{i18n.t("register-col-transferred")}</th>
-                    <th scope="col">{i18n.t("register-col-result")}</th>
-                    <th scope="col">{i18n.t("register-col-delivered")}</th>
-                    <th scope="col">{i18n.t("register-col-signature")}</th>
-                    <th scope="col">{i18n.t("register-col-note")}</th>
-                </tr></thead>
+                {table_head(
+                    i18n,
+                    &[
+                        "register-col-no",
+                        "desk-col-code",
+                        "dossier-procedure",
+                        "register-col-sets",
+                        "register-col-applicant",
+                        "register-col-handling",
+                        "register-col-received",
+                        "register-col-due",
+                        "register-col-transferred",
+                        "register-col-result",
+                        "register-col-delivered",
+                        "register-col-signature",
+                        "register-col-note",
+                    ],
+                )}
                 <tbody>
                     {r.rows.into_iter().enumerate().map(|(i, row)| {
                         let moved = row.original_due_at_ms.is_some_and(|o| Some(o) != row.due_at_ms);
