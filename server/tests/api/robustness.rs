@@ -112,3 +112,52 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
     let form = app.client().get(app.url("/thu-tuc/1.001193/nop")).send().await.unwrap();
     assert_eq!(form.status(), 401, "the form asks an anonymous visitor to sign in");
 }
+
+#[tokio::test]
+async fn every_multipart_endpoint_refuses_other_bodies_and_new_desk_endpoints_answer_bad_arguments_with_4xx() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for path in server::layers::MULTIPART_ENDPOINTS {
+        for (content_type, body) in
+            [("application/x-www-form-urlencoded", "code=1"), ("multipart/form-data", "--x\r\n\r\n")]
+        {
+            let res =
+                app.client().post(app.url(path)).header("Content-Type", content_type).body(body).send().await.unwrap();
+            assert_eq!(res.status(), 400, "{path} with {content_type}");
+        }
+    }
+    // Signed in at a desk: malformed arguments are refused as the client's error, never 500.
+    let desk = app.login("045185000101", "canbo2026").await;
+    let admin = app.login("045090000105", "canbo2026").await;
+    let cases = [
+        desk.get(app.url("/api/desk/intake-form?cccd=%00%ff&procedure=../../etc")),
+        desk.get(app.url("/api/desk/register?from=2026-11-01T99:99&to=x")),
+        desk.get(app.url("/api/desk/register?from=9999-99-99")),
+        desk.post(app.url("/api/desk/answer-consultation")).form(&[
+            ("code", "000.20.01.H45-261122-0001"),
+            ("consultation", "abc"),
+            ("answer", "x"),
+        ]),
+        desk.post(app.url("/api/desk/answer-consultation")).form(&[
+            ("code", "không phải mã"),
+            ("consultation", "1"),
+            ("answer", "x"),
+        ]),
+        admin.get(app.url("/api/admin/calendar?year=-5")),
+        admin.post(app.url("/api/admin/calendar-day")).form(&[
+            ("day", "2027-13-45"),
+            ("kind", "off"),
+            ("note", "Nghỉ"),
+        ]),
+        admin.post(app.url("/api/admin/calendar-day")).form(&[("day", "2027-06-15"), ("kind", "remove")]),
+    ];
+    for req in cases {
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        assert!(
+            status.is_client_error() || status == 200,
+            "answered {status}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+    still_serving(&app).await;
+}
