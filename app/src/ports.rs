@@ -286,6 +286,10 @@ pub trait Store: Send + Sync {
         by: &CurrentUser,
         at_ms: i64,
     ) -> Result<(), StoreError>;
+    /// Sets the minute of the day from which paper received at `agency` counts from the next
+    /// working morning, recording who changed it and when.
+    async fn set_paper_cutoff(&self, agency: &str, minute: i64, by: &CurrentUser, at_ms: i64)
+        -> Result<(), StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.

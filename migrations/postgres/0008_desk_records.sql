@@ -32,3 +32,6 @@ create table consultations (
 );
 create index consultations_dossier on consultations (dossier_id);
 create index consultations_open on consultations (agency_code, unit_code, answered_at);
+-- The paper cut-off of each agency's desk, in minutes after midnight (15:00 by default): paper
+-- received at or after it counts from the next working morning. Administrators set it.
+alter table agencies add column paper_cutoff bigint not null default 900;

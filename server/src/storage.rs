@@ -722,6 +722,15 @@ impl app::ports::Store for Db {
     ) -> Result<(), StoreError> {
         Db::set_calendar_day(self, scope, day, kind, note, by, at_ms).await
     }
+    async fn set_paper_cutoff(
+        &self,
+        agency: &str,
+        minute: i64,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        Db::set_paper_cutoff(self, agency, minute, by, at_ms).await
+    }
     async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
         Db::calendar(self, agency).await
     }

@@ -39,6 +39,9 @@ pub struct CalendarView {
     /// The days of the year in force for this scope: the province's and (for an agency) its own.
     pub days: Vec<CalendarDay>,
     pub changes: Vec<CalendarChange>,
+    /// The administrator's own agency's paper cut-off, `HH:MM`, and that agency's name.
+    pub paper_cutoff: String,
+    pub agency_name: String,
 }
 
 pub const CALENDAR_KINDS: [&str; 2] = ["off", "work"];
@@ -53,17 +56,35 @@ async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError
     Ok(if a.kind == "centre" { (user, String::new(), a.name) } else { (user, a.code, a.name) })
 }
 
+/// The earliest and latest paper cut-off an administrator may set (within the afternoon's hours).
+pub const CUTOFF_RANGE: std::ops::RangeInclusive<i64> = 12 * 60..=17 * 60;
+
 #[server(prefix = "/api", endpoint = "admin/calendar", input = GetUrl)]
 pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppError> {
     use crate::api::ctx;
-    let (_, scope, scope_name) = scope().await?;
+    let (user, scope, scope_name) = scope().await?;
     let this_year = crate::domain::vn_time::local(ctx::now_ms()).year;
     let year =
         year.and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| (2000..=2100).contains(y)).unwrap_or(this_year);
     let store = ctx::services()?.store;
     let days = store.calendar_days(&scope, year).await?;
-    let changes = store.calendar_changes(&scope, 30).await?;
-    Ok(CalendarView { scope, scope_name, year, days, changes })
+    let mut changes = store.calendar_changes(&scope, 30).await?;
+    let own = user.agency_code.clone().unwrap_or_default();
+    if own != scope {
+        changes.extend(store.calendar_changes(&own, 30).await?.into_iter().filter(|c| c.kind == "paper-cutoff"));
+        changes.sort_by_key(|c| std::cmp::Reverse(c.changed_at_ms));
+    }
+    let cal = store.calendar(&own).await?.ok_or(AppError::NotFound)?;
+    let paper_cutoff = format!("{:02}:{:02}", cal.paper_cutoff / 60, cal.paper_cutoff % 60);
+    let agency_name = ctx::services()?
+        .store
+        .agencies(ctx::lang())
+        .await?
+        .into_iter()
+        .find(|a| a.code == own)
+        .map(|a| a.name)
+        .unwrap_or_default();
+    Ok(CalendarView { scope, scope_name, year, days, changes, paper_cutoff, agency_name })
 }
 
 /// Sets a day (`kind` = `off` | `work`, with a note) or removes it (`kind` = `remove`) in the
@@ -114,5 +135,26 @@ pub async fn set_calendar_day(day: String, kind: String, note: Option<String>) -
     let day = format!("{y:04}-{m:02}-{d:02}");
     ctx::services()?.store.set_calendar_day(&scope, &day, set.as_deref(), &note, &user, ctx::now_ms()).await?;
     leptos_axum::redirect(&format!("/mot-cua/lich?nam={y}&xong=1"));
+    Ok(())
+}
+
+/// Sets the paper cut-off of the administrator's own agency (`cutoff` = `HH:MM`).
+#[server(prefix = "/api", endpoint = "admin/paper-cutoff")]
+pub async fn set_paper_cutoff(cutoff: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    let (user, _, _) = scope().await?;
+    let agency = user.agency_code.clone().ok_or(AppError::Forbidden)?;
+    let raw = cutoff.trim();
+    let minute = raw
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
+        .filter(|(h, m)| (0..24).contains(h) && (0..60).contains(m) && raw.len() == 5)
+        .map(|(h, m)| h * 60 + m);
+    let Some(minute) = minute.filter(|m| CUTOFF_RANGE.contains(m)) else {
+        let key = if minute.is_some() { "error-cutoff-range" } else { "error-time" };
+        return Err(AppError::field("cutoff", key).with_values(vec![("cutoff".into(), raw.chars().take(10).collect())]));
+    };
+    ctx::services()?.store.set_paper_cutoff(&agency, minute, &user, ctx::now_ms()).await?;
+    leptos_axum::redirect("/mot-cua/lich?xong=1");
     Ok(())
 }

@@ -15,7 +15,7 @@ pub fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
     let year = query("nam");
     let done = query("xong").is_some();
-    let error = posted_error("admin/calendar-day");
+    let error = posted_error("admin/calendar-day").or_else(|| posted_error("admin/paper-cutoff"));
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -48,6 +48,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
         ("day".to_string(), i18n.t("calendar-day")),
         ("kind".to_string(), i18n.t("calendar-kind")),
         ("note".to_string(), i18n.t("calendar-note")),
+        ("cutoff".to_string(), i18n.t("calendar-cutoff")),
     ];
     let kind = error.as_ref().and_then(|e| e.value("kind")).unwrap_or_else(|| "off".into());
     let scope = c.scope.clone();
@@ -87,6 +88,15 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
                     }).collect_view()}
                 </fieldset>
                 <button type="submit" class="button-primary">{i18n.t("calendar-save")}</button>
+            </fieldset>
+        </form>
+        <form method="post" action="/api/admin/paper-cutoff" class="stack calendar-form">
+            <fieldset>
+                <legend>{i18n.t_args("calendar-cutoff-title", &[("agency", c.agency_name.clone())])}</legend>
+                <TextField name="cutoff" label=i18n.t("calendar-cutoff") kind="time"
+                    value=error.as_ref().and_then(|e| e.value("cutoff")).unwrap_or_else(|| c.paper_cutoff.clone())
+                    hint=i18n.t("calendar-cutoff-hint") error=error_for(&error, "cutoff") required=true />
+                <button type="submit">{i18n.t("calendar-cutoff-save")}</button>
             </fieldset>
         </form>
         <table class="table calendar-table">

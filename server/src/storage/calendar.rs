@@ -35,7 +35,7 @@ impl Db {
 
     /// The calendar of an agency, `None` when no agency has that code.
     pub async fn calendar(&self, agency: &str) -> Result<Option<Calendar>, StoreError> {
-        let Some(a) = sqlx::query("select saturday_morning from agencies where code = $1")
+        let Some(a) = sqlx::query("select saturday_morning, paper_cutoff from agencies where code = $1")
             .bind(agency)
             .fetch_optional(&self.pool)
             .await
@@ -44,6 +44,7 @@ impl Db {
             return Ok(None);
         };
         let mut cal = Calendar::standard();
+        cal.paper_cutoff = u16::try_from(a.get::<i64, _>("paper_cutoff")).unwrap_or(cal.paper_cutoff);
         cal.holidays.clear();
         cal.extra_working_days.clear();
         if a.get::<i64, _>("saturday_morning") != 0 {
@@ -122,6 +123,34 @@ impl Db {
                 changed_at_ms: r.get("changed_at"),
             })
             .collect())
+    }
+
+    /// Sets the paper cut-off of `agency` (minutes after midnight), with the change record.
+    pub async fn set_paper_cutoff(
+        &self,
+        agency: &str,
+        minute: i64,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        sqlx::query("update agencies set paper_cutoff = $1 where code = $2")
+            .bind(minute)
+            .bind(agency)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        sqlx::query(
+            "insert into calendar_changes (agency_code, day, kind, note, changed_by, changed_at) values ($1, '', 'paper-cutoff', $2, $3, $4)",
+        )
+        .bind(agency)
+        .bind(format!("{:02}:{:02}", minute / 60, minute % 60))
+        .bind(&by.full_name)
+        .bind(at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        tx.commit().await.map_err(backend_err)
     }
 
     /// Sets (`Some(kind)`) or removes (`None`) a day of `scope`'s table, with the change record,

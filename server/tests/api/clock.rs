@@ -213,3 +213,55 @@ async fn administrators_edit_the_calendar_with_a_record_and_new_deadlines_follow
         );
     }
 }
+
+#[tokio::test]
+async fn the_paper_cut_off_is_an_administrators_setting_on_the_record() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let paper_due = || async {
+            let res = due(
+                &app,
+                &[
+                    ("agency", COMMUNE),
+                    ("received_at", "2026-11-23T15:30:00+07:00"),
+                    ("working_days", "1"),
+                    ("channel", "counter"),
+                ],
+            )
+            .await;
+            let body: serde_json::Value = res.json().await.unwrap();
+            body["due_at"].as_str().unwrap().to_string()
+        };
+        assert_eq!(paper_due().await, "2026-11-24T17:00:00+07:00", "{backend:?}: 15:00 by default");
+        let desk = app.login("045185000101", "canbo2026").await;
+        let res = desk.post(app.url("/api/admin/paper-cutoff")).form(&[("cutoff", "16:00")]).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}: administrators only");
+        let admin = app.login(COMMUNE_ADMIN, "canbo2026").await;
+        for (bad, key) in [("25:00", "error-time"), ("9h", "error-time"), ("08:00", "error-cutoff-range")] {
+            let res = app.form(&admin, "/api/admin/paper-cutoff", "/mot-cua/lich", &[("cutoff", bad)]).await;
+            assert_eq!(
+                field_keys(&redirected_error(&res)),
+                [("cutoff".to_string(), key.to_string())],
+                "{backend:?}: {bad}"
+            );
+        }
+        let res = app.form(&admin, "/api/admin/paper-cutoff", "/mot-cua/lich", &[("cutoff", "16:00")]).await;
+        assert_eq!(location(&res), "/mot-cua/lich?xong=1", "{backend:?}");
+        assert_eq!(paper_due().await, "2026-11-24T15:30:00+07:00", "{backend:?}: 15:30 is before the new cut-off");
+        let view: app::api::calendar::CalendarView =
+            admin.get(app.url("/api/admin/calendar")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(view.paper_cutoff, "16:00");
+        assert!(
+            view.changes.iter().any(|c| c.kind == "paper-cutoff" && c.note == "16:00"),
+            "{backend:?}: on the record"
+        );
+        // The centre's administrator sets the centre's own cut-off; Đông Hà keeps its own.
+        let centre = app.login(CENTRE_ADMIN, "canbo2026").await;
+        let res = app.form(&centre, "/api/admin/paper-cutoff", "/mot-cua/lich", &[("cutoff", "14:00")]).await;
+        assert_eq!(location(&res), "/mot-cua/lich?xong=1");
+        let view: app::api::calendar::CalendarView =
+            centre.get(app.url("/api/admin/calendar")).send().await.unwrap().json().await.unwrap();
+        assert_eq!((view.scope.as_str(), view.paper_cutoff.as_str()), ("", "14:00"));
+        assert_eq!(paper_due().await, "2026-11-24T15:30:00+07:00", "{backend:?}: Đông Hà unchanged");
+    }
+}
