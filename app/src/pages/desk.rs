@@ -760,6 +760,16 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
     }
 }
 
+/// Who took a step over: the desk officer who accepted the dossier for the reception step, the
+/// assigned specialist, or else whoever acted on it.
+fn step_taker(d: &DeskDossierView, s: &crate::api::handling::StepRecord) -> String {
+    let acceptor = (s.kind == "receive")
+        .then(|| d.dossier.events.iter().rev().find(|e| e.action == "accept" && e.at_ms == s.started_at_ms))
+        .flatten()
+        .map(|e| e.actor_name.clone());
+    acceptor.or_else(|| s.assignee.clone()).or_else(|| s.ended_by.clone()).unwrap_or_default()
+}
+
 /// Mẫu 05: one row per hand-over, with the time each unit received and passed the dossier on,
 /// and whether it did so early, on time or late.
 fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
@@ -780,7 +790,7 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                             <td>{(i + 1).to_string()}</td>
                             <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{crate::components::unit_and_agency(&s.unit, &s.agency)}</small></td>
                             <td>
-                                {i18n.t("slip-05-taker")}": "{s.assignee.clone().or_else(|| s.ended_by.clone()).unwrap_or_default()}" "{format_vn(s.started_at_ms)}
+                                {i18n.t("slip-05-taker")}": "{step_taker(d, s)}" "{format_vn(s.started_at_ms)}
                                 {s.ended_at_ms.map(|e| view! { <br/>{i18n.t("slip-05-giver")}": "{s.ended_by.clone().unwrap_or_default()}" "{format_vn(e)} })}
                             </td>
                             <td>{c.and_then(|c| c.timeliness).map(|t| i18n.t(&t))}</td>

@@ -293,8 +293,17 @@ async fn the_register_lists_what_the_desk_received_with_hand_over_result_and_del
             r.rows.iter().find(|r| r.code == code).expect("the dossier received today is in this month's register");
         assert_eq!((row.applicant.as_str(), row.channel.as_str()), ("Hồ Thị Mai", "counter"));
         assert!(row.due_at_ms.is_some() && row.transferred_at_ms.is_none(), "{backend:?}: {row:?}");
-        let res = app.form(&desk, "/api/desk/transfer", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        // A colleague at the same desk passes it on: Mẫu 05 names who received it and who gave it.
+        let colleague = app.login("045186000108", PASSWORD).await;
+        let res =
+            app.form(&colleague, "/api/desk/transfer", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
         assert!(!location(&res).contains("__err"), "{:?}", redirected_error(&res));
+        let sheet =
+            desk.get(app.url(&format!("/mot-cua/ho-so/{code}/phieu/05"))).send().await.unwrap().text().await.unwrap();
+        // The text as a reader sees it, without the renderer's markers between text nodes.
+        let sheet = sheet.replace("<!---->", "").replace("<!-- -->", "").replace("<!>", "");
+        assert!(sheet.contains("Người nhận: Lê Thị Thu Hà"), "{backend:?}: the officer who accepted it");
+        assert!(sheet.contains("Người giao: Phạm Thị Hoa"), "{backend:?}: the officer who passed it on");
         let r = register().await;
         let row = r.rows.iter().find(|r| r.code == code).unwrap();
         assert!(row.transferred_at_ms.is_some(), "{backend:?}: the hand-over is read from the history");
