@@ -79,6 +79,27 @@ async fn ok(app: &TestApp, who: &Client, path: &str, code: &str, fields: &[(&str
     assert!(loc.starts_with(&format!("/mot-cua/ho-so/{code}")), "{path} → {loc}");
 }
 
+/// A demo birth registration accepted, transferred to the VP unit and assigned to its specialist,
+/// with the signed-in desk, unit leader and specialist.
+struct Assigned {
+    code: String,
+    desk: Client,
+    leader: Client,
+    specialist: Client,
+}
+
+async fn assigned_birth_dossier(app: &TestApp) -> Assigned {
+    let code = birth_dossier(app).await;
+    let desk = app.login(RECEPTION, PASSWORD).await;
+    let leader = app.login(VP_LEADER, PASSWORD).await;
+    let specialist = app.login(VP_SPECIALIST, PASSWORD).await;
+    ok(app, &desk, "/api/desk/accept", &code, &[]).await;
+    ok(app, &desk, "/api/desk/transfer", &code, &[]).await;
+    let minh = user_id(app, VP_SPECIALIST).await.to_string();
+    ok(app, &leader, "/api/desk/assign", &code, &[("specialist", &minh)]).await;
+    Assigned { code, desk, leader, specialist }
+}
+
 fn appraisal(code: &str, proposal: &str, with_draft: bool) -> Form {
     let mut form = Form::new()
         .text("code", code.to_string())
@@ -327,14 +348,7 @@ async fn a_leader_sends_the_draft_back_to_the_same_specialist_with_a_reason() {
 async fn a_refusal_proposed_at_appraisal_is_decided_by_the_agency_leader_with_form_03() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        let code = birth_dossier(&app).await;
-        let desk = app.login(RECEPTION, PASSWORD).await;
-        let leader = app.login(VP_LEADER, PASSWORD).await;
-        let specialist = app.login(VP_SPECIALIST, PASSWORD).await;
-        ok(&app, &desk, "/api/desk/accept", &code, &[]).await;
-        ok(&app, &desk, "/api/desk/transfer", &code, &[]).await;
-        let minh = user_id(&app, VP_SPECIALIST).await.to_string();
-        ok(&app, &leader, "/api/desk/assign", &code, &[("specialist", &minh)]).await;
+        let Assigned { code, desk: _, leader, specialist } = assigned_birth_dossier(&app).await;
         let res = appraise(&app, &specialist, appraisal(&code, "refuse", false), &code).await;
         assert!(!location(&res).contains("__err"), "{backend:?}: a refusal needs no draft");
         ok(&app, &leader, "/api/desk/decide", &code, &[("decision", "approve")]).await;
@@ -703,14 +717,7 @@ async fn consult(app: &TestApp, who: &Client, code: &str, form: Form) -> reqwest
 async fn the_specialist_consults_units_in_parallel_each_answering_once_within_its_own_deadline() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        let code = birth_dossier(&app).await;
-        let desk = app.login(RECEPTION, PASSWORD).await;
-        let leader = app.login(VP_LEADER, PASSWORD).await;
-        let specialist = app.login(VP_SPECIALIST, PASSWORD).await;
-        ok(&app, &desk, "/api/desk/accept", &code, &[]).await;
-        ok(&app, &desk, "/api/desk/transfer", &code, &[]).await;
-        let minh = user_id(&app, VP_SPECIALIST).await.to_string();
-        ok(&app, &leader, "/api/desk/assign", &code, &[("specialist", &minh)]).await;
+        let Assigned { code, desk, leader, specialist } = assigned_birth_dossier(&app).await;
         let question = "Đề nghị cho ý kiến về nơi cư trú của người mẹ và thông tin nhân thân.";
         let both = [(DONG_HA, "KT"), (CONG_AN, "PC06")];
 
