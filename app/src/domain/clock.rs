@@ -125,6 +125,25 @@ pub fn vietnam_days_off() -> (Vec<Date>, Vec<Date>) {
     (off, worked)
 }
 
+/// The name of a day of [`vietnam_days_off`], as the calendar shows it.
+pub fn holiday_note(date: Date) -> &'static str {
+    match date {
+        (_, 1, 1) => "Tết Dương lịch",
+        (2025, 1, 27..=31) => "Tết Nguyên đán Ất Tỵ",
+        (2026, 2, 16..=20) => "Tết Nguyên đán Bính Ngọ",
+        (2027, 2, 4..=10) => "Tết Nguyên đán Đinh Mùi",
+        (2026, 4, 27) => "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch rơi vào Chủ nhật)",
+        (_, 4, 7 | 16) => "Giỗ Tổ Hùng Vương (10/3 âm lịch)",
+        (_, 4, 30) => "Ngày Chiến thắng (30/4)",
+        (_, 5, 1) => "Ngày Quốc tế Lao động (1/5)",
+        (2025, 5, 2) => "Nghỉ hoán đổi (làm bù thứ Bảy 26/4/2025)",
+        (2027, 5, 3) => "Nghỉ bù Ngày Quốc tế Lao động (1/5 rơi vào thứ Bảy)",
+        (2025, 4, 26) => "Làm bù cho ngày nghỉ hoán đổi 2/5/2025",
+        (_, 9, 1..=3) => "Quốc khánh (2/9)",
+        _ => "",
+    }
+}
+
 impl Calendar {
     /// 07:30–11:30 and 13:30–17:00, Mon–Fri, Vietnamese holidays, paper cut-off 15:00.
     pub fn standard() -> Calendar {

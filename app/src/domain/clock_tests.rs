@@ -459,3 +459,13 @@ fn an_added_day_off_moves_a_due_date_by_one_working_day() {
     c.holidays.insert(day(2026, 11, 25));
     assert_eq!(due(&c, mon(8, 0), days(3)), at(2026, 11, 27, 8, 0));
 }
+
+#[test]
+fn every_seeded_day_off_and_working_day_has_a_name() {
+    let (off, worked) = vietnam_days_off();
+    for d in off.into_iter().chain(worked) {
+        assert!(!holiday_note(d).is_empty(), "{d:?} has no name");
+    }
+    assert_eq!(holiday_note((2026, 2, 17)), "Tết Nguyên đán Bính Ngọ");
+    assert_eq!(holiday_note((2026, 11, 23)), "", "an ordinary day has none");
+}

@@ -2,7 +2,7 @@
 
 use super::{backend_err, Db};
 use app::api::calendar::{CalendarChange, CalendarDay};
-use app::domain::clock::{day, vietnam_days_off, Calendar};
+use app::domain::clock::{day, holiday_note, vietnam_days_off, Calendar};
 use app::domain::form::parse_date;
 use app::ports::{CurrentUser, StoreError};
 use sqlx::Row;
@@ -22,9 +22,10 @@ impl Db {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
         for (kind, days) in [("off", off), ("work", worked)] {
             for (y, m, d) in days {
-                sqlx::query("insert into calendar_days (agency_code, day, kind, note) values ('', $1, $2, '')")
+                sqlx::query("insert into calendar_days (agency_code, day, kind, note) values ('', $1, $2, $3)")
                     .bind(format!("{y:04}-{m:02}-{d:02}"))
                     .bind(kind)
+                    .bind(holiday_note((y, m, d)))
                     .execute(&mut *tx)
                     .await
                     .map_err(backend_err)?;

@@ -191,6 +191,10 @@ async fn administrators_edit_the_calendar_with_a_record_and_new_deadlines_follow
             view.days.iter().any(|d| d.day == "2027-03-10" && d.agency_code.is_empty()),
             "inherits the province's day"
         );
+        assert!(
+            view.days.iter().any(|d| d.day == "2027-02-08" && d.note == "Tết Nguyên đán Đinh Mùi"),
+            "{backend:?}: the seeded days carry their names"
+        );
         assert!(view.days.iter().any(|d| d.day == "2027-03-13" && d.kind == "work" && d.agency_code == COMMUNE));
         assert_eq!(view.changes.len(), 1, "{backend:?}: the commune's own record");
         assert_eq!(view.changes[0].day, "2027-03-13");
