@@ -33,6 +33,13 @@ pub struct CurrentUser {
     pub unit_code: String,
 }
 
+impl CurrentUser {
+    /// A citizen (an applicant) as the actions see them.
+    pub fn citizen(id: i64, full_name: String) -> Self {
+        CurrentUser { id, full_name, role: "citizen".into(), agency_code: None, unit_code: String::new() }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub full_name: String,

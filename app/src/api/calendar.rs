@@ -34,14 +34,14 @@ pub struct CalendarChange {
 pub struct CalendarView {
     /// The table this administrator edits: empty for the province-wide one.
     pub scope: String,
+    /// The administrator's own agency.
     pub scope_name: String,
     pub year: i32,
     /// The days of the year in force for this scope: the province's and (for an agency) its own.
     pub days: Vec<CalendarDay>,
     pub changes: Vec<CalendarChange>,
-    /// The administrator's own agency's paper cut-off, `HH:MM`, and that agency's name.
+    /// The paper cut-off of the administrator's own agency (named `scope_name`), `HH:MM`.
     pub paper_cutoff: String,
-    pub agency_name: String,
 }
 
 pub const CALENDAR_KINDS: [&str; 2] = ["off", "work"];
@@ -76,15 +76,7 @@ pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppErr
     }
     let cal = store.calendar(&own).await?.ok_or(AppError::NotFound)?;
     let paper_cutoff = format!("{:02}:{:02}", cal.paper_cutoff / 60, cal.paper_cutoff % 60);
-    let agency_name = ctx::services()?
-        .store
-        .agencies(ctx::lang())
-        .await?
-        .into_iter()
-        .find(|a| a.code == own)
-        .map(|a| a.name)
-        .unwrap_or_default();
-    Ok(CalendarView { scope, scope_name, year, days, changes, paper_cutoff, agency_name })
+    Ok(CalendarView { scope, scope_name, year, days, changes, paper_cutoff })
 }
 
 /// Sets a day (`kind` = `off` | `work`, with a note) or removes it (`kind` = `remove`) in the

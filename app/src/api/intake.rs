@@ -119,15 +119,18 @@ pub mod ssr {
             }
         };
         let code = match outcome {
-            DraftOutcome::Submitted { code } | DraftOutcome::AlreadySubmitted { code } => code,
+            DraftOutcome::Submitted { code } => code,
+            // A resent form: show the receipt again once its dossier is accepted.
+            DraftOutcome::AlreadySubmitted { code } => {
+                let desk = services.store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+                if desk.dossier.status != 1 {
+                    leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/01"));
+                    return Ok(());
+                }
+                code
+            }
             DraftOutcome::Saved { .. } => return Err(ctx::internal("intake saved without submitting")),
         };
-        // A resent form finds its dossier accepted already: show its receipt again.
-        let desk = services.store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
-        if desk.dossier.status != 1 {
-            leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/01"));
-            return Ok(());
-        }
         crate::api::handling::ssr::act(&code, Command::Accept, Backfill::default()).await
     }
 
@@ -183,13 +186,7 @@ pub mod ssr {
             .map_err(|e| e.with_more_values(echo.clone()))?;
         let now = ctx::now_ms();
         let applicant = match (on_record, new_applicant, cccd) {
-            (Some(a), _, _) => CurrentUser {
-                id: a.id,
-                full_name: a.full_name,
-                role: "citizen".into(),
-                agency_code: None,
-                unit_code: String::new(),
-            },
+            (Some(a), _, _) => CurrentUser::citizen(a.id, a.full_name),
             (None, Some((name, phone)), Some(cccd)) => {
                 let created = services
                     .store
@@ -210,7 +207,7 @@ pub mod ssr {
                     }
                     Err(e) => return Err(e.into()),
                 };
-                CurrentUser { id, full_name: name, role: "citizen".into(), agency_code: None, unit_code: String::new() }
+                CurrentUser::citizen(id, name)
             }
             _ => return Err(ctx::internal("intake checked without an applicant")),
         };

@@ -92,7 +92,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
         </form>
         <form method="post" action="/api/admin/paper-cutoff" class="stack calendar-form">
             <fieldset>
-                <legend>{i18n.t_args("calendar-cutoff-title", &[("agency", c.agency_name.clone())])}</legend>
+                <legend>{i18n.t_args("calendar-cutoff-title", &[("agency", c.scope_name.clone())])}</legend>
                 <TextField name="cutoff" label=i18n.t("calendar-cutoff") kind="time"
                     value=error.as_ref().and_then(|e| e.value("cutoff")).unwrap_or_else(|| c.paper_cutoff.clone())
                     hint=i18n.t("calendar-cutoff-hint") error=error_for(&error, "cutoff") required=true />

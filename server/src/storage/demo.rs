@@ -136,13 +136,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
                 created_at_ms: now_ms,
             })
             .await?;
-        users.push(CurrentUser {
-            id,
-            full_name: c.full_name.into(),
-            role: "citizen".into(),
-            agency_code: None,
-            unit_code: String::new(),
-        });
+        users.push(CurrentUser::citizen(id, c.full_name.into()));
     }
     let officer_hash =
         app::api::account::ssr::hash_password(OFFICER_PASSWORD).map_err(|e| StoreError::Backend(e.to_string()))?;

@@ -37,18 +37,54 @@ async fn set_text(
     Ok(())
 }
 
+/// Ends the dossier's running step (if any) with `outcome`, at `at_ms`, by `by`.
+pub(crate) async fn end_running_step(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    at_ms: i64,
+    by: i64,
+    outcome: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update dossier_steps set ended_at = $1, ended_by = $2, outcome = $3 where dossier_id = $4 and ended_at is null",
+    )
+    .bind(at_ms)
+    .bind(by)
+    .bind(outcome.to_string())
+    .bind(dossier_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
+    Ok(())
+}
+
+/// No step runs: the dossier is held by the desk of the agency that received it.
+pub(crate) async fn back_to_receiving_desk(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update dossiers set step_position = null, current_agency = receiving_agency, holder_role = 'reception', \
+         current_unit = '', assignee_id = null where id = $1",
+    )
+    .bind(dossier_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
+    Ok(())
+}
+
 impl Db {
     /// Carries out `plan` in one transaction; the event goes through the transition function
     /// and fails as a conflict when another action came in between.
     pub async fn advance(&self, plan: StepPlan) -> Result<(), StoreError> {
-        let row = sqlx::query("select id, receiving_agency from dossiers where code = $1")
+        let id: i64 = sqlx::query("select id from dossiers where code = $1")
             .bind(&plan.code)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?
-            .ok_or(StoreError::NotFound)?;
-        let id: i64 = row.get("id");
-        let receiving: String = row.get("receiving_agency");
+            .ok_or(StoreError::NotFound)?
+            .get("id");
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
         let mut event = NewEvent::by(&plan.actor, plan.agency.clone(), plan.action, plan.at_ms, plan.note.clone());
         event.recorded_at_ms = plan.recorded_at_ms;
@@ -56,16 +92,7 @@ impl Db {
         event.expected_count = Some(plan.expected_count);
         apply(&mut tx, id, event).await?;
         if let Some(outcome) = &plan.close {
-            sqlx::query(
-                "update dossier_steps set ended_at = $1, ended_by = $2, outcome = $3 where dossier_id = $4 and ended_at is null",
-            )
-            .bind(plan.at_ms)
-            .bind(plan.actor.id)
-            .bind(outcome.clone())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
+            end_running_step(&mut tx, id, plan.at_ms, plan.actor.id, outcome).await?;
         }
         match (&plan.open, &plan.close) {
             (Some(o), _) => {
@@ -98,18 +125,8 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
             }
-            (None, Some(_)) => {
-                // Closed without a next step: the dossier is back at the desk that received it.
-                sqlx::query(
-                    "update dossiers set step_position = null, current_agency = $1, holder_role = 'reception', \
-                     current_unit = '', assignee_id = null where id = $2",
-                )
-                .bind(receiving)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-            }
+            // Closed without a next step: the dossier is back at the desk that received it.
+            (None, Some(_)) => back_to_receiving_desk(&mut tx, id).await?,
             (None, None) => {}
         }
         let c = &plan.changes;

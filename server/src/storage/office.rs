@@ -109,11 +109,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
                 created_at_ms: now_ms - 120 * DAY,
             })
             .await?;
-        people.push((
-            CurrentUser { id, full_name: name, role: "citizen".into(), agency_code: None, unit_code: String::new() },
-            cccd,
-            phone,
-        ));
+        people.push((CurrentUser::citizen(id, name), cccd, phone));
     }
     let weights: u32 = PROCEDURES.iter().map(|(_, w)| w).sum();
     let lang = app::i18n::Lang::Vi;

@@ -62,23 +62,8 @@ impl Db {
         // Asked during handling: the running step ends, and the dossier waits for the citizen;
         // the complete dossier comes back to the receiving desk, whose acceptance restarts the
         // allowance from zero.
-        sqlx::query(
-            "update dossier_steps set ended_at = $1, ended_by = $2, outcome = 'supplement' where dossier_id = $3 and ended_at is null",
-        )
-        .bind(at_ms)
-        .bind(officer.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
-        sqlx::query(
-            "update dossiers set step_position = null, current_agency = receiving_agency, holder_role = 'reception', \
-             current_unit = '', assignee_id = null where id = $1",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
+        super::handling::end_running_step(&mut tx, id, at_ms, officer.id, "supplement").await?;
+        super::handling::back_to_receiving_desk(&mut tx, id).await?;
         sqlx::query("insert into supplement_requests (dossier_id, requested_at, requested_by, reason, items_json) values ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(at_ms)
