@@ -2,6 +2,7 @@
 //! Everything here is compiled for both the server and the browser and unit-tested in place.
 
 pub mod cccd;
+pub mod channel;
 pub mod clock;
 pub mod dossier_code;
 pub mod form;
@@ -10,6 +11,8 @@ pub mod mask;
 pub mod password;
 pub mod phone;
 pub mod rate_limit;
+pub mod reason;
+pub mod role;
 pub mod status;
 pub mod text;
 pub mod upload;

@@ -100,6 +100,22 @@ impl AppError {
     }
 }
 
+impl From<crate::handling::Refusal> for AppError {
+    fn from(r: crate::handling::Refusal) -> Self {
+        use crate::handling::Refusal;
+        match r {
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::Conflict(key) => AppError::Conflict(key),
+            Refusal::Invalid { errors, values } => AppError::Invalid { errors, values },
+            Refusal::NotFound => AppError::NotFound,
+            #[cfg(feature = "ssr")]
+            Refusal::Broken(cause) => crate::api::ctx::internal(cause),
+            #[cfg(not(feature = "ssr"))]
+            Refusal::Broken(cause) => AppError::Internal(cause),
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -7,8 +7,10 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod handling;
 pub mod i18n;
 pub mod pages;
+pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod ports;
 

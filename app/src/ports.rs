@@ -23,22 +23,7 @@ pub enum StoreError {
     Backend(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub full_name: String,
-    pub role: String,
-    pub agency_code: Option<String>,
-    /// The officer's unit (department) inside the agency; empty for others.
-    pub unit_code: String,
-}
-
-impl CurrentUser {
-    /// A citizen (an applicant) as the actions see them.
-    pub fn citizen(id: i64, full_name: String) -> Self {
-        CurrentUser { id, full_name, role: "citizen".into(), agency_code: None, unit_code: String::new() }
-    }
-}
+pub use crate::domain::role::CurrentUser;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -108,68 +93,7 @@ pub struct FileAccess {
     pub file: StoredFile,
 }
 
-/// Changes to a dossier's own columns that come with an action.
-#[derive(Debug, Clone, Default)]
-pub struct DossierChanges {
-    pub accepted_at: Option<i64>,
-    pub original_due_at: Option<i64>,
-    pub due_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub delivery: Option<String>,
-    pub urged_at: Option<i64>,
-    pub proposal: Option<String>,
-}
-
-/// A workflow step to open.
-#[derive(Debug, Clone)]
-pub struct OpenStep {
-    pub position: i64,
-    pub kind: String,
-    pub agency: String,
-    pub unit: String,
-    pub role: String,
-    pub assignee: Option<i64>,
-    pub started_at: i64,
-    pub due_at: i64,
-}
-
-/// One action on a dossier, decided by the domain and carried out in one transaction: the event
-/// (through the transition function), the step closed and the one opened, the dossier's changes
-/// and the files added.
-#[derive(Debug, Clone)]
-pub struct StepPlan {
-    pub code: String,
-    pub actor: CurrentUser,
-    /// The agency the actor acts for, recorded on the event.
-    pub agency: String,
-    pub action: crate::domain::status::Action,
-    /// The real time of the action (earlier than `recorded_at_ms` when back-filled).
-    pub at_ms: i64,
-    pub recorded_at_ms: i64,
-    pub note: String,
-    pub backfill_reason: Option<String>,
-    pub expected_count: i64,
-    /// Close the running step with this outcome.
-    pub close: Option<String>,
-    /// Open this step; when a step is closed and none opens, the dossier is back at its desk.
-    pub open: Option<OpenStep>,
-    pub changes: DossierChanges,
-    /// Files the officers add, by kind (`draft-result`, `verification`, `result`).
-    pub files: Vec<(String, StoredFile)>,
-    /// Consultations asked with this action.
-    pub consult: Vec<NewConsultation>,
-    /// The consultation answered with this action: its id and the opinion.
-    pub answer: Option<(i64, String)>,
-}
-
-/// A consultation to open: the unit asked, the question and its deadline.
-#[derive(Debug, Clone)]
-pub struct NewConsultation {
-    pub agency: String,
-    pub unit: String,
-    pub question: String,
-    pub due_at: i64,
-}
+pub use crate::handling::{DossierChanges, NewConsultation, OpenStep, StepPlan};
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -272,7 +196,14 @@ pub trait Store: Send + Sync {
         lang: Lang,
     ) -> Result<Vec<crate::api::consultations::OpenConsultation>, StoreError>;
     /// Officers of `agency` with `role` (and `unit`, when not empty), by name.
-    async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError>;
+    async fn officers(
+        &self,
+        agency: &str,
+        role: crate::domain::role::Role,
+        unit: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError>;
+    /// What the rules of handling need to know about a submitted dossier.
+    async fn dossier_state(&self, code: &str) -> Result<Option<crate::handling::DossierState>, StoreError>;
     /// The calendar days of `year` in force for `scope` ('' = province-wide, else an agency).
     async fn calendar_days(&self, scope: &str, year: i32)
         -> Result<Vec<crate::api::calendar::CalendarDay>, StoreError>;

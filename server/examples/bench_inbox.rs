@@ -68,7 +68,7 @@ async fn run(url: &str, backend: &str, n: usize, budget: f64, dir: &std::path::P
     let officer = |role: &str, unit: &str| InboxViewer {
         agency: DONG_HA.into(),
         user_id: 3,
-        role: role.into(),
+        role: app::domain::role::Role::parse(role).expect("a role"),
         unit: unit.into(),
         now_ms: now,
         soon_ms: soon,

@@ -118,7 +118,7 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
     let access = match state.db.file(&id).await {
         Ok(Some(a))
             if (a.owner_id == user.id && a.owner_may_see)
-                || (user.role != "citizen" && user.agency_code.as_ref().is_some_and(|c| a.agencies.contains(c))) =>
+                || (user.role.is_officer() && user.agency_code.as_ref().is_some_and(|c| a.agencies.contains(c))) =>
         {
             a
         }

@@ -519,12 +519,15 @@ impl Db {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?;
-        Ok(row.map(|r| CurrentUser {
-            id: r.get("id"),
-            full_name: r.get("full_name"),
-            role: r.get("role"),
-            agency_code: r.get("agency_code"),
-            unit_code: r.get("unit_code"),
+        // An account whose stored role is not one of ours signs in as nobody.
+        Ok(row.and_then(|r| {
+            Some(CurrentUser {
+                id: r.get("id"),
+                full_name: r.get("full_name"),
+                role: app::domain::role::Role::parse(&r.get::<String, _>("role"))?,
+                agency_code: r.get("agency_code"),
+                unit_code: r.get("unit_code"),
+            })
         }))
     }
 
@@ -667,8 +670,16 @@ impl app::ports::Store for Db {
     async fn advance(&self, plan: app::ports::StepPlan) -> Result<(), StoreError> {
         Db::advance(self, plan).await
     }
-    async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {
-        Db::officers(self, agency, role, unit).await
+    async fn officers(
+        &self,
+        agency: &str,
+        role: app::domain::role::Role,
+        unit: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Db::officers(self, agency, role.name(), unit).await
+    }
+    async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
+        Db::dossier_state(self, code).await
     }
     async fn units(&self, lang: Lang) -> Result<Vec<app::api::consultations::UnitChoice>, StoreError> {
         Db::units(self, lang).await

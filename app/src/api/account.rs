@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserView {
     pub full_name: String,
-    pub role: String,
+    pub role: crate::domain::role::Role,
 }
 
 pub const SESSION_COOKIE: &str = "sid";

@@ -50,7 +50,10 @@ pub const CALENDAR_KINDS: [&str; 2] = ["off", "work"];
 #[cfg(feature = "ssr")]
 async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError> {
     use crate::api::ctx;
-    let (user, agency) = crate::api::desk::ssr::officer(&["admin"])?;
+    let (user, agency) = crate::api::desk::ssr::officer(&[
+        crate::domain::role::Role::ProvinceAdmin,
+        crate::domain::role::Role::AgencyAdmin,
+    ])?;
     let agencies = ctx::services()?.store.agencies(ctx::lang()).await?;
     let a = agencies.into_iter().find(|a| a.code == agency).ok_or(AppError::Forbidden)?;
     Ok(if a.kind == "centre" { (user, String::new(), a.name) } else { (user, a.code, a.name) })

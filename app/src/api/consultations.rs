@@ -7,8 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The working days a consulted unit may be given.
-pub const CONSULT_DAYS: std::ops::RangeInclusive<i64> = 1..=10;
+pub use crate::handling::CONSULT_DAYS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsultationView {
@@ -55,7 +54,7 @@ pub async fn desk_consult(data: leptos::server_fn::codec::MultipartData) -> Resu
 pub async fn desk_answer_consultation(code: String, consultation: String, answer: String) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
     let id = consultation.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
-    ssr::act(&code, ssr::Command::AnswerConsultation { id, answer }, Backfill::default()).await
+    ssr::act(&code, crate::handling::Command::AnswerConsultation { id, answer }, Backfill::default()).await
 }
 
 #[cfg(feature = "ssr")]
@@ -78,7 +77,7 @@ pub mod ssr {
             .filter_map(|v| v.split_once('|'))
             .map(|(a, u)| (a.to_string(), u.to_string()))
             .collect();
-        let cmd = ssr::Command::Consult { targets, days: text("days"), question: text("question") };
+        let cmd = crate::handling::Command::Consult { targets, days: text("days"), question: text("question") };
         ssr::act(&text("code"), cmd, Backfill::default()).await
     }
 }

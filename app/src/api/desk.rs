@@ -6,14 +6,11 @@
 
 use crate::api::catalogue::Allowance;
 use crate::api::dossiers::DossierDetail;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
-
-/// Officer roles, as stored on users.
-pub const RECEPTION: &str = "reception";
-pub const OFFICER_ROLES: [&str; 5] = ["reception", "specialist", "department-leader", "agency-leader", "admin"];
 
 /// Inbox tabs, in the order the desk shows them.
 pub const TABS: [&str; 8] = ["receive", "mine", "department", "due-soon", "overdue", "waiting", "deliver", "done"];
@@ -103,7 +100,7 @@ pub struct InboxView {
 pub struct InboxViewer {
     pub agency: String,
     pub user_id: i64,
-    pub role: String,
+    pub role: Role,
     pub unit: String,
     pub now_ms: i64,
     /// The end of the "due soon" window.
@@ -172,14 +169,14 @@ pub async fn desk_inbox(
 ) -> Result<InboxView, AppError> {
     use crate::api::ctx;
     use crate::domain::FieldError;
-    let (user, agency) = ssr::officer(&OFFICER_ROLES)?;
+    let (user, agency) = ssr::officer(&Role::OFFICERS)?;
     let clean = |v: Option<String>| v.map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors = Vec::new();
     let q = clean(q);
     if q.chars().count() > 100 {
         errors.push(FieldError::new("q", "error-too-long"));
     }
-    let default_tab = if user.role == RECEPTION { "receive" } else { "mine" };
+    let default_tab = if user.role == Role::Reception { "receive" } else { "mine" };
     let filter = InboxFilter {
         tab: tab.filter(|t| TABS.contains(&t.as_str())).unwrap_or_else(|| default_tab.into()),
         q,
@@ -209,14 +206,14 @@ pub async fn desk_inbox(
     let viewer = InboxViewer {
         agency,
         user_id: user.id,
-        role: user.role.clone(),
+        role: user.role,
         unit: user.unit_code.clone(),
         now_ms: now,
         soon_ms: soon,
     };
     let mut inbox = services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?;
-    if crate::api::handling::CONSULTED.contains(&user.role.as_str()) {
-        let unit = if user.role == "agency-leader" { "" } else { user.unit_code.as_str() };
+    if crate::api::handling::CONSULTED.contains(&user.role) {
+        let unit = if user.role == Role::AgencyLeader { "" } else { user.unit_code.as_str() };
         inbox.consultations = services.store.open_consultations(&viewer.agency, unit, ctx::lang()).await?;
     }
     Ok(inbox)
@@ -236,14 +233,14 @@ pub async fn desk_accept(
     backfill_reason: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
-    ssr::act(&code, ssr::Command::Accept, Backfill { happened_at, backfill_reason }).await
+    ssr::act(&code, crate::handling::Command::Accept, Backfill { happened_at, backfill_reason }).await
 }
 
 /// Refuses a submitted dossier with a reason: status 3, the refusal slip (Mẫu 03) is issued.
 #[server(prefix = "/api", endpoint = "desk/refuse")]
 pub async fn desk_refuse(code: String, reason: String) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
-    ssr::act(&code, ssr::Command::RefuseAtReception { reason }, Backfill::default()).await
+    ssr::act(&code, crate::handling::Command::RefuseAtReception { reason }, Backfill::default()).await
 }
 
 #[server(prefix = "/api", endpoint = "desk/slip", input = GetUrl)]
@@ -279,13 +276,14 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
 pub mod ssr {
     use super::DeskDossierView;
     use crate::api::ctx;
+    use crate::domain::role::Role;
     use crate::error::AppError;
     use crate::ports::CurrentUser;
 
     /// The signed-in officer and their agency, if their role is one of `roles`.
-    pub fn officer(roles: &[&str]) -> Result<(CurrentUser, String), AppError> {
+    pub fn officer(roles: &[Role]) -> Result<(CurrentUser, String), AppError> {
         let user = ctx::require_user()?;
-        match (&user.agency_code, roles.contains(&user.role.as_str())) {
+        match (&user.agency_code, roles.contains(&user.role)) {
             (Some(agency), true) => {
                 let agency = agency.clone();
                 Ok((user, agency))

@@ -9,19 +9,7 @@ use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredFile {
-    pub id: String,
-    pub component_id: i64,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    /// Scanned from a paper original at the desk (counter or postal intake).
-    #[serde(default)]
-    pub digitised: bool,
-}
+pub use crate::domain::upload::StoredFile;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DossierFormView {
@@ -179,11 +167,13 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
         .dossier_for_applicant(user.id, &code.to_string(), ctx::lang())
         .await?
         .ok_or(AppError::NotFound)?;
+    crate::policy::for_applicant(&mut d);
     if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
         let now = ctx::now_ms();
         d.day_minutes = cal.day_minutes();
-        d.left_minutes =
-            d.due_at_ms.filter(|_| matches!(d.status, 2 | 4 | 6)).map(|due| cal.working_minutes_left(now, due));
+        let running = crate::domain::status::DossierStatus::from_code(d.status)
+            .is_some_and(crate::domain::status::DossierStatus::is_running);
+        d.left_minutes = d.due_at_ms.filter(|_| running).map(|due| cal.working_minutes_left(now, due));
     }
     Ok(d)
 }

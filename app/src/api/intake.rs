@@ -52,7 +52,7 @@ pub struct IntakeView {
 #[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl)]
 pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Result<IntakeView, AppError> {
     use crate::api::ctx;
-    let (_, agency) = crate::api::desk::ssr::officer(&[crate::api::desk::RECEPTION])?;
+    let (_, agency) = crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
     let services = ctx::services()?;
     let lang = ctx::lang();
     let procedures = services.store.received_procedures(&agency, lang).await?;
@@ -102,13 +102,14 @@ pub mod ssr {
     use super::{intake_note, INTAKE_CHANNELS};
     use crate::api::ctx;
     use crate::api::dossiers::ssr::{check_form, discard, read_multipart, Upload};
-    use crate::api::handling::{ssr::Command, Backfill};
+    use crate::domain::role::Role;
     use crate::domain::{cccd::Cccd, phone::Phone, text::person_name, FieldError};
     use crate::error::AppError;
+    use crate::handling::{Backfill, Command};
     use crate::ports::{CurrentUser, DraftOutcome, DraftSave, NewUser, Services, StoreError};
 
     pub async fn intake(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
-        let (officer, agency) = crate::api::desk::ssr::officer(&[crate::api::desk::RECEPTION])?;
+        let (officer, agency) = crate::api::desk::ssr::officer(&[Role::Reception])?;
         let services = ctx::services()?;
         let up = read_multipart(&services, data).await?;
         let outcome = match record(&services, &officer, &agency, &up).await {

@@ -59,7 +59,6 @@ pub async fn answer_supplement(data: MultipartData) -> Result<(), AppError> {
 pub mod ssr {
     use super::SupplementItem;
     use crate::api::ctx;
-    use crate::api::desk::RECEPTION;
     use crate::api::dossiers::ssr::{discard, read_multipart};
     use crate::domain::{form, FieldError};
     use crate::error::AppError;
@@ -74,8 +73,8 @@ pub mod ssr {
         // The desk at reception, or the specialist appraising during handling [HD-05].
         let desk = crate::api::handling::ssr::officer_dossier(&officer, &code).await?;
         if !(desk.actions.receive || desk.actions.appraise) {
-            let own_desk =
-                officer.role == RECEPTION && officer.agency_code.as_ref() == Some(&desk.receiving_agency_code);
+            let own_desk = officer.role == crate::domain::role::Role::Reception
+                && officer.agency_code.as_ref() == Some(&desk.receiving_agency_code);
             return Err(if own_desk {
                 AppError::Conflict("error-illegal-transition".into())
             } else {

@@ -44,7 +44,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
                 <a href="/thu-tuc">{i18n.t("nav-procedures")}</a>
                 <a href="/tra-cuu">{i18n.t("nav-lookup")}</a>
                 <a href="/ho-so">{i18n.t("nav-my-dossiers")}</a>
-                {user.as_ref().filter(|u| u.role != "citizen").map(|_| view! { <a href="/mot-cua">{i18n.t("nav-desk")}</a> })}
+                {user.as_ref().filter(|u| u.role.is_officer()).map(|_| view! { <a href="/mot-cua">{i18n.t("nav-desk")}</a> })}
                 {user.is_some().then(|| view! { <a href="/thong-bao">{i18n.t("nav-notifications")}</a> })}
                 {match user {
                     Some(u) => view! {

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A dossier's status. It crosses the wire and sits in the database as its national code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "i64", try_from = "i64")]
 pub enum DossierStatus {
     /// Not a national status: a draft the citizen has not submitted yet (stored as 0).
     Draft,
@@ -58,8 +60,60 @@ impl DossierStatus {
         format!("status-{}", self.code())
     }
 
+    /// Closed for good: refused, withdrawn, stopped or delivered. No action applies any more.
     pub fn is_final(self) -> bool {
         matches!(self, Self::Refused | Self::Withdrawn | Self::Stopped | Self::Delivered)
+    }
+
+    /// The legal clock runs: accepted, in handling, or waiting for a fee (which does not pause
+    /// it). Late means late only in these statuses.
+    pub fn is_running(self) -> bool {
+        matches!(self, Self::Accepted | Self::InHandling | Self::PaymentRequested)
+    }
+
+    /// Accepted and being worked on by officers: the due date may move, leaders may urge.
+    pub fn is_in_handling(self) -> bool {
+        matches!(self, Self::Accepted | Self::InHandling)
+    }
+
+    /// Waiting for the applicant: a supplement to hand in.
+    pub fn is_waiting(self) -> bool {
+        self == Self::SupplementRequested
+    }
+
+    /// Decided with a result: ready or delivered.
+    pub fn is_decided(self) -> bool {
+        matches!(self, Self::ResultReady | Self::Delivered)
+    }
+
+    /// Submitted and not yet decided, refused, withdrawn or stopped: the applicant may withdraw.
+    pub fn is_open(self) -> bool {
+        transition(self, Action::Withdraw).is_ok()
+    }
+
+    /// Sits at an officer's step: being handled, or a result to hand over.
+    pub fn is_at_a_step(self) -> bool {
+        self.is_in_handling() || self == Self::ResultReady
+    }
+
+    /// The codes of the statuses for which `pred` holds, as an SQL list: `(2, 4, 6)`. SQL
+    /// reads the same predicates as Rust, in code order (partial indexes are written that way).
+    pub fn sql_codes(pred: fn(DossierStatus) -> bool) -> String {
+        let codes: Vec<String> = Self::ALL.into_iter().filter(|s| pred(*s)).map(|s| s.code().to_string()).collect();
+        format!("({})", codes.join(", "))
+    }
+}
+
+impl From<DossierStatus> for i64 {
+    fn from(s: DossierStatus) -> i64 {
+        s.code()
+    }
+}
+
+impl TryFrom<i64> for DossierStatus {
+    type Error = String;
+    fn try_from(code: i64) -> Result<Self, Self::Error> {
+        Self::from_code(code).ok_or_else(|| format!("unknown status {code}"))
     }
 }
 
@@ -144,6 +198,11 @@ impl Action {
             Self::Consult => "consult",
             Self::AnswerConsultation => "answer-consultation",
         }
+    }
+
+    /// The action stored under `name` in the history.
+    pub fn parse(name: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 
@@ -294,6 +353,24 @@ mod tests {
         assert!(transition(S::Withdrawn, A::RecordResult).is_err());
         assert!(transition(S::Refused, A::Deliver).is_err());
         assert!(transition(S::SupplementRequested, A::RecordResult).is_err(), "not while waiting for the citizen");
+    }
+
+    #[test]
+    fn the_status_predicates_name_the_national_codes() {
+        assert_eq!(S::sql_codes(S::is_running), "(2, 4, 6)");
+        assert_eq!(S::sql_codes(S::is_in_handling), "(2, 4)");
+        assert_eq!(S::sql_codes(S::is_final), "(3, 7, 8, 10)", "the closed tab's partial index");
+        assert_eq!(S::sql_codes(S::is_decided), "(9, 10)");
+        assert_eq!(S::sql_codes(S::is_open), "(1, 2, 4, 5, 6)");
+        assert_eq!(S::sql_codes(S::is_at_a_step), "(2, 4, 9)");
+        assert_eq!(S::sql_codes(S::is_waiting), "(5)");
+    }
+
+    #[test]
+    fn a_status_crosses_the_wire_as_its_national_code() {
+        assert_eq!(serde_json::to_string(&S::SupplementRequested).unwrap(), "5");
+        assert_eq!(serde_json::from_str::<S>("10").unwrap(), S::Delivered);
+        assert!(serde_json::from_str::<S>("11").is_err());
     }
 
     #[test]

@@ -52,6 +52,23 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// A file kept in the file store: what the dossier records of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredFile {
+    pub id: String,
+    pub component_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    /// Where the file store keeps it: never sent to a browser.
+    #[serde(skip_serializing, default)]
+    pub storage_key: String,
+    /// Scanned from a paper original at the desk (counter or postal intake).
+    #[serde(default)]
+    pub digitised: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //! (liên thông in sequence [HD-06]).
 
 use crate::domain::clock::Allowance;
+use crate::domain::role::Role;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,12 +46,12 @@ impl StepKind {
     }
 
     /// The role that acts at this kind of step.
-    pub fn role(self) -> &'static str {
+    pub fn role(self) -> Role {
         match self {
-            Self::Receive | Self::Return => "reception",
-            Self::Assign | Self::Review => "department-leader",
-            Self::Appraise => "specialist",
-            Self::Approve => "agency-leader",
+            Self::Receive | Self::Return => Role::Reception,
+            Self::Assign | Self::Review => Role::DepartmentLeader,
+            Self::Appraise => Role::Specialist,
+            Self::Approve => Role::AgencyLeader,
         }
     }
 }
@@ -139,7 +140,7 @@ pub enum WorkflowError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor<'a> {
     pub id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub agency: &'a str,
     pub unit: &'a str,
 }
@@ -450,8 +451,8 @@ mod tests {
         }
     }
 
-    fn actor<'a>(role: &'a str, agency: &'a str, unit: &'a str) -> Actor<'a> {
-        Actor { id: 7, role, agency, unit }
+    fn actor<'a>(role: &str, agency: &'a str, unit: &'a str) -> Actor<'a> {
+        Actor { id: 7, role: Role::parse(role).unwrap(), agency, unit }
     }
 
     #[test]
@@ -494,7 +495,7 @@ mod tests {
             assert_eq!(StepKind::parse(k.name()), Some(k));
         }
         assert_eq!(StepKind::parse("sign"), None);
-        assert_eq!(StepKind::Appraise.role(), "specialist");
-        assert_eq!(StepKind::Return.role(), "reception");
+        assert_eq!(StepKind::Appraise.role(), Role::Specialist);
+        assert_eq!(StepKind::Return.role(), Role::Reception);
     }
 }

@@ -6,6 +6,8 @@ use crate::api::handling::working_time_text;
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
 use crate::components::{allowance_text, format_bytes, table_head, FormValues, StatusBadge};
+use crate::domain::channel::Channel;
+use crate::domain::role::Role;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::dossiers::History;
@@ -47,15 +49,15 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
         }
     };
     let channels: Vec<(String, String)> =
-        ["online", "counter", "postal"].iter().map(|c| (c.to_string(), i18n.t(&format!("channel-{c}")))).collect();
-    let role = crate::components::layout::use_signed_in().map(|u| u.role).unwrap_or_default();
-    let reception = role == crate::api::desk::RECEPTION;
+        Channel::ALL.iter().map(|c| (c.name().to_string(), i18n.t(&c.key()))).collect();
+    let role = crate::components::layout::use_signed_in().map(|u| u.role);
+    let reception = role == Some(Role::Reception);
     view! {
         <h1>{i18n.t("desk-title")}</h1>
         <p class="desk-links">
             {reception.then(|| view! { <a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a> })}
             <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
-            {(role == "admin").then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
+            {role.is_some_and(Role::is_admin).then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
         </p>
         {(!inbox.consultations.is_empty()).then(|| view! {
             <section class="open-consultations notice" aria-labelledby="open-consultations">
@@ -206,7 +208,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
         {steps_view(i18n, &d)}
         {consultations_view(i18n, &d, &error)}
         {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
-        <History events=d.dossier.events.clone() internal=true />
+        <History events=d.dossier.events.clone() />
     }
 }
 
@@ -512,7 +514,7 @@ fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error:
                     <legend>{i18n.t("desk-delivery")}</legend>
                     {error_for(&error, "delivery").map(|e| view! { <p class="field-error">{e}</p> })}
                     {crate::api::handling::DELIVERIES.iter().enumerate().map(|(i, how)| view! {
-                        <div class="choice"><input type="radio" id=format!("delivery-{how}") name="delivery" value=*how checked={i == 0} /><label for=format!("delivery-{how}")>{i18n.t(&format!("delivery-{how}"))}</label></div>
+                        <div class="choice"><input type="radio" id=format!("delivery-{}", how.name()) name="delivery" value=how.name() checked={i == 0} /><label for=format!("delivery-{}", how.name())>{i18n.t(&format!("delivery-{}", how.name()))}</label></div>
                     }).collect_view()}
                 </fieldset>
                 <BackfillFields prefix="deliver" error=error.clone() />

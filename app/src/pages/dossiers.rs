@@ -274,15 +274,10 @@ fn action_key(action: &str, actor_role: &str) -> String {
 }
 
 #[component]
-pub fn History(events: Vec<EventView>, #[prop(optional)] internal: bool) -> impl IntoView {
+/// The history as its reader may see it: the applicant's copy comes without the office's
+/// working notes (see `crate::policy`).
+pub fn History(events: Vec<EventView>) -> impl IntoView {
     let i18n = use_i18n();
-    // Officers' working notes (assignment, appraisal, review, urging) stay inside the office.
-    let private = |action: &str| {
-        matches!(
-            action,
-            "assign" | "submit-appraisal" | "approve" | "send-back" | "urge" | "consult" | "answer-consultation"
-        )
-    };
     view! {
         <table class="table history">
             <caption>{i18n.t("history-title")}</caption>
@@ -297,7 +292,7 @@ pub fn History(events: Vec<EventView>, #[prop(optional)] internal: bool) -> impl
                         <td>{format_vn(e.at_ms)}</td>
                         <td>{e.actor_name}<br/><small>{i18n.t(&format!("role-{}", e.actor_role))}</small></td>
                         <td>{i18n.t(&action_key(&e.action, &e.actor_role))}" → "<StatusBadge status=e.to_status />
-                            {(!e.note.is_empty() && (internal || !private(&e.action))).then(|| view! { <br/><small>{e.note.clone()}</small> })}
+                            {(!e.note.is_empty()).then(|| view! { <br/><small>{e.note.clone()}</small> })}
                             {e.backfill_reason.clone().map(|r| view! { <br/><small class="backfilled">{i18n.t_args("backfilled", &[("at", format_vn(e.recorded_at_ms)), ("reason", r)])}</small> })}</td>
                     </tr>
                 }).collect_view()}

@@ -5,6 +5,7 @@
 use super::Db;
 use crate::catalogue_seed::demo_catalogue;
 use app::api::dossiers::StoredFile;
+use app::domain::role::Role;
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -25,23 +26,23 @@ pub const CITIZENS: [DemoCitizen; 2] = [
 /// centre's desk, Sở Xây dựng (which decides the building permits the centre receives) and
 /// Công an tỉnh (verification for marriages with a foreign element, liên thông).
 /// (name, CCCD, role, agency, unit)
-pub const OFFICERS: [(&str, &str, &str, &str, &str); 16] = [
-    ("Lê Thị Thu Hà", "045185000101", "reception", "000.20.01.H45", ""),
-    ("Phan Văn Minh", "045085000102", "specialist", "000.20.01.H45", "VP"),
-    ("Hoàng Thị Lan", "045185000103", "department-leader", "000.20.01.H45", "VP"),
-    ("Nguyễn Đức Thắng", "045080000104", "agency-leader", "000.20.01.H45", ""),
-    ("Võ Quốc Bảo", "045090000105", "admin", "000.20.01.H45", ""),
-    ("Trương Công Định", "045086000106", "specialist", "000.20.01.H45", "KT"),
-    ("Ngô Thị Mỹ", "045184000107", "department-leader", "000.20.01.H45", "KT"),
-    ("Trần Ngọc Ánh", "045190000201", "reception", "000.00.01.H45", ""),
-    ("Mai Thị Cúc", "045192000205", "admin", "000.00.01.H45", ""),
-    ("Đặng Văn Long", "045088000202", "specialist", "000.00.12.H45", "QLXD"),
-    ("Bùi Thị Hạnh", "045182000203", "department-leader", "000.00.12.H45", "QLXD"),
-    ("Lý Văn Hùng", "045078000204", "agency-leader", "000.00.12.H45", ""),
-    ("Hồ Văn Sơn", "045087000301", "specialist", "000.00.19.H45", "PC06"),
-    ("Dương Thị Nhung", "045183000302", "department-leader", "000.00.19.H45", "PC06"),
-    ("Lê Quang Vinh", "045079000303", "agency-leader", "000.00.19.H45", ""),
-    ("Phạm Thị Hoa", "045186000108", "reception", "000.20.01.H45", ""),
+pub const OFFICERS: [(&str, &str, Role, &str, &str); 16] = [
+    ("Lê Thị Thu Hà", "045185000101", Role::Reception, "000.20.01.H45", ""),
+    ("Phan Văn Minh", "045085000102", Role::Specialist, "000.20.01.H45", "VP"),
+    ("Hoàng Thị Lan", "045185000103", Role::DepartmentLeader, "000.20.01.H45", "VP"),
+    ("Nguyễn Đức Thắng", "045080000104", Role::AgencyLeader, "000.20.01.H45", ""),
+    ("Võ Quốc Bảo", "045090000105", Role::AgencyAdmin, "000.20.01.H45", ""),
+    ("Trương Công Định", "045086000106", Role::Specialist, "000.20.01.H45", "KT"),
+    ("Ngô Thị Mỹ", "045184000107", Role::DepartmentLeader, "000.20.01.H45", "KT"),
+    ("Trần Ngọc Ánh", "045190000201", Role::Reception, "000.00.01.H45", ""),
+    ("Mai Thị Cúc", "045192000205", Role::ProvinceAdmin, "000.00.01.H45", ""),
+    ("Đặng Văn Long", "045088000202", Role::Specialist, "000.00.12.H45", "QLXD"),
+    ("Bùi Thị Hạnh", "045182000203", Role::DepartmentLeader, "000.00.12.H45", "QLXD"),
+    ("Lý Văn Hùng", "045078000204", Role::AgencyLeader, "000.00.12.H45", ""),
+    ("Hồ Văn Sơn", "045087000301", Role::Specialist, "000.00.19.H45", "PC06"),
+    ("Dương Thị Nhung", "045183000302", Role::DepartmentLeader, "000.00.19.H45", "PC06"),
+    ("Lê Quang Vinh", "045079000303", Role::AgencyLeader, "000.00.19.H45", ""),
+    ("Phạm Thị Hoa", "045186000108", Role::Reception, "000.20.01.H45", ""),
 ];
 pub const OFFICER_PASSWORD: &str = "canbo2026";
 
@@ -141,7 +142,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
     let officer_hash =
         app::api::account::ssr::hash_password(OFFICER_PASSWORD).map_err(|e| StoreError::Backend(e.to_string()))?;
     for (name, cccd, role, agency, unit) in OFFICERS {
-        db.create_officer(name, cccd, role, agency, unit, &officer_hash, now_ms).await?;
+        db.create_officer(name, cccd, role.name(), agency, unit, &officer_hash, now_ms).await?;
     }
     let dossiers: [(usize, &str, bool, i64); 4] =
         [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];

@@ -3,7 +3,7 @@
 use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
 use app::api::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
-use app::domain::status::Action;
+use app::domain::status::{Action, DossierStatus as S};
 use app::domain::text::{like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::{CurrentUser, StoreError};
@@ -56,13 +56,14 @@ fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
     let agency = w.text(&v.agency);
     let here = format!("d.current_agency = {agency}");
     let received = format!("d.receiving_agency = {agency}");
-    let running = "d.status in (2, 4, 6)";
+    let running = format!("d.status in {}", S::sql_codes(S::is_running));
     match tab {
-        "receive" => w.push(format!("{here} and d.status = 1")),
+        "receive" => w.push(format!("{here} and d.status = {}", S::Submitted.code())),
         "mine" => {
-            let (role, unit, me) = (w.text(&v.role), w.text(&v.unit), w.int(v.user_id));
+            let (role, unit, me) = (w.text(v.role.name()), w.text(&v.unit), w.int(v.user_id));
+            let at_a_step = S::sql_codes(S::is_at_a_step);
             w.push(format!(
-                "{here} and d.status in (2, 4, 9) and d.holder_role = {role} \
+                "{here} and d.status in {at_a_step} and d.holder_role = {role} \
                  and (d.current_unit = '' or d.current_unit = {unit}) and (d.assignee_id is null or d.assignee_id = {me})"
             ));
         }
@@ -79,9 +80,10 @@ fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
             let now = w.int(v.now_ms);
             w.push(format!("{here} and {running} and d.due_at < {now}"));
         }
-        "waiting" => w.push(format!("{received} and d.status = 5")),
-        "deliver" => w.push(format!("{here} and d.status = 9")),
-        _ => w.push(format!("{received} and d.status in (3, 7, 8, 10)")),
+        "waiting" => w.push(format!("{received} and d.status in {}", S::sql_codes(S::is_waiting))),
+        "deliver" => w.push(format!("{here} and d.status = {}", S::ResultReady.code())),
+        // The closed tab's partial index is written on the same list.
+        _ => w.push(format!("{received} and d.status in {}", S::sql_codes(S::is_final))),
     }
 }
 
@@ -243,6 +245,15 @@ impl Db {
 
     pub async fn desk_dossier(&self, code: &str, lang: Lang) -> Result<Option<DeskDossierView>, StoreError> {
         Ok(self.load_dossier(code, lang).await?.filter(|l| l.detail.status != 0).map(|l| l.desk))
+    }
+
+    /// What the rules of handling need to know about a submitted dossier (names as the history
+    /// writes them, in Vietnamese).
+    pub async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
+        let Some(l) = self.load_dossier(code, Lang::Vi).await?.filter(|l| l.detail.status != 0) else {
+            return Ok(None);
+        };
+        app::api::handling::ssr::state_of(&l.desk, l.applicant_id).map(Some).map_err(StoreError::Backend)
     }
 
     /// Appends a reception event in a new transaction and leaves it open for the caller's update.

@@ -48,7 +48,7 @@ impl NewEvent {
             recorded_at_ms: at_ms,
             actor_id: Some(who.id),
             actor_name: who.full_name.clone(),
-            actor_role: who.role.clone(),
+            actor_role: who.role.name().to_string(),
             agency,
             action,
             note,

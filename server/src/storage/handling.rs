@@ -24,11 +24,11 @@ async fn set_text(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     column: &str,
-    value: Option<&String>,
+    value: Option<&str>,
 ) -> Result<(), StoreError> {
     if let Some(v) = value {
         sqlx::query(&format!("update dossiers set {column} = $1 where id = $2"))
-            .bind(v.clone())
+            .bind(v.to_string())
             .bind(id)
             .execute(&mut **tx)
             .await
@@ -92,7 +92,7 @@ impl Db {
         event.expected_count = Some(plan.expected_count);
         apply(&mut tx, id, event).await?;
         if let Some(outcome) = &plan.close {
-            end_running_step(&mut tx, id, plan.at_ms, plan.actor.id, outcome).await?;
+            end_running_step(&mut tx, id, plan.at_ms, plan.actor.id, outcome.name()).await?;
         }
         match (&plan.open, &plan.close) {
             (Some(o), _) => {
@@ -101,8 +101,8 @@ impl Db {
                      values ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(id)
-                .bind(o.position)
-                .bind(o.kind.clone())
+                .bind(o.position as i64)
+                .bind(o.kind.name())
                 .bind(o.agency.clone())
                 .bind(o.unit.clone())
                 .bind(o.assignee)
@@ -115,9 +115,9 @@ impl Db {
                     "update dossiers set step_position = $1, current_agency = $2, holder_role = $3, current_unit = $4, \
                      assignee_id = $5 where id = $6",
                 )
-                .bind(o.position)
+                .bind(o.position as i64)
                 .bind(o.agency.clone())
-                .bind(o.role.clone())
+                .bind(o.role.name())
                 .bind(o.unit.clone())
                 .bind(o.assignee)
                 .bind(id)
@@ -135,8 +135,8 @@ impl Db {
         set(&mut tx, id, "due_at", c.due_at).await?;
         set(&mut tx, id, "resolved_at", c.resolved_at).await?;
         set(&mut tx, id, "urged_at", c.urged_at).await?;
-        set_text(&mut tx, id, "delivery", c.delivery.as_ref()).await?;
-        set_text(&mut tx, id, "proposal", c.proposal.as_ref()).await?;
+        set_text(&mut tx, id, "delivery", c.delivery.map(|d| d.name())).await?;
+        set_text(&mut tx, id, "proposal", c.proposal.map(|p| p.name())).await?;
         for c in &plan.consult {
             sqlx::query(
                 "insert into consultations (dossier_id, agency_code, unit_code, question, asked_by, asked_at, due_at) \

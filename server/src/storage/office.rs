@@ -6,13 +6,19 @@
 
 use super::demo::{demo_files, demo_form};
 use super::Db;
-use app::api::handling::ssr::{available, calendars_in, plan, Command};
-use app::api::handling::Backfill;
+use app::domain::channel::Channel;
 use app::domain::clock::Calendar;
+use app::domain::role::Role;
 use app::domain::workflow::StepKind;
+use app::handling::{execute, load_calendars, Backfill, Command};
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
 
 const DAY: i64 = 86_400_000;
+
+/// A refused demo action is a bug in the demo: say which dossier.
+fn refused(code: &str) -> impl Fn(app::handling::Refusal) -> StoreError + '_ {
+    move |r| StoreError::Backend(format!("office {code}: {r:?}"))
+}
 
 /// Procedures whose every step has demo officers: Đông Hà's civil status, certification,
 /// construction and trade; the building permits the centre receives for Sở Xây dựng; marriage
@@ -66,18 +72,18 @@ enum Fate {
 async fn officer(
     db: &Db,
     agency: &str,
-    role: &str,
+    role: Role,
     unit: &str,
     pick: u64,
     prefer: Option<i64>,
 ) -> Result<CurrentUser, StoreError> {
-    let list = db.officers(agency, role, unit).await?;
+    let list = db.officers(agency, role.name(), unit).await?;
     let (id, full_name) = prefer
         .and_then(|id| list.iter().find(|(i, _)| *i == id))
         .or_else(|| list.get(pick as usize % list.len().max(1)))
         .cloned()
         .ok_or_else(|| StoreError::Backend(format!("no {role} at {agency} {unit}")))?;
-    Ok(CurrentUser { id, full_name, role: role.into(), agency_code: Some(agency.into()), unit_code: unit.into() })
+    Ok(CurrentUser { id, full_name, role, agency_code: Some(agency.into()), unit_code: unit.into() })
 }
 
 /// An instant `minutes` of working time after `t` on `cal`.
@@ -156,7 +162,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
         let entered_by = if online {
             None
         } else {
-            let desk = officer(db, &p.receiving_agency.code, "reception", "", n as u64, None).await?;
+            let desk = officer(db, &p.receiving_agency.code, Role::Reception, "", n as u64, None).await?;
             Some((desk, app::api::intake::intake_note(channel)))
         };
         let mut papers = demo_files(files, &p, 1000 + n).await?;
@@ -213,46 +219,36 @@ async fn consult(
     let mut candidates = Vec::new();
     for u in db.units(lang).await? {
         let own = u.agency_code == agency && u.unit_code == unit;
-        if !own && !db.officers(&u.agency_code, "specialist", &u.unit_code).await?.is_empty() {
+        if !own && !db.officers(&u.agency_code, Role::Specialist.name(), &u.unit_code).await?.is_empty() {
             candidates.push(u);
         }
     }
     candidates.sort_by_key(|u| u.agency_code != agency);
     let Some(target) = candidates.first().cloned() else { return Ok(t) };
-    let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
-    let mut cals = calendars_in(db, &desk).await?;
-    if let Some(c) = db.calendar(&target.agency_code).await? {
-        cals.insert(target.agency_code.clone(), c);
-    }
+    let Some(state) = db.dossier_state(code).await? else { return Ok(now) };
+    let cals = load_calendars(db, &state, std::slice::from_ref(&target.agency_code)).await.map_err(refused(code))?;
     let at = later(&cals[agency], t, 30 + rng.below(120) as i64);
     if at > now {
         return Ok(now);
     }
-    desk.units = vec![target.clone()];
-    desk.actions = available(&desk, who);
     let cmd = Command::Consult {
         targets: vec![(target.agency_code.clone(), target.unit_code.clone())],
         days: "2".into(),
         question: "Đề nghị đơn vị cho ý kiến về tính hợp lệ của giấy tờ và thông tin người yêu cầu.".into(),
     };
-    let p = plan(&desk, &cals, who, cmd, &Backfill::default(), at)
-        .map_err(|e| StoreError::Backend(format!("office {code} consult: {e:?}")))?;
-    db.advance(p).await?;
+    execute(db, who, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
     let answer_at = later(&cals[&target.agency_code], at, 60 + rng.below(1200) as i64);
     if answer_at > now {
         return Ok(at);
     }
-    let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
-    let answerer = officer(db, &target.agency_code, "specialist", &target.unit_code, rng.next(), None).await?;
-    desk.actions = available(&desk, &answerer);
+    let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
+    let answerer = officer(db, &target.agency_code, Role::Specialist, &target.unit_code, rng.next(), None).await?;
     let Some(id) = desk.consultations.last().map(|c| c.id) else { return Ok(at) };
     let cmd = Command::AnswerConsultation {
         id,
         answer: "Đã kiểm tra, giấy tờ hợp lệ và thông tin khớp với cơ sở dữ liệu của đơn vị.".into(),
     };
-    let p = plan(&desk, &cals, &answerer, cmd, &Backfill::default(), answer_at)
-        .map_err(|e| StoreError::Backend(format!("office {code} answer: {e:?}")))?;
-    db.advance(p).await?;
+    execute(db, &answerer, code, cmd, &Backfill::default(), answer_at).await.map_err(refused(code))?;
     // The specialist waits for the opinion before appraising.
     Ok(answer_at)
 }
@@ -277,15 +273,17 @@ async fn run(
     let mut supplemented = false;
     let mut consulted = false;
     for _ in 0..20 {
-        let Some(mut desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
-        let cals = calendars_in(db, &desk).await?;
+        let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
+        let Some(state) = db.dossier_state(code).await? else { return Ok(()) };
+        let cals = load_calendars(db, &state, &[]).await.map_err(refused(code))?;
         let home = &cals[&desk.receiving_agency_code];
         let status = desk.dossier.status;
         let step = desk.position.and_then(|p| desk.workflow.get(p as usize).cloned());
         // The actor and the time of the next action.
         let (actor, cmd, minutes) = match (status, step.as_ref().map(|s| s.kind.as_str())) {
             (1, _) => {
-                let desk_officer = officer(db, &desk.receiving_agency_code, "reception", "", rng.next(), None).await?;
+                let desk_officer =
+                    officer(db, &desk.receiving_agency_code, Role::Reception, "", rng.next(), None).await?;
                 let wait = 20 + rng.below(240) as i64;
                 if fate == Fate::RefusedAtDesk {
                     (
@@ -350,7 +348,7 @@ async fn run(
             ),
             (2 | 4 | 9, Some(kind)) => {
                 let s = step.clone().unwrap_or_else(|| unreachable!());
-                let role = StepKind::parse(kind).map_or("agency-leader", StepKind::role);
+                let role = StepKind::parse(kind).map_or(Role::AgencyLeader, StepKind::role);
                 // The specialist the dossier is assigned to appraises it.
                 let assignee = desk.assignee_id.filter(|_| kind == "appraise");
                 let who = officer(db, &s.agency_code, role, &s.unit_code, rng.next(), assignee).await?;
@@ -370,10 +368,9 @@ async fn run(
                 let cmd = match kind {
                     "receive" => Command::Transfer,
                     "assign" => {
-                        desk.specialists = db.officers(&s.agency_code, "specialist", &s.unit_code).await?;
-                        let specialist = desk
-                            .specialists
-                            .get(rng.below(desk.specialists.len() as u64) as usize)
+                        let specialists = db.officers(&s.agency_code, Role::Specialist.name(), &s.unit_code).await?;
+                        let specialist = specialists
+                            .get(rng.below(specialists.len() as u64) as usize)
                             .map(|(id, _)| *id)
                             .unwrap_or_default();
                         Command::Assign { specialist }
@@ -408,7 +405,7 @@ async fn run(
                     }
                     "review" | "approve" => Command::Approve { note: String::new() },
                     _ => Command::Deliver {
-                        delivery: if desk.dossier.channel == "online" { "online".into() } else { "counter".into() },
+                        channel: if desk.dossier.channel == "online" { Channel::Online } else { Channel::Counter },
                     },
                 };
                 (who, cmd, minutes)
@@ -418,19 +415,17 @@ async fn run(
         // An apology slip, in time, before a slow step would run late.
         if fate == Fate::Apology && !apologised && matches!(status, 2 | 4) {
             if let Some(due) = desk.due_at_ms {
-                let head = officer(db, &desk.current_agency_code, "agency-leader", "", 0, None).await;
+                let head = officer(db, &desk.current_agency_code, Role::AgencyLeader, "", 0, None).await;
                 let at = later(home, t, 30);
                 if let (Ok(head), true) = (head, at < now && at < due) {
                     apologised = true;
-                    desk.actions = available(&desk, &head);
                     let new_due =
                         app::domain::vn_time::format_local_input(home.add_working_minutes(due, 3 * home.day_minutes()));
                     let cmd = Command::Apologise {
                         new_due,
                         reason: "Cần lấy ý kiến của cơ quan liên quan để xác minh thông tin.".into(),
                     };
-                    if let Ok(p) = plan(&desk, &cals, &head, cmd, &Backfill::default(), at) {
-                        db.advance(p).await?;
+                    if execute(db, &head, code, cmd, &Backfill::default(), at).await.is_ok() {
                         t = at;
                         continue;
                     }
@@ -442,10 +437,7 @@ async fn run(
         if at > now {
             return Ok(());
         }
-        desk.actions = available(&desk, &actor);
-        let p = plan(&desk, &cals, &actor, cmd, &Backfill::default(), at)
-            .map_err(|e| StoreError::Backend(format!("office {code}: {e:?}")))?;
-        db.advance(p).await?;
+        execute(db, &actor, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
         t = at;
     }
     Ok(())

@@ -800,7 +800,7 @@ async fn the_specialist_consults_units_in_parallel_each_answering_once_within_it
         let res =
             act(&app, &kt, "/api/desk/answer-consultation", &code, &[("consultation", &kt_id), ("answer", "Đồng ý")])
                 .await;
-        assert_eq!(field_keys(&redirected_error(&res)), [("answer".to_string(), "error-reason-length".to_string())]);
+        assert_eq!(field_keys(&redirected_error(&res)), [("answer".to_string(), "error-text-length".to_string())]);
         ok(&app, &kt, "/api/desk/answer-consultation", &code, &[("consultation", &kt_id), ("answer", answer)]).await;
         let res = kt
             .post(app.url("/api/desk/answer-consultation"))

@@ -11,5 +11,6 @@ mod dossiers;
 mod handling;
 mod history;
 mod intake;
+mod privacy;
 mod robustness;
 mod supplements;

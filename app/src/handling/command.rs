@@ -1,0 +1,90 @@
+//! The commands officers and applicants give, one per action, with inputs already typed where
+//! the type does not depend on the dossier (a reason is a [`Reason`] only once parsed; which
+//! specialist may be assigned depends on the dossier, so the planner checks that).
+
+use crate::api::dossiers::StoredFile;
+use crate::domain::channel::Channel;
+use serde::{Deserialize, Serialize};
+
+/// What a reviewer or signer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Approve,
+    SendBack,
+    Refuse,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "approve" => Some(Self::Approve),
+            "send-back" => Some(Self::SendBack),
+            "refuse" => Some(Self::Refuse),
+            _ => None,
+        }
+    }
+}
+
+/// The optional "when it really happened" and "why it is entered now" of every handling form.
+/// Raw as typed: the planner parses them against the dossier's history and the clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backfill {
+    pub happened_at: Option<String>,
+    pub backfill_reason: Option<String>,
+}
+
+impl Backfill {
+    /// Whether a back-filled time was given at all.
+    pub fn is_given(&self) -> bool {
+        self.happened_at.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+}
+
+/// One action on a submitted dossier. Text inputs are raw where their error must be shown with
+/// the other fields of the same form; the planner parses them all and reports every error at once.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// The desk accepts the dossier: the appointment comes from the legal clock (Mẫu 01).
+    Accept,
+    /// The desk refuses at reception, with a reason (Mẫu 03).
+    RefuseAtReception { reason: String },
+    /// The desk passes the dossier to the competent unit.
+    Transfer,
+    /// The unit leader assigns a specialist.
+    Assign { specialist: i64 },
+    /// The specialist records the appraisal and proposes the result or a refusal.
+    Appraise { note: String, propose_refusal: bool, files: Vec<(String, StoredFile)> },
+    /// A reviewer or signer approves (at the decision step: the result is recorded).
+    Approve { note: String },
+    /// A reviewer or signer sends the draft back to the specialist.
+    SendBack { reason: String },
+    /// The signer refuses after appraisal (Mẫu 03 through the desk).
+    RefuseAfterAppraisal { reason: String },
+    /// The desk hands the result over.
+    Deliver { channel: Channel },
+    /// The apology slip (Mẫu 04): a new appointment, once.
+    Apologise { new_due: String, reason: String },
+    /// A leader urges the unit holding the dossier.
+    Urge { note: String },
+    /// The agency leader stops handling (status 8).
+    Stop { reason: String },
+    /// The applicant withdraws the dossier (status 7).
+    Withdraw { reason: String },
+    /// The specialist asks units (agency, unit) for their opinion within `days` working days.
+    Consult { targets: Vec<(String, String)>, days: String, question: String },
+    /// A consulted unit answers consultation `id`.
+    AnswerConsultation { id: i64, answer: String },
+}
+
+impl Command {
+    /// The slip an action issues, if any: Mẫu 01 on acceptance, Mẫu 03 on refusal, Mẫu 04 on
+    /// the apology.
+    pub fn slip(&self) -> Option<&'static str> {
+        match self {
+            Command::Accept => Some("01"),
+            Command::Apologise { .. } => Some("04"),
+            Command::RefuseAfterAppraisal { .. } | Command::RefuseAtReception { .. } => Some("03"),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,585 @@
+//! The planner: one small function per command, each checking who may act and what the workflow
+//! and the legal clock say, and returning the [`StepPlan`] the store carries out in one
+//! transaction. Pure: the calendars come in as arguments, time as `now`.
+
+use super::command::{Backfill, Command};
+use super::refusal::Refusal;
+use super::state::{Calendars, DossierState, Proposal, StepOutcome};
+use crate::domain::channel::Channel;
+use crate::domain::clock::{self, Calendar, ClockEvent};
+use crate::domain::reason::Reason;
+use crate::domain::role::{CurrentUser, Role};
+use crate::domain::status::{transition, Action};
+use crate::domain::upload::StoredFile;
+use crate::domain::vn_time::{format_vn, parse_local};
+use crate::domain::workflow::{may_act, Current, Next, Outcome, StepKind, Workflow};
+use crate::domain::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// The working days a consulted unit may be given.
+pub const CONSULT_DAYS: std::ops::RangeInclusive<i64> = 1..=10;
+
+/// What an actor may do with the dossier now. The page offers exactly these; the planner checks
+/// the same rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Available {
+    pub receive: bool,
+    pub transfer: bool,
+    pub assign: bool,
+    pub appraise: bool,
+    /// Review or approval: approve or send back.
+    pub decide: bool,
+    /// The decision step: approving records the result (or the refusal the specialist proposed).
+    pub decisive: bool,
+    pub deliver: bool,
+    pub apologise: bool,
+    pub urge: bool,
+    pub stop: bool,
+    /// Ask other units for their opinion (the specialist appraising).
+    pub consult: bool,
+    /// The consultations this officer may answer for their unit.
+    pub answer: Vec<i64>,
+    /// The applicant may withdraw.
+    pub withdraw: bool,
+}
+
+/// Changes to a dossier's own columns that come with an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DossierChanges {
+    pub accepted_at: Option<i64>,
+    pub original_due_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub delivery: Option<Channel>,
+    pub urged_at: Option<i64>,
+    pub proposal: Option<Proposal>,
+}
+
+/// A workflow step to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenStep {
+    pub position: usize,
+    pub kind: StepKind,
+    pub agency: String,
+    pub unit: String,
+    pub role: Role,
+    pub assignee: Option<i64>,
+    pub started_at: i64,
+    pub due_at: i64,
+}
+
+/// A consultation to open: the unit asked, the question and its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsultation {
+    pub agency: String,
+    pub unit: String,
+    pub question: String,
+    pub due_at: i64,
+}
+
+/// One action on a dossier, decided by the rules and carried out in one transaction: the event
+/// (through the transition function), the step closed and the one opened, the dossier's changes
+/// and the files added.
+#[derive(Debug, Clone)]
+pub struct StepPlan {
+    pub code: String,
+    pub actor: CurrentUser,
+    /// The agency the actor acts for, recorded on the event.
+    pub agency: String,
+    pub action: Action,
+    /// The real time of the action (earlier than `recorded_at_ms` when back-filled).
+    pub at_ms: i64,
+    pub recorded_at_ms: i64,
+    pub note: String,
+    pub backfill_reason: Option<String>,
+    /// The number of events the planner saw: another action in between is a conflict.
+    pub expected_count: i64,
+    /// Close the running step with this outcome.
+    pub close: Option<StepOutcome>,
+    /// Open this step; when a step is closed and none opens, the dossier is back at its desk.
+    pub open: Option<OpenStep>,
+    pub changes: DossierChanges,
+    /// Files the officers add, by kind (`draft-result`, `verification`, `result`).
+    pub files: Vec<(String, StoredFile)>,
+    /// Consultations asked with this action.
+    pub consult: Vec<NewConsultation>,
+    /// The consultation answered with this action: its id and the opinion.
+    pub answer: Option<(i64, String)>,
+    /// The slip the action issues (`01`, `03`, `04`), for the caller to show.
+    pub slip: Option<&'static str>,
+}
+
+/// The roles that answer a consultation for their unit (an agency leader for any unit).
+const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader];
+
+fn current(state: &DossierState) -> Option<(usize, Current<'_>)> {
+    let position = state.position?;
+    let step = state.workflow.step(position)?;
+    Some((position, Current { step, assignee: state.assignee }))
+}
+
+/// What `user` may do with the dossier now: the same rules [`plan`] checks.
+pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
+    if user.role == Role::Citizen {
+        return Available { withdraw: user.id == state.applicant_id && state.status.is_open(), ..Default::default() };
+    }
+    let Some(me) = user.actor() else { return Available::default() };
+    let status = state.status;
+    let at_step = current(state).filter(|(_, c)| may_act(c, &me));
+    let kind = at_step.as_ref().map(|(_, c)| c.step.kind);
+    let handling = status == crate::domain::status::DossierStatus::InHandling;
+    let receiving_desk = me.role == Role::Reception && me.agency == state.receiving_agency;
+    let leader_here = me.role.is_leader() && (me.agency == state.current_agency || me.agency == state.receiving_agency);
+    let in_handling = status.is_in_handling();
+    Available {
+        receive: status == crate::domain::status::DossierStatus::Submitted && receiving_desk,
+        transfer: status == crate::domain::status::DossierStatus::Accepted && kind == Some(StepKind::Receive),
+        assign: handling && kind == Some(StepKind::Assign),
+        appraise: handling && kind == Some(StepKind::Appraise),
+        decide: handling && matches!(kind, Some(StepKind::Review | StepKind::Approve)),
+        decisive: handling && at_step.as_ref().is_some_and(|(p, _)| state.workflow.is_decision(*p)),
+        deliver: status == crate::domain::status::DossierStatus::ResultReady && kind == Some(StepKind::Return),
+        apologise: in_handling
+            && state.due_at.is_some()
+            && (receiving_desk || (me.role.is_leader() && me.agency == state.current_agency)),
+        urge: in_handling && leader_here,
+        stop: in_handling && me.role == Role::AgencyLeader && me.agency == state.current_agency,
+        consult: handling && kind == Some(StepKind::Appraise),
+        answer: state
+            .consultations
+            .iter()
+            .filter(|c| handling && !c.answered && c.agency == me.agency)
+            .filter(|c| CONSULTED.contains(&me.role) && (c.unit == me.unit || me.role == Role::AgencyLeader))
+            .map(|c| c.id)
+            .collect(),
+        withdraw: false,
+    }
+}
+
+/// The roles that may ever give `cmd`, and the status action it stands for.
+fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
+    const DESK: &[Role] = &[Role::Reception];
+    const LEAD: &[Role] = &[Role::DepartmentLeader, Role::AgencyLeader];
+    match cmd {
+        Command::Accept => (DESK, Action::Accept),
+        Command::RefuseAtReception { .. } => (DESK, Action::Refuse),
+        Command::Transfer => (DESK, Action::Transfer),
+        Command::Deliver { .. } => (DESK, Action::Deliver),
+        Command::Assign { .. } => (&[Role::DepartmentLeader], Action::Assign),
+        Command::Appraise { .. } => (&[Role::Specialist], Action::SubmitAppraisal),
+        Command::Approve { .. } | Command::SendBack { .. } => (LEAD, Action::Approve),
+        Command::RefuseAfterAppraisal { .. } => (LEAD, Action::Refuse),
+        Command::Apologise { .. } => {
+            (&[Role::Reception, Role::DepartmentLeader, Role::AgencyLeader], Action::Apologise)
+        }
+        Command::Urge { .. } => (LEAD, Action::Urge),
+        Command::Stop { .. } => (&[Role::AgencyLeader], Action::Stop),
+        Command::Withdraw { .. } => (&[Role::Citizen], Action::Withdraw),
+        Command::Consult { .. } => (&[Role::Specialist], Action::Consult),
+        Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
+    }
+}
+
+/// The planning of one command: the state, the calendars, the actor, the plan being filled in.
+struct Ctx<'a> {
+    state: &'a DossierState,
+    cals: &'a Calendars,
+    user: &'a CurrentUser,
+    can: Available,
+    roles: &'static [Role],
+    action: Action,
+}
+
+impl Ctx<'_> {
+    /// Allowed now, or why not: a role that never does this is forbidden; one that does, but not
+    /// in the dossier's present status (accepting twice, say), meets a conflict.
+    fn allow(&self, ok: bool) -> Result<(), Refusal> {
+        if ok {
+            Ok(())
+        } else if self.roles.contains(&self.user.role) && transition(self.state.status, self.action).is_err() {
+            Err(Refusal::illegal())
+        } else {
+            Err(Refusal::Forbidden)
+        }
+    }
+
+    fn cal(&self, agency: &str) -> Result<&Calendar, Refusal> {
+        self.cals.get(agency).ok_or_else(|| Refusal::Broken(format!("no calendar for {agency}")))
+    }
+
+    fn wf(&self) -> &Workflow {
+        &self.state.workflow
+    }
+
+    fn open(&self, position: usize, start: i64, assignee: Option<i64>, paper: bool) -> Result<OpenStep, Refusal> {
+        let s = self.wf().step(position).ok_or_else(|| Refusal::Broken("no such step".into()))?;
+        let c = self.cal(&s.agency)?;
+        Ok(OpenStep {
+            position,
+            kind: s.kind,
+            agency: s.agency.clone(),
+            unit: s.unit.clone(),
+            role: s.kind.role(),
+            assignee,
+            started_at: start,
+            // Paper received after the cut-off counts from the next working morning [TR-01].
+            due_at: clock::due(c, c.counting_start(start, paper), s.allowance.clock()),
+        })
+    }
+
+    /// The running step and the next one forward.
+    fn forward(&self) -> Result<usize, Refusal> {
+        let pos = self.state.position.ok_or(Refusal::Forbidden)?;
+        match self.wf().next(pos, Outcome::Forward) {
+            Ok(Next::Step(n)) => Ok(n),
+            _ => Err(Refusal::Forbidden),
+        }
+    }
+
+    fn step_name(&self, position: usize) -> String {
+        self.state.step_names.get(position).cloned().unwrap_or_default()
+    }
+}
+
+/// The real time of the action: now, or the back-filled time with its reason. A back-filled
+/// time may not be in the future nor before the last recorded event.
+fn when(state: &DossierState, b: &Backfill, now: i64) -> Result<(i64, Option<String>), Refusal> {
+    let Some(raw) = b.happened_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok((now, None));
+    };
+    let echo = vec![
+        ("happened_at".to_string(), raw.chars().take(40).collect()),
+        ("backfill_reason".to_string(), b.backfill_reason.clone().unwrap_or_default().chars().take(2000).collect()),
+    ];
+    let mut errors = Vec::new();
+    let at = parse_local(raw);
+    match at {
+        None => errors.push(FieldError::new("happened_at", "error-date")),
+        Some(t) if t > now => errors.push(FieldError::new("happened_at", "error-backfill-future")),
+        Some(t) if t < state.last_event_at => errors.push(FieldError::new("happened_at", "error-backfill-before-last")),
+        Some(_) => {}
+    }
+    let reason =
+        Reason::parse("backfill_reason", b.backfill_reason.as_deref().unwrap_or("")).map_err(|e| errors.push(e));
+    match (at, reason) {
+        (Some(t), Ok(reason)) if errors.is_empty() => Ok((t, Some(reason.into_string()))),
+        _ => Err(Refusal::fields(errors).with_values(echo)),
+    }
+}
+
+/// A reason, or its field error with the text typed shown again.
+fn reason(field: &str, raw: &str) -> Result<String, Refusal> {
+    Reason::parse(field, raw)
+        .map(Reason::into_string)
+        .map_err(|e| Refusal::from(e).with_values(vec![(field.to_string(), raw.trim().to_string())]))
+}
+
+/// Plans `cmd` by `user` at `now`: checks who may act and what the workflow and the clock say,
+/// and returns what the store must do.
+pub fn plan(
+    state: &DossierState,
+    cals: &Calendars,
+    user: &CurrentUser,
+    cmd: Command,
+    backfill: &Backfill,
+    now: i64,
+) -> Result<StepPlan, Refusal> {
+    let (roles, action) = roles_for(&cmd);
+    let cx = Ctx { state, cals, user, can: available(state, user), roles, action };
+    let (at, backfill_reason) = when(state, backfill, now)?;
+    let agency = user.agency().map(str::to_string).unwrap_or_else(|| state.receiving_agency.clone());
+    let p = StepPlan {
+        code: state.code.clone(),
+        actor: user.clone(),
+        agency,
+        action,
+        at_ms: at,
+        recorded_at_ms: now,
+        note: String::new(),
+        backfill_reason,
+        expected_count: state.event_count,
+        close: None,
+        open: None,
+        changes: DossierChanges::default(),
+        files: Vec::new(),
+        consult: Vec::new(),
+        answer: None,
+        slip: cmd.slip(),
+    };
+    match cmd {
+        Command::Accept => accept(&cx, p),
+        Command::RefuseAtReception { reason: r } => {
+            cx.allow(cx.can.receive)?;
+            refuse(p, reason("reason", &r)?)
+        }
+        Command::Transfer => transfer(&cx, p),
+        Command::Assign { specialist } => assign(&cx, p, specialist),
+        Command::Appraise { note, propose_refusal, files } => appraise(&cx, p, note, propose_refusal, files),
+        Command::Approve { note } => approve(&cx, p, note),
+        Command::SendBack { reason: r } => send_back(&cx, p, r),
+        Command::RefuseAfterAppraisal { reason: r } => {
+            cx.allow(cx.can.decisive)?;
+            let r = reason("reason", &r)?;
+            refuse_at_decision(&cx, p, r)
+        }
+        Command::Deliver { channel } => deliver(&cx, p, channel),
+        Command::Apologise { new_due, reason: r } => apologise(&cx, p, new_due, r),
+        Command::Urge { note } => {
+            cx.allow(cx.can.urge)?;
+            let mut p = p;
+            p.note = reason("urge_note", &note)?;
+            p.changes.urged_at = Some(p.at_ms);
+            Ok(p)
+        }
+        Command::Stop { reason: r } => {
+            cx.allow(cx.can.stop)?;
+            let mut p = p;
+            p.note = reason("stop_reason", &r)?;
+            p.close = state.position.map(|_| StepOutcome::Stopped);
+            p.changes.resolved_at = Some(p.at_ms);
+            Ok(p)
+        }
+        Command::Withdraw { reason: r } => {
+            cx.allow(cx.can.withdraw)?;
+            let mut p = p;
+            p.note = reason("reason", &r)?;
+            p.agency = state.receiving_agency.clone();
+            p.close = state.position.map(|_| StepOutcome::Withdrawn);
+            p.changes.resolved_at = Some(p.at_ms);
+            Ok(p)
+        }
+        Command::Consult { targets, days, question } => consult(&cx, p, targets, days, question),
+        Command::AnswerConsultation { id, answer } => answer_consultation(&cx, p, id, answer),
+    }
+}
+
+fn accept(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.receive)?;
+    let s = cx.state;
+    let c = cx.cal(&s.receiving_agency)?;
+    let paper = s.channel.is_paper();
+    let d = clock::deadline(c, s.allowance, &[ClockEvent::Accepted { at: p.at_ms, paper }])
+        .map_err(|e| Refusal::Broken(format!("{e:?}")))?;
+    let due = d.current_due.ok_or_else(|| Refusal::Broken("no due date".into()))?;
+    p.note = format!("Hẹn trả kết quả: {}", format_vn(due));
+    p.changes = DossierChanges {
+        accepted_at: Some(p.at_ms),
+        original_due_at: Some(due),
+        due_at: Some(due),
+        ..Default::default()
+    };
+    if !s.workflow.steps.is_empty() {
+        p.open = Some(cx.open(0, p.at_ms, None, false)?);
+    }
+    Ok(p)
+}
+
+fn refuse(mut p: StepPlan, reason: String) -> Result<StepPlan, Refusal> {
+    p.action = Action::Refuse;
+    p.note = reason;
+    p.changes.resolved_at = Some(p.at_ms);
+    Ok(p)
+}
+
+/// Refusal at the decision step (Mẫu 03 through the desk, within the deadline) [HD-08].
+fn refuse_at_decision(cx: &Ctx, mut p: StepPlan, reason: String) -> Result<StepPlan, Refusal> {
+    let pos = cx.state.position.ok_or(Refusal::Forbidden)?;
+    if !cx.wf().is_decision(pos) {
+        return Err(Refusal::Forbidden);
+    }
+    p.close = Some(StepOutcome::Refused);
+    p.slip = Some("03");
+    refuse(p, reason)
+}
+
+fn transfer(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.transfer)?;
+    let next = cx.forward()?;
+    p.note = format!("Chuyển đến: {}", cx.step_name(next));
+    p.close = Some(StepOutcome::Done);
+    p.open = Some(cx.open(next, p.at_ms, None, cx.state.channel.is_paper())?);
+    Ok(p)
+}
+
+fn assign(cx: &Ctx, mut p: StepPlan, specialist: i64) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.assign)?;
+    let Some((_, name)) = cx.state.specialists.iter().find(|(id, _)| *id == specialist) else {
+        return Err(Refusal::field("specialist", "error-required"));
+    };
+    let next = cx.forward()?;
+    p.note = format!("Phân công: {name}");
+    p.close = Some(StepOutcome::Done);
+    p.open = Some(cx.open(next, p.at_ms, Some(specialist), false)?);
+    Ok(p)
+}
+
+fn appraise(
+    cx: &Ctx,
+    mut p: StepPlan,
+    note: String,
+    propose_refusal: bool,
+    files: Vec<(String, StoredFile)>,
+) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.appraise)?;
+    let mut errors = Vec::new();
+    let parsed = Reason::parse_long("note", &note).map_err(|e| errors.push(e)).ok();
+    if !propose_refusal && !files.iter().any(|(k, _)| k == "draft-result") {
+        errors.push(FieldError::new("file_0", "error-file-required"));
+    }
+    let Some(note) = parsed.filter(|_| errors.is_empty()) else {
+        return Err(Refusal::fields(errors).with_values(vec![("note".into(), note.trim().to_string())]));
+    };
+    let next = cx.forward()?;
+    p.note = if propose_refusal { format!("Đề xuất từ chối: {note}") } else { note.into_string() };
+    p.close = Some(StepOutcome::Done);
+    p.open = Some(cx.open(next, p.at_ms, None, false)?);
+    p.changes.proposal = Some(if propose_refusal { Proposal::Refuse } else { Proposal::Result });
+    p.files = files;
+    Ok(p)
+}
+
+fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.decide)?;
+    let pos = cx.state.position.ok_or(Refusal::Forbidden)?;
+    p.note = note.trim().chars().take(Reason::MAX).collect();
+    if cx.wf().is_decision(pos) {
+        if cx.state.proposal == Some(Proposal::Refuse) {
+            let reason = cx.state.refusal_reason.clone().unwrap_or_default();
+            return refuse_at_decision(cx, p, reason);
+        }
+        p.action = Action::RecordResult;
+        p.close = Some(StepOutcome::Approved);
+        p.open = Some(cx.open(cx.wf().steps.len() - 1, p.at_ms, None, false)?);
+        p.changes.resolved_at = Some(p.at_ms);
+        // The approved draft becomes the result.
+        if let Some(draft) = &cx.state.draft_result {
+            p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
+        }
+    } else {
+        let next = cx.forward()?;
+        p.close = Some(StepOutcome::Approved);
+        p.open = Some(cx.open(next, p.at_ms, None, false)?);
+        if p.note.is_empty() {
+            p.note = format!("Chuyển đến: {}", cx.step_name(next));
+        }
+    }
+    Ok(p)
+}
+
+fn send_back(cx: &Ctx, mut p: StepPlan, r: String) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.decide)?;
+    let r = reason("send_back_reason", &r)?;
+    let pos = cx.state.position.ok_or(Refusal::Forbidden)?;
+    let Ok(Next::Step(back)) = cx.wf().next(pos, Outcome::SendBack) else { return Err(Refusal::Forbidden) };
+    let assignee = cx.state.steps.iter().rev().find(|s| s.position == back).and_then(|s| s.assignee);
+    p.action = Action::SendBack;
+    p.note = r;
+    p.close = Some(StepOutcome::SentBack);
+    p.open = Some(cx.open(back, p.at_ms, assignee, false)?);
+    Ok(p)
+}
+
+fn deliver(cx: &Ctx, mut p: StepPlan, channel: Channel) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.deliver)?;
+    let how = match channel {
+        Channel::Counter => "trực tiếp tại Bộ phận Một cửa",
+        Channel::Postal => "qua dịch vụ bưu chính công ích",
+        Channel::Online => "trực tuyến trên Cổng dịch vụ công",
+    };
+    p.note = format!("Trả kết quả {how}");
+    p.close = Some(StepOutcome::Delivered);
+    p.changes.delivery = Some(channel);
+    Ok(p)
+}
+
+fn apologise(cx: &Ctx, mut p: StepPlan, new_due: String, r: String) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.apologise)?;
+    let s = cx.state;
+    let mut errors = Vec::new();
+    let new_due_at = parse_local(&new_due);
+    if new_due_at.is_none() {
+        errors.push(FieldError::new("new_due", "error-date"));
+    }
+    let r = Reason::parse("apology_reason", &r).map_err(|e| errors.push(e)).ok();
+    let echo = vec![
+        ("new_due".to_string(), new_due.chars().take(40).collect::<String>()),
+        ("apology_reason".to_string(), r.as_ref().map(|r| r.to_string()).unwrap_or_default()),
+    ];
+    let (Some(new_due_at), Some(r)) = (new_due_at, r.filter(|_| errors.is_empty())) else {
+        return Err(Refusal::fields(errors).with_values(echo));
+    };
+    let c = cx.cal(&s.receiving_agency)?;
+    let d = clock::deadline(c, s.allowance, &s.clock_events).map_err(|e| Refusal::Broken(format!("{e:?}")))?;
+    let d = clock::Deadline { current_due: s.due_at.or(d.current_due), apology_used: s.apology_used, ..d };
+    if let Err(refusal) = clock::check_apology(c, &d, p.at_ms, new_due_at) {
+        let key = match refusal {
+            clock::ApologyRefusal::AlreadyUsed => "error-apology-used",
+            clock::ApologyRefusal::TooLate => "error-apology-too-late",
+            clock::ApologyRefusal::NewDateNotLater => "error-apology-not-later",
+            clock::ApologyRefusal::NoRunningDeadline => "error-apology-no-deadline",
+        };
+        return Err(Refusal::field("new_due", key).with_values(echo));
+    }
+    p.note = format!(
+        "Hẹn lại ngày trả kết quả: {} (hẹn cũ: {}). Lý do: {r}",
+        format_vn(new_due_at),
+        s.due_at.map(format_vn).unwrap_or_default()
+    );
+    p.changes.due_at = Some(new_due_at);
+    Ok(p)
+}
+
+fn consult(
+    cx: &Ctx,
+    mut p: StepPlan,
+    targets: Vec<(String, String)>,
+    days: String,
+    question: String,
+) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.consult)?;
+    let mut errors = Vec::new();
+    let chosen: Vec<_> =
+        cx.state.units.iter().filter(|u| targets.iter().any(|(a, n)| *a == u.agency && *n == u.unit)).collect();
+    if chosen.is_empty() || chosen.len() != targets.len() {
+        errors.push(FieldError::new("units", "error-consult-units"));
+    }
+    let days_n = days.trim().parse::<i64>().ok().filter(|d| CONSULT_DAYS.contains(d));
+    if days_n.is_none() {
+        errors.push(FieldError::new("days", "error-consult-days"));
+    }
+    let question = Reason::parse("question", &question).map_err(|e| errors.push(e)).ok();
+    let echo = vec![
+        ("question".to_string(), question.as_ref().map(|q| q.to_string()).unwrap_or_default()),
+        ("days".to_string(), days.chars().take(4).collect()),
+    ];
+    let (Some(days_n), Some(question)) = (days_n, question.filter(|_| errors.is_empty())) else {
+        return Err(Refusal::fields(errors).with_values(echo));
+    };
+    let mut asked = Vec::new();
+    for u in chosen {
+        let c = cx.cal(&u.agency)?;
+        let due_at = clock::due(c, c.counting_start(p.at_ms, false), clock::Allowance::WorkingDays(days_n * 1000));
+        asked.push(format!("{} (hạn {})", u.label, format_vn(due_at)));
+        p.consult.push(NewConsultation {
+            agency: u.agency.clone(),
+            unit: u.unit.clone(),
+            question: question.to_string(),
+            due_at,
+        });
+    }
+    p.note = format!("Xin ý kiến: {}. Nội dung: {question}", asked.join("; "));
+    Ok(p)
+}
+
+fn answer_consultation(cx: &Ctx, mut p: StepPlan, id: i64, answer: String) -> Result<StepPlan, Refusal> {
+    let c = cx.state.consultations.iter().find(|c| c.id == id).ok_or(Refusal::NotFound)?;
+    if c.answered && cx.user.agency() == Some(c.agency.as_str()) {
+        return Err(Refusal::Conflict("error-consultation-answered".into()));
+    }
+    cx.allow(cx.can.answer.contains(&id))?;
+    let answer = Reason::parse_long("answer", &answer)
+        .map_err(|e| Refusal::from(e).with_values(vec![("answer".into(), answer.trim().to_string())]))?;
+    p.note = format!("Ý kiến của {}: {answer}", c.label);
+    p.answer = Some((id, answer.into_string()));
+    Ok(p)
+}

@@ -1,0 +1,415 @@
+//! Who may do what, when: every role × situation (status and running step) × command, planned
+//! without a server. `ALLOWED` lists every permitted triple, written out by hand from the rules
+//! of legal-notes §3; every other triple must be refused — as a conflict when the role does give
+//! that command but the status does not allow it now (accepting twice), else as forbidden.
+
+use super::*;
+use crate::domain::channel::Channel;
+use crate::domain::clock::{self, Allowance, Calendar, ClockEvent};
+use crate::domain::role::{CurrentUser, Role};
+use crate::domain::status::{transition, Action, DossierStatus as S};
+use crate::domain::upload::StoredFile;
+use crate::domain::vn_time::format_local_input;
+use crate::domain::workflow::Workflow;
+
+const DESK: &str = "000.20.01.H45";
+const APPLICANT: i64 = 1;
+const SPECIALIST: i64 = 11;
+
+/// A status and, when one runs, the workflow step the dossier is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Situation {
+    Submitted,
+    AcceptedAtDesk,
+    AtAssignment,
+    AtAppraisal,
+    AtReview,
+    AtApproval,
+    WaitingForSupplement,
+    WaitingForPayment,
+    ResultReady,
+    Refused,
+    Withdrawn,
+    Stopped,
+    Delivered,
+}
+
+use Situation as At;
+
+const SITUATIONS: [Situation; 13] = [
+    At::Submitted,
+    At::AcceptedAtDesk,
+    At::AtAssignment,
+    At::AtAppraisal,
+    At::AtReview,
+    At::AtApproval,
+    At::WaitingForSupplement,
+    At::WaitingForPayment,
+    At::ResultReady,
+    At::Refused,
+    At::Withdrawn,
+    At::Stopped,
+    At::Delivered,
+];
+
+/// The commands, by name, for the table.
+const COMMANDS: [&str; 15] = [
+    "accept",
+    "refuse-at-reception",
+    "transfer",
+    "assign",
+    "appraise",
+    "approve",
+    "send-back",
+    "refuse-after-appraisal",
+    "deliver",
+    "apologise",
+    "urge",
+    "stop",
+    "withdraw",
+    "consult",
+    "answer-consultation",
+];
+
+/// Every permitted (situation, command, role). Nothing else is.
+const ALLOWED: &[(Situation, &str, Role)] = &[
+    (At::Submitted, "accept", Role::Reception),
+    (At::Submitted, "refuse-at-reception", Role::Reception),
+    (At::Submitted, "withdraw", Role::Citizen),
+    (At::AcceptedAtDesk, "transfer", Role::Reception),
+    (At::AcceptedAtDesk, "apologise", Role::Reception),
+    (At::AcceptedAtDesk, "apologise", Role::DepartmentLeader),
+    (At::AcceptedAtDesk, "apologise", Role::AgencyLeader),
+    (At::AcceptedAtDesk, "urge", Role::DepartmentLeader),
+    (At::AcceptedAtDesk, "urge", Role::AgencyLeader),
+    (At::AcceptedAtDesk, "stop", Role::AgencyLeader),
+    (At::AcceptedAtDesk, "withdraw", Role::Citizen),
+    (At::AtAssignment, "assign", Role::DepartmentLeader),
+    (At::AtAssignment, "apologise", Role::Reception),
+    (At::AtAssignment, "apologise", Role::DepartmentLeader),
+    (At::AtAssignment, "apologise", Role::AgencyLeader),
+    (At::AtAssignment, "urge", Role::DepartmentLeader),
+    (At::AtAssignment, "urge", Role::AgencyLeader),
+    (At::AtAssignment, "stop", Role::AgencyLeader),
+    (At::AtAssignment, "answer-consultation", Role::AgencyLeader),
+    (At::AtAssignment, "withdraw", Role::Citizen),
+    (At::AtAppraisal, "appraise", Role::Specialist),
+    (At::AtAppraisal, "consult", Role::Specialist),
+    (At::AtAppraisal, "apologise", Role::Reception),
+    (At::AtAppraisal, "apologise", Role::DepartmentLeader),
+    (At::AtAppraisal, "apologise", Role::AgencyLeader),
+    (At::AtAppraisal, "urge", Role::DepartmentLeader),
+    (At::AtAppraisal, "urge", Role::AgencyLeader),
+    (At::AtAppraisal, "stop", Role::AgencyLeader),
+    (At::AtAppraisal, "answer-consultation", Role::AgencyLeader),
+    (At::AtAppraisal, "withdraw", Role::Citizen),
+    (At::AtReview, "approve", Role::DepartmentLeader),
+    (At::AtReview, "send-back", Role::DepartmentLeader),
+    (At::AtReview, "apologise", Role::Reception),
+    (At::AtReview, "apologise", Role::DepartmentLeader),
+    (At::AtReview, "apologise", Role::AgencyLeader),
+    (At::AtReview, "urge", Role::DepartmentLeader),
+    (At::AtReview, "urge", Role::AgencyLeader),
+    (At::AtReview, "stop", Role::AgencyLeader),
+    (At::AtReview, "answer-consultation", Role::AgencyLeader),
+    (At::AtReview, "withdraw", Role::Citizen),
+    (At::AtApproval, "approve", Role::AgencyLeader),
+    (At::AtApproval, "send-back", Role::AgencyLeader),
+    (At::AtApproval, "refuse-after-appraisal", Role::AgencyLeader),
+    (At::AtApproval, "apologise", Role::Reception),
+    (At::AtApproval, "apologise", Role::DepartmentLeader),
+    (At::AtApproval, "apologise", Role::AgencyLeader),
+    (At::AtApproval, "urge", Role::DepartmentLeader),
+    (At::AtApproval, "urge", Role::AgencyLeader),
+    (At::AtApproval, "stop", Role::AgencyLeader),
+    (At::AtApproval, "answer-consultation", Role::AgencyLeader),
+    (At::AtApproval, "withdraw", Role::Citizen),
+    (At::WaitingForSupplement, "withdraw", Role::Citizen),
+    (At::WaitingForPayment, "withdraw", Role::Citizen),
+    (At::ResultReady, "deliver", Role::Reception),
+];
+
+/// Who ever gives each command, and the status action it stands for (written from the rules,
+/// not read from the planner): a refusal to one of these roles is a conflict when the status
+/// does not allow the action.
+fn gives(command: &str) -> (&'static [Role], Action) {
+    const LEADERS: &[Role] = &[Role::DepartmentLeader, Role::AgencyLeader];
+    match command {
+        "accept" => (&[Role::Reception], Action::Accept),
+        "refuse-at-reception" => (&[Role::Reception], Action::Refuse),
+        "transfer" => (&[Role::Reception], Action::Transfer),
+        "deliver" => (&[Role::Reception], Action::Deliver),
+        "assign" => (&[Role::DepartmentLeader], Action::Assign),
+        "appraise" => (&[Role::Specialist], Action::SubmitAppraisal),
+        "consult" => (&[Role::Specialist], Action::Consult),
+        "approve" | "send-back" => (LEADERS, Action::Approve),
+        "refuse-after-appraisal" => (LEADERS, Action::Refuse),
+        "urge" => (LEADERS, Action::Urge),
+        "apologise" => (&[Role::Reception, Role::DepartmentLeader, Role::AgencyLeader], Action::Apologise),
+        "stop" => (&[Role::AgencyLeader], Action::Stop),
+        "withdraw" => (&[Role::Citizen], Action::Withdraw),
+        "answer-consultation" => {
+            (&[Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader], Action::AnswerConsultation)
+        }
+        other => panic!("no command {other}"),
+    }
+}
+
+/// Monday 2 November 2026, 09:00 in Vietnam: accepted a week earlier, due in ten working days.
+fn now() -> i64 {
+    clock::at(2026, 11, 2, 9, 0)
+}
+
+fn accepted_at() -> i64 {
+    clock::at(2026, 10, 26, 9, 0)
+}
+
+fn calendars() -> Calendars {
+    Calendars::from([(DESK.to_string(), Calendar::standard())])
+}
+
+fn state(at: Situation) -> DossierState {
+    let cal = Calendar::standard();
+    let allowance = Allowance::WorkingDays(15_000);
+    let workflow = Workflow::standard(DESK, DESK, "VP", allowance);
+    let (status, position) = match at {
+        At::Submitted => (S::Submitted, None),
+        At::AcceptedAtDesk => (S::Accepted, Some(0)),
+        At::AtAssignment => (S::InHandling, Some(1)),
+        At::AtAppraisal => (S::InHandling, Some(2)),
+        At::AtReview => (S::InHandling, Some(3)),
+        At::AtApproval => (S::InHandling, Some(4)),
+        At::WaitingForSupplement => (S::SupplementRequested, None),
+        At::WaitingForPayment => (S::PaymentRequested, Some(2)),
+        At::ResultReady => (S::ResultReady, Some(5)),
+        At::Refused => (S::Refused, None),
+        At::Withdrawn => (S::Withdrawn, None),
+        At::Stopped => (S::Stopped, None),
+        At::Delivered => (S::Delivered, None),
+    };
+    let accepted = status != S::Submitted;
+    let due = clock::due(&cal, accepted_at(), allowance);
+    DossierState {
+        code: "000.20.01.H45-261026-0001".into(),
+        status,
+        channel: Channel::Online,
+        applicant_id: APPLICANT,
+        receiving_agency: DESK.into(),
+        current_agency: DESK.into(),
+        allowance,
+        step_names: workflow.steps.iter().map(|s| format!("{} {}", s.unit, s.agency)).collect(),
+        workflow,
+        position,
+        assignee: (position == Some(2)).then_some(SPECIALIST),
+        steps: position
+            .map(|p| StepState {
+                position: p,
+                agency: DESK.into(),
+                assignee: (p == 2).then_some(SPECIALIST),
+                started_at: accepted_at(),
+                due_at: due,
+                ended_at: None,
+            })
+            .into_iter()
+            .collect(),
+        due_at: accepted.then_some(due),
+        proposal: (position >= Some(3)).then_some(Proposal::Result),
+        refusal_reason: None,
+        draft_result: (position >= Some(3)).then(|| "du-thao.pdf".into()),
+        event_count: 7,
+        last_event_at: accepted_at(),
+        clock_events: if accepted {
+            vec![ClockEvent::Accepted { at: accepted_at(), paper: false }]
+        } else {
+            Vec::new()
+        },
+        apology_used: false,
+        consultations: vec![ConsultationState {
+            id: 5,
+            agency: DESK.into(),
+            unit: "KT".into(),
+            label: "Phòng Kinh tế".into(),
+            answered: false,
+        }],
+        specialists: vec![(SPECIALIST, "Phan Văn Minh".into())],
+        units: vec![UnitRef { agency: DESK.into(), unit: "KT".into(), label: "Phòng Kinh tế".into() }],
+    }
+}
+
+/// Someone of `role` where that role acts on this dossier: the applicant, or an officer of the
+/// receiving agency in the competent unit (the specialist is the one assigned).
+fn person(role: Role) -> CurrentUser {
+    if role == Role::Citizen {
+        return CurrentUser::citizen(APPLICANT, "Nguyễn Văn An".into());
+    }
+    let id = if role == Role::Specialist { SPECIALIST } else { 20 };
+    let unit = if matches!(role, Role::Specialist | Role::DepartmentLeader) { "VP" } else { "" };
+    CurrentUser { id, full_name: "Cán bộ".into(), role, agency_code: Some(DESK.into()), unit_code: unit.into() }
+}
+
+/// The command `name` with inputs that are valid, so that only who and when decide.
+fn command(name: &str, state: &DossierState) -> Command {
+    let reason = "Lý do đầy đủ theo quy định hiện hành".to_string();
+    let draft = StoredFile {
+        id: "f1".into(),
+        component_id: 0,
+        file_name: "du-thao.pdf".into(),
+        content_type: "application/pdf".into(),
+        size_bytes: 10,
+        sha256: String::new(),
+        storage_key: "k".into(),
+        digitised: false,
+    };
+    match name {
+        "accept" => Command::Accept,
+        "refuse-at-reception" => Command::RefuseAtReception { reason },
+        "transfer" => Command::Transfer,
+        "assign" => Command::Assign { specialist: SPECIALIST },
+        "appraise" => {
+            Command::Appraise { note: reason, propose_refusal: false, files: vec![("draft-result".into(), draft)] }
+        }
+        "approve" => Command::Approve { note: String::new() },
+        "send-back" => Command::SendBack { reason },
+        "refuse-after-appraisal" => Command::RefuseAfterAppraisal { reason },
+        "deliver" => Command::Deliver { channel: Channel::Counter },
+        "apologise" => {
+            let later = state.due_at.map(|d| d + 3 * 86_400_000).unwrap_or(now() + 30 * 86_400_000);
+            Command::Apologise { new_due: format_local_input(later), reason }
+        }
+        "urge" => Command::Urge { note: reason },
+        "stop" => Command::Stop { reason },
+        "withdraw" => Command::Withdraw { reason },
+        "consult" => Command::Consult { targets: vec![(DESK.into(), "KT".into())], days: "3".into(), question: reason },
+        "answer-consultation" => Command::AnswerConsultation { id: 5, answer: reason },
+        other => panic!("no command {other}"),
+    }
+}
+
+fn outcome(r: &Result<StepPlan, Refusal>) -> &'static str {
+    match r {
+        Ok(_) => "allowed",
+        Err(e) => e.kind(),
+    }
+}
+
+#[test]
+fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
+    let mut checked = 0;
+    for at in SITUATIONS {
+        let s = state(at);
+        for name in COMMANDS {
+            for role in Role::ALL {
+                let result = plan(&s, &calendars(), &person(role), command(name, &s), &Backfill::default(), now());
+                let (givers, action) = gives(name);
+                let expected = if ALLOWED.contains(&(at, name, role)) {
+                    "allowed"
+                } else if givers.contains(&role) && transition(s.status, action).is_err() {
+                    "conflict"
+                } else {
+                    "forbidden"
+                };
+                assert_eq!(outcome(&result), expected, "{role:?} gives {name} at {at:?}: {result:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 13 * 15 * 7);
+}
+
+#[test]
+fn what_the_page_offers_is_what_the_planner_allows() {
+    for at in SITUATIONS {
+        let s = state(at);
+        for role in Role::ALL {
+            let can = available(&s, &person(role));
+            let offered = [
+                ("accept", can.receive),
+                ("transfer", can.transfer),
+                ("assign", can.assign),
+                ("appraise", can.appraise),
+                ("approve", can.decide),
+                ("send-back", can.decide),
+                ("refuse-after-appraisal", can.decisive),
+                ("deliver", can.deliver),
+                ("apologise", can.apologise),
+                ("urge", can.urge),
+                ("stop", can.stop),
+                ("withdraw", can.withdraw),
+                ("consult", can.consult),
+                ("answer-consultation", can.answer.contains(&5)),
+            ];
+            for (name, shown) in offered {
+                assert_eq!(shown, ALLOWED.contains(&(at, name, role)), "{role:?} is offered {name} at {at:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_officer_of_another_agency_may_do_nothing() {
+    for at in SITUATIONS {
+        let s = state(at);
+        for role in Role::OFFICERS {
+            let stranger = CurrentUser { agency_code: Some("000.00.12.H45".into()), ..person(role) };
+            for name in COMMANDS.into_iter().filter(|n| *n != "answer-consultation") {
+                let r = plan(&s, &calendars(), &stranger, command(name, &s), &Backfill::default(), now());
+                assert!(r.is_err(), "{role:?} of another agency gives {name} at {at:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn another_citizen_may_not_withdraw_the_applicants_dossier() {
+    let s = state(At::AtAppraisal);
+    let stranger = CurrentUser::citizen(99, "Người lạ".into());
+    let r = plan(&s, &calendars(), &stranger, command("withdraw", &s), &Backfill::default(), now());
+    assert_eq!(r.unwrap_err(), Refusal::Forbidden);
+}
+
+#[test]
+fn a_decision_to_approve_at_the_last_approval_records_the_result_and_returns_to_the_desk() {
+    let s = state(At::AtApproval);
+    let p = plan(&s, &calendars(), &person(Role::AgencyLeader), command("approve", &s), &Backfill::default(), now())
+        .unwrap();
+    assert_eq!(p.action, Action::RecordResult);
+    assert_eq!(p.changes.resolved_at, Some(now()));
+    assert_eq!(p.open.as_ref().map(|o| (o.position, o.role)), Some((5, Role::Reception)));
+    assert!(p.note.ends_with("Kết quả: du-thao.pdf"), "{}", p.note);
+}
+
+#[test]
+fn approving_a_proposed_refusal_refuses_with_the_specialists_reason_and_issues_mau_03() {
+    let mut s = state(At::AtApproval);
+    s.proposal = Some(Proposal::Refuse);
+    s.refusal_reason = Some("Không đủ điều kiện theo Điều 5".into());
+    let p = plan(&s, &calendars(), &person(Role::AgencyLeader), command("approve", &s), &Backfill::default(), now())
+        .unwrap();
+    assert_eq!(p.action, Action::Refuse);
+    assert_eq!(p.note, "Không đủ điều kiện theo Điều 5");
+    assert_eq!(p.slip, Some("03"));
+    assert_eq!(p.close, Some(StepOutcome::Refused));
+}
+
+#[test]
+fn every_plan_counts_on_the_events_it_saw() {
+    let s = state(At::Submitted);
+    let p = plan(&s, &calendars(), &person(Role::Reception), Command::Accept, &Backfill::default(), now()).unwrap();
+    assert_eq!(p.expected_count, 7, "a stale view meets a conflict in the store");
+    assert_eq!(p.slip, Some("01"));
+}
+
+#[test]
+fn a_back_filled_action_keeps_its_real_time_and_reason() {
+    let s = state(At::AcceptedAtDesk);
+    let b = Backfill {
+        happened_at: Some(format_local_input(now() - 3_600_000)),
+        backfill_reason: Some("Mất điện, hệ thống ngừng hoạt động".into()),
+    };
+    let p = plan(&s, &calendars(), &person(Role::Reception), Command::Transfer, &b, now()).unwrap();
+    assert_eq!((p.at_ms, p.recorded_at_ms), (now() - 3_600_000, now()));
+    assert_eq!(p.backfill_reason.as_deref(), Some("Mất điện, hệ thống ngừng hoạt động"));
+    let future = Backfill { happened_at: Some(format_local_input(now() + 3_600_000)), ..b };
+    let r = plan(&s, &calendars(), &person(Role::Reception), Command::Transfer, &future, now());
+    assert_eq!(r.unwrap_err().kind(), "invalid");
+}

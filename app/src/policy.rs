@@ -1,0 +1,130 @@
+//! Who may see what of a dossier. Every reader goes through here: the citizen's pages and JSON,
+//! the desk, the public lookup, files, notifications, the handling layer.
+//!
+//! - The **applicant** sees their own dossier: its form and files, the decided result, and every
+//!   action in its history, but not the officers' working notes (assignment, appraisal, review,
+//!   urging, consultations), nor why an internal action was entered late, nor storage keys.
+//! - An **officer** sees a dossier their agency received, holds, handled or was consulted on.
+//! - The **public** sees, by code, the status, stage, agency and due date; the masked name only
+//!   with the dossier's lookup token.
+//! - Anyone else: not found (a stranger cannot tell a dossier exists from one that does not).
+
+use crate::domain::role::CurrentUser;
+use crate::domain::status::Action;
+
+/// How a viewer stands to a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The applicant: their own dossier, without the office's internal notes.
+    Applicant,
+    /// An officer of an agency involved in it: everything.
+    Officer,
+    /// Nothing beyond the public lookup.
+    None,
+}
+
+/// The parties of a dossier, as the policy needs them.
+#[derive(Clone, Copy)]
+pub struct Parties<'a> {
+    pub applicant_id: i64,
+    /// Whether an agency received, holds, handled or was consulted on the dossier.
+    pub involves: &'a dyn Fn(&str) -> bool,
+}
+
+pub fn access(viewer: Option<&CurrentUser>, parties: Parties) -> Access {
+    let Some(v) = viewer else { return Access::None };
+    if !v.role.is_officer() {
+        return if v.id == parties.applicant_id { Access::Applicant } else { Access::None };
+    }
+    match v.agency() {
+        Some(agency) if (parties.involves)(agency) => Access::Officer,
+        _ => Access::None,
+    }
+}
+
+/// Actions whose notes are the office's working notes: the applicant sees that they happened,
+/// not what was written.
+pub fn is_internal(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Assign
+            | Action::SubmitAppraisal
+            | Action::Approve
+            | Action::SendBack
+            | Action::Urge
+            | Action::Consult
+            | Action::AnswerConsultation
+    )
+}
+
+/// What of an event's note and back-fill reason the applicant may read.
+pub fn applicant_sees_note(action: &str) -> bool {
+    Action::parse(action).is_some_and(|a| !is_internal(a))
+}
+
+/// The applicant's copy of their dossier: the office's working notes, and why an internal action
+/// was entered late, are taken out; no storage key leaves the server.
+pub fn for_applicant(d: &mut crate::api::dossiers::DossierDetail) {
+    for e in &mut d.events {
+        if !applicant_sees_note(&e.action) {
+            e.note.clear();
+            e.backfill_reason = None;
+        }
+    }
+    for f in &mut d.files {
+        f.storage_key.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::role::Role;
+
+    fn officer(agency: &str) -> CurrentUser {
+        CurrentUser {
+            id: 9,
+            full_name: "Cán bộ".into(),
+            role: Role::Specialist,
+            agency_code: Some(agency.into()),
+            unit_code: "VP".into(),
+        }
+    }
+
+    fn parties(involves: &dyn Fn(&str) -> bool) -> Parties<'_> {
+        Parties { applicant_id: 1, involves }
+    }
+
+    #[test]
+    fn the_applicant_reads_their_own_dossier_and_no_one_else_does_as_a_citizen() {
+        let only_dong_ha = |a: &str| a == "000.20.01.H45";
+        assert_eq!(access(Some(&CurrentUser::citizen(1, "An".into())), parties(&only_dong_ha)), Access::Applicant);
+        assert_eq!(access(Some(&CurrentUser::citizen(2, "Bình".into())), parties(&only_dong_ha)), Access::None);
+        assert_eq!(access(None, parties(&only_dong_ha)), Access::None);
+    }
+
+    #[test]
+    fn officers_read_only_dossiers_their_agency_is_involved_in() {
+        let only_dong_ha = |a: &str| a == "000.20.01.H45";
+        assert_eq!(access(Some(&officer("000.20.01.H45")), parties(&only_dong_ha)), Access::Officer);
+        assert_eq!(access(Some(&officer("000.00.12.H45")), parties(&only_dong_ha)), Access::None);
+    }
+
+    #[test]
+    fn an_officer_without_an_agency_reads_nothing() {
+        let any = |_: &str| true;
+        let lost = CurrentUser { agency_code: None, ..officer("x") };
+        assert_eq!(access(Some(&lost), parties(&any)), Access::None);
+    }
+
+    #[test]
+    fn working_notes_stay_inside_and_decisions_reach_the_applicant() {
+        for a in [Action::Assign, Action::SubmitAppraisal, Action::Urge, Action::Consult, Action::AnswerConsultation] {
+            assert!(is_internal(a), "{a:?}");
+        }
+        for a in [Action::Accept, Action::Refuse, Action::RequestSupplement, Action::Apologise, Action::Deliver] {
+            assert!(!is_internal(a), "{a:?}");
+        }
+        assert!(!applicant_sees_note("unknown-action"), "an unknown action shows nothing");
+    }
+}
