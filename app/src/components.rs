@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod event_note;
 pub mod field;
 pub mod layout;
 pub mod upload;

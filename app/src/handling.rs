@@ -23,6 +23,9 @@ mod table_tests;
 pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
 pub use execute::{execute, load_calendars, load_choices, load_state, Executed};
-pub use plan::{available, plan, Available, DossierChanges, NewConsultation, OpenStep, StepPlan, CONSULT_DAYS};
+pub use plan::{
+    available, plan, Available, DossierChanges, NewConsultation, OpenStep, StepPlan, SupplementPlan,
+    BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
+};
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};

@@ -5,6 +5,7 @@ pub mod calculator;
 pub mod calendar;
 pub mod catalogue;
 pub mod desk;
+pub mod desk_paper;
 pub mod dossiers;
 pub mod intake;
 pub mod lookup;

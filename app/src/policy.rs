@@ -54,6 +54,7 @@ pub fn is_internal(action: Action) -> bool {
             | Action::Urge
             | Action::Consult
             | Action::AnswerConsultation
+            | Action::ProposeSupplement
     )
 }
 
@@ -68,6 +69,7 @@ pub fn for_applicant(d: &mut crate::api::dossiers::DossierDetail) {
     for e in &mut d.events {
         if !applicant_sees_note(&e.action) {
             e.note.clear();
+            e.payload = None;
             e.backfill_reason = None;
         }
     }

@@ -155,25 +155,6 @@ pub trait Store: Send + Sync {
         code: &str,
         lang: Lang,
     ) -> Result<Option<crate::api::desk::DeskDossierView>, StoreError>;
-    /// Asks for a supplement (status 5) listing every item, in one transaction with its event.
-    async fn request_supplement(
-        &self,
-        code: &str,
-        officer: &CurrentUser,
-        at_ms: i64,
-        reason: &str,
-        items: Vec<crate::api::supplements::SupplementItem>,
-    ) -> Result<(), StoreError>;
-    /// The applicant's answer to the open request: new values and files for the requested items
-    /// only; records before/after and sends the dossier back to the desk (status 1).
-    async fn answer_supplement(
-        &self,
-        code: &str,
-        applicant: &CurrentUser,
-        at_ms: i64,
-        form: BTreeMap<String, String>,
-        files: Vec<StoredFile>,
-    ) -> Result<(), StoreError>;
     /// The register (Mẫu 06) of `agency`: dossiers accepted in `[from_ms, to_ms)`, oldest first,
     /// at most `limit`.
     async fn register(

@@ -692,26 +692,6 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::consultations::OpenConsultation>, StoreError> {
         Db::open_consultations(self, agency, unit, lang).await
     }
-    async fn request_supplement(
-        &self,
-        code: &str,
-        officer: &CurrentUser,
-        at_ms: i64,
-        reason: &str,
-        items: Vec<app::api::supplements::SupplementItem>,
-    ) -> Result<(), StoreError> {
-        Db::request_supplement(self, code, officer, at_ms, reason, items).await
-    }
-    async fn answer_supplement(
-        &self,
-        code: &str,
-        applicant: &CurrentUser,
-        at_ms: i64,
-        form: std::collections::BTreeMap<String, String>,
-        files: Vec<app::api::dossiers::StoredFile>,
-    ) -> Result<(), StoreError> {
-        Db::answer_supplement(self, code, applicant, at_ms, form, files).await
-    }
     async fn calendar_days(&self, scope: &str, year: i32) -> Result<Vec<app::api::calendar::CalendarDay>, StoreError> {
         Db::calendar_days(self, scope, year).await
     }

@@ -45,6 +45,9 @@ pub struct EventView {
     /// When it was entered, and why after the fact, for a back-filled event.
     pub recorded_at_ms: i64,
     pub backfill_reason: Option<String>,
+    /// What the event says, as data; read through `components::event_note`.
+    #[serde(default)]
+    pub payload: Option<crate::domain::event::Payload>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

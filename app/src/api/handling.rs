@@ -192,6 +192,7 @@ pub mod ssr {
     use crate::domain::channel::Channel;
     use crate::domain::clock::{self, ClockEvent};
     use crate::domain::status::{Action, DossierStatus};
+    use crate::domain::supplement::OpenSupplement;
     use crate::domain::workflow::{StepKind, Workflow};
     use crate::error::AppError;
     use crate::handling::{self, Calendars, ConsultationState, DossierState, Proposal, Refusal, StepState, UnitRef};
@@ -246,13 +247,14 @@ pub mod ssr {
         let channel = Channel::parse(&desk.dossier.channel).ok_or("unknown channel")?;
         let allowance =
             clock::Allowance::parse(&desk.allowance.amount, &desk.allowance.unit).ok_or("unreadable allowance")?;
-        let refusal_reason = desk
-            .dossier
-            .events
-            .iter()
-            .rev()
-            .find(|e| e.action == Action::SubmitAppraisal.name())
-            .and_then(|e| e.note.strip_prefix("Đề xuất từ chối: ").map(str::to_string));
+        let refusal_reason =
+            desk.dossier.events.iter().rev().find(|e| e.action == Action::SubmitAppraisal.name()).and_then(
+                |e| match &e.payload {
+                    Some(p) => p.refusal_proposed().map(str::to_string),
+                    // Written before payloads existed: the note was "Đề xuất từ chối: <reason>".
+                    None => e.note.strip_prefix("Đề xuất từ chối: ").map(str::to_string),
+                },
+            );
         Ok(DossierState {
             code: desk.dossier.code.clone(),
             status,
@@ -302,6 +304,12 @@ pub mod ssr {
                 .iter()
                 .map(|u| UnitRef { agency: u.agency_code.clone(), unit: u.unit_code.clone(), label: u.label.clone() })
                 .collect(),
+            form: desk.dossier.form.clone(),
+            files: desk.dossier.files.clone(),
+            supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
+                let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
+                (open, s.reason.clone())
+            }),
         })
     }
 

@@ -7,62 +7,76 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupplementItem {
-    /// `component` or `field`.
-    pub kind: String,
-    /// The component id or the field name.
-    pub target: String,
-    /// What the citizen reads (component name or field label, in Vietnamese).
-    pub label: String,
-    /// What is wrong with it (optional; the request's reason covers the rest).
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupplementChange {
-    pub kind: String,
-    pub label: String,
-    pub before: String,
-    pub after: String,
-    /// For components: the replaced and the new file.
-    pub before_file: Option<String>,
-    pub after_file: Option<String>,
-}
+pub use crate::domain::supplement::{ItemKind, SupplementChange, SupplementItem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupplementView {
     pub id: i64,
     pub requested_at_ms: i64,
     pub officer: String,
+    /// When it went out to the applicant; none while a specialist's draft waits for the unit
+    /// leader.
+    pub sent_at_ms: Option<i64>,
     pub reason: String,
     pub items: Vec<SupplementItem>,
     pub answered_at_ms: Option<i64>,
     pub changes: Vec<SupplementChange>,
 }
 
-/// The desk asks for a supplement: multipart with `code`, `reason`, `item:<kind>:<target>` for
-/// each item asked for and optional `note:<kind>:<target>`.
+/// The desk (at reception) or the specialist (a draft during handling) asks for a supplement:
+/// multipart with `code`, `reason`, `item:<kind>:<target>` for each item asked for and optional
+/// `note:<kind>:<target>`, and the back-filling fields.
 #[server(prefix = "/api", endpoint = "desk/request-supplement", input = MultipartFormData)]
 pub async fn request_supplement(data: MultipartData) -> Result<(), AppError> {
     ssr::request(data).await
+}
+
+/// The unit leader sends the specialist's drafted request to the applicant (Mẫu 02).
+#[server(prefix = "/api", endpoint = "desk/send-supplement")]
+pub async fn send_supplement(code: String) -> Result<(), AppError> {
+    use crate::handling::{Backfill, Command};
+    crate::api::handling::ssr::act(&code, Command::SendSupplement, Backfill::default()).await
 }
 
 /// The citizen answers: multipart with `code`, `f_<field>` for requested fields and
 /// `file_<component>` for requested components.
 #[server(prefix = "/api", endpoint = "dossiers/supplement", input = MultipartFormData)]
 pub async fn answer_supplement(data: MultipartData) -> Result<(), AppError> {
-    ssr::answer(data).await
+    ssr::answer(data, false).await
+}
+
+/// The desk enters a supplement handed in on paper (Tây Ninh Đ7.1): the same fields as the
+/// citizen's answer, with a scan of each requested component (marked digitised).
+#[server(prefix = "/api", endpoint = "desk/answer-supplement", input = MultipartFormData)]
+pub async fn desk_answer_supplement(data: MultipartData) -> Result<(), AppError> {
+    ssr::answer(data, true).await
+}
+
+/// The desk records a withdrawal the applicant asked for in writing at the counter (status 7).
+#[server(prefix = "/api", endpoint = "desk/withdraw")]
+pub async fn desk_withdraw(code: String, withdraw_reason: String) -> Result<(), AppError> {
+    let reason = withdraw_reason;
+    use crate::handling::{Backfill, Command};
+    crate::api::handling::ssr::act(&code, Command::Withdraw { reason }, Backfill::default()).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::SupplementItem;
+    use super::{ItemKind, SupplementItem};
     use crate::api::ctx;
-    use crate::api::dossiers::ssr::{discard, read_multipart};
+    use crate::api::dossiers::ssr::{discard, read_multipart, Upload};
     use crate::domain::{form, FieldError};
     use crate::error::AppError;
+    use crate::handling::{self, Backfill, Command};
+    use crate::ports::{CurrentUser, Services};
     use std::collections::BTreeMap;
+
+    fn backfill(up: &Upload) -> Backfill {
+        Backfill {
+            happened_at: up.text.get("happened_at").cloned(),
+            backfill_reason: up.text.get("backfill_reason").cloned(),
+        }
+    }
 
     pub async fn request(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
         let officer = ctx::require_user()?;
@@ -70,91 +84,80 @@ pub mod ssr {
         let up = read_multipart(&services, data).await?;
         discard(&services, &up.files).await; // a request carries no files
         let code = up.text.get("code").cloned().unwrap_or_default();
-        // The desk at reception, or the specialist appraising during handling [HD-05].
         let desk = crate::api::handling::ssr::officer_dossier(&officer, &code).await?;
-        if !(desk.actions.receive || desk.actions.appraise) {
-            let own_desk = officer.role == crate::domain::role::Role::Reception
-                && officer.agency_code.as_ref() == Some(&desk.receiving_agency_code);
-            return Err(if own_desk {
-                AppError::Conflict("error-illegal-transition".into())
-            } else {
-                AppError::Forbidden
-            });
-        }
-        let reason = up.text.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
         // Every component and form field may be asked for; each ticked one becomes an item.
         let candidates = desk
             .dossier
             .components
             .iter()
-            .map(|c| ("component", c.id.to_string(), c.name.clone()))
-            .chain(desk.dossier.form_fields.iter().map(|f| ("field", f.name.clone(), f.label_vi.clone())));
+            .map(|c| (ItemKind::Component, c.id.to_string(), c.name.clone()))
+            .chain(desk.dossier.form_fields.iter().map(|f| (ItemKind::Field, f.name.clone(), f.label_vi.clone())));
         let mut items = Vec::new();
         for (kind, target, label) in candidates {
-            let key = format!("{kind}:{target}");
+            let key = format!("{}:{target}", kind.name());
             if up.text.contains_key(&format!("item:{key}")) {
                 let note = up.text.get(&format!("note:{key}")).map(|n| n.trim().to_string()).unwrap_or_default();
-                items.push(SupplementItem { kind: kind.into(), target, label, note });
+                items.push(SupplementItem { kind, target, label, note });
             }
         }
-        let mut errors = Vec::new();
-        if items.is_empty() {
-            errors.push(FieldError::new("items", "error-supplement-items"));
-        }
-        if reason.chars().count() < 10 || reason.chars().count() > 2000 {
-            errors.push(FieldError::new(
-                "supplement_reason",
-                if reason.is_empty() { "error-required" } else { "error-reason-length" },
-            ));
-        }
-        if items.iter().any(|i| i.note.chars().count() > 500) {
-            errors.push(FieldError::new("items", "error-too-long"));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::fields(errors).with_values(vec![("supplement_reason".into(), reason)]));
-        }
-        services.store.request_supplement(&desk.dossier.code, &officer, ctx::now_ms(), &reason, items).await?;
-        leptos_axum::redirect(&format!("/mot-cua/ho-so/{}/phieu/02", desk.dossier.code));
-        Ok(())
+        let reason = up.text.get("reason").cloned().unwrap_or_default();
+        let cmd = Command::RequestSupplement { reason, items };
+        crate::api::handling::ssr::act(&desk.dossier.code, cmd, backfill(&up)).await
     }
 
-    pub async fn answer(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    /// The answer to the open request, from the applicant online (`at_desk` false) or entered by
+    /// the desk from paper.
+    pub async fn answer(data: leptos::server_fn::codec::MultipartData, at_desk: bool) -> Result<(), AppError> {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
-        let up = read_multipart(&services, data).await?;
-        let result = answer_with(&services, user, &up).await;
+        let mut up = read_multipart(&services, data).await?;
+        if at_desk {
+            for f in &mut up.files {
+                f.digitised = true;
+            }
+        }
+        let result = answer_with(&services, &user, &up, at_desk).await;
         if result.is_err() {
             discard(&services, &up.files).await;
         }
         let code = result?;
-        leptos_axum::redirect(&format!("/ho-so/{code}?bo_sung=1"));
+        if at_desk {
+            leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}?xong=1"));
+        } else {
+            leptos_axum::redirect(&format!("/ho-so/{code}?bo_sung=1"));
+        }
         Ok(())
     }
 
     async fn answer_with(
-        services: &crate::ports::Services,
-        user: crate::ports::CurrentUser,
-        up: &crate::api::dossiers::ssr::Upload,
+        services: &Services,
+        user: &CurrentUser,
+        up: &Upload,
+        at_desk: bool,
     ) -> Result<String, AppError> {
-        let code = crate::domain::dossier_code::DossierCode::parse(
-            "code",
-            up.text.get("code").map(String::as_str).unwrap_or(""),
-        )
-        .map_err(|_| AppError::NotFound)?
-        .to_string();
+        let code = up.text.get("code").map(String::as_str).unwrap_or("");
         let lang = ctx::lang();
-        let dossier = services.store.dossier_for_applicant(user.id, &code, lang).await?.ok_or(AppError::NotFound)?;
+        // The dossier as its reader may see it: the applicant's own, or the desk's.
+        let dossier = if at_desk {
+            crate::api::handling::ssr::officer_dossier(user, code).await?.dossier
+        } else {
+            let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+            services.store.dossier_for_applicant(user.id, &code.to_string(), lang).await?.ok_or(AppError::NotFound)?
+        };
         let request = dossier
             .supplements
             .last()
-            .filter(|s| s.answered_at_ms.is_none() && dossier.status == 5)
+            .filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some())
             .cloned()
             .ok_or(AppError::Conflict("error-no-supplement-open".into()))?;
+        if up.files.iter().any(|f| !request.items.iter().any(|i| i.asks_for_component(f.component_id))) {
+            return Err(AppError::BadRequest("a file for a component that was not asked for".into()));
+        }
         let mut errors = up.errors.clone();
         // Only the requested fields may change; the rest of the form stays as it was.
         let mut merged: BTreeMap<String, String> = dossier.form.clone();
         let mut echo = Vec::new();
-        for item in request.items.iter().filter(|i| i.kind == "field") {
+        for item in request.items.iter().filter(|i| i.kind == ItemKind::Field) {
             let value = up.text.get(&format!("f_{}", item.target)).cloned().unwrap_or_default();
             echo.push((format!("f_{}", item.target), value.chars().take(500).collect()));
             merged.insert(item.target.clone(), value);
@@ -168,29 +171,21 @@ pub mod ssr {
                 None
             }
         };
-        if up
-            .files
-            .iter()
-            .any(|f| !request.items.iter().any(|i| i.kind == "component" && i.target == f.component_id.to_string()))
-        {
-            return Err(AppError::BadRequest("a file for a component that was not asked for".into()));
-        }
-        let mut files = Vec::new();
-        for item in request.items.iter().filter(|i| i.kind == "component") {
+        for item in request.items.iter().filter(|i| i.kind == ItemKind::Component) {
             let field = format!("file_{}", item.target);
-            match up.files.iter().find(|f| f.component_id.to_string() == item.target) {
-                Some(f) => files.push(f.clone()),
-                None if !errors.iter().any(|e| e.field == field) => {
-                    errors.push(FieldError::new(field, "error-file-required"))
-                }
-                None => {}
+            let given = up.files.iter().any(|f| f.component_id.to_string() == item.target);
+            if !given && !errors.iter().any(|e| e.field == field) {
+                errors.push(FieldError::new(field, "error-file-required"));
             }
         }
-        if !errors.is_empty() {
-            return Err(AppError::fields(errors).with_values(echo));
-        }
-        let clean = clean.ok_or_else(|| AppError::fields(Vec::new()))?;
-        services.store.answer_supplement(&code, &user, ctx::now_ms(), clean, files).await?;
-        Ok(code)
+        let clean = match clean {
+            Some(c) if errors.is_empty() => c,
+            _ => return Err(AppError::fields(errors).with_values(echo)),
+        };
+        let cmd = Command::AnswerSupplement { form: clean, files: up.files.clone() };
+        let done =
+            handling::execute(services.store.as_ref(), user, &dossier.code, cmd, &Backfill::default(), ctx::now_ms())
+                .await?;
+        Ok(done.code)
     }
 }

@@ -25,6 +25,10 @@ pub struct Event {
     /// Set when the event was entered after the fact (the system was down): why. `at_ms` is then
     /// the real time and `recorded_at_ms` when it was entered.
     pub backfill_reason: Option<String>,
+    /// What the event says as data (`crate::domain::event::Payload`, canonical JSON); none on
+    /// events written before payloads existed.
+    #[serde(default)]
+    pub payload: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -53,6 +57,11 @@ impl Event {
         if let Some(reason) = &self.backfill_reason {
             field(b"backfill");
             field(reason.as_bytes());
+        }
+        // Likewise the payload: events written before it existed keep their hashes.
+        if let Some(payload) = &self.payload {
+            field(b"payload");
+            field(payload.as_bytes());
         }
         hex::encode(h.finalize())
     }
@@ -113,6 +122,7 @@ mod tests {
             to_status: to,
             note: String::new(),
             backfill_reason: None,
+            payload: None,
             prev_hash: String::new(),
             hash: String::new(),
         }
@@ -193,11 +203,34 @@ mod tests {
             Box::new(|e| e.action = "refuse".into()),
             Box::new(|e| e.from_status = None),
             Box::new(|e| e.recorded_at_ms += 1),
+            Box::new(|e| e.payload = Some("{}".into())),
         ];
         for change in variants {
             let mut e = base.clone();
             change(&mut e);
             assert_ne!(e.compute_hash(), base.hash);
         }
+    }
+
+    #[test]
+    fn an_event_without_a_payload_keeps_the_hash_it_had_before_payloads_existed() {
+        // The hash the code of the previous release gave this event, before payloads existed.
+        let e = event("accept", 2).chain_after(None);
+        assert_eq!(e.hash, "f1353a46179df40a993eaa47caa3c713b42c75a7da6215fa83b48538d3c83eb6");
+    }
+
+    #[test]
+    fn an_edited_payload_is_caught() {
+        let mut c: Vec<Event> = Vec::new();
+        for (a, s) in [("submit", 1), ("accept", 2)] {
+            let mut e = event(a, s);
+            e.payload = Some(format!("{{\"kind\":\"accepted\",\"due_at\":{s}}}"));
+            let e = e.chain_after(c.last());
+            c.push(e);
+        }
+        let (n, h) = head(&c);
+        assert_eq!(verify(&c, n, &h), Ok(()));
+        c[1].payload = Some("{\"kind\":\"accepted\",\"due_at\":9}".into());
+        assert_eq!(verify(&c, n, &h), Err(ChainBreak::Altered { seq: 2 }));
     }
 }

@@ -149,10 +149,13 @@ pub enum Action {
     Consult,
     /// A consulted unit gives its opinion.
     AnswerConsultation,
+    /// The specialist drafts a supplement request during handling; the unit leader sends it
+    /// (Cà Mau Đ13.2, Quảng Trị Đ9.2.b).
+    ProposeSupplement,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -173,6 +176,7 @@ impl Action {
         Self::Urge,
         Self::Consult,
         Self::AnswerConsultation,
+        Self::ProposeSupplement,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +201,7 @@ impl Action {
             Self::Urge => "urge",
             Self::Consult => "consult",
             Self::AnswerConsultation => "answer-consultation",
+            Self::ProposeSupplement => "propose-supplement",
         }
     }
 
@@ -229,7 +234,7 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::InHandling, A::Refuse) => S::Refused,
         (S::InHandling, A::Assign | A::SubmitAppraisal | A::Approve | A::SendBack) => S::InHandling,
         // Consultations run beside the workflow while the dossier is handled.
-        (S::InHandling, A::Consult | A::AnswerConsultation) => S::InHandling,
+        (S::InHandling, A::Consult | A::AnswerConsultation | A::ProposeSupplement) => S::InHandling,
         // The due date can move, and a unit can be urged, while the dossier is being handled.
         (S::Accepted | S::InHandling, A::Apologise | A::Urge) => from,
         (S::Accepted | S::InHandling, A::RecordResult) => S::ResultReady,
@@ -325,6 +330,7 @@ mod tests {
         (S::InHandling, A::Urge, S::InHandling),
         (S::InHandling, A::Consult, S::InHandling),
         (S::InHandling, A::AnswerConsultation, S::InHandling),
+        (S::InHandling, A::ProposeSupplement, S::InHandling),
         (S::PaymentRequested, A::Pay, S::InHandling),
         (S::PaymentRequested, A::Withdraw, S::Withdrawn),
         (S::PaymentRequested, A::Stop, S::Stopped),

@@ -4,7 +4,9 @@
 
 use crate::api::dossiers::StoredFile;
 use crate::domain::channel::Channel;
+use crate::domain::supplement::SupplementItem;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What a reviewer or signer decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +70,18 @@ pub enum Command {
     Urge { note: String },
     /// The agency leader stops handling (status 8).
     Stop { reason: String },
-    /// The applicant withdraws the dossier (status 7).
+    /// The applicant withdraws the dossier (status 7), online or by a written request handed in
+    /// at the desk (Tây Ninh Đ7.1, Thái Nguyên Đ19.1).
     Withdraw { reason: String },
+    /// Ask for a supplement naming every item at once (Mẫu 02): at reception it goes out at once;
+    /// during handling the specialist drafts it and the unit leader sends it.
+    RequestSupplement { reason: String, items: Vec<SupplementItem> },
+    /// The unit leader sends the specialist's drafted request to the applicant.
+    SendSupplement,
+    /// The answer to the open request: the whole form after it (only requested fields changed,
+    /// already checked against the form's schema) and a new file for each requested component —
+    /// from the applicant online, or handed in on paper at the desk (scans marked digitised).
+    AnswerSupplement { form: BTreeMap<String, String>, files: Vec<StoredFile> },
     /// The specialist asks units (agency, unit) for their opinion within `days` working days.
     Consult { targets: Vec<(String, String)>, days: String, question: String },
     /// A consulted unit answers consultation `id`.

@@ -7,14 +7,20 @@ use super::refusal::Refusal;
 use super::state::{Calendars, DossierState, Proposal, StepOutcome};
 use crate::domain::channel::Channel;
 use crate::domain::clock::{self, Calendar, ClockEvent};
+use crate::domain::event::{Consulted, Payload, Place};
 use crate::domain::reason::Reason;
 use crate::domain::role::{CurrentUser, Role};
-use crate::domain::status::{transition, Action};
+use crate::domain::status::{transition, Action, DossierStatus};
+use crate::domain::supplement::{answer_changes, request_note, AnswerRefusal, SupplementChange, SupplementItem};
 use crate::domain::upload::StoredFile;
 use crate::domain::vn_time::{format_vn, parse_local};
 use crate::domain::workflow::{may_act, Current, Next, Outcome, StepKind, Workflow};
 use crate::domain::FieldError;
 use serde::{Deserialize, Serialize};
+
+/// How far back an action may be entered after the fact (a system outage, paper handled while
+/// the office was offline): beyond this, the record would no longer tell the truth of the day.
+pub const BACKFILL_WINDOW_DAYS: i64 = 30;
 
 /// The working days a consulted unit may be given.
 pub const CONSULT_DAYS: std::ops::RangeInclusive<i64> = 1..=10;
@@ -39,8 +45,15 @@ pub struct Available {
     pub consult: bool,
     /// The consultations this officer may answer for their unit.
     pub answer: Vec<i64>,
-    /// The applicant may withdraw.
+    /// Withdraw the dossier: its applicant online, or the receiving desk on a written request.
     pub withdraw: bool,
+    /// Ask for a supplement: the desk at reception (sent at once), the specialist appraising
+    /// (a draft for the unit leader).
+    pub request_supplement: bool,
+    /// Send the specialist's drafted request (the leader of the unit at the appraisal).
+    pub send_supplement: bool,
+    /// Answer the open request: its applicant online, or the receiving desk on paper.
+    pub answer_supplement: bool,
 }
 
 /// Changes to a dossier's own columns that come with an action.
@@ -91,6 +104,8 @@ pub struct StepPlan {
     pub at_ms: i64,
     pub recorded_at_ms: i64,
     pub note: String,
+    /// What the event says, as data; people read it rendered in their language.
+    pub payload: Option<Payload>,
     pub backfill_reason: Option<String>,
     /// The number of events the planner saw: another action in between is a conflict.
     pub expected_count: i64,
@@ -105,8 +120,26 @@ pub struct StepPlan {
     pub consult: Vec<NewConsultation>,
     /// The consultation answered with this action: its id and the opinion.
     pub answer: Option<(i64, String)>,
-    /// The slip the action issues (`01`, `03`, `04`), for the caller to show.
+    /// A supplement request asked, sent or answered with this action.
+    pub supplement: Option<SupplementPlan>,
+    /// The slip the action issues (`01`, `02`, `03`, `04`), for the caller to show.
     pub slip: Option<&'static str>,
+}
+
+/// What an action does to the dossier's supplement requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupplementPlan {
+    /// A new request; `send` unless it is a specialist's draft.
+    Ask { reason: String, items: Vec<SupplementItem>, send: bool },
+    /// The drafted request `id` goes out.
+    Send { id: i64 },
+    /// The answer to request `id`: the form after it, what changed, and the new files.
+    Answer {
+        id: i64,
+        form: std::collections::BTreeMap<String, String>,
+        changes: Vec<SupplementChange>,
+        files: Vec<StoredFile>,
+    },
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -120,8 +153,15 @@ fn current(state: &DossierState) -> Option<(usize, Current<'_>)> {
 
 /// What `user` may do with the dossier now: the same rules [`plan`] checks.
 pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
+    let open_request = state.supplement.as_ref().map(|(s, _)| s);
+    let waiting = state.status == DossierStatus::SupplementRequested && open_request.is_some_and(|s| s.sent);
     if user.role == Role::Citizen {
-        return Available { withdraw: user.id == state.applicant_id && state.status.is_open(), ..Default::default() };
+        let own = user.id == state.applicant_id;
+        return Available {
+            withdraw: own && state.status.is_open(),
+            answer_supplement: own && waiting,
+            ..Default::default()
+        };
     }
     let Some(me) = user.actor() else { return Available::default() };
     let status = state.status;
@@ -152,7 +192,16 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             .filter(|c| CONSULTED.contains(&me.role) && (c.unit == me.unit || me.role == Role::AgencyLeader))
             .map(|c| c.id)
             .collect(),
-        withdraw: false,
+        withdraw: receiving_desk && status.is_open(),
+        request_supplement: (status == DossierStatus::Submitted && receiving_desk)
+            || (handling && kind == Some(StepKind::Appraise) && open_request.is_none()),
+        send_supplement: handling
+            && open_request.is_some_and(|s| !s.sent)
+            && me.role == Role::DepartmentLeader
+            && current(state).is_some_and(|(_, c)| {
+                c.step.kind == StepKind::Appraise && c.step.agency == me.agency && c.step.unit == me.unit
+            }),
+        answer_supplement: waiting && receiving_desk,
     }
 }
 
@@ -174,7 +223,10 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         }
         Command::Urge { .. } => (LEAD, Action::Urge),
         Command::Stop { .. } => (&[Role::AgencyLeader], Action::Stop),
-        Command::Withdraw { .. } => (&[Role::Citizen], Action::Withdraw),
+        Command::Withdraw { .. } => (&[Role::Citizen, Role::Reception], Action::Withdraw),
+        Command::RequestSupplement { .. } => (&[Role::Reception, Role::Specialist], Action::RequestSupplement),
+        Command::SendSupplement => (&[Role::DepartmentLeader], Action::RequestSupplement),
+        Command::AnswerSupplement { .. } => (&[Role::Citizen, Role::Reception], Action::ReturnSupplement),
         Command::Consult { .. } => (&[Role::Specialist], Action::Consult),
         Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
     }
@@ -239,6 +291,16 @@ impl Ctx<'_> {
     fn step_name(&self, position: usize) -> String {
         self.state.step_names.get(position).cloned().unwrap_or_default()
     }
+
+    /// The step at `position` as the history names it.
+    fn place(&self, position: usize) -> Place {
+        let s = self.wf().step(position);
+        Place {
+            agency: s.map(|s| s.agency.clone()).unwrap_or_default(),
+            unit: s.map(|s| s.unit.clone()).unwrap_or_default(),
+            name: self.step_name(position),
+        }
+    }
 }
 
 /// The real time of the action: now, or the back-filled time with its reason. A back-filled
@@ -256,6 +318,9 @@ fn when(state: &DossierState, b: &Backfill, now: i64) -> Result<(i64, Option<Str
     match at {
         None => errors.push(FieldError::new("happened_at", "error-date")),
         Some(t) if t > now => errors.push(FieldError::new("happened_at", "error-backfill-future")),
+        Some(t) if t < now - BACKFILL_WINDOW_DAYS * 86_400_000 => {
+            errors.push(FieldError::new("happened_at", "error-backfill-too-old"))
+        }
         Some(t) if t < state.last_event_at => errors.push(FieldError::new("happened_at", "error-backfill-before-last")),
         Some(_) => {}
     }
@@ -296,6 +361,7 @@ pub fn plan(
         at_ms: at,
         recorded_at_ms: now,
         note: String::new(),
+        payload: None,
         backfill_reason,
         expected_count: state.event_count,
         close: None,
@@ -304,6 +370,7 @@ pub fn plan(
         files: Vec::new(),
         consult: Vec::new(),
         answer: None,
+        supplement: None,
         slip: cmd.slip(),
     };
     match cmd {
@@ -328,6 +395,7 @@ pub fn plan(
             cx.allow(cx.can.urge)?;
             let mut p = p;
             p.note = reason("urge_note", &note)?;
+            p.payload = Some(Payload::Reason { reason: p.note.clone() });
             p.changes.urged_at = Some(p.at_ms);
             Ok(p)
         }
@@ -335,6 +403,7 @@ pub fn plan(
             cx.allow(cx.can.stop)?;
             let mut p = p;
             p.note = reason("stop_reason", &r)?;
+            p.payload = Some(Payload::Reason { reason: p.note.clone() });
             p.close = state.position.map(|_| StepOutcome::Stopped);
             p.changes.resolved_at = Some(p.at_ms);
             Ok(p)
@@ -342,13 +411,19 @@ pub fn plan(
         Command::Withdraw { reason: r } => {
             cx.allow(cx.can.withdraw)?;
             let mut p = p;
-            p.note = reason("reason", &r)?;
+            // The desk's form sits beside the refusal's, whose field is `reason`.
+            let field = if user.role == Role::Citizen { "reason" } else { "withdraw_reason" };
+            p.note = reason(field, &r)?;
+            p.payload = Some(Payload::Reason { reason: p.note.clone() });
             p.agency = state.receiving_agency.clone();
             p.close = state.position.map(|_| StepOutcome::Withdrawn);
             p.changes.resolved_at = Some(p.at_ms);
             Ok(p)
         }
         Command::Consult { targets, days, question } => consult(&cx, p, targets, days, question),
+        Command::RequestSupplement { reason: r, items } => request_supplement(&cx, p, r, items),
+        Command::SendSupplement => send_supplement(&cx, p),
+        Command::AnswerSupplement { form, files } => answer_supplement(&cx, p, form, files),
         Command::AnswerConsultation { id, answer } => answer_consultation(&cx, p, id, answer),
     }
 }
@@ -362,6 +437,7 @@ fn accept(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
         .map_err(|e| Refusal::Broken(format!("{e:?}")))?;
     let due = d.current_due.ok_or_else(|| Refusal::Broken("no due date".into()))?;
     p.note = format!("Hẹn trả kết quả: {}", format_vn(due));
+    p.payload = Some(Payload::Accepted { due_at: due });
     p.changes = DossierChanges {
         accepted_at: Some(p.at_ms),
         original_due_at: Some(due),
@@ -376,6 +452,7 @@ fn accept(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
 
 fn refuse(mut p: StepPlan, reason: String) -> Result<StepPlan, Refusal> {
     p.action = Action::Refuse;
+    p.payload = Some(Payload::Reason { reason: reason.clone() });
     p.note = reason;
     p.changes.resolved_at = Some(p.at_ms);
     Ok(p)
@@ -396,6 +473,7 @@ fn transfer(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
     cx.allow(cx.can.transfer)?;
     let next = cx.forward()?;
     p.note = format!("Chuyển đến: {}", cx.step_name(next));
+    p.payload = Some(Payload::Passed { to: cx.place(next) });
     p.close = Some(StepOutcome::Done);
     p.open = Some(cx.open(next, p.at_ms, None, cx.state.channel.is_paper())?);
     Ok(p)
@@ -408,6 +486,7 @@ fn assign(cx: &Ctx, mut p: StepPlan, specialist: i64) -> Result<StepPlan, Refusa
     };
     let next = cx.forward()?;
     p.note = format!("Phân công: {name}");
+    p.payload = Some(Payload::Assigned { specialist_id: specialist, specialist: name.clone() });
     p.close = Some(StepOutcome::Done);
     p.open = Some(cx.open(next, p.at_ms, Some(specialist), false)?);
     Ok(p)
@@ -430,6 +509,7 @@ fn appraise(
         return Err(Refusal::fields(errors).with_values(vec![("note".into(), note.trim().to_string())]));
     };
     let next = cx.forward()?;
+    p.payload = Some(Payload::Appraised { note: note.to_string(), refusal: propose_refusal });
     p.note = if propose_refusal { format!("Đề xuất từ chối: {note}") } else { note.into_string() };
     p.close = Some(StepOutcome::Done);
     p.open = Some(cx.open(next, p.at_ms, None, false)?);
@@ -452,6 +532,7 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         p.open = Some(cx.open(cx.wf().steps.len() - 1, p.at_ms, None, false)?);
         p.changes.resolved_at = Some(p.at_ms);
         // The approved draft becomes the result.
+        p.payload = Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None });
         if let Some(draft) = &cx.state.draft_result {
             p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
         }
@@ -459,6 +540,7 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         let next = cx.forward()?;
         p.close = Some(StepOutcome::Approved);
         p.open = Some(cx.open(next, p.at_ms, None, false)?);
+        p.payload = Some(Payload::Approved { note: p.note.clone(), result: None, to: Some(cx.place(next)) });
         if p.note.is_empty() {
             p.note = format!("Chuyển đến: {}", cx.step_name(next));
         }
@@ -473,6 +555,7 @@ fn send_back(cx: &Ctx, mut p: StepPlan, r: String) -> Result<StepPlan, Refusal> 
     let Ok(Next::Step(back)) = cx.wf().next(pos, Outcome::SendBack) else { return Err(Refusal::Forbidden) };
     let assignee = cx.state.steps.iter().rev().find(|s| s.position == back).and_then(|s| s.assignee);
     p.action = Action::SendBack;
+    p.payload = Some(Payload::Reason { reason: r.clone() });
     p.note = r;
     p.close = Some(StepOutcome::SentBack);
     p.open = Some(cx.open(back, p.at_ms, assignee, false)?);
@@ -487,6 +570,7 @@ fn deliver(cx: &Ctx, mut p: StepPlan, channel: Channel) -> Result<StepPlan, Refu
         Channel::Online => "trực tuyến trên Cổng dịch vụ công",
     };
     p.note = format!("Trả kết quả {how}");
+    p.payload = Some(Payload::Delivered { channel });
     p.close = Some(StepOutcome::Delivered);
     p.changes.delivery = Some(channel);
     Ok(p)
@@ -525,6 +609,7 @@ fn apologise(cx: &Ctx, mut p: StepPlan, new_due: String, r: String) -> Result<St
         format_vn(new_due_at),
         s.due_at.map(format_vn).unwrap_or_default()
     );
+    p.payload = Some(Payload::Apologised { old_due: s.due_at, new_due: new_due_at, reason: r.into_string() });
     p.changes.due_at = Some(new_due_at);
     Ok(p)
 }
@@ -556,10 +641,15 @@ fn consult(
         return Err(Refusal::fields(errors).with_values(echo));
     };
     let mut asked = Vec::new();
+    let mut units = Vec::new();
     for u in chosen {
         let c = cx.cal(&u.agency)?;
         let due_at = clock::due(c, c.counting_start(p.at_ms, false), clock::Allowance::WorkingDays(days_n * 1000));
         asked.push(format!("{} (hạn {})", u.label, format_vn(due_at)));
+        units.push(Consulted {
+            place: Place { agency: u.agency.clone(), unit: u.unit.clone(), name: u.label.clone() },
+            due_at,
+        });
         p.consult.push(NewConsultation {
             agency: u.agency.clone(),
             unit: u.unit.clone(),
@@ -568,6 +658,7 @@ fn consult(
         });
     }
     p.note = format!("Xin ý kiến: {}. Nội dung: {question}", asked.join("; "));
+    p.payload = Some(Payload::Consulted { units, question: question.into_string() });
     Ok(p)
 }
 
@@ -580,6 +671,85 @@ fn answer_consultation(cx: &Ctx, mut p: StepPlan, id: i64, answer: String) -> Re
     let answer = Reason::parse_long("answer", &answer)
         .map_err(|e| Refusal::from(e).with_values(vec![("answer".into(), answer.trim().to_string())]))?;
     p.note = format!("Ý kiến của {}: {answer}", c.label);
+    p.payload = Some(Payload::Answered {
+        place: Place { agency: c.agency.clone(), unit: c.unit.clone(), name: c.label.clone() },
+        answer: answer.to_string(),
+    });
     p.answer = Some((id, answer.into_string()));
+    Ok(p)
+}
+
+/// A supplement request naming every item at once (Mẫu 02) [HDL-C]. At reception it goes out at
+/// once; during handling it is the specialist's draft, which the unit leader sends.
+fn request_supplement(cx: &Ctx, mut p: StepPlan, r: String, items: Vec<SupplementItem>) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.request_supplement)?;
+    let mut errors = Vec::new();
+    let reason = Reason::parse("supplement_reason", &r).map_err(|e| errors.push(e)).ok();
+    if items.is_empty() {
+        errors.push(FieldError::new("items", "error-supplement-items"));
+    }
+    if items.iter().any(|i| i.note.chars().count() > 500) {
+        errors.push(FieldError::new("items", "error-too-long"));
+    }
+    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
+        return Err(Refusal::fields(errors).with_values(vec![("supplement_reason".into(), r.trim().to_string())]));
+    };
+    let send = cx.state.status == DossierStatus::Submitted;
+    p.note = request_note(reason.as_str(), &items);
+    p.payload = Some(Payload::Supplement { reason: reason.to_string(), items: items.clone() });
+    if send {
+        p.action = Action::RequestSupplement;
+        p.slip = Some("02");
+        // No step runs at reception; the dossier stays at the receiving desk's side.
+        p.close = Some(StepOutcome::Supplement);
+    } else {
+        p.action = Action::ProposeSupplement;
+    }
+    p.supplement = Some(SupplementPlan::Ask { reason: reason.into_string(), items, send });
+    Ok(p)
+}
+
+/// The unit leader sends the drafted request: the running step ends, the dossier waits for the
+/// applicant on the receiving desk's side, and the complete dossier comes back to that desk,
+/// whose acceptance restarts the allowance from zero [HD-04].
+fn send_supplement(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.send_supplement)?;
+    let (open, reason) = cx.state.supplement.as_ref().ok_or_else(Refusal::illegal)?;
+    p.note = request_note(reason, &open.items);
+    p.payload = Some(Payload::Supplement { reason: reason.clone(), items: open.items.clone() });
+    p.close = Some(StepOutcome::Supplement);
+    p.slip = Some("02");
+    p.supplement = Some(SupplementPlan::Send { id: open.id });
+    Ok(p)
+}
+
+/// The answer to the open request: exactly the requested items, before and after; the dossier
+/// returns to the receiving desk (status 1).
+fn answer_supplement(
+    cx: &Ctx,
+    mut p: StepPlan,
+    form: std::collections::BTreeMap<String, String>,
+    files: Vec<StoredFile>,
+) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.answer_supplement)?;
+    let s = cx.state;
+    let (open, _) = s.supplement.as_ref().ok_or_else(Refusal::illegal)?;
+    let changes = answer_changes(&open.items, &s.form, &form, &s.files, &files).map_err(|refusals| {
+        let errors = refusals
+            .into_iter()
+            .map(|r| match r {
+                AnswerRefusal::NotAsked { component } => {
+                    FieldError::new(format!("file_{component}"), "error-not-asked")
+                }
+                AnswerRefusal::FileMissing { field } => FieldError::new(field, "error-file-required"),
+            })
+            .collect();
+        Refusal::fields(errors)
+    })?;
+    p.agency = s.receiving_agency.clone();
+    let labels: Vec<String> = changes.iter().map(|c| c.label.clone()).collect();
+    p.note = labels.join("; ");
+    p.payload = Some(Payload::Supplemented { labels });
+    p.supplement = Some(SupplementPlan::Answer { id: open.id, form, changes, files });
     Ok(p)
 }

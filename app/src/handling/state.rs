@@ -5,6 +5,8 @@
 use crate::domain::channel::Channel;
 use crate::domain::clock::{Allowance, Calendar, ClockEvent};
 use crate::domain::status::DossierStatus;
+use crate::domain::supplement::OpenSupplement;
+use crate::domain::upload::StoredFile;
 use crate::domain::workflow::Workflow;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -153,6 +155,11 @@ pub struct DossierState {
     pub specialists: Vec<(i64, String)>,
     /// Units that may be consulted (filled when the actor may consult).
     pub units: Vec<UnitRef>,
+    /// The e-form as it stands, and the current file of each component.
+    pub form: BTreeMap<String, String>,
+    pub files: Vec<StoredFile>,
+    /// The supplement request not yet answered (sent, or a specialist's draft), with its reason.
+    pub supplement: Option<(OpenSupplement, String)>,
 }
 
 impl DossierState {

@@ -8,6 +8,7 @@ use crate::domain::channel::Channel;
 use crate::domain::clock::{self, Allowance, Calendar, ClockEvent};
 use crate::domain::role::{CurrentUser, Role};
 use crate::domain::status::{transition, Action, DossierStatus as S};
+use crate::domain::supplement::{ItemKind, OpenSupplement, SupplementItem};
 use crate::domain::upload::StoredFile;
 use crate::domain::vn_time::format_local_input;
 use crate::domain::workflow::Workflow;
@@ -23,6 +24,8 @@ enum Situation {
     AcceptedAtDesk,
     AtAssignment,
     AtAppraisal,
+    /// At the appraisal, with the specialist's drafted supplement request waiting for the leader.
+    DraftSupplementAtAppraisal,
     AtReview,
     AtApproval,
     WaitingForSupplement,
@@ -36,11 +39,12 @@ enum Situation {
 
 use Situation as At;
 
-const SITUATIONS: [Situation; 13] = [
+const SITUATIONS: [Situation; 14] = [
     At::Submitted,
     At::AcceptedAtDesk,
     At::AtAssignment,
     At::AtAppraisal,
+    At::DraftSupplementAtAppraisal,
     At::AtReview,
     At::AtApproval,
     At::WaitingForSupplement,
@@ -53,7 +57,7 @@ const SITUATIONS: [Situation; 13] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 18] = [
     "accept",
     "refuse-at-reception",
     "transfer",
@@ -69,6 +73,9 @@ const COMMANDS: [&str; 15] = [
     "withdraw",
     "consult",
     "answer-consultation",
+    "request-supplement",
+    "send-supplement",
+    "answer-supplement",
 ];
 
 /// Every permitted (situation, command, role). Nothing else is.
@@ -76,6 +83,8 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::Submitted, "accept", Role::Reception),
     (At::Submitted, "refuse-at-reception", Role::Reception),
     (At::Submitted, "withdraw", Role::Citizen),
+    (At::Submitted, "withdraw", Role::Reception),
+    (At::Submitted, "request-supplement", Role::Reception),
     (At::AcceptedAtDesk, "transfer", Role::Reception),
     (At::AcceptedAtDesk, "apologise", Role::Reception),
     (At::AcceptedAtDesk, "apologise", Role::DepartmentLeader),
@@ -84,6 +93,7 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::AcceptedAtDesk, "urge", Role::AgencyLeader),
     (At::AcceptedAtDesk, "stop", Role::AgencyLeader),
     (At::AcceptedAtDesk, "withdraw", Role::Citizen),
+    (At::AcceptedAtDesk, "withdraw", Role::Reception),
     (At::AtAssignment, "assign", Role::DepartmentLeader),
     (At::AtAssignment, "apologise", Role::Reception),
     (At::AtAssignment, "apologise", Role::DepartmentLeader),
@@ -93,6 +103,7 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::AtAssignment, "stop", Role::AgencyLeader),
     (At::AtAssignment, "answer-consultation", Role::AgencyLeader),
     (At::AtAssignment, "withdraw", Role::Citizen),
+    (At::AtAssignment, "withdraw", Role::Reception),
     (At::AtAppraisal, "appraise", Role::Specialist),
     (At::AtAppraisal, "consult", Role::Specialist),
     (At::AtAppraisal, "apologise", Role::Reception),
@@ -103,6 +114,20 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::AtAppraisal, "stop", Role::AgencyLeader),
     (At::AtAppraisal, "answer-consultation", Role::AgencyLeader),
     (At::AtAppraisal, "withdraw", Role::Citizen),
+    (At::AtAppraisal, "withdraw", Role::Reception),
+    (At::AtAppraisal, "request-supplement", Role::Specialist),
+    (At::DraftSupplementAtAppraisal, "appraise", Role::Specialist),
+    (At::DraftSupplementAtAppraisal, "consult", Role::Specialist),
+    (At::DraftSupplementAtAppraisal, "send-supplement", Role::DepartmentLeader),
+    (At::DraftSupplementAtAppraisal, "apologise", Role::Reception),
+    (At::DraftSupplementAtAppraisal, "apologise", Role::DepartmentLeader),
+    (At::DraftSupplementAtAppraisal, "apologise", Role::AgencyLeader),
+    (At::DraftSupplementAtAppraisal, "urge", Role::DepartmentLeader),
+    (At::DraftSupplementAtAppraisal, "urge", Role::AgencyLeader),
+    (At::DraftSupplementAtAppraisal, "stop", Role::AgencyLeader),
+    (At::DraftSupplementAtAppraisal, "answer-consultation", Role::AgencyLeader),
+    (At::DraftSupplementAtAppraisal, "withdraw", Role::Citizen),
+    (At::DraftSupplementAtAppraisal, "withdraw", Role::Reception),
     (At::AtReview, "approve", Role::DepartmentLeader),
     (At::AtReview, "send-back", Role::DepartmentLeader),
     (At::AtReview, "apologise", Role::Reception),
@@ -113,6 +138,7 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::AtReview, "stop", Role::AgencyLeader),
     (At::AtReview, "answer-consultation", Role::AgencyLeader),
     (At::AtReview, "withdraw", Role::Citizen),
+    (At::AtReview, "withdraw", Role::Reception),
     (At::AtApproval, "approve", Role::AgencyLeader),
     (At::AtApproval, "send-back", Role::AgencyLeader),
     (At::AtApproval, "refuse-after-appraisal", Role::AgencyLeader),
@@ -124,8 +150,13 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::AtApproval, "stop", Role::AgencyLeader),
     (At::AtApproval, "answer-consultation", Role::AgencyLeader),
     (At::AtApproval, "withdraw", Role::Citizen),
+    (At::AtApproval, "withdraw", Role::Reception),
     (At::WaitingForSupplement, "withdraw", Role::Citizen),
+    (At::WaitingForSupplement, "withdraw", Role::Reception),
+    (At::WaitingForSupplement, "answer-supplement", Role::Citizen),
+    (At::WaitingForSupplement, "answer-supplement", Role::Reception),
     (At::WaitingForPayment, "withdraw", Role::Citizen),
+    (At::WaitingForPayment, "withdraw", Role::Reception),
     (At::ResultReady, "deliver", Role::Reception),
 ];
 
@@ -147,7 +178,10 @@ fn gives(command: &str) -> (&'static [Role], Action) {
         "urge" => (LEADERS, Action::Urge),
         "apologise" => (&[Role::Reception, Role::DepartmentLeader, Role::AgencyLeader], Action::Apologise),
         "stop" => (&[Role::AgencyLeader], Action::Stop),
-        "withdraw" => (&[Role::Citizen], Action::Withdraw),
+        "withdraw" => (&[Role::Citizen, Role::Reception], Action::Withdraw),
+        "request-supplement" => (&[Role::Reception, Role::Specialist], Action::RequestSupplement),
+        "send-supplement" => (&[Role::DepartmentLeader], Action::RequestSupplement),
+        "answer-supplement" => (&[Role::Citizen, Role::Reception], Action::ReturnSupplement),
         "answer-consultation" => {
             (&[Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader], Action::AnswerConsultation)
         }
@@ -176,7 +210,7 @@ fn state(at: Situation) -> DossierState {
         At::Submitted => (S::Submitted, None),
         At::AcceptedAtDesk => (S::Accepted, Some(0)),
         At::AtAssignment => (S::InHandling, Some(1)),
-        At::AtAppraisal => (S::InHandling, Some(2)),
+        At::AtAppraisal | At::DraftSupplementAtAppraisal => (S::InHandling, Some(2)),
         At::AtReview => (S::InHandling, Some(3)),
         At::AtApproval => (S::InHandling, Some(4)),
         At::WaitingForSupplement => (S::SupplementRequested, None),
@@ -233,6 +267,18 @@ fn state(at: Situation) -> DossierState {
         }],
         specialists: vec![(SPECIALIST, "Phan Văn Minh".into())],
         units: vec![UnitRef { agency: DESK.into(), unit: "KT".into(), label: "Phòng Kinh tế".into() }],
+        form: std::collections::BTreeMap::new(),
+        files: Vec::new(),
+        supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
+            let items = vec![SupplementItem {
+                kind: ItemKind::Field,
+                target: "father".into(),
+                label: "Họ tên cha".into(),
+                note: String::new(),
+            }];
+            let sent = status == S::SupplementRequested;
+            (OpenSupplement { id: 3, items, sent }, "Thiếu thông tin người cha".to_string())
+        }),
     }
 }
 
@@ -281,6 +327,20 @@ fn command(name: &str, state: &DossierState) -> Command {
         "withdraw" => Command::Withdraw { reason },
         "consult" => Command::Consult { targets: vec![(DESK.into(), "KT".into())], days: "3".into(), question: reason },
         "answer-consultation" => Command::AnswerConsultation { id: 5, answer: reason },
+        "request-supplement" => Command::RequestSupplement {
+            reason,
+            items: vec![SupplementItem {
+                kind: ItemKind::Field,
+                target: "father".into(),
+                label: "Họ tên cha".into(),
+                note: "sai chính tả".into(),
+            }],
+        },
+        "send-supplement" => Command::SendSupplement,
+        "answer-supplement" => Command::AnswerSupplement {
+            form: std::collections::BTreeMap::from([("father".to_string(), "Nguyễn Văn Bình".to_string())]),
+            files: Vec::new(),
+        },
         other => panic!("no command {other}"),
     }
 }
@@ -313,7 +373,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 13 * 15 * 7);
+    assert_eq!(checked, 14 * 18 * 7);
 }
 
 #[test]
@@ -337,6 +397,9 @@ fn what_the_page_offers_is_what_the_planner_allows() {
                 ("withdraw", can.withdraw),
                 ("consult", can.consult),
                 ("answer-consultation", can.answer.contains(&5)),
+                ("request-supplement", can.request_supplement),
+                ("send-supplement", can.send_supplement),
+                ("answer-supplement", can.answer_supplement),
             ];
             for (name, shown) in offered {
                 assert_eq!(shown, ALLOWED.contains(&(at, name, role)), "{role:?} is offered {name} at {at:?}");
@@ -412,4 +475,70 @@ fn a_back_filled_action_keeps_its_real_time_and_reason() {
     let future = Backfill { happened_at: Some(format_local_input(now() + 3_600_000)), ..b };
     let r = plan(&s, &calendars(), &person(Role::Reception), Command::Transfer, &future, now());
     assert_eq!(r.unwrap_err().kind(), "invalid");
+}
+
+#[test]
+fn a_supplement_asked_during_handling_waits_for_the_unit_leader_before_it_goes_out() {
+    let s = state(At::AtAppraisal);
+    let p = plan(
+        &s,
+        &calendars(),
+        &person(Role::Specialist),
+        command("request-supplement", &s),
+        &Backfill::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(p.action, Action::ProposeSupplement, "a draft: the dossier stays in handling");
+    assert_eq!(p.close, None);
+    assert!(matches!(p.supplement, Some(SupplementPlan::Ask { send: false, .. })));
+    assert!(crate::policy::is_internal(p.action), "the applicant does not see the draft");
+    let s = state(At::DraftSupplementAtAppraisal);
+    let p =
+        plan(&s, &calendars(), &person(Role::DepartmentLeader), Command::SendSupplement, &Backfill::default(), now())
+            .unwrap();
+    assert_eq!(p.action, Action::RequestSupplement);
+    assert_eq!(p.close, Some(StepOutcome::Supplement), "the step ends; the dossier waits for the applicant");
+    assert_eq!(p.supplement, Some(SupplementPlan::Send { id: 3 }));
+    assert_eq!(p.slip, Some("02"));
+}
+
+#[test]
+fn a_supplement_at_reception_goes_out_at_once_with_mau_02() {
+    let s = state(At::Submitted);
+    let p = plan(
+        &s,
+        &calendars(),
+        &person(Role::Reception),
+        command("request-supplement", &s),
+        &Backfill::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(p.action, Action::RequestSupplement);
+    assert!(matches!(p.supplement, Some(SupplementPlan::Ask { send: true, .. })));
+    assert_eq!(p.note, "Lý do đầy đủ theo quy định hiện hành\n- Họ tên cha: sai chính tả");
+}
+
+#[test]
+fn a_paper_supplement_entered_at_the_desk_returns_the_dossier_to_reception() {
+    let s = state(At::WaitingForSupplement);
+    let p =
+        plan(&s, &calendars(), &person(Role::Reception), command("answer-supplement", &s), &Backfill::default(), now())
+            .unwrap();
+    assert_eq!(p.action, Action::ReturnSupplement);
+    let Some(SupplementPlan::Answer { id, changes, .. }) = &p.supplement else { panic!("{p:?}") };
+    assert_eq!((*id, changes[0].after.as_str()), (3, "Nguyễn Văn Bình"));
+}
+
+#[test]
+fn a_back_fill_older_than_the_window_is_refused() {
+    let s = DossierState { last_event_at: 0, ..state(At::AcceptedAtDesk) };
+    let b = Backfill {
+        happened_at: Some(format_local_input(now() - (BACKFILL_WINDOW_DAYS + 1) * 86_400_000)),
+        backfill_reason: Some("Mất điện, hệ thống ngừng hoạt động".into()),
+    };
+    let r = plan(&s, &calendars(), &person(Role::Reception), Command::Transfer, &b, now());
+    let Err(Refusal::Invalid { errors, .. }) = r else { panic!("{r:?}") };
+    assert_eq!(errors[0].key, "error-backfill-too-old");
 }

@@ -409,7 +409,7 @@ fn BackfillFields(prefix: &'static str, error: Option<crate::error::AppError>) -
 
 /// A reason box that shows its error and the value typed before.
 #[component]
-fn ReasonField(
+pub fn ReasonField(
     id: &'static str,
     name: &'static str,
     label: String,
@@ -568,7 +568,7 @@ fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::
                 <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
             </form>
         })}
-        {a.appraise.then(|| supplement_request_form(i18n, d, &error))}
+        {(a.appraise && a.request_supplement).then(|| supplement_request_form(i18n, d, &error))}
         {a.consult.then(|| consult_form(i18n, d, &error))}
         {a.decide.then(|| view! {
             {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}
@@ -614,6 +614,7 @@ fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<crate::error::Ap
         {a.stop.then(|| view! {
             <ReasonAction code=code.clone() endpoint="stop" id="stop_reason" name="reason" title=i18n.t("desk-stop") label=i18n.t("desk-stop-reason") error=error.clone() />
         })}
+        {crate::pages::desk_paper::paper_forms(i18n, d, &error)}
     }
 }
 
@@ -640,6 +641,7 @@ pub fn SupplementBox(s: crate::api::supplements::SupplementView) -> impl IntoVie
     view! {
         <section class="supplement" aria-label=i18n.t("supplement-title")>
             <h2>{i18n.t("supplement-title")}" — "{format_vn(s.requested_at_ms)}</h2>
+            {s.sent_at_ms.is_none().then(|| view! { <p class="notice">{i18n.t("supplement-draft-waiting")}</p> })}
             <p><strong>{i18n.t("field-supplement-reason")}": "</strong>{s.reason.clone()}</p>
             <ul>{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
             {s.answered_at_ms.map(|at| view! {
@@ -679,6 +681,9 @@ pub fn DeskDossierPage() -> impl IntoView {
         "desk/stop",
         "desk/consult",
         "desk/answer-consultation",
+        "desk/send-supplement",
+        "desk/answer-supplement",
+        "desk/withdraw",
     ]
     .into_iter()
     .find_map(posted_error);

@@ -8,6 +8,7 @@ use crate::components::layout::Layout;
 use crate::components::upload::UploadProgress;
 use crate::components::{format_bytes, FormValues, StatusBadge};
 use crate::domain::form::{FieldKind, FormField};
+use crate::domain::supplement::ItemKind;
 use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
@@ -287,30 +288,38 @@ pub fn History(events: Vec<EventView>) -> impl IntoView {
                 <th scope="col">{i18n.t("history-what")}</th>
             </tr></thead>
             <tbody>
-                {events.into_iter().map(|e| view! {
+                {events.into_iter().map(|e| { let note = crate::components::event_note::event_note(&i18n, &e); view! {
                     <tr>
                         <td>{format_vn(e.at_ms)}</td>
                         <td>{e.actor_name}<br/><small>{i18n.t(&format!("role-{}", e.actor_role))}</small></td>
                         <td>{i18n.t(&action_key(&e.action, &e.actor_role))}" → "<StatusBadge status=e.to_status />
-                            {(!e.note.is_empty()).then(|| view! { <br/><small>{e.note.clone()}</small> })}
+                            {(!note.is_empty()).then(|| view! { <br/><small>{note.clone()}</small> })}
                             {e.backfill_reason.clone().map(|r| view! { <br/><small class="backfilled">{i18n.t_args("backfilled", &[("at", format_vn(e.recorded_at_ms)), ("reason", r)])}</small> })}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
     }
 }
 
-/// The open supplement request and the form that answers it: only the requested items.
-fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>) -> impl IntoView {
-    let open = d.supplements.last().filter(|s| s.answered_at_ms.is_none() && d.status == 5).cloned();
+/// The open supplement request and the form that answers it: only the requested items. The
+/// applicant posts it online (`/api/dossiers/supplement`); the desk enters a paper supplement with
+/// the same form (`/api/desk/answer-supplement`).
+pub fn supplement_answer(
+    i18n: I18n,
+    d: &DossierDetail,
+    error: Option<AppError>,
+    action: &'static str,
+) -> impl IntoView {
+    let open =
+        d.supplements.last().filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status == 5).cloned();
     open.map(|s| {
         let mut labels: Vec<(String, String)> = Vec::new();
-        let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == "field" && i.target == f.name)).cloned().collect();
+        let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == ItemKind::Field && i.target == f.name)).cloned().collect();
         for f in &fields {
             labels.push((f.input_name(), i18n.lang.pick(&f.label_vi, &f.label_en).to_string()));
         }
-        let components: Vec<_> = d.components.iter().filter(|c| s.items.iter().any(|i| i.kind == "component" && i.target == c.id.to_string())).cloned().collect();
+        let components: Vec<_> = d.components.iter().filter(|c| s.items.iter().any(|i| i.asks_for_component(c.id))).cloned().collect();
         for c in &components {
             labels.push((format!("file_{}", c.id), c.name.clone()));
         }
@@ -321,7 +330,7 @@ fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>) -> 
                 <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
                 <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
                 <ErrorSummary error=error.clone() labels=labels />
-                <form method="post" action="/api/dossiers/supplement" enctype="multipart/form-data" class="stack">
+                <form method="post" action=action enctype="multipart/form-data" class="stack">
                     <input type="hidden" name="code" value=d.code.clone() />
                     {fields.into_iter().map(|f| {
                         let v = error.as_ref().and_then(|e| e.value(&f.input_name())).or_else(|| values.get(&f.name).cloned()).unwrap_or_default();
@@ -371,7 +380,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
-        {supplement_answer(i18n, &d, posted_error("dossiers/supplement"))}
+        {supplement_answer(i18n, &d, posted_error("dossiers/supplement"), "/api/dossiers/supplement")}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
             <dt>{i18n.t("dossier-location")}</dt><dd>{d.location.clone()}</dd>

@@ -1,13 +1,12 @@
 //! The one-stop desk: the inbox of an agency (tabs, filters, search, pages).
 
-use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
 use app::api::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
-use app::domain::status::{Action, DossierStatus as S};
+use app::domain::status::DossierStatus as S;
 use app::domain::text::{like_escape, search_terms};
 use app::i18n::Lang;
-use app::ports::{CurrentUser, StoreError};
-use sqlx::{Any, Row, Transaction};
+use app::ports::StoreError;
+use sqlx::Row;
 
 /// A query's `where` clause with its parameters, all bound as text or numbers in order.
 #[derive(Default)]
@@ -254,29 +253,5 @@ impl Db {
             return Ok(None);
         };
         app::api::handling::ssr::state_of(&l.desk, l.applicant_id).map(Some).map_err(StoreError::Backend)
-    }
-
-    /// Appends a reception event in a new transaction and leaves it open for the caller's update.
-    pub(crate) async fn reception(
-        &self,
-        code: &str,
-        officer: &CurrentUser,
-        at_ms: i64,
-        action: Action,
-        note: String,
-    ) -> Result<(Transaction<'static, Any>, i64), StoreError> {
-        let row = sqlx::query("select id, receiving_agency from dossiers where code = $1")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .ok_or(StoreError::NotFound)?;
-        let id: i64 = row.get("id");
-        let agency: String = row.get("receiving_agency");
-        let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        // The event is recorded for the officer's own agency (the receiving one at the desk).
-        let agency = officer.agency_code.clone().unwrap_or(agency);
-        apply(&mut tx, id, NewEvent::by(officer, agency, action, at_ms, note)).await?;
-        Ok((tx, id))
     }
 }

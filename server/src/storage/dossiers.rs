@@ -35,6 +35,8 @@ pub struct NewEvent {
     pub action: Action,
     pub note: String,
     pub backfill_reason: Option<String>,
+    /// What the event says as data (canonical JSON).
+    pub payload: Option<String>,
     /// The number of events the caller saw when it decided: another action in between makes
     /// this one a conflict (two leaders approving the same step at once).
     pub expected_count: Option<i64>,
@@ -53,6 +55,7 @@ impl NewEvent {
             action,
             note,
             backfill_reason: None,
+            payload: None,
             expected_count: None,
         }
     }
@@ -72,12 +75,13 @@ fn event_from_row(r: &AnyRow) -> Event {
         to_status: r.get("to_status"),
         note: r.get("note"),
         backfill_reason: r.get("backfill_reason"),
+        payload: r.get("payload"),
         prev_hash: r.get("prev_hash"),
         hash: r.get("hash"),
     }
 }
 
-const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason";
+const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason, payload";
 
 fn file_from_row(r: &AnyRow) -> StoredFile {
     StoredFile {
@@ -140,11 +144,12 @@ pub async fn apply(
         to_status: to.code(),
         note: event.note,
         backfill_reason: event.backfill_reason,
+        payload: event.payload,
         prev_hash: String::new(),
         hash: String::new(),
     }
     .chain_after(last.as_ref());
-    sqlx::query(&format!("insert into dossier_events (dossier_id, {EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"))
+    sqlx::query(&format!("insert into dossier_events (dossier_id, {EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"))
         .bind(dossier_id)
         .bind(e.seq)
         .bind(e.at_ms)
@@ -160,6 +165,7 @@ pub async fn apply(
         .bind(&e.prev_hash)
         .bind(&e.hash)
         .bind(&e.backfill_reason)
+        .bind(&e.payload)
         .execute(&mut **tx)
         .await
         .map_err(backend_err)?;
@@ -458,6 +464,7 @@ impl Db {
                     note: e.note,
                     recorded_at_ms: e.recorded_at_ms,
                     backfill_reason: e.backfill_reason,
+                    payload: e.payload.as_deref().and_then(app::domain::event::Payload::from_json),
                 })
                 .collect(),
         };

@@ -89,6 +89,7 @@ impl Db {
         let mut event = NewEvent::by(&plan.actor, plan.agency.clone(), plan.action, plan.at_ms, plan.note.clone());
         event.recorded_at_ms = plan.recorded_at_ms;
         event.backfill_reason = plan.backfill_reason.clone();
+        event.payload = plan.payload.as_ref().map(app::domain::event::Payload::to_json);
         event.expected_count = Some(plan.expected_count);
         apply(&mut tx, id, event).await?;
         if let Some(outcome) = &plan.close {
@@ -171,6 +172,7 @@ impl Db {
                 return Err(StoreError::Conflict("error-changed-meanwhile".into()));
             }
         }
+        self.apply_supplement(&mut tx, id, &plan).await?;
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \

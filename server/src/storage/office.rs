@@ -305,20 +305,15 @@ async fn run(
                     let items = c
                         .into_iter()
                         .map(|c| app::api::supplements::SupplementItem {
-                            kind: "component".into(),
+                            kind: app::domain::supplement::ItemKind::Component,
                             target: c.id.to_string(),
                             label: c.name,
                             note: "Bản chụp mờ, không đọc được số giấy tờ".into(),
                         })
                         .collect();
-                    db.request_supplement(
-                        code,
-                        &desk_officer,
-                        at,
-                        "Thành phần hồ sơ chưa đủ rõ để đối chiếu; đề nghị nộp lại bản rõ nét.",
-                        items,
-                    )
-                    .await?;
+                    let reason = "Thành phần hồ sơ chưa đủ rõ để đối chiếu; đề nghị nộp lại bản rõ nét.".into();
+                    let cmd = Command::RequestSupplement { reason, items };
+                    execute(db, &desk_officer, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
                     t = at;
                     if fate == Fate::SupplementWaiting {
                         return Ok(());
@@ -332,7 +327,8 @@ async fn run(
                     let mut fresh = demo_files(files, &p, 5000 + rng.below(100_000) as usize).await?;
                     let asked = desk.dossier.components.first().map(|c| c.id);
                     fresh.retain(|f| Some(f.component_id) == asked);
-                    db.answer_supplement(code, applicant, back, form, fresh).await?;
+                    let cmd = Command::AnswerSupplement { form, files: fresh };
+                    execute(db, applicant, code, cmd, &Backfill::default(), back).await.map_err(refused(code))?;
                     t = back;
                     continue;
                 } else {

@@ -101,3 +101,50 @@ async fn the_living_office_demo_is_built_through_the_transitions_with_valid_hist
         assert_eq!(open_steps, 0, "{backend:?}: every running dossier sits at a step");
     }
 }
+
+#[tokio::test]
+async fn an_event_carries_its_payload_hashed_in_the_chain_and_reads_in_the_readers_language() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code: String = sqlx::Row::get(
+            &sqlx::query(
+                "select code from dossiers where receiving_agency = '000.20.01.H45' and status = 1 order by id limit 1",
+            )
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap(),
+            0,
+        );
+        let desk = app.login("045185000101", "canbo2026").await;
+        let page = format!("/mot-cua/ho-so/{code}");
+        let res = app.form(&desk, "/api/desk/accept", &page, &[("code", &code)]).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}");
+        let res = app.form(&desk, "/api/desk/transfer", &page, &[("code", &code)]).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}");
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &head), Ok(()), "{backend:?}");
+        let transfer = events.last().unwrap();
+        let payload = app::domain::event::Payload::from_json(transfer.payload.as_deref().unwrap()).unwrap();
+        let app::domain::event::Payload::Passed { to } = payload else { panic!("{payload:?}") };
+        assert_eq!(to.agency, "000.20.01.H45", "{backend:?}");
+        // Changing the payload in the database is caught.
+        drop_guards(&app).await;
+        sqlx::query("update dossier_events set payload = replace(payload, '000.20.01.H45', '000.00.12.H45') where seq = $1 and dossier_id = (select id from dossiers where code = $2)")
+            .bind(transfer.seq)
+            .bind(&code)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &head), Err(ChainBreak::Altered { seq: transfer.seq }), "{backend:?}");
+        // The same event reads in English on an English page.
+        let en = app.client();
+        let _ = en.get(app.url("/api/lang?l=en&next=/")).send().await.unwrap();
+        let english = app.login("045185000101", "canbo2026").await;
+        let _ = english.get(app.url("/api/lang?l=en&next=/")).send().await.unwrap();
+        let html = english.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Passed on to: "), "{backend:?}: the note is rendered in English");
+        let vi = desk.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        assert!(vi.contains("Chuyển đến: "), "{backend:?}");
+    }
+}

@@ -153,7 +153,7 @@ async fn a_supplement_round_trip_records_what_changed() {
 }
 
 #[tokio::test]
-async fn the_specialist_asks_a_supplement_during_handling_and_the_allowance_restarts_at_the_desk() {
+async fn the_specialist_drafts_a_supplement_the_unit_leader_sends_it_and_the_allowance_restarts_at_the_desk() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let p = birth(&app).await;
@@ -188,6 +188,21 @@ async fn the_specialist_asks_a_supplement_during_handling_and_the_allowance_rest
         assert_eq!(res.status(), 403, "{backend:?}");
         let specialist = app.login("045085000102", PASSWORD).await;
         let res = post_multipart(&app, &specialist, "/api/desk/request-supplement", &page, ask()).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{backend:?}: a draft");
+        let status: i64 = sqlx::query("select status from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(status, 4, "{backend:?}: still in handling until the unit leader sends it");
+        let mine = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(!mine.contains("Giấy chứng sinh không rõ số"), "{backend:?}: the citizen does not see a draft");
+        // Only the leader of the appraising unit sends it; another unit's leader may not.
+        let kt_leader = app.login("045184000107", PASSWORD).await;
+        let res = kt_leader.post(app.url("/api/desk/send-supplement")).form(&[("code", &code)]).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}");
+        let res = app.form(&leader, "/api/desk/send-supplement", &page, &[("code", &code)]).await;
         assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/02"), "{backend:?}");
         let r = sqlx::query("select status, step_position, holder_role, current_agency from dossiers where code = $1")
             .bind(&code)
@@ -218,8 +233,10 @@ async fn the_specialist_asks_a_supplement_during_handling_and_the_allowance_rest
         ok(app.form(&desk, "/api/desk/accept", &page, &[("code", &code)]).await);
         let (events, n, last) = app.db.history(&code).await.unwrap();
         assert_eq!(verify(&events, n, &last), Ok(()));
+        let draft = events.iter().find(|e| e.action == "propose-supplement").unwrap();
+        assert_eq!((draft.actor_role.as_str(), draft.from_status, draft.to_status), ("specialist", Some(4), 4));
         let request = events.iter().find(|e| e.action == "request-supplement").unwrap();
-        assert_eq!((request.actor_role.as_str(), request.from_status), ("specialist", Some(4)));
+        assert_eq!((request.actor_role.as_str(), request.from_status), ("department-leader", Some(4)));
         let accepts: Vec<_> = events.iter().filter(|e| e.action == "accept").collect();
         assert_eq!(accepts.len(), 2);
         let due: Option<i64> = sqlx::query("select due_at from dossiers where code = $1")
@@ -229,5 +246,84 @@ async fn the_specialist_asks_a_supplement_during_handling_and_the_allowance_rest
             .unwrap()
             .get(0);
         assert!(due.unwrap() > accepts[1].at_ms, "{backend:?}: a new appointment from the second acceptance");
+    }
+}
+
+#[tokio::test]
+async fn the_desk_enters_a_paper_supplement_and_a_written_withdrawal_through_the_same_rules() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Đỗ Văn Giấy", "045201000052", "0911000052").await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+        let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let page = format!("/mot-cua/ho-so/{code}");
+        let component = p.components.iter().find(|c| c.required).unwrap().clone();
+        // Asked at reception with a back-filled time beyond the 30-day window: refused at its field.
+        let old = app::domain::vn_time::format_local_input(app::api::ctx::now_ms() - 40 * 86_400_000);
+        let ask = |when: Option<&str>| {
+            let mut f = Form::new()
+                .text("code", code.clone())
+                .text("reason", "Giấy chứng sinh không rõ số, cần bản rõ nét để đối chiếu")
+                .text(format!("item:component:{}", component.id), "on");
+            if let Some(w) = when {
+                f = f.text("happened_at", w.to_string()).text("backfill_reason", "Mất kết nối, nhập lại từ sổ");
+            }
+            f
+        };
+        let res = post_multipart(&app, &desk, "/api/desk/request-supplement", &page, ask(Some(&old))).await;
+        let keys = field_keys(&redirected_error(&res));
+        assert!(keys.contains(&("happened_at".into(), "error-backfill-too-old".into())), "{backend:?} {keys:?}");
+        let res = post_multipart(&app, &desk, "/api/desk/request-supplement", &page, ask(None)).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/02"), "{backend:?}");
+        // The applicant brings the clear copy to the counter; the desk scans it in.
+        let desk_page = desk.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        assert!(desk_page.contains("/api/desk/answer-supplement"), "{backend:?}: the desk is offered the paper form");
+        let scan = || {
+            Form::new().text("code", code.clone()).part(
+                format!("file_{}", component.id),
+                Part::bytes(pdf("Ban giay ro net")).file_name("scan.pdf").mime_str("application/pdf").unwrap(),
+            )
+        };
+        let stranger = app.login("045190000201", PASSWORD).await;
+        let res = stranger.post(app.url("/api/desk/answer-supplement")).multipart(scan()).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}: another agency's desk");
+        let res = post_multipart(&app, &desk, "/api/desk/answer-supplement", &page, scan()).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{:?}", redirected_error(&res));
+        let digitised: i64 = app
+            .count(&format!(
+                "select count(*) from dossier_files f join dossiers d on d.id = f.dossier_id \
+                 where d.code = '{code}' and f.replaced_at is null and f.digitised = 1"
+            ))
+            .await;
+        assert_eq!(digitised, 1, "{backend:?}: the scan is marked digitised");
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &last), Ok(()));
+        let back = events.last().unwrap();
+        assert_eq!(
+            (back.action.as_str(), back.actor_role.as_str(), back.to_status),
+            ("return-supplement", "reception", 1)
+        );
+        // A second paper answer finds nothing open.
+        let res = post_multipart(&app, &desk, "/api/desk/answer-supplement", &page, scan()).await;
+        assert!(matches!(redirected_error(&res), app::error::AppError::Conflict(_)), "{backend:?}");
+        // The applicant then asks in writing at the counter to withdraw it.
+        let res = app.form(&desk, "/api/desk/withdraw", &page, &[("code", &code), ("withdraw_reason", "ngắn")]).await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("withdraw_reason".into(), "error-reason-length".into())]);
+        let reason = "Đơn đề nghị rút hồ sơ của người nộp ngày hôm nay";
+        let res = app.form(&desk, "/api/desk/withdraw", &page, &[("code", &code), ("withdraw_reason", reason)]).await;
+        assert!(!location(&res).contains("__err"), "{:?}", redirected_error(&res));
+        let status: i64 = sqlx::query("select status from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(status, 7, "{backend:?}: withdrawn");
+        let mine: serde_json::Value =
+            citizen.get(app.url(&format!("/api/dossiers/get?code={code}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(mine["status"], 7);
+        assert!(mine.to_string().contains(reason), "{backend:?}: the applicant reads why it was withdrawn");
     }
 }
