@@ -140,6 +140,9 @@ history-what = What
 lookup-title = Track a dossier
 lookup-lead = Enter the code printed on your receipt or scan its QR code. No sign-in needed.
 lookup-button = Track
+lookup-stage = Current step
+lookup-no-due = Not yet (the result date is set when the dossier is accepted)
+lookup-name-hidden = Shown (masked) only when opened from the QR code or the link printed on the receipt.
 
 status-0 = Draft
 status-1 = Submitted

@@ -134,6 +134,9 @@ history-what = Nội dung
 lookup-title = Tra cứu hồ sơ
 lookup-lead = Nhập mã hồ sơ in trên giấy tiếp nhận hoặc quét mã QR. Không cần đăng nhập.
 lookup-button = Tra cứu
+lookup-stage = Đang ở bước
+lookup-no-due = Chưa có (hẹn trả được tính khi hồ sơ được tiếp nhận)
+lookup-name-hidden = Chỉ hiện (đã che) khi mở bằng mã QR hoặc đường dẫn in trên giấy tiếp nhận.
 
 status-0 = Bản nháp
 status-1 = Mới đăng ký

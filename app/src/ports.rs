@@ -216,7 +216,10 @@ pub trait Store: Send + Sync {
         code: &str,
         lang: Lang,
     ) -> Result<Option<DossierDetail>, StoreError>;
+    /// A submitted dossier as the public lookup shows it, with the masked name.
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
+    /// The token of a submitted dossier's lookup link (empty for rows that never had one).
+    async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The desk's inbox of `agency` for one tab, with the counts of every tab.
     async fn desk_inbox(

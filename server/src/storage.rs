@@ -636,6 +636,9 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::lookup::PublicDossier>, StoreError> {
         Db::public_dossier(self, code, lang).await
     }
+    async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
+        Db::lookup_token(self, code).await
+    }
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await
     }

@@ -261,8 +261,9 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
         _ => return Err(AppError::NotFound),
     };
     let event = desk.dossier.events.iter().rev().find(|e| e.action == action).cloned().ok_or(AppError::NotFound)?;
-    let base = ctx::services()?.config.public_url.trim_end_matches('/').to_string();
-    let lookup_url = format!("{base}/tra-cuu?ma={}", desk.dossier.code);
+    let services = ctx::services()?;
+    let token = services.store.lookup_token(&desk.dossier.code).await?.unwrap_or_default();
+    let lookup_url = crate::api::lookup::lookup_url(&services.config.public_url, &desk.dossier.code, &token);
     Ok(Slip {
         qr_svg: crate::api::dossiers::ssr::qr_svg(&lookup_url)?,
         barcode_svg: ssr::barcode_svg(&desk.dossier.code)?,
