@@ -404,6 +404,8 @@ impl Db {
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
              d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
              d.assignee_id, d.proposal, d.delivery, d.urged_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
+             case when u.contested_at is not null then 'contested' when u.verified_by = '' then 'unverified' \
+             when u.password_hash = '' then 'recorded' else 'verified' end as account, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json, \
              cu.name_vi as cu_vi, cu.name_en as cu_en \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
@@ -478,6 +480,7 @@ impl Db {
                 receiving_agency_code: r.get("receiving_agency"),
                 applicant_cccd: r.get("cccd"),
                 applicant_phone: r.get("phone"),
+                applicant_account: r.get("account"),
                 allowance: details.allowance,
                 accepted_at_ms: r.get("accepted_at"),
                 original_due_at_ms: r.get("original_due_at"),
