@@ -4,6 +4,7 @@
 pub mod account;
 pub mod calendar;
 pub mod catalogue;
+pub mod claim;
 pub mod clock;
 pub mod consultations;
 pub mod desk;

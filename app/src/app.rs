@@ -2,7 +2,7 @@
 
 use crate::components::layout::SignedIn;
 use crate::i18n::{I18n, Lang};
-use crate::pages::account::{LoginPage, RegisterPage};
+use crate::pages::account::{ClaimPage, LoginPage, RegisterPage};
 use crate::pages::calculator::CalculatorPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/thu-tuc/:code/nop") view=SubmitPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/nhan-tai-khoan") view=ClaimPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so") view=MyDossiersPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />

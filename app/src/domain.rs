@@ -14,6 +14,7 @@ pub mod phone;
 pub mod rate_limit;
 pub mod reason;
 pub mod role;
+pub mod secret;
 pub mod status;
 pub mod supplement;
 pub mod text;

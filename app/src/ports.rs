@@ -35,6 +35,23 @@ pub struct NewUser {
     pub created_at_ms: i64,
 }
 
+/// A one-time claim code to store: only its hash (`domain::secret::claim_code_hash`).
+#[derive(Debug, Clone)]
+pub struct NewClaimCode {
+    pub code_hash: String,
+    pub expires_at_ms: i64,
+    pub issued_by: i64,
+    pub issued_at_ms: i64,
+}
+
+/// A stored claim code and the account it claims.
+#[derive(Debug, Clone)]
+pub struct ClaimCode {
+    pub user_id: i64,
+    pub code_hash: String,
+    pub expires_at_ms: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct UserCredentials {
     pub id: i64,
@@ -105,14 +122,23 @@ pub trait Store: Send + Sync {
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
     /// The citizen with this CCCD, if any.
     async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<ApplicantRecord>, StoreError>;
-    /// Gives a password to an account recorded at the desk (none yet) when the phone matches;
-    /// the account's id, or `None` when there is no such account.
-    async fn claim_recorded_account(
+    /// Records an applicant at a desk, whose officer checked the CCCD card (verified), with
+    /// their claim code. `contested` is an unverified online account holding the same CCCD: in
+    /// the same transaction it gives the CCCD up and is signed out.
+    async fn record_applicant(
         &self,
-        cccd: &str,
-        phone: &str,
-        password_hash: &str,
-    ) -> Result<Option<i64>, StoreError>;
+        user: NewUser,
+        contested: Option<i64>,
+        claim: NewClaimCode,
+    ) -> Result<i64, StoreError>;
+    /// Replaces the claim code of the applicant with this CCCD if they were recorded at a desk
+    /// and have not claimed the account yet (`false` otherwise).
+    async fn issue_claim_code(&self, cccd: &str, claim: NewClaimCode) -> Result<bool, StoreError>;
+    /// The claim code of the unclaimed desk record with this CCCD, if any.
+    async fn claim_code(&self, cccd: &str) -> Result<Option<ClaimCode>, StoreError>;
+    /// Gives the account its password and marks it claimed, using the code up; `false` when the
+    /// code was used or replaced in the meantime.
+    async fn claim_account(&self, user_id: i64, code_hash: &str, password_hash: &str) -> Result<bool, StoreError>;
     /// The procedures `agency` receives (code, name), for intake at its desk.
     async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError>;
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
@@ -140,7 +166,10 @@ pub trait Store: Send + Sync {
         code: &str,
         lang: Lang,
     ) -> Result<Option<DossierDetail>, StoreError>;
+    /// A submitted dossier as the public lookup shows it, with the masked name.
     async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
+    /// The token of a submitted dossier's lookup link (empty for rows that never had one).
+    async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The desk's inbox of `agency` for one tab, with the counts of every tab.
     async fn desk_inbox(

@@ -35,7 +35,8 @@ export function jsEnabled(testInfo: TestInfo): boolean {
   return !testInfo.project.name.endsWith("nojs");
 }
 
-/** Registers a new citizen from the registration page; ends signed in. */
+/** Registers a new citizen from the registration page, then signs in (registration answers the
+ *  same whether the CCCD had an account or not, so it starts no session); ends signed in. */
 export async function register(page: Page, name = "Hoàng Thị Mai") {
   const cccd = uniqueCccd();
   await page.getByLabel("Họ và tên").fill(name);
@@ -43,6 +44,10 @@ export async function register(page: Page, name = "Hoàng Thị Mai") {
   await page.getByLabel("Số điện thoại di động").fill(uniquePhone());
   await page.getByLabel("Mật khẩu").fill("matkhau2026");
   await page.getByRole("button", { name: "Đăng ký" }).click();
+  await expect(page.getByTestId("registered")).toContainText("Đã nhận đăng ký");
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await page.getByLabel("Mật khẩu").fill("matkhau2026");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
   return cccd;
 }
 

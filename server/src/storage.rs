@@ -481,7 +481,8 @@ impl Db {
     }
 
     pub async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
-        let row = sqlx::query("select id, password_hash from users where cccd = $1")
+        // A contested account gave its CCCD up to a verified record: it no longer signs in.
+        let row = sqlx::query("select id, password_hash from users where cccd = $1 and contested_at is null")
             .bind(cccd)
             .fetch_optional(&self.pool)
             .await
@@ -578,13 +579,22 @@ impl app::ports::Store for Db {
     async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<app::ports::ApplicantRecord>, StoreError> {
         Db::applicant_by_cccd(self, cccd).await
     }
-    async fn claim_recorded_account(
+    async fn record_applicant(
         &self,
-        cccd: &str,
-        phone: &str,
-        password_hash: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        Db::claim_recorded_account(self, cccd, phone, password_hash).await
+        user: NewUser,
+        contested: Option<i64>,
+        claim: app::ports::NewClaimCode,
+    ) -> Result<i64, StoreError> {
+        Db::record_applicant(self, user, contested, claim).await
+    }
+    async fn issue_claim_code(&self, cccd: &str, claim: app::ports::NewClaimCode) -> Result<bool, StoreError> {
+        Db::issue_claim_code(self, cccd, claim).await
+    }
+    async fn claim_code(&self, cccd: &str) -> Result<Option<app::ports::ClaimCode>, StoreError> {
+        Db::claim_code(self, cccd).await
+    }
+    async fn claim_account(&self, user_id: i64, code_hash: &str, password_hash: &str) -> Result<bool, StoreError> {
+        Db::claim_account(self, user_id, code_hash, password_hash).await
     }
     async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError> {
         Db::received_procedures(self, agency, lang).await
@@ -638,6 +648,9 @@ impl app::ports::Store for Db {
         lang: Lang,
     ) -> Result<Option<app::api::lookup::PublicDossier>, StoreError> {
         Db::public_dossier(self, code, lang).await
+    }
+    async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
+        Db::lookup_token(self, code).await
     }
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await

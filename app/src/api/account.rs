@@ -28,6 +28,14 @@ pub async fn me() -> Result<Option<UserView>, AppError> {
     Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role }))
 }
 
+/// Where registration sends the citizen, whether the CCCD was free or not: the sign-in page,
+/// with a notice that says what to do in either case.
+pub fn registered_url(next: &str) -> String {
+    format!("/dang-nhap?dang-ky=1&next={}", crate::components::layout::url_encode(&safe_next(next)))
+}
+
+/// Registers an unverified account. The answer is the same whether the CCCD already has an
+/// account or not: a redirect to sign-in (see `registered_url`).
 #[server(prefix = "/api", endpoint = "account/register")]
 pub async fn register(
     full_name: String,
@@ -41,6 +49,7 @@ pub async fn register(
     use crate::domain::{cccd::Cccd, password, phone::Phone, FieldError};
     use crate::ports::NewUser;
 
+    crate::api::claim::ssr::limit_account_creation(&cccd)?;
     let echo = vec![
         ("full_name".to_string(), full_name.clone()),
         ("cccd".to_string(), cccd.clone()),
@@ -81,24 +90,19 @@ pub async fn register(
             cccd: cccd.as_str().to_string(),
             phone: phone.as_str().to_string(),
             email: (!email.is_empty()).then_some(email),
-            password_hash: hash.clone(),
+            password_hash: hash,
             created_at_ms: ctx::now_ms(),
         })
         .await;
-    let user_id = match created {
-        Ok(id) => id,
-        // Recorded at a desk (counter or postal intake) without a password: the applicant claims
-        // the account with the phone number they gave there.
-        Err(crate::ports::StoreError::Conflict(_)) => {
-            match services.store.claim_recorded_account(cccd.as_str(), phone.as_str(), &hash).await? {
-                Some(id) => id,
-                None => return Err(AppError::field("cccd", "error-cccd-taken").with_values(echo)),
-            }
-        }
+    match created {
+        // A CCCD that has an account (online, recorded at a desk, an officer's) gets the same
+        // answer as a new account, so registration does not tell which CCCDs have accounts. An
+        // account recorded at a desk is claimed only with the code on its receipt.
+        Ok(_) | Err(crate::ports::StoreError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
-    };
-    ssr::start_session(&services, user_id).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+    }
+    // No session either way: the citizen signs in with the password they chose.
+    leptos_axum::redirect(&registered_url(next.as_deref().unwrap_or("/ho-so")));
     Ok(())
 }
 

@@ -113,6 +113,9 @@ pub struct DeskDossierView {
     pub receiving_agency_code: String,
     pub applicant_cccd: String,
     pub applicant_phone: String,
+    /// The applicant's account: `unverified` (registered online), `recorded` (at a desk, not yet
+    /// claimed online), `verified`, or `contested` (gave its CCCD up to a verified record).
+    pub applicant_account: String,
     pub allowance: Allowance,
     pub accepted_at_ms: Option<i64>,
     pub original_due_at_ms: Option<i64>,
@@ -154,6 +157,19 @@ pub struct Slip {
     pub lookup_url: String,
     pub qr_svg: String,
     pub barcode_svg: String,
+    /// On the receipt issued when the applicant was recorded (or a new code issued), once: the
+    /// one-time code to claim the account online.
+    pub claim: Option<ClaimOnSlip>,
+}
+
+/// The one-time claim code as the receipt prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimOnSlip {
+    /// `ABCDE-FGHJK`.
+    pub code: String,
+    pub expires_at_ms: i64,
+    /// Where to claim the account: `<public URL>/nhan-tai-khoan`.
+    pub url: String,
 }
 
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
@@ -258,9 +274,19 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
         _ => return Err(AppError::NotFound),
     };
     let event = desk.dossier.events.iter().rev().find(|e| e.action == action).cloned().ok_or(AppError::NotFound)?;
-    let base = ctx::services()?.config.public_url.trim_end_matches('/').to_string();
-    let lookup_url = format!("{base}/tra-cuu?ma={}", desk.dossier.code);
+    let services = ctx::services()?;
+    let token = services.store.lookup_token(&desk.dossier.code).await?.unwrap_or_default();
+    let lookup_url = crate::api::lookup::lookup_url(&services.config.public_url, &desk.dossier.code, &token);
+    let claim = match form.as_str() {
+        "01" => crate::api::claim::ssr::take_claim_code(&desk.dossier.code).map(|(code, expires_at_ms)| ClaimOnSlip {
+            code: crate::domain::secret::format_claim_code(&code),
+            expires_at_ms,
+            url: format!("{}/nhan-tai-khoan", services.config.public_url.trim_end_matches('/')),
+        }),
+        _ => None,
+    };
     Ok(Slip {
+        claim,
         qr_svg: crate::api::dossiers::ssr::qr_svg(&lookup_url)?,
         barcode_svg: ssr::barcode_svg(&desk.dossier.code)?,
         form,

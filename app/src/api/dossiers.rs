@@ -185,8 +185,9 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
 pub async fn acknowledgement(code: String) -> Result<AcknowledgementView, AppError> {
     use crate::api::ctx;
     let dossier = my_dossier(code).await?;
-    let base = ctx::services()?.config.public_url.trim_end_matches('/').to_string();
-    let lookup_url = format!("{base}/tra-cuu?ma={}", dossier.code);
+    let services = ctx::services()?;
+    let token = services.store.lookup_token(&dossier.code).await?.unwrap_or_default();
+    let lookup_url = crate::api::lookup::lookup_url(&services.config.public_url, &dossier.code, &token);
     let qr_svg = ssr::qr_svg(&lookup_url)?;
     Ok(AcknowledgementView { dossier, lookup_url, qr_svg })
 }

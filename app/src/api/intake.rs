@@ -29,6 +29,9 @@ pub struct ApplicantRecord {
     pub full_name: String,
     pub cccd: String,
     pub phone: String,
+    /// Whether the holder was verified (recorded at a desk, or claimed with the code). A paper
+    /// dossier never goes into an unverified online account.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,8 +122,15 @@ pub mod ssr {
                 return Err(e);
             }
         };
+        let (outcome, claim_code) = outcome;
         let code = match outcome {
-            DraftOutcome::Submitted { code } => code,
+            DraftOutcome::Submitted { code } => {
+                // The receipt shows the new applicant's claim code, once.
+                if let Some((claim_code, expires)) = claim_code {
+                    crate::api::claim::ssr::flash_claim_code(&code, &claim_code, expires);
+                }
+                code
+            }
             // A resent form: show the receipt again once its dossier is accepted.
             DraftOutcome::AlreadySubmitted { code } => {
                 let desk = services.store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
@@ -135,13 +145,14 @@ pub mod ssr {
         crate::api::handling::ssr::act(&code, Command::Accept, Backfill::default()).await
     }
 
-    /// Checks everything, then records the applicant (when new) and submits the dossier.
+    /// Checks everything, then records the applicant (when new, with their claim code and its
+    /// expiry, returned for the receipt) and submits the dossier.
     async fn record(
         services: &Services,
         officer: &CurrentUser,
         agency: &str,
         up: &Upload,
-    ) -> Result<DraftOutcome, AppError> {
+    ) -> Result<(DraftOutcome, Option<(String, i64)>), AppError> {
         let text = |k: &str| up.text.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
         let key = text("key");
         if !crate::api::dossiers::valid_key(&key) {
@@ -168,9 +179,17 @@ pub mod ssr {
             errors.push(FieldError::new("procedure", "error-select"));
             return Err(AppError::fields(errors).with_values(echo));
         };
-        let on_record = match &cccd {
+        let found = match &cccd {
             Some(c) => services.store.applicant_by_cccd(c.as_str()).await?,
             None => None,
+        };
+        // A paper dossier goes only into an account whose holder was verified. An unverified
+        // online account with this CCCD is contested: the officer records the person whose card
+        // they checked, and the online account gives the CCCD up.
+        let (on_record, contested) = match found {
+            Some(a) if a.verified => (Some(a), None),
+            Some(a) => (None, Some(a.id)),
+            None => (None, None),
         };
         // A new applicant is recorded with their name and phone number.
         let mut new_applicant = None;
@@ -186,21 +205,21 @@ pub mod ssr {
         let form = check_form(&procedure, &up.text, &files, &[], true, errors)
             .map_err(|e| e.with_more_values(echo.clone()))?;
         let now = ctx::now_ms();
+        let mut claim_code = None;
         let applicant = match (on_record, new_applicant, cccd) {
             (Some(a), _, _) => CurrentUser::citizen(a.id, a.full_name),
             (None, Some((name, phone)), Some(cccd)) => {
-                let created = services
-                    .store
-                    .create_user(NewUser {
-                        full_name: name.clone(),
-                        cccd: cccd.as_str().to_string(),
-                        phone: phone.as_str().to_string(),
-                        email: None,
-                        password_hash: String::new(),
-                        created_at_ms: now,
-                    })
-                    .await;
-                let id = match created {
+                let (code, claim) = crate::api::claim::ssr::new_claim(cccd.as_str(), officer.id, now);
+                let expires = claim.expires_at_ms;
+                let user = NewUser {
+                    full_name: name.clone(),
+                    cccd: cccd.as_str().to_string(),
+                    phone: phone.as_str().to_string(),
+                    email: None,
+                    password_hash: String::new(),
+                    created_at_ms: now,
+                };
+                let id = match services.store.record_applicant(user, contested, claim).await {
                     Ok(id) => id,
                     // The CCCD of an officer's account, or recorded a moment ago by another desk.
                     Err(StoreError::Conflict(_)) => {
@@ -208,6 +227,7 @@ pub mod ssr {
                     }
                     Err(e) => return Err(e.into()),
                 };
+                claim_code = Some((code, expires));
                 CurrentUser::citizen(id, name)
             }
             _ => return Err(ctx::internal("intake checked without an applicant")),
@@ -226,6 +246,6 @@ pub mod ssr {
                 entered_by: Some((officer.clone(), intake_note(&channel))),
             })
             .await?;
-        Ok(outcome)
+        Ok((outcome, claim_code))
     }
 }

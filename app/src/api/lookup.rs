@@ -1,4 +1,6 @@
-//! Public lookup of a dossier by its code, without signing in; personal data masked.
+//! Public lookup of a dossier by its code, without signing in: status, stage, agency and due
+//! date for anyone with the code; the masked name only with the dossier's lookup token, which
+//! the QR code and the printed link carry (codes are sequential, tokens are not).
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -12,13 +14,26 @@ pub struct PublicDossier {
     pub receiving_agency: String,
     pub status: i64,
     pub submitted_at_ms: i64,
-    pub applicant_masked: String,
+    /// The workflow step running now (`receive`, `appraise`, …); none while the dossier waits at
+    /// the desk or once handling has ended.
+    pub stage: Option<String>,
+    /// Who holds it: the unit and agency.
+    pub location: String,
+    /// The due date in force while handling runs, and once the result is decided.
+    pub due_at_ms: Option<i64>,
+    /// The applicant's masked name, only with the right lookup token.
+    pub applicant_masked: Option<String>,
+}
+
+/// The lookup URL printed on slips and put in QR codes: the code and its token.
+pub fn lookup_url(base: &str, code: &str, token: &str) -> String {
+    format!("{}/tra-cuu?ma={code}&t={token}", base.trim_end_matches('/'))
 }
 
 #[server(prefix = "/api", endpoint = "lookup", input = leptos::server_fn::codec::GetUrl)]
-pub async fn lookup_dossier(ma: String) -> Result<PublicDossier, AppError> {
+pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossier, AppError> {
     use crate::api::ctx;
-    use crate::domain::{dossier_code::DossierCode, rate_limit::Limit};
+    use crate::domain::{dossier_code::DossierCode, rate_limit::Limit, secret::constant_time_eq};
     const PER_ADDRESS: Limit = Limit { max: 60, window_ms: 60_000 };
 
     let services = ctx::services()?;
@@ -30,5 +45,13 @@ pub async fn lookup_dossier(ma: String) -> Result<PublicDossier, AppError> {
     }
     let code = DossierCode::parse("ma", &ma)
         .map_err(|e| AppError::fields(vec![e]).with_values(vec![("ma".into(), ma.chars().take(64).collect())]))?;
-    services.store.public_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)
+    let code = code.to_string();
+    let mut dossier = services.store.public_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+    let given = t.unwrap_or_default();
+    let token = services.store.lookup_token(&code).await?.unwrap_or_default();
+    let token_matches = !token.is_empty() && constant_time_eq(given.trim().as_bytes(), token.as_bytes());
+    if !token_matches {
+        dossier.applicant_masked = None;
+    }
+    Ok(dossier)
 }

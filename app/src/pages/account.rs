@@ -38,6 +38,34 @@ pub fn RegisterPage() -> impl IntoView {
                 <button type="submit" class="button-primary">{i18n.t("register-button")}</button>
             </form>
             <p>{i18n.t("register-have-account")}" "<a href=format!("/dang-nhap?next={}", crate::components::layout::url_encode(&next))>{i18n.t("nav-sign-in")}</a></p>
+            <p>{i18n.t("register-recorded-at-desk")}" "<a href="/nhan-tai-khoan">{i18n.t("claim-title")}</a></p>
+        </Layout>
+    }
+}
+
+/// Claiming an account recorded at a desk with the code printed on the receipt.
+#[component]
+pub fn ClaimPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error("account/claim");
+    let next = query("next").unwrap_or_else(|| "/ho-so".into());
+    let labels = vec![
+        ("cccd".to_string(), i18n.t("field-cccd")),
+        ("code".to_string(), i18n.t("field-claim-code")),
+        ("password".to_string(), i18n.t("field-new-password")),
+    ];
+    view! {
+        <Layout title=i18n.t("claim-title")>
+            <h1>{i18n.t("claim-title")}</h1>
+            <p>{i18n.t("claim-lead")}</p>
+            <ErrorSummary error=error.clone() labels=labels />
+            <form method="post" action="/api/account/claim" class="stack" novalidate=error.is_some()>
+                <input type="hidden" name="next" value=next />
+                <TextField name="cccd" label=i18n.t("field-cccd") hint=i18n.t("hint-cccd") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="username" maxlength=15u32 />
+                <TextField name="code" label=i18n.t("field-claim-code") hint=i18n.t("hint-claim-code") value=value(&error, "code") error=error_for(&error, "code") required=true autocomplete="off" maxlength=20u32 />
+                <TextField name="password" label=i18n.t("field-new-password") hint=i18n.t("hint-password") kind="password" error=error_for(&error, "password") required=true autocomplete="new-password" maxlength=128u32 />
+                <button type="submit" class="button-primary">{i18n.t("claim-button")}</button>
+            </form>
         </Layout>
     }
 }
@@ -47,9 +75,17 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error("account/login");
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
+    // After registration, whether the CCCD was free or not (registration does not tell).
+    let registered = query("dang-ky").is_some() && error.is_none();
     view! {
         <Layout title=i18n.t("login-title")>
             <h1>{i18n.t("login-title")}</h1>
+            {registered.then(|| view! {
+                <div class="notice" role="status" data-testid="registered">
+                    <p>{i18n.t("register-received")}</p>
+                    <p>{i18n.t("register-received-taken")}" "<a href="/nhan-tai-khoan">{i18n.t("claim-title")}</a></p>
+                </div>
+            })}
             <ErrorSummary error=error.clone() labels=vec![("password".to_string(), i18n.t("field-password"))] />
             <form method="post" action="/api/account/login" class="stack">
                 <input type="hidden" name="next" value=next.clone() />

@@ -169,7 +169,8 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
                 <dl class="facts">
                     <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.dossier.status /></dd>
                     <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.dossier.procedure.clone()}<br/><small>{allowance_text(&d.allowance)}</small></dd>
-                    <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small></dd>
+                    <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small>
+                        <br/><small data-testid="applicant-account">{i18n.t(&format!("account-{}", d.applicant_account))}</small></dd>
                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.dossier.submitted_at_ms)}" · "{i18n.t(&format!("channel-{}", d.dossier.channel))}</dd>
                     <dt>{i18n.t("dossier-location")}</dt><dd data-testid="location">{location}</dd>
                     {d.due_at_ms.map(|due| view! {
@@ -199,6 +200,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
                         <a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/{form}")>{i18n.t(&format!("slip-{form}-print"))}</a>" "
                     }).collect_view()}
                 </p>
+                {new_claim_code_form(i18n, &d)}
                 <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
                 {reception_forms(i18n, &d, &error)}
                 {handling_forms(i18n, &d, &error)}
@@ -210,6 +212,23 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<crate::error::AppErro
         {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
         <History events=d.dossier.events.clone() />
     }
+}
+
+/// For an applicant recorded at a desk who has not claimed their account: a new one-time code,
+/// printed on a new receipt; the old code stops working.
+fn new_claim_code_form(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    let reception =
+        crate::components::layout::use_signed_in().is_some_and(|u| u.role == crate::domain::role::Role::Reception);
+    let accepted = d.dossier.events.iter().any(|e| e.action == "accept");
+    (reception && accepted && d.applicant_account == "recorded").then(|| {
+        view! {
+            <form method="post" action="/api/desk/claim-code" class="claim-code-form">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <p class="hint">{i18n.t("desk-claim-code-hint")}</p>
+                <button type="submit">{i18n.t("desk-claim-code")}</button>
+            </form>
+        }
+    })
 }
 
 /// The specialist's question to other units, each answering within the days given.
@@ -684,6 +703,7 @@ pub fn DeskDossierPage() -> impl IntoView {
         "desk/send-supplement",
         "desk/answer-supplement",
         "desk/withdraw",
+        "desk/claim-code",
     ]
     .into_iter()
     .find_map(posted_error);
@@ -751,6 +771,15 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
                     }
                 })}
             </dl>
+            {s.claim.clone().map(|c| view! {
+                <section class="slip-claim" aria-labelledby="slip-claim-title">
+                    <p id="slip-claim-title"><strong>{i18n.t("slip-claim-title")}</strong>" "<strong class="claim-code" data-testid="claim-code">{c.code.clone()}</strong></p>
+                    <p>{i18n.t_args("slip-claim-how", &[("url", c.url.clone()), ("date", format_vn(c.expires_at_ms))])}</p>
+                </section>
+            })}
+            {(receipt && s.claim.is_none() && d.applicant_account == "recorded").then(|| view! {
+                <p class="no-print notice" data-testid="claim-code-printed">{i18n.t("slip-claim-printed")}</p>
+            })}
             {(s.form == "04").then(|| view! { <p>{i18n.t("slip-04-body")}</p> })}
             {(s.form == "05").then(|| control_sheet(i18n, d))}
             <p class="slip-lookup">{i18n.t("slip-lookup")}" "{s.lookup_url.clone()}</p>

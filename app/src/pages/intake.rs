@@ -88,7 +88,24 @@ fn dossier_form(
             ("total", crate::components::format_bytes(MAX_DOSSIER_BYTES as i64)),
         ],
     );
+    let new_applicant = || {
+        view! {
+            <TextField name="full_name" label=i18n.t("field-full-name") value=echo("full_name") error=error_for(&error, "full_name")
+                required=true maxlength=100u32 autocomplete="off" />
+            <TextField name="phone" label=i18n.t("field-phone") kind="tel" value=echo("phone") hint=i18n.t("hint-phone")
+                error=error_for(&error, "phone") required=true inputmode="tel" maxlength=16u32 autocomplete="off" />
+        }
+    };
     let applicant = match &v.applicant {
+        // An unverified online account: the paper dossier does not go into it.
+        Some(a) if !a.verified => view! {
+            <div class="notice warning" role="alert" data-testid="intake-unverified">
+                <p><strong>{i18n.t("intake-unverified-title")}</strong></p>
+                <p>{i18n.t_args("intake-unverified", &[("name", a.full_name.clone())])}</p>
+            </div>
+            {new_applicant()}
+        }
+        .into_any(),
         Some(a) => view! {
             <div class="applicant-found" role="status">
                 <p><strong>{i18n.t("intake-found")}</strong></p>
@@ -102,10 +119,7 @@ fn dossier_form(
         .into_any(),
         None => view! {
             <p class="notice">{i18n.t("intake-new-applicant")}</p>
-            <TextField name="full_name" label=i18n.t("field-full-name") value=echo("full_name") error=error_for(&error, "full_name")
-                required=true maxlength=100u32 autocomplete="off" />
-            <TextField name="phone" label=i18n.t("field-phone") kind="tel" value=echo("phone") hint=i18n.t("hint-phone")
-                error=error_for(&error, "phone") required=true inputmode="tel" maxlength=16u32 autocomplete="off" />
+            {new_applicant()}
         }
         .into_any(),
     };

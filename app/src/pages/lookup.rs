@@ -1,4 +1,5 @@
-//! Public lookup by dossier code (`/tra-cuu?ma=…`), the target of every QR code and slip.
+//! Public lookup by dossier code (`/tra-cuu?ma=…&t=…`), the target of every QR code and slip.
+//! The masked name shows only with the token (`t`) of the QR code or printed link.
 
 use crate::api::lookup::lookup_dossier;
 use crate::components::field::{error_for, ErrorSummary, TextField};
@@ -14,6 +15,7 @@ use leptos::prelude::*;
 pub fn LookupPage() -> impl IntoView {
     let i18n = use_i18n();
     let code = query("ma");
+    let token = query("t").filter(|t| !t.is_empty());
     view! {
         <Layout title=i18n.t("lookup-title")>
             <h1>{i18n.t("lookup-title")}</h1>
@@ -21,7 +23,7 @@ pub fn LookupPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {Suspend::new(async move {
                     let result = match code.clone() {
-                        Some(c) => Some(lookup_dossier(c).await),
+                        Some(c) => Some(lookup_dossier(c, token.clone()).await),
                         None => None,
                     };
                     // An unknown code is a message at the field, like a malformed one.
@@ -33,6 +35,7 @@ pub fn LookupPage() -> impl IntoView {
                     view! {
                         <ErrorSummary error=error.clone() labels=vec![("ma".to_string(), i18n.t("field-dossier-code"))] />
                         <form method="get" action="/tra-cuu" class="stack">
+                            {token.clone().map(|t| view! { <input type="hidden" name="t" value=t /> })}
                             <TextField name="ma" label=i18n.t("field-dossier-code") hint=i18n.t("hint-dossier-code") value=value error=error_for(&error, "ma") required=true autocomplete="off" maxlength=64u32 />
                             <button type="submit" class="button-primary">{i18n.t("lookup-button")}</button>
                         </form>
@@ -41,10 +44,15 @@ pub fn LookupPage() -> impl IntoView {
                                 <h2 id="lookup-result-title">{i18n.t("dossier-code")}" "{d.code.clone()}</h2>
                                 <dl class="facts">
                                     <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
+                                    <dt>{i18n.t("lookup-stage")}</dt>
+                                    <dd data-testid="lookup-stage">{d.stage.as_ref().map(|k| format!("{} — ", i18n.t(&format!("step-{k}"))))}{d.location.clone()}</dd>
                                     <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.procedure.clone()}</dd>
                                     <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
                                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
-                                    <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.applicant_masked.clone()}</dd>
+                                    <dt>{i18n.t("dossier-due")}</dt>
+                                    <dd data-testid="lookup-due">{d.due_at_ms.map(format_vn).unwrap_or_else(|| i18n.t("lookup-no-due"))}</dd>
+                                    <dt>{i18n.t("dossier-applicant")}</dt>
+                                    <dd data-testid="lookup-applicant">{d.applicant_masked.clone().unwrap_or_else(|| i18n.t("lookup-name-hidden"))}</dd>
                                 </dl>
                             </section>
                         })}

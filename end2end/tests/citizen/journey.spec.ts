@@ -49,6 +49,9 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   const code = (await page.getByTestId("dossier-code").textContent())!.trim();
   expect(code).toMatch(/^000\.20\.01\.H45-\d{6}-\d{4}$/);
   await expect(page.getByRole("img", { name: "Mã QR mở trang tra cứu hồ sơ" })).toBeVisible();
+  // The printed link (and the QR code) carries the dossier's lookup token.
+  const link = new URL((await page.getByRole("link", { name: /\/tra-cuu\?ma=/ }).getAttribute("href"))!);
+  expect(link.searchParams.get("t")).toMatch(/^[a-z2-9]{26}$/);
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "07-acknowledgement");
 
@@ -67,10 +70,15 @@ test("a citizen finds a procedure, registers, submits a dossier with two files a
   await other.getByLabel("Mã hồ sơ").fill(code);
   await other.getByRole("button", { name: "Tra cứu" }).click();
   await expect(other.getByText("Mới đăng ký")).toBeVisible();
-  await expect(other.getByText("Hoàng T*** M")).toBeVisible();
-  await expect(other.getByText("Hoàng Thị Mai")).toHaveCount(0);
+  // The code alone (sequential, guessable) shows the status but not even the masked name.
+  await expect(other.getByTestId("lookup-applicant")).toContainText("Chỉ hiện (đã che) khi mở bằng mã QR");
+  await expect(other.getByText("Hoàng T*** M")).toHaveCount(0);
   await expectAccessible(other, testInfo);
   await screenshot(other, testInfo, "09-lookup");
+  // The link of the QR code shows the masked name.
+  await other.goto(link.pathname + link.search);
+  await expect(other.getByText("Hoàng T*** M")).toBeVisible();
+  await expect(other.getByText("Hoàng Thị Mai")).toHaveCount(0);
   await stranger.close();
 });
 

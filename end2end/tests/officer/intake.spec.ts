@@ -52,6 +52,8 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
   const code = (await page.getByTestId("slip-code").textContent())!.trim();
   await expect(page.locator(".slip-facts")).toContainText("Lê Thị Hồng Nhung");
+  // The new applicant's one-time account code, printed on this first receipt only.
+  await expect(page.getByTestId("claim-code")).toHaveText(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
   const due = (await page.getByTestId("slip-due").textContent())!.trim();
   await screenshot(page, testInfo, "41-intake-slip-01");
 

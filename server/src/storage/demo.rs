@@ -139,6 +139,8 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
             .await?;
         users.push(CurrentUser::citizen(id, c.full_name.into()));
     }
+    // The demo's citizens have been to a desk: their accounts are verified.
+    db.mark_citizens_verified().await?;
     let officer_hash =
         app::api::account::ssr::hash_password(OFFICER_PASSWORD).map_err(|e| StoreError::Backend(e.to_string()))?;
     for (name, cccd, role, agency, unit) in OFFICERS {

@@ -189,6 +189,14 @@ pub async fn apply(
     Ok(to)
 }
 
+/// A dossier's lookup token: 130 random bits from the operating system.
+fn new_lookup_token() -> String {
+    use rand::{rngs::OsRng, RngCore};
+    let mut b = [0u8; app::domain::secret::LOOKUP_TOKEN_LEN];
+    OsRng.fill_bytes(&mut b);
+    app::domain::secret::lookup_token(&b)
+}
+
 /// The next code of `agency` for the Vietnamese day of `now_ms`, allocated in the transaction.
 pub async fn allocate_code(
     tx: &mut Transaction<'static, Any>,
@@ -347,10 +355,11 @@ impl Db {
             return Err(StoreError::Conflict("error-file-required".into()));
         }
         let code = allocate_code(&mut tx, &agency, s.now_ms).await?;
-        sqlx::query("update dossiers set code = $1, submitted_at = $2 where id = $3")
+        sqlx::query("update dossiers set code = $1, submitted_at = $2, lookup_token = $4 where id = $3")
             .bind(code.to_string())
             .bind(s.now_ms)
             .bind(dossier_id)
+            .bind(new_lookup_token())
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
@@ -401,6 +410,8 @@ impl Db {
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
              d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
              d.assignee_id, d.proposal, d.delivery, d.urged_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
+             case when u.contested_at is not null then 'contested' when u.verified_by = '' then 'unverified' \
+             when u.password_hash = '' then 'recorded' else 'verified' end as account, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json, \
              cu.name_vi as cu_vi, cu.name_en as cu_en \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
@@ -476,6 +487,7 @@ impl Db {
                 receiving_agency_code: r.get("receiving_agency"),
                 applicant_cccd: r.get("cccd"),
                 applicant_phone: r.get("phone"),
+                applicant_account: r.get("account"),
                 allowance: details.allowance,
                 accepted_at_ms: r.get("accepted_at"),
                 original_due_at_ms: r.get("original_due_at"),
@@ -531,23 +543,47 @@ impl Db {
 
     pub async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
-            "select d.code, d.status, d.submitted_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \
-             from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id join agencies a on a.code = d.receiving_agency \
+            "select d.code, d.status, d.submitted_at, d.due_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
+             a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, cu.name_vi as cu_vi, cu.name_en as cu_en, \
+             (select s.kind from dossier_steps s where s.dossier_id = d.id and s.ended_at is null order by s.id desc limit 1) as stage \
+             from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
+             join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
+             left join units cu on cu.agency_code = d.current_agency and cu.code = d.current_unit \
              where d.code = $1 and d.status <> 0",
         )
         .bind(code)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(row.map(|r| PublicDossier {
-            code: r.get("code"),
-            procedure_code: r.get("p_code"),
-            procedure: Db::name(lang, &r, "name_vi", "name_en"),
-            receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
-            status: r.get("status"),
-            submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
-            applicant_masked: mask_name(&r.get::<String, _>("full_name")),
+        Ok(row.map(|r| {
+            let status: i64 = r.get("status");
+            let agency = Db::name(lang, &r, "c_vi", "c_en");
+            PublicDossier {
+                code: r.get("code"),
+                procedure_code: r.get("p_code"),
+                procedure: Db::name(lang, &r, "name_vi", "name_en"),
+                receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
+                status,
+                submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
+                stage: r.get("stage"),
+                location: match Db::opt_name(lang, &r, "cu_vi", "cu_en") {
+                    Some(unit) => format!("{unit} — {agency}"),
+                    None => agency,
+                },
+                // A paused clock (supplement) starts again from zero; other statuses have none.
+                due_at_ms: r.get::<Option<i64>, _>("due_at").filter(|_| matches!(status, 2 | 4 | 6 | 9 | 10)),
+                applicant_masked: Some(mask_name(&r.get::<String, _>("full_name"))),
+            }
         }))
+    }
+
+    pub async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("select lookup_token from dossiers where code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(row.map(|r| r.get("lookup_token")))
     }
 
     pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {

@@ -1,4 +1,5 @@
 use crate::support::*;
+use sqlx::Row;
 
 #[tokio::test]
 async fn registration_validates_every_field_and_saves_nothing_on_error() {
@@ -54,33 +55,118 @@ async fn registration_validates_every_field_and_saves_nothing_on_error() {
     }
 }
 
+/// What an observer of one registration sees: status, where it leads, the cookies it sets, and the
+/// body with the CCCD blanked out.
+async fn observe(res: reqwest::Response, cccd: &str) -> (u16, String, Vec<String>, String) {
+    let status = res.status().as_u16();
+    let loc = location(&res);
+    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let body = res.text().await.unwrap().replace(cccd, "<cccd>");
+    (status, loc, cookies, body)
+}
+
 #[tokio::test]
-async fn a_duplicate_citizen_id_gets_a_clear_message() {
+async fn registering_a_cccd_that_has_an_account_looks_exactly_like_a_new_registration() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         app.citizen("Lê Thị Hoa", "045300000111", "0901234567").await;
-        let c = app.client();
-        let res = app
-            .form(
-                &c,
-                "/api/account/register",
-                "/dang-ky",
-                &[
+        // Free, taken online, taken by a demo citizen, taken by an officer: one answer.
+        let cases = ["045300000222", "045300000111", "045195004321", "045185000101"];
+        let mut browser = Vec::new();
+        let mut api = Vec::new();
+        for cccd in cases {
+            let res = app.register(&app.client(), "Người Khác", cccd, "0901234568", "matkhau2026").await;
+            browser.push(observe(res, cccd).await);
+            let res = app
+                .client()
+                .post(app.url("/api/account/register"))
+                .form(&[
                     ("full_name", "Người Khác"),
-                    ("cccd", "045 300 000 111"),
+                    ("cccd", cccd),
                     ("phone", "0901234568"),
                     ("email", ""),
                     ("password", "matkhau2026"),
-                ],
+                ])
+                .send()
+                .await
+                .unwrap();
+            api.push(observe(res, cccd).await);
+        }
+        assert_eq!(browser[0].0, 302, "{backend:?}: {:?}", browser[0]);
+        assert_eq!(browser[0].1, REGISTERED, "{backend:?}: on to sign-in");
+        assert!(browser[0].2.is_empty(), "{backend:?}: no session is started: {:?}", browser[0].2);
+        for (i, cccd) in cases.iter().enumerate().skip(1) {
+            assert_eq!(browser[i], browser[0], "{backend:?}: a browser cannot tell {cccd} apart");
+            assert_eq!(api[i], api[0], "{backend:?}: nor an API client");
+        }
+        // Nothing changed for the accounts that existed; the new one signs in.
+        assert_eq!(app.count("select count(*) from users where cccd = '045300000111'").await, 1);
+        let res = app
+            .form(
+                &app.client(),
+                "/api/account/login",
+                "/dang-nhap",
+                &[("cccd", "045300000111"), ("password", "matkhau2026")],
             )
             .await;
-        assert_eq!(
-            field_keys(&redirected_error(&res)),
-            vec![("cccd".into(), "error-cccd-taken".into())],
-            "{backend:?}"
-        );
-        assert_eq!(app.count("select count(*) from users where cccd = '045300000111'").await, 1);
+        assert_eq!(location(&res), "/ho-so", "{backend:?}: the owner's password still works");
+        let res = app
+            .form(
+                &app.client(),
+                "/api/account/login",
+                "/dang-nhap",
+                &[("cccd", "045300000222"), ("password", "matkhau2026")],
+            )
+            .await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}: the new account signs in");
+        let verified: String = sqlx::query("select verified_by from users where cccd = '045300000222'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(verified, "", "{backend:?}: a self-registered account is unverified");
+        // The sign-in page says what to do in either case.
+        let page = app.client().get(app.url(REGISTERED)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Đã nhận đăng ký") && page.contains("/nhan-tai-khoan"), "{backend:?}");
     }
+}
+
+#[tokio::test]
+async fn registration_and_claiming_are_rate_limited_per_cccd_and_per_address() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let api = app.client();
+    let attempt = |path: &'static str, cccd: String| {
+        let (api, url) = (api.clone(), app.url(path));
+        async move {
+            // A weak password: refused (400) without hashing anything, but counted.
+            let fields = [
+                ("full_name", "Lê Văn Thử"),
+                ("cccd", cccd.as_str()),
+                ("phone", "0901234567"),
+                ("email", ""),
+                ("code", "ABCDE-FGHJK"),
+                ("password", "1"),
+            ];
+            api.post(url).form(&fields).send().await.unwrap().status().as_u16()
+        }
+    };
+    // Per CCCD: 5 attempts in 15 minutes, registration and claim together.
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let path = if i % 2 == 0 { "/api/account/register" } else { "/api/account/claim" };
+        statuses.push(attempt(path, "045300000333".into()).await);
+    }
+    assert_eq!(statuses, [400, 400, 400, 400, 400, 429], "the sixth attempt for one CCCD is refused");
+    assert_eq!(attempt("/api/account/register", "045300000444".into()).await, 400, "another CCCD still passes");
+    assert_eq!(attempt("/api/account/claim", "045095001234".into()).await, 400);
+    // Per address: 20 in 15 minutes, whatever the CCCDs.
+    let mut statuses = Vec::new();
+    for i in 0..14 {
+        statuses.push(attempt("/api/account/register", format!("0453000010{i:02}")).await);
+    }
+    assert!(statuses[..12].iter().all(|s| *s == 400), "{statuses:?}");
+    assert_eq!(&statuses[12..], [429, 429], "the 21st attempt from one address is refused");
+    assert_eq!(attempt("/api/account/claim", "045300009999".into()).await, 429, "claiming too");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 use crate::support::*;
 use app::domain::dossier_code::DossierCode;
 use reqwest::multipart::Part;
+use sqlx::Row;
 
 fn code_from(res: &reqwest::Response) -> String {
     let loc = location(res);
@@ -238,17 +239,73 @@ async fn a_citizen_never_sees_another_citizens_dossier_or_file() {
     }
 }
 
+/// The token in a lookup link (`…/tra-cuu?ma=<code>&t=<token>`).
+fn token_of(url: &str, code: &str) -> String {
+    let url = reqwest::Url::parse(url).unwrap();
+    assert_eq!(url.path(), "/tra-cuu");
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q.get("ma").map(String::as_str), Some(code));
+    q.get("t").cloned().unwrap_or_default()
+}
+
 #[tokio::test]
-async fn the_public_lookup_masks_the_name_and_explains_bad_codes() {
+async fn the_public_lookup_shows_the_masked_name_only_with_the_token_of_the_printed_link() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let p = birth(&app).await;
         let c = app.citizen("Nguyễn Văn An", "045201000009", "0911000009").await;
         let code = code_from(&post_dossier(&app, &c, &p, dossier_form(&p, &new_key(), "submit")).await);
+        // The acknowledgement's QR code and link carry the dossier's token.
+        let ack: app::api::dossiers::AcknowledgementView = c
+            .get(app.url(&format!("/api/dossiers/acknowledgement?code={code}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = token_of(&ack.lookup_url, &code);
+        assert!(token.len() >= 26, "{backend:?}: an unguessable token: {token}");
+        assert_eq!(ack.qr_svg, app::api::dossiers::ssr::qr_svg(&ack.lookup_url).unwrap(), "the QR code is the link");
+        let stored: String = sqlx::query("select lookup_token from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(stored, token);
+
         let public = app.client();
-        let html = public.get(app.url(&format!("/tra-cuu?ma={code}"))).send().await.unwrap().text().await.unwrap();
-        assert!(html.contains("Nguyễn V*** A") && !html.contains("Nguyễn Văn An"), "{backend:?}");
-        assert!(html.contains("Mới đăng ký"));
+        let lookup = |t: Option<&str>| {
+            let url = match t {
+                Some(t) => app.url(&format!("/api/lookup?ma={code}&t={t}")),
+                None => app.url(&format!("/api/lookup?ma={code}")),
+            };
+            let public = public.clone();
+            async move { public.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        };
+        let wrong = format!("{}x", &token[..token.len() - 1]);
+        for (what, json) in [("no token", lookup(None).await), ("a wrong token", lookup(Some(&wrong)).await)] {
+            assert_eq!(json["applicant_masked"], serde_json::Value::Null, "{backend:?}: {what}: no name");
+            assert!(!json.to_string().contains("Nguyễn"), "{backend:?}: {what}: {json}");
+            assert_eq!(json["status"], 1, "{backend:?}: {what}: the status is public");
+            assert_eq!(json["receiving_agency"], "Ủy ban nhân dân phường Đông Hà", "{backend:?}: {what}");
+        }
+        let json = lookup(Some(&token)).await;
+        assert_eq!(json["applicant_masked"], "Nguyễn V*** A", "{backend:?}: the token opens the masked name");
+
+        let html = |path: String| {
+            let (public, url) = (public.clone(), app.url(&path));
+            async move { public.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let bare = html(format!("/tra-cuu?ma={code}")).await;
+        assert!(bare.contains("Mới đăng ký") && !bare.contains("Nguyễn V*** A"), "{backend:?}: no name by code alone");
+        assert!(bare.contains("Chỉ hiện (đã che) khi mở bằng mã QR"), "{backend:?}: the page says why");
+        let wrong_page = html(format!("/tra-cuu?ma={code}&t={wrong}")).await;
+        assert!(!wrong_page.contains("Nguyễn V*** A"), "{backend:?}: no name with a wrong token");
+        let page = html(format!("/tra-cuu?ma={code}&t={token}")).await;
+        assert!(page.contains("Nguyễn V*** A") && !page.contains("Nguyễn Văn An"), "{backend:?}: masked");
+
         let unknown = public.get(app.url("/tra-cuu?ma=000.00.01.H45-261122-9999")).send().await.unwrap();
         assert_eq!(unknown.status(), 200);
         assert!(unknown.text().await.unwrap().contains("Không tìm thấy hồ sơ có mã này."));
@@ -257,6 +314,48 @@ async fn the_public_lookup_masks_the_name_and_explains_bad_codes() {
         assert!(malformed.text().await.unwrap().contains("Mã hồ sơ không đúng định dạng"));
         let api = public.get(app.url("/api/lookup?ma=nonsense")).send().await.unwrap();
         assert_eq!(api.status(), 400);
+    }
+}
+
+#[tokio::test]
+async fn the_public_lookup_shows_the_stage_holder_and_due_date_and_the_receipt_link_carries_the_token() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let c = app.citizen("Trần Văn Bình", "045201000010", "0911000010").await;
+        let code = code_from(&post_dossier(&app, &c, &p, dossier_form(&p, &new_key(), "submit")).await);
+        let desk = app.login("045185000101", "canbo2026").await;
+        let res = app.form(&desk, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}: accepted");
+        let slip: app::api::desk::Slip = desk
+            .get(app.url(&format!("/api/desk/slip?code={code}&form=01")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = token_of(&slip.lookup_url, &code);
+        assert!(!token.is_empty(), "{backend:?}: Mẫu 01 prints the link with its token");
+        assert_eq!(slip.qr_svg, app::api::dossiers::ssr::qr_svg(&slip.lookup_url).unwrap(), "and its QR code");
+        let receipt =
+            desk.get(app.url(&format!("/mot-cua/ho-so/{code}/phieu/01"))).send().await.unwrap().text().await.unwrap();
+        assert!(receipt.contains(&format!("tra-cuu?ma={code}&amp;t={token}")), "{backend:?}: the printed link");
+
+        let json: serde_json::Value =
+            app.client().get(app.url(&format!("/api/lookup?ma={code}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(json["status"], 2, "{backend:?}");
+        assert_eq!(json["stage"], "receive", "{backend:?}: at the desk's reception step");
+        let location = json["location"].as_str().unwrap().to_string();
+        assert!(location.ends_with("Ủy ban nhân dân phường Đông Hà"), "{backend:?}: {location}");
+        assert_eq!(json["due_at_ms"], serde_json::json!(slip.desk.due_at_ms.unwrap()), "{backend:?}: the due date");
+        assert_eq!(json["applicant_masked"], serde_json::Value::Null);
+        let page =
+            app.client().get(app.url(&format!("/tra-cuu?ma={code}"))).send().await.unwrap().text().await.unwrap();
+        // The text as a reader sees it, without the renderer's markers between text nodes.
+        let page = page.replace("<!---->", "").replace("<!-- -->", "").replace("<!>", "");
+        assert!(page.contains(&format!("Tiếp nhận — {location}")), "{backend:?}: the stage and holder");
+        assert!(page.contains(&app::domain::vn_time::format_vn(slip.desk.due_at_ms.unwrap())), "{backend:?}: due");
     }
 }
 

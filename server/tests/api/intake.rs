@@ -1,7 +1,8 @@
 //! Counter and postal intake at the desk: the applicant found by CCCD or recorded there, the
 //! scans marked digitised, the dossier accepted at once with its receipt; refusals and bad input
-//! with nothing saved; the recorded applicant claiming their account online. Each on SQLite and
-//! PostgreSQL.
+//! with nothing saved; the recorded applicant claiming their account online with the one-time code
+//! on the receipt; an unverified online account never receiving a paper dossier. Each on SQLite
+//! and PostgreSQL.
 
 use crate::support::*;
 use app::domain::history::verify;
@@ -114,50 +115,271 @@ async fn a_walk_in_applicant_is_recorded_their_papers_digitised_and_the_receipt_
         assert_eq!(app.count("select count(*) from dossiers").await, dossiers, "{backend:?}: one dossier");
         assert_eq!(app.db.history(&code).await.unwrap().1, 2, "{backend:?}: accepted once");
 
-        // No one signs in to a recorded account; the applicant claims it with the same phone.
-        let nobody = app.client();
-        let res = app
-            .form(&nobody, "/api/account/login", "/dang-nhap", &[("cccd", cccd), ("password", ""), ("next", "/")])
-            .await;
-        assert!(location(&res).contains("__err"), "{backend:?}: no sign-in without a password");
+        assert!(receipt.contains("data-testid=\"claim-code\""), "{backend:?}: the receipt prints a claim code");
+    }
+}
+
+/// The claim code printed on a receipt (`ABCDE-FGHJK`), if any.
+fn claim_code_in(receipt: &str) -> Option<String> {
+    let at = receipt.find("data-testid=\"claim-code\"")?;
+    let text = &receipt[at..];
+    Some(text[text.find('>')? + 1..].split('<').next()?.to_string())
+}
+
+async fn receipt_html(app: &TestApp, desk: &Client, code: &str) -> String {
+    let res = desk.get(app.url(&format!("/mot-cua/ho-so/{code}/phieu/01"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+async fn claim(app: &TestApp, c: &Client, cccd: &str, code: &str, password: &str) -> reqwest::Response {
+    app.form(
+        c,
+        "/api/account/claim",
+        "/nhan-tai-khoan",
+        &[("cccd", cccd), ("code", code), ("password", password), ("next", "/ho-so")],
+    )
+    .await
+}
+
+async fn sign_in(app: &TestApp, cccd: &str, password: &str) -> String {
+    let res = app
+        .form(
+            &app.client(),
+            "/api/account/login",
+            "/dang-nhap",
+            &[("cccd", cccd), ("password", password), ("next", "/")],
+        )
+        .await;
+    location(&res)
+}
+
+#[tokio::test]
+async fn a_recorded_applicant_claims_the_account_only_with_the_code_on_the_receipt_and_only_once() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let cccd = "045096007777";
+        let res =
+            post_intake(&app, &desk, intake(&p, &new_key(), cccd, "counter", Some(("Hồ Thị Mai", "0905123456")))).await;
+        let code = receipt_code(&res);
+        let receipt = receipt_html(&app, &desk, &code).await;
+        let claim_code = claim_code_in(&receipt).expect("the first receipt prints the claim code");
+        assert!(receipt.contains("/nhan-tai-khoan"), "{backend:?}: and where to use it");
+        assert_eq!(claim_code.len(), 11, "{backend:?}: two groups of five: {claim_code}");
+        let stored: String =
+            sqlx::query("select c.code_hash from claim_codes c join users u on u.id = c.user_id where u.cccd = $1")
+                .bind(cccd)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+                .get(0);
+        assert!(!stored.contains(&claim_code.replace('-', "")), "{backend:?}: only a hash is stored");
+        // A reprint does not show it again (it cannot: only its hash is kept).
+        let reprint = receipt_html(&app, &desk, &code).await;
+        assert_eq!(claim_code_in(&reprint), None, "{backend:?}: printed once");
+        assert!(reprint.contains("data-testid=\"claim-code-printed\""), "{backend:?}: the officer is told why");
+
+        // No one signs in to a recorded account, and CCCD + phone (both on Mẫu 01) claim nothing.
+        assert!(sign_in(&app, cccd, "").await.contains("__err"), "{backend:?}: no sign-in without a password");
+        let res = app.register(&app.client(), "Hồ Thị Mai", cccd, "0905123456", "matkhau2026").await;
+        assert_eq!(location(&res), REGISTERED, "{backend:?}: the same answer as any registration");
+        assert!(sign_in(&app, cccd, "matkhau2026").await.contains("__err"), "{backend:?}: phone match claims nothing");
+        let hash: String = sqlx::query("select password_hash from users where cccd = $1")
+            .bind(cccd)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(hash, "", "{backend:?}: still unclaimed");
+
+        // A wrong code, or the code with another CCCD, is refused with one message.
         let stranger = app.client();
-        let register = |phone: &'static str| {
-            [
-                ("full_name", "Hồ Thị Mai"),
-                ("cccd", cccd),
-                ("phone", phone),
-                ("email", ""),
-                ("password", "matkhau2026"),
-                ("next", "/ho-so"),
-            ]
-        };
-        let res = app.form(&stranger, "/api/account/register", "/dang-ky", &register("0912000111")).await;
-        assert_eq!(field_keys(&redirected_error(&res)), [("cccd".to_string(), "error-cccd-taken".to_string())]);
+        for (who, code) in [(cccd, "ABCDE-FGHJK"), ("045096007778", claim_code.as_str())] {
+            let res = claim(&app, &stranger, who, code, "matkhau2026").await;
+            assert_eq!(
+                field_keys(&redirected_error(&res)),
+                [("code".to_string(), "error-claim-failed".to_string())],
+                "{backend:?}: {who} {code}"
+            );
+        }
+        let res = claim(&app, &stranger, cccd, "ABC", "matkhau2026").await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("code".to_string(), "error-claim-code-format".to_string())]);
+
+        // The right code (typed in lower case, without the dash) claims the account, once.
         let owner = app.client();
-        let res = app.form(&owner, "/api/account/register", "/dang-ky", &register("0905123456")).await;
-        assert_eq!(location(&res), "/ho-so", "{backend:?}: claimed with the phone given at the desk");
+        let typed = claim_code.replace('-', " ").to_lowercase();
+        let res = claim(&app, &owner, cccd, &typed, "hoThiMai2026").await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}: claimed: {:?}", location(&res));
         let mine = owner.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
         assert!(mine.contains(&code), "{backend:?}: the applicant sees the dossier the desk received");
+        let res = claim(&app, &app.client(), cccd, &claim_code, "matkhau2099").await;
+        assert_eq!(
+            field_keys(&redirected_error(&res)),
+            [("code".to_string(), "error-claim-failed".to_string())],
+            "{backend:?}: the code cannot be reused"
+        );
+        assert_eq!(sign_in(&app, cccd, "hoThiMai2026").await, "/", "{backend:?}: the new password works");
+        assert!(sign_in(&app, cccd, "matkhau2099").await.contains("__err"), "{backend:?}: the reuse changed nothing");
+        let verified: String = sqlx::query("select verified_by from users where cccd = $1")
+            .bind(cccd)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(verified, "claim-code");
+        assert_eq!(app.count("select count(*) from claim_codes").await, 0, "{backend:?}: the code is used up");
     }
 }
 
 #[tokio::test]
-async fn a_postal_dossier_of_an_applicant_on_record_goes_to_their_account() {
+async fn the_desk_issues_a_new_claim_code_that_replaces_the_old_one() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let p = birth(&app).await;
-        let citizen = app.citizen("Phan Văn Lộc", "045093004444", "0934555666").await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let cccd = "045096007779";
+        let res =
+            post_intake(&app, &desk, intake(&p, &new_key(), cccd, "postal", Some(("Võ Văn Kiệt", "0905123457")))).await;
+        let code = receipt_code(&res);
+        let first = claim_code_in(&receipt_html(&app, &desk, &code).await).unwrap();
+        let page = desk.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("chưa nhận tài khoản trực tuyến"), "{backend:?}: the desk sees the account's state");
+        assert!(page.contains("Cấp mã nhận tài khoản mới"), "{backend:?}: and may issue a new code");
+        // Only the receiving desk may.
+        for (who, client, status) in [
+            ("citizen", app.login("045095001234", "matkhau2026").await, 403),
+            ("specialist", app.login(VP_SPECIALIST, PASSWORD).await, 403),
+            ("another desk", app.login(CENTRE_RECEPTION, PASSWORD).await, 403),
+        ] {
+            let res =
+                client.post(app.url("/api/desk/claim-code")).form(&[("code", code.as_str())]).send().await.unwrap();
+            assert_eq!(res.status(), status, "{backend:?}: {who}");
+        }
+        let res = app.form(&desk, "/api/desk/claim-code", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/01"), "{backend:?}: a new receipt");
+        let second =
+            claim_code_in(&receipt_html(&app, &desk, &code).await).expect("the new receipt prints the new code");
+        assert_ne!(first, second);
+        let res = claim(&app, &app.client(), cccd, &first, "matkhau2026").await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("code".to_string(), "error-claim-failed".to_string())]);
+        let res = claim(&app, &app.client(), cccd, &second, "matkhau2026").await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}: the new code claims the account");
+        // Once claimed, there is nothing left to issue.
+        let res = desk.post(app.url("/api/desk/claim-code")).form(&[("code", code.as_str())]).send().await.unwrap();
+        assert_eq!(res.status(), 409, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn intake_for_an_unverified_online_account_files_the_dossier_under_a_verified_desk_record() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        // Someone registered this CCCD online; nobody verified it.
+        let cccd = "045093005555";
+        let online = app.citizen("Kẻ Mạo Danh", cccd, "0934000111").await;
+        let online_id: i64 = sqlx::query("select id from users where cccd = $1")
+            .bind(cccd)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
         let desk = app.login(RECEPTION, PASSWORD).await;
         let found: app::api::intake::IntakeView = desk
-            .get(app.url(&format!("/api/desk/intake-form?cccd=045093004444&procedure={}", p.code)))
+            .get(app.url(&format!("/api/desk/intake-form?cccd={cccd}&procedure={}", p.code)))
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        assert_eq!(found.applicant.as_ref().map(|a| a.full_name.as_str()), Some("Phan Văn Lộc"));
-        let res = post_intake(&app, &desk, intake(&p, &new_key(), "045093004444", "postal", None)).await;
+        assert_eq!(found.applicant.as_ref().map(|a| a.verified), Some(false), "{backend:?}: found, unverified");
+        let page = desk
+            .get(app.url(&format!("/mot-cua/tiep-nhan?cccd={cccd}&procedure={}", p.code)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("data-testid=\"intake-unverified\""), "{backend:?}: the officer sees the conflict");
+        assert!(page.contains("chưa được xác minh") && page.contains("Kẻ Mạo Danh"), "{backend:?}: and why");
+        // The applicant's name and phone are needed, as for a new applicant.
+        let res = post_intake(&app, &desk, intake(&p, &new_key(), cccd, "counter", None)).await;
+        assert!(field_keys(&redirected_error(&res)).contains(&("full_name".to_string(), "error-required".to_string())));
+
+        let res =
+            post_intake(&app, &desk, intake(&p, &new_key(), cccd, "counter", Some(("Phan Thị Thật", "0905777888"))))
+                .await;
+        let code = receipt_code(&res);
+        let r = sqlx::query(
+            "select u.id, u.cccd, u.verified_by, u.full_name from dossiers d join users u on u.id = d.applicant_id where d.code = $1",
+        )
+        .bind(&code)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_ne!(r.get::<i64, _>(0), online_id, "{backend:?}: not filed into the unverified account");
+        assert_eq!(r.get::<String, _>(1), cccd, "{backend:?}: the desk record holds the CCCD");
+        assert_eq!(r.get::<String, _>(2), "desk", "{backend:?}: verified at the desk");
+        assert_eq!(r.get::<String, _>(3), "Phan Thị Thật");
+        let contested = sqlx::query("select cccd, contested_at from users where id = $1")
+            .bind(online_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_ne!(contested.get::<String, _>(0), cccd, "{backend:?}: the online account gave the CCCD up");
+        assert!(contested.get::<Option<i64>, _>(1).is_some(), "{backend:?}: marked contested");
+        // The online account is signed out, cannot sign in, and never saw the dossier.
+        assert_eq!(online.get(app.url("/api/dossiers/mine")).send().await.unwrap().status(), 401, "{backend:?}");
+        assert!(sign_in(&app, cccd, "matkhau2026").await.contains("__err"), "{backend:?}: no sign-in");
+        let contested_cccd = contested.get::<String, _>(0);
+        assert!(sign_in(&app, &contested_cccd, "matkhau2026").await.contains("__err"), "{backend:?}: not even so");
+        assert_eq!(
+            app.count(&format!("select count(*) from dossiers where applicant_id = {online_id} and code is not null"))
+                .await,
+            0
+        );
+        // The person whose card the desk checked claims the record with the code on the receipt.
+        let claim_code = claim_code_in(&receipt_html(&app, &desk, &code).await).expect("the receipt prints the code");
+        let owner = app.client();
+        let res = claim(&app, &owner, cccd, &claim_code, "phanThiThat26").await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}");
+        let mine = owner.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
+        assert!(mine.contains(&code), "{backend:?}: the owner sees the paper dossier");
+        // The next paper dossier for this CCCD goes to the verified account without a warning.
+        let found: app::api::intake::IntakeView = desk
+            .get(app.url(&format!("/api/desk/intake-form?cccd={cccd}&procedure={}", p.code)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found.applicant.map(|a| (a.full_name, a.verified)), Some(("Phan Thị Thật".to_string(), true)));
+    }
+}
+
+#[tokio::test]
+async fn a_postal_dossier_of_a_verified_applicant_on_record_goes_to_their_account() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        // A verified account (the demo's citizens have been to a desk).
+        let citizen = app.login("045195004321", "matkhau2026").await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let found: app::api::intake::IntakeView = desk
+            .get(app.url(&format!("/api/desk/intake-form?cccd=045195004321&procedure={}", p.code)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found.applicant.as_ref().map(|a| a.full_name.as_str()), Some("Trần Thị Bích"));
+        let res = post_intake(&app, &desk, intake(&p, &new_key(), "045195004321", "postal", None)).await;
         let code = receipt_code(&res);
         let channel: String = sqlx::query("select channel from dossiers where code = $1")
             .bind(&code)

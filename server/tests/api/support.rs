@@ -101,27 +101,40 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Registers and signs in a citizen; returns the signed-in client.
+    /// Registers (an unverified account) and signs in a citizen; returns the signed-in client.
     pub async fn citizen(&self, name: &str, cccd: &str, phone: &str) -> Client {
         let c = self.client();
+        let res = self.register(&c, name, cccd, phone, "matkhau2026").await;
+        assert_eq!(res.status(), 302, "registration of {cccd} redirects");
+        assert_eq!(location(&res), REGISTERED, "registration of {cccd} goes on to sign-in");
         let res = self
             .form(
                 &c,
-                "/api/account/register",
-                "/dang-ky",
-                &[
-                    ("full_name", name),
-                    ("cccd", cccd),
-                    ("phone", phone),
-                    ("email", ""),
-                    ("password", "matkhau2026"),
-                    ("next", "/ho-so"),
-                ],
+                "/api/account/login",
+                "/dang-nhap",
+                &[("cccd", cccd), ("password", "matkhau2026"), ("next", "/ho-so")],
             )
             .await;
-        assert_eq!(res.status(), 302, "registration of {cccd} redirects");
-        assert_eq!(location(&res), "/ho-so");
+        assert_eq!(location(&res), "/ho-so", "{cccd} signs in after registering");
         c
+    }
+
+    /// Posts the registration form as a browser does.
+    pub async fn register(&self, c: &Client, name: &str, cccd: &str, phone: &str, password: &str) -> Response {
+        self.form(
+            c,
+            "/api/account/register",
+            "/dang-ky",
+            &[
+                ("full_name", name),
+                ("cccd", cccd),
+                ("phone", phone),
+                ("email", ""),
+                ("password", password),
+                ("next", "/ho-so"),
+            ],
+        )
+        .await
     }
 
     /// Signs in an existing account (a demo citizen or officer).
@@ -144,6 +157,9 @@ impl TestApp {
         sqlx::query(sql).fetch_one(&self.db.pool).await.unwrap().get::<i64, _>(0)
     }
 }
+
+/// Where registration sends a browser, whether the CCCD had an account or not.
+pub const REGISTERED: &str = "/dang-nhap?dang-ky=1&next=/ho-so";
 
 pub fn location(res: &Response) -> String {
     res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
