@@ -11,21 +11,23 @@
 //! - `execute` (server side): reads the state, plans, and has the store carry the plan out in one
 //!   transaction with the stale-view check.
 
+mod available;
 mod command;
 #[cfg(feature = "ssr")]
 pub mod execute;
 mod plan;
 mod refusal;
 mod state;
+mod supplement;
 #[cfg(test)]
 mod table_tests;
 
+pub use available::{available, Available};
 pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
 pub use execute::{execute, load_calendars, load_choices, load_state, Executed};
 pub use plan::{
-    available, plan, Available, DossierChanges, NewConsultation, OpenStep, StepPlan, SupplementPlan,
-    BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
+    plan, DossierChanges, NewConsultation, OpenStep, StepPlan, SupplementPlan, BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
 };
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};

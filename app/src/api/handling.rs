@@ -211,7 +211,7 @@ pub mod ssr {
                         kind,
                         agency: s.agency_code.clone(),
                         unit: s.unit_code.clone(),
-                        allowance: crate::domain::workflow::StepAllowance::from_clock(a),
+                        allowance: a,
                     })
                 })
                 .collect(),

@@ -144,7 +144,43 @@ pub fn holiday_note(date: Date) -> &'static str {
     }
 }
 
+/// A day of a calendar table: a day off (`off`) or a compensatory working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub date: Date,
+    pub off: bool,
+}
+
 impl Calendar {
+    /// An agency's working calendar: the standard office hours (with the Saturday-morning desk if
+    /// it has one) and its paper cut-off, on the days of the province-wide table, which the
+    /// agency's own days override one by one.
+    pub fn for_agency(
+        saturday_morning: bool,
+        paper_cutoff: u16,
+        province: &[CalendarEntry],
+        own: &[CalendarEntry],
+    ) -> Calendar {
+        let mut cal = Calendar::standard();
+        cal.paper_cutoff = paper_cutoff;
+        cal.holidays.clear();
+        cal.extra_working_days.clear();
+        if saturday_morning {
+            cal.saturday_morning = Some(Period { start: hm(7, 30), end: hm(11, 30) });
+        }
+        for e in province.iter().chain(own) {
+            let n = day(e.date.0, e.date.1, e.date.2);
+            cal.holidays.remove(&n);
+            cal.extra_working_days.remove(&n);
+            if e.off {
+                cal.holidays.insert(n);
+            } else {
+                cal.extra_working_days.insert(n);
+            }
+        }
+        cal
+    }
+
     /// 07:30–11:30 and 13:30–17:00, Mon–Fri, Vietnamese holidays, paper cut-off 15:00.
     pub fn standard() -> Calendar {
         let (off, worked) = vietnam_days_off();
@@ -267,8 +303,9 @@ impl Calendar {
     }
 }
 
-/// A time allowance as the law states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A time allowance as the law states it: the procedure's, a workflow step's share of it, a
+/// consulted unit's. The one allowance type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Allowance {
     /// Thousandths of a working day (0.5 day = 500).
     WorkingDays(i64),
@@ -305,6 +342,34 @@ impl Allowance {
             Allowance::WorkingDays(t) => t * cal.day_minutes() / 1000,
             Allowance::Hours(t) => t * 60 / 1000,
         }
+    }
+
+    /// Thousandths of the unit.
+    pub fn thousandths(self) -> i64 {
+        match self {
+            Self::WorkingDays(t) | Self::Hours(t) => t,
+        }
+    }
+
+    /// The same unit with `t` thousandths.
+    pub fn with(self, t: i64) -> Allowance {
+        match self {
+            Self::WorkingDays(_) => Self::WorkingDays(t),
+            Self::Hours(_) => Self::Hours(t),
+        }
+    }
+
+    /// `("0.125", "working_days")` for storage and display; [`Allowance::parse`] reads it back.
+    pub fn to_parts(self) -> (String, &'static str) {
+        let (t, unit) = match self {
+            Self::WorkingDays(t) => (t, "working_days"),
+            Self::Hours(t) => (t, "hours"),
+        };
+        let whole = t / 1000;
+        let frac = t % 1000;
+        let amount =
+            if frac == 0 { whole.to_string() } else { format!("{whole}.{frac:03}").trim_end_matches('0').to_string() };
+        (amount, unit)
     }
 }
 

@@ -469,3 +469,21 @@ fn every_seeded_day_off_and_working_day_has_a_name() {
     assert_eq!(holiday_note((2026, 2, 17)), "Tết Nguyên đán Bính Ngọ");
     assert_eq!(holiday_note((2026, 11, 23)), "", "an ordinary day has none");
 }
+
+#[test]
+fn an_agencys_own_day_overrides_the_province_wide_table() {
+    use crate::domain::clock::CalendarEntry;
+    let province =
+        [CalendarEntry { date: (2026, 12, 31), off: true }, CalendarEntry { date: (2026, 12, 30), off: true }];
+    // The agency works on the 31st (it has a compensatory working day there) and adds its own
+    // day off on the 29th.
+    let own = [CalendarEntry { date: (2026, 12, 31), off: false }, CalendarEntry { date: (2026, 12, 29), off: true }];
+    let cal = Calendar::for_agency(false, hm(15, 0), &province, &own);
+    assert!(cal.is_working_day(day(2026, 12, 31)), "own working day wins");
+    assert!(!cal.is_working_day(day(2026, 12, 30)), "the province's day off is inherited");
+    assert!(!cal.is_working_day(day(2026, 12, 29)), "own day off");
+    let province_only = Calendar::for_agency(true, hm(16, 0), &province, &[]);
+    assert!(!province_only.is_working_day(day(2026, 12, 31)));
+    assert_eq!(province_only.paper_cutoff, hm(16, 0));
+    assert!(province_only.saturday_morning.is_some());
+}

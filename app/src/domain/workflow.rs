@@ -63,57 +63,8 @@ pub struct StepDef {
     pub agency: String,
     /// Unit (department) code inside the agency; empty for the desk and the agency leader.
     pub unit: String,
-    /// Thousandths of the allowance's unit, as [`Allowance`].
-    pub allowance: StepAllowance,
-}
-
-/// A step's time allowance, in the same unit as the procedure's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StepAllowance {
-    WorkingDays(i64),
-    Hours(i64),
-}
-
-impl StepAllowance {
-    pub fn clock(self) -> Allowance {
-        match self {
-            Self::WorkingDays(t) => Allowance::WorkingDays(t),
-            Self::Hours(t) => Allowance::Hours(t),
-        }
-    }
-
-    fn thousandths(self) -> i64 {
-        match self {
-            Self::WorkingDays(t) | Self::Hours(t) => t,
-        }
-    }
-
-    /// `("0.125", "working_days")` for storage and display.
-    pub fn to_parts(self) -> (String, &'static str) {
-        let (t, unit) = match self {
-            Self::WorkingDays(t) => (t, "working_days"),
-            Self::Hours(t) => (t, "hours"),
-        };
-        let whole = t / 1000;
-        let frac = t % 1000;
-        let amount =
-            if frac == 0 { whole.to_string() } else { format!("{whole}.{frac:03}").trim_end_matches('0').to_string() };
-        (amount, unit)
-    }
-
-    pub fn from_clock(a: Allowance) -> StepAllowance {
-        match a {
-            Allowance::WorkingDays(t) => Self::WorkingDays(t),
-            Allowance::Hours(t) => Self::Hours(t),
-        }
-    }
-
-    fn with(self, t: i64) -> StepAllowance {
-        match self {
-            Self::WorkingDays(_) => Self::WorkingDays(t),
-            Self::Hours(_) => Self::Hours(t),
-        }
-    }
+    /// The step's share of the procedure's allowance, in the same unit.
+    pub allowance: Allowance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,7 +145,6 @@ impl Workflow {
     /// its competent unit. The allowance is shared out: reception 5 %, assignment 5 %, review
     /// 10 %, approval 10 %, return 5 %, and the rest to the appraisal.
     pub fn standard(receiving: &str, handling: &str, unit: &str, total: Allowance) -> Workflow {
-        let total = StepAllowance::from_clock(total);
         let t = total.thousandths();
         let share = |pct: i64| (t * pct / 100).max(1);
         let small = [share(5), share(5), share(10), share(10), share(5)];
@@ -263,7 +213,6 @@ impl Workflow {
                 return Err(WorkflowError::NoAppraisalBeforeApproval);
             }
         }
-        let total = StepAllowance::from_clock(total);
         let mut sum = 0;
         for (position, s) in self.steps.iter().enumerate() {
             if std::mem::discriminant(&s.allowance) != std::mem::discriminant(&total) || s.allowance.thousandths() <= 0
@@ -354,7 +303,7 @@ mod tests {
         assert_eq!(parts, [750, 750, 9_750, 1_500, 1_500, 750]);
         let hours = Workflow::standard(DESK, DESK, "VP", Allowance::Hours(4_000));
         assert_eq!(hours.validate(Allowance::Hours(4_000)), Ok(()));
-        assert!(matches!(hours.steps[2].allowance, StepAllowance::Hours(2_600)));
+        assert!(matches!(hours.steps[2].allowance, Allowance::Hours(2_600)));
     }
 
     #[test]
@@ -481,11 +430,11 @@ mod tests {
 
     #[test]
     fn step_allowances_print_as_decimals() {
-        assert_eq!(StepAllowance::WorkingDays(750).to_parts(), ("0.75".into(), "working_days"));
-        assert_eq!(StepAllowance::WorkingDays(9_750).to_parts(), ("9.75".into(), "working_days"));
-        assert_eq!(StepAllowance::Hours(2_000).to_parts(), ("2".into(), "hours"));
-        assert_eq!(StepAllowance::WorkingDays(5).to_parts(), ("0.005".into(), "working_days"));
-        let (a, u) = StepAllowance::WorkingDays(1_250).to_parts();
+        assert_eq!(Allowance::WorkingDays(750).to_parts(), ("0.75".into(), "working_days"));
+        assert_eq!(Allowance::WorkingDays(9_750).to_parts(), ("9.75".into(), "working_days"));
+        assert_eq!(Allowance::Hours(2_000).to_parts(), ("2".into(), "hours"));
+        assert_eq!(Allowance::WorkingDays(5).to_parts(), ("0.005".into(), "working_days"));
+        let (a, u) = Allowance::WorkingDays(1_250).to_parts();
         assert_eq!(Allowance::parse(&a, u), Some(Allowance::WorkingDays(1_250)), "round trip");
     }
 

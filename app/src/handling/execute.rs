@@ -2,8 +2,9 @@
 //! the reader policy, gather the calendars and the people the command may name, plan, and have
 //! the store carry the plan out in one transaction (with the stale-view check).
 
+use super::available::available;
 use super::command::{Backfill, Command};
-use super::plan::{available, plan};
+use super::plan::plan;
 use super::refusal::Refusal;
 use super::state::{Calendars, DossierState, UnitRef};
 use crate::domain::dossier_code::DossierCode;

@@ -2,21 +2,22 @@
 //! and the legal clock say, and returning the [`StepPlan`] the store carries out in one
 //! transaction. Pure: the calendars come in as arguments, time as `now`.
 
+use super::available::{available, Available, CONSULTED};
 use super::command::{Backfill, Command};
 use super::refusal::Refusal;
 use super::state::{Calendars, DossierState, Proposal, StepOutcome};
+use super::supplement::{answer_supplement, request_supplement, send_supplement};
 use crate::domain::channel::Channel;
 use crate::domain::clock::{self, Calendar, ClockEvent};
 use crate::domain::event::{Consulted, Payload, Place};
 use crate::domain::reason::Reason;
 use crate::domain::role::{CurrentUser, Role};
-use crate::domain::status::{transition, Action, DossierStatus};
-use crate::domain::supplement::{answer_changes, request_note, AnswerRefusal, SupplementChange, SupplementItem};
+use crate::domain::status::{transition, Action};
+use crate::domain::supplement::{SupplementChange, SupplementItem};
 use crate::domain::upload::StoredFile;
 use crate::domain::vn_time::{format_vn, parse_local};
-use crate::domain::workflow::{may_act, Current, Next, Outcome, StepKind, Workflow};
+use crate::domain::workflow::{Next, Outcome, StepKind, Workflow};
 use crate::domain::FieldError;
-use serde::{Deserialize, Serialize};
 
 /// How far back an action may be entered after the fact (a system outage, paper handled while
 /// the office was offline): beyond this, the record would no longer tell the truth of the day.
@@ -24,37 +25,6 @@ pub const BACKFILL_WINDOW_DAYS: i64 = 30;
 
 /// The working days a consulted unit may be given.
 pub const CONSULT_DAYS: std::ops::RangeInclusive<i64> = 1..=10;
-
-/// What an actor may do with the dossier now. The page offers exactly these; the planner checks
-/// the same rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Available {
-    pub receive: bool,
-    pub transfer: bool,
-    pub assign: bool,
-    pub appraise: bool,
-    /// Review or approval: approve or send back.
-    pub decide: bool,
-    /// The decision step: approving records the result (or the refusal the specialist proposed).
-    pub decisive: bool,
-    pub deliver: bool,
-    pub apologise: bool,
-    pub urge: bool,
-    pub stop: bool,
-    /// Ask other units for their opinion (the specialist appraising).
-    pub consult: bool,
-    /// The consultations this officer may answer for their unit.
-    pub answer: Vec<i64>,
-    /// Withdraw the dossier: its applicant online, or the receiving desk on a written request.
-    pub withdraw: bool,
-    /// Ask for a supplement: the desk at reception (sent at once), the specialist appraising
-    /// (a draft for the unit leader).
-    pub request_supplement: bool,
-    /// Send the specialist's drafted request (the leader of the unit at the appraisal).
-    pub send_supplement: bool,
-    /// Answer the open request: its applicant online, or the receiving desk on paper.
-    pub answer_supplement: bool,
-}
 
 /// Changes to a dossier's own columns that come with an action.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,69 +112,6 @@ pub enum SupplementPlan {
     },
 }
 
-/// The roles that answer a consultation for their unit (an agency leader for any unit).
-const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader];
-
-fn current(state: &DossierState) -> Option<(usize, Current<'_>)> {
-    let position = state.position?;
-    let step = state.workflow.step(position)?;
-    Some((position, Current { step, assignee: state.assignee }))
-}
-
-/// What `user` may do with the dossier now: the same rules [`plan`] checks.
-pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
-    let open_request = state.supplement.as_ref().map(|(s, _)| s);
-    let waiting = state.status == DossierStatus::SupplementRequested && open_request.is_some_and(|s| s.sent);
-    if user.role == Role::Citizen {
-        let own = user.id == state.applicant_id;
-        return Available {
-            withdraw: own && state.status.is_open(),
-            answer_supplement: own && waiting,
-            ..Default::default()
-        };
-    }
-    let Some(me) = user.actor() else { return Available::default() };
-    let status = state.status;
-    let at_step = current(state).filter(|(_, c)| may_act(c, &me));
-    let kind = at_step.as_ref().map(|(_, c)| c.step.kind);
-    let handling = status == crate::domain::status::DossierStatus::InHandling;
-    let receiving_desk = me.role == Role::Reception && me.agency == state.receiving_agency;
-    let leader_here = me.role.is_leader() && (me.agency == state.current_agency || me.agency == state.receiving_agency);
-    let in_handling = status.is_in_handling();
-    Available {
-        receive: status == crate::domain::status::DossierStatus::Submitted && receiving_desk,
-        transfer: status == crate::domain::status::DossierStatus::Accepted && kind == Some(StepKind::Receive),
-        assign: handling && kind == Some(StepKind::Assign),
-        appraise: handling && kind == Some(StepKind::Appraise),
-        decide: handling && matches!(kind, Some(StepKind::Review | StepKind::Approve)),
-        decisive: handling && at_step.as_ref().is_some_and(|(p, _)| state.workflow.is_decision(*p)),
-        deliver: status == crate::domain::status::DossierStatus::ResultReady && kind == Some(StepKind::Return),
-        apologise: in_handling
-            && state.due_at.is_some()
-            && (receiving_desk || (me.role.is_leader() && me.agency == state.current_agency)),
-        urge: in_handling && leader_here,
-        stop: in_handling && me.role == Role::AgencyLeader && me.agency == state.current_agency,
-        consult: handling && kind == Some(StepKind::Appraise),
-        answer: state
-            .consultations
-            .iter()
-            .filter(|c| handling && !c.answered && c.agency == me.agency)
-            .filter(|c| CONSULTED.contains(&me.role) && (c.unit == me.unit || me.role == Role::AgencyLeader))
-            .map(|c| c.id)
-            .collect(),
-        withdraw: receiving_desk && status.is_open(),
-        request_supplement: (status == DossierStatus::Submitted && receiving_desk)
-            || (handling && kind == Some(StepKind::Appraise) && open_request.is_none()),
-        send_supplement: handling
-            && open_request.is_some_and(|s| !s.sent)
-            && me.role == Role::DepartmentLeader
-            && current(state).is_some_and(|(_, c)| {
-                c.step.kind == StepKind::Appraise && c.step.agency == me.agency && c.step.unit == me.unit
-            }),
-        answer_supplement: waiting && receiving_desk,
-    }
-}
-
 /// The roles that may ever give `cmd`, and the status action it stands for.
 fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
     const DESK: &[Role] = &[Role::Reception];
@@ -233,11 +140,11 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
 }
 
 /// The planning of one command: the state, the calendars, the actor, the plan being filled in.
-struct Ctx<'a> {
-    state: &'a DossierState,
+pub(super) struct Ctx<'a> {
+    pub(super) state: &'a DossierState,
     cals: &'a Calendars,
     user: &'a CurrentUser,
-    can: Available,
+    pub(super) can: Available,
     roles: &'static [Role],
     action: Action,
 }
@@ -245,7 +152,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// Allowed now, or why not: a role that never does this is forbidden; one that does, but not
     /// in the dossier's present status (accepting twice, say), meets a conflict.
-    fn allow(&self, ok: bool) -> Result<(), Refusal> {
+    pub(super) fn allow(&self, ok: bool) -> Result<(), Refusal> {
         if ok {
             Ok(())
         } else if self.roles.contains(&self.user.role) && transition(self.state.status, self.action).is_err() {
@@ -275,7 +182,7 @@ impl Ctx<'_> {
             assignee,
             started_at: start,
             // Paper received after the cut-off counts from the next working morning [TR-01].
-            due_at: clock::due(c, c.counting_start(start, paper), s.allowance.clock()),
+            due_at: clock::due(c, c.counting_start(start, paper), s.allowance),
         })
     }
 
@@ -676,80 +583,5 @@ fn answer_consultation(cx: &Ctx, mut p: StepPlan, id: i64, answer: String) -> Re
         answer: answer.to_string(),
     });
     p.answer = Some((id, answer.into_string()));
-    Ok(p)
-}
-
-/// A supplement request naming every item at once (Mẫu 02) [HDL-C]. At reception it goes out at
-/// once; during handling it is the specialist's draft, which the unit leader sends.
-fn request_supplement(cx: &Ctx, mut p: StepPlan, r: String, items: Vec<SupplementItem>) -> Result<StepPlan, Refusal> {
-    cx.allow(cx.can.request_supplement)?;
-    let mut errors = Vec::new();
-    let reason = Reason::parse("supplement_reason", &r).map_err(|e| errors.push(e)).ok();
-    if items.is_empty() {
-        errors.push(FieldError::new("items", "error-supplement-items"));
-    }
-    if items.iter().any(|i| i.note.chars().count() > 500) {
-        errors.push(FieldError::new("items", "error-too-long"));
-    }
-    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
-        return Err(Refusal::fields(errors).with_values(vec![("supplement_reason".into(), r.trim().to_string())]));
-    };
-    let send = cx.state.status == DossierStatus::Submitted;
-    p.note = request_note(reason.as_str(), &items);
-    p.payload = Some(Payload::Supplement { reason: reason.to_string(), items: items.clone() });
-    if send {
-        p.action = Action::RequestSupplement;
-        p.slip = Some("02");
-        // No step runs at reception; the dossier stays at the receiving desk's side.
-        p.close = Some(StepOutcome::Supplement);
-    } else {
-        p.action = Action::ProposeSupplement;
-    }
-    p.supplement = Some(SupplementPlan::Ask { reason: reason.into_string(), items, send });
-    Ok(p)
-}
-
-/// The unit leader sends the drafted request: the running step ends, the dossier waits for the
-/// applicant on the receiving desk's side, and the complete dossier comes back to that desk,
-/// whose acceptance restarts the allowance from zero [HD-04].
-fn send_supplement(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
-    cx.allow(cx.can.send_supplement)?;
-    let (open, reason) = cx.state.supplement.as_ref().ok_or_else(Refusal::illegal)?;
-    p.note = request_note(reason, &open.items);
-    p.payload = Some(Payload::Supplement { reason: reason.clone(), items: open.items.clone() });
-    p.close = Some(StepOutcome::Supplement);
-    p.slip = Some("02");
-    p.supplement = Some(SupplementPlan::Send { id: open.id });
-    Ok(p)
-}
-
-/// The answer to the open request: exactly the requested items, before and after; the dossier
-/// returns to the receiving desk (status 1).
-fn answer_supplement(
-    cx: &Ctx,
-    mut p: StepPlan,
-    form: std::collections::BTreeMap<String, String>,
-    files: Vec<StoredFile>,
-) -> Result<StepPlan, Refusal> {
-    cx.allow(cx.can.answer_supplement)?;
-    let s = cx.state;
-    let (open, _) = s.supplement.as_ref().ok_or_else(Refusal::illegal)?;
-    let changes = answer_changes(&open.items, &s.form, &form, &s.files, &files).map_err(|refusals| {
-        let errors = refusals
-            .into_iter()
-            .map(|r| match r {
-                AnswerRefusal::NotAsked { component } => {
-                    FieldError::new(format!("file_{component}"), "error-not-asked")
-                }
-                AnswerRefusal::FileMissing { field } => FieldError::new(field, "error-file-required"),
-            })
-            .collect();
-        Refusal::fields(errors)
-    })?;
-    p.agency = s.receiving_agency.clone();
-    let labels: Vec<String> = changes.iter().map(|c| c.label.clone()).collect();
-    p.note = labels.join("; ");
-    p.payload = Some(Payload::Supplemented { labels });
-    p.supplement = Some(SupplementPlan::Answer { id: open.id, form, changes, files });
     Ok(p)
 }

@@ -2,7 +2,7 @@
 
 use super::{backend_err, Db};
 use app::api::calendar::{CalendarChange, CalendarDay};
-use app::domain::clock::{day, holiday_note, vietnam_days_off, Calendar};
+use app::domain::clock::{holiday_note, vietnam_days_off, Calendar};
 use app::domain::form::parse_date;
 use app::ports::{CurrentUser, StoreError};
 use sqlx::Row;
@@ -44,38 +44,29 @@ impl Db {
         else {
             return Ok(None);
         };
-        let mut cal = Calendar::standard();
-        cal.paper_cutoff = u16::try_from(a.get::<i64, _>("paper_cutoff")).unwrap_or(cal.paper_cutoff);
-        cal.holidays.clear();
-        cal.extra_working_days.clear();
-        if a.get::<i64, _>("saturday_morning") != 0 {
-            cal.saturday_morning = Some(app::domain::clock::Period {
-                start: app::domain::clock::hm(7, 30),
-                end: app::domain::clock::hm(11, 30),
-            });
-        }
-        let rows = sqlx::query("select agency_code, day, kind from calendar_days where agency_code = '' or agency_code = $1 order by agency_code")
-            .bind(agency)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_err)?;
-        // Province-wide rows first, then the agency's own, which override them.
+        let rows =
+            sqlx::query("select agency_code, day, kind from calendar_days where agency_code = '' or agency_code = $1")
+                .bind(agency)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        let (mut province, mut own) = (Vec::new(), Vec::new());
         for r in rows {
-            let Some((y, m, d)) = parse_date(&r.get::<String, _>("day")) else { continue };
-            let n = day(y, m, d);
-            cal.holidays.remove(&n);
-            cal.extra_working_days.remove(&n);
-            match r.get::<String, _>("kind").as_str() {
-                "off" => {
-                    cal.holidays.insert(n);
-                }
-                "work" => {
-                    cal.extra_working_days.insert(n);
-                }
-                _ => {}
+            let Some(date) = parse_date(&r.get::<String, _>("day")) else { continue };
+            let kind: String = r.get("kind");
+            if !matches!(kind.as_str(), "off" | "work") {
+                continue;
+            }
+            let entry = app::domain::clock::CalendarEntry { date, off: kind == "off" };
+            if r.get::<String, _>("agency_code").is_empty() {
+                province.push(entry);
+            } else {
+                own.push(entry);
             }
         }
-        Ok(Some(cal))
+        let cutoff = u16::try_from(a.get::<i64, _>("paper_cutoff")).unwrap_or(Calendar::standard().paper_cutoff);
+        let saturday = a.get::<i64, _>("saturday_morning") != 0;
+        Ok(Some(Calendar::for_agency(saturday, cutoff, &province, &own)))
     }
 }
 
