@@ -558,27 +558,35 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(s: String) -> Result<T,
 
 #[async_trait::async_trait]
 impl app::ports::Store for Db {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "sectors"))]
     async fn sectors(&self, lang: Lang) -> Result<Vec<SectorView>, StoreError> {
         Db::sectors(self, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "agencies"))]
     async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError> {
         Db::agencies(self, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "search_procedures"))]
     async fn search_procedures(&self, query: &ProcedureQuery, lang: Lang) -> Result<ProcedurePage, StoreError> {
         Db::search_procedures(self, query, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "procedure"))]
     async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError> {
         Db::procedure(self, code, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "create_user"))]
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError> {
         Db::create_user(self, user).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "credentials"))]
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         Db::credentials(self, cccd).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "applicant_by_cccd"))]
     async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<app::ports::ApplicantRecord>, StoreError> {
         Db::applicant_by_cccd(self, cccd).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "record_applicant"))]
     async fn record_applicant(
         &self,
         user: NewUser,
@@ -587,18 +595,23 @@ impl app::ports::Store for Db {
     ) -> Result<i64, StoreError> {
         Db::record_applicant(self, user, contested, claim).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "issue_claim_code"))]
     async fn issue_claim_code(&self, cccd: &str, claim: app::ports::NewClaimCode) -> Result<bool, StoreError> {
         Db::issue_claim_code(self, cccd, claim).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "claim_code"))]
     async fn claim_code(&self, cccd: &str) -> Result<Option<app::ports::ClaimCode>, StoreError> {
         Db::claim_code(self, cccd).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "claim_account"))]
     async fn claim_account(&self, user_id: i64, code_hash: &str, password_hash: &str) -> Result<bool, StoreError> {
         Db::claim_account(self, user_id, code_hash, password_hash).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "received_procedures"))]
     async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError> {
         Db::received_procedures(self, agency, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "create_session"))]
     async fn create_session(
         &self,
         token_hash: &str,
@@ -608,18 +621,23 @@ impl app::ports::Store for Db {
     ) -> Result<(), StoreError> {
         Db::create_session(self, token_hash, user_id, now_ms, expires_ms).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "session_user"))]
     async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError> {
         Db::session_user(self, token_hash, now_ms).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_session"))]
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         Db::delete_session(self, token_hash).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "draft"))]
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<app::ports::Draft>, StoreError> {
         Db::draft(self, applicant_id, key).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "save_draft"))]
     async fn save_draft(&self, save: app::ports::DraftSave) -> Result<app::ports::DraftOutcome, StoreError> {
         Db::save_draft(self, save).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "my_dossiers"))]
     async fn my_dossiers(
         &self,
         applicant_id: i64,
@@ -627,6 +645,7 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::dossiers::DossierSummary>, StoreError> {
         Db::my_dossiers(self, applicant_id, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "notifications"))]
     async fn notifications(
         &self,
         applicant_id: i64,
@@ -634,6 +653,7 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::dossiers::Notification>, StoreError> {
         Db::notifications(self, applicant_id, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_for_applicant"))]
     async fn dossier_for_applicant(
         &self,
         applicant_id: i64,
@@ -642,6 +662,7 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::dossiers::DossierDetail>, StoreError> {
         Db::dossier_for_applicant(self, applicant_id, code, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "public_dossier"))]
     async fn public_dossier(
         &self,
         code: &str,
@@ -649,12 +670,15 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::lookup::PublicDossier>, StoreError> {
         Db::public_dossier(self, code, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "lookup_token"))]
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
         Db::lookup_token(self, code).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "file"))]
     async fn file(&self, file_id: &str) -> Result<Option<app::ports::FileAccess>, StoreError> {
         Db::file(self, file_id).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "desk_inbox"))]
     async fn desk_inbox(
         &self,
         viewer: &app::api::desk::InboxViewer,
@@ -663,6 +687,7 @@ impl app::ports::Store for Db {
     ) -> Result<app::api::desk::InboxView, StoreError> {
         Db::desk_inbox(self, viewer, filter, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "desk_dossier"))]
     async fn desk_dossier(
         &self,
         code: &str,
@@ -670,6 +695,7 @@ impl app::ports::Store for Db {
     ) -> Result<Option<app::api::desk::DeskDossierView>, StoreError> {
         Db::desk_dossier(self, code, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "register"))]
     async fn register(
         &self,
         agency: &str,
@@ -680,9 +706,11 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::register::RegisterRow>, StoreError> {
         Db::register(self, agency, from_ms, to_ms, limit, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "advance"))]
     async fn advance(&self, plan: app::ports::StepPlan) -> Result<(), StoreError> {
         Db::advance(self, plan).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "officers"))]
     async fn officers(
         &self,
         agency: &str,
@@ -691,12 +719,15 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<(i64, String)>, StoreError> {
         Db::officers(self, agency, role.name(), unit).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_state"))]
     async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
         Db::dossier_state(self, code).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "units"))]
     async fn units(&self, lang: Lang) -> Result<Vec<app::api::consultations::UnitChoice>, StoreError> {
         Db::units(self, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "open_consultations"))]
     async fn open_consultations(
         &self,
         agency: &str,
@@ -705,9 +736,11 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::consultations::OpenConsultation>, StoreError> {
         Db::open_consultations(self, agency, unit, lang).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "calendar_days"))]
     async fn calendar_days(&self, scope: &str, year: i32) -> Result<Vec<app::api::calendar::CalendarDay>, StoreError> {
         Db::calendar_days(self, scope, year).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "calendar_changes"))]
     async fn calendar_changes(
         &self,
         scope: &str,
@@ -715,6 +748,7 @@ impl app::ports::Store for Db {
     ) -> Result<Vec<app::api::calendar::CalendarChange>, StoreError> {
         Db::calendar_changes(self, scope, limit).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "set_calendar_day"))]
     async fn set_calendar_day(
         &self,
         scope: &str,
@@ -726,6 +760,7 @@ impl app::ports::Store for Db {
     ) -> Result<(), StoreError> {
         Db::set_calendar_day(self, scope, day, kind, note, by, at_ms).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "set_paper_cutoff"))]
     async fn set_paper_cutoff(
         &self,
         agency: &str,
@@ -735,9 +770,11 @@ impl app::ports::Store for Db {
     ) -> Result<(), StoreError> {
         Db::set_paper_cutoff(self, agency, minute, by, at_ms).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "calendar"))]
     async fn calendar(&self, agency: &str) -> Result<Option<app::domain::clock::Calendar>, StoreError> {
         Db::calendar(self, agency).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "history"))]
     async fn history(&self, dossier_code: &str) -> Result<(Vec<app::domain::history::Event>, i64, String), StoreError> {
         Db::history(self, dossier_code).await
     }

@@ -24,6 +24,7 @@ pub fn safe_next(next: &str) -> String {
 }
 
 #[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/me", skip_all))]
 pub async fn me() -> Result<Option<UserView>, AppError> {
     Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role }))
 }
@@ -37,6 +38,7 @@ pub fn registered_url(next: &str) -> String {
 /// Registers an unverified account. The answer is the same whether the CCCD already has an
 /// account or not: a redirect to sign-in (see `registered_url`).
 #[server(prefix = "/api", endpoint = "account/register")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/register", skip_all))]
 pub async fn register(
     full_name: String,
     cccd: String,
@@ -107,6 +109,7 @@ pub async fn register(
 }
 
 #[server(prefix = "/api", endpoint = "account/login")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/login", skip_all))]
 pub async fn login(cccd: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::rate_limit::Limit;
@@ -147,6 +150,7 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
 }
 
 #[server(prefix = "/api", endpoint = "account/logout")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/logout", skip_all))]
 pub async fn logout() -> Result<(), AppError> {
     use crate::api::ctx;
     let services = ctx::services()?;

@@ -63,6 +63,7 @@ async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError
 pub const CUTOFF_RANGE: std::ops::RangeInclusive<i64> = 12 * 60..=17 * 60;
 
 #[server(prefix = "/api", endpoint = "admin/calendar", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/calendar", skip_all))]
 pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppError> {
     use crate::api::ctx;
     let (user, scope, scope_name) = scope().await?;
@@ -85,6 +86,7 @@ pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppErr
 /// Sets a day (`kind` = `off` | `work`, with a note) or removes it (`kind` = `remove`) in the
 /// administrator's table.
 #[server(prefix = "/api", endpoint = "admin/calendar-day")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/calendar-day", skip_all))]
 pub async fn set_calendar_day(day: String, kind: String, note: Option<String>) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::clock::{check_calendar_entry, CalendarEntryRefusal};
@@ -135,6 +137,7 @@ pub async fn set_calendar_day(day: String, kind: String, note: Option<String>) -
 
 /// Sets the paper cut-off of the administrator's own agency (`cutoff` = `HH:MM`).
 #[server(prefix = "/api", endpoint = "admin/paper-cutoff")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/paper-cutoff", skip_all))]
 pub async fn set_paper_cutoff(cutoff: String) -> Result<(), AppError> {
     use crate::api::ctx;
     let (user, _, _) = scope().await?;

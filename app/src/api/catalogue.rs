@@ -106,18 +106,21 @@ pub struct ProcedureDetail {
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/sectors", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/sectors", skip_all))]
 pub async fn list_sectors() -> Result<Vec<SectorView>, AppError> {
     use crate::api::ctx;
     Ok(ctx::services()?.store.sectors(ctx::lang()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/agencies", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/agencies", skip_all))]
 pub async fn list_agencies() -> Result<Vec<AgencyView>, AppError> {
     use crate::api::ctx;
     Ok(ctx::services()?.store.agencies(ctx::lang()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/search", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/search", skip_all))]
 pub async fn search_procedures(query: ProcedureQuery) -> Result<ProcedurePage, AppError> {
     use crate::api::ctx;
     let mut query = query;
@@ -129,6 +132,7 @@ pub async fn search_procedures(query: ProcedureQuery) -> Result<ProcedurePage, A
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/procedure", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/procedure", skip_all))]
 pub async fn get_procedure(code: String) -> Result<ProcedureDetail, AppError> {
     use crate::api::ctx;
     if code.len() > 32 {

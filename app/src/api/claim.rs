@@ -8,6 +8,7 @@ use leptos::prelude::*;
 /// password. Every failure (no such account, already claimed, wrong, used or expired code) gets
 /// the same message at the code.
 #[server(prefix = "/api", endpoint = "account/claim")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/claim", skip_all))]
 pub async fn claim_account(cccd: String, code: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::api::{account, ctx};
     use crate::domain::{cccd::Cccd, password, secret};
@@ -47,6 +48,7 @@ pub async fn claim_account(cccd: String, code: String, password: String, next: O
 /// recorded at a desk and have not claimed their account: the old code stops working, and the
 /// receipt (Mẫu 01) shows the new one, once.
 #[server(prefix = "/api", endpoint = "desk/claim-code")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/claim-code", skip_all))]
 pub async fn desk_claim_code(code: String) -> Result<(), AppError> {
     use crate::api::ctx;
     let (officer, agency) = crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;

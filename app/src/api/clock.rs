@@ -14,6 +14,7 @@ pub struct DueAt {
 /// `received_at` is ISO 8601 with an offset; `working_days` a positive decimal (0.5, 1, 3, 15…);
 /// `channel` (optional) `counter` or `postal` applies the 15:00 paper cut-off.
 #[server(prefix = "/api", endpoint = "clock/due", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "clock/due", skip_all))]
 pub async fn clock_due(
     agency: String,
     received_at: String,

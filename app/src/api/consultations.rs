@@ -45,12 +45,14 @@ pub struct OpenConsultation {
 /// Asks for opinions (multipart: `code`, `question`, `days`, and a `unit:<agency>|<unit>` field
 /// for each unit consulted).
 #[server(prefix = "/api", endpoint = "desk/consult", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/consult", skip_all))]
 pub async fn desk_consult(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     ssr::consult(data).await
 }
 
 /// A consulted unit gives its opinion on consultation `consultation`.
 #[server(prefix = "/api", endpoint = "desk/answer-consultation")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/answer-consultation", skip_all))]
 pub async fn desk_answer_consultation(code: String, consultation: String, answer: String) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
     let id = consultation.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;

@@ -173,6 +173,7 @@ pub struct ClaimOnSlip {
 }
 
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/inbox", skip_all))]
 pub async fn desk_inbox(
     tab: Option<String>,
     q: Option<String>,
@@ -236,6 +237,7 @@ pub async fn desk_inbox(
 }
 
 #[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/dossier", skip_all))]
 pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
     let user = crate::api::ctx::require_user()?;
     crate::api::handling::ssr::officer_dossier(&user, &code).await
@@ -243,6 +245,7 @@ pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
 
 /// Accepts a submitted dossier: status 2, the clock starts, the receipt (Mẫu 01) is issued.
 #[server(prefix = "/api", endpoint = "desk/accept")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/accept", skip_all))]
 pub async fn desk_accept(
     code: String,
     happened_at: Option<String>,
@@ -254,12 +257,14 @@ pub async fn desk_accept(
 
 /// Refuses a submitted dossier with a reason: status 3, the refusal slip (Mẫu 03) is issued.
 #[server(prefix = "/api", endpoint = "desk/refuse")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/refuse", skip_all))]
 pub async fn desk_refuse(code: String, reason: String) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
     ssr::act(&code, crate::handling::Command::RefuseAtReception { reason }, Backfill::default()).await
 }
 
 #[server(prefix = "/api", endpoint = "desk/slip", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/slip", skip_all))]
 pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;

@@ -105,6 +105,7 @@ pub(crate) fn valid_key(key: &str) -> bool {
 
 /// The e-form of a procedure, empty or resumed from a draft (`nhap` = the draft's key).
 #[server(prefix = "/api", endpoint = "dossiers/form", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/form", skip_all))]
 pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<DossierFormView, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
@@ -139,11 +140,13 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
 /// Saves the form and its files as a draft and, when `action=submit`, submits it. A multipart
 /// post, so the same endpoint serves the plain HTML form and the upload-progress island.
 #[server(prefix = "/api", endpoint = "dossiers/save", input = MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/save", skip_all))]
 pub async fn save_dossier(data: MultipartData) -> Result<(), AppError> {
     ssr::save(data).await
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/mine", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/mine", skip_all))]
 pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
@@ -152,6 +155,7 @@ pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
 
 /// Every status change of the signed-in citizen's dossiers, newest first.
 #[server(prefix = "/api", endpoint = "dossiers/notifications", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/notifications", skip_all))]
 pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
@@ -159,6 +163,7 @@ pub async fn notifications() -> Result<Vec<Notification>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/get", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/get", skip_all))]
 pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
@@ -182,6 +187,7 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/acknowledgement", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/acknowledgement", skip_all))]
 pub async fn acknowledgement(code: String) -> Result<AcknowledgementView, AppError> {
     use crate::api::ctx;
     let dossier = my_dossier(code).await?;

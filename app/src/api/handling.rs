@@ -98,6 +98,7 @@ pub const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role
 
 /// Transfers an accepted dossier to the competent unit (the next workflow step).
 #[server(prefix = "/api", endpoint = "desk/transfer")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/transfer", skip_all))]
 pub async fn desk_transfer(
     code: String,
     happened_at: Option<String>,
@@ -108,6 +109,7 @@ pub async fn desk_transfer(
 
 /// The unit leader assigns a specialist.
 #[server(prefix = "/api", endpoint = "desk/assign")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/assign", skip_all))]
 pub async fn desk_assign(
     code: String,
     specialist: String,
@@ -122,6 +124,7 @@ pub async fn desk_assign(
 /// `proposal` = `result` | `refuse`, `file_0` the draft result, `file_1` a verification record,
 /// and the back-filling fields).
 #[server(prefix = "/api", endpoint = "desk/appraise", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/appraise", skip_all))]
 pub async fn desk_appraise(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     ssr::appraise(data).await
 }
@@ -129,6 +132,7 @@ pub async fn desk_appraise(data: leptos::server_fn::codec::MultipartData) -> Res
 /// Review or approval: `decision` = `approve` | `send-back` | `refuse`, with a reason to send back
 /// or refuse.
 #[server(prefix = "/api", endpoint = "desk/decide")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/decide", skip_all))]
 pub async fn desk_decide(
     code: String,
     decision: String,
@@ -149,6 +153,7 @@ pub async fn desk_decide(
 
 /// The desk hands the result over: at the counter, by post or online (status 10).
 #[server(prefix = "/api", endpoint = "desk/deliver")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/deliver", skip_all))]
 pub async fn desk_deliver(
     code: String,
     delivery: String,
@@ -162,24 +167,28 @@ pub async fn desk_deliver(
 /// The apology slip (Mẫu 04): a new appointment, once, at the latest the working day before the
 /// due date, with the reason for the delay.
 #[server(prefix = "/api", endpoint = "desk/apologise")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/apologise", skip_all))]
 pub async fn desk_apologise(code: String, new_due: String, reason: String) -> Result<(), AppError> {
     ssr::act(&code, Command::Apologise { new_due, reason }, Backfill::default()).await
 }
 
 /// A leader urges (đôn đốc) the unit holding the dossier; recorded in the history.
 #[server(prefix = "/api", endpoint = "desk/urge")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/urge", skip_all))]
 pub async fn desk_urge(code: String, note: String) -> Result<(), AppError> {
     ssr::act(&code, Command::Urge { note }, Backfill::default()).await
 }
 
 /// The agency leader stops handling with a notice (status 8).
 #[server(prefix = "/api", endpoint = "desk/stop")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/stop", skip_all))]
 pub async fn desk_stop(code: String, reason: String) -> Result<(), AppError> {
     ssr::act(&code, Command::Stop { reason }, Backfill::default()).await
 }
 
 /// The citizen withdraws their dossier (status 7) while it is not decided.
 #[server(prefix = "/api", endpoint = "dossiers/withdraw")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/withdraw", skip_all))]
 pub async fn withdraw_dossier(code: String, reason: String) -> Result<(), AppError> {
     ssr::withdraw(&code, reason).await
 }

@@ -53,6 +53,7 @@ pub struct IntakeView {
 
 /// The intake form at the desk: the applicant by CCCD, and the procedure's e-form.
 #[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/intake-form", skip_all))]
 pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Result<IntakeView, AppError> {
     use crate::api::ctx;
     let (_, agency) = crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
@@ -96,6 +97,7 @@ pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Res
 /// applicant `full_name` and `phone`, the e-form's `f_*` fields and each component's scan as
 /// `file_<component id>`. Submitted and accepted in the officer's name; answers with the receipt.
 #[server(prefix = "/api", endpoint = "desk/intake", input = MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/intake", skip_all))]
 pub async fn desk_intake(data: MultipartData) -> Result<(), AppError> {
     ssr::intake(data).await
 }

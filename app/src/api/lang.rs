@@ -4,6 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "lang", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "lang", skip_all))]
 pub async fn set_lang(l: String, next: Option<String>) -> Result<(), AppError> {
     use crate::i18n::Lang;
     let lang = Lang::parse(&l).unwrap_or_default();

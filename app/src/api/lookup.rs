@@ -31,6 +31,7 @@ pub fn lookup_url(base: &str, code: &str, token: &str) -> String {
 }
 
 #[server(prefix = "/api", endpoint = "lookup", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "lookup", skip_all))]
 pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossier, AppError> {
     use crate::api::ctx;
     use crate::domain::{dossier_code::DossierCode, rate_limit::Limit, secret::constant_time_eq};

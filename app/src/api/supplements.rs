@@ -27,12 +27,14 @@ pub struct SupplementView {
 /// multipart with `code`, `reason`, `item:<kind>:<target>` for each item asked for and optional
 /// `note:<kind>:<target>`, and the back-filling fields.
 #[server(prefix = "/api", endpoint = "desk/request-supplement", input = MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/request-supplement", skip_all))]
 pub async fn request_supplement(data: MultipartData) -> Result<(), AppError> {
     ssr::request(data).await
 }
 
 /// The unit leader sends the specialist's drafted request to the applicant (Mẫu 02).
 #[server(prefix = "/api", endpoint = "desk/send-supplement")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/send-supplement", skip_all))]
 pub async fn send_supplement(code: String) -> Result<(), AppError> {
     use crate::handling::{Backfill, Command};
     crate::api::handling::ssr::act(&code, Command::SendSupplement, Backfill::default()).await
@@ -41,6 +43,7 @@ pub async fn send_supplement(code: String) -> Result<(), AppError> {
 /// The citizen answers: multipart with `code`, `f_<field>` for requested fields and
 /// `file_<component>` for requested components.
 #[server(prefix = "/api", endpoint = "dossiers/supplement", input = MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/supplement", skip_all))]
 pub async fn answer_supplement(data: MultipartData) -> Result<(), AppError> {
     ssr::answer(data, false).await
 }
@@ -48,12 +51,14 @@ pub async fn answer_supplement(data: MultipartData) -> Result<(), AppError> {
 /// The desk enters a supplement handed in on paper (Tây Ninh Đ7.1): the same fields as the
 /// citizen's answer, with a scan of each requested component (marked digitised).
 #[server(prefix = "/api", endpoint = "desk/answer-supplement", input = MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/answer-supplement", skip_all))]
 pub async fn desk_answer_supplement(data: MultipartData) -> Result<(), AppError> {
     ssr::answer(data, true).await
 }
 
 /// The desk records a withdrawal the applicant asked for in writing at the counter (status 7).
 #[server(prefix = "/api", endpoint = "desk/withdraw")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/withdraw", skip_all))]
 pub async fn desk_withdraw(code: String, withdraw_reason: String) -> Result<(), AppError> {
     let reason = withdraw_reason;
     use crate::handling::{Backfill, Command};

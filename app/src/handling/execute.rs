@@ -77,6 +77,7 @@ pub async fn load_choices(store: &dyn Store, state: &mut DossierState, user: &Cu
 }
 
 /// Carries out `command` by `user` on dossier `code` at `now`.
+#[tracing::instrument(name = "execute", skip_all, fields(code = %code))]
 pub async fn execute(
     store: &dyn Store,
     user: &CurrentUser,
