@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::future::Future;
 
-/// The error a failed no-JS post to `endpoint` (a server function's `PATH`) left in this page's URL.
+/// The error a failed no-JS post to `endpoint` left in this page's URL.
 pub fn posted_error(endpoint: &str) -> Option<AppError> {
     let q = use_query_map().get_untracked();
     error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)

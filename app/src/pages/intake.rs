@@ -3,8 +3,9 @@
 
 use crate::api::intake::{intake_form, DeskIntake, IntakeView, INTAKE_CHANNELS};
 use crate::components::field::{error_for, ErrorSummary, TextField};
-use crate::components::form_inputs::{component_inputs, form_inputs, form_labels, upload_limits};
+use crate::components::form_inputs::{component_inputs, form_inputs, form_labels};
 use crate::components::layout::Layout;
+use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, posted_error, query};
@@ -74,7 +75,13 @@ fn dossier_form(
     ]);
     let echo = |name: &str| error.as_ref().and_then(|e| e.value(name)).unwrap_or_default();
     let channel = Some(echo("channel")).filter(|c| !c.is_empty()).unwrap_or_else(|| "counter".into());
-    let limits = upload_limits(i18n);
+    let limits = i18n.t_args(
+        "upload-limits",
+        &[
+            ("file", crate::components::format_bytes(MAX_FILE_BYTES as i64)),
+            ("total", crate::components::format_bytes(MAX_DOSSIER_BYTES as i64)),
+        ],
+    );
     let applicant = match &v.applicant {
         Some(a) => view! {
             <div class="applicant-found" role="status">
