@@ -1,11 +1,13 @@
-//! Route components. Citizen pages are server-rendered and work without JavaScript.
+//! Route components, one module per screen (a screen with several parts is a folder: `desk/`,
+//! `dossiers/`). Citizen pages are server-rendered and work without JavaScript. This file holds
+//! what every page uses: route parameters, the error a failed post left in the URL, the one way
+//! a page waits for its data ([`page_data`], [`loaded`]) and the error page.
 
 pub mod account;
 pub mod calculator;
 pub mod calendar;
 pub mod catalogue;
 pub mod desk;
-pub mod desk_paper;
 pub mod dossiers;
 pub mod intake;
 pub mod lookup;
@@ -16,6 +18,7 @@ use crate::error::{error_from_query, AppError};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use std::future::Future;
 
 /// The error a failed no-JS post to `endpoint` left in this page's URL.
 pub fn posted_error(endpoint: &str) -> Option<AppError> {
@@ -30,6 +33,41 @@ pub fn param(name: &str) -> String {
 
 pub fn query(name: &str) -> Option<String> {
     use_query_map().get_untracked().get(name).filter(|v| !v.is_empty())
+}
+
+/// Waits for `view` and shows it: nothing while it loads. Pages are rendered with
+/// `SsrMode::Async`, so the browser always receives the finished page.
+pub fn loaded<V>(view: impl Future<Output = V> + Send + 'static) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(view)}
+        </Suspense>
+    }
+}
+
+/// A page built from one server function's answer: `page(data)` when it succeeds, the
+/// translated [`ErrorPage`] (with its HTTP status) when it fails.
+///
+/// ```ignore
+/// page_data(desk_dossier(code), move |d| view! { <Layout title=d.dossier.code.clone()>{desk_view(i18n, d, error)}</Layout> })
+/// ```
+pub fn page_data<T, V>(
+    load: impl Future<Output = Result<T, AppError>> + Send + 'static,
+    page: impl FnOnce(T) -> V + Send + 'static,
+) -> impl IntoView
+where
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    loaded(async move {
+        match load.await {
+            Ok(data) => page(data).into_any(),
+            Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+        }
+    })
 }
 
 /// A page for errors that are not about a form field (not found, sign-in required, …).

@@ -96,26 +96,62 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
-/// Server functions that take a multipart body.
-pub const MULTIPART_ENDPOINTS: [&str; 6] = [
-    "/api/dossiers/save",
-    "/api/dossiers/supplement",
-    "/api/desk/request-supplement",
-    "/api/desk/appraise",
-    "/api/desk/intake",
-    "/api/desk/consult",
+/// Bodies of ordinary form posts and API calls.
+pub const SMALL_BODY_LIMIT: u64 = 64 * 1024;
+/// The dossier upload: every file of a dossier plus the form and multipart overhead.
+pub const UPLOAD_BODY_LIMIT: u64 = app::domain::upload::MAX_DOSSIER_BYTES + 512 * 1024;
+
+/// What a route's body may be: at most `limit` bytes and, for a multipart server function, only
+/// `multipart/form-data` with a boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyRule {
+    /// The server function's own URL (`ServerFn::PATH`), so a renamed endpoint keeps its rule.
+    pub path: &'static str,
+    pub multipart: bool,
+    pub limit: u64,
+}
+
+const fn multipart<F: leptos::server_fn::ServerFn>(limit: u64) -> BodyRule {
+    BodyRule { path: F::PATH, multipart: true, limit }
+}
+
+/// The one table of body rules: the guard refuses multipart bodies without a boundary on these
+/// routes (the multipart decoder of server functions panics without one) and caps each body at
+/// its limit. A whole dossier may come with the form, the supplement answer, the appraisal's
+/// draft and the counter intake; every route not listed follows [`OTHER_ROUTES`].
+pub const BODY_RULES: [BodyRule; 6] = [
+    multipart::<app::api::dossiers::SaveDossier>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::supplements::AnswerSupplement>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::supplements::RequestSupplement>(SMALL_BODY_LIMIT),
+    multipart::<app::api::handling::DeskAppraise>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::intake::DeskIntake>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::consultations::DeskConsult>(SMALL_BODY_LIMIT),
 ];
 
-/// Rejects bodies over `limit` by their declared length (a friendly redirect for browser forms),
-/// refuses multipart bodies without a boundary, and caps streamed bodies at `limit`.
-pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
+/// Every route not in [`BODY_RULES`]: a small form.
+pub const OTHER_ROUTES: BodyRule = BodyRule { path: "*", multipart: false, limit: SMALL_BODY_LIMIT };
+
+/// The rule of the route at `path`.
+pub fn body_rule(path: &str) -> BodyRule {
+    BODY_RULES.iter().copied().find(|r| r.path == path).unwrap_or(OTHER_ROUTES)
+}
+
+/// The server functions that take a multipart body.
+pub fn multipart_endpoints() -> impl Iterator<Item = &'static str> {
+    BODY_RULES.iter().filter(|r| r.multipart).map(|r| r.path)
+}
+
+/// Rejects bodies over the rule's limit by their declared length (a friendly redirect for browser
+/// forms), refuses multipart bodies without a boundary, and caps streamed bodies at the limit.
+pub async fn body_guard(req: Request, next: Next, rule: BodyRule) -> Response {
+    let limit = rule.limit;
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let has_boundary = content_type
         .split(';')
         .any(|p| p.trim().strip_prefix("boundary=").is_some_and(|b| !b.trim_matches('"').is_empty()));
     // The multipart decoder of server functions panics without a boundary: stop such bodies here.
-    let multipart_expected = MULTIPART_ENDPOINTS.contains(&req.uri().path()) && req.method() == http::Method::POST;
+    let multipart_expected = rule.multipart && req.method() == http::Method::POST;
     if (content_type.starts_with("multipart/") || multipart_expected)
         && !(content_type.starts_with("multipart/form-data") && has_boundary)
     {
@@ -146,17 +182,10 @@ pub async fn body_guard(req: Request, next: Next, limit: u64) -> Response {
     next.run(Request::from_parts(parts, limited)).await
 }
 
-/// The dossier upload may carry a whole dossier; every other route only a small form.
+/// Guards every body by its route's rule in [`BODY_RULES`].
 pub async fn body_limits(req: Request, next: Next) -> Response {
-    let limit = if matches!(
-        req.uri().path(),
-        "/api/dossiers/save" | "/api/dossiers/supplement" | "/api/desk/appraise" | "/api/desk/intake"
-    ) {
-        crate::UPLOAD_BODY_LIMIT
-    } else {
-        crate::SMALL_BODY_LIMIT
-    };
-    body_guard(req, next, limit).await
+    let rule = body_rule(req.uri().path());
+    body_guard(req, next, rule).await
 }
 
 /// Server functions answer every error with 500; give user errors their real status.

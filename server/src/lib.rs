@@ -9,7 +9,6 @@ pub mod storage;
 
 use app::app::{shell, App};
 use app::domain::rate_limit::RateLimiter;
-use app::domain::upload::MAX_DOSSIER_BYTES;
 use app::ports::{PortalConfig, Services};
 use axum::extract::{Path, Request, State};
 
@@ -39,10 +38,8 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Bodies of ordinary form posts and API calls.
-pub const SMALL_BODY_LIMIT: u64 = 64 * 1024;
-/// The dossier upload: every file of a dossier plus the form and multipart overhead.
-pub const UPLOAD_BODY_LIMIT: u64 = MAX_DOSSIER_BYTES + 512 * 1024;
+/// The body limits, from the one table of body rules (`layers::BODY_RULES`).
+pub use layers::{SMALL_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 
 fn now_ms() -> i64 {
     app::api::ctx::now_ms()

@@ -1,8 +1,10 @@
 //! The page frame: header with navigation and language switch, main content, footer.
 
-use crate::api::account::UserView;
+use crate::api::account::{Logout, UserView};
+use crate::api::lang::SetLang;
 use crate::i18n::{use_i18n, Lang};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
 /// The signed-in user of this request, provided by the app shell.
@@ -36,7 +38,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"★"</span>
                     <span>{i18n.t("app-name")}<small>{i18n.t("province-name")}</small></span>
                 </a>
-                <a class="lang-switch" href=format!("/api/lang?l={}&next={next}", other.code()) hreflang=other.code() lang=other.code()>
+                <a class="lang-switch" href=format!("{}?l={}&next={next}", SetLang::PATH, other.code()) hreflang=other.code() lang=other.code()>
                     {i18n.t("switch-language")}
                 </a>
             </div>
@@ -48,7 +50,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
                 {user.is_some().then(|| view! { <a href="/thong-bao">{i18n.t("nav-notifications")}</a> })}
                 {match user {
                     Some(u) => view! {
-                        <form method="post" action="/api/account/logout" class="inline-form">
+                        <form method="post" action=Logout::PATH class="inline-form">
                             <span class="who">{u.full_name}</span>
                             <button type="submit" class="link-button">{i18n.t("nav-sign-out")}</button>
                         </form>

@@ -1,11 +1,14 @@
 //! Registration and sign-in. Plain forms posting to server functions (post/redirect/get).
 
+use crate::api::account::{Login, Register};
+use crate::api::claim::ClaimAccount;
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::pages::{posted_error, query};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 fn value(error: &Option<AppError>, name: &str) -> String {
     error.as_ref().and_then(|e| e.value(name)).unwrap_or_default()
@@ -14,7 +17,7 @@ fn value(error: &Option<AppError>, name: &str) -> String {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let error = posted_error("account/register");
+    let error = posted_error(Register::PATH);
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
     let labels = vec![
         ("full_name".to_string(), i18n.t("field-full-name")),
@@ -28,7 +31,7 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>{i18n.t("register-title")}</h1>
             <p>{i18n.t("register-lead")}</p>
             <ErrorSummary error=error.clone() labels=labels />
-            <form method="post" action="/api/account/register" class="stack" novalidate=error.is_some()>
+            <form method="post" action=Register::PATH class="stack" novalidate=error.is_some()>
                 <input type="hidden" name="next" value=next.clone() />
                 <TextField name="full_name" label=i18n.t("field-full-name") value=value(&error, "full_name") error=error_for(&error, "full_name") required=true autocomplete="name" maxlength=100u32 />
                 <TextField name="cccd" label=i18n.t("field-cccd") hint=i18n.t("hint-cccd") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="off" maxlength=15u32 />
@@ -47,7 +50,7 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn ClaimPage() -> impl IntoView {
     let i18n = use_i18n();
-    let error = posted_error("account/claim");
+    let error = posted_error(ClaimAccount::PATH);
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
     let labels = vec![
         ("cccd".to_string(), i18n.t("field-cccd")),
@@ -59,7 +62,7 @@ pub fn ClaimPage() -> impl IntoView {
             <h1>{i18n.t("claim-title")}</h1>
             <p>{i18n.t("claim-lead")}</p>
             <ErrorSummary error=error.clone() labels=labels />
-            <form method="post" action="/api/account/claim" class="stack" novalidate=error.is_some()>
+            <form method="post" action=ClaimAccount::PATH class="stack" novalidate=error.is_some()>
                 <input type="hidden" name="next" value=next />
                 <TextField name="cccd" label=i18n.t("field-cccd") hint=i18n.t("hint-cccd") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="username" maxlength=15u32 />
                 <TextField name="code" label=i18n.t("field-claim-code") hint=i18n.t("hint-claim-code") value=value(&error, "code") error=error_for(&error, "code") required=true autocomplete="off" maxlength=20u32 />
@@ -73,7 +76,7 @@ pub fn ClaimPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let error = posted_error("account/login");
+    let error = posted_error(Login::PATH);
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
     // After registration, whether the CCCD was free or not (registration does not tell).
     let registered = query("dang-ky").is_some() && error.is_none();
@@ -87,7 +90,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             })}
             <ErrorSummary error=error.clone() labels=vec![("password".to_string(), i18n.t("field-password"))] />
-            <form method="post" action="/api/account/login" class="stack">
+            <form method="post" action=Login::PATH class="stack">
                 <input type="hidden" name="next" value=next.clone() />
                 <TextField name="cccd" label=i18n.t("field-cccd") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="username" maxlength=15u32 />
                 <TextField name="password" label=i18n.t("field-password") kind="password" error=error_for(&error, "password") required=true autocomplete="current-password" maxlength=128u32 />

@@ -1,31 +1,25 @@
 //! The working calendar for administrators: the year's days off and compensatory working days,
 //! a form to add or change a day, a button to remove one, and the record of changes.
 
-use crate::api::calendar::{admin_calendar, CalendarView, CALENDAR_KINDS};
+use crate::api::calendar::{admin_calendar, CalendarView, SetCalendarDay, SetPaperCutoff, CALENDAR_KINDS};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{posted_error, query, ErrorPage};
+use crate::pages::{page_data, posted_error, query};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
     let year = query("nam");
     let done = query("xong").is_some();
-    let error = posted_error("admin/calendar-day").or_else(|| posted_error("admin/paper-cutoff"));
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match admin_calendar(year).await {
-                    Ok(c) => view! { <Layout title=i18n.t("calendar-title")>{calendar_view(i18n, c, error, done)}</Layout> }.into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let error = posted_error(SetCalendarDay::PATH).or_else(|| posted_error(SetPaperCutoff::PATH));
+    page_data(admin_calendar(year), move |c| {
+        view! { <Layout title=i18n.t("calendar-title")>{calendar_view(i18n, c, error, done)}</Layout> }
+    })
 }
 
 /// `2026-11-01` as `01/11/2026`.
@@ -65,7 +59,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
             <a rel="next" href=format!("/mot-cua/lich?nam={}", c.year + 1)>{(c.year + 1).to_string()}</a>
         </nav>
         <ErrorSummary error=error.clone() labels=labels />
-        <form method="post" action="/api/admin/calendar-day" class="stack calendar-form">
+        <form method="post" action=SetCalendarDay::PATH class="stack calendar-form">
             <fieldset>
                 <legend>{i18n.t("calendar-add")}</legend>
                 <div class="field-row">
@@ -90,7 +84,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
                 <button type="submit" class="button-primary">{i18n.t("calendar-save")}</button>
             </fieldset>
         </form>
-        <form method="post" action="/api/admin/paper-cutoff" class="stack calendar-form">
+        <form method="post" action=SetPaperCutoff::PATH class="stack calendar-form">
             <fieldset>
                 <legend>{i18n.t_args("calendar-cutoff-title", &[("agency", c.scope_name.clone())])}</legend>
                 <TextField name="cutoff" label=i18n.t("calendar-cutoff") kind="time"
@@ -119,7 +113,7 @@ fn calendar_view(i18n: I18n, c: CalendarView, error: Option<AppError>, done: boo
                             <td>{if d.note.is_empty() { "—".to_string() } else { d.note.clone() }}</td>
                             <td>{if d.agency_code.is_empty() { i18n.t("calendar-source-province") } else { i18n.t("calendar-source-agency") }}</td>
                             <td>{mine.then(|| view! {
-                                <form method="post" action="/api/admin/calendar-day">
+                                <form method="post" action=SetCalendarDay::PATH>
                                     <input type="hidden" name="day" value=d.day.clone() />
                                     <input type="hidden" name="kind" value="remove" />
                                     <button type="submit" class="button-small">{i18n.t("calendar-remove")}</button>

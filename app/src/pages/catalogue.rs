@@ -5,8 +5,9 @@ use crate::api::catalogue::{
 };
 use crate::components::layout::{url_encode, Layout};
 use crate::components::{allowance_text, format_vnd};
+use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::pages::{query, ErrorPage};
+use crate::pages::{page_data, query};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -39,23 +40,18 @@ pub fn HomePage() -> impl IntoView {
                 <a class="quick-card" href="/ho-so">{i18n.t("nav-my-dossiers")}</a>
             </section>
             <h2>{i18n.t("home-sectors")}</h2>
-            <Suspense fallback=|| ()>
-                {Suspend::new(async move {
-                    match list_sectors().await {
-                        Ok(sectors) => view! {
-                            <ul class="sector-grid">
-                                {sectors.into_iter().map(|s| view! {
-                                    <li><a href=format!("/thu-tuc?sector={}", s.code)>
-                                        <span class="sector-name">{s.name}</span>
-                                        <span class="count">{i18n.t_args("procedure-count", &[("count", s.procedure_count.to_string())])}</span>
-                                    </a></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {page_data(list_sectors(), move |sectors| {
+                view! {
+                    <ul class="sector-grid">
+                        {sectors.into_iter().map(|s| view! {
+                            <li><a href=format!("/thu-tuc?sector={}", s.code)>
+                                <span class="sector-name">{s.name}</span>
+                                <span class="count">{i18n.t_args("procedure-count", &[("count", s.procedure_count.to_string())])}</span>
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
             <p><a href="/thu-tuc">{i18n.t("home-all-procedures")}</a></p>
         </Layout>
     }
@@ -105,12 +101,15 @@ pub fn ProcedureListPage() -> impl IntoView {
     view! {
         <Layout title=i18n.t("list-title")>
             <h1>{i18n.t("list-title")}</h1>
-            <Suspense fallback=|| ()>
-                {Suspend::new(async move {
+            {page_data(
+                async move {
                     let (sectors, agencies, page) = (list_sectors().await, list_agencies().await, search_procedures(q.clone()).await);
-                    let (Ok(sectors), Ok(agencies)) = (sectors, agencies) else {
-                        return view! { <ErrorPage error=crate::error::AppError::Internal("catalogue".into()) /> }.into_any();
-                    };
+                    match (sectors, agencies) {
+                        (Ok(sectors), Ok(agencies)) => Ok((sectors, agencies, page, q)),
+                        _ => Err(AppError::Internal("catalogue".into())),
+                    }
+                },
+                move |(sectors, agencies, page, q)| {
                     let filters = view! {
                         <form class="filters" method="get" action="/thu-tuc">
                             <div class="field">
@@ -169,9 +168,9 @@ pub fn ProcedureListPage() -> impl IntoView {
                         }
                         Err(e) => view! { <crate::components::field::ErrorSummary error=Some(e) /> }.into_any(),
                     };
-                    view! { <details class="filter-box" open=true><summary>{i18n.t("filters")}</summary>{filters}</details>{results} }.into_any()
-                })}
-            </Suspense>
+                    view! { <details class="filter-box" open=true><summary>{i18n.t("filters")}</summary>{filters}</details>{results} }
+                },
+            )}
         </Layout>
     }
 }
@@ -240,14 +239,5 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
     let code = use_params_map().get_untracked().get("code").unwrap_or_default();
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match get_procedure(code).await {
-                    Ok(p) => view! { <Layout title=p.name.clone()><ProcedureBody p=p /></Layout> }.into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(get_procedure(code), |p| view! { <Layout title=p.name.clone()><ProcedureBody p=p /></Layout> })
 }

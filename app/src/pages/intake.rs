@@ -1,31 +1,25 @@
 //! Counter and postal intake at the desk: find the applicant by CCCD (or record a new one),
 //! choose the procedure, enter the e-form, scan each paper component, and print the receipt.
 
-use crate::api::intake::{intake_form, IntakeView, INTAKE_CHANNELS};
+use crate::api::intake::{intake_form, DeskIntake, IntakeView, INTAKE_CHANNELS};
 use crate::components::field::{error_for, ErrorSummary, TextField};
+use crate::components::form_inputs::{component_inputs, form_inputs, form_labels};
 use crate::components::layout::Layout;
 use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::dossiers::{component_inputs, form_inputs, form_labels};
-use crate::pages::{posted_error, query, ErrorPage};
+use crate::pages::{page_data, posted_error, query};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn DeskIntakePage() -> impl IntoView {
     let i18n = use_i18n();
     let (cccd, procedure) = (query("cccd"), query("procedure"));
-    let error = posted_error("desk/intake");
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match intake_form(cccd, procedure).await {
-                    Ok(v) => view! { <Layout title=i18n.t("intake-title")>{intake_view(i18n, v, error)}</Layout> }.into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let error = posted_error(DeskIntake::PATH);
+    page_data(intake_form(cccd, procedure), move |v| {
+        view! { <Layout title=i18n.t("intake-title")>{intake_view(i18n, v, error)}</Layout> }
+    })
 }
 
 fn intake_view(i18n: I18n, v: IntakeView, posted: Option<AppError>) -> impl IntoView {
@@ -127,7 +121,7 @@ fn dossier_form(
     let channel_invalid = channel_error.is_some();
     view! {
         <ErrorSummary error=error.clone() labels=labels />
-        <form id="intake-form" method="post" action="/api/desk/intake" enctype="multipart/form-data" class="stack">
+        <form id="intake-form" method="post" action=DeskIntake::PATH enctype="multipart/form-data" class="stack">
             <input type="hidden" name="key" value=v.key.clone() />
             <input type="hidden" name="procedure" value=p.code.clone() />
             <input type="hidden" name="cccd" value=v.cccd.clone() />

@@ -8,7 +8,7 @@ use crate::components::StatusBadge;
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::pages::query;
+use crate::pages::{loaded, query};
 use leptos::prelude::*;
 
 #[component]
@@ -20,8 +20,7 @@ pub fn LookupPage() -> impl IntoView {
         <Layout title=i18n.t("lookup-title")>
             <h1>{i18n.t("lookup-title")}</h1>
             <p>{i18n.t("lookup-lead")}</p>
-            <Suspense fallback=|| ()>
-                {Suspend::new(async move {
+            {loaded(async move {
                     let result = match code.clone() {
                         Some(c) => Some(lookup_dossier(c, token.clone()).await),
                         None => None,
@@ -57,8 +56,7 @@ pub fn LookupPage() -> impl IntoView {
                             </section>
                         })}
                     }
-                })}
-            </Suspense>
+            })}
         </Layout>
     }
 }

@@ -8,34 +8,34 @@ use crate::components::table_head;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::calendar::vn_date;
-use crate::pages::{query, ErrorPage};
+use crate::pages::{page_data, query};
 use leptos::prelude::*;
 
 #[component]
 pub fn DossierRegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let (from, to) = (query("from"), query("to"));
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(async move {
-                match desk_register(from.clone(), to.clone()).await {
-                    Ok(r) => view! { <Layout title=i18n.t("slip-06-title")>{register_view(i18n, r)}</Layout> }.into_any(),
-                    // A bad period is shown at its field, over an empty register.
-                    Err(e) if !e.field_errors().is_empty() => {
-                        let view = RegisterView {
-                            agency: String::new(),
-                            from: e.value("from").unwrap_or_default(),
-                            to: e.value("to").unwrap_or_default(),
-                            rows: Vec::new(),
-                            truncated: false,
-                        };
-                        view! { <Layout title=i18n.t("slip-06-title")>{period_form(i18n, &view, Some(e))}</Layout> }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    // A bad period is shown at its field, over an empty register.
+    let load = async move {
+        match desk_register(from, to).await {
+            Ok(r) => Ok((r, None)),
+            Err(e) if !e.field_errors().is_empty() => {
+                let view = RegisterView {
+                    agency: String::new(),
+                    from: e.value("from").unwrap_or_default(),
+                    to: e.value("to").unwrap_or_default(),
+                    rows: Vec::new(),
+                    truncated: false,
+                };
+                Ok((view, Some(e)))
+            }
+            Err(e) => Err(e),
+        }
+    };
+    page_data(load, move |(r, error)| match error {
+        None => view! { <Layout title=i18n.t("slip-06-title")>{register_view(i18n, r)}</Layout> }.into_any(),
+        Some(e) => view! { <Layout title=i18n.t("slip-06-title")>{period_form(i18n, &r, Some(e))}</Layout> }.into_any(),
+    })
 }
 
 fn period_form(i18n: I18n, r: &RegisterView, error: Option<crate::error::AppError>) -> impl IntoView {

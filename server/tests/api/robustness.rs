@@ -116,7 +116,7 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
 #[tokio::test]
 async fn every_multipart_endpoint_refuses_other_bodies_and_new_desk_endpoints_answer_bad_arguments_with_4xx() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in server::layers::MULTIPART_ENDPOINTS {
+    for path in server::layers::multipart_endpoints() {
         for (content_type, body) in
             [("application/x-www-form-urlencoded", "code=1"), ("multipart/form-data", "--x\r\n\r\n")]
         {

@@ -1,0 +1,365 @@
+//! The forms of the actions an officer may take on a dossier now (`DeskDossierView::actions`),
+//! each posting to its server function: reception (accept, supplement request, refuse,
+//! transfer, deliver), handling (assign, appraise, consult, decide), the leaders' apology,
+//! urging and stop, and the answer to a consultation.
+
+use crate::api::claim::DeskClaimCode;
+use crate::api::consultations::{DeskAnswerConsultation, DeskConsult};
+use crate::api::desk::{DeskAccept, DeskDossierView, DeskRefuse};
+use crate::api::handling::{
+    DeskApologise, DeskAppraise, DeskAssign, DeskDecide, DeskDeliver, DeskStop, DeskTransfer, DeskUrge,
+};
+use crate::api::supplements::{DeskAnswerSupplement, DeskWithdraw, RequestSupplement, SendSupplement};
+use crate::components::field::error_for;
+use crate::components::unit_and_agency;
+use crate::error::AppError;
+use crate::i18n::{use_i18n, I18n};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
+/// with its error.
+pub const ACTION_PATHS: [&str; 17] = [
+    DeskRefuse::PATH,
+    DeskAccept::PATH,
+    RequestSupplement::PATH,
+    DeskTransfer::PATH,
+    DeskAssign::PATH,
+    DeskAppraise::PATH,
+    DeskDecide::PATH,
+    DeskDeliver::PATH,
+    DeskApologise::PATH,
+    DeskUrge::PATH,
+    DeskStop::PATH,
+    DeskConsult::PATH,
+    DeskAnswerConsultation::PATH,
+    SendSupplement::PATH,
+    DeskAnswerSupplement::PATH,
+    DeskWithdraw::PATH,
+    DeskClaimCode::PATH,
+];
+
+/// The specialist's question to other units, each answering within the days given.
+fn consult_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let units_error = error_for(error, "units");
+    let days_error = error_for(error, "days");
+    let (units_invalid, days_invalid) = (units_error.is_some(), days_error.is_some());
+    let open = units_invalid || days_invalid || error_for(error, "question").is_some();
+    let days = error.as_ref().and_then(|e| e.value("days")).unwrap_or_else(|| "3".into());
+    view! {
+        <details class="consult" open=open>
+            <summary>{i18n.t("desk-consult")}</summary>
+            <form method="post" action=DeskConsult::PATH enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <fieldset id="units" class:field-invalid=units_invalid>
+                    <legend>{i18n.t("desk-consult-units")}</legend>
+                    {units_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <div class="unit-choices">
+                        {d.units.iter().enumerate().map(|(i, u)| {
+                            let id = format!("unit-{i}");
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=format!("unit:{}|{}", u.agency_code, u.unit_code) />
+                                    <label for=id>{u.label.clone()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="field" class:field-invalid=days_invalid>
+                    <label for="days">{i18n.t("desk-consult-days")}</label>
+                    {days_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="days" name="days" type="number" min="1" max="10" value=days required=true />
+                </div>
+                <ReasonField id="question" name="question" label=i18n.t("desk-consult-question") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-consult-submit")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// "When the system was down": the real time of the action and why it is entered now.
+#[component]
+fn BackfillFields(prefix: &'static str, error: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = error_for(&error, "happened_at").is_some() || error_for(&error, "backfill_reason").is_some();
+    let at_id = format!("{prefix}-happened_at");
+    let reason_id = format!("{prefix}-backfill_reason");
+    view! {
+        <details class="backfill" open=open>
+            <summary>{i18n.t("backfill-title")}</summary>
+            <div class="field" class:field-invalid=error_for(&error, "happened_at").is_some()>
+                <label for=at_id.clone()>{i18n.t("backfill-at")}</label>
+                {error_for(&error, "happened_at").map(|e| view! { <p class="field-error">{e}</p> })}
+                <input id=at_id type="datetime-local" name="happened_at" value=error.as_ref().and_then(|e| e.value("happened_at")).unwrap_or_default() />
+            </div>
+            <div class="field" class:field-invalid=error_for(&error, "backfill_reason").is_some()>
+                <label for=reason_id.clone()>{i18n.t("backfill-reason")}</label>
+                {error_for(&error, "backfill_reason").map(|e| view! { <p class="field-error">{e}</p> })}
+                <input id=reason_id type="text" name="backfill_reason" maxlength="2000" value=error.as_ref().and_then(|e| e.value("backfill_reason")).unwrap_or_default() />
+            </div>
+        </details>
+    }
+}
+
+/// A reason box that shows its error and the value typed before.
+#[component]
+pub fn ReasonField(
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    error: Option<AppError>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let msg = error_for(&error, id);
+    let invalid = msg.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id>{label}</label>
+            {msg.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })}
+            <textarea id=id name=name rows="3" maxlength="2000" required=required>{error.as_ref().and_then(|e| e.value(id)).unwrap_or_default()}</textarea>
+        </div>
+    }
+}
+
+/// A folded form of one action that needs only a written reason (urge, stop): open when the
+/// reason was refused.
+#[component]
+fn ReasonAction(
+    code: String,
+    class: &'static str,
+    action: &'static str,
+    id: &'static str,
+    name: &'static str,
+    title: String,
+    label: String,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let open = error_for(&error, id).is_some();
+    view! {
+        <details class=class open=open>
+            <summary>{title.clone()}</summary>
+            <form method="post" action=action class="stack">
+                <input type="hidden" name="code" value=code />
+                <ReasonField id=id name=name label=label error=error required=true />
+                <button type="submit">{title}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The supplement request (Mẫu 02): every component and form field may be asked for, each with a
+/// note — at reception, or by the specialist during appraisal.
+fn supplement_request_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    view! {
+        <details class="supplement-request" open=error_for(&error, "items").is_some() || error_for(&error, "supplement_reason").is_some()>
+        <summary>{i18n.t("desk-request-supplement")}</summary>
+        <form method="post" action=RequestSupplement::PATH enctype="multipart/form-data" class="stack">
+            <fieldset>
+                <legend>{i18n.t("supplement-what")}</legend>
+                {error_for(&error, "items").map(|e| view! { <p class="field-error" id="items">{e}</p> })}
+                {d.dossier.components.iter().map(|c| {
+                    let key = format!("component:{}", c.id);
+                    view! { <SupplementChoice key=key label=c.name.clone() /> }
+                }).collect_view()}
+                {d.dossier.form_fields.iter().map(|f| {
+                    let key = format!("field:{}", f.name);
+                    view! { <SupplementChoice key=key label=i18n.lang.pick(&f.label_vi, &f.label_en).to_string() /> }
+                }).collect_view()}
+            </fieldset>
+            <ReasonField id="supplement_reason" name="reason" label=i18n.t("field-supplement-reason") error=error.clone() />
+            <input type="hidden" name="code" value=code.clone() />
+            <button type="submit">{i18n.t("desk-request-supplement")}</button>
+        </form>
+        </details>
+    }
+}
+
+pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    view! {
+        {a.receive.then(|| view! {
+            <form method="post" action=DeskAccept::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <BackfillFields prefix="accept" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
+            </form>
+            {supplement_request_form(i18n, d, &error)}
+            <form method="post" action=DeskRefuse::PATH class="stack">
+                <ReasonField id="reason" name="reason" label=i18n.t("field-reason") error=error.clone() required=true />
+                <input type="hidden" name="code" value=code.clone() />
+                <button type="submit">{i18n.t("desk-refuse")}</button>
+            </form>
+        })}
+        {a.transfer.then(|| view! {
+            <form method="post" action=DeskTransfer::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| unit_and_agency(&w.unit, &w.agency))}</strong></p>
+                <BackfillFields prefix="transfer" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-transfer")}</button>
+            </form>
+        })}
+        {a.deliver.then(|| view! {
+            <form method="post" action=DeskDeliver::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <fieldset>
+                    <legend>{i18n.t("desk-delivery")}</legend>
+                    {error_for(&error, "delivery").map(|e| view! { <p class="field-error">{e}</p> })}
+                    {crate::api::handling::DELIVERIES.iter().enumerate().map(|(i, how)| view! {
+                        <div class="choice"><input type="radio" id=format!("delivery-{}", how.name()) name="delivery" value=how.name() checked={i == 0} /><label for=format!("delivery-{}", how.name())>{i18n.t(&format!("delivery-{}", how.name()))}</label></div>
+                    }).collect_view()}
+                </fieldset>
+                <BackfillFields prefix="deliver" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-deliver")}</button>
+            </form>
+        })}
+    }
+}
+
+pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    let refusal = d.proposal.as_deref() == Some("refuse");
+    view! {
+        {a.assign.then(|| view! {
+            <form method="post" action=DeskAssign::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <div class="field" class:field-invalid=error_for(&error, "specialist").is_some()>
+                    <label for="specialist">{i18n.t("desk-specialist")}</label>
+                    {error_for(&error, "specialist").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <select id="specialist" name="specialist" required=true>
+                        <option value="">{i18n.t("desk-choose")}</option>
+                        {d.specialists.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <BackfillFields prefix="assign" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-assign")}</button>
+            </form>
+        })}
+        {a.appraise.then(|| view! {
+            <form method="post" action=DeskAppraise::PATH enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <ReasonField id="note" name="note" label=i18n.t("desk-appraisal-note") error=error.clone() required=true />
+                <fieldset>
+                    <legend>{i18n.t("desk-proposal")}</legend>
+                    <div class="choice"><input type="radio" id="proposal-result" name="proposal" value="result" checked=true /><label for="proposal-result">{i18n.t("desk-proposal-result")}</label></div>
+                    <div class="choice"><input type="radio" id="proposal-refuse" name="proposal" value="refuse" /><label for="proposal-refuse">{i18n.t("desk-proposal-refuse")}</label></div>
+                </fieldset>
+                <div class="field" class:field-invalid=error_for(&error, "file_0").is_some()>
+                    <label for="file_0">{i18n.t("work-file-draft-result")}</label>
+                    {error_for(&error, "file_0").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="file_0" type="file" name="file_0" accept=".pdf,.jpg,.jpeg,.png" />
+                </div>
+                <div class="field" class:field-invalid=error_for(&error, "file_1").is_some()>
+                    <label for="file_1">{i18n.t("work-file-verification")}" "{i18n.t("component-optional")}</label>
+                    {error_for(&error, "file_1").map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="file_1" type="file" name="file_1" accept=".pdf,.jpg,.jpeg,.png" />
+                </div>
+                <BackfillFields prefix="appraise" error=error.clone() />
+                <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
+            </form>
+        })}
+        {(a.appraise && a.request_supplement).then(|| supplement_request_form(i18n, d, &error))}
+        {a.consult.then(|| consult_form(i18n, d, &error))}
+        {a.decide.then(|| view! {
+            {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}
+            <form method="post" action=DeskDecide::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <input type="hidden" name="decision" value="approve" />
+                <BackfillFields prefix="approve" error=error.clone() />
+                <button type="submit" class="button-primary">{if a.decisive { if refusal { i18n.t("desk-approve-refusal") } else { i18n.t("desk-approve-result") } } else { i18n.t("desk-approve") }}</button>
+            </form>
+            <form method="post" action=DeskDecide::PATH class="stack">
+                <input type="hidden" name="code" value=code.clone() />
+                <input type="hidden" name="decision" value="send-back" />
+                <ReasonField id="send_back_reason" name="reason" label=i18n.t("desk-send-back-reason") error=error.clone() />
+                <button type="submit">{i18n.t("desk-send-back")}</button>
+            </form>
+        })}
+    }
+}
+
+pub(super) fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let error = error.clone();
+    let a = d.actions.clone();
+    view! {
+        {a.apologise.then(|| view! {
+            <details class="apology" open=error_for(&error, "new_due").is_some() || error_for(&error, "apology_reason").is_some()>
+                <summary>{i18n.t("desk-apologise")}</summary>
+                <form method="post" action=DeskApologise::PATH class="stack">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <div class="field" class:field-invalid=error_for(&error, "new_due").is_some()>
+                        <label for="new_due">{i18n.t("desk-new-due")}</label>
+                        {error_for(&error, "new_due").map(|e| view! { <p class="field-error">{e}</p> })}
+                        <input id="new_due" type="datetime-local" name="new_due" required=true value=error.as_ref().and_then(|e| e.value("new_due")).unwrap_or_default() />
+                    </div>
+                    <ReasonField id="apology_reason" name="reason" label=i18n.t("desk-apology-reason") error=error.clone() required=true />
+                    <button type="submit">{i18n.t("desk-apologise")}</button>
+                </form>
+            </details>
+        })}
+        {a.urge.then(|| view! {
+            <ReasonAction code=code.clone() class="urge" action=DeskUrge::PATH id="urge_note" name="note" title=i18n.t("desk-urge") label=i18n.t("desk-urge-note") error=error.clone() />
+        })}
+        {a.stop.then(|| view! {
+            <ReasonAction code=code.clone() class="stop" action=DeskStop::PATH id="stop_reason" name="reason" title=i18n.t("desk-stop") label=i18n.t("desk-stop-reason") error=error.clone() />
+        })}
+        {super::paper::paper_forms(i18n, d, &error)}
+    }
+}
+
+/// One item the officer may ask for, with a note on what is wrong with it.
+#[component]
+fn SupplementChoice(key: String, label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = key.replace(':', "-");
+    let note_id = format!("note-{id}");
+    view! {
+        <div class="choice">
+            <input type="checkbox" id=format!("item-{id}") name=format!("item:{key}") value="on" />
+            <label for=format!("item-{id}")>{label.clone()}</label>
+            <label class="visually-hidden" for=note_id.clone()>{i18n.t("supplement-note")}" — "{label}</label>
+            <input type="text" id=note_id name=format!("note:{key}") maxlength="500" placeholder=i18n.t("supplement-note") />
+        </div>
+    }
+}
+
+/// The answer of the consulted unit's officer to the open question `consultation`.
+pub(super) fn answer_consultation_form(
+    i18n: I18n,
+    d: &DeskDossierView,
+    consultation: i64,
+    error: &Option<AppError>,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=DeskAnswerConsultation::PATH class="stack">
+            <input type="hidden" name="code" value=d.dossier.code.clone() />
+            <input type="hidden" name="consultation" value=consultation.to_string() />
+            <ReasonField id="answer" name="answer" label=i18n.t("desk-consult-answer") error=error.clone() required=true />
+            <button type="submit" class="button-primary">{i18n.t("desk-consult-answer-submit")}</button>
+        </form>
+    }
+}
+
+/// For an applicant recorded at a desk who has not claimed their account: a new one-time code,
+/// printed on a new receipt; the old code stops working.
+pub(super) fn new_claim_code_form(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    let reception =
+        crate::components::layout::use_signed_in().is_some_and(|u| u.role == crate::domain::role::Role::Reception);
+    let accepted = d.dossier.events.iter().any(|e| e.action == "accept");
+    (reception && accepted && d.applicant_account == "recorded").then(|| {
+        view! {
+            <form method="post" action=DeskClaimCode::PATH class="claim-code-form">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <p class="hint">{i18n.t("desk-claim-code-hint")}</p>
+                <button type="submit">{i18n.t("desk-claim-code")}</button>
+            </form>
+        }
+    })
+}

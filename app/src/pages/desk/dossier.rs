@@ -1,0 +1,221 @@
+//! One dossier at the desk: its facts and deadline, form, files, workflow and steps,
+//! consultations, supplements and history, with the actions the officer may take now.
+
+use super::actions::{answer_consultation_form, handling_forms, leader_forms, reception_forms, ACTION_PATHS};
+use crate::api::desk::{desk_dossier, DeskDossierView};
+use crate::api::handling::working_time_text;
+use crate::components::field::ErrorSummary;
+use crate::components::layout::Layout;
+use crate::components::{
+    allowance_text, format_bytes, table_head, unit_and_agency, FormValues, History, StatusBadge, SupplementBox,
+};
+use crate::domain::vn_time::format_vn;
+use crate::error::AppError;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{page_data, param, posted_error};
+use leptos::prelude::*;
+
+#[component]
+pub fn DeskDossierPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = param("code");
+    let error = ACTION_PATHS.into_iter().find_map(posted_error);
+    page_data(desk_dossier(code), move |d| {
+        view! { <Layout title=d.dossier.code.clone()>{desk_view(i18n, d, error)}</Layout> }
+    })
+}
+
+fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl IntoView {
+    let code = d.dossier.code.clone();
+    let has = |action: &str| d.dossier.events.iter().any(|e| e.action == action);
+    let slips: Vec<(&str, bool)> = vec![
+        ("01", has("accept")),
+        ("02", !d.dossier.supplements.is_empty()),
+        ("03", has("refuse")),
+        ("04", has("apologise")),
+        ("05", has("accept")),
+    ];
+    let location = d
+        .steps
+        .last()
+        .filter(|_| d.position.is_some())
+        .map(|s| unit_and_agency(&s.unit, &s.agency))
+        .unwrap_or_else(|| d.dossier.location.clone());
+    let clock = d.clock.clone();
+    view! {
+        <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
+        <h1>{i18n.t("dossier-title")}" "<span class="code">{code.clone()}</span></h1>
+        <div class="desk-grid">
+            <section>
+                <dl class="facts">
+                    <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.dossier.status /></dd>
+                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.dossier.procedure.clone()}<br/><small>{allowance_text(&d.allowance)}</small></dd>
+                    <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small>
+                        <br/><small data-testid="applicant-account">{i18n.t(&format!("account-{}", d.applicant_account))}</small></dd>
+                    <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.dossier.submitted_at_ms)}" · "{i18n.t(&format!("channel-{}", d.dossier.channel))}</dd>
+                    <dt>{i18n.t("dossier-location")}</dt><dd data-testid="location">{location}</dd>
+                    {d.due_at_ms.map(|due| view! {
+                        <dt>{i18n.t("desk-due")}</dt>
+                        <dd>
+                            <strong data-testid="due">{format_vn(due)}</strong>
+                            {(d.original_due_at_ms != Some(due)).then(|| view! { <br/><small>{i18n.t("desk-original-due")}": "{d.original_due_at_ms.map(format_vn).unwrap_or_default()}</small> })}
+                            {clock.left_minutes.map(|left| view! {
+                                <br/><span class=if left < 0 { "late-label" } else { "time-left" }>
+                                    {if left < 0 { i18n.t_args("desk-overdue-by", &[("time", working_time_text(&i18n, left, clock.day_minutes))]) } else { i18n.t_args("desk-time-left", &[("time", working_time_text(&i18n, left, clock.day_minutes))]) }}
+                                </span>
+                            })}
+                            {clock.timeliness.clone().map(|t| view! { <br/><span class="timeliness">{i18n.t(&t)}</span> })}
+                        </dd>
+                    })}
+                </dl>
+                <h2>{i18n.t("submit-form-section")}</h2>
+                <FormValues fields=d.dossier.form_fields.clone() values=d.dossier.form.clone() />
+                <h2>{i18n.t("submit-files-section")}</h2>
+                {files_view(i18n, &d)}
+                {work_files_view(i18n, &d)}
+            </section>
+            <section class="actions-panel" aria-labelledby="actions-title">
+                <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
+                <p class="slip-links">
+                    {slips.into_iter().filter(|(_, ok)| *ok).map(|(form, _)| view! {
+                        <a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/{form}")>{i18n.t(&format!("slip-{form}-print"))}</a>" "
+                    }).collect_view()}
+                </p>
+                {super::actions::new_claim_code_form(i18n, &d)}
+                <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
+                {reception_forms(i18n, &d, &error)}
+                {handling_forms(i18n, &d, &error)}
+                {leader_forms(i18n, &d, &error)}
+            </section>
+        </div>
+        {steps_view(i18n, &d)}
+        {consultations_view(i18n, &d, &error)}
+        {d.dossier.supplements.iter().rev().map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
+        <History events=d.dossier.events.clone() />
+    }
+}
+
+/// The opinions asked: who was asked what, by when, and the answer with its timeliness; the form
+/// for the officer whose unit is asked.
+fn consultations_view(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    let answerable = d.actions.answer.first().copied();
+    (!d.consultations.is_empty()).then(|| view! {
+        <section class="consultations" aria-labelledby="consultations-title">
+            <h2 id="consultations-title">{i18n.t("desk-consultations")}</h2>
+            <table class="table">
+                {table_head(i18n, &["slip-05-agency", "desk-consult-question", "desk-consult-due", "desk-consult-answer"])}
+                <tbody>
+                    {d.consultations.iter().map(|c| {
+                        let timeliness = c.answered_at_ms.map(|t| crate::domain::clock::timeliness(c.due_at_ms, t).key().to_string());
+                        view! {
+                            <tr>
+                                <td>{unit_and_agency(&c.unit, &c.agency)}</td>
+                                <td>{c.question.clone()}<br/><small>{i18n.t_args("desk-consult-asked", &[("who", c.asked_by.clone()), ("at", format_vn(c.asked_at_ms))])}</small></td>
+                                <td>{format_vn(c.due_at_ms)}</td>
+                                <td>{match (&c.answer, c.answered_at_ms) {
+                                    (Some(a), Some(t)) => view! {
+                                        {a.clone()}<br/><small>{c.answered_by.clone().unwrap_or_default()}" · "{format_vn(t)}" · "{timeliness.map(|k| i18n.t(&k))}</small>
+                                    }.into_any(),
+                                    _ => view! { <em>{i18n.t("desk-consult-waiting")}</em> }.into_any(),
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {answerable.map(|id| answer_consultation_form(i18n, d, id, error))}
+        </section>
+    })
+}
+
+/// Each component's file, with an inline preview of PDFs and images.
+fn files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    view! {
+        <ul class="files">
+            {d.dossier.components.iter().map(|c| {
+                let file = d.dossier.files.iter().find(|f| f.component_id == c.id).cloned();
+                view! { <li>{c.name.clone()}{(!c.required).then(|| format!(" {}", i18n.t("component-optional")))}": "{match file {
+                    Some(f) => {
+                        let src = format!("/tep/{}", f.id);
+                        let preview = if f.content_type == "application/pdf" {
+                            view! { <iframe class="preview" src=src.clone() title=f.file_name.clone()></iframe> }.into_any()
+                        } else if f.content_type.starts_with("image/") {
+                            view! { <img class="preview" src=src.clone() alt=f.file_name.clone() loading="lazy" /> }.into_any()
+                        } else {
+                            ().into_any()
+                        };
+                        view! {
+                            <a href=src.clone() target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}")"
+                            {f.digitised.then(|| view! { " "<span class="tag">{i18n.t("file-digitised")}</span> })}
+                            <details class="preview-box"><summary>{i18n.t("desk-preview")}</summary>{preview}</details>
+                        }.into_any()
+                    }
+                    None => view! { <em>{i18n.t("file-none")}</em> }.into_any(),
+                }}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn work_files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    (!d.work_files.is_empty()).then(|| view! {
+        <h2>{i18n.t("desk-work-files")}</h2>
+        <ul class="files">
+            {d.work_files.iter().map(|f| view! {
+                <li>
+                    <strong>{i18n.t(&format!("work-file-{}", f.kind))}</strong>": "
+                    <a href=format!("/tep/{}", f.id) target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}") — "
+                    {f.created_by.clone()}", "{format_vn(f.created_at_ms)}
+                </li>
+            }).collect_view()}
+        </ul>
+    })
+}
+
+/// The workflow: each step with its unit, allowance, spend and timeliness (the control sheet's data).
+fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    (!d.workflow.is_empty()).then(|| view! {
+        <section class="workflow" aria-labelledby="workflow-title">
+            <h2 id="workflow-title">{i18n.t("desk-workflow")}</h2>
+            <ol class="workflow-plan">
+                {d.workflow.iter().enumerate().map(|(i, w)| {
+                    let current = d.position == Some(i as i64);
+                    view! {
+                        <li class:current=current aria-current=current.then_some("step")>
+                            <strong>{i18n.t(&format!("step-{}", w.kind))}</strong>" — "
+                            {unit_and_agency(&w.unit, &w.agency)}
+                            " · "{allowance_text(&crate::api::catalogue::Allowance { amount: w.amount.clone(), unit: w.allowance_unit.clone() })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {(!d.steps.is_empty()).then(|| view! {
+                <table class="table steps-table">
+                    <caption>{i18n.t("desk-steps")}</caption>
+                    <thead><tr>
+                        <th scope="col">{i18n.t("desk-step")}</th>
+                        <th scope="col">{i18n.t("desk-step-holder")}</th>
+                        <th scope="col">{i18n.t("desk-step-start")}</th>
+                        <th scope="col">{i18n.t("desk-step-due")}</th>
+                        <th scope="col">{i18n.t("desk-step-end")}</th>
+                        <th scope="col">{i18n.t("desk-step-spent")}</th>
+                        <th scope="col">{i18n.t("desk-step-result")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.steps.iter().zip(d.clock.steps.iter().map(Some).chain(std::iter::repeat(None))).map(|(s, c)| view! {
+                            <tr>
+                                <td>{i18n.t(&format!("step-{}", s.kind))}</td>
+                                <td>{unit_and_agency(&s.unit, &s.agency)}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
+                                <td>{format_vn(s.started_at_ms)}</td>
+                                <td>{format_vn(s.due_at_ms)}</td>
+                                <td>{s.ended_at_ms.map(format_vn).unwrap_or_default()}{s.ended_by.clone().map(|b| view! { <br/><small>{b}</small> })}</td>
+                                <td>{c.map(|c| format!("{} / {}", working_time_text(&i18n, c.spent_minutes, d.clock.day_minutes), working_time_text(&i18n, c.allowance_minutes, d.clock.day_minutes)))}</td>
+                                <td>{c.and_then(|c| c.timeliness.clone()).map(|t| i18n.t(&t))}{s.outcome.clone().filter(|o| o != "done").map(|o| view! { <br/><small>{i18n.t(&format!("outcome-{o}"))}</small> })}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    })
+}

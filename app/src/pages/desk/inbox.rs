@@ -1,0 +1,134 @@
+//! The desk's inbox: tabs by role and deadline, search, filters, one row per dossier.
+
+use crate::api::desk::{desk_inbox, InboxView, INBOX_PAGE};
+use crate::components::layout::Layout;
+use crate::components::StatusBadge;
+use crate::domain::channel::Channel;
+use crate::domain::role::Role;
+use crate::domain::vn_time::format_vn;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{page_data, query};
+use leptos::prelude::*;
+
+#[component]
+pub fn DeskInboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let [tab, q, procedure, sector, channel, from, to, page] =
+        ["tab", "q", "procedure", "sector", "channel", "from", "to", "page"].map(query);
+    page_data(desk_inbox(tab, q, procedure, sector, channel, from, to, page), move |inbox| {
+        view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }
+    })
+}
+
+fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
+    let f = inbox.filter.clone();
+    let searching = !f.q.is_empty();
+    let filtered = [&f.procedure, &f.sector, &f.channel, &f.from, &f.to].iter().any(|v| !v.is_empty());
+    let pages = ((inbox.total + INBOX_PAGE - 1) / INBOX_PAGE).max(1);
+    let now = inbox.now_ms;
+    let select = |name: &'static str, label: String, options: Vec<(String, String)>, current: String| {
+        view! {
+            <div class="field">
+                <label for=format!("f-{name}")>{label}</label>
+                <select id=format!("f-{name}") name=name>
+                    <option value="">{i18n.t("desk-filter-all")}</option>
+                    {options.into_iter().map(|(v, l)| { let sel = v == current; view! { <option value=v selected=sel>{l}</option> } }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let channels: Vec<(String, String)> =
+        Channel::ALL.iter().map(|c| (c.name().to_string(), i18n.t(&c.key()))).collect();
+    let role = crate::components::layout::use_signed_in().map(|u| u.role);
+    let reception = role == Some(Role::Reception);
+    view! {
+        <h1>{i18n.t("desk-title")}</h1>
+        <p class="desk-links">
+            {reception.then(|| view! { <a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a> })}
+            <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
+            {role.is_some_and(Role::is_admin).then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
+        </p>
+        {(!inbox.consultations.is_empty()).then(|| view! {
+            <section class="open-consultations notice" aria-labelledby="open-consultations">
+                <h2 id="open-consultations">{i18n.t("desk-open-consultations")}</h2>
+                <ul>
+                    {inbox.consultations.iter().map(|c| view! {
+                        <li>
+                            <a class="code" href=format!("/mot-cua/ho-so/{}", c.code)>{c.code.clone()}</a>" — "{c.procedure.clone()}
+                            <br/><small>{c.asked_by.clone()}" · "{i18n.t("desk-consult-due")}": "{format_vn(c.due_at_ms)}</small>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <form method="get" action="/mot-cua" class="search desk-search" role="search">
+            <label for="q">{i18n.t("desk-search")}</label>
+            <div class="search-row">
+                <input id="q" name="q" type="search" value=f.q.clone() maxlength="100" placeholder=i18n.t("desk-search-placeholder") />
+                <button type="submit">{i18n.t("search-button")}</button>
+            </div>
+        </form>
+        {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.total.to_string()), ("q", f.q.clone())])}</p> })}
+        <nav class="tabs" aria-label=i18n.t("desk-tabs")>
+            {crate::api::desk::TABS.iter().map(|t| {
+                let current = *t == f.tab && !searching;
+                let n = inbox.counts.iter().find(|(x, _)| x == t).map(|(_, n)| *n);
+                view! {
+                    <a href=f.href(t, 1) aria-current=current.then_some("page") class:current=current class:alert={*t == "overdue" && n.unwrap_or(0) > 0}>
+                        {i18n.t(&format!("desk-tab-{t}"))}
+                        {n.map(|n| view! { " "<span class="count">"("{n.to_string()}")"</span> })}
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+        <details class="desk-filters" open=filtered>
+            <summary>{i18n.t("desk-filters")}</summary>
+            <form method="get" action="/mot-cua" class="filter-row">
+                <input type="hidden" name="tab" value=f.tab.clone() />
+                {select("procedure", i18n.t("dossier-procedure"), inbox.procedures.clone(), f.procedure.clone())}
+                {select("sector", i18n.t("filter-sector"), inbox.sectors.clone(), f.sector.clone())}
+                {select("channel", i18n.t("desk-channel"), channels, f.channel.clone())}
+                <div class="field"><label for="f-from">{i18n.t("desk-from")}</label><input id="f-from" type="date" name="from" value=f.from.clone() /></div>
+                <div class="field"><label for="f-to">{i18n.t("desk-to")}</label><input id="f-to" type="date" name="to" value=f.to.clone() /></div>
+                <div class="filter-buttons">
+                    <button type="submit">{i18n.t("desk-filter-apply")}</button>
+                    <a href=format!("/mot-cua?tab={}", f.tab)>{i18n.t("desk-filter-clear")}</a>
+                </div>
+            </form>
+        </details>
+        {inbox.rows.is_empty().then(|| view! { <p>{i18n.t("desk-empty")}</p> })}
+        <table class="table desk-table">
+            <caption class="visually-hidden">{if searching { i18n.t("desk-search") } else { i18n.t(&format!("desk-tab-{}", f.tab)) }}</caption>
+            <thead><tr>
+                <th scope="col">{i18n.t("desk-col-code")}</th>
+                <th scope="col">{i18n.t("dossier-procedure")}</th>
+                <th scope="col">{i18n.t("dossier-applicant")}</th>
+                <th scope="col">{i18n.t("dossier-submitted-at")}</th>
+                <th scope="col">{i18n.t("desk-due")}</th>
+                <th scope="col">{i18n.t("dossier-status")}</th>
+            </tr></thead>
+            <tbody>
+                {inbox.rows.into_iter().map(|r| {
+                    let late = r.due_at_ms.is_some_and(|d| d < now) && matches!(r.status, 2 | 4 | 6);
+                    view! {
+                        <tr class:late=late>
+                            <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
+                            <td>{r.procedure}</td>
+                            <td>{r.applicant}<br/><small>{i18n.t(&format!("channel-{}", r.channel))}</small></td>
+                            <td>{format_vn(r.submitted_at_ms)}</td>
+                            <td>{r.due_at_ms.map(format_vn).unwrap_or_default()}{late.then(|| view! { <br/><strong class="late-label">{i18n.t("timeliness-late")}</strong> })}</td>
+                            <td><StatusBadge status=r.status />{(!r.location.is_empty()).then(|| view! { <br/><small>{r.location.clone()}</small> })}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label=i18n.t("pager-label")>
+                {(f.page > 1).then(|| view! { <a rel="prev" href=f.href(&f.tab, f.page - 1)>{i18n.t("pager-prev")}</a> })}
+                <span>{i18n.t_args("pager-position", &[("page", f.page.to_string()), ("pages", pages.to_string())])}</span>
+                {(f.page < pages).then(|| view! { <a rel="next" href=f.href(&f.tab, f.page + 1)>{i18n.t("pager-next")}</a> })}
+            </nav>
+        })}
+    }
+}

@@ -1,0 +1,146 @@
+//! One dossier for its applicant (`/ho-so/{code}`): status and deadline, form, files, the open
+//! supplement request with the form that answers it, withdrawal, and the history.
+
+use crate::api::dossiers::{my_dossier, DossierDetail};
+use crate::api::handling::{working_time_text, WithdrawDossier};
+use crate::api::supplements::AnswerSupplement;
+use crate::components::field::{error_for, ErrorSummary};
+use crate::components::form_inputs::{upload_limits, FormInput};
+use crate::components::layout::Layout;
+use crate::components::{format_bytes, FormValues, History, StatusBadge, SupplementBox};
+use crate::domain::form::FormField;
+use crate::domain::supplement::ItemKind;
+use crate::domain::vn_time::format_vn;
+use crate::error::AppError;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{page_data, param, posted_error, query};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn DossierPage() -> impl IntoView {
+    let i18n = use_i18n();
+    page_data(my_dossier(param("code")), move |d| {
+        view! { <Layout title=d.code.clone()>{detail_view(i18n, d)}</Layout> }
+    })
+}
+
+/// The open supplement request and the form that answers it: only the requested items.
+/// The applicant posts it online; the desk enters a paper supplement with the same form.
+pub fn supplement_answer(
+    i18n: I18n,
+    d: &DossierDetail,
+    error: Option<AppError>,
+    action: &'static str,
+) -> impl IntoView {
+    let open =
+        d.supplements.last().filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status == 5).cloned();
+    open.map(|s| {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == ItemKind::Field && i.target == f.name)).cloned().collect();
+        for f in &fields {
+            labels.push((f.input_name(), i18n.lang.pick(&f.label_vi, &f.label_en).to_string()));
+        }
+        let components: Vec<_> = d.components.iter().filter(|c| s.items.iter().any(|i| i.asks_for_component(c.id))).cloned().collect();
+        for c in &components {
+            labels.push((format!("file_{}", c.id), c.name.clone()));
+        }
+        let values = d.form.clone();
+        view! {
+            <section class="supplement supplement-open" aria-labelledby="supplement-answer-title">
+                <h2 id="supplement-answer-title">{i18n.t("supplement-asked")}</h2>
+                <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
+                <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
+                <ErrorSummary error=error.clone() labels=labels />
+                <form method="post" action=action enctype="multipart/form-data" class="stack">
+                    <input type="hidden" name="code" value=d.code.clone() />
+                    {fields.into_iter().map(|f| {
+                        let v = error.as_ref().and_then(|e| e.value(&f.input_name())).or_else(|| values.get(&f.name).cloned()).unwrap_or_default();
+                        let e = error_for(&error, &f.input_name());
+                        view! { <FormInput field=f value=v error=e /> }
+                    }).collect_view()}
+                    {components.into_iter().map(|c| {
+                        let name = format!("file_{}", c.id);
+                        let e = error_for(&error, &name);
+                        view! {
+                            <div class="field file-field" class:field-invalid=e.is_some()>
+                                <label for=name.clone()>{c.name.clone()}</label>
+                                <p class="hint">{upload_limits(i18n)}</p>
+                                {e.clone().map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+                                <input id=name.clone() name=name.clone() type="file" required=true accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" aria-invalid=e.is_some().then_some("true") />
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button-primary">{i18n.t("supplement-send")}</button>
+                </form>
+            </section>
+        }
+    })
+}
+
+/// While the dossier is not decided, its owner may withdraw it, with a reason.
+fn withdraw_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
+    let error = posted_error(WithdrawDossier::PATH);
+    let msg = error_for(&error, "reason");
+    matches!(d.status, 1 | 2 | 4 | 5 | 6).then(|| view! {
+        <details class="withdraw" open=msg.is_some()>
+            <summary>{i18n.t("withdraw-title")}</summary>
+            <form method="post" action=WithdrawDossier::PATH class="stack">
+                <input type="hidden" name="code" value=d.code.clone() />
+                <div class="field" class:field-invalid=msg.is_some()>
+                    <label for="withdraw-reason">{i18n.t("withdraw-reason")}</label>
+                    {msg.clone().map(|e| view! { <p class="field-error" id="withdraw-reason-error">{e}</p> })}
+                    <textarea id="withdraw-reason" name="reason" rows="2" maxlength="2000" required=true>{error.as_ref().and_then(|e| e.value("reason")).unwrap_or_default()}</textarea>
+                </div>
+                <button type="submit">{i18n.t("withdraw-button")}</button>
+            </form>
+        </details>
+    })
+}
+
+fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
+    view! {
+        <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
+        {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
+        {supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), AnswerSupplement::PATH)}
+        <dl class="facts">
+            <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
+            <dt>{i18n.t("dossier-location")}</dt><dd>{d.location.clone()}</dd>
+            <dt>{i18n.t("dossier-procedure")}</dt><dd><a href=format!("/thu-tuc/{}", d.procedure_code)>{d.procedure.clone()}</a></dd>
+            <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
+            <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
+            {d.due_at_ms.map(|due| view! {
+                <dt>{i18n.t("dossier-due")}</dt>
+                <dd>
+                    <strong data-testid="due">{format_vn(due)}</strong>
+                    {d.left_minutes.map(|left| {
+                        let text = working_time_text(&i18n, left, d.day_minutes);
+                        if left < 0 {
+                            view! { <br/><span class="late-label">{i18n.t_args("desk-overdue-by", &[("time", text)])}</span> }.into_any()
+                        } else {
+                            view! { <br/><span class="time-left" data-testid="countdown">{i18n.t_args("dossier-time-left", &[("time", text)])}</span> }.into_any()
+                        }
+                    })}
+                </dd>
+            })}
+            {d.result_file.clone().map(|(id, name)| view! {
+                <dt>{i18n.t("work-file-result")}</dt><dd><a href=format!("/tep/{id}")>{name}</a></dd>
+            })}
+        </dl>
+        <h2>{i18n.t("submit-form-section")}</h2>
+        <FormValues fields=d.form_fields.clone() values=d.form.clone() />
+        <h2>{i18n.t("submit-files-section")}</h2>
+        <ul>
+            {d.components.iter().map(|c| {
+                let file = d.files.iter().find(|f| f.component_id == c.id).cloned();
+                view! { <li>{c.name.clone()}": "{match file {
+                    Some(f) => view! { <a href=format!("/tep/{}", f.id)>{f.file_name}</a>" ("{format_bytes(f.size_bytes)}")" }.into_any(),
+                    None => view! { <em>{i18n.t("file-none")}</em> }.into_any(),
+                }}</li> }
+            }).collect_view()}
+        </ul>
+        {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
+        {withdraw_form(i18n, &d)}
+        <History events=d.events />
+    }
+}
