@@ -10,6 +10,7 @@ pub mod mask;
 pub mod password;
 pub mod phone;
 pub mod rate_limit;
+pub mod redirect;
 pub mod status;
 pub mod text;
 pub mod upload;

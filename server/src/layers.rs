@@ -11,6 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub const DEFAULT_CSP: &str =
@@ -187,4 +189,70 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     let body = serde_json::to_vec(&error).map(Body::from).unwrap_or_else(|_| Body::from(bytes));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
+}
+
+/// Answers a panic anywhere below with a plain 500 and counts it in `panics` (the tests fail when
+/// the count is not zero), so no input can take a connection, or the server, down with it.
+pub fn catch_panics(
+    panics: Arc<AtomicUsize>,
+) -> tower_http::catch_panic::CatchPanicLayer<impl tower_http::catch_panic::ResponseForPanic<ResponseBody = Body>> {
+    tower_http::catch_panic::CatchPanicLayer::custom(move |cause: Box<dyn std::any::Any + Send + 'static>| {
+        panics.fetch_add(1, Ordering::SeqCst);
+        let message = cause
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| cause.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        tracing::error!(panic = %message, "request handler panicked");
+        let mut res = (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        res
+    })
+}
+
+/// The origins a request may call its own: `PUBLIC_URL`'s, and the one of the `Host` it was
+/// sent to (the same server reached by another name, e.g. on a test port).
+fn is_own_origin(origin: &str, public_origin: &str, host: Option<&str>) -> bool {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    if !public_origin.is_empty() && origin == public_origin {
+        return true;
+    }
+    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+    matches!((authority, host), (Some(a), Some(h)) if !a.is_empty() && a == h.trim().to_ascii_lowercase())
+}
+
+/// A redirect target the browser may follow: a same-site path, or an absolute URL of our own
+/// origin whose path is one (a failed no-JS form goes back to its `Referer`).
+pub fn checked_location(location: &str, public_origin: &str, host: Option<&str>) -> Option<String> {
+    use app::domain::redirect::same_site_path;
+    if location.starts_with('/') {
+        return same_site_path(location).map(str::to_string);
+    }
+    let (scheme, after) = location.split_once("://")?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        return None;
+    }
+    if !is_own_origin(&crate::config::origin_of(location), public_origin, host) {
+        return None;
+    }
+    let rest = &after[after.find(['/', '?', '#']).unwrap_or(after.len())..];
+    let path = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+    same_site_path(&path).map(|_| location.to_string())
+}
+
+/// Every redirect goes to a same-site target that passed `domain::redirect::same_site_path`;
+/// anything else (a forged `Referer`, an odd `next`) goes home instead.
+pub async fn checked_redirects(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string);
+    // Also without a 3xx: server functions called by script answer 200 with a Location to follow.
+    let mut res = next.run(req).await;
+    let Some(location) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return res;
+    };
+    let checked = checked_location(&location, &state.edge.public_origin, host.as_deref());
+    if checked.as_deref() != Some(location.as_str()) {
+        tracing::warn!(location = %location.chars().take(200).collect::<String>(), "redirect target refused");
+        res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    res
 }

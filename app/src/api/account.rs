@@ -13,14 +13,9 @@ pub struct UserView {
 pub const SESSION_COOKIE: &str = "sid";
 pub const SESSION_HOURS: i64 = 12;
 
-/// Only local paths are followed after sign-in, never another site.
-pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    if ok {
-        next.to_string()
-    } else {
-        "/ho-so".to_string()
-    }
+/// Where to go after signing in or registering: a same-site path, else the citizen's dossiers.
+pub fn next_after_sign_in(next: Option<&str>) -> String {
+    crate::domain::redirect::redirect_target(next, "/ho-so")
 }
 
 #[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
@@ -98,7 +93,7 @@ pub async fn register(
         Err(e) => return Err(e.into()),
     };
     ssr::start_session(&services, user_id).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+    leptos_axum::redirect(&next_after_sign_in(next.as_deref()));
     Ok(())
 }
 
@@ -129,7 +124,7 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
                 limiter.clear(&account_key);
             }
             ssr::start_session(&services, c.id).await?;
-            leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+            leptos_axum::redirect(&next_after_sign_in(next.as_deref()));
             Ok(())
         }
         _ => {
@@ -223,13 +218,15 @@ pub mod ssr {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::next_after_sign_in;
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/thu-tuc/1.001193/nop"), "/thu-tuc/1.001193/nop");
-        assert_eq!(safe_next("//evil.example"), "/ho-so");
-        assert_eq!(safe_next("https://evil.example"), "/ho-so");
-        assert_eq!(safe_next("/\\evil.example"), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/thu-tuc/1.001193/nop")), "/thu-tuc/1.001193/nop");
+        assert_eq!(next_after_sign_in(Some("//evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("https://evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/\\evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/%2F%2Fevil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(None), "/ho-so");
     }
 }

@@ -12,4 +12,5 @@ mod handling;
 mod history;
 mod intake;
 mod robustness;
+mod security;
 mod supplements;

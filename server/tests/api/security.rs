@@ -1,0 +1,93 @@
+//! Security at the server's edges (issue 8): redirects, panics, cross-site posts, …
+
+use crate::support::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+#[tokio::test]
+async fn redirect_targets_from_requests_stay_on_the_site() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let c = app.client();
+    for (next, expected) in [
+        ("//evil.example", "/"),
+        ("/%2F%2Fevil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/thu-tuc?q=abc", "/thu-tuc?q=abc"),
+    ] {
+        let res = c
+            .get(app.url("/api/lang"))
+            .header("Accept", "text/html")
+            .query(&[("l", "en"), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{next}: {}", res.status());
+        assert_eq!(location(&res), expected, "language link with next={next}");
+    }
+
+    // After signing in and after registering.
+    let res = app
+        .form(
+            &c,
+            "/api/account/login",
+            "/dang-nhap",
+            &[("cccd", "045095001234"), ("password", "matkhau2026"), ("next", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/ho-so", "sign-in with next=https://evil");
+    let res = app
+        .form(
+            &app.client(),
+            "/api/account/register",
+            "/dang-ky",
+            &[
+                ("full_name", "Đỗ Văn Nam"),
+                ("cccd", "045300000901"),
+                ("phone", "0901234901"),
+                ("email", ""),
+                ("password", "matkhau2026"),
+                ("next", "//evil.example/ho-so"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/ho-so", "registration with next=//evil");
+
+    // A failed browser form goes back to its Referer only when that is one of our pages.
+    let res = app
+        .client()
+        .post(app.url("/api/account/login"))
+        .header("Accept", "text/html")
+        .header("Referer", "https://evil.example/dang-nhap")
+        .form(&[("cccd", "045095001234"), ("password", "sai-mat-khau")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection());
+    assert_eq!(location(&res), "/", "a forged Referer is not followed");
+}
+
+async fn boom() -> &'static str {
+    panic!("boom")
+}
+
+#[tokio::test]
+async fn a_panic_answers_a_plain_500_is_counted_and_the_server_keeps_serving() {
+    use axum::routing::get;
+    let panics = Arc::new(AtomicUsize::new(0));
+    let router = axum::Router::new()
+        .route("/boom", get(boom))
+        .route("/ok", get(|| async { "ok" }))
+        .layer(server::layers::catch_panics(panics.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = reqwest::Client::new();
+    let res = client.get(format!("http://{addr}/boom")).send().await.unwrap();
+    assert_eq!(res.status(), 500);
+    assert_eq!(res.text().await.unwrap(), "internal error", "no panic message reaches the client");
+    assert_eq!(panics.load(Ordering::SeqCst), 1);
+    let res = client.get(format!("http://{addr}/ok")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
