@@ -256,3 +256,29 @@ pub async fn checked_redirects(State(state): State<AppState>, req: Request, next
     }
     res
 }
+
+/// Refuses state-changing requests (POST, PUT, PATCH, DELETE) sent by another site: a
+/// `Sec-Fetch-Site: cross-site`, or an `Origin` that is not ours (`PUBLIC_URL`'s or the `Host`'s;
+/// `null` included). Sign-in too, so no one signs a visitor in to an account of theirs.
+/// Requests with neither header (curl, API clients) pass: a browser always sends one of them.
+pub async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use http::Method;
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let cross_site = h.get("sec-fetch-site").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = h
+        .get(header::ORIGIN)
+        .is_some_and(|o| !o.to_str().is_ok_and(|o| is_own_origin(o, &state.edge.public_origin, host)));
+    if cross_site || foreign_origin {
+        tracing::warn!(
+            origin = ?h.get(header::ORIGIN),
+            fetch_site = ?h.get("sec-fetch-site"),
+            "cross-site request refused"
+        );
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(req).await
+}

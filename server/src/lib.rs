@@ -104,6 +104,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .layer(from_fn(layers::error_status))
         .layer(from_fn_with_state(state.clone(), layers::checked_redirects))
         .layer(from_fn_with_state(state.clone(), layers::session))
+        .layer(from_fn_with_state(state.clone(), layers::same_origin_writes))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(layers::catch_panics(panics))
         .layer(from_fn(layers::observe))

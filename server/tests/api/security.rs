@@ -91,3 +91,63 @@ async fn a_panic_answers_a_plain_500_is_counted_and_the_server_keeps_serving() {
     let res = client.get(format!("http://{addr}/ok")).send().await.unwrap();
     assert_eq!(res.status(), 200);
 }
+
+fn sets_session_cookie(res: &reqwest::Response) -> bool {
+    res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap_or("").starts_with("sid="))
+}
+
+#[tokio::test]
+async fn a_post_from_another_site_is_refused_sign_in_included() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let login = [("cccd", "045095001234"), ("password", "matkhau2026"), ("next", "/ho-so")];
+        let cross = [
+            ("Origin", "https://evil.example"),
+            ("Origin", "null"),
+            ("Origin", &format!("{}.evil.example", app.base)),
+            ("Sec-Fetch-Site", "cross-site"),
+        ];
+        for (name, value) in cross {
+            let res = app
+                .client()
+                .post(app.url("/api/account/login"))
+                .header("Accept", "text/html")
+                .header(name, value)
+                .form(&login)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{backend:?}: {name}: {value}");
+            assert!(!sets_session_cookie(&res), "{backend:?}: no session for a cross-site sign-in");
+        }
+        // A signed-in citizen's browser posting from another site changes nothing.
+        let c = app.citizen("Vũ Thị Lan", "045300000902", "0901234902").await;
+        let res = c
+            .post(app.url("/api/account/logout"))
+            .header("Origin", "https://evil.example")
+            .header("Sec-Fetch-Site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}");
+        assert_eq!(c.get(app.url("/ho-so")).send().await.unwrap().status(), 200, "{backend:?}: still signed in");
+
+        // Our own pages' posts pass, by PUBLIC_URL's origin or the Host's.
+        let res = app
+            .client()
+            .post(app.url("/api/account/login"))
+            .header("Accept", "text/html")
+            .header("Origin", app.base.clone())
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(&login)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302, "{backend:?}");
+        assert_eq!(location(&res), "/ho-so");
+        assert!(sets_session_cookie(&res), "{backend:?}: same-origin sign-in works");
+        // A GET from another site (a link) is fine.
+        let res = app.client().get(app.url("/thu-tuc")).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+}
