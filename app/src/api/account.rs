@@ -68,7 +68,7 @@ pub async fn register(
     };
 
     let services = ctx::services()?;
-    let hash = crate::api::account::ssr::hash_password(&password)?;
+    let hash = ssr::hash_password_in_pool(password).await?;
     let created = services
         .store
         .create_user(NewUser {
@@ -117,7 +117,8 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
         }
     }
     let credentials = services.store.credentials(cccd.trim()).await?;
-    let verified = ssr::verify_password(&password, credentials.as_ref().map(|c| c.password_hash.as_str()));
+    let verified =
+        ssr::verify_password_in_pool(password, credentials.as_ref().map(|c| c.password_hash.clone())).await?;
     match (credentials, verified) {
         (Some(c), true) => {
             if let Ok(mut limiter) = services.limiter.lock() {
@@ -177,6 +178,30 @@ pub mod ssr {
         let ok =
             PasswordHash::new(target).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
         ok && hash.is_some()
+    }
+
+    /// Password hashes computed at once: one per core. Each argon2 hash takes tens of
+    /// milliseconds of CPU and 19 MiB; they run on the blocking pool, never on the threads that
+    /// serve requests, and a burst of sign-ups queues here instead of starving every other page.
+    pub fn hashing_slots() -> usize {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    }
+
+    async fn in_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+        let slots = SLOTS.get_or_init(|| tokio::sync::Semaphore::new(hashing_slots()));
+        let _slot = slots.acquire().await.map_err(ctx::internal)?;
+        tokio::task::spawn_blocking(work).await.map_err(ctx::internal)
+    }
+
+    /// `hash_password` off the request threads, at most `hashing_slots()` at a time.
+    pub async fn hash_password_in_pool(password: String) -> Result<String, AppError> {
+        in_pool(move || hash_password(&password)).await?
+    }
+
+    /// `verify_password` off the request threads, at most `hashing_slots()` at a time.
+    pub async fn verify_password_in_pool(password: String, hash: Option<String>) -> Result<bool, AppError> {
+        in_pool(move || verify_password(&password, hash.as_deref())).await
     }
 
     pub fn token_hash(token: &str) -> String {
