@@ -282,3 +282,147 @@ pub async fn same_origin_writes(State(state): State<AppState>, req: Request, nex
     }
     next.run(req).await
 }
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits the `__path` and `__err` a failed no-JS form left in `location` out of it: returns the
+/// location with the error re-encoded without its typed values (and without free text), and the
+/// values with the endpoint that failed.
+pub fn values_out_of_location(location: &str) -> Option<(String, crate::flash::Flash)> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let (base, fragment) = match location.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (location, None),
+    };
+    let (before, query) = base.split_once('?')?;
+    let mut others = Vec::new();
+    let (mut path, mut err) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("__path", v)) => path = Some(percent_decode(v)),
+            Some(("__err", v)) => err = Some(percent_decode(v)),
+            _ => others.push(pair),
+        }
+    }
+    let (path, err) = (path?, err?);
+    let mut error = ServerFnUrlError::<AppError>::decode_err(&err);
+    let values = error.take_values();
+    let error = error.as_shown();
+    let encoded = ServerFnUrlError::new(&path, error).to_url("http://local.invalid/").ok()?;
+    others.push(encoded.query()?);
+    let mut out = format!("{before}?{}", others.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some((out, crate::flash::Flash { path, values }))
+}
+
+/// A failed no-JS form goes back to its page with the error in the URL. The values typed there
+/// (names, CCCD, phone numbers …) are moved out of the URL into the server's flash, whose id the
+/// browser keeps in an `HttpOnly` cookie for ten minutes; on the next request the page finds
+/// them in the request (`app::api::ctx::typed_values`).
+pub async fn keep_typed_values(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    use crate::flash::{FLASH_COOKIE, FLASH_TTL_MS};
+    if let Some(flash) = cookie(&req, FLASH_COOKIE).and_then(|id| state.flash.get(&id, now_ms())) {
+        req.extensions_mut().insert(app::api::ctx::TypedValues { path: flash.path, values: flash.values });
+    }
+    let mut res = next.run(req).await;
+    let Some(location) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
+        return res;
+    };
+    if !location.contains("__err=") {
+        return res;
+    }
+    let Some((location, crate::flash::Flash { path, values })) = values_out_of_location(location) else {
+        // Not an error we can read: send nothing typed anywhere.
+        res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+        return res;
+    };
+    match HeaderValue::from_str(&location) {
+        Ok(v) => res.headers_mut().insert(header::LOCATION, v),
+        Err(_) => res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/")),
+    };
+    if !values.is_empty() {
+        let id = state.flash.put(&path, values, now_ms());
+        let secure = if state.services.config.secure_cookies { "; Secure" } else { "" };
+        let cookie =
+            format!("{FLASH_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", FLASH_TTL_MS / 1000);
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::FieldError;
+    use leptos::server_fn::error::ServerFnUrlError;
+
+    #[test]
+    fn typed_values_are_taken_out_of_an_error_location() {
+        let error = AppError::Invalid {
+            errors: vec![FieldError::new("phone", "error-phone-format")],
+            values: vec![("cccd".into(), "045095001234".into()), ("full_name".into(), "Nguyễn Văn An".into())],
+        };
+        let location = ServerFnUrlError::new("/api/account/register", error)
+            .to_url("http://127.0.0.1:3000/dang-ky?next=%2Fho-so")
+            .unwrap()
+            .to_string();
+        let (moved, flash) = values_out_of_location(&location).unwrap();
+        assert_eq!(flash.path, "/api/account/register");
+        assert_eq!(flash.values.len(), 2);
+        assert!(moved.starts_with("http://127.0.0.1:3000/dang-ky?next=%2Fho-so&__path="), "{moved}");
+        let err = moved.split("__err=").nth(1).unwrap();
+        let back = ServerFnUrlError::<AppError>::decode_err(&percent_decode(err));
+        assert_eq!(back.field_errors(), &[FieldError::new("phone", "error-phone-format")]);
+        assert_eq!(back.value("cccd"), None);
+    }
+
+    #[test]
+    fn percent_decoding_reads_form_encoding() {
+        assert_eq!(percent_decode("a%2Fb+c%3D%3D%zz%"), "a/b c==%zz%");
+    }
+
+    #[test]
+    fn only_our_origins_are_followed_in_absolute_locations() {
+        let own = "https://dvc.example.vn";
+        assert_eq!(
+            checked_location("https://dvc.example.vn/dang-ky?x=1", own, None).as_deref(),
+            Some("https://dvc.example.vn/dang-ky?x=1")
+        );
+        assert_eq!(
+            checked_location("http://127.0.0.1:9/a", own, Some("127.0.0.1:9")).as_deref(),
+            Some("http://127.0.0.1:9/a")
+        );
+        assert_eq!(checked_location("https://dvc.example.vn.evil.example/", own, None), None);
+        assert_eq!(checked_location("https://evil.example//dvc.example.vn", own, None), None);
+        assert_eq!(checked_location("https://dvc.example.vn//evil.example", own, None), None);
+        assert_eq!(checked_location("javascript://dvc.example.vn/%0aalert(1)", own, None), None);
+        assert_eq!(checked_location("/ho-so", own, None).as_deref(), Some("/ho-so"));
+        assert_eq!(checked_location("//evil.example", own, None), None);
+    }
+}

@@ -4,6 +4,7 @@
 pub mod catalogue_seed;
 pub mod config;
 pub mod files;
+pub mod flash;
 pub mod layers;
 pub mod storage;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub services: Services,
     pub leptos_options: LeptosOptions,
     pub edge: Arc<Edge>,
+    /// Values typed into failed no-JS forms, kept out of URLs (`layers::keep_typed_values`).
+    pub flash: Arc<flash::FlashStore>,
     /// Requests that panicked (answered 500 by `layers::catch_panics`); the tests expect none.
     pub panics: Arc<AtomicUsize>,
 }
@@ -87,7 +90,15 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .build();
     let edge = Arc::new(Edge { public_origin: config::origin_of(&config.public_url) });
     let panics = Arc::new(AtomicUsize::new(0));
-    let state = AppState { db, files, services, leptos_options: leptos_options.clone(), edge, panics: panics.clone() };
+    let state = AppState {
+        db,
+        files,
+        services,
+        leptos_options: leptos_options.clone(),
+        edge,
+        flash: Arc::new(flash::FlashStore::default()),
+        panics: panics.clone(),
+    };
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();
@@ -102,6 +113,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(layers::body_limits))
         .layer(from_fn(layers::error_status))
+        .layer(from_fn_with_state(state.clone(), layers::keep_typed_values))
         .layer(from_fn_with_state(state.clone(), layers::checked_redirects))
         .layer(from_fn_with_state(state.clone(), layers::session))
         .layer(from_fn_with_state(state.clone(), layers::same_origin_writes))

@@ -151,3 +151,79 @@ async fn a_post_from_another_site_is_refused_sign_in_included() {
         assert_eq!(res.status(), 200);
     }
 }
+
+#[tokio::test]
+async fn a_failed_no_js_form_keeps_what_was_typed_on_the_server_not_in_the_url() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let c = app.client();
+        let (name, cccd, phone) = ("Phùng Thị Riêng", "045196007777", "0987654321");
+        let res = app
+            .form(
+                &c,
+                "/api/account/register",
+                "/dang-ky?next=%2Fho-so",
+                &[
+                    ("full_name", name),
+                    ("cccd", cccd),
+                    ("phone", phone),
+                    ("email", "rieng@example.vn"),
+                    ("password", "ngan"),
+                    ("next", "/ho-so"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 302, "{backend:?}");
+        let loc = location(&res);
+        let decoded =
+            reqwest::Url::parse(&loc).unwrap().query_pairs().map(|(k, v)| format!("{k}={v}")).collect::<String>();
+        for typed in [name, cccd, phone, "rieng@example.vn", "Phùng", "0987654321"] {
+            assert!(!loc.contains(typed) && !decoded.contains(typed), "{backend:?}: {typed} in {loc}");
+        }
+        let e = redirected_error(&res);
+        assert_eq!(field_keys(&e), vec![("password".into(), "error-password-length".into())], "{backend:?}");
+        assert_eq!(e, e.clone().as_shown(), "{backend:?}: the URL carries known keys and no values");
+        assert!(
+            res.headers().get_all("set-cookie").iter().any(|v| {
+                let v = v.to_str().unwrap();
+                v.starts_with("flash=") && v.contains("HttpOnly") && v.contains("Max-Age=600")
+            }),
+            "{backend:?}: the browser keeps only an opaque id"
+        );
+
+        // The page it leads to shows what was typed and the translated error.
+        let html = c.get(&loc).send().await.unwrap().text().await.unwrap();
+        for typed in [name, cccd, phone, "rieng@example.vn"] {
+            assert!(html.contains(&format!("value=\"{typed}\"")), "{backend:?}: {typed} shown again");
+        }
+        assert!(html.contains("Mật khẩu phải có từ 8 đến 128 ký tự."), "{backend:?}: translated error");
+        assert!(!html.contains("value=\"ngan\""), "{backend:?}: never the password");
+
+        // Another browser with the same URL sees the error, not the values.
+        let html = app.client().get(&loc).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Mật khẩu phải có từ 8 đến 128 ký tự."));
+        assert!(!html.contains(cccd) && !html.contains(name), "{backend:?}: the values stay with their browser");
+    }
+}
+
+#[tokio::test]
+async fn a_crafted_error_url_shows_only_known_messages_and_no_values() {
+    use app::domain::FieldError;
+    use app::error::AppError;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let crafted = AppError::Invalid {
+        errors: vec![
+            FieldError::new("cccd", "Tài khoản bị khoá, gọi 0909 000 999"),
+            FieldError::new("phone", "error-phone-format"),
+        ],
+        values: vec![("full_name".into(), "Kẻ Giả Mạo".into())],
+    };
+    let url = leptos::server_fn::error::ServerFnUrlError::new("/api/account/register", crafted)
+        .to_url(&app.url("/dang-ky"))
+        .unwrap();
+    let html = app.client().get(url.as_str()).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("0909 000 999"), "an unknown key is not shown");
+    assert!(html.contains("Giá trị này không hợp lệ."), "it reads as the generic message");
+    assert!(html.contains("Số điện thoại di động không hợp lệ"), "known keys are translated");
+    assert!(!html.contains("Kẻ Giả Mạo"), "values from a URL are never shown");
+}
