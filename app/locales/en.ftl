@@ -215,6 +215,7 @@ error-unauthenticated = Please sign in to continue
 error-forbidden = You may not see this
 error-not-found = Page not found
 error-bad-request = The request was not valid
+error-invalid-input = This value was not accepted.
 error-internal = Something went wrong on our side. Please try again later.
 error-reference = Incident reference:
 

@@ -209,6 +209,7 @@ error-unauthenticated = Vui lòng đăng nhập để tiếp tục
 error-forbidden = Bạn không có quyền xem nội dung này
 error-not-found = Không tìm thấy trang
 error-bad-request = Yêu cầu không hợp lệ
+error-invalid-input = Giá trị này không hợp lệ.
 error-internal = Hệ thống gặp sự cố. Vui lòng thử lại sau.
 error-reference = Mã tham chiếu sự cố:
 

@@ -13,6 +13,7 @@ pub mod password;
 pub mod phone;
 pub mod rate_limit;
 pub mod reason;
+pub mod redirect;
 pub mod role;
 pub mod secret;
 pub mod status;

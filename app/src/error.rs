@@ -131,10 +131,95 @@ impl FromServerFnError for AppError {
 }
 
 /// The error a failed form post left in the URL (`?__err=…`), when it came from `endpoint`.
+/// A URL is anyone's to craft: only the error's shape and known message keys are taken from it
+/// (see [`AppError::as_shown`]); the values typed come from the server's flash, never the URL.
 pub fn error_from_query(path: Option<&str>, err: Option<&str>, endpoint: &str) -> Option<AppError> {
     use leptos::server_fn::error::ServerFnUrlError;
     match (path, err) {
-        (Some(p), Some(e)) if p.ends_with(endpoint) => Some(ServerFnUrlError::<AppError>::decode_err(e)),
+        (Some(p), Some(e)) if p.ends_with(endpoint) => Some(ServerFnUrlError::<AppError>::decode_err(e).as_shown()),
         _ => None,
+    }
+}
+
+impl AppError {
+    /// The error as it may travel in a URL and be shown from one: no typed values, no free
+    /// text (a bad request's detail may quote the input), and every message key one of our
+    /// error messages — any other key reads as the generic `error-invalid-input`.
+    pub fn as_shown(self) -> AppError {
+        let known = |key: String, generic: &str| {
+            if crate::i18n::is_error_message(&key) {
+                key
+            } else {
+                generic.to_string()
+            }
+        };
+        match self {
+            Self::Invalid { errors, .. } => Self::Invalid {
+                errors: errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e
+                            .field
+                            .chars()
+                            .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                            .take(64)
+                            .collect(),
+                        key: known(e.key, "error-invalid-input"),
+                        message: String::new(),
+                    })
+                    .collect(),
+                values: Vec::new(),
+            },
+            Self::Conflict(key) => Self::Conflict(known(key, "error-invalid-input")),
+            Self::BadRequest(_) => Self::BadRequest(String::new()),
+            Self::Internal(reference) => {
+                Self::Internal(reference.chars().filter(char::is_ascii_alphanumeric).take(32).collect())
+            }
+            other => other,
+        }
+    }
+
+    /// The values typed into the form, taken out of the error (to be kept on the server).
+    pub fn take_values(&mut self) -> Vec<(String, String)> {
+        match self {
+            Self::Invalid { values, .. } => std::mem::take(values),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_from_a_url_keeps_known_keys_and_drops_values_and_free_text() {
+        let crafted = AppError::Invalid {
+            errors: vec![
+                FieldError::new("cccd", "error-cccd-format"),
+                FieldError::new("phone\"><script>", "Gọi 0909 000 000 để nhận tiền"),
+                FieldError::new("name", "nav-sign-in"),
+            ],
+            values: vec![("cccd".into(), "045095001234".into())],
+        };
+        let shown = crafted.as_shown();
+        assert_eq!(
+            shown.field_errors().iter().map(|e| (e.field.as_str(), e.key.as_str())).collect::<Vec<_>>(),
+            vec![
+                ("cccd", "error-cccd-format"),
+                ("phonescript", "error-invalid-input"),
+                ("name", "error-invalid-input")
+            ]
+        );
+        assert_eq!(shown.value("cccd"), None);
+        assert_eq!(
+            AppError::Conflict("Liên hệ ...".into()).as_shown(),
+            AppError::Conflict("error-invalid-input".into())
+        );
+        assert_eq!(AppError::Conflict("error-cccd-taken".into()).as_shown().key(), "error-cccd-taken");
+        assert_eq!(
+            AppError::BadRequest("invalid digit in 0912345678".into()).as_shown(),
+            AppError::BadRequest(String::new())
+        );
     }
 }

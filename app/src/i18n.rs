@@ -75,6 +75,10 @@ mod catalogues {
         B.get_or_init(|| [bundle("vi", VI), bundle("en", EN)])
     }
 
+    pub fn has(key: &str) -> bool {
+        bundles()[0].has_message(key)
+    }
+
     pub fn translate(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         let b = &bundles()[if lang == Lang::En { 1 } else { 0 }];
         let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
@@ -104,6 +108,15 @@ impl I18n {
         #[cfg(not(feature = "ssr"))]
         key.to_string()
     }
+}
+
+/// Whether `key` is one of our error messages (`error-…` in the catalogue). Text from a URL is
+/// shown only when it is; without the catalogues (the browser build) every key is taken.
+pub fn is_error_message(key: &str) -> bool {
+    #[cfg(feature = "ssr")]
+    return key.starts_with("error-") && catalogues::has(key);
+    #[cfg(not(feature = "ssr"))]
+    key.starts_with("error-")
 }
 
 /// The translator of the current request.

@@ -20,10 +20,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::future::Future;
 
-/// The error a failed no-JS post to `endpoint` left in this page's URL.
+/// The error a failed no-JS post to `endpoint` left in this page's URL, with the values the
+/// visitor typed (kept by the server, never in the URL).
 pub fn posted_error(endpoint: &str) -> Option<AppError> {
     let q = use_query_map().get_untracked();
-    error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)
+    let error = error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)?;
+    #[cfg(feature = "ssr")]
+    let error = error.with_values(crate::api::ctx::typed_values(endpoint));
+    Some(error)
 }
 
 /// A route parameter (`:code`, `:form`), empty when absent.

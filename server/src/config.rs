@@ -41,3 +41,30 @@ impl Config {
         }
     }
 }
+
+/// `scheme://authority` of a URL, lower-cased; the default port is left out as browsers do.
+pub fn origin_of(url: &str) -> String {
+    let url = url.trim().to_ascii_lowercase();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return String::new();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = match (scheme, authority.rsplit_once(':')) {
+        ("http", Some((host, "80"))) | ("https", Some((host, "443"))) => host,
+        _ => authority,
+    };
+    format!("{scheme}://{authority}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn the_origin_of_a_url_drops_the_path_and_the_default_port() {
+        assert_eq!(origin_of("https://DichVuCong.QuangTri.gov.vn/"), "https://dichvucong.quangtri.gov.vn");
+        assert_eq!(origin_of("https://x.vn:443/a"), "https://x.vn");
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(origin_of("not a url"), "");
+    }
+}

@@ -11,6 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub const DEFAULT_CSP: &str =
@@ -216,4 +218,240 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     let body = serde_json::to_vec(&error).map(Body::from).unwrap_or_else(|_| Body::from(bytes));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, body)
+}
+
+/// Answers a panic anywhere below with a plain 500 and counts it in `panics` (the tests fail when
+/// the count is not zero), so no input can take a connection, or the server, down with it.
+pub fn catch_panics(
+    panics: Arc<AtomicUsize>,
+) -> tower_http::catch_panic::CatchPanicLayer<impl tower_http::catch_panic::ResponseForPanic<ResponseBody = Body>> {
+    tower_http::catch_panic::CatchPanicLayer::custom(move |cause: Box<dyn std::any::Any + Send + 'static>| {
+        panics.fetch_add(1, Ordering::SeqCst);
+        let message = cause
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| cause.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        tracing::error!(panic = %message, "request handler panicked");
+        let mut res = (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        res
+    })
+}
+
+/// The origins a request may call its own: `PUBLIC_URL`'s, and the one of the `Host` it was
+/// sent to (the same server reached by another name, e.g. on a test port).
+fn is_own_origin(origin: &str, public_origin: &str, host: Option<&str>) -> bool {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    if !public_origin.is_empty() && origin == public_origin {
+        return true;
+    }
+    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+    matches!((authority, host), (Some(a), Some(h)) if !a.is_empty() && a == h.trim().to_ascii_lowercase())
+}
+
+/// A redirect target the browser may follow: a same-site path, or an absolute URL of our own
+/// origin whose path is one (a failed no-JS form goes back to its `Referer`).
+pub fn checked_location(location: &str, public_origin: &str, host: Option<&str>) -> Option<String> {
+    use app::domain::redirect::same_site_path;
+    if location.starts_with('/') {
+        return same_site_path(location).map(str::to_string);
+    }
+    let (scheme, after) = location.split_once("://")?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        return None;
+    }
+    if !is_own_origin(&crate::config::origin_of(location), public_origin, host) {
+        return None;
+    }
+    let rest = &after[after.find(['/', '?', '#']).unwrap_or(after.len())..];
+    let path = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+    same_site_path(&path).map(|_| location.to_string())
+}
+
+/// Every redirect goes to a same-site target that passed `domain::redirect::same_site_path`;
+/// anything else (a forged `Referer`, an odd `next`) goes home instead.
+pub async fn checked_redirects(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string);
+    // Also without a 3xx: server functions called by script answer 200 with a Location to follow.
+    let mut res = next.run(req).await;
+    let Some(location) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return res;
+    };
+    let checked = checked_location(&location, &state.edge.public_origin, host.as_deref());
+    if checked.as_deref() != Some(location.as_str()) {
+        tracing::warn!(location = %location.chars().take(200).collect::<String>(), "redirect target refused");
+        res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    res
+}
+
+/// Refuses state-changing requests (POST, PUT, PATCH, DELETE) sent by another site: a
+/// `Sec-Fetch-Site: cross-site`, or an `Origin` that is not ours (`PUBLIC_URL`'s or the `Host`'s;
+/// `null` included). Sign-in too, so no one signs a visitor in to an account of theirs.
+/// Requests with neither header (curl, API clients) pass: a browser always sends one of them.
+pub async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use http::Method;
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let cross_site = h.get("sec-fetch-site").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = h
+        .get(header::ORIGIN)
+        .is_some_and(|o| !o.to_str().is_ok_and(|o| is_own_origin(o, &state.edge.public_origin, host)));
+    if cross_site || foreign_origin {
+        tracing::warn!(
+            origin = ?h.get(header::ORIGIN),
+            fetch_site = ?h.get("sec-fetch-site"),
+            "cross-site request refused"
+        );
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(req).await
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits the `__path` and `__err` a failed no-JS form left in `location` out of it: returns the
+/// location with the error re-encoded without its typed values (and without free text), and the
+/// values with the endpoint that failed.
+pub fn values_out_of_location(location: &str) -> Option<(String, crate::flash::Flash)> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let (base, fragment) = match location.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (location, None),
+    };
+    let (before, query) = base.split_once('?')?;
+    let mut others = Vec::new();
+    let (mut path, mut err) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("__path", v)) => path = Some(percent_decode(v)),
+            Some(("__err", v)) => err = Some(percent_decode(v)),
+            _ => others.push(pair),
+        }
+    }
+    let (path, err) = (path?, err?);
+    let mut error = ServerFnUrlError::<AppError>::decode_err(&err);
+    let values = error.take_values();
+    let error = error.as_shown();
+    let encoded = ServerFnUrlError::new(&path, error).to_url("http://local.invalid/").ok()?;
+    others.push(encoded.query()?);
+    let mut out = format!("{before}?{}", others.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some((out, crate::flash::Flash { path, values }))
+}
+
+/// A failed no-JS form goes back to its page with the error in the URL. The values typed there
+/// (names, CCCD, phone numbers …) are moved out of the URL into the server's flash, whose id the
+/// browser keeps in an `HttpOnly` cookie for ten minutes; on the next request the page finds
+/// them in the request (`app::api::ctx::typed_values`).
+pub async fn keep_typed_values(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    use crate::flash::{FLASH_COOKIE, FLASH_TTL_MS};
+    if let Some(flash) = cookie(&req, FLASH_COOKIE).and_then(|id| state.flash.get(&id, now_ms())) {
+        req.extensions_mut().insert(app::api::ctx::TypedValues { path: flash.path, values: flash.values });
+    }
+    let mut res = next.run(req).await;
+    let Some(location) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
+        return res;
+    };
+    if !location.contains("__err=") {
+        return res;
+    }
+    let Some((location, crate::flash::Flash { path, values })) = values_out_of_location(location) else {
+        // Not an error we can read: send nothing typed anywhere.
+        res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+        return res;
+    };
+    match HeaderValue::from_str(&location) {
+        Ok(v) => res.headers_mut().insert(header::LOCATION, v),
+        Err(_) => res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/")),
+    };
+    if !values.is_empty() {
+        let id = state.flash.put(&path, values, now_ms());
+        let secure = if state.services.config.secure_cookies { "; Secure" } else { "" };
+        let cookie =
+            format!("{FLASH_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", FLASH_TTL_MS / 1000);
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::FieldError;
+    use leptos::server_fn::error::ServerFnUrlError;
+
+    #[test]
+    fn typed_values_are_taken_out_of_an_error_location() {
+        let error = AppError::Invalid {
+            errors: vec![FieldError::new("phone", "error-phone-format")],
+            values: vec![("cccd".into(), "045095001234".into()), ("full_name".into(), "Nguyễn Văn An".into())],
+        };
+        let location = ServerFnUrlError::new("/api/account/register", error)
+            .to_url("http://127.0.0.1:3000/dang-ky?next=%2Fho-so")
+            .unwrap()
+            .to_string();
+        let (moved, flash) = values_out_of_location(&location).unwrap();
+        assert_eq!(flash.path, "/api/account/register");
+        assert_eq!(flash.values.len(), 2);
+        assert!(moved.starts_with("http://127.0.0.1:3000/dang-ky?next=%2Fho-so&__path="), "{moved}");
+        let err = moved.split("__err=").nth(1).unwrap();
+        let back = ServerFnUrlError::<AppError>::decode_err(&percent_decode(err));
+        assert_eq!(back.field_errors(), &[FieldError::new("phone", "error-phone-format")]);
+        assert_eq!(back.value("cccd"), None);
+    }
+
+    #[test]
+    fn percent_decoding_reads_form_encoding() {
+        assert_eq!(percent_decode("a%2Fb+c%3D%3D%zz%"), "a/b c==%zz%");
+    }
+
+    #[test]
+    fn only_our_origins_are_followed_in_absolute_locations() {
+        let own = "https://dvc.example.vn";
+        assert_eq!(
+            checked_location("https://dvc.example.vn/dang-ky?x=1", own, None).as_deref(),
+            Some("https://dvc.example.vn/dang-ky?x=1")
+        );
+        assert_eq!(
+            checked_location("http://127.0.0.1:9/a", own, Some("127.0.0.1:9")).as_deref(),
+            Some("http://127.0.0.1:9/a")
+        );
+        assert_eq!(checked_location("https://dvc.example.vn.evil.example/", own, None), None);
+        assert_eq!(checked_location("https://evil.example//dvc.example.vn", own, None), None);
+        assert_eq!(checked_location("https://dvc.example.vn//evil.example", own, None), None);
+        assert_eq!(checked_location("javascript://dvc.example.vn/%0aalert(1)", own, None), None);
+        assert_eq!(checked_location("/ho-so", own, None).as_deref(), Some("/ho-so"));
+        assert_eq!(checked_location("//evil.example", own, None), None);
+    }
 }

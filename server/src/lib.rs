@@ -4,6 +4,7 @@
 pub mod catalogue_seed;
 pub mod config;
 pub mod files;
+pub mod flash;
 pub mod layers;
 pub mod storage;
 
@@ -21,6 +22,7 @@ use files::LocalFileStore;
 use http::{header, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use storage::Db;
 
@@ -30,6 +32,18 @@ pub struct AppState {
     pub files: Arc<LocalFileStore>,
     pub services: Services,
     pub leptos_options: LeptosOptions,
+    pub edge: Arc<Edge>,
+    /// Values typed into failed no-JS forms, kept out of URLs (`layers::keep_typed_values`).
+    pub flash: Arc<flash::FlashStore>,
+    /// Requests that panicked (answered 500 by `layers::catch_panics`); the tests expect none.
+    pub panics: Arc<AtomicUsize>,
+}
+
+/// What the middleware at the server's edge needs to know about the site.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// `PUBLIC_URL`'s origin, e.g. `https://dichvucong.quangtri.gov.vn`.
+    pub public_origin: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -71,7 +85,17 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
         .build();
-    let state = AppState { db, files, services, leptos_options: leptos_options.clone() };
+    let edge = Arc::new(Edge { public_origin: config::origin_of(&config.public_url) });
+    let panics = Arc::new(AtomicUsize::new(0));
+    let state = AppState {
+        db,
+        files,
+        services,
+        leptos_options: leptos_options.clone(),
+        edge,
+        flash: Arc::new(flash::FlashStore::default()),
+        panics: panics.clone(),
+    };
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();
@@ -86,8 +110,12 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(layers::body_limits))
         .layer(from_fn(layers::error_status))
+        .layer(from_fn_with_state(state.clone(), layers::keep_typed_values))
+        .layer(from_fn_with_state(state.clone(), layers::checked_redirects))
         .layer(from_fn_with_state(state.clone(), layers::session))
+        .layer(from_fn_with_state(state.clone(), layers::same_origin_writes))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(layers::catch_panics(panics))
         .layer(from_fn(layers::observe))
         .with_state(state.clone());
     Ok((router, state))

@@ -13,14 +13,9 @@ pub struct UserView {
 pub const SESSION_COOKIE: &str = "sid";
 pub const SESSION_HOURS: i64 = 12;
 
-/// Only local paths are followed after sign-in, never another site.
-pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    if ok {
-        next.to_string()
-    } else {
-        "/ho-so".to_string()
-    }
+/// Where to go after signing in or registering: a same-site path, else the citizen's dossiers.
+pub fn next_after_sign_in(next: Option<&str>) -> String {
+    crate::domain::redirect::redirect_target(next, "/ho-so")
 }
 
 #[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
@@ -32,7 +27,7 @@ pub async fn me() -> Result<Option<UserView>, AppError> {
 /// Where registration sends the citizen, whether the CCCD was free or not: the sign-in page,
 /// with a notice that says what to do in either case.
 pub fn registered_url(next: &str) -> String {
-    format!("/dang-nhap?dang-ky=1&next={}", crate::components::layout::url_encode(&safe_next(next)))
+    format!("/dang-nhap?dang-ky=1&next={}", crate::components::layout::url_encode(&next_after_sign_in(Some(next))))
 }
 
 /// Registers an unverified account. The answer is the same whether the CCCD already has an
@@ -84,7 +79,7 @@ pub async fn register(
     };
 
     let services = ctx::services()?;
-    let hash = crate::api::account::ssr::hash_password(&password)?;
+    let hash = ssr::hash_password_in_pool(password).await?;
     let created = services
         .store
         .create_user(NewUser {
@@ -129,14 +124,15 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
         }
     }
     let credentials = services.store.credentials(cccd.trim()).await?;
-    let verified = ssr::verify_password(&password, credentials.as_ref().map(|c| c.password_hash.as_str()));
+    let verified =
+        ssr::verify_password_in_pool(password, credentials.as_ref().map(|c| c.password_hash.clone())).await?;
     match (credentials, verified) {
         (Some(c), true) => {
             if let Ok(mut limiter) = services.limiter.lock() {
                 limiter.clear(&account_key);
             }
             ssr::start_session(&services, c.id).await?;
-            leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/ho-so")));
+            leptos_axum::redirect(&next_after_sign_in(next.as_deref()));
             Ok(())
         }
         _ => {
@@ -192,6 +188,30 @@ pub mod ssr {
         ok && hash.is_some()
     }
 
+    /// Password hashes computed at once: one per core. Each argon2 hash takes tens of
+    /// milliseconds of CPU and 19 MiB; they run on the blocking pool, never on the threads that
+    /// serve requests, and a burst of sign-ups queues here instead of starving every other page.
+    pub fn hashing_slots() -> usize {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    }
+
+    async fn in_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+        let slots = SLOTS.get_or_init(|| tokio::sync::Semaphore::new(hashing_slots()));
+        let _slot = slots.acquire().await.map_err(ctx::internal)?;
+        tokio::task::spawn_blocking(work).await.map_err(ctx::internal)
+    }
+
+    /// `hash_password` off the request threads, at most `hashing_slots()` at a time.
+    pub async fn hash_password_in_pool(password: String) -> Result<String, AppError> {
+        in_pool(move || hash_password(&password)).await?
+    }
+
+    /// `verify_password` off the request threads, at most `hashing_slots()` at a time.
+    pub async fn verify_password_in_pool(password: String, hash: Option<String>) -> Result<bool, AppError> {
+        in_pool(move || verify_password(&password, hash.as_deref())).await
+    }
+
     pub fn token_hash(token: &str) -> String {
         hex::encode(Sha256::digest(token.as_bytes()))
     }
@@ -231,13 +251,15 @@ pub mod ssr {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::next_after_sign_in;
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/thu-tuc/1.001193/nop"), "/thu-tuc/1.001193/nop");
-        assert_eq!(safe_next("//evil.example"), "/ho-so");
-        assert_eq!(safe_next("https://evil.example"), "/ho-so");
-        assert_eq!(safe_next("/\\evil.example"), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/thu-tuc/1.001193/nop")), "/thu-tuc/1.001193/nop");
+        assert_eq!(next_after_sign_in(Some("//evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("https://evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/\\evil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(Some("/%2F%2Fevil.example")), "/ho-so");
+        assert_eq!(next_after_sign_in(None), "/ho-so");
     }
 }

@@ -35,12 +35,12 @@ pub async fn claim_account(cccd: String, code: String, password: String, next: O
     let Some(claim) = stored.filter(|c| matches && c.expires_at_ms > ctx::now_ms()) else {
         return Err(failed());
     };
-    let hash = account::ssr::hash_password(&password)?;
+    let hash = account::ssr::hash_password_in_pool(password).await?;
     if !services.store.claim_account(claim.user_id, &claim.code_hash, &hash).await? {
         return Err(failed());
     }
     account::ssr::start_session(&services, claim.user_id).await?;
-    leptos_axum::redirect(&account::safe_next(next.as_deref().unwrap_or("/ho-so")));
+    leptos_axum::redirect(&account::next_after_sign_in(next.as_deref()));
     Ok(())
 }
 

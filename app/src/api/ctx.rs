@@ -9,6 +9,23 @@ use leptos::prelude::use_context;
 #[derive(Debug, Clone)]
 pub struct SessionUser(pub Option<CurrentUser>);
 
+/// What the visitor typed into a form that failed without JavaScript, kept by the server (the
+/// flash) and put in the next request's extensions: the endpoint that failed and the values.
+#[derive(Debug, Clone)]
+pub struct TypedValues {
+    pub path: String,
+    pub values: Vec<(String, String)>,
+}
+
+/// The values typed into the failed form of `endpoint` (e.g. `account/register`), if any.
+pub fn typed_values(endpoint: &str) -> Vec<(String, String)> {
+    parts()
+        .and_then(|p| p.extensions.get::<TypedValues>().cloned())
+        .filter(|t| t.path.ends_with(endpoint))
+        .map(|t| t.values)
+        .unwrap_or_default()
+}
+
 pub fn services() -> Result<Services, AppError> {
     use_context::<Services>().ok_or_else(|| internal("services missing from context"))
 }

@@ -12,8 +12,6 @@ pub async fn set_lang(l: String, next: Option<String>) -> Result<(), AppError> {
     if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
         res.append_header(http::header::SET_COOKIE, v);
     }
-    let next = next.unwrap_or_else(|| "/".into());
-    let safe = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    leptos_axum::redirect(if safe { &next } else { "/" });
+    leptos_axum::redirect(&crate::domain::redirect::redirect_target(next.as_deref(), "/"));
     Ok(())
 }

@@ -13,4 +13,5 @@ mod history;
 mod intake;
 mod privacy;
 mod robustness;
+mod security;
 mod supplements;

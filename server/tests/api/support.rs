@@ -32,6 +32,16 @@ pub struct TestApp {
     pub files: std::sync::Arc<server::files::LocalFileStore>,
     pub data_dir: std::path::PathBuf,
     pub backend: Backend,
+    /// Requests the server answered with a caught panic: none, or the test fails.
+    pub panics: std::sync::Arc<AtomicUsize>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_eq!(self.panics.load(Ordering::SeqCst), 0, "the server panicked while serving this test");
+        }
+    }
 }
 
 async fn throwaway_pg(name: &str) -> String {
@@ -77,7 +87,14 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        TestApp { base: format!("http://{addr}"), db: state.db, files: state.files, data_dir, backend }
+        TestApp {
+            base: format!("http://{addr}"),
+            db: state.db,
+            files: state.files,
+            data_dir,
+            backend,
+            panics: state.panics,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
