@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy (server and wasm), unit tests, storage and API tests on
-# SQLite and PostgreSQL, the release build, the page-weight budget, the inbox benchmark and the
-# Playwright journeys.
+# SQLite and PostgreSQL, the release build, the page-weight budget, the sign-up burst, the inbox
+# benchmark and the Playwright journeys.
 # Installs what it needs first (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,9 @@ scripts/build.sh --release
 
 step "page weight budget"
 node scripts/page-weight.mjs --check
+
+step "sign-up burst (50 parallel sign-ups while /healthz is polled, p99 budget 50 ms)"
+scripts/bench-signup.sh
 
 step "inbox benchmark (100 000 dossiers, p95 budget 100 ms, SQLite and PostgreSQL)"
 PORTAL_BENCH_PG="$pg_admin" scripts/bench-inbox.sh

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { citizenSubmits, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
+
+const PASSWORD = "canbo2026";
+const RECEPTION = { cccd: "045185000101", password: PASSWORD };
+const VP_LEADER = { cccd: "045185000103", password: PASSWORD };
+const SPECIALIST = { cccd: "045085000102", password: PASSWORD };
+
+test("the specialist drafts a supplement, the unit leader sends it, the desk takes the paper answer and a written withdrawal", async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(150_000);
+  const code = await citizenSubmits(browser, baseURL!);
+
+  // The desk accepts and transfers; the unit leader assigns the specialist.
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: code }).click();
+  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
+  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await page.getByRole("button", { name: "Chuyển xử lý" }).click();
+  const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
+  await leader.getByLabel("Chuyên viên thụ lý").selectOption({ label: "Phan Văn Minh" });
+  await leader.getByRole("button", { name: "Phân công" }).click();
+
+  // The specialist drafts the request: it waits for the unit leader.
+  const specialist = await officerOn(browser, baseURL!, SPECIALIST, code, /Việc của tôi/);
+  await specialist.locator("summary", { hasText: "Yêu cầu bổ sung (Mẫu 02)" }).click();
+  await specialist.getByRole("checkbox", { name: DECLARATION }).check();
+  await specialist.getByLabel("Lý do yêu cầu bổ sung").fill("Tờ khai chưa có chữ ký của người yêu cầu đăng ký khai sinh");
+  await specialist.getByRole("button", { name: "Yêu cầu bổ sung (Mẫu 02)" }).click();
+  await expect(specialist.getByText("Dự thảo của chuyên viên, chờ lãnh đạo phòng duyệt gửi.")).toBeVisible();
+  await expectAccessible(specialist, testInfo);
+  await screenshot(specialist, testInfo, "60-supplement-draft");
+
+  // The unit leader sends it: Mẫu 02.
+  await leader.goto(`/mot-cua/ho-so/${code}`);
+  await expectAccessible(leader, testInfo);
+  await screenshot(leader, testInfo, "61-supplement-to-send");
+  await leader.getByRole("button", { name: "Duyệt và gửi yêu cầu bổ sung (Mẫu 02)" }).click();
+  await expect(leader.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
+  await expect(leader.getByTestId("slip-reason")).toContainText("chưa có chữ ký");
+
+  // The applicant brings the signed form to the counter: the desk scans it in.
+  await page.goto(`/mot-cua/ho-so/${code}`);
+  await page.locator("summary", { hasText: "Nhận hồ sơ bổ sung bằng giấy" }).click();
+  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai-da-ky.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "62-paper-supplement");
+  await page.getByRole("button", { name: "Gửi bổ sung" }).click();
+  await expect(page.getByRole("table", { name: /Nội dung đã bổ sung/ })).toContainText("to-khai-da-ky.pdf");
+
+  // Then a written request to withdraw, entered at the counter; a short reason is explained at the field.
+  await page.locator("summary", { hasText: "Rút hồ sơ theo đơn của người nộp" }).click();
+  await page.getByLabel("Nội dung đơn đề nghị rút hồ sơ").fill("ngắn");
+  await page.getByRole("button", { name: "Rút hồ sơ theo đơn của người nộp" }).click();
+  await expect(page.locator("#withdraw_reason-error")).toContainText("từ 10 đến 2.000 ký tự");
+  await page.getByLabel("Nội dung đơn đề nghị rút hồ sơ").fill("Đơn đề nghị rút hồ sơ của người nộp, nộp tại quầy hôm nay");
+  await page.getByRole("button", { name: "Rút hồ sơ theo đơn của người nộp" }).click();
+  await expect(page.locator(".facts .badge").first()).toHaveText("Công dân rút hồ sơ");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "63-withdrawn-at-desk");
+});
