@@ -11,6 +11,7 @@ pub mod password;
 pub mod phone;
 pub mod rate_limit;
 pub mod redirect;
+pub mod session;
 pub mod status;
 pub mod text;
 pub mod upload;
