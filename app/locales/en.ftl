@@ -204,6 +204,7 @@ error-date = Not a valid date.
 error-number = Enter a number (for example 120 or 120.5).
 error-select = Choose a value from the list.
 error-too-long = This is too long.
+error-text-bidi = Remove the text-direction control characters (such as U+202E): they make the text display differently from what is stored.
 error-file-required = This document is required: attach a file.
 error-file-too-large = The file is larger than 5 MB. Take the photo at a lower resolution or compress the PDF.
 error-dossier-too-large = The dossier is larger than 20 MB in total.

@@ -198,6 +198,7 @@ error-date = Ngày không hợp lệ.
 error-number = Hãy nhập một số (ví dụ 120 hoặc 120,5).
 error-select = Hãy chọn một giá trị trong danh sách.
 error-too-long = Nội dung quá dài.
+error-text-bidi = Không dùng các ký tự điều khiển hướng chữ (ví dụ U+202E): chúng làm chữ hiển thị khác với chữ được lưu.
 error-file-required = Giấy tờ này là bắt buộc: hãy đính kèm tệp.
 error-file-too-large = Tệp vượt quá 5 MB. Hãy chụp lại với độ phân giải thấp hơn hoặc nén tệp PDF.
 error-dossier-too-large = Tổng dung lượng hồ sơ vượt quá 20 MB.

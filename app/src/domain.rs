@@ -16,6 +16,7 @@ pub mod reason;
 pub mod redirect;
 pub mod role;
 pub mod secret;
+pub mod session;
 pub mod status;
 pub mod supplement;
 pub mod text;

@@ -97,6 +97,12 @@ mod catalogues {
 }
 
 impl I18n {
+    /// `lang="vi"` for catalogue text that exists only in Vietnamese (procedure steps, documents,
+    /// fees, legal basis …) when the page is in another language (WCAG 3.1.2), else nothing.
+    pub fn vi_only(&self) -> Option<&'static str> {
+        (self.lang != Lang::Vi).then_some("vi")
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.t_args(key, &[])
     }
@@ -170,6 +176,12 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "keys without a message: {missing:?}");
+    }
+
+    #[test]
+    fn vietnamese_only_text_is_marked_on_english_pages() {
+        assert_eq!(I18n { lang: Lang::En }.vi_only(), Some("vi"));
+        assert_eq!(I18n { lang: Lang::Vi }.vi_only(), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Configuration from the environment (see the table in README.md).
 
+use crate::client_addr::TrustedProxies;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -13,7 +15,17 @@ pub struct Config {
     pub site_root: String,
     pub public_url: String,
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client's address (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
+    /// A connection that has not sent a whole request head in this time is closed.
+    pub header_timeout: Duration,
+    /// A request body that sends nothing for this long is abandoned (408).
+    pub body_timeout: Duration,
 }
+
+/// Defaults of the slow-client timeouts.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -24,12 +36,14 @@ fn truthy(v: &str) -> bool {
 }
 
 impl Config {
-    pub fn from_env() -> Config {
+    pub fn from_env() -> anyhow::Result<Config> {
         let data_dir = PathBuf::from(env("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = env("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
         let site_addr = env("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
         let public_url = env("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
-        Config {
+        let trusted_proxies = TrustedProxies::parse(&env("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
+        Ok(Config {
             secure_cookies: env("SECURE_COOKIES").map(|v| truthy(&v)).unwrap_or(public_url.starts_with("https://")),
             demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v) || v.trim() == "office"),
             demo_office: env("DEMO_DATA").is_some_and(|v| v.trim() == "office"),
@@ -38,7 +52,15 @@ impl Config {
             database_url,
             site_addr,
             public_url,
-        }
+            trusted_proxies,
+            header_timeout: HEADER_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
+        })
+    }
+
+    /// The origin (`scheme://host[:port]`) of `PUBLIC_URL`, lower-cased, without a path.
+    pub fn public_origin(&self) -> String {
+        origin_of(&self.public_url)
     }
 }
 

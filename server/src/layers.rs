@@ -11,9 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const DEFAULT_CSP: &str =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
@@ -74,13 +74,19 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
     header.split(';').filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
 }
 
-/// Resolves the session cookie to the signed-in user and records the caller's address.
+/// Resolves the session cookie to the signed-in user and records the caller's address (the socket
+/// peer, or what our trusted proxies say in `X-Forwarded-For`). Nothing answered to a signed-in
+/// request, or setting the session cookie, may be kept by a cache (`Cache-Control: no-store`).
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let addr = match peer {
+        Some(peer) => {
+            let forwarded =
+                req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+            crate::client_addr::client_ip(peer, &forwarded, &state.edge.trusted_proxies).to_string()
+        }
+        None => "local".into(),
+    };
     req.extensions_mut().insert(ClientAddr(addr));
     let path = req.uri().path();
     let is_static =
@@ -94,8 +100,18 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             }
         }
     }
+    let signed_in = user.is_some();
     req.extensions_mut().insert(SessionUser(user));
-    next.run(req).await
+    let mut res = next.run(req).await;
+    let sets_session = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(format!("{}=", app::api::account::SESSION_COOKIE).as_bytes()));
+    if signed_in || sets_session {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Bodies of ordinary form posts and API calls.
@@ -121,9 +137,10 @@ const fn multipart<F: leptos::server_fn::ServerFn>(limit: u64) -> BodyRule {
 /// routes (the multipart decoder of server functions panics without one) and caps each body at
 /// its limit. A whole dossier may come with the form, the supplement answer, the appraisal's
 /// draft and the counter intake; every route not listed follows [`OTHER_ROUTES`].
-pub const BODY_RULES: [BodyRule; 6] = [
+pub const BODY_RULES: [BodyRule; 7] = [
     multipart::<app::api::dossiers::SaveDossier>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::supplements::AnswerSupplement>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::supplements::DeskAnswerSupplement>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::supplements::RequestSupplement>(SMALL_BODY_LIMIT),
     multipart::<app::api::handling::DeskAppraise>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::intake::DeskIntake>(UPLOAD_BODY_LIMIT),
@@ -143,9 +160,51 @@ pub fn multipart_endpoints() -> impl Iterator<Item = &'static str> {
     BODY_RULES.iter().filter(|r| r.multipart).map(|r| r.path)
 }
 
+/// A request body that must keep coming: each chunk within `idle`, the whole within `total`,
+/// else the body ends with an error (the handler fails to read it) and `timed_out` is set.
+fn deadline_body(body: Body, idle: Duration, total: Duration, timed_out: Arc<AtomicBool>) -> Body {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + total;
+    let stream = futures::stream::unfold(Some(body), move |body| {
+        let timed_out = timed_out.clone();
+        async move {
+            let mut body = body?;
+            loop {
+                let wait = (tokio::time::Instant::now() + idle).min(deadline);
+                match tokio::time::timeout_at(wait, body.frame()).await {
+                    Ok(Some(Ok(frame))) => match frame.into_data() {
+                        Ok(data) => return Some((Ok::<_, std::io::Error>(data), Some(body))),
+                        Err(_) => continue, // trailers: nothing to pass on
+                    },
+                    Ok(Some(Err(e))) => return Some((Err(std::io::Error::other(e)), None)),
+                    Ok(None) => return None,
+                    Err(_) => {
+                        timed_out.store(true, Ordering::SeqCst);
+                        let e = std::io::Error::new(std::io::ErrorKind::TimedOut, "request body too slow");
+                        return Some((Err(e), None));
+                    }
+                }
+            }
+        }
+    });
+    Body::from_stream(stream)
+}
+
+/// The whole of a body may take this long: a small form a minute, a dossier of 20 MB over a
+/// slow mobile line (about 32 KB/s) a quarter of an hour.
+fn body_total_time(limit: u64) -> Duration {
+    if limit > crate::SMALL_BODY_LIMIT {
+        Duration::from_secs(15 * 60)
+    } else {
+        Duration::from_secs(60)
+    }
+}
+
 /// Rejects bodies over the rule's limit by their declared length (a friendly redirect for browser
-/// forms), refuses multipart bodies without a boundary, and caps streamed bodies at the limit.
-pub async fn body_guard(req: Request, next: Next, rule: BodyRule) -> Response {
+/// forms), refuses multipart bodies without a boundary, caps streamed bodies at the limit, and
+/// gives up on a body that stops coming (`idle`) or trickles (408, connection closed: no
+/// slowloris).
+pub async fn body_guard(req: Request, next: Next, rule: BodyRule, idle: Duration) -> Response {
     let limit = rule.limit;
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
@@ -180,14 +239,22 @@ pub async fn body_guard(req: Request, next: Next, rule: BodyRule) -> Response {
         return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
     }
     let (parts, body) = req.into_parts();
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let body = deadline_body(body, idle, body_total_time(limit), timed_out.clone());
     let limited = Body::new(http_body_util::Limited::new(body, limit as usize));
-    next.run(Request::from_parts(parts, limited)).await
+    let res = next.run(Request::from_parts(parts, limited)).await;
+    if timed_out.load(Ordering::SeqCst) {
+        let mut res = (StatusCode::REQUEST_TIMEOUT, "request body too slow").into_response();
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return res;
+    }
+    res
 }
 
 /// Guards every body by its route's rule in [`BODY_RULES`].
-pub async fn body_limits(req: Request, next: Next) -> Response {
+pub async fn body_limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let rule = body_rule(req.uri().path());
-    body_guard(req, next, rule).await
+    body_guard(req, next, rule, state.edge.body_timeout).await
 }
 
 /// Server functions answer every error with 500; give user errors their real status.

@@ -2,10 +2,12 @@
 //! `build_app` returns the real application so tests can serve it on port 0.
 
 pub mod catalogue_seed;
+pub mod client_addr;
 pub mod config;
 pub mod files;
 pub mod flash;
 pub mod layers;
+pub mod serve;
 pub mod storage;
 
 use app::app::{shell, App};
@@ -44,6 +46,10 @@ pub struct AppState {
 pub struct Edge {
     /// `PUBLIC_URL`'s origin, e.g. `https://dichvucong.quangtri.gov.vn`.
     pub public_origin: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: client_addr::TrustedProxies,
+    /// A request body that sends nothing for this long is abandoned.
+    pub body_timeout: std::time::Duration,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -85,7 +91,11 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
         .build();
-    let edge = Arc::new(Edge { public_origin: config::origin_of(&config.public_url) });
+    let edge = Arc::new(Edge {
+        public_origin: config.public_origin(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        body_timeout: config.body_timeout,
+    });
     let panics = Arc::new(AtomicUsize::new(0));
     let state = AppState {
         db,
@@ -108,7 +118,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn(layers::body_limits))
+        .layer(from_fn_with_state(state.clone(), layers::body_limits))
         .layer(from_fn(layers::error_status))
         .layer(from_fn_with_state(state.clone(), layers::keep_typed_values))
         .layer(from_fn_with_state(state.clone(), layers::checked_redirects))
@@ -118,6 +128,15 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .layer(layers::catch_panics(panics))
         .layer(from_fn(layers::observe))
         .with_state(state.clone());
+    // Browsers that once reached the portal over HTTPS never try plain HTTP again.
+    let router = if config.public_url.starts_with("https://") {
+        router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    };
     Ok((router, state))
 }
 
@@ -129,6 +148,38 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// The policy a stored file is served with: nothing may load or run (`default-src 'none'`), only
+/// our own pages may frame it (the desk's preview), and images are sandboxed. PDFs are not:
+/// Chromium's PDF viewer does not start in a sandboxed document (crbug 413851), and the desk
+/// previews PDFs in an iframe; a PDF's scripts run in the viewer's own origin, never ours.
+pub fn file_csp(content_type: &str) -> &'static str {
+    if content_type == "application/pdf" {
+        "default-src 'none'; frame-ancestors 'self'"
+    } else {
+        "default-src 'none'; frame-ancestors 'self'; sandbox"
+    }
+}
+
+/// The name a file is downloaded under: what the uploader called it, with the extension of the
+/// type its bytes were found to be (`giay-to.exe` that is a PDF downloads as `giay-to.pdf`).
+pub fn download_name(uploaded: &str, content_type: &str) -> String {
+    let ext = match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "bin",
+    };
+    let base = uploaded.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = base.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(base);
+    let stem: String = stem
+        .chars()
+        .filter(|c| !c.is_control() && !app::domain::text::is_bidi_control(*c) && !matches!(c, '"' | ';'))
+        .take(100)
+        .collect();
+    let stem = stem.trim().trim_matches('.');
+    format!("{}.{ext}", if stem.is_empty() { "tep" } else { stem })
 }
 
 /// A dossier file, only for its owner. Any other caller gets the same 404 as a missing file.
@@ -161,13 +212,13 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
             if let Ok(v) = HeaderValue::from_str(&access.file.content_type) {
                 h.insert(header::CONTENT_TYPE, v);
             }
-            let encoded = app::components::layout::url_encode(&access.file.file_name);
+            let name = download_name(&access.file.file_name, &access.file.content_type);
+            let encoded = app::components::layout::url_encode(&name);
             if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            // Previewed inside the desk's own pages, never framed by another site.
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'self'"));
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(file_csp(&access.file.content_type)));
             h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
             res
         }
@@ -175,5 +226,27 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
             tracing::error!("file read: {e}");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_download_takes_the_extension_of_the_sniffed_type() {
+        assert_eq!(download_name("giay-to.exe", "application/pdf"), "giay-to.pdf");
+        assert_eq!(download_name("anh.pdf.html", "image/png"), "anh.pdf.png");
+        assert_eq!(download_name("Ảnh CCCD.JPEG", "image/jpeg"), "Ảnh CCCD.jpg");
+        assert_eq!(download_name("hoa-don\u{202E}fdp.exe", "image/png"), "hoa-donfdp.png");
+        assert_eq!(download_name("C:\\tmp\\x.svg", "image/png"), "x.png");
+        assert_eq!(download_name("", "application/pdf"), "tep.pdf");
+        assert_eq!(download_name(".htaccess", "image/png"), "tep.png");
+    }
+
+    #[test]
+    fn stored_files_may_not_load_anything_and_images_are_sandboxed() {
+        assert_eq!(file_csp("image/png"), "default-src 'none'; frame-ancestors 'self'; sandbox");
+        assert!(file_csp("application/pdf").starts_with("default-src 'none'; frame-ancestors 'self'"));
     }
 }

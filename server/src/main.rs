@@ -1,7 +1,6 @@
 //! `server`: runs the portal. Configuration comes from the environment (README.md).
 
 use server::config::Config;
-use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -13,13 +12,11 @@ async fn main() -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    let config = Config::from_env();
+    let config = Config::from_env()?;
     let (router, _state) = server::build_app(&config).await?;
     let listener = tokio::net::TcpListener::bind(&config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    server::serve::serve(listener, router, config.header_timeout, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -502,34 +502,57 @@ impl Db {
             .execute(&self.pool)
             .await
             .map_err(backend_err)?;
-        sqlx::query("insert into sessions (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(now_ms)
-            .bind(expires_ms)
+        sqlx::query(
+            "insert into sessions (token_hash, user_id, created_at, expires_at, last_seen_at) values ($1, $2, $3, $4, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_ms)
+        .bind(expires_ms)
             .execute(&self.pool)
             .await
             .map_err(backend_err)?;
         Ok(())
     }
 
+    /// The signed-in user of a session that has neither expired nor, for an officer, been idle too
+    /// long (`domain::session`); records the request's time at most once a minute.
     pub async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError> {
-        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code, u.unit_code from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2")
+        use app::domain::session::{idle_ended, should_touch};
+        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code, u.unit_code, s.last_seen_at from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2")
             .bind(token_hash)
             .bind(now_ms)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
         // An account whose stored role is not one of ours signs in as nobody.
-        Ok(row.and_then(|r| {
-            Some(CurrentUser {
-                id: r.get("id"),
-                full_name: r.get("full_name"),
-                role: app::domain::role::Role::parse(&r.get::<String, _>("role"))?,
-                agency_code: r.get("agency_code"),
-                unit_code: r.get("unit_code"),
-            })
-        }))
+        let Some(role) = app::domain::role::Role::parse(&r.get::<String, _>("role")) else {
+            return Ok(None);
+        };
+        let user = CurrentUser {
+            id: r.get("id"),
+            full_name: r.get("full_name"),
+            role,
+            agency_code: r.get("agency_code"),
+            unit_code: r.get("unit_code"),
+        };
+        let last_seen: i64 = r.get("last_seen_at");
+        if idle_ended(user.role, last_seen, now_ms) {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        if should_touch(last_seen, now_ms) {
+            sqlx::query("update sessions set last_seen_at = $1 where token_hash = $2 and last_seen_at < $1")
+                .bind(now_ms)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        }
+        Ok(Some(user))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

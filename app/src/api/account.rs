@@ -109,17 +109,19 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
     use crate::api::ctx;
     use crate::domain::rate_limit::Limit;
 
-    const PER_ACCOUNT: Limit = Limit { max: 5, window_ms: 15 * 60_000 };
     const PER_ADDRESS: Limit = Limit { max: 30, window_ms: 15 * 60_000 };
     let echo = vec![("cccd".to_string(), cccd.clone())];
     let services = ctx::services()?;
-    let account_key = format!("login-account:{}", cccd.chars().filter(char::is_ascii_digit).collect::<String>());
-    let address_key = format!("login-address:{}", ctx::client_addr());
+    // Failed sign-ins are counted per account and address, and slow down the addresses that
+    // failed on an account under attack (`domain::rate_limit::SignInGuard`).
+    let account: String = cccd.chars().filter(char::is_ascii_digit).take(32).collect();
+    let address = ctx::client_addr();
+    let address_key = format!("login-address:{address}");
     let now = ctx::now_ms();
     {
         let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
         let address_ok = limiter.hit(&address_key, PER_ADDRESS, now);
-        if !address_ok || limiter.is_blocked(&account_key, PER_ACCOUNT, now) {
+        if !address_ok || limiter.sign_in.check(&account, &address, now).is_err() {
             return Err(AppError::RateLimited);
         }
     }
@@ -129,7 +131,7 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
     match (credentials, verified) {
         (Some(c), true) => {
             if let Ok(mut limiter) = services.limiter.lock() {
-                limiter.clear(&account_key);
+                limiter.sign_in.succeeded(&account, &address);
             }
             ssr::start_session(&services, c.id).await?;
             leptos_axum::redirect(&next_after_sign_in(next.as_deref()));
@@ -137,7 +139,7 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
         }
         _ => {
             if let Ok(mut limiter) = services.limiter.lock() {
-                limiter.hit(&account_key, PER_ACCOUNT, now);
+                limiter.sign_in.failed(&account, &address, now);
             }
             // One message whether the account exists or not.
             Err(AppError::field("password", "error-login-failed").with_values(echo))

@@ -43,6 +43,13 @@ pub fn FormInput(field: FormField, value: String, error: Option<String>) -> impl
             </select>
         }.into_any(),
         kind => {
+            // Personal data (WCAG 1.3.5): the e-form is often about someone else (a child, a
+            // spouse), so names and numbers are not filled from the citizen's own profile.
+            let autocomplete = match kind {
+                FieldKind::Phone => "tel",
+                FieldKind::Address => "street-address",
+                _ => "off",
+            };
             let (input_type, inputmode, pattern, maxlength) = match kind {
                 FieldKind::Date => ("date", None, None, 10),
                 FieldKind::Number => ("text", Some("decimal"), Some("[0-9]+([.,][0-9]+)?"), 20),
@@ -52,7 +59,7 @@ pub fn FormInput(field: FormField, value: String, error: Option<String>) -> impl
             };
             view! {
                 <input id=name.clone() name=name.clone() type=input_type value=value.clone() required=field.required
-                    inputmode=inputmode pattern=pattern maxlength=maxlength
+                    inputmode=inputmode pattern=pattern maxlength=maxlength autocomplete=autocomplete
                     aria-invalid=invalid.then_some("true") aria-describedby=described.clone() />
             }.into_any()
         }
@@ -113,8 +120,8 @@ pub fn component_inputs(
         let required = c.required && existing.is_none();
         view! {
             <div class="field file-field" class:field-invalid=invalid>
-                <label for=name.clone()>{c.name.clone()}{c.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-                <p class="hint">{c.copies.clone()}{(!c.required).then(|| format!(" · {}", i18n.t("component-optional")))}</p>
+                <label for=name.clone()><span lang=i18n.vi_only()>{c.name.clone()}</span>{c.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+                <p class="hint"><span lang=i18n.vi_only()>{c.copies.clone()}</span>{(!c.required).then(|| format!(" · {}", i18n.t("component-optional")))}</p>
                 {existing.map(|f| view! { <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"</p> })}
                 {e.map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
                 <input id=name.clone() name=name.clone() type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"

@@ -95,13 +95,11 @@ pub fn validate(
             continue;
         }
         let parsed = match field.kind {
-            FieldKind::Text | FieldKind::Address => {
-                if raw.chars().count() > MAX_TEXT {
-                    Err(FieldError::new(&input, "error-too-long"))
-                } else {
-                    Ok(raw.to_string())
-                }
-            }
+            FieldKind::Text | FieldKind::Address => match super::text::clean_text(raw) {
+                Err(key) => Err(FieldError::new(&input, key)),
+                Ok(text) if text.chars().count() > MAX_TEXT => Err(FieldError::new(&input, "error-too-long")),
+                Ok(text) => Ok(text),
+            },
             FieldKind::Number => parse_number(raw).ok_or_else(|| FieldError::new(&input, "error-number")),
             FieldKind::Date => {
                 parse_date(raw).map(|_| raw.to_string()).ok_or_else(|| FieldError::new(&input, "error-date"))
@@ -242,5 +240,14 @@ mod tests {
         )
         .unwrap();
         assert!(!v.contains_key("evil"));
+    }
+
+    #[test]
+    fn free_text_is_nfc_and_refuses_bidi_controls() {
+        let schema = vec![field("name", FieldKind::Text, true), field("home", FieldKind::Address, false)];
+        let v = validate(&schema, &values(&[("name", "Nguye\u{302}\u{303}n Văn An"), ("home", "Số 1")]), true).unwrap();
+        assert_eq!(v["name"], "Nguyễn Văn An");
+        let e = validate(&schema, &values(&[("name", "An"), ("home", "Số 1 \u{202E}nauD êL")]), true).unwrap_err();
+        assert_eq!(e, vec![FieldError::new("f_home", "error-text-bidi")]);
     }
 }

@@ -1,4 +1,5 @@
-//! Folding Vietnamese text for search: lower case, no diacritics, "đ" → "d".
+//! Text as typed by people: cleaning free text ([`clean_text`]: Unicode NFC, no bidi controls),
+//! names, and folding Vietnamese for search (lower case, no diacritics, "đ" → "d").
 
 const FOLD_FROM: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
 const FOLD_TO: &str = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd";
@@ -60,9 +61,34 @@ pub fn like_escape(term: &str) -> String {
     out
 }
 
-/// A person's name as typed: spaces collapsed; required, at most 100 characters, no digits or
-/// control characters.
+/// Characters that reorder the text around them when displayed (Unicode bidi embeddings,
+/// overrides and isolates, the directional marks, the Arabic letter mark). In a name or a reason
+/// they make the screen show something other than what is stored ("Trojan Source"), and
+/// Vietnamese never needs them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Free text typed by a person (a name, an e-form field, an officer's reason), cleaned the same
+/// way everywhere: bidi control characters are refused (`Err` carries the message key
+/// `error-text-bidi`), and the text is normalised to Unicode NFC, so "ế" typed as e + two
+/// combining marks (macOS, some Vietnamese keyboards) is stored, compared and searched as the one
+/// precomposed letter. Nothing else changes: trimming and length rules are the caller's.
+pub fn clean_text(input: &str) -> Result<String, &'static str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if input.chars().any(is_bidi_control) {
+        return Err("error-text-bidi");
+    }
+    Ok(match is_nfc_quick(input.chars()) {
+        IsNormalized::Yes => input.to_string(),
+        _ => input.nfc().collect(),
+    })
+}
+
+/// A person's name as typed: NFC, spaces collapsed; required, at most 100 characters, no digits,
+/// control or bidi characters.
 pub fn person_name(field: &str, input: &str) -> Result<String, super::FieldError> {
+    let input = clean_text(input).map_err(|key| super::FieldError::new(field, key))?;
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         Err(super::FieldError::new(field, "error-required"))
@@ -83,6 +109,29 @@ mod tests {
         assert_eq!(person_name("n", "   ").unwrap_err().key, "error-required");
         assert_eq!(person_name("n", "Nguyen 2").unwrap_err().key, "error-name-format");
         assert_eq!(person_name("n", &"a".repeat(101)).unwrap_err().key, "error-name-format");
+    }
+
+    #[test]
+    fn text_is_normalised_to_nfc() {
+        // "Nguyễn" with "ễ" as e + combining circumflex + combining tilde.
+        let decomposed = "Nguye\u{302}\u{303}n";
+        assert_ne!(decomposed, "Nguyễn");
+        assert_eq!(clean_text(decomposed).unwrap(), "Nguyễn");
+        assert_eq!(clean_text("Đặng Thị Ánh").unwrap(), "Đặng Thị Ánh");
+        assert_eq!(person_name("n", "Tra\u{300}n  Va\u{306}n").unwrap(), "Tràn Văn");
+    }
+
+    #[test]
+    fn bidi_controls_are_refused_with_a_message_key() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{200E}', '\u{200F}', '\u{061C}',
+        ] {
+            assert_eq!(clean_text(&format!("An{c}nie")), Err("error-text-bidi"), "U+{:04X}", c as u32);
+        }
+        assert_eq!(person_name("full_name", "Lê \u{202E}nA").unwrap_err().key, "error-text-bidi");
+        // Neighbours of the ranges are ordinary text.
+        assert!(clean_text("\u{2029}\u{2065}\u{200D}").is_ok());
     }
 
     #[test]

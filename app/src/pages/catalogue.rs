@@ -190,18 +190,18 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
         <p class="breadcrumb"><a href="/thu-tuc">{i18n.t("list-title")}</a>" › "<a href=format!("/thu-tuc?sector={}", p.sector_code)>{p.sector.clone()}</a></p>
         <h1>{p.name.clone()}</h1>
         <p class="meta">{i18n.t("procedure-code")}" "<strong>{p.code.clone()}</strong>" · "{i18n.t(&format!("level-{}", p.level))}" · "{online}</p>
-        {p.online_reason.clone().map(|r| view! { <p class="note">{i18n.t("online-partial-reason")}" "{r}</p> })}
+        {p.online_reason.clone().map(|r| view! { <p class="note">{i18n.t("online-partial-reason")}" "<span lang=i18n.vi_only()>{r}</span></p> })}
         <p><a class="button button-primary" href=submit_href>{i18n.t("submit-online")}</a></p>
         <dl class="facts">
             <dt>{i18n.t("detail-allowance")}</dt><dd>{allowance_text(&p.allowance)}</dd>
             <dt>{i18n.t("detail-agency")}</dt><dd>{p.executing_agency.name.clone()}</dd>
-            <dt>{i18n.t("detail-receiving")}</dt><dd>{p.receiving_agency.name.clone()}<br/><small>{p.receiving_agency.address.clone()}" · "{p.receiving_agency.phone.clone()}</small></dd>
+            <dt>{i18n.t("detail-receiving")}</dt><dd>{p.receiving_agency.name.clone()}<br/><small><span lang=i18n.vi_only()>{p.receiving_agency.address.clone()}</span>" · "{p.receiving_agency.phone.clone()}</small></dd>
             <dt>{i18n.t("detail-channels")}</dt><dd>{channels}</dd>
-            <dt>{i18n.t("detail-applicants")}</dt><dd>{p.applicants.clone()}</dd>
-            <dt>{i18n.t("detail-result")}</dt><dd>{p.result.clone()}</dd>
+            <dt>{i18n.t("detail-applicants")}</dt><dd lang=i18n.vi_only()>{p.applicants.clone()}</dd>
+            <dt>{i18n.t("detail-result")}</dt><dd lang=i18n.vi_only()>{p.result.clone()}</dd>
         </dl>
         <Section title=i18n.t("detail-steps")>
-            <ol class="steps">{p.steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
+            <ol class="steps" lang=i18n.vi_only()>{p.steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
         </Section>
         <Section title=i18n.t("detail-components")>
             <table class="table">
@@ -210,11 +210,11 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
                     {p.components.into_iter().map(|c| view! {
                         <tr>
                             <td>
-                                {c.name}
+                                <span lang=i18n.vi_only()>{c.name}</span>
                                 {(!c.required).then(|| view! { " "<em>{i18n.t("component-optional")}</em> })}
                                 {c.form_file.map(|f| view! { <br/><a href=format!("/forms/{f}") download>{i18n.t("component-download-form")}</a> })}
                             </td>
-                            <td>{c.copies}</td>
+                            <td lang=i18n.vi_only()>{c.copies}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -223,14 +223,14 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
         <Section title=i18n.t("detail-fees")>
             <ul>
                 {p.fees.into_iter().map(|f| view! {
-                    <li>{f.name}": "<strong>{if f.amount_vnd == 0 { i18n.t("fee-free") } else { format_vnd(f.amount_vnd) }}</strong>
-                        {(!f.note.is_empty()).then(|| view! { " — "{f.note.clone()} })}</li>
+                    <li><span lang=i18n.vi_only()>{f.name}</span>": "<strong>{if f.amount_vnd == 0 { i18n.t("fee-free") } else { format_vnd(f.amount_vnd) }}</strong>
+                        {(!f.note.is_empty()).then(|| view! { " — "<span lang=i18n.vi_only()>{f.note.clone()}</span> })}</li>
                 }).collect_view()}
             </ul>
         </Section>
-        <Section title=i18n.t("detail-conditions")><p>{p.conditions}</p></Section>
+        <Section title=i18n.t("detail-conditions")><p lang=i18n.vi_only()>{p.conditions}</p></Section>
         <Section title=i18n.t("detail-legal-basis")>
-            <ul>{p.legal_basis.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+            <ul lang=i18n.vi_only()>{p.legal_basis.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
         </Section>
         <p class="meta">{i18n.t("detail-effective")}" "{p.effective_from}</p>
     }

@@ -214,7 +214,7 @@ async fn failed_sign_ins_do_not_reveal_accounts_and_are_rate_limited() {
         app.form(&c, "/api/account/login", "/dang-nhap", &[("cccd", "045195004321"), ("password", "sai-mat-khau-1")])
             .await;
     }
-    // Even the right password is refused while the account is locked out.
+    // Even the right password is refused from the address that guessed.
     let locked = app
         .client()
         .post(app.url("/api/account/login"))

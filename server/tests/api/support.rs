@@ -4,7 +4,6 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{redirect, Client, Response};
 use server::config::Config;
 use server::storage::Db;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -60,6 +59,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, demo: bool) -> TestApp {
+        Self::spawn_configured(backend, demo, |_| {}).await
+    }
+
+    /// An app whose configuration the test adjusts (timeouts, trusted proxies, `PUBLIC_URL` …).
+    pub async fn spawn_configured(backend: Backend, demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let name = format!("portal_test_{}_{n}", std::process::id());
         let data_dir = std::env::temp_dir().join(&name);
@@ -73,7 +77,7 @@ impl TestApp {
         std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../style/main.css"), site.join("pkg/app.css")).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config {
+        let mut config = Config {
             data_dir: data_dir.clone(),
             database_url,
             demo_data: demo,
@@ -82,10 +86,15 @@ impl TestApp {
             site_root: site.display().to_string(),
             public_url: format!("http://{addr}"),
             secure_cookies: false,
+            trusted_proxies: Default::default(),
+            header_timeout: server::config::HEADER_TIMEOUT,
+            body_timeout: server::config::BODY_TIMEOUT,
         };
+        adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");
+        let header_timeout = config.header_timeout;
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            server::serve::serve(listener, router, header_timeout, std::future::pending()).await.unwrap();
         });
         TestApp {
             base: format!("http://{addr}"),
