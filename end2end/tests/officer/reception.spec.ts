@@ -45,6 +45,7 @@ test("the desk refuses a dossier with a reason and prints the refusal", async ({
   await screenshot(page, testInfo, "23-refuse-error");
   const reason = "Giấy chứng sinh không do cơ sở y tế cấp theo Điều 16 Luật Hộ tịch";
   await page.getByLabel("Lý do", { exact: true }).fill(reason);
+  await expect(page.getByLabel("Lý do", { exact: true })).toHaveValue(reason);
   await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
   await expect(page.getByRole("heading", { name: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
   await expect(page.getByTestId("slip-reason")).toHaveText(reason);

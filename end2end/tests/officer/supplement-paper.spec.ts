@@ -27,6 +27,7 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await specialist.getByLabel("Lý do yêu cầu bổ sung").fill("Tờ khai chưa có chữ ký của người yêu cầu đăng ký khai sinh");
   await specialist.getByRole("button", { name: "Yêu cầu bổ sung (Mẫu 02)" }).click();
   await expect(specialist.getByText("Dự thảo của chuyên viên, chờ lãnh đạo phòng duyệt gửi.")).toBeVisible();
+  await expect(specialist.getByRole("link", { name: "In phiếu yêu cầu bổ sung (Mẫu 02)" })).toHaveCount(0);
   await expectAccessible(specialist, testInfo);
   await screenshot(specialist, testInfo, "60-supplement-draft");
 
@@ -44,7 +45,7 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai-da-ky.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "62-paper-supplement");
-  await page.getByRole("button", { name: "Gửi bổ sung" }).click();
+  await page.getByRole("button", { name: "Ghi nhận hồ sơ bổ sung" }).click();
   await expect(page.getByRole("table", { name: /Nội dung đã bổ sung/ })).toContainText("to-khai-da-ky.pdf");
 
   // Then a written request to withdraw, entered at the counter; a short reason is explained at the field.

@@ -30,7 +30,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
     let has = |action: &str| d.dossier.events.iter().any(|e| e.action == action);
     let slips: Vec<(&str, bool)> = vec![
         ("01", has("accept")),
-        ("02", !d.dossier.supplements.is_empty()),
+        ("02", d.dossier.supplements.iter().any(|s| s.sent_at_ms.is_some())),
         ("03", has("refuse")),
         ("04", has("apologise")),
         ("05", has("accept")),

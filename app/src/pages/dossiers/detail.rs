@@ -35,6 +35,8 @@ pub fn supplement_answer(
 ) -> impl IntoView {
     let open =
         d.supplements.last().filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status == 5).cloned();
+    // The desk enters what the applicant handed in: the same form, in the desk's words.
+    let at_desk = action != AnswerSupplement::PATH;
     open.map(|s| {
         let mut labels: Vec<(String, String)> = Vec::new();
         let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == ItemKind::Field && i.target == f.name)).cloned().collect();
@@ -48,7 +50,7 @@ pub fn supplement_answer(
         let values = d.form.clone();
         view! {
             <section class="supplement supplement-open" aria-labelledby="supplement-answer-title">
-                <h2 id="supplement-answer-title">{i18n.t("supplement-asked")}</h2>
+                <h2 id="supplement-answer-title">{i18n.t(if at_desk { "desk-paper-supplement-asked" } else { "supplement-asked" })}</h2>
                 <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
                 <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
                 <ErrorSummary error=error.clone() labels=labels />
@@ -71,7 +73,7 @@ pub fn supplement_answer(
                             </div>
                         }
                     }).collect_view()}
-                    <button type="submit" class="button-primary">{i18n.t("supplement-send")}</button>
+                    <button type="submit" class="button-primary">{i18n.t(if at_desk { "desk-paper-supplement-record" } else { "supplement-send" })}</button>
                 </form>
             </section>
         }
