@@ -23,7 +23,9 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-DATA_DIR="$dir" LEPTOS_SITE_ADDR=127.0.0.1:0 LEPTOS_SITE_ROOT="$dir/site" RUST_LOG=warn,server=info \
+# The sign-ups come from many addresses through a local "reverse proxy" (X-Forwarded-For), as
+# citizens do behind the province's proxy: registration is rate-limited per address.
+TRUSTED_PROXIES=127.0.0.1 DATA_DIR="$dir" LEPTOS_SITE_ADDR=127.0.0.1:0 LEPTOS_SITE_ROOT="$dir/site" RUST_LOG=warn,server=info \
   "$bin/server" >"$log" 2>&1 &
 server_pid=$!
 base=""

@@ -78,8 +78,11 @@ async fn main() -> anyhow::Result<()> {
             let cccd = format!("045300{run:03}{i:03}");
             let phone = format!("0901{run:03}{i:03}");
             let t = Instant::now();
+            // Fifty citizens at fifty addresses, behind the province's reverse proxy (registration
+            // is rate-limited per address, which is not what this measures).
             let res = client
                 .post(url)
+                .header("X-Forwarded-For", format!("10.1.{}.{}", i / 250, i % 250 + 1))
                 .form(&[
                     ("full_name", "Người Thử Tải"),
                     ("cccd", cccd.as_str()),
