@@ -73,15 +73,19 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   // The commune handles it, then hands it to Công an tỉnh for verification.
   await page.getByRole("link", { name: "Về hồ sơ" }).click();
   await page.getByRole("button", { name: "Chuyển xử lý" }).click();
+  await expect(page).toHaveURL(/xong=1/);
   const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
   await leader.getByLabel("Chuyên viên thụ lý").selectOption({ label: "Phan Văn Minh" });
   await leader.getByRole("button", { name: "Phân công" }).click();
+  await expect(leader).toHaveURL(/xong=1/);
   const specialist = await officerOn(browser, baseURL!, SPECIALIST, code, /Việc của tôi/);
   await specialist.getByLabel("Ý kiến thẩm định").fill("Hồ sơ đầy đủ; đề nghị Công an tỉnh xác minh nhân thân người nước ngoài.");
   await specialist.getByLabel("Dự thảo kết quả", { exact: true }).setInputFiles({ name: "du-thao-giay-chung-nhan-ket-hon.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await specialist.getByRole("button", { name: "Trình kết quả thẩm định" }).click();
+  await expect(specialist).toHaveURL(/xong=1/);
   await leader.reload();
   await leader.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
+  await expect(leader).toHaveURL(/xong=1/);
   const head = await officerOn(browser, baseURL!, HEAD, code, /Việc của tôi/);
   await head.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
   await expect(head.getByTestId("location")).toContainText("Công an tỉnh");
@@ -89,10 +93,12 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   const police = await officerOn(browser, baseURL!, POLICE_LEADER, code, /Việc của tôi/);
   await police.getByLabel("Chuyên viên thụ lý").selectOption({ index: 1 });
   await police.getByRole("button", { name: "Phân công" }).click();
+  await expect(police).toHaveURL(/xong=1/);
   const verifier = await officerOn(browser, baseURL!, POLICE_SPECIALIST, code, /Việc của tôi/);
   await verifier.getByLabel("Ý kiến thẩm định").fill("Đã xác minh nhân thân, không có thông tin cấm kết hôn.");
   await verifier.getByLabel("Dự thảo kết quả", { exact: true }).setInputFiles({ name: "van-ban-xac-minh.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await verifier.getByRole("button", { name: "Trình kết quả thẩm định" }).click();
+  await expect(verifier).toHaveURL(/xong=1/);
   const policeHead = await officerOn(browser, baseURL!, POLICE_HEAD, code, /Việc của tôi/);
   await policeHead.getByRole("button", { name: "Phê duyệt kết quả" }).click();
   await expect(policeHead.locator(".facts").first()).toContainText("Đã xử lý xong");

@@ -16,9 +16,11 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
   await page.getByRole("link", { name: "Về hồ sơ" }).click();
   await page.getByRole("button", { name: "Chuyển xử lý" }).click();
+  await expect(page).toHaveURL(/xong=1/);
   const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
   await leader.getByLabel("Chuyên viên thụ lý").selectOption({ label: "Phan Văn Minh" });
   await leader.getByRole("button", { name: "Phân công" }).click();
+  await expect(leader).toHaveURL(/xong=1/);
 
   // The specialist drafts the request: it waits for the unit leader.
   const specialist = await officerOn(browser, baseURL!, SPECIALIST, code, /Việc của tôi/);
