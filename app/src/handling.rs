@@ -22,10 +22,10 @@ mod supplement;
 #[cfg(test)]
 mod table_tests;
 
-pub use available::{available, Available};
+pub use available::{available, Available, CONSULTED};
 pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
-pub use execute::{execute, load_calendars, load_choices, load_state, Executed};
+pub use execute::{authorize, execute, load_calendars, load_choices, load_state, Executed};
 pub use plan::{
     plan, DossierChanges, NewConsultation, OpenStep, StepPlan, SupplementPlan, BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
 };

@@ -110,6 +110,8 @@ pub struct InboxViewer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskDossierView {
     pub dossier: DossierDetail,
+    /// The applicant's account (for the reader policy).
+    pub applicant_id: i64,
     pub receiving_agency_code: String,
     pub applicant_cccd: String,
     pub applicant_phone: String,
@@ -229,7 +231,7 @@ pub async fn desk_inbox(
         soon_ms: soon,
     };
     let mut inbox = services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?;
-    if crate::api::handling::CONSULTED.contains(&user.role) {
+    if crate::handling::CONSULTED.contains(&user.role) {
         let unit = if user.role == Role::AgencyLeader { "" } else { user.unit_code.as_str() };
         inbox.consultations = services.store.open_consultations(&viewer.agency, unit, ctx::lang()).await?;
     }

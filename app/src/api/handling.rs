@@ -5,7 +5,6 @@
 //! the rules live in [`crate::handling`]. Also the desk's read model of the workflow and clock.
 
 use crate::domain::channel::Channel;
-use crate::domain::role::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -93,8 +92,6 @@ pub fn working_time_text(i18n: &crate::i18n::I18n, minutes: i64, day_minutes: i6
 
 /// How the desk may hand a result over.
 pub const DELIVERIES: [Channel; 3] = [Channel::Counter, Channel::Postal, Channel::Online];
-/// The roles that answer a consultation for their unit (an agency leader for any unit).
-pub const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader];
 
 /// Transfers an accepted dossier to the competent unit (the next workflow step).
 #[server(prefix = "/api", endpoint = "desk/transfer")]
@@ -204,7 +201,7 @@ pub mod ssr {
     use crate::domain::supplement::OpenSupplement;
     use crate::domain::workflow::{StepKind, Workflow};
     use crate::error::AppError;
-    use crate::handling::{self, Calendars, ConsultationState, DossierState, Proposal, Refusal, StepState, UnitRef};
+    use crate::handling::{self, Calendars, ConsultationState, DossierState, Proposal, StepState, UnitRef};
     use crate::ports::CurrentUser;
 
     /// The workflow definition of the dossier's procedure version.
@@ -250,7 +247,7 @@ pub mod ssr {
     }
 
     /// The rules' view of a dossier read for the desk (Vietnamese names, as the history writes).
-    pub fn state_of(desk: &DeskDossierView, applicant_id: i64) -> Result<DossierState, String> {
+    pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         let (clock_events, apology_used) = clock_events(desk);
         let status = DossierStatus::from_code(desk.dossier.status).ok_or("unknown status")?;
         let channel = Channel::parse(&desk.dossier.channel).ok_or("unknown channel")?;
@@ -268,7 +265,7 @@ pub mod ssr {
             code: desk.dossier.code.clone(),
             status,
             channel,
-            applicant_id,
+            applicant_id: desk.applicant_id,
             receiving_agency: desk.receiving_agency_code.clone(),
             current_agency: desk.current_agency_code.clone(),
             allowance,
@@ -330,9 +327,11 @@ pub mod ssr {
         }
         let services = ctx::services()?;
         let store = services.store.as_ref();
-        let mut state = handling::load_state(store, user, code).await?;
-        let code = state.code.clone();
-        let mut desk = store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+        // One read: the page's view, and the rules' state built from it.
+        let mut desk = store.desk_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let mut state = state_of(&desk).map_err(ctx::internal)?;
+        handling::authorize(user, &state)?;
         handling::load_choices(store, &mut state, user).await?;
         let cals = handling::load_calendars(store, &state, &[]).await?;
         desk.actions = handling::available(&state, user);
@@ -383,20 +382,6 @@ pub mod ssr {
                 _ => None,
             },
         }
-    }
-
-    /// The calendars of the receiving agency and of every agency on the dossier's route.
-    pub async fn calendars(desk: &DeskDossierView) -> Result<Calendars, AppError> {
-        let store = ctx::services()?.store;
-        let mut cals = Calendars::new();
-        let agencies = std::iter::once(&desk.receiving_agency_code).chain(desk.workflow.iter().map(|s| &s.agency_code));
-        for a in agencies {
-            if !cals.contains_key(a) {
-                let c = store.calendar(a).await?.ok_or_else(|| ctx::internal(format!("no calendar for {a}")))?;
-                cals.insert(a.clone(), c);
-            }
-        }
-        Ok(cals)
     }
 
     /// Carries out `cmd` by the signed-in user, then goes to the slip the action issues or back
@@ -461,12 +446,7 @@ pub mod ssr {
             &Backfill::default(),
             ctx::now_ms(),
         )
-        .await
-        .map_err(|r| match r {
-            // Officers withdraw nothing; to them it is someone else's dossier.
-            Refusal::Forbidden => AppError::Forbidden,
-            other => AppError::from(other),
-        })?;
+        .await?;
         leptos_axum::redirect(&format!("/ho-so/{}", done.code));
         Ok(())
     }

@@ -39,7 +39,7 @@ pub struct Available {
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
-pub(super) const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader];
+pub const CONSULTED: [Role; 3] = [Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader];
 
 fn current(state: &DossierState) -> Option<(usize, Current<'_>)> {
     let position = state.position?;

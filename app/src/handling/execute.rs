@@ -26,11 +26,18 @@ pub struct Executed {
 pub async fn load_state(store: &dyn Store, user: &CurrentUser, code: &str) -> Result<DossierState, Refusal> {
     let code = DossierCode::parse("code", code).map_err(|_| Refusal::NotFound)?.to_string();
     let state = store.dossier_state(&code).await?.ok_or(Refusal::NotFound)?;
+    authorize(user, &state)?;
+    Ok(state)
+}
+
+/// Whether `user` may read the dossier (the reader policy): an officer of another agency is
+/// forbidden; anyone else but its applicant finds nothing.
+pub fn authorize(user: &CurrentUser, state: &DossierState) -> Result<(), Refusal> {
     let involves = |a: &str| state.involves(a);
     match policy::access(Some(user), Parties { applicant_id: state.applicant_id, involves: &involves }) {
         Access::None if user.role.is_officer() => Err(Refusal::Forbidden),
         Access::None => Err(Refusal::NotFound),
-        _ => Ok(state),
+        _ => Ok(()),
     }
 }
 

@@ -252,6 +252,6 @@ impl Db {
         let Some(l) = self.load_dossier(code, Lang::Vi).await?.filter(|l| l.detail.status != 0) else {
             return Ok(None);
         };
-        app::api::handling::ssr::state_of(&l.desk, l.applicant_id).map(Some).map_err(StoreError::Backend)
+        app::api::handling::ssr::state_of(&l.desk).map(Some).map_err(StoreError::Backend)
     }
 }

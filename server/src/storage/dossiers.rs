@@ -484,6 +484,7 @@ impl Db {
             applicant_id: r.get("applicant_id"),
             desk: DeskDossierView {
                 dossier: detail.clone(),
+                applicant_id: r.get("applicant_id"),
                 receiving_agency_code: r.get("receiving_agency"),
                 applicant_cccd: r.get("cccd"),
                 applicant_phone: r.get("phone"),

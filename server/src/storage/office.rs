@@ -276,7 +276,7 @@ async fn run(
     let mut consulted = false;
     for _ in 0..20 {
         let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
-        let Some(state) = db.dossier_state(code).await? else { return Ok(()) };
+        let state = app::api::handling::ssr::state_of(&desk).map_err(StoreError::Backend)?;
         let cals = load_calendars(db, &state, &[]).await.map_err(refused(code))?;
         let home = &cals[&desk.receiving_agency_code];
         let status = desk.dossier.status;

@@ -3,7 +3,7 @@
 //! withdrawal asked for in writing at the counter.
 
 use crate::api::desk::DeskDossierView;
-use crate::api::supplements::{DeskAnswerSupplement, DeskWithdraw, SendSupplement};
+use crate::api::supplements::{DeskWithdraw, SendSupplement};
 use crate::components::field::error_for;
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -26,7 +26,7 @@ pub fn paper_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) ->
         {a.answer_supplement.then(|| view! {
             <details class="paper-supplement" open=error.is_some()>
                 <summary>{i18n.t("desk-paper-supplement")}</summary>
-                {crate::pages::dossiers::detail::supplement_answer(i18n, &d.dossier, error.clone(), DeskAnswerSupplement::PATH)}
+                {crate::pages::dossiers::detail::supplement_answer(i18n, &d.dossier, error.clone(), true)}
             </details>
         })}
         {a.withdraw.then(|| view! {

@@ -3,7 +3,7 @@
 
 use crate::api::dossiers::{my_dossier, DossierDetail};
 use crate::api::handling::{working_time_text, WithdrawDossier};
-use crate::api::supplements::AnswerSupplement;
+use crate::api::supplements::{AnswerSupplement, DeskAnswerSupplement};
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::form_inputs::{upload_limits, FormInput};
 use crate::components::layout::Layout;
@@ -27,16 +27,11 @@ pub fn DossierPage() -> impl IntoView {
 
 /// The open supplement request and the form that answers it: only the requested items.
 /// The applicant posts it online; the desk enters a paper supplement with the same form.
-pub fn supplement_answer(
-    i18n: I18n,
-    d: &DossierDetail,
-    error: Option<AppError>,
-    action: &'static str,
-) -> impl IntoView {
+pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>, at_desk: bool) -> impl IntoView {
     let open =
         d.supplements.last().filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status == 5).cloned();
     // The desk enters what the applicant handed in: the same form, in the desk's words.
-    let at_desk = action != AnswerSupplement::PATH;
+    let action = if at_desk { DeskAnswerSupplement::PATH } else { AnswerSupplement::PATH };
     open.map(|s| {
         let mut labels: Vec<(String, String)> = Vec::new();
         let fields: Vec<FormField> = d.form_fields.iter().filter(|f| s.items.iter().any(|i| i.kind == ItemKind::Field && i.target == f.name)).cloned().collect();
@@ -104,7 +99,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
-        {supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), AnswerSupplement::PATH)}
+        {supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), false)}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
             <dt>{i18n.t("dossier-location")}</dt><dd>{d.location.clone()}</dd>
