@@ -60,6 +60,8 @@ pub async fn desk_answer_supplement(data: MultipartData) -> Result<(), AppError>
 #[server(prefix = "/api", endpoint = "desk/withdraw")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/withdraw", skip_all))]
 pub async fn desk_withdraw(code: String, withdraw_reason: String) -> Result<(), AppError> {
+    // The applicant withdraws on their own page; this one is the desk's.
+    crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
     let reason = withdraw_reason;
     use crate::handling::{Backfill, Command};
     crate::api::handling::ssr::act(&code, Command::Withdraw { reason }, Backfill::default()).await

@@ -27,7 +27,9 @@ impl Reason {
     }
 
     fn parse_within(field: &str, raw: &str, max: usize) -> Result<Reason, FieldError> {
-        let text = raw.trim();
+        // Bidi controls refused and the text NFC-normalised, as every text input.
+        let cleaned = crate::domain::text::clean_text(raw).map_err(|key| FieldError::new(field, key))?;
+        let text = cleaned.trim();
         let n = text.chars().count();
         if n == 0 {
             return Err(FieldError::new(field, "error-required"));
@@ -84,6 +86,16 @@ mod tests {
     fn control_characters_are_refused_but_line_breaks_kept() {
         assert_eq!(Reason::parse("reason", "Lý do\u{0}có ký tự lạ").unwrap_err().key, "error-text-control");
         assert!(Reason::parse("reason", "Dòng một\r\nDòng hai").is_ok());
+    }
+
+    #[test]
+    fn bidi_controls_are_refused_and_the_text_is_nfc() {
+        assert_eq!(Reason::parse("reason", "Lý do hợp lệ \u{202E} đảo chiều").unwrap_err().key, "error-text-bidi");
+        // "ế" typed as e + circumflex + acute is stored as the one precomposed letter.
+        assert_eq!(
+            Reason::parse("reason", "Thi\u{65}\u{302}\u{301}u giấy tờ hợp lệ").unwrap().as_str(),
+            "Thiếu giấy tờ hợp lệ"
+        );
     }
 
     #[test]

@@ -309,6 +309,24 @@ async fn the_desk_enters_a_paper_supplement_and_a_written_withdrawal_through_the
         let res = post_multipart(&app, &desk, "/api/desk/answer-supplement", &page, scan()).await;
         assert!(matches!(redirected_error(&res), app::error::AppError::Conflict(_)), "{backend:?}");
         // The applicant then asks in writing at the counter to withdraw it.
+        // The desk's endpoint is the desk's: the applicant (who may withdraw on their own page) is
+        // refused there, and a reason carrying a bidi control is refused at its field.
+        let res = citizen
+            .post(app.url("/api/desk/withdraw"))
+            .form(&[("code", code.as_str()), ("withdraw_reason", "Tôi muốn rút hồ sơ của mình")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}");
+        let res = app
+            .form(
+                &desk,
+                "/api/desk/withdraw",
+                &page,
+                &[("code", &code), ("withdraw_reason", "Đơn rút hồ sơ \u{202E} đảo chiều")],
+            )
+            .await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("withdraw_reason".into(), "error-text-bidi".into())]);
         let res = app.form(&desk, "/api/desk/withdraw", &page, &[("code", &code), ("withdraw_reason", "ngắn")]).await;
         assert_eq!(field_keys(&redirected_error(&res)), [("withdraw_reason".into(), "error-reason-length".into())]);
         let reason = "Đơn đề nghị rút hồ sơ của người nộp ngày hôm nay";
