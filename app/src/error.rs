@@ -48,6 +48,28 @@ impl AppError {
         }
     }
 
+    /// Both results, or every field error of both at once (with the values to show again); a
+    /// refusal that is not about fields wins over field errors.
+    pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (
+                Err(Self::Invalid { mut errors, mut values }),
+                Err(Self::Invalid { errors: more_errors, values: more_values }),
+            ) => {
+                for e in more_errors {
+                    if !errors.iter().any(|x| x.field == e.field) {
+                        errors.push(e);
+                    }
+                }
+                values.extend(more_values);
+                Err(Self::Invalid { errors, values })
+            }
+            (Err(Self::Invalid { .. }), Err(other)) | (Err(other), Err(Self::Invalid { .. })) => Err(other),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
     /// Adds values to show again to those already attached.
     pub fn with_more_values(self, more: Vec<(String, String)>) -> Self {
         match self {
@@ -190,6 +212,27 @@ impl AppError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn both_results_report_every_field_error_at_once() {
+        use super::AppError;
+        use crate::domain::FieldError;
+        let a: Result<(), _> = Err(AppError::fields(vec![FieldError::new("f_name", "error-required")]));
+        let b: Result<(), _> = Err(AppError::fields(vec![
+            FieldError::new("file_3", "error-file-required"),
+            FieldError::new("f_name", "error-other"),
+        ]));
+        match AppError::both(a, b) {
+            Err(AppError::Invalid { errors, .. }) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["f_name", "file_3"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let forbidden = AppError::both::<(), ()>(Err(AppError::field("x", "k")), Err(AppError::Forbidden));
+        assert!(matches!(forbidden, Err(AppError::Forbidden)));
+        assert_eq!(AppError::both::<i32, i32>(Ok(1), Ok(2)).ok(), Some((1, 2)));
+    }
+
     use super::*;
 
     #[test]

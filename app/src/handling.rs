@@ -18,6 +18,7 @@ pub mod execute;
 mod plan;
 mod refusal;
 mod state;
+mod submission;
 mod supplement;
 #[cfg(test)]
 mod table_tests;
@@ -31,3 +32,4 @@ pub use plan::{
 };
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};
+pub use submission::{intake_note, missing_files, plan_submission, ProcedureRules};

@@ -67,14 +67,13 @@ pub struct DraftSave {
     pub form: BTreeMap<String, String>,
     /// New files, each replacing the component's previous file.
     pub files: Vec<StoredFile>,
-    /// Submit after saving; the store checks every required component has a file.
-    pub submit: bool,
+    /// What the planner decided to do once the draft is saved, in the same transaction: empty
+    /// to keep a draft; the submission (and, for paper, the acceptance) to submit. The store
+    /// allocates the dossier's code before carrying the plans out.
+    pub submit: Vec<StepPlan>,
     pub now_ms: i64,
     /// `online`, or `counter` / `postal` for a paper dossier entered at the desk.
     pub channel: String,
-    /// The reception officer who entered a paper dossier on the applicant's behalf; the
-    /// submission event is theirs, with `note`.
-    pub entered_by: Option<(CurrentUser, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +153,15 @@ pub trait Store: Send + Sync {
 
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError>;
     async fn save_draft(&self, save: DraftSave) -> Result<DraftOutcome, StoreError>;
+    /// The state of the draft `key` of `applicant_id` for `procedure_code` as the planner sees
+    /// it (a new draft when there is none yet): the procedure's current rules, the files so far.
+    async fn draft_state(
+        &self,
+        procedure_code: &str,
+        applicant_id: i64,
+        key: &str,
+        channel: crate::domain::channel::Channel,
+    ) -> Result<Option<crate::handling::DossierState>, StoreError>;
     async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
     async fn notifications(
         &self,

@@ -661,6 +661,15 @@ impl app::ports::Store for Db {
         Db::save_draft(self, save).await
     }
     #[tracing::instrument(name = "store", skip_all, fields(call = "my_dossiers"))]
+    async fn draft_state(
+        &self,
+        procedure_code: &str,
+        applicant_id: i64,
+        key: &str,
+        channel: app::domain::channel::Channel,
+    ) -> Result<Option<app::handling::DossierState>, StoreError> {
+        Db::draft_state(self, procedure_code, applicant_id, key, channel).await
+    }
     async fn my_dossiers(
         &self,
         applicant_id: i64,

@@ -202,9 +202,13 @@ pub async fn acknowledgement(code: String) -> Result<AcknowledgementView, AppErr
 pub mod ssr {
     use super::{valid_key, StoredFile};
     use crate::api::ctx;
+    use crate::domain::channel::Channel;
+    use crate::domain::role::Role;
+    use crate::domain::status::DossierStatus;
     use crate::domain::{form, upload, FieldError};
     use crate::error::AppError;
-    use crate::ports::{DraftOutcome, DraftSave, FileWriter, Services};
+    use crate::handling::{Backfill, Refusal};
+    use crate::ports::{CurrentUser, DraftOutcome, DraftSave, FileWriter, Services};
     use leptos::server_fn::codec::MultipartData;
     use sha2::{Digest, Sha256};
     use std::collections::BTreeMap;
@@ -398,14 +402,14 @@ pub mod ssr {
         Ok(())
     }
 
-    /// The form's `f_*` values checked against the procedure's schema and its files against its
-    /// components (on submission every required one needs a new file or one in `existing`);
-    /// with `errors` already found, every problem at once, the values echoed.
+    /// The form's `f_*` values checked against the procedure's schema (every required field on
+    /// submission) and its files against its components; with `errors` already found, every
+    /// problem at once, the values echoed. Whether each required component has a file is the
+    /// planner's rule ([`crate::handling::missing_files`]).
     pub fn check_form(
         procedure: &crate::api::catalogue::ProcedureDetail,
         text: &BTreeMap<String, String>,
         files: &[StoredFile],
-        existing: &[StoredFile],
         submit: bool,
         mut errors: Vec<FieldError>,
     ) -> Result<BTreeMap<String, String>, AppError> {
@@ -426,19 +430,38 @@ pub mod ssr {
         if files.iter().any(|f| !procedure.components.iter().any(|c| c.id == f.component_id)) {
             return Err(AppError::BadRequest("unknown component".into()));
         }
-        if submit {
-            for c in procedure.components.iter().filter(|c| c.required) {
-                let has = files.iter().chain(existing).any(|f| f.component_id == c.id);
-                let field = format!("file_{}", c.id);
-                if !has && !errors.iter().any(|e| e.field == field) {
-                    errors.push(FieldError::new(field, "error-file-required"));
-                }
-            }
-        }
         match (clean, errors.is_empty()) {
             (Some(form), true) => Ok(form),
             _ => Err(AppError::fields(errors).with_values(echo)),
         }
+    }
+
+    /// Plans the submission of draft `key` with the `files` of this post by `user` (its
+    /// applicant online, or the receiving desk for paper): nothing to plan when a resent form
+    /// finds it submitted already — the store then answers with its code.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn submission(
+        services: &Services,
+        user: &CurrentUser,
+        procedure: &str,
+        key: &str,
+        channel: Channel,
+        files: &[StoredFile],
+        backfill: &Backfill,
+        now: i64,
+    ) -> Result<Vec<crate::handling::StepPlan>, Refusal> {
+        let store = services.store.as_ref();
+        let applicant = if user.role == Role::Citizen { user.id } else { 0 };
+        let mut state = store.draft_state(procedure, applicant, key, channel).await?.ok_or(Refusal::NotFound)?;
+        if state.status != DossierStatus::Draft {
+            return Ok(Vec::new());
+        }
+        for f in files {
+            state.files.retain(|x| x.component_id != f.component_id);
+            state.files.push(f.clone());
+        }
+        let cals = crate::handling::load_calendars(store, &state, &[]).await?;
+        crate::handling::plan_submission(&state, &cals, user, backfill, now)
     }
 
     async fn decide(
@@ -455,8 +478,17 @@ pub mod ssr {
             return Err(AppError::BadRequest("key and procedure are required".into()));
         }
         let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
-        let existing = if submit { services.store.draft(user.id, &key).await?.map(|d| d.files) } else { None };
-        let form = check_form(&procedure, &text, &files, &existing.unwrap_or_default(), submit, errors)?;
+        let now = ctx::now_ms();
+        let form = check_form(&procedure, &text, &files, submit, errors);
+        let plans = match submit {
+            true => {
+                submission(services, &user, &procedure.code, &key, Channel::Online, &files, &Backfill::default(), now)
+                    .await
+                    .map_err(AppError::from)
+            }
+            false => Ok(Vec::new()),
+        };
+        let (form, submit) = AppError::both(form, plans)?;
         let outcome = services
             .store
             .save_draft(DraftSave {
@@ -466,9 +498,8 @@ pub mod ssr {
                 form,
                 files,
                 submit,
-                now_ms: ctx::now_ms(),
-                channel: "online".into(),
-                entered_by: None,
+                now_ms: now,
+                channel: Channel::Online.name().into(),
             })
             .await?;
         Ok(outcome)

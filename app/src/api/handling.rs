@@ -192,6 +192,7 @@ pub async fn withdraw_dossier(code: String, reason: String) -> Result<(), AppErr
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use super::WorkflowStepView;
     use super::{Backfill, Command};
     use crate::api::ctx;
     use crate::api::desk::DeskDossierView;
@@ -206,9 +207,13 @@ pub mod ssr {
 
     /// The workflow definition of the dossier's procedure version.
     pub fn workflow(desk: &DeskDossierView) -> Workflow {
+        workflow_of(&desk.workflow)
+    }
+
+    /// The workflow as the rules read it, from its steps as stored.
+    pub fn workflow_of(steps: &[WorkflowStepView]) -> Workflow {
         Workflow {
-            steps: desk
-                .workflow
+            steps: steps
                 .iter()
                 .filter_map(|s| {
                     let kind = StepKind::parse(&s.kind)?;
@@ -312,6 +317,7 @@ pub mod ssr {
                 .collect(),
             form: desk.dossier.form.clone(),
             files: desk.dossier.files.clone(),
+            required: Vec::new(),
             supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
                 let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
                 (open, s.reason.clone())

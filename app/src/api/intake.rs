@@ -12,16 +12,6 @@ use serde::{Deserialize, Serialize};
 /// How a paper dossier reached the desk.
 pub const INTAKE_CHANNELS: [&str; 2] = ["counter", "postal"];
 
-/// The note on the submission event of a paper dossier entered at the desk.
-pub fn intake_note(channel: &str) -> String {
-    let how = if channel == "postal" {
-        "qua dịch vụ bưu chính công ích"
-    } else {
-        "trực tiếp tại Bộ phận Một cửa"
-    };
-    format!("Tiếp nhận hồ sơ giấy {how}; các thành phần hồ sơ đã được số hóa")
-}
-
 /// An applicant as the desk finds them by CCCD.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantRecord {
@@ -104,13 +94,13 @@ pub async fn desk_intake(data: MultipartData) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{intake_note, INTAKE_CHANNELS};
     use crate::api::ctx;
-    use crate::api::dossiers::ssr::{check_form, discard, read_multipart, Upload};
+    use crate::api::dossiers::ssr::{check_form, discard, read_multipart, submission, Upload};
+    use crate::domain::channel::Channel;
     use crate::domain::role::Role;
     use crate::domain::{cccd::Cccd, phone::Phone, text::person_name, FieldError};
     use crate::error::AppError;
-    use crate::handling::{Backfill, Command};
+    use crate::handling::Backfill;
     use crate::ports::{CurrentUser, DraftOutcome, DraftSave, NewUser, Services, StoreError};
 
     pub async fn intake(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
@@ -133,18 +123,13 @@ pub mod ssr {
                 }
                 code
             }
-            // A resent form: show the receipt again once its dossier is accepted.
-            DraftOutcome::AlreadySubmitted { code } => {
-                let desk = services.store.desk_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
-                if desk.dossier.status != 1 {
-                    leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/01"));
-                    return Ok(());
-                }
-                code
-            }
+            // A resent form: the same receipt.
+            DraftOutcome::AlreadySubmitted { code } => code,
             DraftOutcome::Saved { .. } => return Err(ctx::internal("intake saved without submitting")),
         };
-        crate::api::handling::ssr::act(&code, Command::Accept, Backfill::default()).await
+        // Submitted and accepted in one transaction: the receipt (Mẫu 01).
+        leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/01"));
+        Ok(())
     }
 
     /// Checks everything, then records the applicant (when new, with their claim code and its
@@ -166,8 +151,8 @@ pub mod ssr {
             .collect();
         let mut errors = up.errors.clone();
         let cccd = Cccd::parse("cccd", &text("cccd")).map_err(|e| errors.push(e)).ok();
-        let channel = text("channel");
-        if !INTAKE_CHANNELS.contains(&channel.as_str()) {
+        let channel = Channel::parse(&text("channel")).filter(|c| c.is_paper());
+        if channel.is_none() {
             errors.push(FieldError::new("channel", "error-select"));
         }
         let lang = ctx::lang();
@@ -204,9 +189,23 @@ pub mod ssr {
         for f in &mut files {
             f.digitised = true;
         }
-        let form = check_form(&procedure, &up.text, &files, &[], true, errors)
-            .map_err(|e| e.with_more_values(echo.clone()))?;
         let now = ctx::now_ms();
+        let form = check_form(&procedure, &up.text, &files, true, errors);
+        // Submitted by the desk and accepted at once, possibly back-filled (paper received while
+        // the system was down): planned before anything is written.
+        let backfill = Backfill {
+            happened_at: up.text.get("happened_at").cloned(),
+            backfill_reason: up.text.get("backfill_reason").cloned(),
+        };
+        let plans = match channel {
+            Some(c) => submission(services, officer, &procedure.code, &key, c, &files, &backfill, now)
+                .await
+                .map_err(AppError::from),
+            // Already among the field errors.
+            None => Err(AppError::fields(Vec::new())),
+        };
+        let (form, plans) = AppError::both(form, plans).map_err(|e| e.with_more_values(echo.clone()))?;
+        let channel = channel.ok_or_else(|| ctx::internal("intake checked without a channel"))?;
         let mut claim_code = None;
         let applicant = match (on_record, new_applicant, cccd) {
             (Some(a), _, _) => CurrentUser::citizen(a.id, a.full_name),
@@ -242,10 +241,9 @@ pub mod ssr {
                 applicant,
                 form,
                 files,
-                submit: true,
+                submit: plans,
                 now_ms: now,
-                channel: channel.clone(),
-                entered_by: Some((officer.clone(), intake_note(&channel))),
+                channel: channel.name().into(),
             })
             .await?;
         Ok((outcome, claim_code))

@@ -2,6 +2,7 @@
 //! checks the same rules before anything is written.
 
 use super::state::DossierState;
+use crate::domain::channel::Channel;
 use crate::domain::role::{CurrentUser, Role};
 use crate::domain::status::DossierStatus;
 use crate::domain::workflow::{may_act, Current, StepKind};
@@ -11,6 +12,8 @@ use serde::{Deserialize, Serialize};
 /// the same rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Available {
+    /// Submit the draft: its applicant online, or the receiving desk for paper.
+    pub submit: bool,
     pub receive: bool,
     pub transfer: bool,
     pub assign: bool,
@@ -54,6 +57,7 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
     if user.role == Role::Citizen {
         let own = user.id == state.applicant_id;
         return Available {
+            submit: own && state.status == DossierStatus::Draft && state.channel == Channel::Online,
             withdraw: own && state.status.is_open(),
             answer_supplement: own && waiting,
             ..Default::default()
@@ -68,6 +72,7 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
     let leader_here = me.role.is_leader() && (me.agency == state.current_agency || me.agency == state.receiving_agency);
     let in_handling = status.is_in_handling();
     Available {
+        submit: status == DossierStatus::Draft && receiving_desk && state.channel.is_paper(),
         receive: status == crate::domain::status::DossierStatus::Submitted && receiving_desk,
         transfer: status == crate::domain::status::DossierStatus::Accepted && kind == Some(StepKind::Receive),
         assign: handling && kind == Some(StepKind::Assign),

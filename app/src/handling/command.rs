@@ -42,10 +42,13 @@ impl Backfill {
     }
 }
 
-/// One action on a submitted dossier. Text inputs are raw where their error must be shown with
+/// One action on a dossier. Text inputs are raw where their error must be shown with
 /// the other fields of the same form; the planner parses them all and reports every error at once.
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// The draft is submitted: by its applicant online, or entered by the receiving desk from
+    /// paper handed in at the counter or sent by post (then accepted at once).
+    Submit,
     /// The desk accepts the dossier: the appointment comes from the legal clock (Mẫu 01).
     Accept,
     /// The desk refuses at reception, with a reason (Mẫu 03).

@@ -117,6 +117,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
     const DESK: &[Role] = &[Role::Reception];
     const LEAD: &[Role] = &[Role::DepartmentLeader, Role::AgencyLeader];
     match cmd {
+        Command::Submit => (&[Role::Citizen, Role::Reception], Action::Submit),
         Command::Accept => (DESK, Action::Accept),
         Command::RefuseAtReception { .. } => (DESK, Action::Refuse),
         Command::Transfer => (DESK, Action::Transfer),
@@ -281,6 +282,7 @@ pub fn plan(
         slip: cmd.slip(),
     };
     match cmd {
+        Command::Submit => submit(&cx, p),
         Command::Accept => accept(&cx, p),
         Command::RefuseAtReception { reason: r } => {
             cx.allow(cx.can.receive)?;
@@ -333,6 +335,25 @@ pub fn plan(
         Command::AnswerSupplement { form, files } => answer_supplement(&cx, p, form, files),
         Command::AnswerConsultation { id, answer } => answer_consultation(&cx, p, id, answer),
     }
+}
+
+/// A draft submitted: every required component has a file. Online only by its applicant, in
+/// real time; a paper dossier by the receiving desk, which may back-fill it.
+fn submit(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.submit)?;
+    let s = cx.state;
+    if cx.user.role == Role::Citizen && p.backfill_reason.is_some() {
+        return Err(Refusal::Forbidden);
+    }
+    let missing = super::submission::missing_files(s);
+    if !missing.is_empty() {
+        return Err(Refusal::fields(missing));
+    }
+    p.agency = s.receiving_agency.clone();
+    if s.channel.is_paper() {
+        p.note = super::submission::intake_note(s.channel);
+    }
+    Ok(p)
 }
 
 fn accept(cx: &Ctx, mut p: StepPlan) -> Result<StepPlan, Refusal> {

@@ -160,6 +160,8 @@ pub struct DossierState {
     pub files: Vec<StoredFile>,
     /// The supplement request not yet answered (sent, or a specialist's draft), with its reason.
     pub supplement: Option<(OpenSupplement, String)>,
+    /// The components a submission needs a file for (read for drafts only).
+    pub required: Vec<i64>,
 }
 
 impl DossierState {

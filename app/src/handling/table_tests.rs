@@ -20,6 +20,10 @@ const SPECIALIST: i64 = 11;
 /// A status and, when one runs, the workflow step the dossier is at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Situation {
+    /// A draft for online submission.
+    Draft,
+    /// A paper dossier being entered at the desk.
+    PaperDraft,
     Submitted,
     AcceptedAtDesk,
     AtAssignment,
@@ -39,7 +43,9 @@ enum Situation {
 
 use Situation as At;
 
-const SITUATIONS: [Situation; 14] = [
+const SITUATIONS: [Situation; 16] = [
+    At::Draft,
+    At::PaperDraft,
     At::Submitted,
     At::AcceptedAtDesk,
     At::AtAssignment,
@@ -57,7 +63,8 @@ const SITUATIONS: [Situation; 14] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 18] = [
+const COMMANDS: [&str; 19] = [
+    "submit",
     "accept",
     "refuse-at-reception",
     "transfer",
@@ -80,6 +87,8 @@ const COMMANDS: [&str; 18] = [
 
 /// Every permitted (situation, command, role). Nothing else is.
 const ALLOWED: &[(Situation, &str, Role)] = &[
+    (At::Draft, "submit", Role::Citizen),
+    (At::PaperDraft, "submit", Role::Reception),
     (At::Submitted, "accept", Role::Reception),
     (At::Submitted, "refuse-at-reception", Role::Reception),
     (At::Submitted, "withdraw", Role::Citizen),
@@ -166,6 +175,7 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
 fn gives(command: &str) -> (&'static [Role], Action) {
     const LEADERS: &[Role] = &[Role::DepartmentLeader, Role::AgencyLeader];
     match command {
+        "submit" => (&[Role::Citizen, Role::Reception], Action::Submit),
         "accept" => (&[Role::Reception], Action::Accept),
         "refuse-at-reception" => (&[Role::Reception], Action::Refuse),
         "transfer" => (&[Role::Reception], Action::Transfer),
@@ -207,6 +217,7 @@ fn state(at: Situation) -> DossierState {
     let allowance = Allowance::WorkingDays(15_000);
     let workflow = Workflow::standard(DESK, DESK, "VP", allowance);
     let (status, position) = match at {
+        At::Draft | At::PaperDraft => (S::Draft, None),
         At::Submitted => (S::Submitted, None),
         At::AcceptedAtDesk => (S::Accepted, Some(0)),
         At::AtAssignment => (S::InHandling, Some(1)),
@@ -221,12 +232,12 @@ fn state(at: Situation) -> DossierState {
         At::Stopped => (S::Stopped, None),
         At::Delivered => (S::Delivered, None),
     };
-    let accepted = status != S::Submitted;
+    let accepted = !matches!(status, S::Draft | S::Submitted);
     let due = clock::due(&cal, accepted_at(), allowance);
     DossierState {
         code: "000.20.01.H45-261026-0001".into(),
         status,
-        channel: Channel::Online,
+        channel: if at == At::PaperDraft { Channel::Counter } else { Channel::Online },
         applicant_id: APPLICANT,
         receiving_agency: DESK.into(),
         current_agency: DESK.into(),
@@ -269,6 +280,7 @@ fn state(at: Situation) -> DossierState {
         units: vec![UnitRef { agency: DESK.into(), unit: "KT".into(), label: "Phòng Kinh tế".into() }],
         form: std::collections::BTreeMap::new(),
         files: Vec::new(),
+        required: Vec::new(),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -307,6 +319,7 @@ fn command(name: &str, state: &DossierState) -> Command {
         digitised: false,
     };
     match name {
+        "submit" => Command::Submit,
         "accept" => Command::Accept,
         "refuse-at-reception" => Command::RefuseAtReception { reason },
         "transfer" => Command::Transfer,
@@ -373,7 +386,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 14 * 18 * 7);
+    assert_eq!(checked, 16 * 19 * 7);
 }
 
 #[test]
@@ -383,6 +396,7 @@ fn what_the_page_offers_is_what_the_planner_allows() {
         for role in Role::ALL {
             let can = available(&s, &person(role));
             let offered = [
+                ("submit", can.submit),
                 ("accept", can.receive),
                 ("transfer", can.transfer),
                 ("assign", can.assign),

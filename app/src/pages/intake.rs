@@ -8,6 +8,7 @@ use crate::components::layout::Layout;
 use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
+use crate::pages::desk::actions::BackfillFields;
 use crate::pages::{page_data, posted_error, query};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -72,6 +73,8 @@ fn dossier_form(
         ("phone".to_string(), i18n.t("field-phone")),
         ("channel".to_string(), i18n.t("field-channel")),
         ("procedure".to_string(), i18n.t("intake-procedure")),
+        ("happened_at".to_string(), i18n.t("backfill-at")),
+        ("backfill_reason".to_string(), i18n.t("backfill-reason")),
     ]);
     let echo = |name: &str| error.as_ref().and_then(|e| e.value(name)).unwrap_or_default();
     let channel = Some(echo("channel")).filter(|c| !c.is_empty()).unwrap_or_else(|| "counter".into());
@@ -152,6 +155,7 @@ fn dossier_form(
                 {error_for(&error, "files").map(|e| view! { <p class="field-error" id="files">{e}</p> })}
                 {component_inputs(i18n, &p.components, &[], &error)}
             </fieldset>
+            <BackfillFields prefix="intake" error=error.clone() />
             <div class="actions">
                 <button type="submit" class="button-primary">{i18n.t("intake-submit")}</button>
             </div>

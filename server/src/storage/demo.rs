@@ -5,6 +5,7 @@
 use super::Db;
 use crate::catalogue_seed::demo_catalogue;
 use app::api::dossiers::StoredFile;
+use app::domain::channel::Channel;
 use app::domain::role::Role;
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
 use sha2::{Digest, Sha256};
@@ -153,18 +154,40 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
         let Some(p) = db.procedure(code, lang).await? else { continue };
         let form = demo_form(&p, "Nguyễn Minh Khang", CITIZENS[who].cccd, CITIZENS[who].phone);
         let stored = demo_files(files, &p, n).await?;
-        db.save_draft(DraftSave {
+        let draft = DraftSave {
             idempotency_key: format!("demo-dossier-{n:02}-0000000000000000"),
             procedure_code: p.code.clone(),
             applicant: users[who].clone(),
             form,
             files: stored,
-            submit,
+            submit: Vec::new(),
             now_ms: now_ms - hours_ago * 3_600_000,
             channel: "online".into(),
-            entered_by: None,
-        })
-        .await?;
+        };
+        match submit {
+            true => submit_draft(db, draft, &users[who]).await?,
+            false => db.save_draft(draft).await?,
+        };
     }
     Ok(())
+}
+
+/// Saves `draft` and submits it through the planner, as `by` (its applicant, or the receiving
+/// desk entering paper; the desk's acceptance is then a separate action of the demo's).
+pub(crate) async fn submit_draft(
+    db: &Db,
+    draft: DraftSave,
+    by: &CurrentUser,
+) -> Result<app::ports::DraftOutcome, StoreError> {
+    use app::handling::{plan, Backfill, Calendars, Command};
+    let channel = Channel::parse(&draft.channel).ok_or_else(|| StoreError::Backend("unknown channel".into()))?;
+    let applicant = if by.role == Role::Citizen { by.id } else { 0 };
+    let mut state = db
+        .draft_state(&draft.procedure_code, applicant, &draft.idempotency_key, channel)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    state.files = draft.files.clone();
+    let submitted = plan(&state, &Calendars::new(), by, Command::Submit, &Backfill::default(), draft.now_ms)
+        .map_err(|e| StoreError::Backend(format!("demo submission refused: {e:?}")))?;
+    db.save_draft(DraftSave { submit: vec![submitted], ..draft }).await
 }

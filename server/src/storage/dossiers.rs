@@ -4,11 +4,13 @@ use super::{backend_err, parse_json, Db};
 use app::api::desk::DeskDossierView;
 use app::api::dossiers::{DossierDetail, DossierSummary, EventView, StoredFile};
 use app::api::lookup::PublicDossier;
+use app::domain::channel::Channel;
 use app::domain::dossier_code::DossierCode;
 use app::domain::history::Event;
 use app::domain::mask::mask_name;
 use app::domain::status::{transition, Action, DossierStatus};
 use app::domain::vn_time::yymmdd;
+use app::handling::{DossierState, ProcedureRules};
 use app::i18n::Lang;
 use app::ports::{Draft, DraftOutcome, DraftSave, FileAccess, StoreError};
 use sqlx::any::AnyRow;
@@ -337,39 +339,81 @@ impl Db {
         }
         let dossier_id: i64 = row.get("id");
         self.attach_files(&mut tx, dossier_id, &s.files, s.now_ms).await?;
-        if !s.submit {
+        if s.submit.is_empty() {
             tx.commit().await.map_err(backend_err)?;
             return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code });
-        }
-        let missing: i64 = sqlx::query(
-            "select count(*) as n from procedure_components c where c.version_id = $1 and c.required = 1 \
-             and not exists (select 1 from dossier_files f where f.dossier_id = $2 and f.component_id = c.id and f.replaced_at is null)",
-        )
-        .bind(version_id)
-        .bind(dossier_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend_err)?
-        .get("n");
-        if missing > 0 {
-            return Err(StoreError::Conflict("error-file-required".into()));
         }
         let code = allocate_code(&mut tx, &agency, s.now_ms).await?;
         sqlx::query("update dossiers set code = $1, submitted_at = $2, lookup_token = $4 where id = $3")
             .bind(code.to_string())
-            .bind(s.now_ms)
+            .bind(s.submit[0].at_ms)
             .bind(dossier_id)
             .bind(new_lookup_token())
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        let (by, note) = match &s.entered_by {
-            Some((officer, note)) => (officer, note.clone()),
-            None => (&s.applicant, String::new()),
-        };
-        apply(&mut tx, dossier_id, NewEvent::by(by, agency.clone(), Action::Submit, s.now_ms, note)).await?;
+        for plan in &s.submit {
+            self.advance_in(&mut tx, dossier_id, plan).await?;
+        }
         tx.commit().await.map_err(backend_err)?;
         Ok(DraftOutcome::Submitted { code: code.to_string() })
+    }
+
+    pub async fn draft_state(
+        &self,
+        procedure_code: &str,
+        applicant_id: i64,
+        key: &str,
+        channel: Channel,
+    ) -> Result<Option<DossierState>, StoreError> {
+        let Some(p) = sqlx::query(
+            "select p.receiving_agency, v.id, v.details_json from procedures p \
+             join procedure_versions v on v.id = p.current_version_id where p.code = $1",
+        )
+        .bind(procedure_code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?
+        else {
+            return Ok(None);
+        };
+        let version_id: i64 = p.get("id");
+        let details: crate::catalogue_seed::VersionDetails = parse_json(p.get("details_json"))?;
+        let allowance = app::domain::clock::Allowance::parse(&details.allowance.amount, &details.allowance.unit)
+            .ok_or_else(|| StoreError::Backend("unreadable allowance".into()))?;
+        let steps = self.workflow_steps(version_id, Lang::Vi).await?;
+        let required = sqlx::query("select id from procedure_components where version_id = $1 and required = 1")
+            .bind(version_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .iter()
+            .map(|r| r.get::<i64, _>("id"))
+            .collect();
+        let rules = ProcedureRules {
+            receiving_agency: p.get("receiving_agency"),
+            allowance,
+            workflow: app::api::handling::ssr::workflow_of(&steps),
+            step_names: steps.iter().map(|s| app::components::unit_and_agency(&s.unit, &s.agency)).collect(),
+            required,
+        };
+        let row =
+            sqlx::query("select id, status, form_json from dossiers where idempotency_key = $1 and applicant_id = $2")
+                .bind(key)
+                .bind(applicant_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        let (status, form, files) = match row {
+            Some(r) => (
+                DossierStatus::from_code(r.get("status"))
+                    .ok_or_else(|| StoreError::Backend("unknown status".into()))?,
+                parse_json(r.get("form_json"))?,
+                self.current_files(r.get("id")).await?,
+            ),
+            None => (DossierStatus::Draft, BTreeMap::new(), Vec::new()),
+        };
+        Ok(Some(DossierState::draft(rules, status, applicant_id, channel, form, files)))
     }
 
     pub async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError> {

@@ -86,14 +86,25 @@ impl Db {
             .ok_or(StoreError::NotFound)?
             .get("id");
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        self.advance_in(&mut tx, id, &plan).await?;
+        tx.commit().await.map_err(backend_err)
+    }
+
+    /// Carries out `plan` on dossier `id` in the caller's transaction.
+    pub(crate) async fn advance_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        plan: &StepPlan,
+    ) -> Result<(), StoreError> {
         let mut event = NewEvent::by(&plan.actor, plan.agency.clone(), plan.action, plan.at_ms, plan.note.clone());
         event.recorded_at_ms = plan.recorded_at_ms;
         event.backfill_reason = plan.backfill_reason.clone();
         event.payload = plan.payload.as_ref().map(app::domain::event::Payload::to_json);
         event.expected_count = Some(plan.expected_count);
-        apply(&mut tx, id, event).await?;
+        apply(tx, id, event).await?;
         if let Some(outcome) = &plan.close {
-            end_running_step(&mut tx, id, plan.at_ms, plan.actor.id, outcome.name()).await?;
+            end_running_step(tx, id, plan.at_ms, plan.actor.id, outcome.name()).await?;
         }
         match (&plan.open, &plan.close) {
             (Some(o), _) => {
@@ -109,7 +120,7 @@ impl Db {
                 .bind(o.assignee)
                 .bind(o.started_at)
                 .bind(o.due_at)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(backend_err)?;
                 sqlx::query(
@@ -122,22 +133,22 @@ impl Db {
                 .bind(o.unit.clone())
                 .bind(o.assignee)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(backend_err)?;
             }
             // Closed without a next step: the dossier is back at the desk that received it.
-            (None, Some(_)) => back_to_receiving_desk(&mut tx, id).await?,
+            (None, Some(_)) => back_to_receiving_desk(tx, id).await?,
             (None, None) => {}
         }
         let c = &plan.changes;
-        set(&mut tx, id, "accepted_at", c.accepted_at).await?;
-        set(&mut tx, id, "original_due_at", c.original_due_at).await?;
-        set(&mut tx, id, "due_at", c.due_at).await?;
-        set(&mut tx, id, "resolved_at", c.resolved_at).await?;
-        set(&mut tx, id, "urged_at", c.urged_at).await?;
-        set_text(&mut tx, id, "delivery", c.delivery.map(|d| d.name())).await?;
-        set_text(&mut tx, id, "proposal", c.proposal.map(|p| p.name())).await?;
+        set(tx, id, "accepted_at", c.accepted_at).await?;
+        set(tx, id, "original_due_at", c.original_due_at).await?;
+        set(tx, id, "due_at", c.due_at).await?;
+        set(tx, id, "resolved_at", c.resolved_at).await?;
+        set(tx, id, "urged_at", c.urged_at).await?;
+        set_text(tx, id, "delivery", c.delivery.map(|d| d.name())).await?;
+        set_text(tx, id, "proposal", c.proposal.map(|p| p.name())).await?;
         for c in &plan.consult {
             sqlx::query(
                 "insert into consultations (dossier_id, agency_code, unit_code, question, asked_by, asked_at, due_at) \
@@ -150,7 +161,7 @@ impl Db {
             .bind(plan.actor.id)
             .bind(plan.at_ms)
             .bind(c.due_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(backend_err)?;
         }
@@ -164,7 +175,7 @@ impl Db {
             .bind(plan.at_ms)
             .bind(*consultation)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(backend_err)?
             .rows_affected();
@@ -172,7 +183,7 @@ impl Db {
                 return Err(StoreError::Conflict("error-changed-meanwhile".into()));
             }
         }
-        self.apply_supplement(&mut tx, id, &plan).await?;
+        self.apply_supplement(tx, id, plan).await?;
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \
@@ -188,11 +199,11 @@ impl Db {
             .bind(f.storage_key.clone())
             .bind(plan.recorded_at_ms)
             .bind(plan.actor.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(backend_err)?;
         }
-        tx.commit().await.map_err(backend_err)
+        Ok(())
     }
 
     pub async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {

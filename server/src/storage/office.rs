@@ -161,29 +161,26 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
         } else {
             "postal"
         };
-        let entered_by = if online {
-            None
+        let submitter = if online {
+            who.clone()
         } else {
-            let desk = officer(db, &p.receiving_agency.code, Role::Reception, "", n as u64, None).await?;
-            Some((desk, app::api::intake::intake_note(channel)))
+            officer(db, &p.receiving_agency.code, Role::Reception, "", n as u64, None).await?
         };
         let mut papers = demo_files(files, &p, 1000 + n).await?;
         for f in &mut papers {
             f.digitised = !online;
         }
-        let saved = db
-            .save_draft(DraftSave {
-                idempotency_key: format!("office-{n:04}-{:016x}", rng.next()),
-                procedure_code: p.code.clone(),
-                applicant: who.clone(),
-                form: demo_form(&p, &who.full_name, &cccd, &phone),
-                files: papers,
-                submit: true,
-                now_ms: t,
-                channel: channel.into(),
-                entered_by,
-            })
-            .await?;
+        let draft = DraftSave {
+            idempotency_key: format!("office-{n:04}-{:016x}", rng.next()),
+            procedure_code: p.code.clone(),
+            applicant: who.clone(),
+            form: demo_form(&p, &who.full_name, &cccd, &phone),
+            files: papers,
+            submit: Vec::new(),
+            now_ms: t,
+            channel: channel.into(),
+        };
+        let saved = super::demo::submit_draft(db, draft, &submitter).await?;
         let app::ports::DraftOutcome::Submitted { code: dossier } = saved else { continue };
         let fate = match rng.below(100) {
             0..=3 => Fate::RefusedAtDesk,

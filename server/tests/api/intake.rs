@@ -119,6 +119,55 @@ async fn a_walk_in_applicant_is_recorded_their_papers_digitised_and_the_receipt_
     }
 }
 
+#[tokio::test]
+async fn paper_entered_after_an_outage_is_submitted_and_accepted_at_its_real_time_in_one_step() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let now = app::api::ctx::now_ms();
+        // Yesterday at the same minute, within the window.
+        let real = now - 86_400_000 - now % 60_000;
+        let typed = app::domain::vn_time::format_local_input(real);
+        let before = (app.count("select count(*) from dossiers").await, app.count("select count(*) from users").await);
+
+        // Too old, or without a reason: refused at the fields, nothing written, nobody recorded.
+        let too_old = app::domain::vn_time::format_local_input(now - 45 * 86_400_000);
+        let form = intake(&p, &new_key(), "045096006666", "postal", Some(("Đinh Văn Lộc", "0905666777")))
+            .text("happened_at", too_old)
+            .text("backfill_reason", "");
+        let e = redirected_error(&post_intake(&app, &desk, form).await);
+        assert_eq!(
+            field_keys(&e),
+            [
+                ("happened_at".to_string(), "error-backfill-too-old".to_string()),
+                ("backfill_reason".to_string(), "error-required".to_string())
+            ],
+            "{backend:?}"
+        );
+        let after = (app.count("select count(*) from dossiers").await, app.count("select count(*) from users").await);
+        assert_eq!(after, before, "{backend:?}: no dossier and no applicant half-saved");
+
+        let form = intake(&p, &new_key(), "045096006666", "postal", Some(("Đinh Văn Lộc", "0905666777")))
+            .text("happened_at", typed)
+            .text("backfill_reason", "Mất mạng cả ngày, hồ sơ bưu chính nhận trên giấy");
+        let code = receipt_code(&post_intake(&app, &desk, form).await);
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(verify(&events, n, &head), Ok(()));
+        let seen: Vec<(&str, i64, bool)> =
+            events.iter().map(|e| (e.action.as_str(), e.at_ms, e.backfill_reason.is_some())).collect();
+        assert_eq!(seen, [("submit", real, true), ("accept", real, true)], "{backend:?}: both at the real time");
+        assert!(events.iter().all(|e| e.recorded_at_ms >= now), "{backend:?}: recorded now");
+        assert!(events[0].note.contains("bưu chính"), "{}", events[0].note);
+        let r = sqlx::query("select submitted_at, accepted_at, status from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!((r.get::<i64, _>(0), r.get::<i64, _>(1), r.get::<i64, _>(2)), (real, real, 2), "{backend:?}");
+    }
+}
+
 /// The claim code printed on a receipt (`ABCDE-FGHJK`), if any.
 fn claim_code_in(receipt: &str) -> Option<String> {
     let at = receipt.find("data-testid=\"claim-code\"")?;

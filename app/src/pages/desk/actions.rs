@@ -80,7 +80,7 @@ fn consult_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> im
 
 /// "When the system was down": the real time of the action and why it is entered now.
 #[component]
-fn BackfillFields(prefix: &'static str, error: Option<AppError>) -> impl IntoView {
+pub fn BackfillFields(prefix: &'static str, error: Option<AppError>) -> impl IntoView {
     let i18n = use_i18n();
     let open = error_for(&error, "happened_at").is_some() || error_for(&error, "backfill_reason").is_some();
     let at_id = format!("{prefix}-happened_at");
