@@ -58,7 +58,7 @@ async fn run(url: &str, backend: &str, n: usize, budget: f64, dir: &std::path::P
     let db = Db::connect(url).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let files = server::files::LocalFileStore::new(dir.join("uploads"));
     let now = app::api::ctx::now_ms();
-    server::storage::demo::load(&db, &files, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    server::demo::load(&db, &files, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
     fill(&db, n, now).await?;
     let filled = started.elapsed();

@@ -4,6 +4,7 @@
 pub mod catalogue_seed;
 pub mod client_addr;
 pub mod config;
+pub mod demo;
 pub mod files;
 pub mod flash;
 pub mod layers;
@@ -71,9 +72,9 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let db = Db::connect(&config.database_url).await.map_err(|e| anyhow::anyhow!("database: {e}"))?;
     let files = Arc::new(LocalFileStore::new(config.data_dir.join("uploads")));
     if config.demo_data && db.is_empty().await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        storage::demo::load(&db, files.as_ref(), now_ms()).await.map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        demo::load(&db, files.as_ref(), now_ms()).await.map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
         if config.demo_office {
-            storage::office::load(&db, files.as_ref(), now_ms(), 320)
+            demo::office::load(&db, files.as_ref(), now_ms(), 320)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo office: {e}"))?;
         }

@@ -3,12 +3,10 @@
 
 mod calendar;
 mod consultations;
-pub mod demo;
 mod desk;
 mod dossiers;
 mod handling;
 mod intake;
-pub mod office;
 mod register;
 mod supplements;
 

@@ -71,7 +71,7 @@ async fn the_living_office_demo_is_built_through_the_transitions_with_valid_hist
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let now = app::api::ctx::now_ms();
-        server::storage::office::load(&app.db, app.files.as_ref(), now, 60).await.expect("the office loads");
+        server::demo::office::load(&app.db, app.files.as_ref(), now, 60).await.expect("the office loads");
         let codes: Vec<(String, i64)> =
             sqlx::query("select code, status from dossiers where idempotency_key like 'office-%'")
                 .fetch_all(&app.db.pool)

@@ -208,7 +208,7 @@ pub fn field_keys(e: &app::error::AppError) -> Vec<(String, String)> {
 }
 
 pub fn pdf(title: &str) -> Vec<u8> {
-    server::storage::demo::demo_pdf(title)
+    server::demo::demo_pdf(title)
 }
 
 pub fn png() -> Vec<u8> {

@@ -2,8 +2,10 @@
 //! an empty database and only when `DEMO_DATA` asks for it. Dossiers go through the same
 //! submission path as real ones, so their codes and histories are valid.
 
-use super::Db;
+pub mod office;
+
 use crate::catalogue_seed::demo_catalogue;
+use crate::storage::Db;
 use app::api::dossiers::StoredFile;
 use app::domain::channel::Channel;
 use app::domain::role::Role;

@@ -4,8 +4,8 @@
 //! real work, at simulated times on the agencies' calendars, so histories, steps and clocks are
 //! valid; a dossier stops where its next action would fall after now.
 
-use super::demo::{demo_files, demo_form};
-use super::Db;
+use super::{demo_files, demo_form};
+use crate::storage::Db;
 use app::domain::channel::Channel;
 use app::domain::clock::Calendar;
 use app::domain::role::Role;
@@ -180,7 +180,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
             now_ms: t,
             channel: channel.into(),
         };
-        let saved = super::demo::submit_draft(db, draft, &submitter).await?;
+        let saved = super::submit_draft(db, draft, &submitter).await?;
         let app::ports::DraftOutcome::Submitted { code: dossier } = saved else { continue };
         let fate = match rng.below(100) {
             0..=3 => Fate::RefusedAtDesk,
@@ -374,7 +374,7 @@ async fn run(
                         let refuse = fate == Fate::RefusedAfterAppraisal;
                         let mut drafts = Vec::new();
                         if !refuse {
-                            let draft = super::demo::store_pdf(
+                            let draft = super::store_pdf(
                                 files,
                                 0,
                                 &format!("Du thao ket qua {code}"),
