@@ -126,7 +126,8 @@ pub mod ssr {
         };
         let (outcome, claim_code) = outcome;
         let code = match outcome {
-            DraftOutcome::Submitted { code } => {
+            DraftOutcome::Submitted { code, dropped } => {
+                crate::api::dossiers::ssr::remove_stored(&services, &dropped).await;
                 // The receipt shows the new applicant's claim code, once.
                 if let Some((claim_code, expires)) = claim_code {
                     crate::api::claim::ssr::flash_claim_code(&code, &claim_code, expires);
