@@ -121,10 +121,20 @@ mod tests {
 
     #[test]
     fn only_the_pages_that_send_files_load_the_wasm() {
-        for path in ["/thu-tuc/1.001193/nop", "/ho-so/000.00.01.H45-261122-0001", "/mot-cua/ho-so/000.00.01.H45-261122-0001"] {
+        for path in
+            ["/thu-tuc/1.001193/nop", "/ho-so/000.00.01.H45-261122-0001", "/mot-cua/ho-so/000.00.01.H45-261122-0001"]
+        {
             assert!(needs_wasm(path), "{path}");
         }
-        for path in ["/", "/thu-tuc/1.001193", "/ho-so", "/ho-so/X/xac-nhan", "/mot-cua", "/mot-cua/ho-so/X/phieu/01", "/tra-cuu"] {
+        for path in [
+            "/",
+            "/thu-tuc/1.001193",
+            "/ho-so",
+            "/ho-so/X/xac-nhan",
+            "/mot-cua",
+            "/mot-cua/ho-so/X/phieu/01",
+            "/tra-cuu",
+        ] {
             assert!(!needs_wasm(path), "{path}");
         }
     }

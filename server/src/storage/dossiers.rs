@@ -284,12 +284,7 @@ impl Db {
              where d.applicant_id = $1 and d.status in {}",
             DossierStatus::sql_codes(app::domain::upload::counts_against_quota)
         );
-        let n: i64 = sqlx::query(&sql)
-            .bind(applicant_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .get("n");
+        let n: i64 = sqlx::query(&sql).bind(applicant_id).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
         Ok(u64::try_from(n).unwrap_or(0))
     }
 

@@ -67,8 +67,10 @@ async fn a_supplement_round_trip_records_what_changed() {
                 && slip.contains(&component.name)
         );
 
-        // The citizen sees exactly what was asked, and only those inputs.
+        // The citizen sees exactly what was asked, and only those inputs, with the upload checks
+        // and progress of the dossier form.
         let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"supplement-form\"") && page.contains("app_bg.wasm"), "{backend:?}");
         assert!(page.contains("Tờ khai thiếu chữ ký, tên trẻ viết sai dấu") && page.contains("Yêu cầu bổ sung"));
         assert!(
             page.contains(&format!("name=\"file_{}\"", component.id))
@@ -130,6 +132,15 @@ async fn a_supplement_round_trip_records_what_changed() {
             .unwrap()
             .get(0);
         assert_eq!(kept, 2, "the replaced file is kept");
+        let replaced: String = sqlx::query("select f.storage_key from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id = $2 and f.replaced_at is not null")
+            .bind(&code)
+            .bind(component.id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        use app::ports::FileStore;
+        assert!(app.files.read(&replaced).await.is_ok(), "{backend:?}: and its bytes, for the officer's before/after");
         let (events, n, head) = app.db.history(&code).await.unwrap();
         assert_eq!(verify(&events, n, &head), Ok(()));
         let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
