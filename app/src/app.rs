@@ -17,9 +17,14 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// Pages that carry an island and therefore load the WASM bundle; every other page ships none.
+/// Pages that carry an island and therefore load the WASM bundle: the dossier form, and a
+/// dossier's page for its applicant and for the desk (the supplement answer's upload progress,
+/// shown while a supplement is open). Every other page ships none.
 pub fn needs_wasm(path: &str) -> bool {
-    path.starts_with("/thu-tuc/") && path.ends_with("/nop")
+    let one_segment = |rest: &str| !rest.is_empty() && !rest.contains('/');
+    (path.starts_with("/thu-tuc/") && path.ends_with("/nop"))
+        || path.strip_prefix("/ho-so/").is_some_and(one_segment)
+        || path.strip_prefix("/mot-cua/ho-so/").is_some_and(one_segment)
 }
 
 #[cfg(feature = "ssr")]
@@ -107,5 +112,30 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/mot-cua/ho-so/:code/phieu/:form") view=SlipPage ssr=SsrMode::Async />
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_wasm;
+
+    #[test]
+    fn only_the_pages_that_send_files_load_the_wasm() {
+        for path in
+            ["/thu-tuc/1.001193/nop", "/ho-so/000.00.01.H45-261122-0001", "/mot-cua/ho-so/000.00.01.H45-261122-0001"]
+        {
+            assert!(needs_wasm(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/thu-tuc/1.001193",
+            "/ho-so",
+            "/ho-so/X/xac-nhan",
+            "/mot-cua",
+            "/mot-cua/ho-so/X/phieu/01",
+            "/tra-cuu",
+        ] {
+            assert!(!needs_wasm(path), "{path}");
+        }
     }
 }

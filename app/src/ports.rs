@@ -65,7 +65,8 @@ pub struct DraftSave {
     pub procedure_code: String,
     pub applicant: CurrentUser,
     pub form: BTreeMap<String, String>,
-    /// New files, each replacing the component's previous file.
+    /// New files, each replacing the component's previous file (deleted while the dossier is a
+    /// draft; see `DraftOutcome`'s `dropped`).
     pub files: Vec<StoredFile>,
     /// What the planner decided to do once the draft is saved, in the same transaction: empty
     /// to keep a draft; the submission (and, for paper, the acceptance) to submit. The store
@@ -78,12 +79,16 @@ pub struct DraftSave {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftOutcome {
+    /// `dropped`: the storage keys of the draft's files this save replaced; their rows are gone
+    /// and the caller removes their bytes from the file store.
     Saved {
         key: String,
         procedure: String,
+        dropped: Vec<String>,
     },
     Submitted {
         code: String,
+        dropped: Vec<String>,
     },
     /// The key belongs to a dossier that was submitted before (a retry or a double click).
     AlreadySubmitted {
@@ -162,6 +167,9 @@ pub trait Store: Send + Sync {
         key: &str,
         channel: crate::domain::channel::Channel,
     ) -> Result<Option<crate::handling::DossierState>, StoreError>;
+    /// Bytes of the files an account keeps in its drafts and dossiers still in handling
+    /// (`domain::upload::counts_against_quota`), earlier versions kept by supplements included.
+    async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError>;
     async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
     async fn notifications(
         &self,

@@ -658,6 +658,10 @@ impl app::ports::Store for Db {
     async fn save_draft(&self, save: app::ports::DraftSave) -> Result<app::ports::DraftOutcome, StoreError> {
         Db::save_draft(self, save).await
     }
+    #[tracing::instrument(name = "store", skip_all, fields(call = "account_file_bytes"))]
+    async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError> {
+        Db::account_file_bytes(self, applicant_id).await
+    }
     #[tracing::instrument(name = "store", skip_all, fields(call = "my_dossiers"))]
     async fn draft_state(
         &self,

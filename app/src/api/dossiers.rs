@@ -242,8 +242,16 @@ pub mod ssr {
     }
 
     pub async fn discard(services: &Services, files: &[StoredFile]) {
-        for f in files {
-            let _ = services.files.delete(&f.storage_key).await;
+        let keys: Vec<String> = files.iter().map(|f| f.storage_key.clone()).collect();
+        remove_stored(services, &keys).await;
+    }
+
+    /// Removes bytes from the file store by storage key (files no row points at any more).
+    pub async fn remove_stored(services: &Services, keys: &[String]) {
+        for key in keys {
+            if let Err(e) = services.files.delete(key).await {
+                tracing::warn!(error = %e, "a file no dossier holds could not be removed");
+            }
         }
     }
 
@@ -268,23 +276,48 @@ pub mod ssr {
         }
     }
 
+    /// A file part that is not stored, and why: the error goes next to its input.
+    fn refuse_part(up: &mut Upload, name: &str, key: &str) {
+        if !up.errors.iter().any(|e| e.field == name) {
+            up.errors.push(FieldError::new(name, key));
+        }
+    }
+
     async fn read_parts(services: &Services, data: MultipartData) -> Result<Upload, (AppError, Vec<StoredFile>)> {
         let mut mp =
             data.into_inner().ok_or_else(|| (AppError::BadRequest("multipart expected".into()), Vec::new()))?;
         let mut up = Upload { files: Vec::new(), text: BTreeMap::new(), errors: Vec::new() };
         let mut total: u64 = 0;
+        let mut parts: usize = 0;
+        let mut components = std::collections::BTreeSet::new();
         loop {
             let mut field = match mp.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
                 Err(e) => return Err((stream_error(e), up.files)),
             };
+            // Counted as each part arrives, before anything of it is kept: junk with thousands
+            // of parts stops here and what came before is removed again.
+            parts += 1;
+            if parts > upload::MAX_PARTS_PER_POST {
+                return Err((AppError::field("files", "error-too-many-parts"), up.files));
+            }
             let name = field.name().unwrap_or_default().to_string();
             if let Some(component) = name.strip_prefix("file_") {
                 let Ok(component_id) = component.parse::<i64>() else { continue };
                 let original = field.file_name().unwrap_or_default().to_string();
                 if original.is_empty() {
                     continue; // an empty file input
+                }
+                // One file per component and post: a second one is not read at all.
+                if !components.insert(component_id) {
+                    refuse_part(&mut up, &name, "error-file-one-per-component");
+                    continue;
+                }
+                // Past the post's total, later files are skipped; the ones before stay good.
+                if total > upload::MAX_DOSSIER_BYTES {
+                    refuse_part(&mut up, &name, "error-dossier-too-large");
+                    continue;
                 }
                 let id = new_key();
                 let key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
@@ -357,10 +390,7 @@ pub mod ssr {
                     (f, _) => {
                         // Cut off: nothing of this file stays on disk; the rest of its part is skipped.
                         writer.abort().await;
-                        up.errors.push(FieldError::new(&name, f.unwrap_or("error-file-type")));
-                        if f == Some("error-dossier-too-large") {
-                            return Err((AppError::fields(up.errors), up.files));
-                        }
+                        refuse_part(&mut up, &name, f.unwrap_or("error-file-type"));
                     }
                 }
             } else {
@@ -388,18 +418,30 @@ pub mod ssr {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
         let up = read_multipart(&services, data).await?;
-        let result = decide(&services, user, up.text, up.files.clone(), up.errors).await;
-        if !matches!(result, Ok(DraftOutcome::Saved { .. } | DraftOutcome::Submitted { .. })) {
-            discard(&services, &up.files).await;
-        }
+        let posted = decide(&services, user, up).await;
+        remove_stored(&services, &posted.unused).await;
         let procedure_path = |p: &str, key: &str| format!("/thu-tuc/{p}/nop?nhap={key}&luu=1");
-        match result? {
-            DraftOutcome::Saved { key, procedure } => leptos_axum::redirect(&procedure_path(&procedure, &key)),
-            DraftOutcome::Submitted { code } | DraftOutcome::AlreadySubmitted { code } => {
+        match posted.answer? {
+            DraftOutcome::Saved { key, procedure, .. } => leptos_axum::redirect(&procedure_path(&procedure, &key)),
+            DraftOutcome::Submitted { code, .. } | DraftOutcome::AlreadySubmitted { code } => {
                 leptos_axum::redirect(&format!("/ho-so/{code}/xac-nhan"))
             }
         }
         Ok(())
+    }
+
+    /// What became of a post: the answer, and the storage keys of the files no dossier holds
+    /// (refused, left over when nothing was saved, or replaced in a draft) for the caller to
+    /// remove.
+    struct Posted {
+        answer: Result<DraftOutcome, AppError>,
+        unused: Vec<String>,
+    }
+
+    impl Posted {
+        fn refused(e: AppError, files: &[StoredFile]) -> Self {
+            Self { answer: Err(e), unused: files.iter().map(|f| f.storage_key.clone()).collect() }
+        }
     }
 
     /// The form's `f_*` values checked against the procedure's schema (every required field on
@@ -464,45 +506,97 @@ pub mod ssr {
         crate::handling::plan_submission(&state, &cals, user, backfill, now)
     }
 
-    async fn decide(
-        services: &Services,
-        user: crate::ports::CurrentUser,
-        text: BTreeMap<String, String>,
-        files: Vec<StoredFile>,
-        errors: Vec<FieldError>,
-    ) -> Result<DraftOutcome, AppError> {
-        let key = text.get("key").cloned().unwrap_or_default();
-        let procedure_code = text.get("procedure").cloned().unwrap_or_default();
-        let submit = text.get("intent").map(String::as_str) == Some("submit");
+    /// Checks the post and saves it: submitted when everything is right; when a field is wrong,
+    /// the files that were fine are still kept in the draft (never submitted) so a citizen on a
+    /// slow line does not send them twice, and the error carries the draft's key so the form
+    /// comes back with them.
+    async fn decide(services: &Services, user: crate::ports::CurrentUser, up: Upload) -> Posted {
+        let key = up.text.get("key").cloned().unwrap_or_default();
+        let procedure_code = up.text.get("procedure").cloned().unwrap_or_default();
+        let submit = up.text.get("intent").map(String::as_str) == Some("submit");
         if !valid_key(&key) || procedure_code.is_empty() || procedure_code.len() > 32 {
-            return Err(AppError::BadRequest("key and procedure are required".into()));
+            return Posted::refused(AppError::BadRequest("key and procedure are required".into()), &up.files);
         }
-        let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let holding = async {
+            let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+            let draft = services.store.draft(user.id, &key).await?;
+            let account_bytes = services.store.account_file_bytes(user.id).await?;
+            Ok::<_, AppError>((procedure, draft, account_bytes))
+        };
+        let (procedure, draft, account_bytes) = match holding.await {
+            Ok(h) => h,
+            Err(e) => return Posted::refused(e, &up.files),
+        };
+        let (saved_form, current) = draft.map(|d| (d.form, d.files)).unwrap_or_default();
+        let admission =
+            upload::admit(upload::Holding { current: &current, account_bytes, replaced_are_deleted: true }, up.files);
+        let mut unused: Vec<String> = admission.refused.iter().map(|f| f.storage_key.clone()).collect();
+        let mut errors = up.errors;
+        errors.extend(admission.errors);
         let now = ctx::now_ms();
-        let form = check_form(&procedure, &text, &files, submit, errors);
+        let form = check_form(&procedure, &up.text, &admission.taken, submit, errors);
         let plans = match submit {
-            true => {
-                submission(services, &user, &procedure.code, &key, Channel::Online, &files, &Backfill::default(), now)
-                    .await
-                    .map_err(AppError::from)
-            }
+            true => submission(
+                services,
+                &user,
+                &procedure.code,
+                &key,
+                Channel::Online,
+                &admission.taken,
+                &Backfill::default(),
+                now,
+            )
+            .await
+            .map_err(AppError::from),
             false => Ok(Vec::new()),
         };
-        let (form, submit) = AppError::both(form, plans)?;
-        let outcome = services
+        let checked = AppError::both(form, plans);
+        let (form, plans, refusal) = match checked {
+            Ok((form, plans)) => (form, plans, None),
+            Err(e @ AppError::Invalid { .. }) if !admission.taken.is_empty() => {
+                // The text as far as a draft accepts it, else the draft's text as it was.
+                let values: BTreeMap<String, String> = up
+                    .text
+                    .iter()
+                    .filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone())))
+                    .collect();
+                let form = form::validate(&procedure.form_fields, &values, false).unwrap_or(saved_form);
+                (form, Vec::new(), Some(e.with_more_values(vec![("key".into(), key.clone())])))
+            }
+            Err(e) => {
+                unused.extend(admission.taken.iter().map(|f| f.storage_key.clone()));
+                return Posted { answer: Err(e), unused };
+            }
+        };
+        let saved = services
             .store
             .save_draft(DraftSave {
                 idempotency_key: key,
                 procedure_code: procedure.code.clone(),
                 applicant: user,
                 form,
-                files,
-                submit,
+                files: admission.taken.clone(),
+                submit: plans,
                 now_ms: now,
                 channel: Channel::Online.name().into(),
             })
-            .await?;
-        Ok(outcome)
+            .await;
+        match &saved {
+            Ok(DraftOutcome::Saved { dropped, .. } | DraftOutcome::Submitted { dropped, .. }) => {
+                unused.extend(dropped.iter().cloned())
+            }
+            // A retry of a submitted dossier, or a failed save: the new files are not attached.
+            Ok(DraftOutcome::AlreadySubmitted { .. }) | Err(_) => {
+                unused.extend(admission.taken.iter().map(|f| f.storage_key.clone()))
+            }
+        }
+        let answer = match (refusal, saved) {
+            (Some(e), Ok(DraftOutcome::Saved { .. })) => Err(e),
+            // Already submitted: the dossier is what it was; go to its acknowledgement.
+            (_, Ok(outcome)) => Ok(outcome),
+            (_, Err(e)) => Err(e.into()),
+        };
+        Posted { answer, unused }
     }
 }
 

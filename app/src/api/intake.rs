@@ -116,15 +116,19 @@ pub mod ssr {
         };
         let (outcome, claim_code) = outcome;
         let code = match outcome {
-            DraftOutcome::Submitted { code } => {
+            DraftOutcome::Submitted { code, dropped } => {
+                crate::api::dossiers::ssr::remove_stored(&services, &dropped).await;
                 // The receipt shows the new applicant's claim code, once.
                 if let Some((claim_code, expires)) = claim_code {
                     crate::api::claim::ssr::flash_claim_code(&code, &claim_code, expires);
                 }
                 code
             }
-            // A resent form: the same receipt.
-            DraftOutcome::AlreadySubmitted { code } => code,
+            // A resent form: the same receipt; the scans sent again are not kept.
+            DraftOutcome::AlreadySubmitted { code } => {
+                discard(&services, &up.files).await;
+                code
+            }
             DraftOutcome::Saved { .. } => return Err(ctx::internal("intake saved without submitting")),
         };
         // Submitted and accepted in one transaction: the receipt (Mẫu 01).

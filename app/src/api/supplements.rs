@@ -72,7 +72,7 @@ pub mod ssr {
     use super::{ItemKind, SupplementItem};
     use crate::api::ctx;
     use crate::api::dossiers::ssr::{discard, read_multipart, Upload};
-    use crate::domain::{form, FieldError};
+    use crate::domain::{form, upload, FieldError};
     use crate::error::AppError;
     use crate::handling::{self, Backfill, Command};
     use crate::ports::{CurrentUser, Services};
@@ -161,6 +161,11 @@ pub mod ssr {
             return Err(AppError::BadRequest("a file for a component that was not asked for".into()));
         }
         let mut errors = up.errors.clone();
+        // The dossier's and (online) the account's limits; the replaced files are kept for the
+        // officer's before/after view. The desk's paper entry is not held to the applicant's quota.
+        let account_bytes = if at_desk { 0 } else { services.store.account_file_bytes(user.id).await? };
+        let holding = upload::Holding { current: &dossier.files, account_bytes, replaced_are_deleted: false };
+        errors.extend(upload::admit(holding, up.files.clone()).errors);
         // Only the requested fields may change; the rest of the form stays as it was.
         let mut merged: BTreeMap<String, String> = dossier.form.clone();
         let mut echo = Vec::new();

@@ -1,9 +1,23 @@
-//! Upload progress for the dossier form: an island, the only WASM on the citizen's pages.
-//! Without JavaScript the form posts as plain multipart; with it, this island checks file sizes
-//! before sending, posts the same form to the same server function with XMLHttpRequest (the only
+//! Upload progress for the forms that send files (the dossier form, the supplement answer online
+//! and at the desk): an island, the only WASM of the portal. Without JavaScript the form posts as
+//! plain multipart; with it, this island checks each file's size and type before sending, posts the same form to the same server function with XMLHttpRequest (the only
 //! browser API that reports upload progress) and follows the server's redirect.
 
 use leptos::prelude::*;
+
+/// The island for the form `form_id`, with its strings translated.
+pub fn upload_progress(i18n: crate::i18n::I18n, form_id: &str) -> impl IntoView {
+    view! {
+        <UploadProgress
+            form_id=form_id.to_string()
+            max_file_bytes=crate::domain::upload::MAX_FILE_BYTES
+            text_uploading=i18n.t("upload-progress")
+            text_too_large=i18n.t("error-file-too-large")
+            text_wrong_type=i18n.t("error-file-type")
+            text_failed=i18n.t("upload-failed")
+        />
+    }
+}
 
 /// Strings arrive translated from the server, so no catalogue is shipped to the browser.
 #[island]
@@ -12,6 +26,7 @@ pub fn UploadProgress(
     max_file_bytes: u64,
     text_uploading: String,
     text_too_large: String,
+    text_wrong_type: String,
     text_failed: String,
 ) -> impl IntoView {
     let (percent, set_percent) = signal(None::<u32>);
@@ -19,11 +34,12 @@ pub fn UploadProgress(
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {
-            hydrate::attach(&form_id, max_file_bytes, text_too_large.clone(), set_percent, set_failed)
+            let refusals = hydrate::Refusals { too_large: text_too_large.clone(), wrong_type: text_wrong_type.clone() };
+            hydrate::attach(&form_id, max_file_bytes, refusals, set_percent, set_failed)
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (form_id, max_file_bytes, text_too_large, set_percent, set_failed);
+    let _ = (form_id, max_file_bytes, text_too_large, text_wrong_type, set_percent, set_failed);
     view! {
         <div class="upload-progress" aria-live="polite">
             <Show when=move || percent.get().is_some()>
@@ -60,10 +76,29 @@ mod hydrate {
         let _ = input.focus();
     }
 
+    /// The messages shown at a file input the browser already knows the server would refuse.
+    pub struct Refusals {
+        pub too_large: String,
+        pub wrong_type: String,
+    }
+
+    /// The types the server accepts (it decides by the first bytes; this only spares a slow
+    /// line a file that cannot pass). Some phones give no type: the name's extension decides.
+    fn accepted_type(file: &web_sys::File) -> bool {
+        match file.type_().as_str() {
+            "application/pdf" | "image/jpeg" | "image/png" => true,
+            "" => {
+                let name = file.name().to_lowercase();
+                [".pdf", ".jpg", ".jpeg", ".png"].iter().any(|ext| name.ends_with(ext))
+            }
+            _ => false,
+        }
+    }
+
     pub fn attach(
         form_id: &str,
         max: u64,
-        too_large: String,
+        refusals: Refusals,
         set_percent: WriteSignal<Option<u32>>,
         set_failed: WriteSignal<bool>,
     ) {
@@ -77,16 +112,23 @@ mod hydrate {
         let form_for_submit = form.clone();
         let on_submit = Closure::<dyn FnMut(SubmitEvent)>::new(move |ev: SubmitEvent| {
             let form = &form_for_submit;
-            // Check file sizes before sending anything.
+            // Check file sizes and types before sending anything.
             if let Ok(inputs) = form.query_selector_all("input[type=file]") {
                 for i in 0..inputs.length() {
                     let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) else {
                         continue;
                     };
-                    let too_big = input.files().and_then(|f| f.get(0)).is_some_and(|f| f.size() > max as f64);
-                    if too_big {
+                    let Some(file) = input.files().and_then(|f| f.get(0)) else { continue };
+                    let refusal = if file.size() > max as f64 {
+                        Some(&refusals.too_large)
+                    } else if !accepted_type(&file) {
+                        Some(&refusals.wrong_type)
+                    } else {
+                        None
+                    };
+                    if let Some(message) = refusal {
                         ev.prevent_default();
-                        show_field_error(&input, &too_large);
+                        show_field_error(&input, message);
                         return;
                     }
                 }

@@ -181,7 +181,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
             channel: channel.into(),
         };
         let saved = super::submit_draft(db, draft, &submitter).await?;
-        let app::ports::DraftOutcome::Submitted { code: dossier } = saved else { continue };
+        let app::ports::DraftOutcome::Submitted { code: dossier, .. } = saved else { continue };
         let fate = match rng.below(100) {
             0..=3 => Fate::RefusedAtDesk,
             4..=7 => Fate::SupplementWaiting,

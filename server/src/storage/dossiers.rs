@@ -221,22 +221,44 @@ pub async fn allocate_code(
 
 impl Db {
     /// Attaches new files in the caller's transaction; each replaces its component's current
-    /// file, which is kept with `replaced_at` (for the before/after view and the audit).
+    /// file. A submitted dossier keeps the replaced file with `replaced_at` (the officer's
+    /// before/after view and the audit); a draft, never seen by an officer, deletes its row and
+    /// returns its storage key so the caller removes the bytes once the transaction is committed.
     pub(crate) async fn attach_files(
         &self,
         tx: &mut Transaction<'static, Any>,
         dossier_id: i64,
         files: &[StoredFile],
         now_ms: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<String>, StoreError> {
+        let status: i64 = sqlx::query("select status from dossiers where id = $1")
+            .bind(dossier_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(backend_err)?
+            .get("status");
+        let draft = status == DossierStatus::Draft.code();
+        let mut dropped = Vec::new();
         for f in files {
-            sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
-                .bind(now_ms)
+            if draft {
+                let gone = sqlx::query(
+                    "delete from dossier_files where dossier_id = $1 and component_id = $2 and replaced_at is null returning storage_key",
+                )
                 .bind(dossier_id)
                 .bind(f.component_id)
-                .execute(&mut **tx)
+                .fetch_all(&mut **tx)
                 .await
                 .map_err(backend_err)?;
+                dropped.extend(gone.iter().map(|r| r.get::<String, _>("storage_key")));
+            } else {
+                sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
+                    .bind(now_ms)
+                    .bind(dossier_id)
+                    .bind(f.component_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend_err)?;
+            }
             sqlx::query(&format!(
                 "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             ))
@@ -254,7 +276,18 @@ impl Db {
             .await
             .map_err(backend_err)?;
         }
-        Ok(())
+        Ok(dropped)
+    }
+
+    /// Bytes of the files an account keeps where they count against its quota.
+    pub async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError> {
+        let sql = format!(
+            "select cast(coalesce(sum(f.size_bytes), 0) as bigint) as n from dossier_files f join dossiers d on d.id = f.dossier_id \
+             where d.applicant_id = $1 and d.status in {}",
+            DossierStatus::sql_codes(app::domain::upload::counts_against_quota)
+        );
+        let n: i64 = sqlx::query(&sql).bind(applicant_id).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     pub(crate) async fn current_files(&self, dossier_id: i64) -> Result<Vec<StoredFile>, StoreError> {
@@ -338,10 +371,10 @@ impl Db {
             return code.map(|code| DraftOutcome::AlreadySubmitted { code }).ok_or(StoreError::NotFound);
         }
         let dossier_id: i64 = row.get("id");
-        self.attach_files(&mut tx, dossier_id, &s.files, s.now_ms).await?;
+        let dropped = self.attach_files(&mut tx, dossier_id, &s.files, s.now_ms).await?;
         if s.submit.is_empty() {
             tx.commit().await.map_err(backend_err)?;
-            return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code });
+            return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code, dropped });
         }
         let code = allocate_code(&mut tx, &agency, s.now_ms).await?;
         sqlx::query("update dossiers set code = $1, submitted_at = $2, lookup_token = $4 where id = $3")
@@ -356,7 +389,7 @@ impl Db {
             self.advance_in(&mut tx, dossier_id, plan).await?;
         }
         tx.commit().await.map_err(backend_err)?;
-        Ok(DraftOutcome::Submitted { code: code.to_string() })
+        Ok(DraftOutcome::Submitted { code: code.to_string(), dropped })
     }
 
     pub async fn draft_state(

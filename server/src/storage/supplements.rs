@@ -85,6 +85,7 @@ impl Db {
                     .execute(&mut **tx)
                     .await
                     .map_err(backend_err)?;
+                // A submitted dossier keeps the replaced files: nothing is dropped.
                 self.attach_files(tx, dossier_id, files, plan.recorded_at_ms).await?;
                 sqlx::query(
                     "update supplement_requests set answered_at = $1, changes_json = $2 \

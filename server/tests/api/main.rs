@@ -15,3 +15,4 @@ mod privacy;
 mod robustness;
 mod security;
 mod supplements;
+mod uploads;

@@ -67,8 +67,10 @@ async fn a_supplement_round_trip_records_what_changed() {
                 && slip.contains(&component.name)
         );
 
-        // The citizen sees exactly what was asked, and only those inputs.
+        // The citizen sees exactly what was asked, and only those inputs, with the upload checks
+        // and progress of the dossier form.
         let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"supplement-form\"") && page.contains("app_bg.wasm"), "{backend:?}");
         assert!(page.contains("Tờ khai thiếu chữ ký, tên trẻ viết sai dấu") && page.contains("Yêu cầu bổ sung"));
         assert!(
             page.contains(&format!("name=\"file_{}\"", component.id))
@@ -122,14 +124,19 @@ async fn a_supplement_round_trip_records_what_changed() {
             .unwrap()
             .get(0);
         assert_eq!(status, 1, "back at the desk");
-        let kept: i64 = sqlx::query("select count(*) from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id = $2")
+        // The replaced file is kept, row and bytes, for the officer's before/after.
+        let versions = sqlx::query("select f.storage_key, f.replaced_at from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id = $2")
             .bind(&code)
             .bind(component.id)
-            .fetch_one(&app.db.pool)
+            .fetch_all(&app.db.pool)
             .await
-            .unwrap()
-            .get(0);
-        assert_eq!(kept, 2, "the replaced file is kept");
+            .unwrap();
+        assert_eq!(versions.len(), 2, "the replaced file is kept");
+        use app::ports::FileStore;
+        for v in &versions {
+            assert!(app.files.read(&v.get::<String, _>(0)).await.is_ok(), "{backend:?}: with its bytes");
+        }
+        assert_eq!(versions.iter().filter(|v| v.get::<Option<i64>, _>(1).is_some()).count(), 1);
         let (events, n, head) = app.db.history(&code).await.unwrap();
         assert_eq!(verify(&events, n, &head), Ok(()));
         let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();

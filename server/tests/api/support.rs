@@ -224,6 +224,20 @@ pub async fn birth(app: &TestApp) -> app::api::catalogue::ProcedureDetail {
 
 /// A complete, valid dossier form for `p` with one file per required component.
 pub fn dossier_form(p: &app::api::catalogue::ProcedureDetail, key: &str, action: &str) -> Form {
+    let mut form = dossier_text(p, key, action);
+    for (i, c) in p.components.iter().filter(|c| c.required).enumerate() {
+        let part = if i % 2 == 0 {
+            Part::bytes(pdf(&c.name)).file_name(format!("giay-to-{i}.pdf")).mime_str("application/pdf").unwrap()
+        } else {
+            Part::bytes(png()).file_name(format!("anh-{i}.png")).mime_str("image/png").unwrap()
+        };
+        form = form.part(format!("file_{}", c.id), part);
+    }
+    form
+}
+
+/// The e-form of `p` filled in correctly, without files.
+pub fn dossier_text(p: &app::api::catalogue::ProcedureDetail, key: &str, action: &str) -> Form {
     let mut form =
         Form::new().text("key", key.to_string()).text("procedure", p.code.clone()).text("intent", action.to_string());
     for f in &p.form_fields {
@@ -238,14 +252,6 @@ pub fn dossier_form(p: &app::api::catalogue::ProcedureDetail, key: &str, action:
             FieldKind::Address => "Số 1 Lê Duẩn, Đông Hà".to_string(),
         };
         form = form.text(f.input_name(), v);
-    }
-    for (i, c) in p.components.iter().filter(|c| c.required).enumerate() {
-        let part = if i % 2 == 0 {
-            Part::bytes(pdf(&c.name)).file_name(format!("giay-to-{i}.pdf")).mime_str("application/pdf").unwrap()
-        } else {
-            Part::bytes(png()).file_name(format!("anh-{i}.png")).mime_str("image/png").unwrap()
-        };
-        form = form.part(format!("file_{}", c.id), part);
     }
     form
 }

@@ -7,6 +7,7 @@ use crate::api::supplements::{AnswerSupplement, DeskAnswerSupplement};
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::form_inputs::{upload_limits, FormInput};
 use crate::components::layout::Layout;
+use crate::components::upload::upload_progress;
 use crate::components::{format_bytes, FormValues, History, StatusBadge, SupplementBox};
 use crate::domain::form::FormField;
 use crate::domain::supplement::ItemKind;
@@ -49,7 +50,7 @@ pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>,
                 <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
                 <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
                 <ErrorSummary error=error.clone() labels=labels />
-                <form method="post" action=action enctype="multipart/form-data" class="stack">
+                <form id="supplement-form" method="post" action=action enctype="multipart/form-data" class="stack">
                     <input type="hidden" name="code" value=d.code.clone() />
                     {fields.into_iter().map(|f| {
                         let v = error.as_ref().and_then(|e| e.value(&f.input_name())).or_else(|| values.get(&f.name).cloned()).unwrap_or_default();
@@ -68,6 +69,7 @@ pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>,
                             </div>
                         }
                     }).collect_view()}
+                    {upload_progress(i18n, "supplement-form")}
                     <button type="submit" class="button-primary">{i18n.t(if at_desk { "desk-paper-supplement-record" } else { "supplement-send" })}</button>
                 </form>
             </section>

@@ -5,8 +5,7 @@ use crate::api::dossiers::{dossier_form, DossierFormView, SaveDossier};
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::form_inputs::{component_inputs, form_inputs, form_labels, upload_limits};
 use crate::components::layout::Layout;
-use crate::components::upload::UploadProgress;
-use crate::domain::upload::MAX_FILE_BYTES;
+use crate::components::upload::upload_progress;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, param, posted_error, query};
@@ -17,9 +16,10 @@ use leptos::server_fn::ServerFn;
 pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
     let code = param("code");
-    let draft = query("nhap");
     let saved = query("luu").is_some();
     let error = posted_error(SaveDossier::PATH);
+    // A refused post kept its good files in a draft: come back to that draft to show them.
+    let draft = query("nhap").or_else(|| error.as_ref().and_then(|e| e.value("key")));
     page_data(dossier_form(code, draft), move |form| {
         view! { <Layout title=i18n.t("submit-title")>{form_view(i18n, form, error, saved)}</Layout> }
     })
@@ -49,15 +49,10 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
                 <legend>{i18n.t("submit-files-section")}</legend>
                 <p class="hint" id="upload-limits">{limits}</p>
                 {error_for(&error, "files").map(|e| view! { <p class="field-error" id="files">{e}</p> })}
+                {(error.is_some() && !files.is_empty()).then(|| view! { <p class="notice" role="status">{i18n.t("files-kept")}</p> })}
                 {component_inputs(i18n, &p.components, &files, &error)}
             </fieldset>
-            <UploadProgress
-                form_id="dossier-form".to_string()
-                max_file_bytes=MAX_FILE_BYTES
-                text_uploading=i18n.t("upload-progress")
-                text_too_large=i18n.t("error-file-too-large")
-                text_failed=i18n.t("upload-failed")
-            />
+            {upload_progress(i18n, "dossier-form")}
             <div class="actions">
                 <button type="submit" name="intent" value="submit" class="button-primary">{i18n.t("submit-button")}</button>
                 <button type="submit" name="intent" value="save" formnovalidate=true>{i18n.t("save-draft-button")}</button>
