@@ -7,6 +7,7 @@
 use crate::api::catalogue::Allowance;
 use crate::api::dossiers::DossierDetail;
 use crate::domain::role::Role;
+use crate::domain::status::DossierStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -24,7 +25,7 @@ pub struct DeskRow {
     pub code: String,
     pub procedure: String,
     pub applicant: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub channel: String,
     pub submitted_at_ms: i64,
     pub due_at_ms: Option<i64>,

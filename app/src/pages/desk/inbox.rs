@@ -109,7 +109,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {inbox.rows.into_iter().map(|r| {
-                    let late = r.due_at_ms.is_some_and(|d| d < now) && matches!(r.status, 2 | 4 | 6);
+                    let late = r.due_at_ms.is_some_and(|d| d < now) && r.status.is_running();
                     view! {
                         <tr class:late=late>
                             <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
