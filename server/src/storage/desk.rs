@@ -209,6 +209,7 @@ impl Db {
             total,
             now_ms: v.now_ms,
             consultations: Vec::new(),
+            search_expired: false,
             procedures: procedures
                 .iter()
                 .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
