@@ -421,12 +421,9 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
         let (status, form, files) = match row {
-            Some(r) => (
-                DossierStatus::from_code(r.get("status"))
-                    .ok_or_else(|| StoreError::Backend("unknown status".into()))?,
-                parse_json(r.get("form_json"))?,
-                self.current_files(r.get("id")).await?,
-            ),
+            Some(r) => {
+                (status_at(&r, "status")?, parse_json(r.get("form_json"))?, self.current_files(r.get("id")).await?)
+            }
             None => (DossierStatus::Draft, BTreeMap::new(), Vec::new()),
         };
         Ok(Some(DossierState::draft(rules, status, applicant_id, channel, form, files)))
