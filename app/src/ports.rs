@@ -295,7 +295,20 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     pub files: Arc<dyn FileStore>,
     pub limiter: Arc<Mutex<RateLimiter>>,
+    /// What an officer searched or looked up, kept out of URLs.
+    pub kept: Arc<dyn Kept>,
     pub config: PortalConfig,
+}
+
+/// Values kept on the server for a short while under an opaque random id, so that what someone
+/// typed (a CCCD, a name, a phone number) never travels in a URL: the page's address carries the
+/// id only. Each entry belongs to a `scope` (what it is for, and whose session); asked from
+/// another scope, or once it has expired, it is not found.
+pub trait Kept: Send + Sync {
+    /// Keeps `values` for `scope`; returns the id to put in the URL.
+    fn keep(&self, scope: &str, values: Vec<(String, String)>, now_ms: i64) -> String;
+    /// The values kept under `id` for `scope`, while they are fresh.
+    fn kept(&self, scope: &str, id: &str, now_ms: i64) -> Option<Vec<(String, String)>>;
 }
 
 /// The caller's address, put in the request extensions by the server.

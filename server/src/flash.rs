@@ -2,14 +2,19 @@
 //! the page can show it again without putting it in the URL (issue 8, pt 15). The browser holds
 //! only an opaque id in an `HttpOnly` cookie; the URL keeps the error's message keys.
 //!
+//! The same store keeps what an officer searched or looked up (`app::ports::Kept`) for
+//! [`KEPT_TTL_MS`], so that the inbox and the intake put only an opaque id in their URLs.
+//!
 //! In memory (one server process, like the rate limits), bounded in entries and bytes, each entry
-//! gone after [`FLASH_TTL_MS`]; the clock is passed in.
+//! gone after its time to live; the clock is passed in.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// How long typed values are kept.
 pub const FLASH_TTL_MS: i64 = 10 * 60_000;
+/// How long a search or a lookup is kept: as long as an idle officer stays signed in.
+pub const KEPT_TTL_MS: i64 = app::domain::session::OFFICER_IDLE_MS;
 /// Entries at most; the oldest go first.
 pub const MAX_ENTRIES: usize = 10_000;
 /// Values per entry, and bytes per value, at most (a form has far fewer; reasons ≤ 2 000 chars).
@@ -27,6 +32,7 @@ pub struct Flash {
 
 #[derive(Debug, Default)]
 pub struct FlashStore {
+    /// Each entry with the time it expires.
     entries: Mutex<HashMap<String, (i64, Flash)>>,
 }
 
@@ -44,6 +50,11 @@ fn cut(mut s: String, max: usize) -> String {
 impl FlashStore {
     /// Keeps `values` typed into the form of `path`; returns the id to give the browser.
     pub fn put(&self, path: &str, values: Vec<(String, String)>, now_ms: i64) -> String {
+        self.put_for(path, values, now_ms, FLASH_TTL_MS)
+    }
+
+    /// Keeps `values` under `path` for `ttl_ms`; returns the new entry's id.
+    fn put_for(&self, path: &str, values: Vec<(String, String)>, now_ms: i64, ttl_ms: i64) -> String {
         use rand::RngCore;
         let mut bytes = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -56,15 +67,15 @@ impl FlashStore {
         let flash = Flash { path: cut(path.to_string(), 256), values };
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, (at, _)| now_ms - *at < FLASH_TTL_MS);
+            entries.retain(|_, (expires, _)| now_ms < *expires);
         }
         while entries.len() >= MAX_ENTRIES {
-            let Some(oldest) = entries.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) else {
+            let Some(first) = entries.iter().min_by_key(|(_, (expires, _))| *expires).map(|(k, _)| k.clone()) else {
                 break;
             };
-            entries.remove(&oldest);
+            entries.remove(&first);
         }
-        entries.insert(id.clone(), (now_ms, flash));
+        entries.insert(id.clone(), (now_ms + ttl_ms, flash));
         id
     }
 
@@ -74,7 +85,7 @@ impl FlashStore {
             return None;
         }
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(id).filter(|(at, _)| now_ms - *at < FLASH_TTL_MS).map(|(_, f)| f.clone())
+        entries.get(id).filter(|(expires, _)| now_ms < *expires).map(|(_, f)| f.clone())
     }
 
     pub fn len(&self) -> usize {
@@ -83,6 +94,17 @@ impl FlashStore {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Searches and lookups: an entry's `path` is its scope.
+impl app::ports::Kept for FlashStore {
+    fn keep(&self, scope: &str, values: Vec<(String, String)>, now_ms: i64) -> String {
+        self.put_for(scope, values, now_ms, KEPT_TTL_MS)
+    }
+
+    fn kept(&self, scope: &str, id: &str, now_ms: i64) -> Option<Vec<(String, String)>> {
+        self.get(id, now_ms).filter(|f| f.path == scope).map(|f| f.values)
     }
 }
 
@@ -111,6 +133,18 @@ mod tests {
         store.put("/api/x", typed(), 0);
         assert_eq!(store.get(&"0".repeat(32), 1), None);
         assert_eq!(store.get("", 1), None);
+    }
+
+    #[test]
+    fn a_search_is_kept_for_its_session_only_and_for_half_an_hour() {
+        use app::ports::Kept;
+        let store = FlashStore::default();
+        let q = vec![("q".to_string(), "045095001234".to_string())];
+        let id = store.keep("desk-search:session-a", q.clone(), 1_000);
+        assert_eq!(store.kept("desk-search:session-a", &id, 1_000 + KEPT_TTL_MS - 1), Some(q));
+        assert_eq!(store.kept("desk-search:session-b", &id, 1_001), None, "another session finds nothing");
+        assert_eq!(store.kept("intake:session-a", &id, 1_001), None, "nor does another purpose");
+        assert_eq!(store.kept("desk-search:session-a", &id, 1_000 + KEPT_TTL_MS), None, "gone after half an hour");
     }
 
     #[test]

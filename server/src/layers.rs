@@ -94,8 +94,16 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     let mut user = None;
     if !is_static {
         if let Some(token) = cookie(&req, app::api::account::SESSION_COOKIE).filter(|t| t.len() == 64) {
-            match state.db.session_user(&app::api::account::ssr::token_hash(&token), now_ms()).await {
-                Ok(u) => user = u,
+            let hash = app::api::account::ssr::token_hash(&token);
+            match state.db.session_user(&hash, now_ms()).await {
+                Ok(u) => {
+                    if u.is_some() {
+                        // Not the stored hash itself: the key only names what is kept for the session.
+                        let key = app::api::account::ssr::token_hash(&format!("kept:{hash}"));
+                        req.extensions_mut().insert(app::api::ctx::SessionKey(key));
+                    }
+                    user = u
+                }
                 Err(e) => tracing::error!("session lookup failed: {e}"),
             }
         }

@@ -80,10 +80,13 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         }
         tracing::info!("demo data loaded");
     }
+    // One store for typed values and for what officers searched: both stay out of URLs.
+    let flash = Arc::new(flash::FlashStore::default());
     let services = Services {
         store: Arc::new(db.clone()),
         files: files.clone(),
         limiter: Arc::new(Mutex::new(RateLimiter::default())),
+        kept: flash.clone(),
         config: PortalConfig { public_url: config.public_url.clone(), secure_cookies: config.secure_cookies },
     };
     let leptos_options = LeptosOptions::builder()
@@ -98,15 +101,8 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         body_timeout: config.body_timeout,
     });
     let panics = Arc::new(AtomicUsize::new(0));
-    let state = AppState {
-        db,
-        files,
-        services,
-        leptos_options: leptos_options.clone(),
-        edge,
-        flash: Arc::new(flash::FlashStore::default()),
-        panics: panics.clone(),
-    };
+    let state =
+        AppState { db, files, services, leptos_options: leptos_options.clone(), edge, flash, panics: panics.clone() };
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();

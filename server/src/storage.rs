@@ -15,6 +15,7 @@ use app::api::catalogue::{
     AgencyView, ComponentView, FeeView, ProcedureDetail, ProcedurePage, ProcedureQuery, ProcedureSummary, SectorView,
     PAGE_SIZE,
 };
+use app::domain::status::DossierStatus;
 use app::domain::text::{fold, like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::{CurrentUser, NewUser, StoreError, UserCredentials};
@@ -33,6 +34,17 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+}
+
+/// A dossier's status as stored: its national code, read once into the type. A code we do not
+/// know is broken data, not a panic.
+pub(crate) fn status_from(code: i64) -> Result<DossierStatus, StoreError> {
+    DossierStatus::from_code(code).ok_or_else(|| StoreError::Backend(format!("unknown dossier status {code}")))
+}
+
+/// The status in `column` of a row.
+pub(crate) fn status_at(r: &AnyRow, column: &str) -> Result<DossierStatus, StoreError> {
+    status_from(r.try_get(column).map_err(backend_err)?)
 }
 
 pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {

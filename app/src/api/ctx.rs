@@ -9,6 +9,11 @@ use leptos::prelude::use_context;
 #[derive(Debug, Clone)]
 pub struct SessionUser(pub Option<CurrentUser>);
 
+/// An opaque key of the signed-in session, put in the request by the server: what is kept for
+/// a session (`ports::Kept`) is kept under it, so another session cannot read it.
+#[derive(Debug, Clone)]
+pub struct SessionKey(pub String);
+
 /// What the visitor typed into a form that failed without JavaScript, kept by the server (the
 /// flash) and put in the next request's extensions: the endpoint that failed and the values.
 #[derive(Debug, Clone)]
@@ -36,6 +41,25 @@ fn parts() -> Option<http::request::Parts> {
 
 pub fn current_user() -> Option<CurrentUser> {
     parts().and_then(|p| p.extensions.get::<SessionUser>().and_then(|s| s.0.clone()))
+}
+
+/// The scope under which values kept for `purpose` belong to this session only.
+fn session_scope(purpose: &str) -> Result<String, AppError> {
+    parts()
+        .and_then(|p| p.extensions.get::<SessionKey>().map(|k| format!("{purpose}:{}", k.0)))
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// Keeps `values` for `purpose` in this session (`ports::Kept`); the opaque id to put in a URL
+/// instead of them.
+pub fn keep(purpose: &str, values: Vec<(String, String)>) -> Result<String, AppError> {
+    Ok(services()?.kept.keep(&session_scope(purpose)?, values, now_ms()))
+}
+
+/// What this session kept for `purpose` under `id`; none when unknown, another session's or
+/// expired.
+pub fn kept(purpose: &str, id: &str) -> Result<Option<Vec<(String, String)>>, AppError> {
+    Ok(services()?.kept.kept(&session_scope(purpose)?, id, now_ms()))
 }
 
 pub fn require_user() -> Result<CurrentUser, AppError> {

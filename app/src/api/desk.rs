@@ -7,6 +7,7 @@
 use crate::api::catalogue::Allowance;
 use crate::api::dossiers::DossierDetail;
 use crate::domain::role::Role;
+use crate::domain::status::DossierStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -24,7 +25,7 @@ pub struct DeskRow {
     pub code: String,
     pub procedure: String,
     pub applicant: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub channel: String,
     pub submitted_at_ms: i64,
     pub due_at_ms: Option<i64>,
@@ -32,11 +33,15 @@ pub struct DeskRow {
     pub location: String,
 }
 
-/// The inbox's filters, as the query string carries them.
+/// The inbox's filters, as the query string carries them; the search travels as its opaque id
+/// `tim` only (`desk_search`), never as the text typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxFilter {
     pub tab: String,
+    /// What the officer searched (a code, a name, a CCCD, a phone number), read back on the
+    /// server from the kept search `tim`.
     pub q: String,
+    pub tim: String,
     pub procedure: String,
     pub sector: String,
     pub channel: String,
@@ -66,6 +71,16 @@ impl InboxFilter {
         }
         format!("/mot-cua?{}", parts.join("&"))
     }
+
+    /// Another page of this list: the same tab and filters, and the same search.
+    pub fn page_href(&self, page: i64) -> String {
+        let href = self.href(&self.tab, page);
+        if self.tim.is_empty() {
+            href
+        } else {
+            format!("{href}&tim={}", urlencoding(&self.tim))
+        }
+    }
 }
 
 fn urlencoding(v: &str) -> String {
@@ -93,6 +108,10 @@ pub struct InboxView {
     pub now_ms: i64,
     /// Questions other units asked the viewer's unit, still unanswered.
     pub consultations: Vec<crate::api::consultations::OpenConsultation>,
+    /// The search in the link was no longer kept (expired, or another session's): the inbox
+    /// shows its tab instead.
+    #[serde(default)]
+    pub search_expired: bool,
 }
 
 /// Who is looking at the inbox, and when (tabs like "mine" and "overdue" depend on it).
@@ -174,11 +193,37 @@ pub struct ClaimOnSlip {
     pub url: String,
 }
 
+/// What the desk's search keeps, and the longest text it keeps (longer is refused by the inbox).
+#[cfg(feature = "ssr")]
+const SEARCH: &str = "desk-search";
+#[cfg(feature = "ssr")]
+const SEARCH_KEPT_CHARS: usize = 200;
+
+/// The desk's search. What the officer typed (a dossier code, a name, a CCCD or a phone number)
+/// is kept on the server for this session and the inbox opens on its opaque id,
+/// `/mot-cua?tim=…`, so that no personal data reaches a URL, a log, the history or a `Referer`.
+/// Answers the id (API clients read the inbox with it); an empty search goes back to the inbox.
+#[server(prefix = "/api", endpoint = "desk/search")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/search", skip_all))]
+pub async fn desk_search(q: String) -> Result<String, AppError> {
+    use crate::api::ctx;
+    ssr::officer(&Role::OFFICERS)?;
+    let q: String = q.trim().chars().take(SEARCH_KEPT_CHARS).collect();
+    if q.is_empty() {
+        leptos_axum::redirect("/mot-cua");
+        return Ok(String::new());
+    }
+    let id = ctx::keep(SEARCH, vec![("q".into(), q)])?;
+    leptos_axum::redirect(&format!("/mot-cua?tim={id}"));
+    Ok(id)
+}
+
+/// The inbox: a tab with its filters, or the search kept under `tim` (`desk_search`).
 #[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/inbox", skip_all))]
 pub async fn desk_inbox(
     tab: Option<String>,
-    q: Option<String>,
+    tim: Option<String>,
     procedure: Option<String>,
     sector: Option<String>,
     channel: Option<String>,
@@ -191,7 +236,11 @@ pub async fn desk_inbox(
     let (user, agency) = ssr::officer(&Role::OFFICERS)?;
     let clean = |v: Option<String>| v.map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors = Vec::new();
-    let q = clean(q);
+    let tim: String = clean(tim).chars().take(64).collect();
+    let search = if tim.is_empty() { None } else { ctx::kept(SEARCH, &tim)? };
+    let search_expired = !tim.is_empty() && search.is_none();
+    let q = search.into_iter().flatten().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+    let tim = if q.is_empty() { String::new() } else { tim };
     if q.chars().count() > 100 {
         errors.push(FieldError::new("q", "error-too-long"));
     }
@@ -199,6 +248,7 @@ pub async fn desk_inbox(
     let filter = InboxFilter {
         tab: tab.filter(|t| TABS.contains(&t.as_str())).unwrap_or_else(|| default_tab.into()),
         q,
+        tim,
         procedure: clean(procedure).chars().take(40).collect(),
         sector: clean(sector).chars().take(40).collect(),
         channel: clean(channel).chars().take(20).collect(),
@@ -235,6 +285,7 @@ pub async fn desk_inbox(
         let unit = if user.role == Role::AgencyLeader { "" } else { user.unit_code.as_str() };
         inbox.consultations = services.store.open_consultations(&viewer.agency, unit, ctx::lang()).await?;
     }
+    inbox.search_expired = search_expired;
     Ok(inbox)
 }
 

@@ -3,6 +3,7 @@
 
 use crate::api::catalogue::{ComponentView, ProcedureDetail};
 use crate::domain::form::FormField;
+use crate::domain::status::DossierStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
@@ -28,7 +29,7 @@ pub struct DossierSummary {
     pub draft_key: String,
     pub procedure_code: String,
     pub procedure: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub updated_at_ms: i64,
     pub submitted_at_ms: Option<i64>,
 }
@@ -39,8 +40,8 @@ pub struct EventView {
     pub actor_name: String,
     pub actor_role: String,
     pub action: String,
-    pub from_status: Option<i64>,
-    pub to_status: i64,
+    pub from_status: Option<DossierStatus>,
+    pub to_status: DossierStatus,
     pub note: String,
     /// When it was entered, and why after the fact, for a back-filled event.
     pub recorded_at_ms: i64,
@@ -59,7 +60,7 @@ pub struct DossierDetail {
     /// Where the dossier sits now (agency, department) as its owner may see it [TRK-A].
     pub location: String,
     pub applicant_name: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub channel: String,
     pub submitted_at_ms: i64,
     pub form_fields: Vec<FormField>,
@@ -86,7 +87,7 @@ pub struct Notification {
     pub procedure: String,
     pub at_ms: i64,
     pub action: String,
-    pub to_status: i64,
+    pub to_status: DossierStatus,
     pub agency: String,
     pub actor_role: String,
 }
@@ -179,9 +180,7 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
         let now = ctx::now_ms();
         d.day_minutes = cal.day_minutes();
-        let running = crate::domain::status::DossierStatus::from_code(d.status)
-            .is_some_and(crate::domain::status::DossierStatus::is_running);
-        d.left_minutes = d.due_at_ms.filter(|_| running).map(|due| cal.working_minutes_left(now, due));
+        d.left_minutes = d.due_at_ms.filter(|_| d.status.is_running()).map(|due| cal.working_minutes_left(now, due));
     }
     Ok(d)
 }

@@ -241,7 +241,7 @@ pub mod ssr {
                     out.push(ClockEvent::Accepted { at: e.at_ms, paper });
                     apology_used = false;
                 }
-                Some(Action::RequestSupplement) if e.from_status != Some(DossierStatus::Submitted.code()) => {
+                Some(Action::RequestSupplement) if e.from_status != Some(DossierStatus::Submitted) => {
                     out.push(ClockEvent::SupplementRequested { at: e.at_ms })
                 }
                 Some(Action::Apologise) => apology_used = true,
@@ -254,7 +254,7 @@ pub mod ssr {
     /// The rules' view of a dossier read for the desk (Vietnamese names, as the history writes).
     pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         let (clock_events, apology_used) = clock_events(desk);
-        let status = DossierStatus::from_code(desk.dossier.status).ok_or("unknown status")?;
+        let status = desk.dossier.status;
         let channel = Channel::parse(&desk.dossier.channel).ok_or("unknown channel")?;
         let allowance =
             clock::Allowance::parse(&desk.allowance.amount, &desk.allowance.unit).ok_or("unreadable allowance")?;
@@ -354,7 +354,7 @@ pub mod ssr {
     /// Time left, per-step allowance and spend, and timeliness, on the agencies' calendars.
     pub fn clock_view(desk: &DeskDossierView, cals: &Calendars, now: i64) -> super::ClockView {
         let Some(home) = cals.get(&desk.receiving_agency_code) else { return Default::default() };
-        let status = DossierStatus::from_code(desk.dossier.status);
+        let status = desk.dossier.status;
         let steps = desk
             .steps
             .iter()
@@ -373,18 +373,13 @@ pub mod ssr {
                 }
             })
             .collect();
-        let left = desk
-            .due_at_ms
-            .filter(|_| status.is_some_and(DossierStatus::is_running))
-            .map(|due| home.working_minutes_left(now, due));
+        let left = desk.due_at_ms.filter(|_| status.is_running()).map(|due| home.working_minutes_left(now, due));
         super::ClockView {
             day_minutes: home.day_minutes(),
             left_minutes: left,
             steps,
             timeliness: match (desk.due_at_ms, desk.resolved_at_ms) {
-                (Some(due), Some(done)) if status.is_some_and(DossierStatus::is_decided) => {
-                    Some(clock::timeliness(due, done).key().to_string())
-                }
+                (Some(due), Some(done)) if status.is_decided() => Some(clock::timeliness(due, done).key().to_string()),
                 _ => None,
             },
         }

@@ -39,19 +39,46 @@ pub struct IntakeView {
     pub key: String,
     /// Problems with the search (CCCD, procedure), shown at their fields.
     pub errors: Vec<FieldError>,
+    /// The lookup in the link was no longer kept (expired, or another session's): the form
+    /// starts empty.
+    #[serde(default)]
+    pub expired: bool,
 }
 
-/// The intake form at the desk: the applicant by CCCD, and the procedure's e-form.
+/// What the intake's lookup keeps.
+#[cfg(feature = "ssr")]
+const LOOKUP: &str = "intake-lookup";
+
+/// The intake's first step: the CCCD and the procedure are kept on the server for this session
+/// and the page opens on their opaque id, `/mot-cua/tiep-nhan?tim=…`, so that no CCCD reaches a
+/// URL. Answers the id (API clients read the form with it); they are checked there.
+#[server(prefix = "/api", endpoint = "desk/intake-lookup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/intake-lookup", skip_all))]
+pub async fn intake_lookup(cccd: String, procedure: String) -> Result<String, AppError> {
+    use crate::api::ctx;
+    crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
+    let (cccd, procedure) = (ssr::lookup_cccd(&cccd), ssr::lookup_procedure(&procedure));
+    let id = ctx::keep(LOOKUP, vec![("cccd".into(), cccd), ("procedure".into(), procedure)])?;
+    leptos_axum::redirect(&format!("/mot-cua/tiep-nhan?tim={id}"));
+    Ok(id)
+}
+
+/// The intake form at the desk: the applicant by CCCD, and the procedure's e-form, for the
+/// lookup kept under `tim` (`intake_lookup`).
 #[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/intake-form", skip_all))]
-pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Result<IntakeView, AppError> {
+pub async fn intake_form(tim: Option<String>) -> Result<IntakeView, AppError> {
     use crate::api::ctx;
     let (_, agency) = crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
     let services = ctx::services()?;
     let lang = ctx::lang();
     let procedures = services.store.received_procedures(&agency, lang).await?;
-    let cccd: String = cccd.unwrap_or_default().trim().chars().take(20).collect();
-    let procedure_code: String = procedure.unwrap_or_default().trim().chars().take(32).collect();
+    let tim: String = tim.unwrap_or_default().trim().chars().take(64).collect();
+    let lookup = if tim.is_empty() { None } else { ctx::kept(LOOKUP, &tim)? };
+    let expired = !tim.is_empty() && lookup.is_none();
+    let typed =
+        |name: &str| lookup.iter().flatten().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let (cccd, procedure_code) = (ssr::lookup_cccd(&typed("cccd")), ssr::lookup_procedure(&typed("procedure")));
     let mut errors = Vec::new();
     let mut view = IntakeView {
         procedures,
@@ -62,6 +89,7 @@ pub async fn intake_form(cccd: Option<String>, procedure: Option<String>) -> Res
         procedure: None,
         key: crate::api::dossiers::ssr::new_key(),
         errors: Vec::new(),
+        expired,
     };
     if !cccd.is_empty() {
         match crate::domain::cccd::Cccd::parse("cccd", &cccd) {
@@ -102,6 +130,16 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::handling::Backfill;
     use crate::ports::{CurrentUser, DraftOutcome, DraftSave, NewUser, Services, StoreError};
+
+    /// The CCCD and the procedure as the lookup keeps and reads them: trimmed, cut to a sane
+    /// length (they are checked when the form is read).
+    pub fn lookup_cccd(cccd: &str) -> String {
+        cccd.trim().chars().take(20).collect()
+    }
+
+    pub fn lookup_procedure(procedure: &str) -> String {
+        procedure.trim().chars().take(32).collect()
+    }
 
     pub async fn intake(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
         let (officer, agency) = crate::api::desk::ssr::officer(&[Role::Reception])?;

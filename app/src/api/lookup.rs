@@ -2,6 +2,7 @@
 //! date for anyone with the code; the masked name only with the dossier's lookup token, which
 //! the QR code and the printed link carry (codes are sequential, tokens are not).
 
+use crate::domain::status::DossierStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ pub struct PublicDossier {
     pub procedure_code: String,
     pub procedure: String,
     pub receiving_agency: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub submitted_at_ms: i64,
     /// The workflow step running now (`receive`, `appraise`, …); none while the dossier waits at
     /// the desk or once handling has ended.

@@ -2,6 +2,7 @@
 //! received in a period, with its appointment, hand-over to the handling agency, result and
 //! delivery dates — searchable and printable, built from the dossiers and their history.
 
+use crate::domain::status::DossierStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -19,7 +20,7 @@ pub struct RegisterRow {
     /// The agency that decides (chủ trì giải quyết).
     pub handling_agency: String,
     pub channel: String,
-    pub status: i64,
+    pub status: DossierStatus,
     pub received_at_ms: i64,
     pub due_at_ms: Option<i64>,
     pub original_due_at_ms: Option<i64>,

@@ -1,7 +1,7 @@
 //! Counter and postal intake at the desk: find the applicant by CCCD (or record a new one),
 //! choose the procedure, enter the e-form, scan each paper component, and print the receipt.
 
-use crate::api::intake::{intake_form, DeskIntake, IntakeView, INTAKE_CHANNELS};
+use crate::api::intake::{intake_form, DeskIntake, IntakeLookup, IntakeView, INTAKE_CHANNELS};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::form_inputs::{component_inputs, form_inputs, form_labels};
 use crate::components::layout::Layout;
@@ -16,9 +16,8 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn DeskIntakePage() -> impl IntoView {
     let i18n = use_i18n();
-    let (cccd, procedure) = (query("cccd"), query("procedure"));
     let error = posted_error(DeskIntake::PATH);
-    page_data(intake_form(cccd, procedure), move |v| {
+    page_data(intake_form(query("tim")), move |v| {
         view! { <Layout title=i18n.t("intake-title")>{intake_view(i18n, v, error)}</Layout> }
     })
 }
@@ -33,7 +32,9 @@ fn intake_view(i18n: I18n, v: IntakeView, posted: Option<AppError>) -> impl Into
         <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         <h1>{i18n.t("intake-title")}</h1>
         <p class="lead">{i18n.t("intake-lead")}</p>
-        <form method="get" action="/mot-cua/tiep-nhan" class="stack intake-search">
+        {v.expired.then(|| view! { <p role="status" class="notice" data-testid="lookup-expired">{i18n.t("intake-lookup-expired")}</p> })}
+        // Posted, so that the CCCD never lands in the URL.
+        <form method="post" action=IntakeLookup::PATH class="stack intake-search">
             <fieldset>
                 <legend>{i18n.t("intake-step-find")}</legend>
                 <div class="field-row">

@@ -106,8 +106,9 @@ fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
                     {r.rows.into_iter().enumerate().map(|(i, row)| {
                         let moved = row.original_due_at_ms.is_some_and(|o| Some(o) != row.due_at_ms);
                         let mut note = vec![i18n.t(&format!("channel-{}", row.channel))];
-                        if !matches!(row.status, 2 | 4 | 9 | 10) {
-                            note.push(i18n.t(&format!("status-{}", row.status)));
+                        // Off the usual path (not in handling, not decided): the status says why.
+                        if !(row.status.is_in_handling() || row.status.is_decided()) {
+                            note.push(i18n.t(&row.status.key()));
                         }
                         if moved {
                             let first = row.original_due_at_ms.map(date_only).unwrap_or_default();

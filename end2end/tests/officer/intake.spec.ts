@@ -36,6 +36,8 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   await page.getByLabel("Thủ tục hành chính").selectOption({ value: "2.000806" });
   await page.getByRole("button", { name: "Tìm người nộp và mở tờ khai" }).click();
   await expect(page.getByText("Chưa có người nộp với số CCCD này")).toBeVisible();
+  // The lookup is kept on the server: the address holds an opaque id, never the CCCD.
+  await expect(page).toHaveURL(/\/mot-cua\/tiep-nhan\?tim=[0-9a-f]{32}$/);
   await page.locator("#full_name").fill("Lê Thị Hồng Nhung");
   await page.getByLabel("Số điện thoại di động").fill(uniquePhone());
   await page.getByLabel("Số định danh cá nhân của bên công dân Việt Nam").fill(cccd);

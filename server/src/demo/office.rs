@@ -9,6 +9,7 @@ use crate::storage::Db;
 use app::domain::channel::Channel;
 use app::domain::clock::Calendar;
 use app::domain::role::Role;
+use app::domain::status::DossierStatus as S;
 use app::domain::workflow::StepKind;
 use app::handling::{execute, load_calendars, Backfill, Command};
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
@@ -280,7 +281,7 @@ async fn run(
         let step = desk.position.and_then(|p| desk.workflow.get(p as usize).cloned());
         // The actor and the time of the next action.
         let (actor, cmd, minutes) = match (status, step.as_ref().map(|s| s.kind.as_str())) {
-            (1, _) => {
+            (S::Submitted, _) => {
                 let desk_officer =
                     officer(db, &desk.receiving_agency_code, Role::Reception, "", rng.next(), None).await?;
                 let wait = 20 + rng.below(240) as i64;
@@ -334,14 +335,14 @@ async fn run(
                     (desk_officer, Command::Accept, wait)
                 }
             }
-            (2, Some("receive")) if fate == Fate::Withdrawn && rng.chance(50) => (
+            (S::Accepted, Some("receive")) if fate == Fate::Withdrawn && rng.chance(50) => (
                 applicant.clone(),
                 Command::Withdraw {
                     reason: "Gia đình đã giải quyết được việc theo cách khác, xin rút hồ sơ.".into()
                 },
                 60 * 8,
             ),
-            (2 | 4 | 9, Some(kind)) => {
+            (s, Some(kind)) if s.is_at_a_step() => {
                 let s = step.clone().unwrap_or_else(|| unreachable!());
                 let role = StepKind::parse(kind).map_or(Role::AgencyLeader, StepKind::role);
                 // The specialist the dossier is assigned to appraises it.
@@ -408,7 +409,7 @@ async fn run(
             _ => return Ok(()),
         };
         // An apology slip, in time, before a slow step would run late.
-        if fate == Fate::Apology && !apologised && matches!(status, 2 | 4) {
+        if fate == Fate::Apology && !apologised && status.is_in_handling() {
             if let Some(due) = desk.due_at_ms {
                 let head = officer(db, &desk.current_agency_code, Role::AgencyLeader, "", 0, None).await;
                 let at = later(home, t, 30);

@@ -1,6 +1,6 @@
 //! The one-stop desk: the inbox of an agency (tabs, filters, search, pages).
 
-use super::{backend_err, Db};
+use super::{backend_err, status_at, Db};
 use app::api::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
 use app::domain::status::DossierStatus as S;
 use app::domain::text::{like_escape, search_terms};
@@ -209,6 +209,7 @@ impl Db {
             total,
             now_ms: v.now_ms,
             consultations: Vec::new(),
+            search_expired: false,
             procedures: procedures
                 .iter()
                 .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
@@ -227,29 +228,29 @@ impl Db {
                         (true, None) => Db::name(lang, r, "ca_vi", "ca_en"),
                         (false, unit) => unit.unwrap_or_default(),
                     };
-                    DeskRow {
+                    Ok(DeskRow {
                         code: r.get("code"),
                         procedure: Db::name(lang, r, "name_vi", "name_en"),
                         applicant: r.get("full_name"),
-                        status: r.get("status"),
+                        status: status_at(r, "status")?,
                         channel: r.get("channel"),
                         submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
                         due_at_ms: r.get("due_at"),
                         location,
-                    }
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 
     pub async fn desk_dossier(&self, code: &str, lang: Lang) -> Result<Option<DeskDossierView>, StoreError> {
-        Ok(self.load_dossier(code, lang).await?.filter(|l| l.detail.status != 0).map(|l| l.desk))
+        Ok(self.load_dossier(code, lang).await?.filter(|l| l.detail.status != S::Draft).map(|l| l.desk))
     }
 
     /// What the rules of handling need to know about a submitted dossier (names as the history
     /// writes them, in Vietnamese).
     pub async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
-        let Some(l) = self.load_dossier(code, Lang::Vi).await?.filter(|l| l.detail.status != 0) else {
+        let Some(l) = self.load_dossier(code, Lang::Vi).await?.filter(|l| l.detail.status != S::Draft) else {
             return Ok(None);
         };
         app::api::handling::ssr::state_of(&l.desk).map(Some).map_err(StoreError::Backend)

@@ -1,6 +1,6 @@
 //! Dossiers: drafts, atomic submission with the dossier code, the hash-chained history.
 
-use super::{backend_err, parse_json, Db};
+use super::{backend_err, parse_json, status_at, status_from, Db};
 use app::api::desk::DeskDossierView;
 use app::api::dossiers::{DossierDetail, DossierSummary, EventView, StoredFile};
 use app::api::lookup::PublicDossier;
@@ -85,6 +85,23 @@ fn event_from_row(r: &AnyRow) -> Event {
 
 const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason, payload";
 
+/// The history's event as its readers see it: the statuses typed, the payload parsed. The chain
+/// itself keeps the integer codes it was hashed with.
+fn event_view(e: Event) -> Result<EventView, StoreError> {
+    Ok(EventView {
+        at_ms: e.at_ms,
+        actor_name: e.actor_name,
+        actor_role: e.actor_role,
+        action: e.action,
+        from_status: e.from_status.map(status_from).transpose()?,
+        to_status: status_from(e.to_status)?,
+        note: e.note,
+        recorded_at_ms: e.recorded_at_ms,
+        backfill_reason: e.backfill_reason,
+        payload: e.payload.as_deref().and_then(app::domain::event::Payload::from_json),
+    })
+}
+
 fn file_from_row(r: &AnyRow) -> StoredFile {
     StoredFile {
         id: r.get("id"),
@@ -122,8 +139,7 @@ pub async fn apply(
     if event.expected_count.is_some_and(|n| n != row.get::<i64, _>("event_count")) {
         return Err(StoreError::Conflict("error-changed-meanwhile".into()));
     }
-    let from =
-        DossierStatus::from_code(row.get("status")).ok_or_else(|| StoreError::Backend("unknown status".into()))?;
+    let from = status_at(&row, "status")?;
     let to = transition(from, event.action).map_err(|_| StoreError::Conflict("error-illegal-transition".into()))?;
     let last = sqlx::query(&format!(
         "select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq desc limit 1"
@@ -438,12 +454,9 @@ impl Db {
                 .await
                 .map_err(backend_err)?;
         let (status, form, files) = match row {
-            Some(r) => (
-                DossierStatus::from_code(r.get("status"))
-                    .ok_or_else(|| StoreError::Backend("unknown status".into()))?,
-                parse_json(r.get("form_json"))?,
-                self.current_files(r.get("id")).await?,
-            ),
+            Some(r) => {
+                (status_at(&r, "status")?, parse_json(r.get("form_json"))?, self.current_files(r.get("id")).await?)
+            }
             None => (DossierStatus::Draft, BTreeMap::new(), Vec::new()),
         };
         Ok(Some(DossierState::draft(rules, status, applicant_id, channel, form, files)))
@@ -458,18 +471,19 @@ impl Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| DossierSummary {
-                code: r.get("code"),
-                draft_key: r.get("idempotency_key"),
-                procedure_code: r.get("p_code"),
-                procedure: Db::name(lang, r, "name_vi", "name_en"),
-                status: r.get("status"),
-                updated_at_ms: r.get("updated_at"),
-                submitted_at_ms: r.get("submitted_at"),
+        rows.iter()
+            .map(|r| {
+                Ok(DossierSummary {
+                    code: r.get("code"),
+                    draft_key: r.get("idempotency_key"),
+                    procedure_code: r.get("p_code"),
+                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    status: status_at(r, "status")?,
+                    updated_at_ms: r.get("updated_at"),
+                    submitted_at_ms: r.get("submitted_at"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn dossier_for_applicant(
@@ -508,11 +522,11 @@ impl Db {
         let details: crate::catalogue_seed::VersionDetails = parse_json(r.get("details_json"))?;
         let events = self.events(id).await?;
         let work_files = self.work_files(id).await?;
-        let status: i64 = r.get("status");
+        let status = status_at(&r, "status")?;
         let result_file = work_files
             .iter()
             .rev()
-            .find(|f| f.kind == "draft-result" && matches!(status, 9 | 10))
+            .find(|f| f.kind == "draft-result" && status.is_decided())
             .map(|f| (f.id.clone(), f.file_name.clone()));
         let detail = DossierDetail {
             code: r.get("code"),
@@ -527,7 +541,7 @@ impl Db {
                 }
             },
             applicant_name: r.get("full_name"),
-            status: r.get("status"),
+            status,
             channel: r.get("channel"),
             submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
             form_fields: parse_json(r.get("form_schema_json"))?,
@@ -540,21 +554,7 @@ impl Db {
             left_minutes: None,
             day_minutes: 0,
             result_file,
-            events: events
-                .into_iter()
-                .map(|e| EventView {
-                    at_ms: e.at_ms,
-                    actor_name: e.actor_name,
-                    actor_role: e.actor_role,
-                    action: e.action,
-                    from_status: e.from_status,
-                    to_status: e.to_status,
-                    note: e.note,
-                    recorded_at_ms: e.recorded_at_ms,
-                    backfill_reason: e.backfill_reason,
-                    payload: e.payload.as_deref().and_then(app::domain::event::Payload::from_json),
-                })
-                .collect(),
+            events: events.into_iter().map(event_view).collect::<Result<_, _>>()?,
         };
         Ok(Some(LoadedDossier {
             id,
@@ -605,18 +605,19 @@ impl Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| app::api::dossiers::Notification {
-                code: r.get("code"),
-                procedure: Db::name(lang, r, "name_vi", "name_en"),
-                at_ms: r.get("at"),
-                action: r.get("action"),
-                to_status: r.get("to_status"),
-                agency: Db::name(lang, r, "a_vi", "a_en"),
-                actor_role: r.get("actor_role"),
+        rows.iter()
+            .map(|r| {
+                Ok(app::api::dossiers::Notification {
+                    code: r.get("code"),
+                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    at_ms: r.get("at"),
+                    action: r.get("action"),
+                    to_status: status_at(r, "to_status")?,
+                    agency: Db::name(lang, r, "a_vi", "a_en"),
+                    actor_role: r.get("actor_role"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
@@ -633,10 +634,10 @@ impl Db {
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(row.map(|r| {
-            let status: i64 = r.get("status");
+        row.map(|r| {
+            let status = status_at(&r, "status")?;
             let agency = Db::name(lang, &r, "c_vi", "c_en");
-            PublicDossier {
+            Ok(PublicDossier {
                 code: r.get("code"),
                 procedure_code: r.get("p_code"),
                 procedure: Db::name(lang, &r, "name_vi", "name_en"),
@@ -649,10 +650,11 @@ impl Db {
                     None => agency,
                 },
                 // A paused clock (supplement) starts again from zero; other statuses have none.
-                due_at_ms: r.get::<Option<i64>, _>("due_at").filter(|_| matches!(status, 2 | 4 | 6 | 9 | 10)),
+                due_at_ms: r.get::<Option<i64>, _>("due_at").filter(|_| status.is_running() || status.is_decided()),
                 applicant_masked: Some(mask_name(&r.get::<String, _>("full_name"))),
-            }
-        }))
+            })
+        })
+        .transpose()
     }
 
     pub async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
@@ -688,8 +690,7 @@ impl Db {
                     return Ok(None);
                 };
                 // The applicant gets the result once it is decided, not the officers' drafts before.
-                let decided =
-                    matches!(r.get::<i64, _>("status"), 9 | 10) && r.get::<String, _>("kind") == "draft-result";
+                let decided = status_at(&r, "status")?.is_decided() && r.get::<String, _>("kind") == "draft-result";
                 (r, decided)
             }
         };

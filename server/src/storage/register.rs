@@ -1,7 +1,7 @@
 //! The dossier tracking register (Mẫu 06): the dossiers a desk accepted in a period, with the
 //! dates of hand-over, result and delivery read from their history.
 
-use super::{backend_err, Db};
+use super::{backend_err, status_at, Db};
 use app::api::register::RegisterRow;
 use app::i18n::Lang;
 use app::ports::StoreError;
@@ -39,23 +39,24 @@ impl Db {
             .fetch_all(&self.pool)
             .await
             .map_err(backend_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| RegisterRow {
-                code: r.get("code"),
-                procedure: Db::name(lang, r, "name_vi", "name_en"),
-                applicant: r.get("full_name"),
-                phone: r.get("phone"),
-                handling_agency: Db::name(lang, r, "agency_vi", "agency_en"),
-                channel: r.get("channel"),
-                status: r.get("status"),
-                received_at_ms: r.get("accepted_at"),
-                due_at_ms: r.get("due_at"),
-                original_due_at_ms: r.get("original_due_at"),
-                transferred_at_ms: r.get("transferred_at"),
-                result_at_ms: r.get("result_at"),
-                delivered_at_ms: r.get("delivered_at"),
+        rows.iter()
+            .map(|r| {
+                Ok(RegisterRow {
+                    code: r.get("code"),
+                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    applicant: r.get("full_name"),
+                    phone: r.get("phone"),
+                    handling_agency: Db::name(lang, r, "agency_vi", "agency_en"),
+                    channel: r.get("channel"),
+                    status: status_at(r, "status")?,
+                    received_at_ms: r.get("accepted_at"),
+                    due_at_ms: r.get("due_at"),
+                    original_due_at_ms: r.get("original_due_at"),
+                    transferred_at_ms: r.get("transferred_at"),
+                    result_at_ms: r.get("result_at"),
+                    delivered_at_ms: r.get("delivered_at"),
+                })
             })
-            .collect())
+            .collect()
     }
 }

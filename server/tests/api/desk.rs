@@ -171,6 +171,21 @@ fn row_codes(body: serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Searches as an API client: the text is posted and kept, the inbox read with the search's id.
+async fn search(app: &TestApp, who: &reqwest::Client, q: &str) -> serde_json::Value {
+    let res = who.post(app.url("/api/desk/search")).form(&[("q", q)]).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let id: String = res.json().await.unwrap();
+    who.get(app.url("/api/desk/inbox")).query(&[("tim", id)]).send().await.unwrap().json().await.unwrap()
+}
+
+/// Searches as the page's form does; the redirect's `Location`.
+async fn search_page(app: &TestApp, who: &reqwest::Client, q: &str) -> String {
+    let res = app.form(who, "/api/desk/search", "/mot-cua", &[("q", q)]).await;
+    assert_eq!(res.status(), 302);
+    location(&res)
+}
+
 #[tokio::test]
 async fn the_desk_finds_a_dossier_by_code_name_without_diacritics_or_citizen_id() {
     for backend in backends() {
@@ -182,25 +197,75 @@ async fn the_desk_finds_a_dossier_by_code_name_without_diacritics_or_citizen_id(
         for q in
             [code.as_str(), &code.to_lowercase(), "nguyen van an", "NGUYỄN VĂN", "045095001234", &format!("-{seq}")]
         {
-            let inbox = officer.get(app.url("/api/desk/inbox")).query(&[("q", q)]).send().await.unwrap();
-            assert_eq!(inbox.status(), 200);
-            assert!(row_codes(inbox.json().await.unwrap()).contains(&code), "{backend:?}: '{q}' finds the dossier");
-            let elsewhere = other.get(app.url("/api/desk/inbox")).query(&[("q", q)]).send().await.unwrap();
+            assert!(row_codes(search(&app, &officer, q).await).contains(&code), "{backend:?}: '{q}' finds the dossier");
             assert!(
-                !row_codes(elsewhere.json().await.unwrap()).contains(&code),
+                !row_codes(search(&app, &other, q).await).contains(&code),
                 "{backend:?}: another agency never finds it"
             );
         }
-        let none = officer.get(app.url("/api/desk/inbox")).query(&[("q", "khong co ai ten nay")]).send().await.unwrap();
-        assert!(row_codes(none.json().await.unwrap()).is_empty());
-        let page = officer.get(app.url("/mot-cua?q=nguyen+van+an")).send().await.unwrap().text().await.unwrap();
+        assert!(row_codes(search(&app, &officer, "khong co ai ten nay").await).is_empty());
+        let found = search_page(&app, &officer, "nguyen van an").await;
+        let page = officer.get(app.url(&found)).send().await.unwrap().text().await.unwrap();
         assert!(page.contains(&code) && page.contains("khớp với"), "{backend:?}: the page shows the search");
-        let long = officer.get(app.url(&format!("/mot-cua?q={}", "x".repeat(150)))).send().await.unwrap();
+        let long = search_page(&app, &officer, &"x".repeat(150)).await;
+        let long = officer.get(app.url(&long)).send().await.unwrap();
         assert_eq!(long.status(), 400);
         assert!(
             long.text().await.unwrap().contains("Nội dung quá dài."),
             "{backend:?}: an overlong search is explained"
         );
+    }
+}
+
+#[tokio::test]
+async fn no_name_citizen_id_or_phone_searched_at_the_desk_reaches_a_url() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = waiting_dossier(&app).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        for q in ["045095001234", "Nguyễn Văn An", "0905 123 456"] {
+            let to = search_page(&app, &officer, q).await;
+            let id = to.strip_prefix("/mot-cua?tim=").unwrap_or_else(|| panic!("{backend:?}: {to}"));
+            assert!(
+                id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{backend:?}: only an opaque id: {to}"
+            );
+            let page = officer.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
+            assert!(!page.contains("search-expired"), "{backend:?}: '{q}' is kept");
+            // The links of the page (tabs, pages) carry the search's id at most, never its text.
+            for href in page.split("href=\"").skip(1).filter_map(|h| h.split('"').next()) {
+                assert!(
+                    !["045095001234", "Nguy", "?q=", "&q=", "0905+", "0905%20"].iter().any(|t| href.contains(t)),
+                    "{backend:?}: {href}"
+                );
+            }
+        }
+        let by_cccd = search_page(&app, &officer, "045095001234").await;
+        let page = officer.get(app.url(&by_cccd)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&code), "{backend:?}: the search by CCCD finds the dossier");
+        assert!(page.contains("value=\"045095001234\""), "{backend:?}: the box shows what was searched");
+
+        // Another officer's session, or a search no longer kept: a clear message and the tab.
+        let colleague = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let unknown = format!("/mot-cua?tim={}", "0".repeat(32));
+        for (who, link) in [(&colleague, &by_cccd), (&officer, &unknown)] {
+            let page = who.get(app.url(link)).send().await.unwrap();
+            assert_eq!(page.status(), 200, "{backend:?}");
+            let page = page.text().await.unwrap();
+            assert!(page.contains("search-expired") && page.contains("Vui lòng tìm lại"), "{backend:?}: {link}");
+            assert!(!page.contains("045095001234"), "{backend:?}: nothing of the search shows");
+        }
+        let api = by_cccd.replace("/mot-cua", "/api/desk/inbox");
+        let inbox = colleague.get(app.url(&api)).send().await.unwrap();
+        let inbox: serde_json::Value = inbox.json().await.unwrap();
+        assert_eq!(inbox["search_expired"], true, "{backend:?}");
+        assert_eq!(inbox["filter"]["q"], "", "{backend:?}: an empty search");
+
+        // An empty search is the inbox; a citizen cannot search.
+        assert_eq!(search_page(&app, &officer, "   ").await, "/mot-cua");
+        let citizen = app.login("045195004321", "matkhau2026").await;
+        let res = citizen.post(app.url("/api/desk/search")).form(&[("q", "045095001234")]).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{backend:?}");
     }
 }
 

@@ -34,11 +34,40 @@ fn intake(
 async fn post_intake(app: &TestApp, who: &Client, form: Form) -> reqwest::Response {
     who.post(app.url("/api/desk/intake"))
         .header("Accept", "text/html")
-        .header("Referer", app.url("/mot-cua/tiep-nhan?cccd=x&procedure=1.001193"))
+        .header("Referer", app.url(&format!("/mot-cua/tiep-nhan?tim={NO_LOOKUP}")))
         .multipart(form)
         .send()
         .await
         .unwrap()
+}
+
+/// The id of a lookup nobody kept: the page a failed intake goes back to in these tests.
+const NO_LOOKUP: &str = "00000000000000000000000000000000";
+
+/// Looks the applicant up as the page's form does: the CCCD and the procedure are posted and
+/// kept on the server; the redirect carries only the lookup's opaque id, never the CCCD.
+async fn lookup(app: &TestApp, desk: &Client, cccd: &str, procedure: &str) -> String {
+    let res = app
+        .form(desk, "/api/desk/intake-lookup", "/mot-cua/tiep-nhan", &[("cccd", cccd), ("procedure", procedure)])
+        .await;
+    assert_eq!(res.status(), 302);
+    let to = location(&res);
+    let id = to.strip_prefix("/mot-cua/tiep-nhan?tim=").unwrap_or_else(|| panic!("not the intake page: {to}"));
+    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "only an opaque id: {to}");
+    to
+}
+
+/// The intake form for a lookup, as JSON.
+async fn looked_up(app: &TestApp, desk: &Client, cccd: &str, procedure: &str) -> app::api::intake::IntakeView {
+    let to = lookup(app, desk, cccd, procedure).await;
+    let api = to.replace("/mot-cua/tiep-nhan", "/api/desk/intake-form");
+    desk.get(app.url(&api)).send().await.unwrap().json().await.unwrap()
+}
+
+/// The intake page for a lookup.
+async fn lookup_page(app: &TestApp, desk: &Client, cccd: &str, procedure: &str) -> reqwest::Response {
+    let to = lookup(app, desk, cccd, procedure).await;
+    desk.get(app.url(&to)).send().await.unwrap()
 }
 
 /// The dossier code in a redirect to its receipt.
@@ -59,14 +88,7 @@ async fn a_walk_in_applicant_is_recorded_their_papers_digitised_and_the_receipt_
         let p = birth(&app).await;
         let desk = app.login(RECEPTION, PASSWORD).await;
         let cccd = "045096007777";
-        let found: app::api::intake::IntakeView = desk
-            .get(app.url(&format!("/api/desk/intake-form?cccd={cccd}&procedure={}", p.code)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found: app::api::intake::IntakeView = looked_up(&app, &desk, cccd, &p.code).await;
         assert!(found.searched && found.applicant.is_none(), "{backend:?}: a new applicant");
         assert_eq!(found.procedure.as_ref().map(|p| p.code.as_str()), Some("1.001193"));
 
@@ -336,23 +358,9 @@ async fn intake_for_an_unverified_online_account_files_the_dossier_under_a_verif
             .unwrap()
             .get(0);
         let desk = app.login(RECEPTION, PASSWORD).await;
-        let found: app::api::intake::IntakeView = desk
-            .get(app.url(&format!("/api/desk/intake-form?cccd={cccd}&procedure={}", p.code)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found: app::api::intake::IntakeView = looked_up(&app, &desk, cccd, &p.code).await;
         assert_eq!(found.applicant.as_ref().map(|a| a.verified), Some(false), "{backend:?}: found, unverified");
-        let page = desk
-            .get(app.url(&format!("/mot-cua/tiep-nhan?cccd={cccd}&procedure={}", p.code)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = lookup_page(&app, &desk, cccd, &p.code).await.text().await.unwrap();
         assert!(page.contains("data-testid=\"intake-unverified\""), "{backend:?}: the officer sees the conflict");
         assert!(page.contains("chưa được xác minh") && page.contains("Kẻ Mạo Danh"), "{backend:?}: and why");
         // The applicant's name and phone are needed, as for a new applicant.
@@ -399,14 +407,7 @@ async fn intake_for_an_unverified_online_account_files_the_dossier_under_a_verif
         let mine = owner.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
         assert!(mine.contains(&code), "{backend:?}: the owner sees the paper dossier");
         // The next paper dossier for this CCCD goes to the verified account without a warning.
-        let found: app::api::intake::IntakeView = desk
-            .get(app.url(&format!("/api/desk/intake-form?cccd={cccd}&procedure={}", p.code)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found: app::api::intake::IntakeView = looked_up(&app, &desk, cccd, &p.code).await;
         assert_eq!(found.applicant.map(|a| (a.full_name, a.verified)), Some(("Phan Thị Thật".to_string(), true)));
     }
 }
@@ -419,14 +420,7 @@ async fn a_postal_dossier_of_a_verified_applicant_on_record_goes_to_their_accoun
         // A verified account (the demo's citizens have been to a desk).
         let citizen = app.login("045195004321", "matkhau2026").await;
         let desk = app.login(RECEPTION, PASSWORD).await;
-        let found: app::api::intake::IntakeView = desk
-            .get(app.url(&format!("/api/desk/intake-form?cccd=045195004321&procedure={}", p.code)))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let found: app::api::intake::IntakeView = looked_up(&app, &desk, "045195004321", &p.code).await;
         assert_eq!(found.applicant.as_ref().map(|a| a.full_name.as_str()), Some("Trần Thị Bích"));
         let res = post_intake(&app, &desk, intake(&p, &new_key(), "045195004321", "postal", None)).await;
         let code = receipt_code(&res);
@@ -526,20 +520,14 @@ async fn intake_is_refused_outside_the_desk_and_bad_input_is_reported_at_the_fie
         let first = p.components.iter().find(|c| c.required).unwrap();
         assert!(field_keys(&e).contains(&(format!("file_{}", first.id), "error-file-required".to_string())));
         assert_eq!(e.value("full_name"), None, "{backend:?}: typed values stay out of the URL");
-        let again = location(&res).replace("cccd=x", "cccd=045096008888");
+        let kept = lookup(&app, &desk, "045096008888", "1.001193").await;
+        let again = location(&res).replace(&format!("tim={NO_LOOKUP}"), kept.split_once('?').unwrap().1);
         let again = desk.get(again).send().await.unwrap().text().await.unwrap();
         assert!(again.contains("Lê Văn Tám"), "{backend:?}: the typed name comes back from the server");
         assert_eq!(count().await, before, "{backend:?}: nothing saved, no file kept");
-        let page = desk
-            .get(app.url("/mot-cua/tiep-nhan?cccd=045096008888&procedure=1.001193"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = lookup_page(&app, &desk, "045096008888", "1.001193").await.text().await.unwrap();
         assert!(page.contains("Chưa có người nộp với số CCCD này"), "{backend:?}: the form asks for a new applicant");
-        let page = desk.get(app.url("/mot-cua/tiep-nhan?cccd=123&procedure=9.999")).send().await.unwrap();
+        let page = lookup_page(&app, &desk, "123", "9.999").await;
         assert_eq!(page.status(), 200, "{backend:?}: bad search input is shown at the fields");
     }
 }
@@ -605,5 +593,47 @@ async fn the_register_lists_what_the_desk_received_with_hand_over_result_and_del
         assert!(page.text().await.unwrap().contains("Ngày không hợp lệ."));
         let citizen = app.login("045095001234", "matkhau2026").await;
         assert_eq!(citizen.get(app.url("/api/desk/register")).send().await.unwrap().status(), 403);
+    }
+}
+
+#[tokio::test]
+async fn the_cccd_looked_up_at_the_counter_never_reaches_a_url() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let cccd = "045195004321";
+        let to = lookup(&app, &desk, cccd, "1.001193").await;
+        assert!(!to.contains(cccd), "{backend:?}: {to}");
+        let page = desk.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"intake-form\""), "{backend:?}: the form opens");
+        assert!(page.contains(&format!("value=\"{cccd}\"")), "{backend:?}: with the CCCD looked up");
+        assert!(!page.contains("lookup-expired"), "{backend:?}");
+
+        // Another session (the same officer signed in elsewhere) or an id nobody kept: a clear
+        // message and an empty lookup.
+        let elsewhere = app.login(RECEPTION, PASSWORD).await;
+        let unknown = format!("/mot-cua/tiep-nhan?tim={NO_LOOKUP}");
+        for (who, link) in [(&elsewhere, &to), (&desk, &unknown)] {
+            let page = who.get(app.url(link)).send().await.unwrap();
+            assert_eq!(page.status(), 200, "{backend:?}");
+            let page = page.text().await.unwrap();
+            assert!(
+                page.contains("lookup-expired") && page.contains("Vui lòng nhập lại số CCCD"),
+                "{backend:?}: {link}"
+            );
+            assert!(!page.contains(cccd) && !page.contains("id=\"intake-form\""), "{backend:?}: nothing of the lookup");
+        }
+
+        // Only the reception desk looks applicants up.
+        let specialist = app.login(VP_SPECIALIST, PASSWORD).await;
+        let res = app
+            .form(
+                &specialist,
+                "/api/desk/intake-lookup",
+                "/mot-cua/tiep-nhan",
+                &[("cccd", cccd), ("procedure", "1.001193")],
+            )
+            .await;
+        assert!(res.status() == 403 || redirected_error(&res) == app::error::AppError::Forbidden, "{backend:?}");
     }
 }

@@ -129,7 +129,9 @@ async fn every_multipart_endpoint_refuses_other_bodies_and_new_desk_endpoints_an
     let desk = app.login("045185000101", "canbo2026").await;
     let admin = app.login("045090000105", "canbo2026").await;
     let cases = [
-        desk.get(app.url("/api/desk/intake-form?cccd=%00%ff&procedure=../../etc")),
+        desk.get(app.url("/api/desk/intake-form?tim=%00%ff../../etc")),
+        desk.post(app.url("/api/desk/intake-lookup")).form(&[("cccd", "\u{0}\u{ff}"), ("procedure", "../../etc")]),
+        desk.post(app.url("/api/desk/search")).form(&[("q", "\u{0}%ff")]),
         desk.get(app.url("/api/desk/register?from=2026-11-01T99:99&to=x")),
         desk.get(app.url("/api/desk/register?from=9999-99-99")),
         desk.post(app.url("/api/desk/answer-consultation")).form(&[

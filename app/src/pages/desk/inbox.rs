@@ -1,6 +1,6 @@
 //! The desk's inbox: tabs by role and deadline, search, filters, one row per dossier.
 
-use crate::api::desk::{desk_inbox, InboxView, INBOX_PAGE};
+use crate::api::desk::{desk_inbox, DeskSearch, InboxView, INBOX_PAGE};
 use crate::components::layout::Layout;
 use crate::components::StatusBadge;
 use crate::domain::channel::Channel;
@@ -9,13 +9,14 @@ use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, query};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn DeskInboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let [tab, q, procedure, sector, channel, from, to, page] =
-        ["tab", "q", "procedure", "sector", "channel", "from", "to", "page"].map(query);
-    page_data(desk_inbox(tab, q, procedure, sector, channel, from, to, page), move |inbox| {
+    let [tab, tim, procedure, sector, channel, from, to, page] =
+        ["tab", "tim", "procedure", "sector", "channel", "from", "to", "page"].map(query);
+    page_data(desk_inbox(tab, tim, procedure, sector, channel, from, to, page), move |inbox| {
         view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }
     })
 }
@@ -61,13 +62,15 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
                 </ul>
             </section>
         })}
-        <form method="get" action="/mot-cua" class="search desk-search" role="search">
+        // Posted, so that a name, a CCCD or a phone number never lands in the URL.
+        <form method="post" action=DeskSearch::PATH class="search desk-search" role="search">
             <label for="q">{i18n.t("desk-search")}</label>
             <div class="search-row">
                 <input id="q" name="q" type="search" value=f.q.clone() maxlength="100" placeholder=i18n.t("desk-search-placeholder") />
                 <button type="submit">{i18n.t("search-button")}</button>
             </div>
         </form>
+        {inbox.search_expired.then(|| view! { <p role="status" class="notice" data-testid="search-expired">{i18n.t("desk-search-expired")}</p> })}
         {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.total.to_string()), ("q", f.q.clone())])}</p> })}
         <nav class="tabs" aria-label=i18n.t("desk-tabs")>
             {crate::api::desk::TABS.iter().map(|t| {
@@ -109,7 +112,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {inbox.rows.into_iter().map(|r| {
-                    let late = r.due_at_ms.is_some_and(|d| d < now) && matches!(r.status, 2 | 4 | 6);
+                    let late = r.due_at_ms.is_some_and(|d| d < now) && r.status.is_running();
                     view! {
                         <tr class:late=late>
                             <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
@@ -125,9 +128,9 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
         </table>
         {(pages > 1).then(|| view! {
             <nav class="pager" aria-label=i18n.t("pager-label")>
-                {(f.page > 1).then(|| view! { <a rel="prev" href=f.href(&f.tab, f.page - 1)>{i18n.t("pager-prev")}</a> })}
+                {(f.page > 1).then(|| view! { <a rel="prev" href=f.page_href(f.page - 1)>{i18n.t("pager-prev")}</a> })}
                 <span>{i18n.t_args("pager-position", &[("page", f.page.to_string()), ("pages", pages.to_string())])}</span>
-                {(f.page < pages).then(|| view! { <a rel="next" href=f.href(&f.tab, f.page + 1)>{i18n.t("pager-next")}</a> })}
+                {(f.page < pages).then(|| view! { <a rel="next" href=f.page_href(f.page + 1)>{i18n.t("pager-next")}</a> })}
             </nav>
         })}
     }

@@ -29,8 +29,11 @@ pub fn DossierPage() -> impl IntoView {
 /// The open supplement request and the form that answers it: only the requested items.
 /// The applicant posts it online; the desk enters a paper supplement with the same form.
 pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>, at_desk: bool) -> impl IntoView {
-    let open =
-        d.supplements.last().filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status == 5).cloned();
+    let open = d
+        .supplements
+        .last()
+        .filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status.is_waiting())
+        .cloned();
     // The desk enters what the applicant handed in: the same form, in the desk's words.
     let action = if at_desk { DeskAnswerSupplement::PATH } else { AnswerSupplement::PATH };
     open.map(|s| {
@@ -81,7 +84,7 @@ pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>,
 fn withdraw_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
     let error = posted_error(WithdrawDossier::PATH);
     let msg = error_for(&error, "reason");
-    matches!(d.status, 1 | 2 | 4 | 5 | 6).then(|| view! {
+    d.status.is_open().then(|| view! {
         <details class="withdraw" open=msg.is_some()>
             <summary>{i18n.t("withdraw-title")}</summary>
             <form method="post" action=WithdrawDossier::PATH class="stack">
