@@ -22,6 +22,7 @@ mod submission;
 mod supplement;
 #[cfg(test)]
 mod table_tests;
+mod view;
 
 pub use available::{available, Available, CONSULTED};
 pub use command::{Backfill, Command, Decision};
@@ -33,3 +34,4 @@ pub use plan::{
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};
 pub use submission::{intake_note, missing_files, plan_submission, ProcedureRules};
+pub use view::{clock_events, state_of, workflow, workflow_of};

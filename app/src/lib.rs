@@ -13,6 +13,7 @@ pub mod pages;
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod read;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,13 +1,14 @@
 //! What the server functions need from the outside world, as traits over domain types.
 //! The server crate implements them (sqlx on SQLite/PostgreSQL, a local upload directory).
 
-use crate::api::catalogue::{AgencyView, ProcedureDetail, ProcedurePage, ProcedureQuery, SectorView};
-use crate::api::dossiers::{DossierDetail, DossierSummary, StoredFile};
+use crate::api::dossiers::StoredFile;
 pub use crate::api::intake::ApplicantRecord;
-use crate::api::lookup::PublicDossier;
 use crate::domain::history::Event;
 use crate::domain::rate_limit::RateLimiter;
 use crate::i18n::Lang;
+use crate::read::catalogue::{AgencyView, ProcedureDetail, ProcedurePage, ProcedureQuery, SectorView};
+use crate::read::dossiers::{DossierDetail, DossierSummary};
+use crate::read::lookup::PublicDossier;
 use async_trait::async_trait;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -116,14 +117,31 @@ pub struct FileAccess {
 
 pub use crate::handling::{DossierChanges, NewConsultation, OpenStep, StepPlan};
 
+/// The catalogue: sectors, agencies and procedures as published (`storage/catalogue.rs`).
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait CatalogueStore: Send + Sync {
     async fn sectors(&self, lang: Lang) -> Result<Vec<SectorView>, StoreError>;
     async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError>;
     async fn search_procedures(&self, query: &ProcedureQuery, lang: Lang) -> Result<ProcedurePage, StoreError>;
     async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError>;
+    /// The procedures `agency` receives (code, name), for intake at its desk.
+    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError>;
+}
 
+/// Accounts and sessions; applicants recorded at a desk and their claim codes (`storage/accounts.rs`).
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
+    async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError>;
+    async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
     /// The citizen with this CCCD, if any.
     async fn applicant_by_cccd(&self, cccd: &str) -> Result<Option<ApplicantRecord>, StoreError>;
     /// Records an applicant at a desk, whose officer checked the CCCD card (verified), with
@@ -143,19 +161,11 @@ pub trait Store: Send + Sync {
     /// Gives the account its password and marks it claimed, using the code up; `false` when the
     /// code was used or replaced in the meantime.
     async fn claim_account(&self, user_id: i64, code_hash: &str, password_hash: &str) -> Result<bool, StoreError>;
-    /// The procedures `agency` receives (code, name), for intake at its desk.
-    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError>;
-    async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        now_ms: i64,
-        expires_ms: i64,
-    ) -> Result<(), StoreError>;
-    async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError>;
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+}
 
+/// Drafts and their submission (`storage/drafts.rs`).
+#[async_trait]
+pub trait DraftStore: Send + Sync {
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError>;
     async fn save_draft(&self, save: DraftSave) -> Result<DraftOutcome, StoreError>;
     /// The state of the draft `key` of `applicant_id` for `procedure_code` as the planner sees
@@ -170,12 +180,17 @@ pub trait Store: Send + Sync {
     /// Bytes of the files an account keeps in its drafts and dossiers still in handling
     /// (`domain::upload::counts_against_quota`), earlier versions kept by supplements included.
     async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError>;
+}
+
+/// A dossier as its applicant, the public lookup and a download see it, and its history (`storage/dossiers.rs`).
+#[async_trait]
+pub trait DossierReads: Send + Sync {
     async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
     async fn notifications(
         &self,
         applicant_id: i64,
         lang: Lang,
-    ) -> Result<Vec<crate::api::dossiers::Notification>, StoreError>;
+    ) -> Result<Vec<crate::read::dossiers::Notification>, StoreError>;
     async fn dossier_for_applicant(
         &self,
         applicant_id: i64,
@@ -187,19 +202,31 @@ pub trait Store: Send + Sync {
     /// The token of a submitted dossier's lookup link (empty for rows that never had one).
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
+    /// The dossier's events and its head (event count, last hash) for verification.
+    async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;
+}
+
+/// The desk's inbox and dossier view (`storage/desk.rs`).
+#[async_trait]
+pub trait DeskStore: Send + Sync {
     /// The desk's inbox of `agency` for one tab, with the counts of every tab.
     async fn desk_inbox(
         &self,
-        viewer: &crate::api::desk::InboxViewer,
-        filter: &crate::api::desk::InboxFilter,
+        viewer: &crate::read::desk::InboxViewer,
+        filter: &crate::read::desk::InboxFilter,
         lang: Lang,
-    ) -> Result<crate::api::desk::InboxView, StoreError>;
+    ) -> Result<crate::read::desk::InboxView, StoreError>;
     /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
     async fn desk_dossier(
         &self,
         code: &str,
         lang: Lang,
-    ) -> Result<Option<crate::api::desk::DeskDossierView>, StoreError>;
+    ) -> Result<Option<crate::read::desk::DeskDossierView>, StoreError>;
+}
+
+/// The register of dossiers received (Mẫu 06, `storage/register.rs`).
+#[async_trait]
+pub trait RegisterStore: Send + Sync {
     /// The register (Mẫu 06) of `agency`: dossiers accepted in `[from_ms, to_ms)`, oldest first,
     /// at most `limit`.
     async fn register(
@@ -209,18 +236,30 @@ pub trait Store: Send + Sync {
         to_ms: i64,
         limit: usize,
         lang: Lang,
-    ) -> Result<Vec<crate::api::register::RegisterRow>, StoreError>;
-    /// Carries out one planned action atomically.
-    async fn advance(&self, plan: StepPlan) -> Result<(), StoreError>;
+    ) -> Result<Vec<crate::read::register::RegisterRow>, StoreError>;
+}
+
+/// Units that may be consulted and the consultations waiting for them (`storage/consultations.rs`).
+#[async_trait]
+pub trait ConsultationStore: Send + Sync {
     /// Every unit of every agency, for consultations.
-    async fn units(&self, lang: Lang) -> Result<Vec<crate::api::consultations::UnitChoice>, StoreError>;
+    async fn units(&self, lang: Lang) -> Result<Vec<crate::read::consultations::UnitChoice>, StoreError>;
     /// Unanswered consultations addressed to `unit` of `agency` (any unit when empty), by due date.
     async fn open_consultations(
         &self,
         agency: &str,
         unit: &str,
         lang: Lang,
-    ) -> Result<Vec<crate::api::consultations::OpenConsultation>, StoreError>;
+    ) -> Result<Vec<crate::read::consultations::OpenConsultation>, StoreError>;
+}
+
+/// What the rules of handling read and the one write path after submission (`storage/handling.rs`).
+#[async_trait]
+pub trait HandlingStore: Send + Sync {
+    /// What the rules of handling need to know about a submitted dossier.
+    async fn dossier_state(&self, code: &str) -> Result<Option<crate::handling::DossierState>, StoreError>;
+    /// Carries out one planned action atomically.
+    async fn advance(&self, plan: StepPlan) -> Result<(), StoreError>;
     /// Officers of `agency` with `role` (and `unit`, when not empty), by name.
     async fn officers(
         &self,
@@ -228,17 +267,23 @@ pub trait Store: Send + Sync {
         role: crate::domain::role::Role,
         unit: &str,
     ) -> Result<Vec<(i64, String)>, StoreError>;
-    /// What the rules of handling need to know about a submitted dossier.
-    async fn dossier_state(&self, code: &str) -> Result<Option<crate::handling::DossierState>, StoreError>;
+}
+
+/// Working calendars: province-wide days, each agency's own, the paper cut-off (`storage/calendar.rs`).
+#[async_trait]
+pub trait CalendarStore: Send + Sync {
     /// The calendar days of `year` in force for `scope` ('' = province-wide, else an agency).
-    async fn calendar_days(&self, scope: &str, year: i32)
-        -> Result<Vec<crate::api::calendar::CalendarDay>, StoreError>;
+    async fn calendar_days(
+        &self,
+        scope: &str,
+        year: i32,
+    ) -> Result<Vec<crate::read::calendar::CalendarDay>, StoreError>;
     /// The latest changes to `scope`'s table, newest first.
     async fn calendar_changes(
         &self,
         scope: &str,
         limit: i64,
-    ) -> Result<Vec<crate::api::calendar::CalendarChange>, StoreError>;
+    ) -> Result<Vec<crate::read::calendar::CalendarChange>, StoreError>;
     /// Sets (`Some(kind)`) or removes (`None`, not found when absent) a day of `scope`'s table,
     /// recording who changed it and when.
     async fn set_calendar_day(
@@ -256,8 +301,45 @@ pub trait Store: Send + Sync {
         -> Result<(), StoreError>;
     /// The working calendar of an agency (`None` for an unknown agency code).
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
-    /// The dossier's events and its head (event count, last hash) for verification.
-    async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;
+}
+
+/// Everything the application reads and writes, one trait per aggregate, each implemented once
+/// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
+/// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
+pub trait Store:
+    CatalogueStore
+    + AccountStore
+    + DraftStore
+    + DossierReads
+    + DeskStore
+    + RegisterStore
+    + ConsultationStore
+    + HandlingStore
+    + CalendarStore
+{
+}
+
+impl<
+        T: CatalogueStore
+            + AccountStore
+            + DraftStore
+            + DossierReads
+            + DeskStore
+            + RegisterStore
+            + ConsultationStore
+            + HandlingStore
+            + CalendarStore
+            + ?Sized,
+    > Store for T
+{
+}
+
+/// The store traits, to call their methods on the adapter itself.
+pub mod stores {
+    pub use super::{
+        AccountStore, CalendarStore, CatalogueStore, ConsultationStore, DeskStore, DossierReads, DraftStore,
+        HandlingStore, RegisterStore, Store,
+    };
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 //! The dossiers are inserted in bulk, not through the workflow: this measures the read path.
 
 use app::api::desk::{InboxFilter, InboxViewer, TABS};
+use app::ports::stores::*;
 use server::storage::Db;
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! The shape of `seed/catalogue.json` and of the per-version details kept as JSON.
 
-use app::api::catalogue::Allowance;
 use app::domain::form::FormField;
+use app::read::catalogue::Allowance;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,6 +9,7 @@ use crate::storage::Db;
 use app::api::dossiers::StoredFile;
 use app::domain::channel::Channel;
 use app::domain::role::Role;
+use app::ports::stores::*;
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -89,7 +90,7 @@ pub(crate) async fn store_pdf(
 
 /// A filled-in form for `p` on behalf of a person.
 pub fn demo_form(
-    p: &app::api::catalogue::ProcedureDetail,
+    p: &app::read::catalogue::ProcedureDetail,
     name: &str,
     cccd: &str,
     phone: &str,
@@ -114,7 +115,7 @@ pub fn demo_form(
 /// One scanned PDF per required component of `p`.
 pub async fn demo_files(
     files: &dyn FileStore,
-    p: &app::api::catalogue::ProcedureDetail,
+    p: &app::read::catalogue::ProcedureDetail,
     seed: usize,
 ) -> Result<Vec<StoredFile>, StoreError> {
     let mut stored = Vec::new();

@@ -4,6 +4,7 @@
 use crate::AppState;
 use app::api::ctx::SessionUser;
 use app::error::AppError;
+use app::ports::stores::AccountStore;
 use app::ports::ClientAddr;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};

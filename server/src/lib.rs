@@ -13,6 +13,7 @@ pub mod storage;
 
 use app::app::{shell, App};
 use app::domain::rate_limit::RateLimiter;
+use app::ports::stores::DossierReads;
 use app::ports::{PortalConfig, Services};
 use axum::extract::{Path, Request, State};
 

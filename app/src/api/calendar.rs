@@ -5,30 +5,10 @@
 //! were promised on the receipt; the change applies to every clock computed after it.
 
 use crate::error::AppError;
+pub use crate::read::calendar::{CalendarChange, CalendarDay};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarDay {
-    /// `YYYY-MM-DD`.
-    pub day: String,
-    /// `off` or `work`.
-    pub kind: String,
-    pub note: String,
-    /// Empty for the province-wide table, else the agency code.
-    pub agency_code: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarChange {
-    pub day: String,
-    /// `off`, `work` or `removed`.
-    pub kind: String,
-    pub note: String,
-    pub changed_by: String,
-    pub changed_at_ms: i64,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarView {

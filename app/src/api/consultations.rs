@@ -4,43 +4,10 @@
 //! and the answers print on the control sheet (Mẫu 05) [NĐ 61 Điều 19.5.b].
 
 use crate::error::AppError;
+pub use crate::read::consultations::{ConsultationView, OpenConsultation, UnitChoice};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 pub use crate::handling::CONSULT_DAYS;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsultationView {
-    pub id: i64,
-    pub agency_code: String,
-    pub agency: String,
-    pub unit_code: String,
-    pub unit: String,
-    pub question: String,
-    pub asked_by: String,
-    pub asked_at_ms: i64,
-    pub due_at_ms: i64,
-    pub answer: Option<String>,
-    pub answered_by: Option<String>,
-    pub answered_at_ms: Option<i64>,
-}
-
-/// A unit that can be consulted: `agency|unit` as the form sends it, and its name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitChoice {
-    pub agency_code: String,
-    pub unit_code: String,
-    pub label: String,
-}
-
-/// A question waiting for the viewer's unit, shown above the inbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenConsultation {
-    pub code: String,
-    pub procedure: String,
-    pub asked_by: String,
-    pub due_at_ms: i64,
-}
 
 /// Asks for opinions (multipart: `code`, `question`, `days`, and a `unit:<agency>|<unit>` field
 /// for each unit consulted).

@@ -2,29 +2,9 @@
 //! date for anyone with the code; the masked name only with the dossier's lookup token, which
 //! the QR code and the printed link carry (codes are sequential, tokens are not).
 
-use crate::domain::status::DossierStatus;
 use crate::error::AppError;
+pub use crate::read::lookup::PublicDossier;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PublicDossier {
-    pub code: String,
-    pub procedure_code: String,
-    pub procedure: String,
-    pub receiving_agency: String,
-    pub status: DossierStatus,
-    pub submitted_at_ms: i64,
-    /// The workflow step running now (`receive`, `appraise`, …); none while the dossier waits at
-    /// the desk or once handling has ended.
-    pub stage: Option<String>,
-    /// Who holds it: the unit and agency.
-    pub location: String,
-    /// The due date in force while handling runs, and once the result is decided.
-    pub due_at_ms: Option<i64>,
-    /// The applicant's masked name, only with the right lookup token.
-    pub applicant_masked: Option<String>,
-}
 
 /// The lookup URL printed on slips and put in QR codes: the code and its token.
 pub fn lookup_url(base: &str, code: &str, token: &str) -> String {

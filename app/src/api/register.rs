@@ -2,34 +2,14 @@
 //! received in a period, with its appointment, hand-over to the handling agency, result and
 //! delivery dates — searchable and printable, built from the dossiers and their history.
 
-use crate::domain::status::DossierStatus;
 use crate::error::AppError;
+pub use crate::read::register::RegisterRow;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 /// At most this many rows in one register view; a longer period is printed in parts.
 pub const REGISTER_MAX_ROWS: usize = 3000;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegisterRow {
-    pub code: String,
-    pub procedure: String,
-    pub applicant: String,
-    pub phone: String,
-    /// The agency that decides (chủ trì giải quyết).
-    pub handling_agency: String,
-    pub channel: String,
-    pub status: DossierStatus,
-    pub received_at_ms: i64,
-    pub due_at_ms: Option<i64>,
-    pub original_due_at_ms: Option<i64>,
-    /// Passed on to the handling unit or agency.
-    pub transferred_at_ms: Option<i64>,
-    /// The result (or the refusal) came back to the desk.
-    pub result_at_ms: Option<i64>,
-    pub delivered_at_ms: Option<i64>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterView {

@@ -3,25 +3,11 @@
 //! officer sees what changed.
 
 use crate::error::AppError;
+pub use crate::read::supplements::SupplementView;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
-use serde::{Deserialize, Serialize};
 
 pub use crate::domain::supplement::{ItemKind, SupplementChange, SupplementItem};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupplementView {
-    pub id: i64,
-    pub requested_at_ms: i64,
-    pub officer: String,
-    /// When it went out to the applicant; none while a specialist's draft waits for the unit
-    /// leader.
-    pub sent_at_ms: Option<i64>,
-    pub reason: String,
-    pub items: Vec<SupplementItem>,
-    pub answered_at_ms: Option<i64>,
-    pub changes: Vec<SupplementChange>,
-}
 
 /// The desk (at reception) or the specialist (a draft during handling) asks for a supplement:
 /// multipart with `code`, `reason`, `item:<kind>:<target>` for each item asked for and optional

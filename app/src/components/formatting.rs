@@ -30,14 +30,7 @@ pub fn allowance_text(a: &crate::api::catalogue::Allowance) -> String {
     i18n.t_args(key, &[("amount", a.amount.replace('.', if i18n.lang == crate::i18n::Lang::Vi { "," } else { "." }))])
 }
 
-/// "Unit, Agency" — or the agency alone when the step or question is not for a unit.
-pub fn unit_and_agency(unit: &str, agency: &str) -> String {
-    if unit.is_empty() {
-        agency.to_string()
-    } else {
-        format!("{unit}, {agency}")
-    }
-}
+pub use crate::domain::text::unit_and_agency;
 
 #[cfg(test)]
 mod tests {

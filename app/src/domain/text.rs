@@ -99,6 +99,15 @@ pub fn person_name(field: &str, input: &str) -> Result<String, super::FieldError
     }
 }
 
+/// "Unit, Agency" — or the agency alone when the step or question is not for a unit.
+pub fn unit_and_agency(unit: &str, agency: &str) -> String {
+    if unit.is_empty() {
+        agency.to_string()
+    } else {
+        format!("{unit}, {agency}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

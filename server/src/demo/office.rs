@@ -12,6 +12,7 @@ use app::domain::role::Role;
 use app::domain::status::DossierStatus as S;
 use app::domain::workflow::StepKind;
 use app::handling::{execute, load_calendars, Backfill, Command};
+use app::ports::stores::*;
 use app::ports::{CurrentUser, DraftSave, FileStore, NewUser, StoreError};
 
 const DAY: i64 = 86_400_000;
@@ -78,7 +79,7 @@ async fn officer(
     pick: u64,
     prefer: Option<i64>,
 ) -> Result<CurrentUser, StoreError> {
-    let list = db.officers(agency, role.name(), unit).await?;
+    let list = db.officers(agency, role, unit).await?;
     let (id, full_name) = prefer
         .and_then(|id| list.iter().find(|(i, _)| *i == id))
         .or_else(|| list.get(pick as usize % list.len().max(1)))
@@ -219,7 +220,7 @@ async fn consult(
     let mut candidates = Vec::new();
     for u in db.units(lang).await? {
         let own = u.agency_code == agency && u.unit_code == unit;
-        if !own && !db.officers(&u.agency_code, Role::Specialist.name(), &u.unit_code).await?.is_empty() {
+        if !own && !db.officers(&u.agency_code, Role::Specialist, &u.unit_code).await?.is_empty() {
             candidates.push(u);
         }
     }
@@ -274,7 +275,7 @@ async fn run(
     let mut consulted = false;
     for _ in 0..20 {
         let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
-        let state = app::api::handling::ssr::state_of(&desk).map_err(StoreError::Backend)?;
+        let state = app::handling::state_of(&desk).map_err(StoreError::Backend)?;
         let cals = load_calendars(db, &state, &[]).await.map_err(refused(code))?;
         let home = &cals[&desk.receiving_agency_code];
         let status = desk.dossier.status;
@@ -364,7 +365,7 @@ async fn run(
                 let cmd = match kind {
                     "receive" => Command::Transfer,
                     "assign" => {
-                        let specialists = db.officers(&s.agency_code, Role::Specialist.name(), &s.unit_code).await?;
+                        let specialists = db.officers(&s.agency_code, Role::Specialist, &s.unit_code).await?;
                         let specialist = specialists
                             .get(rng.below(specialists.len() as u64) as usize)
                             .map(|(id, _)| *id)

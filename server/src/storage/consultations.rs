@@ -1,9 +1,9 @@
 //! Consultations: the opinions asked of other units and their answers (written by `advance`).
 
 use super::{backend_err, Db};
-use app::api::consultations::{ConsultationView, OpenConsultation, UnitChoice};
 use app::i18n::Lang;
 use app::ports::StoreError;
+use app::read::consultations::{ConsultationView, OpenConsultation, UnitChoice};
 use sqlx::Row;
 
 impl Db {
@@ -38,8 +38,12 @@ impl Db {
             })
             .collect())
     }
+}
 
-    pub async fn units(&self, lang: Lang) -> Result<Vec<UnitChoice>, StoreError> {
+#[async_trait::async_trait]
+impl app::ports::ConsultationStore for Db {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "units"))]
+    async fn units(&self, lang: Lang) -> Result<Vec<UnitChoice>, StoreError> {
         let rows = sqlx::query(
             "select n.agency_code, n.code, n.name_vi, n.name_en, a.name_vi as a_vi, a.name_en as a_en \
              from units n join agencies a on a.code = n.agency_code order by a.name_vi, n.name_vi",
@@ -57,7 +61,8 @@ impl Db {
             .collect())
     }
 
-    pub async fn open_consultations(
+    #[tracing::instrument(name = "store", skip_all, fields(call = "open_consultations"))]
+    async fn open_consultations(
         &self,
         agency: &str,
         unit: &str,

@@ -1,11 +1,11 @@
 //! The one-stop desk: the inbox of an agency (tabs, filters, search, pages).
 
 use super::{backend_err, status_at, Db};
-use app::api::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
 use app::domain::status::DossierStatus as S;
 use app::domain::text::{like_escape, search_terms};
 use app::i18n::Lang;
 use app::ports::StoreError;
+use app::read::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
 use sqlx::Row;
 
 /// A query's `where` clause with its parameters, all bound as text or numbers in order.
@@ -95,11 +95,13 @@ fn order_for(tab: &str) -> &'static str {
     }
 }
 
-impl Db {
+#[async_trait::async_trait]
+impl app::ports::DeskStore for Db {
     /// One page of a tab of the inbox with the filters, or, with a search, every dossier the
     /// agency received or holds whose code, applicant's CCCD or name (diacritics ignored)
     /// matches; with the count of every tab.
-    pub async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter, lang: Lang) -> Result<InboxView, StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "desk_inbox"))]
+    async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter, lang: Lang) -> Result<InboxView, StoreError> {
         let mut counts = Vec::new();
         for tab in TABS.into_iter().filter(|t| *t != "done") {
             // Closed dossiers are not work: their tab has no count (and counting them is the
@@ -243,16 +245,8 @@ impl Db {
         })
     }
 
-    pub async fn desk_dossier(&self, code: &str, lang: Lang) -> Result<Option<DeskDossierView>, StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "desk_dossier"))]
+    async fn desk_dossier(&self, code: &str, lang: Lang) -> Result<Option<DeskDossierView>, StoreError> {
         Ok(self.load_dossier(code, lang).await?.filter(|l| l.detail.status != S::Draft).map(|l| l.desk))
-    }
-
-    /// What the rules of handling need to know about a submitted dossier (names as the history
-    /// writes them, in Vietnamese).
-    pub async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
-        let Some(l) = self.load_dossier(code, Lang::Vi).await?.filter(|l| l.detail.status != S::Draft) else {
-            return Ok(None);
-        };
-        app::api::handling::ssr::state_of(&l.desk).map(Some).map_err(StoreError::Backend)
     }
 }

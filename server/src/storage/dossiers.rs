@@ -1,18 +1,18 @@
-//! Dossiers: drafts, atomic submission with the dossier code, the hash-chained history.
+//! Dossiers: the hash-chained history (every status change through `apply`), codes, files, and
+//! what the applicant, the public lookup and a download read.
 
 use super::{backend_err, parse_json, status_at, status_from, Db};
-use app::api::desk::DeskDossierView;
-use app::api::dossiers::{DossierDetail, DossierSummary, EventView, StoredFile};
-use app::api::lookup::PublicDossier;
-use app::domain::channel::Channel;
+use app::api::dossiers::StoredFile;
 use app::domain::dossier_code::DossierCode;
 use app::domain::history::Event;
 use app::domain::mask::mask_name;
 use app::domain::status::{transition, Action, DossierStatus};
 use app::domain::vn_time::yymmdd;
-use app::handling::{DossierState, ProcedureRules};
 use app::i18n::Lang;
-use app::ports::{Draft, DraftOutcome, DraftSave, FileAccess, StoreError};
+use app::ports::{FileAccess, StoreError};
+use app::read::desk::DeskDossierView;
+use app::read::dossiers::{DossierDetail, DossierSummary, EventView};
+use app::read::lookup::PublicDossier;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
@@ -208,7 +208,7 @@ pub async fn apply(
 }
 
 /// A dossier's lookup token: 130 random bits from the operating system.
-fn new_lookup_token() -> String {
+pub(crate) fn new_lookup_token() -> String {
     use rand::{rngs::OsRng, RngCore};
     let mut b = [0u8; app::domain::secret::LOOKUP_TOKEN_LEN];
     OsRng.fill_bytes(&mut b);
@@ -295,17 +295,6 @@ impl Db {
         Ok(dropped)
     }
 
-    /// Bytes of the files an account keeps where they count against its quota.
-    pub async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError> {
-        let sql = format!(
-            "select cast(coalesce(sum(f.size_bytes), 0) as bigint) as n from dossier_files f join dossiers d on d.id = f.dossier_id \
-             where d.applicant_id = $1 and d.status in {}",
-            DossierStatus::sql_codes(app::domain::upload::counts_against_quota)
-        );
-        let n: i64 = sqlx::query(&sql).bind(applicant_id).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
     pub(crate) async fn current_files(&self, dossier_id: i64) -> Result<Vec<StoredFile>, StoreError> {
         let rows = sqlx::query(&format!("select {FILE_COLUMNS} from dossier_files where dossier_id = $1 and replaced_at is null order by created_at"))
             .bind(dossier_id)
@@ -313,186 +302,6 @@ impl Db {
             .await
             .map_err(backend_err)?;
         Ok(rows.iter().map(file_from_row).collect())
-    }
-
-    pub async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError> {
-        let Some(r) = sqlx::query("select d.id, d.idempotency_key, d.form_json, p.code from dossiers d join procedures p on p.id = d.procedure_id where d.idempotency_key = $1 and d.applicant_id = $2 and d.status = 0")
-            .bind(key)
-            .bind(applicant_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?
-        else {
-            return Ok(None);
-        };
-        let id: i64 = r.get("id");
-        Ok(Some(Draft {
-            key: r.get("idempotency_key"),
-            procedure_code: r.get("code"),
-            form: parse_json(r.get("form_json"))?,
-            files: self.current_files(id).await?,
-        }))
-    }
-
-    pub async fn save_draft(&self, s: DraftSave) -> Result<DraftOutcome, StoreError> {
-        let proc_row = sqlx::query("select id, current_version_id, receiving_agency from procedures where code = $1")
-            .bind(&s.procedure_code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .ok_or(StoreError::NotFound)?;
-        let procedure_id: i64 = proc_row.get("id");
-        let version_id: i64 = proc_row.get("current_version_id");
-        let agency: String = proc_row.get("receiving_agency");
-        let form_json = serde_json::to_string(&s.form).map_err(|e| StoreError::Backend(e.to_string()))?;
-
-        let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        // A write first, so SQLite takes its write lock at once and concurrent posts queue up.
-        sqlx::query(
-            "insert into dossiers (idempotency_key, procedure_id, version_id, applicant_id, receiving_agency, current_agency, channel, status, form_json, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $5, $8, 0, $6, $7, $7) on conflict (idempotency_key) do nothing",
-        )
-        .bind(&s.idempotency_key)
-        .bind(procedure_id)
-        .bind(version_id)
-        .bind(s.applicant.id)
-        .bind(&agency)
-        .bind(&form_json)
-        .bind(s.now_ms)
-        .bind(&s.channel)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
-        let updated = sqlx::query("update dossiers set form_json = $1, updated_at = $2 where idempotency_key = $3 and applicant_id = $4 and procedure_id = $5 and status = 0")
-            .bind(&form_json)
-            .bind(s.now_ms)
-            .bind(&s.idempotency_key)
-            .bind(s.applicant.id)
-            .bind(procedure_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .rows_affected();
-        let row = sqlx::query("select id, code, applicant_id from dossiers where idempotency_key = $1")
-            .bind(&s.idempotency_key)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?;
-        if row.get::<i64, _>("applicant_id") != s.applicant.id {
-            return Err(StoreError::NotFound);
-        }
-        if updated == 0 {
-            // Submitted before: a retry, a resent form or a double click.
-            let code: Option<String> = row.get("code");
-            return code.map(|code| DraftOutcome::AlreadySubmitted { code }).ok_or(StoreError::NotFound);
-        }
-        let dossier_id: i64 = row.get("id");
-        let dropped = self.attach_files(&mut tx, dossier_id, &s.files, s.now_ms).await?;
-        if s.submit.is_empty() {
-            tx.commit().await.map_err(backend_err)?;
-            return Ok(DraftOutcome::Saved { key: s.idempotency_key, procedure: s.procedure_code, dropped });
-        }
-        let code = allocate_code(&mut tx, &agency, s.now_ms).await?;
-        sqlx::query("update dossiers set code = $1, submitted_at = $2, lookup_token = $4 where id = $3")
-            .bind(code.to_string())
-            .bind(s.submit[0].at_ms)
-            .bind(dossier_id)
-            .bind(new_lookup_token())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
-        for plan in &s.submit {
-            self.advance_in(&mut tx, dossier_id, plan).await?;
-        }
-        tx.commit().await.map_err(backend_err)?;
-        Ok(DraftOutcome::Submitted { code: code.to_string(), dropped })
-    }
-
-    pub async fn draft_state(
-        &self,
-        procedure_code: &str,
-        applicant_id: i64,
-        key: &str,
-        channel: Channel,
-    ) -> Result<Option<DossierState>, StoreError> {
-        let Some(p) = sqlx::query(
-            "select p.receiving_agency, v.id, v.details_json from procedures p \
-             join procedure_versions v on v.id = p.current_version_id where p.code = $1",
-        )
-        .bind(procedure_code)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend_err)?
-        else {
-            return Ok(None);
-        };
-        let version_id: i64 = p.get("id");
-        let details: crate::catalogue_seed::VersionDetails = parse_json(p.get("details_json"))?;
-        let allowance = app::domain::clock::Allowance::parse(&details.allowance.amount, &details.allowance.unit)
-            .ok_or_else(|| StoreError::Backend("unreadable allowance".into()))?;
-        let steps = self.workflow_steps(version_id, Lang::Vi).await?;
-        let required = sqlx::query("select id from procedure_components where version_id = $1 and required = 1")
-            .bind(version_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .iter()
-            .map(|r| r.get::<i64, _>("id"))
-            .collect();
-        let rules = ProcedureRules {
-            receiving_agency: p.get("receiving_agency"),
-            allowance,
-            workflow: app::api::handling::ssr::workflow_of(&steps),
-            step_names: steps.iter().map(|s| app::components::unit_and_agency(&s.unit, &s.agency)).collect(),
-            required,
-        };
-        let row =
-            sqlx::query("select id, status, form_json from dossiers where idempotency_key = $1 and applicant_id = $2")
-                .bind(key)
-                .bind(applicant_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(backend_err)?;
-        let (status, form, files) = match row {
-            Some(r) => {
-                (status_at(&r, "status")?, parse_json(r.get("form_json"))?, self.current_files(r.get("id")).await?)
-            }
-            None => (DossierStatus::Draft, BTreeMap::new(), Vec::new()),
-        };
-        Ok(Some(DossierState::draft(rules, status, applicant_id, channel, form, files)))
-    }
-
-    pub async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError> {
-        let rows = sqlx::query(
-            "select d.code, d.idempotency_key, d.status, d.updated_at, d.submitted_at, p.code as p_code, p.name_vi, p.name_en \
-             from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 order by d.updated_at desc limit 200",
-        )
-        .bind(applicant_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(DossierSummary {
-                    code: r.get("code"),
-                    draft_key: r.get("idempotency_key"),
-                    procedure_code: r.get("p_code"),
-                    procedure: Db::name(lang, r, "name_vi", "name_en"),
-                    status: status_at(r, "status")?,
-                    updated_at_ms: r.get("updated_at"),
-                    submitted_at_ms: r.get("submitted_at"),
-                })
-            })
-            .collect()
-    }
-
-    pub async fn dossier_for_applicant(
-        &self,
-        applicant_id: i64,
-        code: &str,
-        lang: Lang,
-    ) -> Result<Option<DossierDetail>, StoreError> {
-        Ok(self.load_dossier(code, lang).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
     }
 
     /// A submitted dossier with everything its owner or the desk may see.
@@ -591,11 +400,50 @@ impl Db {
         }))
     }
 
-    pub async fn notifications(
+    pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {
+        let rows =
+            sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq"))
+                .bind(dossier_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        Ok(rows.iter().map(event_from_row).collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::DossierReads for Db {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "my_dossiers"))]
+    async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError> {
+        let rows = sqlx::query(
+            "select d.code, d.idempotency_key, d.status, d.updated_at, d.submitted_at, p.code as p_code, p.name_vi, p.name_en \
+             from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 order by d.updated_at desc limit 200",
+        )
+        .bind(applicant_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DossierSummary {
+                    code: r.get("code"),
+                    draft_key: r.get("idempotency_key"),
+                    procedure_code: r.get("p_code"),
+                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    status: status_at(r, "status")?,
+                    updated_at_ms: r.get("updated_at"),
+                    submitted_at_ms: r.get("submitted_at"),
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "notifications"))]
+    async fn notifications(
         &self,
         applicant_id: i64,
         lang: Lang,
-    ) -> Result<Vec<app::api::dossiers::Notification>, StoreError> {
+    ) -> Result<Vec<app::read::dossiers::Notification>, StoreError> {
         let rows = sqlx::query(
             "select d.code, e.at, e.action, e.to_status, e.actor_role, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \
              from dossier_events e join dossiers d on d.id = e.dossier_id join procedures p on p.id = d.procedure_id \
@@ -607,7 +455,7 @@ impl Db {
         .map_err(backend_err)?;
         rows.iter()
             .map(|r| {
-                Ok(app::api::dossiers::Notification {
+                Ok(app::read::dossiers::Notification {
                     code: r.get("code"),
                     procedure: Db::name(lang, r, "name_vi", "name_en"),
                     at_ms: r.get("at"),
@@ -620,7 +468,18 @@ impl Db {
             .collect()
     }
 
-    pub async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_for_applicant"))]
+    async fn dossier_for_applicant(
+        &self,
+        applicant_id: i64,
+        code: &str,
+        lang: Lang,
+    ) -> Result<Option<DossierDetail>, StoreError> {
+        Ok(self.load_dossier(code, lang).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "public_dossier"))]
+    async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
             "select d.code, d.status, d.submitted_at, d.due_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, cu.name_vi as cu_vi, cu.name_en as cu_en, \
@@ -657,7 +516,8 @@ impl Db {
         .transpose()
     }
 
-    pub async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "lookup_token"))]
+    async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("select lookup_token from dossiers where code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
@@ -666,7 +526,8 @@ impl Db {
         Ok(row.map(|r| r.get("lookup_token")))
     }
 
-    pub async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "file"))]
+    async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
         let component = sqlx::query(&format!(
             "select f.{}, f.dossier_id, d.applicant_id, d.status from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
             FILE_COLUMNS.replace(", ", ", f.")
@@ -709,17 +570,8 @@ impl Db {
         Ok(Some(FileAccess { owner_id: r.get("applicant_id"), owner_may_see, agencies, file: file_from_row(&r) }))
     }
 
-    pub async fn events(&self, dossier_id: i64) -> Result<Vec<Event>, StoreError> {
-        let rows =
-            sqlx::query(&format!("select {EVENT_COLUMNS} from dossier_events where dossier_id = $1 order by seq"))
-                .bind(dossier_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend_err)?;
-        Ok(rows.iter().map(event_from_row).collect())
-    }
-
-    pub async fn history(&self, code: &str) -> Result<(Vec<Event>, i64, String), StoreError> {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "history"))]
+    async fn history(&self, code: &str) -> Result<(Vec<Event>, i64, String), StoreError> {
         let r = sqlx::query("select id, event_count, last_event_hash from dossiers where code = $1")
             .bind(code)
             .fetch_optional(&self.pool)

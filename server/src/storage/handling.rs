@@ -3,9 +3,9 @@
 
 use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
-use app::api::handling::{StepRecord, WorkFileView, WorkflowStepView};
 use app::i18n::Lang;
 use app::ports::{StepPlan, StoreError};
+use app::read::handling::{StepRecord, WorkFileView, WorkflowStepView};
 use sqlx::{Any, Row, Transaction};
 
 async fn set(tx: &mut Transaction<'static, Any>, id: i64, column: &str, value: Option<i64>) -> Result<(), StoreError> {
@@ -75,21 +75,6 @@ pub(crate) async fn back_to_receiving_desk(
 }
 
 impl Db {
-    /// Carries out `plan` in one transaction; the event goes through the transition function
-    /// and fails as a conflict when another action came in between.
-    pub async fn advance(&self, plan: StepPlan) -> Result<(), StoreError> {
-        let id: i64 = sqlx::query("select id from dossiers where code = $1")
-            .bind(&plan.code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .ok_or(StoreError::NotFound)?
-            .get("id");
-        let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        self.advance_in(&mut tx, id, &plan).await?;
-        tx.commit().await.map_err(backend_err)
-    }
-
     /// Carries out `plan` on dossier `id` in the caller's transaction.
     pub(crate) async fn advance_in(
         &self,
@@ -206,19 +191,6 @@ impl Db {
         Ok(())
     }
 
-    pub async fn officers(&self, agency: &str, role: &str, unit: &str) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query(
-            "select id, full_name from users where agency_code = $1 and role = $2 and ($3 = '' or unit_code = $3) order by full_name",
-        )
-        .bind(agency)
-        .bind(role)
-        .bind(unit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_err)?;
-        Ok(rows.iter().map(|r| (r.get("id"), r.get("full_name"))).collect())
-    }
-
     pub(crate) async fn workflow_steps(
         &self,
         version_id: i64,
@@ -300,5 +272,57 @@ impl Db {
                 created_by: r.get("full_name"),
             })
             .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl app::ports::HandlingStore for Db {
+    /// What the rules of handling need to know about a submitted dossier (names as the history
+    /// writes them, in Vietnamese).
+    #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_state"))]
+    async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
+        let Some(l) = self
+            .load_dossier(code, Lang::Vi)
+            .await?
+            .filter(|l| l.detail.status != app::domain::status::DossierStatus::Draft)
+        else {
+            return Ok(None);
+        };
+        app::handling::state_of(&l.desk).map(Some).map_err(StoreError::Backend)
+    }
+
+    /// Carries out `plan` in one transaction; the event goes through the transition function
+    /// and fails as a conflict when another action came in between.
+    #[tracing::instrument(name = "store", skip_all, fields(call = "advance"))]
+    async fn advance(&self, plan: StepPlan) -> Result<(), StoreError> {
+        let id: i64 = sqlx::query("select id from dossiers where code = $1")
+            .bind(&plan.code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?
+            .ok_or(StoreError::NotFound)?
+            .get("id");
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        self.advance_in(&mut tx, id, &plan).await?;
+        tx.commit().await.map_err(backend_err)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "officers"))]
+    async fn officers(
+        &self,
+        agency: &str,
+        role: app::domain::role::Role,
+        unit: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "select id, full_name from users where agency_code = $1 and role = $2 and ($3 = '' or unit_code = $3) order by full_name",
+        )
+        .bind(agency)
+        .bind(role.name())
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows.iter().map(|r| (r.get("id"), r.get("full_name"))).collect())
     }
 }

@@ -2,13 +2,15 @@
 //! dates of hand-over, result and delivery read from their history.
 
 use super::{backend_err, status_at, Db};
-use app::api::register::RegisterRow;
 use app::i18n::Lang;
 use app::ports::StoreError;
+use app::read::register::RegisterRow;
 use sqlx::Row;
 
-impl Db {
-    pub async fn register(
+#[async_trait::async_trait]
+impl app::ports::RegisterStore for Db {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "register"))]
+    async fn register(
         &self,
         agency: &str,
         from_ms: i64,

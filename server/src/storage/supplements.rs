@@ -2,9 +2,9 @@
 //! transaction of the action that asks, sends or answers them.
 
 use super::{backend_err, parse_json, Db};
-use app::api::supplements::SupplementView;
 use app::handling::{StepPlan, SupplementPlan};
 use app::ports::StoreError;
+use app::read::supplements::SupplementView;
 use sqlx::{Any, Row, Transaction};
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {

@@ -1,5 +1,6 @@
 //! Test harness: a fresh database and data directory per app, a browser-like client.
 
+pub use app::ports::stores::*;
 use reqwest::multipart::{Form, Part};
 use reqwest::{redirect, Client, Response};
 use server::config::Config;

@@ -1,0 +1,13 @@
+//! Read models: the views of the catalogue, dossiers, the desk and the calendar that storage
+//! returns and the pages and server functions show, one module per area (the `api` module of the
+//! same name re-exports them next to its server functions). Plain data: no Leptos, no SQL.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod consultations;
+pub mod desk;
+pub mod dossiers;
+pub mod handling;
+pub mod lookup;
+pub mod register;
+pub mod supplements;

@@ -1,0 +1,163 @@
+//! Read models of desk: what storage returns and the pages show.
+
+use crate::api::catalogue::Allowance;
+use crate::api::dossiers::DossierDetail;
+use crate::domain::role::Role;
+use crate::domain::status::DossierStatus;
+use serde::{Deserialize, Serialize};
+
+/// "Due soon" means due within this many working days.
+pub const DUE_SOON_DAYS: i64 = 2;
+
+/// Inbox tabs, in the order the desk shows them.
+pub const TABS: [&str; 8] = ["receive", "mine", "department", "due-soon", "overdue", "waiting", "deliver", "done"];
+
+/// Rows per inbox page.
+pub const INBOX_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskRow {
+    pub code: String,
+    pub procedure: String,
+    pub applicant: String,
+    pub status: DossierStatus,
+    pub channel: String,
+    pub submitted_at_ms: i64,
+    pub due_at_ms: Option<i64>,
+    /// Where it sits: the agency holding it (when not this one) and the unit.
+    pub location: String,
+}
+
+/// The inbox's filters, as the query string carries them; the search travels as its opaque id
+/// `tim` only (`desk_search`), never as the text typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    pub tab: String,
+    /// What the officer searched (a code, a name, a CCCD, a phone number), read back on the
+    /// server from the kept search `tim`.
+    pub q: String,
+    pub tim: String,
+    pub procedure: String,
+    pub sector: String,
+    pub channel: String,
+    /// Submitted from / to (inclusive), `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    pub page: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxView {
+    pub agency: String,
+    pub filter: InboxFilter,
+    /// Dossiers in each tab (without the filters).
+    pub counts: Vec<(String, i64)>,
+    /// Dossiers matching the tab and filters (or the search).
+    pub total: i64,
+    pub rows: Vec<DeskRow>,
+    /// Choices for the filters: procedures and sectors this agency deals with.
+    pub procedures: Vec<(String, String)>,
+    pub sectors: Vec<(String, String)>,
+    /// When the inbox was read (late rows are marked against it).
+    pub now_ms: i64,
+    /// Questions other units asked the viewer's unit, still unanswered.
+    pub consultations: Vec<crate::api::consultations::OpenConsultation>,
+    /// The search in the link was no longer kept (expired, or another session's): the inbox
+    /// shows its tab instead.
+    #[serde(default)]
+    pub search_expired: bool,
+}
+
+/// Who is looking at the inbox, and when (tabs like "mine" and "overdue" depend on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxViewer {
+    pub agency: String,
+    pub user_id: i64,
+    pub role: Role,
+    pub unit: String,
+    pub now_ms: i64,
+    /// The end of the "due soon" window.
+    pub soon_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskDossierView {
+    pub dossier: DossierDetail,
+    /// The applicant's account (for the reader policy).
+    pub applicant_id: i64,
+    pub receiving_agency_code: String,
+    pub applicant_cccd: String,
+    pub applicant_phone: String,
+    /// The applicant's account: `unverified` (registered online), `recorded` (at a desk, not yet
+    /// claimed online), `verified`, or `contested` (gave its CCCD up to a verified record).
+    pub applicant_account: String,
+    pub allowance: Allowance,
+    pub accepted_at_ms: Option<i64>,
+    pub original_due_at_ms: Option<i64>,
+    pub due_at_ms: Option<i64>,
+    pub resolved_at_ms: Option<i64>,
+    /// The agency that holds the dossier now (another one's during liên thông).
+    pub current_agency_code: String,
+    /// Events so far: an action decided on this view conflicts if another came in between.
+    pub event_count: i64,
+    pub workflow: Vec<crate::api::handling::WorkflowStepView>,
+    /// The steps the dossier has been through, the running one last.
+    pub steps: Vec<crate::api::handling::StepRecord>,
+    /// Position of the running step in `workflow`.
+    pub position: Option<i64>,
+    pub assignee_id: Option<i64>,
+    /// `result` or `refuse`: what the specialist proposed.
+    pub proposal: Option<String>,
+    pub work_files: Vec<crate::api::handling::WorkFileView>,
+    pub delivery: Option<String>,
+    pub urged_at_ms: Option<i64>,
+    /// What the signed-in officer may do now, and whom they may assign (filled per request).
+    pub actions: crate::api::handling::Available,
+    pub specialists: Vec<(i64, String)>,
+    pub clock: crate::api::handling::ClockView,
+    /// Opinions asked of other units, oldest first.
+    pub consultations: Vec<crate::api::consultations::ConsultationView>,
+    /// Units the specialist may consult (filled per request when they may).
+    pub units: Vec<crate::api::consultations::UnitChoice>,
+}
+
+impl InboxFilter {
+    /// The query string for this filter on another tab or page.
+    pub fn href(&self, tab: &str, page: i64) -> String {
+        let mut parts = vec![format!("tab={tab}")];
+        for (k, v) in [
+            ("procedure", &self.procedure),
+            ("sector", &self.sector),
+            ("channel", &self.channel),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", urlencoding(v)));
+            }
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("/mot-cua?{}", parts.join("&"))
+    }
+
+    /// Another page of this list: the same tab and filters, and the same search.
+    pub fn page_href(&self, page: i64) -> String {
+        let href = self.href(&self.tab, page);
+        if self.tim.is_empty() {
+            href
+        } else {
+            format!("{href}&tim={}", urlencoding(&self.tim))
+        }
+    }
+}
+
+fn urlencoding(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,77 @@
+//! Read models of dossiers: what storage returns and the pages show.
+
+use crate::api::catalogue::ComponentView;
+use crate::domain::form::FormField;
+use crate::domain::status::DossierStatus;
+pub use crate::domain::upload::StoredFile;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierSummary {
+    pub code: Option<String>,
+    pub draft_key: String,
+    pub procedure_code: String,
+    pub procedure: String,
+    pub status: DossierStatus,
+    pub updated_at_ms: i64,
+    pub submitted_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at_ms: i64,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_status: Option<DossierStatus>,
+    pub to_status: DossierStatus,
+    pub note: String,
+    /// When it was entered, and why after the fact, for a back-filled event.
+    pub recorded_at_ms: i64,
+    pub backfill_reason: Option<String>,
+    /// What the event says, as data; read through `components::event_note`.
+    #[serde(default)]
+    pub payload: Option<crate::domain::event::Payload>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierDetail {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure: String,
+    pub receiving_agency: String,
+    /// Where the dossier sits now (agency, department) as its owner may see it [TRK-A].
+    pub location: String,
+    pub applicant_name: String,
+    pub status: DossierStatus,
+    pub channel: String,
+    pub submitted_at_ms: i64,
+    pub form_fields: Vec<FormField>,
+    pub form: BTreeMap<String, String>,
+    pub components: Vec<ComponentView>,
+    pub files: Vec<StoredFile>,
+    pub events: Vec<EventView>,
+    /// Supplement requests, oldest first; the last one is open while the status is 5.
+    pub supplements: Vec<crate::api::supplements::SupplementView>,
+    pub receiving_agency_code: String,
+    /// The due date in force, and the working time left (negative when late) while it runs,
+    /// in working days of `day_minutes`.
+    pub due_at_ms: Option<i64>,
+    pub left_minutes: Option<i64>,
+    pub day_minutes: i64,
+    /// The result (id, file name), once decided.
+    pub result_file: Option<(String, String)>,
+}
+
+/// A status change of one of the citizen's dossiers [TRK-B].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub code: String,
+    pub procedure: String,
+    pub at_ms: i64,
+    pub action: String,
+    pub to_status: DossierStatus,
+    pub agency: String,
+    pub actor_role: String,
+}
