@@ -107,6 +107,16 @@ impl I18n {
         self.t_args(key, &[])
     }
 
+    /// An official name in the reader's language (the Vietnamese one when untranslated).
+    pub fn name(&self, n: &crate::read::Name) -> String {
+        n.get(self.lang).to_string()
+    }
+
+    /// "Unit, Agency" in the reader's language, or the agency alone when there is no unit.
+    pub fn unit_and_agency(&self, unit: &crate::read::Name, agency: &crate::read::Name) -> String {
+        crate::domain::text::unit_and_agency(unit.get(self.lang), agency.get(self.lang))
+    }
+
     #[allow(unused_variables)]
     pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
         #[cfg(feature = "ssr")]

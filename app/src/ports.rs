@@ -5,7 +5,6 @@ use crate::api::dossiers::StoredFile;
 pub use crate::api::intake::ApplicantRecord;
 use crate::domain::history::Event;
 use crate::domain::rate_limit::RateLimiter;
-use crate::i18n::Lang;
 use crate::read::catalogue::{AgencyView, ProcedureDetail, ProcedurePage, ProcedureQuery, SectorView};
 use crate::read::dossiers::{DossierDetail, DossierSummary};
 use crate::read::lookup::PublicDossier;
@@ -120,12 +119,12 @@ pub use crate::handling::{DossierChanges, NewConsultation, OpenStep, StepPlan};
 /// The catalogue: sectors, agencies and procedures as published (`storage/catalogue.rs`).
 #[async_trait]
 pub trait CatalogueStore: Send + Sync {
-    async fn sectors(&self, lang: Lang) -> Result<Vec<SectorView>, StoreError>;
-    async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError>;
-    async fn search_procedures(&self, query: &ProcedureQuery, lang: Lang) -> Result<ProcedurePage, StoreError>;
-    async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError>;
+    async fn sectors(&self) -> Result<Vec<SectorView>, StoreError>;
+    async fn agencies(&self) -> Result<Vec<AgencyView>, StoreError>;
+    async fn search_procedures(&self, query: &ProcedureQuery) -> Result<ProcedurePage, StoreError>;
+    async fn procedure(&self, code: &str) -> Result<Option<ProcedureDetail>, StoreError>;
     /// The procedures `agency` receives (code, name), for intake at its desk.
-    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError>;
+    async fn received_procedures(&self, agency: &str) -> Result<Vec<(String, crate::read::Name)>, StoreError>;
 }
 
 /// Accounts and sessions; applicants recorded at a desk and their claim codes (`storage/accounts.rs`).
@@ -185,20 +184,11 @@ pub trait DraftStore: Send + Sync {
 /// A dossier as its applicant, the public lookup and a download see it, and its history (`storage/dossiers.rs`).
 #[async_trait]
 pub trait DossierReads: Send + Sync {
-    async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError>;
-    async fn notifications(
-        &self,
-        applicant_id: i64,
-        lang: Lang,
-    ) -> Result<Vec<crate::read::dossiers::Notification>, StoreError>;
-    async fn dossier_for_applicant(
-        &self,
-        applicant_id: i64,
-        code: &str,
-        lang: Lang,
-    ) -> Result<Option<DossierDetail>, StoreError>;
+    async fn my_dossiers(&self, applicant_id: i64) -> Result<Vec<DossierSummary>, StoreError>;
+    async fn notifications(&self, applicant_id: i64) -> Result<Vec<crate::read::dossiers::Notification>, StoreError>;
+    async fn dossier_for_applicant(&self, applicant_id: i64, code: &str) -> Result<Option<DossierDetail>, StoreError>;
     /// A submitted dossier as the public lookup shows it, with the masked name.
-    async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError>;
+    async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError>;
     /// The token of a submitted dossier's lookup link (empty for rows that never had one).
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
@@ -214,14 +204,9 @@ pub trait DeskStore: Send + Sync {
         &self,
         viewer: &crate::read::desk::InboxViewer,
         filter: &crate::read::desk::InboxFilter,
-        lang: Lang,
     ) -> Result<crate::read::desk::InboxView, StoreError>;
     /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
-    async fn desk_dossier(
-        &self,
-        code: &str,
-        lang: Lang,
-    ) -> Result<Option<crate::read::desk::DeskDossierView>, StoreError>;
+    async fn desk_dossier(&self, code: &str) -> Result<Option<crate::read::desk::DeskDossierView>, StoreError>;
 }
 
 /// The register of dossiers received (Mẫu 06, `storage/register.rs`).
@@ -235,7 +220,6 @@ pub trait RegisterStore: Send + Sync {
         from_ms: i64,
         to_ms: i64,
         limit: usize,
-        lang: Lang,
     ) -> Result<Vec<crate::read::register::RegisterRow>, StoreError>;
 }
 
@@ -243,13 +227,12 @@ pub trait RegisterStore: Send + Sync {
 #[async_trait]
 pub trait ConsultationStore: Send + Sync {
     /// Every unit of every agency, for consultations.
-    async fn units(&self, lang: Lang) -> Result<Vec<crate::read::consultations::UnitChoice>, StoreError>;
+    async fn units(&self) -> Result<Vec<crate::read::consultations::UnitChoice>, StoreError>;
     /// Unanswered consultations addressed to `unit` of `agency` (any unit when empty), by due date.
     async fn open_consultations(
         &self,
         agency: &str,
         unit: &str,
-        lang: Lang,
     ) -> Result<Vec<crate::read::consultations::OpenConsultation>, StoreError>;
 }
 

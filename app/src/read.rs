@@ -9,5 +9,8 @@ pub mod desk;
 pub mod dossiers;
 pub mod handling;
 pub mod lookup;
+pub mod name;
 pub mod register;
 pub mod supplements;
+
+pub use name::Name;

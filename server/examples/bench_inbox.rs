@@ -126,7 +126,7 @@ async fn run(url: &str, backend: &str, n: usize, budget: f64, dir: &std::path::P
         let mut rows = 0;
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            let view = db.desk_inbox(viewer, filter, app::i18n::Lang::Vi).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let view = db.desk_inbox(viewer, filter).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             rows = view.total;
         }

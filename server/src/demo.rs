@@ -153,8 +153,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
     let dossiers: [(usize, &str, bool, i64); 4] =
         [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];
     for (n, (who, code, submit, hours_ago)) in dossiers.into_iter().enumerate() {
-        let lang = app::i18n::Lang::Vi;
-        let Some(p) = db.procedure(code, lang).await? else { continue };
+        let Some(p) = db.procedure(code).await? else { continue };
         let form = demo_form(&p, "Nguyễn Minh Khang", CITIZENS[who].cccd, CITIZENS[who].phone);
         let stored = demo_files(files, &p, n).await?;
         let draft = DraftSave {

@@ -266,7 +266,9 @@ pub async fn body_limits(State(state): State<AppState>, req: Request, next: Next
     body_guard(req, next, rule, state.edge.body_timeout).await
 }
 
-/// Server functions answer every error with 500; give user errors their real status.
+/// Runs the request in its reader's language (official names leave the server in it, see
+/// `app::read::name`). Server functions answer every error with 500; give user errors their
+/// real status.
 pub async fn error_status(req: Request, next: Next) -> Response {
     let lang = req
         .headers()
@@ -274,7 +276,7 @@ pub async fn error_status(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(app::i18n::Lang::from_cookie_header)
         .unwrap_or_default();
-    let res = next.run(req).await;
+    let res = app::read::name::in_language(lang, next.run(req)).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
         return res;
     }

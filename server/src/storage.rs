@@ -14,8 +14,8 @@ mod supplements;
 
 use app::domain::status::DossierStatus;
 use app::domain::text::fold;
-use app::i18n::Lang;
 use app::ports::StoreError;
+use app::read::Name;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::str::FromStr;
@@ -127,14 +127,16 @@ impl Db {
     }
 
     /// The name in `lang` from an optional (left-joined) pair of columns.
-    pub(crate) fn opt_name(lang: Lang, row: &AnyRow, vi: &str, en: &str) -> Option<String> {
-        row.get::<Option<String>, _>(if lang == Lang::En { en } else { vi })
+    /// The Vietnamese and English names in columns `vi` and `en` (`None` when there is none).
+    pub(crate) fn opt_name(row: &AnyRow, vi: &str, en: &str) -> Option<Name> {
+        let v: Option<String> = row.get(vi);
+        let e: Option<String> = row.get(en);
+        v.map(|v| Name::new(v, e.unwrap_or_default()))
     }
 
-    pub(crate) fn name(lang: Lang, row: &AnyRow, vi: &str, en: &str) -> String {
-        let v: String = row.get(vi);
-        let e: String = row.get(en);
-        lang.pick(&v, &e).to_string()
+    /// The Vietnamese and English names in columns `vi` and `en`.
+    pub(crate) fn name(row: &AnyRow, vi: &str, en: &str) -> Name {
+        Self::opt_name(row, vi, en).unwrap_or_default()
     }
 }
 

@@ -34,9 +34,13 @@ async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError
         crate::domain::role::Role::ProvinceAdmin,
         crate::domain::role::Role::AgencyAdmin,
     ])?;
-    let agencies = ctx::services()?.store.agencies(ctx::lang()).await?;
+    let agencies = ctx::services()?.store.agencies().await?;
     let a = agencies.into_iter().find(|a| a.code == agency).ok_or(AppError::Forbidden)?;
-    Ok(if a.kind == "centre" { (user, String::new(), a.name) } else { (user, a.code, a.name) })
+    Ok(if a.kind == "centre" {
+        (user, String::new(), a.name.get(ctx::lang()).to_string())
+    } else {
+        (user, a.code, a.name.get(ctx::lang()).to_string())
+    })
 }
 
 /// The earliest and latest paper cut-off an administrator may set (within the afternoon's hours).

@@ -12,14 +12,14 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/sectors", skip_all))]
 pub async fn list_sectors() -> Result<Vec<SectorView>, AppError> {
     use crate::api::ctx;
-    Ok(ctx::services()?.store.sectors(ctx::lang()).await?)
+    Ok(ctx::services()?.store.sectors().await?)
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/agencies", input = GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "catalogue/agencies", skip_all))]
 pub async fn list_agencies() -> Result<Vec<AgencyView>, AppError> {
     use crate::api::ctx;
-    Ok(ctx::services()?.store.agencies(ctx::lang()).await?)
+    Ok(ctx::services()?.store.agencies().await?)
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/search", input = GetUrl)]
@@ -31,7 +31,7 @@ pub async fn search_procedures(query: ProcedureQuery) -> Result<ProcedurePage, A
         return Err(AppError::field("q", "error-too-long"));
     }
     query.page = Some(query.page.unwrap_or(1).clamp(1, 10_000));
-    Ok(ctx::services()?.store.search_procedures(&query, ctx::lang()).await?)
+    Ok(ctx::services()?.store.search_procedures(&query).await?)
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/procedure", input = GetUrl)]
@@ -41,5 +41,5 @@ pub async fn get_procedure(code: String) -> Result<ProcedureDetail, AppError> {
     if code.len() > 32 {
         return Err(AppError::NotFound);
     }
-    ctx::services()?.store.procedure(&code, ctx::lang()).await?.ok_or(AppError::NotFound)
+    ctx::services()?.store.procedure(&code).await?.ok_or(AppError::NotFound)
 }

@@ -127,10 +127,10 @@ pub async fn desk_inbox(
         now_ms: now,
         soon_ms: soon,
     };
-    let mut inbox = services.store.desk_inbox(&viewer, &filter, ctx::lang()).await?;
+    let mut inbox = services.store.desk_inbox(&viewer, &filter).await?;
     if crate::handling::CONSULTED.contains(&user.role) {
         let unit = if user.role == Role::AgencyLeader { "" } else { user.unit_code.as_str() };
-        inbox.consultations = services.store.open_consultations(&viewer.agency, unit, ctx::lang()).await?;
+        inbox.consultations = services.store.open_consultations(&viewer.agency, unit).await?;
     }
     inbox.search_expired = search_expired;
     Ok(inbox)
@@ -226,8 +226,7 @@ pub mod ssr {
     /// A dossier received by `agency`; any other agency's dossier is refused.
     pub async fn agency_dossier(agency: &str, code: &str) -> Result<DeskDossierView, AppError> {
         let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
-        let desk =
-            ctx::services()?.store.desk_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let desk = ctx::services()?.store.desk_dossier(&code.to_string()).await?.ok_or(AppError::NotFound)?;
         if desk.receiving_agency_code != agency {
             return Err(AppError::Forbidden);
         }

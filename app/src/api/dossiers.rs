@@ -41,11 +41,10 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     use crate::api::ctx;
     let user = ctx::require_user()?;
     let services = ctx::services()?;
-    let lang = ctx::lang();
     if procedure.len() > 32 {
         return Err(AppError::NotFound);
     }
-    let detail = services.store.procedure(&procedure, lang).await?.ok_or(AppError::NotFound)?;
+    let detail = services.store.procedure(&procedure).await?.ok_or(AppError::NotFound)?;
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -81,7 +80,7 @@ pub async fn save_dossier(data: MultipartData) -> Result<(), AppError> {
 pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
-    Ok(ctx::services()?.store.my_dossiers(user.id, ctx::lang()).await?)
+    Ok(ctx::services()?.store.my_dossiers(user.id).await?)
 }
 
 /// Every status change of the signed-in citizen's dossiers, newest first.
@@ -90,7 +89,7 @@ pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
 pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
-    Ok(ctx::services()?.store.notifications(user.id, ctx::lang()).await?)
+    Ok(ctx::services()?.store.notifications(user.id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/get", input = GetUrl)]
@@ -101,11 +100,7 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     // Another citizen's dossier answers exactly like a missing one.
     let services = ctx::services()?;
-    let mut d = services
-        .store
-        .dossier_for_applicant(user.id, &code.to_string(), ctx::lang())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let mut d = services.store.dossier_for_applicant(user.id, &code.to_string()).await?.ok_or(AppError::NotFound)?;
     crate::policy::for_applicant(&mut d);
     if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
         let now = ctx::now_ms();
@@ -447,7 +442,7 @@ pub mod ssr {
             return Posted::refused(AppError::BadRequest("key and procedure are required".into()), &up.files);
         }
         let holding = async {
-            let procedure = services.store.procedure(&procedure_code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+            let procedure = services.store.procedure(&procedure_code).await?.ok_or(AppError::NotFound)?;
             let draft = services.store.draft(user.id, &key).await?;
             let account_bytes = services.store.account_file_bytes(user.id).await?;
             Ok::<_, AppError>((procedure, draft, account_bytes))

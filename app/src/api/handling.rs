@@ -174,7 +174,7 @@ pub mod ssr {
         let store = services.store.as_ref();
         let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
         // One read: the page's view, and the rules' state built from it.
-        let mut desk = store.desk_dossier(&code.to_string(), ctx::lang()).await?.ok_or(AppError::NotFound)?;
+        let mut desk = store.desk_dossier(&code.to_string()).await?.ok_or(AppError::NotFound)?;
         let mut state = handling::state_of(&desk).map_err(ctx::internal)?;
         handling::authorize(user, &state)?;
         handling::load_choices(store, &mut state, user).await?;
@@ -183,7 +183,7 @@ pub mod ssr {
         desk.specialists = state.specialists.clone();
         if desk.actions.consult {
             // Names in the reader's language.
-            desk.units = store.units(ctx::lang()).await?;
+            desk.units = store.units().await?;
             desk.units.retain(|u| state.units.iter().any(|s| s.agency == u.agency_code && s.unit == u.unit_code));
         }
         desk.clock = clock_view(&desk, &cals, ctx::now_ms());

@@ -27,7 +27,7 @@ pub struct ApplicantRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntakeView {
     /// The procedures this desk receives (code, name).
-    pub procedures: Vec<(String, String)>,
+    pub procedures: Vec<(String, crate::read::Name)>,
     pub cccd: String,
     pub procedure_code: String,
     /// Whether the CCCD was looked up (it was valid); then `applicant` is the one on record, or
@@ -71,8 +71,7 @@ pub async fn intake_form(tim: Option<String>) -> Result<IntakeView, AppError> {
     use crate::api::ctx;
     let (_, agency) = crate::api::desk::ssr::officer(&[crate::domain::role::Role::Reception])?;
     let services = ctx::services()?;
-    let lang = ctx::lang();
-    let procedures = services.store.received_procedures(&agency, lang).await?;
+    let procedures = services.store.received_procedures(&agency).await?;
     let tim: String = tim.unwrap_or_default().trim().chars().take(64).collect();
     let lookup = if tim.is_empty() { None } else { ctx::kept(LOOKUP, &tim)? };
     let expired = !tim.is_empty() && lookup.is_none();
@@ -102,7 +101,7 @@ pub async fn intake_form(tim: Option<String>) -> Result<IntakeView, AppError> {
     }
     if !procedure_code.is_empty() {
         if view.procedures.iter().any(|(c, _)| *c == procedure_code) {
-            view.procedure = services.store.procedure(&procedure_code, lang).await?;
+            view.procedure = services.store.procedure(&procedure_code).await?;
         } else {
             errors.push(FieldError::new("procedure", "error-select"));
         }
@@ -197,11 +196,10 @@ pub mod ssr {
         if channel.is_none() {
             errors.push(FieldError::new("channel", "error-select"));
         }
-        let lang = ctx::lang();
         let procedure_code = text("procedure");
-        let received = services.store.received_procedures(agency, lang).await?;
+        let received = services.store.received_procedures(agency).await?;
         let procedure = match received.iter().any(|(c, _)| *c == procedure_code) {
-            true => services.store.procedure(&procedure_code, lang).await?,
+            true => services.store.procedure(&procedure_code).await?,
             false => None,
         };
         let Some(procedure) = procedure else {

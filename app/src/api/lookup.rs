@@ -28,7 +28,7 @@ pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossi
     let code = DossierCode::parse("ma", &ma)
         .map_err(|e| AppError::fields(vec![e]).with_values(vec![("ma".into(), ma.chars().take(64).collect())]))?;
     let code = code.to_string();
-    let mut dossier = services.store.public_dossier(&code, ctx::lang()).await?.ok_or(AppError::NotFound)?;
+    let mut dossier = services.store.public_dossier(&code).await?.ok_or(AppError::NotFound)?;
     let given = t.unwrap_or_default();
     let token = services.store.lookup_token(&code).await?.unwrap_or_default();
     let token_matches = !token.is_empty() && constant_time_eq(given.trim().as_bytes(), token.as_bytes());

@@ -13,7 +13,7 @@ pub const REGISTER_MAX_ROWS: usize = 3000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterView {
-    pub agency: String,
+    pub agency: crate::read::Name,
     /// The period, `YYYY-MM-DD`, both inclusive.
     pub from: String,
     pub to: String,
@@ -53,17 +53,16 @@ pub async fn desk_register(from: Option<String>, to: Option<String>) -> Result<R
         );
     }
     let services = ctx::services()?;
-    let mut rows =
-        services.store.register(&agency, start, end + 86_400_000, REGISTER_MAX_ROWS + 1, ctx::lang()).await?;
+    let mut rows = services.store.register(&agency, start, end + 86_400_000, REGISTER_MAX_ROWS + 1).await?;
     let truncated = rows.len() > REGISTER_MAX_ROWS;
     rows.truncate(REGISTER_MAX_ROWS);
     let agency = services
         .store
-        .agencies(ctx::lang())
+        .agencies()
         .await?
         .into_iter()
         .find(|a| a.code == agency)
         .map(|a| a.name)
-        .unwrap_or(agency);
+        .unwrap_or_else(|| crate::read::Name::new(agency, ""));
     Ok(RegisterView { agency, from, to, rows, truncated })
 }

@@ -129,13 +129,12 @@ pub mod ssr {
         at_desk: bool,
     ) -> Result<String, AppError> {
         let code = up.text.get("code").map(String::as_str).unwrap_or("");
-        let lang = ctx::lang();
         // The dossier as its reader may see it: the applicant's own, or the desk's.
         let dossier = if at_desk {
             crate::api::handling::ssr::officer_dossier(user, code).await?.dossier
         } else {
             let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
-            services.store.dossier_for_applicant(user.id, &code.to_string(), lang).await?.ok_or(AppError::NotFound)?
+            services.store.dossier_for_applicant(user.id, &code.to_string()).await?.ok_or(AppError::NotFound)?
         };
         let request = dossier
             .supplements

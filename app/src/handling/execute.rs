@@ -73,11 +73,11 @@ pub async fn load_choices(store: &dyn Store, state: &mut DossierState, user: &Cu
     if can.consult {
         // Any unit but the specialist's own may be asked.
         state.units = store
-            .units(crate::i18n::Lang::Vi)
+            .units()
             .await?
             .into_iter()
             .filter(|u| !(user.agency() == Some(u.agency_code.as_str()) && u.unit_code == user.unit_code))
-            .map(|u| UnitRef { agency: u.agency_code, unit: u.unit_code, label: u.label })
+            .map(|u| UnitRef { agency: u.agency_code, unit: u.unit_code, label: u.label.vi })
             .collect();
     }
     Ok(())

@@ -81,7 +81,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         current_agency: desk.current_agency_code.clone(),
         allowance,
         workflow: workflow(desk),
-        step_names: desk.workflow.iter().map(|s| unit_and_agency(&s.unit, &s.agency)).collect(),
+        step_names: desk.workflow.iter().map(|s| unit_and_agency(&s.unit.vi, &s.agency.vi)).collect(),
         position: desk.position.and_then(|p| usize::try_from(p).ok()),
         assignee: desk.assignee_id,
         steps: desk
@@ -111,7 +111,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
                 id: c.id,
                 agency: c.agency_code.clone(),
                 unit: c.unit_code.clone(),
-                label: unit_and_agency(&c.unit, &c.agency),
+                label: unit_and_agency(&c.unit.vi, &c.agency.vi),
                 answered: c.answer.is_some(),
             })
             .collect(),
@@ -119,7 +119,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         units: desk
             .units
             .iter()
-            .map(|u| UnitRef { agency: u.agency_code.clone(), unit: u.unit_code.clone(), label: u.label.clone() })
+            .map(|u| UnitRef { agency: u.agency_code.clone(), unit: u.unit_code.clone(), label: u.label.vi.clone() })
             .collect(),
         form: desk.dossier.form.clone(),
         files: desk.dossier.files.clone(),

@@ -54,7 +54,7 @@ pub fn CalculatorPage() -> impl IntoView {
                             <select id="agency" name="agency" required=true aria-invalid=agency_error.is_some().then_some("true")>
                                 <option value="">{i18n.t("select-choose")}</option>
                                 {agencies.into_iter().filter(|a| a.kind != "department").map(|a| view! {
-                                    <option value=a.code.clone() selected=a.code == agency>{a.name}</option>
+                                    <option value=a.code.clone() selected=a.code == agency>{i18n.name(&a.name)}</option>
                                 }).collect_view()}
                             </select>
                         </div>

@@ -45,7 +45,7 @@ pub fn HomePage() -> impl IntoView {
                     <ul class="sector-grid">
                         {sectors.into_iter().map(|s| view! {
                             <li><a href=format!("/thu-tuc?sector={}", s.code)>
-                                <span class="sector-name">{s.name}</span>
+                                <span class="sector-name">{i18n.name(&s.name)}</span>
                                 <span class="count">{i18n.t_args("procedure-count", &[("count", s.procedure_count.to_string())])}</span>
                             </a></li>
                         }).collect_view()}
@@ -77,11 +77,11 @@ fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
     let online = i18n.t(if p.online_full { "online-full" } else { "online-partial" });
     view! {
         <li class="card">
-            <h2 class="card-title"><a href=format!("/thu-tuc/{}", p.code)>{p.name}</a></h2>
+            <h2 class="card-title"><a href=format!("/thu-tuc/{}", p.code)>{i18n.name(&p.name)}</a></h2>
             <p class="meta">
-                <span>{p.sector}</span>" · "<span>{level}</span>" · "<span>{online}</span>
+                <span>{i18n.name(&p.sector)}</span>" · "<span>{level}</span>" · "<span>{online}</span>
             </p>
-            <p class="meta">{p.agency}" · "{allowance_text(&p.allowance)}</p>
+            <p class="meta">{i18n.name(&p.agency)}" · "{allowance_text(&p.allowance)}</p>
         </li>
     }
 }
@@ -120,14 +120,14 @@ pub fn ProcedureListPage() -> impl IntoView {
                                 <label for="sector">{i18n.t("filter-sector")}</label>
                                 <select id="sector" name="sector">
                                     <option value="">{i18n.t("filter-all")}</option>
-                                    {sectors.into_iter().map(|s| view! { <option value=s.code.clone() selected=selected(&q.sector, &s.code)>{s.name}</option> }).collect_view()}
+                                    {sectors.into_iter().map(|s| view! { <option value=s.code.clone() selected=selected(&q.sector, &s.code)>{i18n.name(&s.name)}</option> }).collect_view()}
                                 </select>
                             </div>
                             <div class="field">
                                 <label for="agency">{i18n.t("filter-agency")}</label>
                                 <select id="agency" name="agency">
                                     <option value="">{i18n.t("filter-all")}</option>
-                                    {agencies.into_iter().filter(|a| a.kind != "centre").map(|a| view! { <option value=a.code.clone() selected=selected(&q.agency, &a.code)>{a.name}</option> }).collect_view()}
+                                    {agencies.into_iter().filter(|a| a.kind != "centre").map(|a| view! { <option value=a.code.clone() selected=selected(&q.agency, &a.code)>{i18n.name(&a.name)}</option> }).collect_view()}
                                 </select>
                             </div>
                             <div class="field">
@@ -187,15 +187,15 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
     let online = i18n.t(if p.online_full { "online-full" } else { "online-partial" });
     let submit_href = format!("/thu-tuc/{}/nop", p.code);
     view! {
-        <p class="breadcrumb"><a href="/thu-tuc">{i18n.t("list-title")}</a>" › "<a href=format!("/thu-tuc?sector={}", p.sector_code)>{p.sector.clone()}</a></p>
-        <h1>{p.name.clone()}</h1>
+        <p class="breadcrumb"><a href="/thu-tuc">{i18n.t("list-title")}</a>" › "<a href=format!("/thu-tuc?sector={}", p.sector_code)>{i18n.name(&p.sector)}</a></p>
+        <h1>{i18n.name(&p.name)}</h1>
         <p class="meta">{i18n.t("procedure-code")}" "<strong>{p.code.clone()}</strong>" · "{i18n.t(&format!("level-{}", p.level))}" · "{online}</p>
         {p.online_reason.clone().map(|r| view! { <p class="note">{i18n.t("online-partial-reason")}" "<span lang=i18n.vi_only()>{r}</span></p> })}
         <p><a class="button button-primary" href=submit_href>{i18n.t("submit-online")}</a></p>
         <dl class="facts">
             <dt>{i18n.t("detail-allowance")}</dt><dd>{allowance_text(&p.allowance)}</dd>
-            <dt>{i18n.t("detail-agency")}</dt><dd>{p.executing_agency.name.clone()}</dd>
-            <dt>{i18n.t("detail-receiving")}</dt><dd>{p.receiving_agency.name.clone()}<br/><small><span lang=i18n.vi_only()>{p.receiving_agency.address.clone()}</span>" · "{p.receiving_agency.phone.clone()}</small></dd>
+            <dt>{i18n.t("detail-agency")}</dt><dd>{i18n.name(&p.executing_agency.name)}</dd>
+            <dt>{i18n.t("detail-receiving")}</dt><dd>{i18n.name(&p.receiving_agency.name)}<br/><small><span lang=i18n.vi_only()>{p.receiving_agency.address.clone()}</span>" · "{p.receiving_agency.phone.clone()}</small></dd>
             <dt>{i18n.t("detail-channels")}</dt><dd>{channels}</dd>
             <dt>{i18n.t("detail-applicants")}</dt><dd lang=i18n.vi_only()>{p.applicants.clone()}</dd>
             <dt>{i18n.t("detail-result")}</dt><dd lang=i18n.vi_only()>{p.result.clone()}</dd>
@@ -239,5 +239,5 @@ fn ProcedureBody(p: ProcedureDetail) -> impl IntoView {
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
     let code = use_params_map().get_untracked().get("code").unwrap_or_default();
-    page_data(get_procedure(code), |p| view! { <Layout title=p.name.clone()><ProcedureBody p=p /></Layout> })
+    page_data(get_procedure(code), |p| view! { <Layout title=use_i18n().name(&p.name)><ProcedureBody p=p /></Layout> })
 }

@@ -49,7 +49,7 @@ fn intake_view(i18n: I18n, v: IntakeView, posted: Option<AppError>) -> impl Into
                             <option value="">{i18n.t("select-choose")}</option>
                             {v.procedures.iter().map(|(code, name)| {
                                 let sel = *code == chosen;
-                                view! { <option value=code.clone() selected=sel>{format!("{name} ({code})")}</option> }
+                                view! { <option value=code.clone() selected=sel>{format!("{} ({code})", i18n.name(name))}</option> }
                             }).collect_view()}
                         </select>
                     </div>
@@ -147,7 +147,7 @@ fn dossier_form(
                 </fieldset>
             </fieldset>
             <fieldset>
-                <legend>{i18n.t("submit-form-section")}" — "{p.name.clone()}</legend>
+                <legend>{i18n.t("submit-form-section")}" — "{i18n.name(&p.name)}</legend>
                 {form_inputs(&p.form_fields, &Default::default(), &error)}
             </fieldset>
             <fieldset>

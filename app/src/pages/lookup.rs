@@ -44,9 +44,9 @@ pub fn LookupPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
                                     <dt>{i18n.t("lookup-stage")}</dt>
-                                    <dd data-testid="lookup-stage">{d.stage.as_ref().map(|k| format!("{} — ", i18n.t(&format!("step-{k}"))))}{d.location.clone()}</dd>
-                                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.procedure.clone()}</dd>
-                                    <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
+                                    <dd data-testid="lookup-stage">{d.stage.as_ref().map(|k| format!("{} — ", i18n.t(&format!("step-{k}"))))}{i18n.name(&d.location)}</dd>
+                                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.procedure)}</dd>
+                                    <dt>{i18n.t("dossier-agency")}</dt><dd>{i18n.name(&d.receiving_agency)}</dd>
                                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
                                     <dt>{i18n.t("dossier-due")}</dt>
                                     <dd data-testid="lookup-due">{d.due_at_ms.map(format_vn).unwrap_or_else(|| i18n.t("lookup-no-due"))}</dd>

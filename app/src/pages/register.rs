@@ -21,7 +21,7 @@ pub fn DossierRegisterPage() -> impl IntoView {
             Ok(r) => Ok((r, None)),
             Err(e) if !e.field_errors().is_empty() => {
                 let view = RegisterView {
-                    agency: String::new(),
+                    agency: Default::default(),
                     from: e.value("from").unwrap_or_default(),
                     to: e.value("to").unwrap_or_default(),
                     rows: Vec::new(),
@@ -72,7 +72,7 @@ fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
         <article class="register printable" aria-labelledby="register-title">
             <header class="slip-head">
                 <div>
-                    <p class="slip-agency">{r.agency.clone()}</p>
+                    <p class="slip-agency">{i18n.name(&r.agency)}</p>
                     <p class="slip-form">{i18n.t("slip-06-form")}</p>
                 </div>
                 <div class="slip-motto">
@@ -119,10 +119,10 @@ fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
                             <tr>
                                 <td>{(i + 1).to_string()}</td>
                                 <td><a class="code" href=format!("/mot-cua/ho-so/{}", row.code)>{row.code.clone()}</a></td>
-                                <td>{row.procedure}</td>
+                                <td>{i18n.name(&row.procedure)}</td>
                                 <td>"1"</td>
                                 <td>{row.applicant}<br/><small>{row.phone}</small></td>
-                                <td>{row.handling_agency}</td>
+                                <td>{i18n.name(&row.handling_agency)}</td>
                                 <td>{format_vn(row.received_at_ms)}</td>
                                 <td>{dated(row.due_at_ms)}</td>
                                 <td>{dated(row.transferred_at_ms)}</td>

@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectorView {
     pub code: String,
-    pub name: String,
+    pub name: crate::read::Name,
     pub procedure_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgencyView {
     pub code: String,
-    pub name: String,
+    pub name: crate::read::Name,
     /// `centre`, `department` or `commune`.
     pub kind: String,
     pub address: String,
@@ -45,10 +45,10 @@ pub struct Allowance {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureSummary {
     pub code: String,
-    pub name: String,
-    pub sector: String,
+    pub name: crate::read::Name,
+    pub sector: crate::read::Name,
     pub level: String,
-    pub agency: String,
+    pub agency: crate::read::Name,
     pub online_full: bool,
     pub allowance: Allowance,
 }
@@ -80,9 +80,9 @@ pub struct ComponentView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureDetail {
     pub code: String,
-    pub name: String,
+    pub name: crate::read::Name,
     pub sector_code: String,
-    pub sector: String,
+    pub sector: crate::read::Name,
     pub level: String,
     pub executing_agency: AgencyView,
     pub receiving_agency: AgencyView,

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 pub struct ConsultationView {
     pub id: i64,
     pub agency_code: String,
-    pub agency: String,
+    pub agency: crate::read::Name,
     pub unit_code: String,
-    pub unit: String,
+    pub unit: crate::read::Name,
     pub question: String,
     pub asked_by: String,
     pub asked_at_ms: i64,
@@ -24,14 +24,14 @@ pub struct ConsultationView {
 pub struct UnitChoice {
     pub agency_code: String,
     pub unit_code: String,
-    pub label: String,
+    pub label: crate::read::Name,
 }
 
 /// A question waiting for the viewer's unit, shown above the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenConsultation {
     pub code: String,
-    pub procedure: String,
+    pub procedure: crate::read::Name,
     pub asked_by: String,
     pub due_at_ms: i64,
 }

@@ -18,14 +18,14 @@ pub const INBOX_PAGE: i64 = 50;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskRow {
     pub code: String,
-    pub procedure: String,
+    pub procedure: crate::read::Name,
     pub applicant: String,
     pub status: DossierStatus,
     pub channel: String,
     pub submitted_at_ms: i64,
     pub due_at_ms: Option<i64>,
     /// Where it sits: the agency holding it (when not this one) and the unit.
-    pub location: String,
+    pub location: crate::read::Name,
 }
 
 /// The inbox's filters, as the query string carries them; the search travels as its opaque id
@@ -56,8 +56,8 @@ pub struct InboxView {
     pub total: i64,
     pub rows: Vec<DeskRow>,
     /// Choices for the filters: procedures and sectors this agency deals with.
-    pub procedures: Vec<(String, String)>,
-    pub sectors: Vec<(String, String)>,
+    pub procedures: Vec<(String, crate::read::Name)>,
+    pub sectors: Vec<(String, crate::read::Name)>,
     /// When the inbox was read (late rows are marked against it).
     pub now_ms: i64,
     /// Questions other units asked the viewer's unit, still unanswered.

@@ -12,7 +12,7 @@ pub struct DossierSummary {
     pub code: Option<String>,
     pub draft_key: String,
     pub procedure_code: String,
-    pub procedure: String,
+    pub procedure: crate::read::Name,
     pub status: DossierStatus,
     pub updated_at_ms: i64,
     pub submitted_at_ms: Option<i64>,
@@ -39,10 +39,10 @@ pub struct EventView {
 pub struct DossierDetail {
     pub code: String,
     pub procedure_code: String,
-    pub procedure: String,
-    pub receiving_agency: String,
+    pub procedure: crate::read::Name,
+    pub receiving_agency: crate::read::Name,
     /// Where the dossier sits now (agency, department) as its owner may see it [TRK-A].
-    pub location: String,
+    pub location: crate::read::Name,
     pub applicant_name: String,
     pub status: DossierStatus,
     pub channel: String,
@@ -68,10 +68,10 @@ pub struct DossierDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     pub code: String,
-    pub procedure: String,
+    pub procedure: crate::read::Name,
     pub at_ms: i64,
     pub action: String,
     pub to_status: DossierStatus,
-    pub agency: String,
+    pub agency: crate::read::Name,
     pub actor_role: String,
 }

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct WorkflowStepView {
     pub kind: String,
     pub agency_code: String,
-    pub agency: String,
+    pub agency: crate::read::Name,
     pub unit_code: String,
-    pub unit: String,
+    pub unit: crate::read::Name,
     pub amount: String,
     pub allowance_unit: String,
 }
@@ -21,8 +21,8 @@ pub struct StepRecord {
     pub position: i64,
     pub kind: String,
     pub agency_code: String,
-    pub agency: String,
-    pub unit: String,
+    pub agency: crate::read::Name,
+    pub unit: crate::read::Name,
     pub assignee_id: Option<i64>,
     pub assignee: Option<String>,
     pub started_at_ms: i64,

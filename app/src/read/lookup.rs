@@ -7,15 +7,15 @@ use serde::{Deserialize, Serialize};
 pub struct PublicDossier {
     pub code: String,
     pub procedure_code: String,
-    pub procedure: String,
-    pub receiving_agency: String,
+    pub procedure: crate::read::Name,
+    pub receiving_agency: crate::read::Name,
     pub status: DossierStatus,
     pub submitted_at_ms: i64,
     /// The workflow step running now (`receive`, `appraise`, …); none while the dossier waits at
     /// the desk or once handling has ended.
     pub stage: Option<String>,
     /// Who holds it: the unit and agency.
-    pub location: String,
+    pub location: crate::read::Name,
     /// The due date in force while handling runs, and once the result is decided.
     pub due_at_ms: Option<i64>,
     /// The applicant's masked name, only with the right lookup token.

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterRow {
     pub code: String,
-    pub procedure: String,
+    pub procedure: crate::read::Name,
     pub applicant: String,
     pub phone: String,
     /// The agency that decides (chủ trì giải quyết).
-    pub handling_agency: String,
+    pub handling_agency: crate::read::Name,
     pub channel: String,
     pub status: DossierStatus,
     pub received_at_ms: i64,

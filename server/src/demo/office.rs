@@ -122,7 +122,6 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
     // The demo's citizens have been to a desk: their accounts are verified.
     db.mark_citizens_verified().await?;
     let weights: u32 = PROCEDURES.iter().map(|(_, w)| w).sum();
-    let lang = app::i18n::Lang::Vi;
     for n in 0..count {
         let mut pick = rng.below(u64::from(weights)) as u32;
         let code = PROCEDURES
@@ -137,7 +136,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
             })
             .map(|(c, _)| *c)
             .unwrap_or("1.001193");
-        let Some(p) = db.procedure(code, lang).await? else { continue };
+        let Some(p) = db.procedure(code).await? else { continue };
         let (who, cccd, phone) = people[rng.below(people.len() as u64) as usize].clone();
         let online = rng.chance(60);
         // Spread over 90 days, more of them recent; counter dossiers come in office hours.
@@ -216,9 +215,8 @@ async fn consult(
     now: i64,
     rng: &mut Rng,
 ) -> Result<i64, StoreError> {
-    let lang = app::i18n::Lang::Vi;
     let mut candidates = Vec::new();
-    for u in db.units(lang).await? {
+    for u in db.units().await? {
         let own = u.agency_code == agency && u.unit_code == unit;
         if !own && !db.officers(&u.agency_code, Role::Specialist, &u.unit_code).await?.is_empty() {
             candidates.push(u);
@@ -242,7 +240,7 @@ async fn consult(
     if answer_at > now {
         return Ok(at);
     }
-    let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(now) };
+    let Some(desk) = db.desk_dossier(code).await? else { return Ok(now) };
     let answerer = officer(db, &target.agency_code, Role::Specialist, &target.unit_code, rng.next(), None).await?;
     let Some(id) = desk.consultations.last().map(|c| c.id) else { return Ok(at) };
     let cmd = Command::AnswerConsultation {
@@ -267,14 +265,13 @@ async fn run(
     submitted: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    let lang = app::i18n::Lang::Vi;
     let mut t = submitted;
     let mut sent_back = false;
     let mut apologised = false;
     let mut supplemented = false;
     let mut consulted = false;
     for _ in 0..20 {
-        let Some(desk) = db.desk_dossier(code, lang).await? else { return Ok(()) };
+        let Some(desk) = db.desk_dossier(code).await? else { return Ok(()) };
         let state = app::handling::state_of(&desk).map_err(StoreError::Backend)?;
         let cals = load_calendars(db, &state, &[]).await.map_err(refused(code))?;
         let home = &cals[&desk.receiving_agency_code];
@@ -324,7 +321,7 @@ async fn run(
                         return Ok(());
                     }
                     let form = desk.dossier.form.clone();
-                    let p = db.procedure(&desk.dossier.procedure_code, lang).await?.ok_or(StoreError::NotFound)?;
+                    let p = db.procedure(&desk.dossier.procedure_code).await?.ok_or(StoreError::NotFound)?;
                     let mut fresh = demo_files(files, &p, 5000 + rng.below(100_000) as usize).await?;
                     let asked = desk.dossier.components.first().map(|c| c.id);
                     fresh.retain(|f| Some(f.component_id) == asked);

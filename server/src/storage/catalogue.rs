@@ -4,7 +4,6 @@
 use super::{backend_err, parse_json, Db};
 use crate::catalogue_seed::{Catalogue, VersionDetails};
 use app::domain::text::{fold, like_escape, search_terms};
-use app::i18n::Lang;
 use app::ports::StoreError;
 use app::read::catalogue::{
     AgencyView, ComponentView, FeeView, ProcedureDetail, ProcedurePage, ProcedureQuery, ProcedureSummary, SectorView,
@@ -125,14 +124,14 @@ impl Db {
         tx.commit().await.map_err(backend_err)
     }
 
-    pub async fn agency(&self, code: &str, lang: Lang) -> Result<AgencyView, StoreError> {
+    pub async fn agency(&self, code: &str) -> Result<AgencyView, StoreError> {
         let row = sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?
             .ok_or(StoreError::NotFound)?;
-        Ok(agency_view(lang, &row))
+        Ok(agency_view(&row))
     }
 
     pub async fn components(&self, version_id: i64) -> Result<Vec<ComponentView>, StoreError> {
@@ -154,10 +153,10 @@ impl Db {
     }
 }
 
-fn agency_view(lang: Lang, r: &AnyRow) -> AgencyView {
+fn agency_view(r: &AnyRow) -> AgencyView {
     AgencyView {
         code: r.get("code"),
-        name: Db::name(lang, r, "name_vi", "name_en"),
+        name: Db::name(r, "name_vi", "name_en"),
         kind: r.get("kind"),
         address: r.get("address"),
         phone: r.get("phone"),
@@ -167,7 +166,7 @@ fn agency_view(lang: Lang, r: &AnyRow) -> AgencyView {
 #[async_trait::async_trait]
 impl app::ports::CatalogueStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "sectors"))]
-    async fn sectors(&self, lang: Lang) -> Result<Vec<SectorView>, StoreError> {
+    async fn sectors(&self) -> Result<Vec<SectorView>, StoreError> {
         let rows = sqlx::query(
             "select s.code, s.name_vi, s.name_en, count(p.id) as n from sectors s left join procedures p on p.sector_code = s.code \
              group by s.code, s.name_vi, s.name_en order by s.name_vi",
@@ -179,28 +178,29 @@ impl app::ports::CatalogueStore for Db {
             .iter()
             .map(|r| SectorView {
                 code: r.get("code"),
-                name: Self::name(lang, r, "name_vi", "name_en"),
+                name: Self::name(r, "name_vi", "name_en"),
                 procedure_count: r.get("n"),
             })
             .collect();
-        out.sort_by_key(|s| fold(&s.name));
+        // In the catalogue's own (Vietnamese) order, whatever the reader's language.
+        out.sort_by_key(|s| fold(&s.name.vi));
         Ok(out)
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "agencies"))]
-    async fn agencies(&self, lang: Lang) -> Result<Vec<AgencyView>, StoreError> {
+    async fn agencies(&self) -> Result<Vec<AgencyView>, StoreError> {
         let rows =
             sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where kind <> 'province'")
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;
-        let mut out: Vec<AgencyView> = rows.iter().map(|r| agency_view(lang, r)).collect();
-        out.sort_by_key(|a| (a.kind.clone(), fold(&a.name)));
+        let mut out: Vec<AgencyView> = rows.iter().map(agency_view).collect();
+        out.sort_by_key(|a| (a.kind.clone(), fold(&a.name.vi)));
         Ok(out)
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "search_procedures"))]
-    async fn search_procedures(&self, q: &ProcedureQuery, lang: Lang) -> Result<ProcedurePage, StoreError> {
+    async fn search_procedures(&self, q: &ProcedureQuery) -> Result<ProcedurePage, StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut params: Vec<String> = Vec::new();
         let mut push = |clause: &str, value: String, params: &mut Vec<String>| {
@@ -272,10 +272,10 @@ impl app::ports::CatalogueStore for Db {
             let online: String = r.get("online_level");
             items.push(ProcedureSummary {
                 code: r.get("code"),
-                name: Self::name(lang, r, "name_vi", "name_en"),
-                sector: Self::name(lang, r, "s_vi", "s_en"),
+                name: Self::name(r, "name_vi", "name_en"),
+                sector: Self::name(r, "s_vi", "s_en"),
                 level: r.get("level"),
-                agency: Self::name(lang, r, "a_vi", "a_en"),
+                agency: Self::name(r, "a_vi", "a_en"),
                 online_full: online == "full",
                 allowance: details.allowance,
             });
@@ -284,7 +284,7 @@ impl app::ports::CatalogueStore for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "procedure"))]
-    async fn procedure(&self, code: &str, lang: Lang) -> Result<Option<ProcedureDetail>, StoreError> {
+    async fn procedure(&self, code: &str) -> Result<Option<ProcedureDetail>, StoreError> {
         let Some(r) = sqlx::query(
             "select p.code, p.name_vi, p.name_en, p.sector_code, p.level, p.executing_agency, p.receiving_agency, p.online_level, \
              s.name_vi as s_vi, s.name_en as s_en, v.id as version_id, v.effective_from, v.details_json, v.form_schema_json \
@@ -303,12 +303,12 @@ impl app::ports::CatalogueStore for Db {
         let online: String = r.get("online_level");
         Ok(Some(ProcedureDetail {
             code: r.get("code"),
-            name: Self::name(lang, &r, "name_vi", "name_en"),
+            name: Self::name(&r, "name_vi", "name_en"),
             sector_code: r.get("sector_code"),
-            sector: Self::name(lang, &r, "s_vi", "s_en"),
+            sector: Self::name(&r, "s_vi", "s_en"),
             level: r.get("level"),
-            executing_agency: self.agency(&r.get::<String, _>("executing_agency"), lang).await?,
-            receiving_agency: self.agency(&r.get::<String, _>("receiving_agency"), lang).await?,
+            executing_agency: self.agency(&r.get::<String, _>("executing_agency")).await?,
+            receiving_agency: self.agency(&r.get::<String, _>("receiving_agency")).await?,
             online_full: online == "full",
             online_reason: details.online_reason_vi,
             channels: details.channels,
@@ -331,13 +331,13 @@ impl app::ports::CatalogueStore for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "received_procedures"))]
-    async fn received_procedures(&self, agency: &str, lang: Lang) -> Result<Vec<(String, String)>, StoreError> {
+    async fn received_procedures(&self, agency: &str) -> Result<Vec<(String, app::read::Name)>, StoreError> {
         let rows =
             sqlx::query("select code, name_vi, name_en from procedures where receiving_agency = $1 order by name_vi")
                 .bind(agency)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;
-        Ok(rows.iter().map(|r| (r.get("code"), Db::name(lang, r, "name_vi", "name_en"))).collect())
+        Ok(rows.iter().map(|r| (r.get("code"), Db::name(r, "name_vi", "name_en"))).collect())
     }
 }

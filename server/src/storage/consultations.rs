@@ -1,13 +1,12 @@
 //! Consultations: the opinions asked of other units and their answers (written by `advance`).
 
 use super::{backend_err, Db};
-use app::i18n::Lang;
 use app::ports::StoreError;
 use app::read::consultations::{ConsultationView, OpenConsultation, UnitChoice};
 use sqlx::Row;
 
 impl Db {
-    pub async fn consultations(&self, dossier_id: i64, lang: Lang) -> Result<Vec<ConsultationView>, StoreError> {
+    pub async fn consultations(&self, dossier_id: i64) -> Result<Vec<ConsultationView>, StoreError> {
         let rows = sqlx::query(
             "select c.id, c.agency_code, c.unit_code, c.question, c.asked_at, c.due_at, c.answer, c.answered_at, \
              a.name_vi, a.name_en, n.name_vi as unit_vi, n.name_en as unit_en, q.full_name as asker, r.full_name as answerer \
@@ -25,9 +24,9 @@ impl Db {
             .map(|r| ConsultationView {
                 id: r.get("id"),
                 agency_code: r.get("agency_code"),
-                agency: Db::name(lang, r, "name_vi", "name_en"),
+                agency: Db::name(r, "name_vi", "name_en"),
                 unit_code: r.get("unit_code"),
-                unit: Db::opt_name(lang, r, "unit_vi", "unit_en").unwrap_or_default(),
+                unit: Db::opt_name(r, "unit_vi", "unit_en").unwrap_or_default(),
                 question: r.get("question"),
                 asked_by: r.get("asker"),
                 asked_at_ms: r.get("asked_at"),
@@ -43,7 +42,7 @@ impl Db {
 #[async_trait::async_trait]
 impl app::ports::ConsultationStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "units"))]
-    async fn units(&self, lang: Lang) -> Result<Vec<UnitChoice>, StoreError> {
+    async fn units(&self) -> Result<Vec<UnitChoice>, StoreError> {
         let rows = sqlx::query(
             "select n.agency_code, n.code, n.name_vi, n.name_en, a.name_vi as a_vi, a.name_en as a_en \
              from units n join agencies a on a.code = n.agency_code order by a.name_vi, n.name_vi",
@@ -56,18 +55,13 @@ impl app::ports::ConsultationStore for Db {
             .map(|r| UnitChoice {
                 agency_code: r.get("agency_code"),
                 unit_code: r.get("code"),
-                label: format!("{} — {}", Db::name(lang, r, "name_vi", "name_en"), Db::name(lang, r, "a_vi", "a_en")),
+                label: Db::name(r, "name_vi", "name_en").join(" — ", &Db::name(r, "a_vi", "a_en")),
             })
             .collect())
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "open_consultations"))]
-    async fn open_consultations(
-        &self,
-        agency: &str,
-        unit: &str,
-        lang: Lang,
-    ) -> Result<Vec<OpenConsultation>, StoreError> {
+    async fn open_consultations(&self, agency: &str, unit: &str) -> Result<Vec<OpenConsultation>, StoreError> {
         let rows = sqlx::query(
             "select d.code, p.name_vi, p.name_en, q.full_name, c.due_at from consultations c \
              join dossiers d on d.id = c.dossier_id join procedures p on p.id = d.procedure_id join users q on q.id = c.asked_by \
@@ -83,7 +77,7 @@ impl app::ports::ConsultationStore for Db {
             .iter()
             .map(|r| OpenConsultation {
                 code: r.get("code"),
-                procedure: Db::name(lang, r, "name_vi", "name_en"),
+                procedure: Db::name(r, "name_vi", "name_en"),
                 asked_by: r.get("full_name"),
                 due_at_ms: r.get("due_at"),
             })

@@ -3,7 +3,6 @@
 use super::{backend_err, status_at, Db};
 use app::domain::status::DossierStatus as S;
 use app::domain::text::{like_escape, search_terms};
-use app::i18n::Lang;
 use app::ports::StoreError;
 use app::read::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
 use sqlx::Row;
@@ -101,7 +100,7 @@ impl app::ports::DeskStore for Db {
     /// agency received or holds whose code, applicant's CCCD or name (diacritics ignored)
     /// matches; with the count of every tab.
     #[tracing::instrument(name = "store", skip_all, fields(call = "desk_inbox"))]
-    async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter, lang: Lang) -> Result<InboxView, StoreError> {
+    async fn desk_inbox(&self, v: &InboxViewer, f: &InboxFilter) -> Result<InboxView, StoreError> {
         let mut counts = Vec::new();
         for tab in TABS.into_iter().filter(|t| *t != "done") {
             // Closed dossiers are not work: their tab has no count (and counting them is the
@@ -214,25 +213,22 @@ impl app::ports::DeskStore for Db {
             search_expired: false,
             procedures: procedures
                 .iter()
-                .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
+                .map(|r| (r.get::<String, _>("code"), Db::name(r, "name_vi", "name_en")))
                 .collect(),
-            sectors: sectors
-                .iter()
-                .map(|r| (r.get::<String, _>("code"), Db::name(lang, r, "name_vi", "name_en")))
-                .collect(),
+            sectors: sectors.iter().map(|r| (r.get::<String, _>("code"), Db::name(r, "name_vi", "name_en"))).collect(),
             rows: rows
                 .iter()
                 .map(|r| {
                     let current: String = r.get("current_agency");
-                    let unit = Db::opt_name(lang, r, "un_vi", "un_en");
+                    let unit = Db::opt_name(r, "un_vi", "un_en");
                     let location = match (current != v.agency, unit) {
-                        (true, Some(unit)) => format!("{unit} — {}", Db::name(lang, r, "ca_vi", "ca_en")),
-                        (true, None) => Db::name(lang, r, "ca_vi", "ca_en"),
+                        (true, Some(unit)) => unit.join(" — ", &Db::name(r, "ca_vi", "ca_en")),
+                        (true, None) => Db::name(r, "ca_vi", "ca_en"),
                         (false, unit) => unit.unwrap_or_default(),
                     };
                     Ok(DeskRow {
                         code: r.get("code"),
-                        procedure: Db::name(lang, r, "name_vi", "name_en"),
+                        procedure: Db::name(r, "name_vi", "name_en"),
                         applicant: r.get("full_name"),
                         status: status_at(r, "status")?,
                         channel: r.get("channel"),
@@ -246,7 +242,7 @@ impl app::ports::DeskStore for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "desk_dossier"))]
-    async fn desk_dossier(&self, code: &str, lang: Lang) -> Result<Option<DeskDossierView>, StoreError> {
-        Ok(self.load_dossier(code, lang).await?.filter(|l| l.detail.status != S::Draft).map(|l| l.desk))
+    async fn desk_dossier(&self, code: &str) -> Result<Option<DeskDossierView>, StoreError> {
+        Ok(self.load_dossier(code).await?.filter(|l| l.detail.status != S::Draft).map(|l| l.desk))
     }
 }

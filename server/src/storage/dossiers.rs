@@ -8,7 +8,6 @@ use app::domain::history::Event;
 use app::domain::mask::mask_name;
 use app::domain::status::{transition, Action, DossierStatus};
 use app::domain::vn_time::yymmdd;
-use app::i18n::Lang;
 use app::ports::{FileAccess, StoreError};
 use app::read::desk::DeskDossierView;
 use app::read::dossiers::{DossierDetail, DossierSummary, EventView};
@@ -305,7 +304,7 @@ impl Db {
     }
 
     /// A submitted dossier with everything its owner or the desk may see.
-    pub async fn load_dossier(&self, code: &str, lang: Lang) -> Result<Option<LoadedDossier>, StoreError> {
+    pub async fn load_dossier(&self, code: &str) -> Result<Option<LoadedDossier>, StoreError> {
         let Some(r) = sqlx::query(
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
              d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
@@ -340,12 +339,12 @@ impl Db {
         let detail = DossierDetail {
             code: r.get("code"),
             procedure_code: r.get("p_code"),
-            procedure: Db::name(lang, &r, "name_vi", "name_en"),
-            receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
+            procedure: Db::name(&r, "name_vi", "name_en"),
+            receiving_agency: Db::name(&r, "a_vi", "a_en"),
             location: {
-                let agency = Db::name(lang, &r, "c_vi", "c_en");
-                match Db::opt_name(lang, &r, "cu_vi", "cu_en") {
-                    Some(unit) => format!("{unit} — {agency}"),
+                let agency = Db::name(&r, "c_vi", "c_en");
+                match Db::opt_name(&r, "cu_vi", "cu_en") {
+                    Some(unit) => unit.join(" — ", &agency),
                     None => agency,
                 }
             },
@@ -382,8 +381,8 @@ impl Db {
                 resolved_at_ms: r.get("resolved_at"),
                 current_agency_code: r.get("current_agency"),
                 event_count: r.get("event_count"),
-                workflow: self.workflow_steps(r.get("version_id"), lang).await?,
-                steps: self.dossier_steps(id, lang).await?,
+                workflow: self.workflow_steps(r.get("version_id")).await?,
+                steps: self.dossier_steps(id).await?,
                 position: r.get("step_position"),
                 assignee_id: r.get("assignee_id"),
                 proposal: r.get("proposal"),
@@ -393,7 +392,7 @@ impl Db {
                 actions: Default::default(),
                 specialists: Vec::new(),
                 clock: Default::default(),
-                consultations: self.consultations(id, lang).await?,
+                consultations: self.consultations(id).await?,
                 units: Vec::new(),
             },
             detail,
@@ -414,7 +413,7 @@ impl Db {
 #[async_trait::async_trait]
 impl app::ports::DossierReads for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "my_dossiers"))]
-    async fn my_dossiers(&self, applicant_id: i64, lang: Lang) -> Result<Vec<DossierSummary>, StoreError> {
+    async fn my_dossiers(&self, applicant_id: i64) -> Result<Vec<DossierSummary>, StoreError> {
         let rows = sqlx::query(
             "select d.code, d.idempotency_key, d.status, d.updated_at, d.submitted_at, p.code as p_code, p.name_vi, p.name_en \
              from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 order by d.updated_at desc limit 200",
@@ -429,7 +428,7 @@ impl app::ports::DossierReads for Db {
                     code: r.get("code"),
                     draft_key: r.get("idempotency_key"),
                     procedure_code: r.get("p_code"),
-                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    procedure: Db::name(r, "name_vi", "name_en"),
                     status: status_at(r, "status")?,
                     updated_at_ms: r.get("updated_at"),
                     submitted_at_ms: r.get("submitted_at"),
@@ -439,11 +438,7 @@ impl app::ports::DossierReads for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "notifications"))]
-    async fn notifications(
-        &self,
-        applicant_id: i64,
-        lang: Lang,
-    ) -> Result<Vec<app::read::dossiers::Notification>, StoreError> {
+    async fn notifications(&self, applicant_id: i64) -> Result<Vec<app::read::dossiers::Notification>, StoreError> {
         let rows = sqlx::query(
             "select d.code, e.at, e.action, e.to_status, e.actor_role, p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en \
              from dossier_events e join dossiers d on d.id = e.dossier_id join procedures p on p.id = d.procedure_id \
@@ -457,11 +452,11 @@ impl app::ports::DossierReads for Db {
             .map(|r| {
                 Ok(app::read::dossiers::Notification {
                     code: r.get("code"),
-                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    procedure: Db::name(r, "name_vi", "name_en"),
                     at_ms: r.get("at"),
                     action: r.get("action"),
                     to_status: status_at(r, "to_status")?,
-                    agency: Db::name(lang, r, "a_vi", "a_en"),
+                    agency: Db::name(r, "a_vi", "a_en"),
                     actor_role: r.get("actor_role"),
                 })
             })
@@ -469,17 +464,12 @@ impl app::ports::DossierReads for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_for_applicant"))]
-    async fn dossier_for_applicant(
-        &self,
-        applicant_id: i64,
-        code: &str,
-        lang: Lang,
-    ) -> Result<Option<DossierDetail>, StoreError> {
-        Ok(self.load_dossier(code, lang).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
+    async fn dossier_for_applicant(&self, applicant_id: i64, code: &str) -> Result<Option<DossierDetail>, StoreError> {
+        Ok(self.load_dossier(code).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "public_dossier"))]
-    async fn public_dossier(&self, code: &str, lang: Lang) -> Result<Option<PublicDossier>, StoreError> {
+    async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
             "select d.code, d.status, d.submitted_at, d.due_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, cu.name_vi as cu_vi, cu.name_en as cu_en, \
@@ -495,17 +485,17 @@ impl app::ports::DossierReads for Db {
         .map_err(backend_err)?;
         row.map(|r| {
             let status = status_at(&r, "status")?;
-            let agency = Db::name(lang, &r, "c_vi", "c_en");
+            let agency = Db::name(&r, "c_vi", "c_en");
             Ok(PublicDossier {
                 code: r.get("code"),
                 procedure_code: r.get("p_code"),
-                procedure: Db::name(lang, &r, "name_vi", "name_en"),
-                receiving_agency: Db::name(lang, &r, "a_vi", "a_en"),
+                procedure: Db::name(&r, "name_vi", "name_en"),
+                receiving_agency: Db::name(&r, "a_vi", "a_en"),
                 status,
                 submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
                 stage: r.get("stage"),
-                location: match Db::opt_name(lang, &r, "cu_vi", "cu_en") {
-                    Some(unit) => format!("{unit} — {agency}"),
+                location: match Db::opt_name(&r, "cu_vi", "cu_en") {
+                    Some(unit) => unit.join(" — ", &agency),
                     None => agency,
                 },
                 // A paused clock (supplement) starts again from zero; other statuses have none.

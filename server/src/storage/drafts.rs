@@ -6,7 +6,6 @@ use super::{backend_err, parse_json, status_at, Db};
 use app::domain::channel::Channel;
 use app::domain::status::DossierStatus;
 use app::handling::{DossierState, ProcedureRules};
-use app::i18n::Lang;
 use app::ports::{Draft, DraftOutcome, DraftSave, StoreError};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -131,7 +130,7 @@ impl app::ports::DraftStore for Db {
         let details: crate::catalogue_seed::VersionDetails = parse_json(p.get("details_json"))?;
         let allowance = app::domain::clock::Allowance::parse(&details.allowance.amount, &details.allowance.unit)
             .ok_or_else(|| StoreError::Backend("unreadable allowance".into()))?;
-        let steps = self.workflow_steps(version_id, Lang::Vi).await?;
+        let steps = self.workflow_steps(version_id).await?;
         let required = sqlx::query("select id from procedure_components where version_id = $1 and required = 1")
             .bind(version_id)
             .fetch_all(&self.pool)
@@ -144,7 +143,7 @@ impl app::ports::DraftStore for Db {
             receiving_agency: p.get("receiving_agency"),
             allowance,
             workflow: app::handling::workflow_of(&steps),
-            step_names: steps.iter().map(|s| app::components::unit_and_agency(&s.unit, &s.agency)).collect(),
+            step_names: steps.iter().map(|s| app::domain::text::unit_and_agency(&s.unit.vi, &s.agency.vi)).collect(),
             required,
         };
         let row =

@@ -3,7 +3,6 @@
 
 use super::dossiers::{apply, NewEvent};
 use super::{backend_err, Db};
-use app::i18n::Lang;
 use app::ports::{StepPlan, StoreError};
 use app::read::handling::{StepRecord, WorkFileView, WorkflowStepView};
 use sqlx::{Any, Row, Transaction};
@@ -191,11 +190,7 @@ impl Db {
         Ok(())
     }
 
-    pub(crate) async fn workflow_steps(
-        &self,
-        version_id: i64,
-        lang: Lang,
-    ) -> Result<Vec<WorkflowStepView>, StoreError> {
+    pub(crate) async fn workflow_steps(&self, version_id: i64) -> Result<Vec<WorkflowStepView>, StoreError> {
         let rows = sqlx::query(
             "select w.kind, w.agency_code, w.unit_code, w.allowance_amount, w.allowance_unit, a.name_vi, a.name_en, \
              n.name_vi as u_vi, n.name_en as u_en from workflow_steps w join agencies a on a.code = w.agency_code \
@@ -211,16 +206,16 @@ impl Db {
             .map(|r| WorkflowStepView {
                 kind: r.get("kind"),
                 agency_code: r.get("agency_code"),
-                agency: Db::name(lang, r, "name_vi", "name_en"),
+                agency: Db::name(r, "name_vi", "name_en"),
                 unit_code: r.get("unit_code"),
-                unit: Db::opt_name(lang, r, "u_vi", "u_en").unwrap_or_default(),
+                unit: Db::opt_name(r, "u_vi", "u_en").unwrap_or_default(),
                 amount: r.get("allowance_amount"),
                 allowance_unit: r.get("allowance_unit"),
             })
             .collect())
     }
 
-    pub(crate) async fn dossier_steps(&self, dossier_id: i64, lang: Lang) -> Result<Vec<StepRecord>, StoreError> {
+    pub(crate) async fn dossier_steps(&self, dossier_id: i64) -> Result<Vec<StepRecord>, StoreError> {
         let rows = sqlx::query(
             "select s.position, s.kind, s.agency_code, s.assignee_id, s.started_at, s.due_at, s.ended_at, s.outcome, \
              a.name_vi, a.name_en, n.name_vi as u_vi, n.name_en as u_en, x.full_name as assignee, y.full_name as ended_by \
@@ -239,8 +234,8 @@ impl Db {
                 position: r.get("position"),
                 kind: r.get("kind"),
                 agency_code: r.get("agency_code"),
-                agency: Db::name(lang, r, "name_vi", "name_en"),
-                unit: Db::opt_name(lang, r, "u_vi", "u_en").unwrap_or_default(),
+                agency: Db::name(r, "name_vi", "name_en"),
+                unit: Db::opt_name(r, "u_vi", "u_en").unwrap_or_default(),
                 assignee_id: r.get("assignee_id"),
                 assignee: r.get("assignee"),
                 started_at_ms: r.get("started_at"),
@@ -281,10 +276,8 @@ impl app::ports::HandlingStore for Db {
     /// writes them, in Vietnamese).
     #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_state"))]
     async fn dossier_state(&self, code: &str) -> Result<Option<app::handling::DossierState>, StoreError> {
-        let Some(l) = self
-            .load_dossier(code, Lang::Vi)
-            .await?
-            .filter(|l| l.detail.status != app::domain::status::DossierStatus::Draft)
+        let Some(l) =
+            self.load_dossier(code).await?.filter(|l| l.detail.status != app::domain::status::DossierStatus::Draft)
         else {
             return Ok(None);
         };

@@ -2,7 +2,6 @@
 //! dates of hand-over, result and delivery read from their history.
 
 use super::{backend_err, status_at, Db};
-use app::i18n::Lang;
 use app::ports::StoreError;
 use app::read::register::RegisterRow;
 use sqlx::Row;
@@ -16,7 +15,6 @@ impl app::ports::RegisterStore for Db {
         from_ms: i64,
         to_ms: i64,
         limit: usize,
-        lang: Lang,
     ) -> Result<Vec<RegisterRow>, StoreError> {
         let event = |actions: &str, pick: &str| {
             format!("(select {pick}(e.at) from dossier_events e where e.dossier_id = d.id and e.action in ({actions}))")
@@ -45,10 +43,10 @@ impl app::ports::RegisterStore for Db {
             .map(|r| {
                 Ok(RegisterRow {
                     code: r.get("code"),
-                    procedure: Db::name(lang, r, "name_vi", "name_en"),
+                    procedure: Db::name(r, "name_vi", "name_en"),
                     applicant: r.get("full_name"),
                     phone: r.get("phone"),
-                    handling_agency: Db::name(lang, r, "agency_vi", "agency_en"),
+                    handling_agency: Db::name(r, "agency_vi", "agency_en"),
                     channel: r.get("channel"),
                     status: status_at(r, "status")?,
                     received_at_ms: r.get("accepted_at"),

@@ -1,6 +1,5 @@
 use crate::support::*;
 use app::api::catalogue::ProcedureQuery;
-use app::i18n::Lang;
 
 fn q(text: &str) -> ProcedureQuery {
     ProcedureQuery { q: Some(text.to_string()), ..Default::default() }
@@ -10,18 +9,18 @@ fn q(text: &str) -> ProcedureQuery {
 async fn search_ignores_diacritics_and_case_on_every_database() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        let plain = app.db.search_procedures(&q("giay phep xay dung"), Lang::Vi).await.unwrap();
-        let upper = app.db.search_procedures(&q("GIAY PHEP XAY DUNG"), Lang::Vi).await.unwrap();
-        let marked = app.db.search_procedures(&q("giấy phép xây dựng"), Lang::Vi).await.unwrap();
+        let plain = app.db.search_procedures(&q("giay phep xay dung")).await.unwrap();
+        let upper = app.db.search_procedures(&q("GIAY PHEP XAY DUNG")).await.unwrap();
+        let marked = app.db.search_procedures(&q("giấy phép xây dựng")).await.unwrap();
         assert!(plain.total >= 2, "{backend:?}: building permits found");
         assert_eq!(plain, upper, "{backend:?}");
         assert_eq!(plain, marked, "{backend:?}");
         assert!(
-            plain.items.iter().all(|p| app::domain::text::fold(&p.name).contains("giay phep xay dung")),
+            plain.items.iter().all(|p| app::domain::text::fold(&p.name.vi).contains("giay phep xay dung")),
             "{backend:?}: names rank first"
         );
         // "đ" matches "d"
-        let d = app.db.search_procedures(&q("dang ky khai sinh"), Lang::Vi).await.unwrap();
+        let d = app.db.search_procedures(&q("dang ky khai sinh")).await.unwrap();
         assert_eq!(d.items[0].code, "1.001193", "{backend:?}");
     }
 }
@@ -31,9 +30,9 @@ async fn names_rank_before_other_text() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         // "giấy chứng sinh" is a component of birth registration, not a procedure name.
-        let page = app.db.search_procedures(&q("khai sinh"), Lang::Vi).await.unwrap();
-        let first_non_name = page.items.iter().position(|p| !app::domain::text::fold(&p.name).contains("khai sinh"));
-        let last_name = page.items.iter().rposition(|p| app::domain::text::fold(&p.name).contains("khai sinh"));
+        let page = app.db.search_procedures(&q("khai sinh")).await.unwrap();
+        let first_non_name = page.items.iter().position(|p| !app::domain::text::fold(&p.name.vi).contains("khai sinh"));
+        let last_name = page.items.iter().rposition(|p| app::domain::text::fold(&p.name.vi).contains("khai sinh"));
         if let (Some(a), Some(b)) = (first_non_name, last_name) {
             assert!(b < a, "{backend:?}: every name match comes before other matches");
         }
@@ -44,39 +43,38 @@ async fn names_rank_before_other_text() {
 async fn filters_and_pagination_narrow_the_list() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        let all = app.db.search_procedures(&ProcedureQuery::default(), Lang::Vi).await.unwrap();
+        let all = app.db.search_procedures(&ProcedureQuery::default()).await.unwrap();
         assert!(all.total >= 30, "{backend:?}: at least 30 procedures");
         assert_eq!(all.items.len(), 10);
         let commune = app
             .db
-            .search_procedures(&ProcedureQuery { level: Some("commune".into()), ..Default::default() }, Lang::Vi)
+            .search_procedures(&ProcedureQuery { level: Some("commune".into()), ..Default::default() })
             .await
             .unwrap();
         let province = app
             .db
-            .search_procedures(&ProcedureQuery { level: Some("province".into()), ..Default::default() }, Lang::Vi)
+            .search_procedures(&ProcedureQuery { level: Some("province".into()), ..Default::default() })
             .await
             .unwrap();
         assert_eq!(commune.total + province.total, all.total);
         assert!(commune.items.iter().all(|p| p.level == "commune"));
-        let page4 =
-            app.db.search_procedures(&ProcedureQuery { page: Some(4), ..Default::default() }, Lang::Vi).await.unwrap();
+        let page4 = app.db.search_procedures(&ProcedureQuery { page: Some(4), ..Default::default() }).await.unwrap();
         assert_eq!(page4.page, 4);
         assert!(!page4.items.iter().any(|p| all.items.contains(p)));
-        let sectors = app.db.sectors(Lang::Vi).await.unwrap();
+        let sectors = app.db.sectors().await.unwrap();
         assert!(sectors.len() >= 6);
         let one = &sectors[0];
         let by_sector = app
             .db
-            .search_procedures(&ProcedureQuery { sector: Some(one.code.clone()), ..Default::default() }, Lang::Vi)
+            .search_procedures(&ProcedureQuery { sector: Some(one.code.clone()), ..Default::default() })
             .await
             .unwrap();
         assert_eq!(by_sector.total, one.procedure_count);
         // SQL wildcards typed by a user never reach the pattern: punctuation is not searched.
-        let pct = app.db.search_procedures(&q("%_%"), Lang::Vi).await.unwrap();
+        let pct = app.db.search_procedures(&q("%_%")).await.unwrap();
         assert_eq!(pct.total, all.total, "{backend:?}");
-        let literal = app.db.search_procedures(&q("xay%dung"), Lang::Vi).await.unwrap();
-        assert_eq!(literal, app.db.search_procedures(&q("xay dung"), Lang::Vi).await.unwrap(), "{backend:?}");
+        let literal = app.db.search_procedures(&q("xay%dung")).await.unwrap();
+        assert_eq!(literal, app.db.search_procedures(&q("xay dung")).await.unwrap(), "{backend:?}");
     }
 }
 

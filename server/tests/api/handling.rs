@@ -367,7 +367,7 @@ async fn marriage_with_a_foreign_element_goes_to_cong_an_and_the_result_returns_
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let citizen = app.citizen("Trần Quốc Việt", "045201000031", "0911000031").await;
-        let p = app.db.procedure("2.000806", app::i18n::Lang::Vi).await.unwrap().unwrap();
+        let p = app.db.procedure("2.000806").await.unwrap().unwrap();
         let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
         let code = location(&res).split('/').nth(2).unwrap().to_string();
         let desk = app.login(RECEPTION, PASSWORD).await;
@@ -662,7 +662,7 @@ async fn the_inbox_filters_pages_and_marks_overdue_dossiers() {
             .await
             .unwrap();
         assert!(
-            receive.rows.iter().all(|r| r.procedure.starts_with("Chứng thực bản sao")),
+            receive.rows.iter().all(|r| r.procedure.vi.starts_with("Chứng thực bản sao")),
             "{backend:?}: filtered by procedure"
         );
         assert_eq!(receive.total, receive.rows.len() as i64);

@@ -220,7 +220,7 @@ pub fn png() -> Vec<u8> {
 
 /// The procedure used by most tests: birth registration (commune level), its components and form.
 pub async fn birth(app: &TestApp) -> app::api::catalogue::ProcedureDetail {
-    app.db.procedure("1.001193", app::i18n::Lang::Vi).await.unwrap().expect("demo catalogue has 1.001193")
+    app.db.procedure("1.001193").await.unwrap().expect("demo catalogue has 1.001193")
 }
 
 /// A complete, valid dossier form for `p` with one file per required component.

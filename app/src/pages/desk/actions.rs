@@ -11,7 +11,6 @@ use crate::api::handling::{
 };
 use crate::api::supplements::{DeskAnswerSupplement, DeskWithdraw, RequestSupplement, SendSupplement};
 use crate::components::field::error_for;
-use crate::components::unit_and_agency;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use leptos::prelude::*;
@@ -60,7 +59,7 @@ fn consult_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> im
                             view! {
                                 <div class="choice">
                                     <input type="checkbox" id=id.clone() name=format!("unit:{}|{}", u.agency_code, u.unit_code) />
-                                    <label for=id>{u.label.clone()}</label>
+                                    <label for=id>{i18n.name(&u.label)}</label>
                                 </div>
                             }
                         }).collect_view()}
@@ -198,7 +197,7 @@ pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<Ap
         {a.transfer.then(|| view! {
             <form method="post" action=DeskTransfer::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
-                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| unit_and_agency(&w.unit, &w.agency))}</strong></p>
+                <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| i18n.unit_and_agency(&w.unit, &w.agency))}</strong></p>
                 <BackfillFields prefix="transfer" error=error.clone() />
                 <button type="submit" class="button-primary">{i18n.t("desk-transfer")}</button>
             </form>

@@ -6,9 +6,7 @@ use crate::api::desk::{desk_dossier, DeskDossierView};
 use crate::api::handling::working_time_text;
 use crate::components::field::ErrorSummary;
 use crate::components::layout::Layout;
-use crate::components::{
-    allowance_text, format_bytes, table_head, unit_and_agency, FormValues, History, StatusBadge, SupplementBox,
-};
+use crate::components::{allowance_text, format_bytes, table_head, FormValues, History, StatusBadge, SupplementBox};
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
@@ -39,8 +37,8 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
         .steps
         .last()
         .filter(|_| d.position.is_some())
-        .map(|s| unit_and_agency(&s.unit, &s.agency))
-        .unwrap_or_else(|| d.dossier.location.clone());
+        .map(|s| i18n.unit_and_agency(&s.unit, &s.agency))
+        .unwrap_or_else(|| i18n.name(&d.dossier.location));
     let clock = d.clock.clone();
     view! {
         <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
@@ -49,7 +47,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
             <section>
                 <dl class="facts">
                     <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.dossier.status /></dd>
-                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.dossier.procedure.clone()}<br/><small>{allowance_text(&d.allowance)}</small></dd>
+                    <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.dossier.procedure)}<br/><small>{allowance_text(&d.allowance)}</small></dd>
                     <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small>
                         <br/><small data-testid="applicant-account">{i18n.t(&format!("account-{}", d.applicant_account))}</small></dd>
                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.dossier.submitted_at_ms)}" · "{i18n.t(&format!("channel-{}", d.dossier.channel))}</dd>
@@ -109,7 +107,7 @@ fn consultations_view(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>)
                         let timeliness = c.answered_at_ms.map(|t| crate::domain::clock::timeliness(c.due_at_ms, t).key().to_string());
                         view! {
                             <tr>
-                                <td>{unit_and_agency(&c.unit, &c.agency)}</td>
+                                <td>{i18n.unit_and_agency(&c.unit, &c.agency)}</td>
                                 <td>{c.question.clone()}<br/><small>{i18n.t_args("desk-consult-asked", &[("who", c.asked_by.clone()), ("at", format_vn(c.asked_at_ms))])}</small></td>
                                 <td>{format_vn(c.due_at_ms)}</td>
                                 <td>{match (&c.answer, c.answered_at_ms) {
@@ -183,7 +181,7 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                     view! {
                         <li class:current=current aria-current=current.then_some("step")>
                             <strong>{i18n.t(&format!("step-{}", w.kind))}</strong>" — "
-                            {unit_and_agency(&w.unit, &w.agency)}
+                            {i18n.unit_and_agency(&w.unit, &w.agency)}
                             " · "{allowance_text(&crate::api::catalogue::Allowance { amount: w.amount.clone(), unit: w.allowance_unit.clone() })}
                         </li>
                     }
@@ -205,7 +203,7 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                         {d.steps.iter().zip(d.clock.steps.iter().map(Some).chain(std::iter::repeat(None))).map(|(s, c)| view! {
                             <tr>
                                 <td>{i18n.t(&format!("step-{}", s.kind))}</td>
-                                <td>{unit_and_agency(&s.unit, &s.agency)}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
+                                <td>{i18n.unit_and_agency(&s.unit, &s.agency)}{s.assignee.clone().map(|a| view! { <br/><small>{a}</small> })}</td>
                                 <td>{format_vn(s.started_at_ms)}</td>
                                 <td>{format_vn(s.due_at_ms)}</td>
                                 <td>{s.ended_at_ms.map(format_vn).unwrap_or_default()}{s.ended_by.clone().map(|b| view! { <br/><small>{b}</small> })}</td>

@@ -55,7 +55,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
                 <ul>
                     {inbox.consultations.iter().map(|c| view! {
                         <li>
-                            <a class="code" href=format!("/mot-cua/ho-so/{}", c.code)>{c.code.clone()}</a>" — "{c.procedure.clone()}
+                            <a class="code" href=format!("/mot-cua/ho-so/{}", c.code)>{c.code.clone()}</a>" — "{i18n.name(&c.procedure)}
                             <br/><small>{c.asked_by.clone()}" · "{i18n.t("desk-consult-due")}": "{format_vn(c.due_at_ms)}</small>
                         </li>
                     }).collect_view()}
@@ -88,8 +88,8 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
             <summary>{i18n.t("desk-filters")}</summary>
             <form method="get" action="/mot-cua" class="filter-row">
                 <input type="hidden" name="tab" value=f.tab.clone() />
-                {select("procedure", i18n.t("dossier-procedure"), inbox.procedures.clone(), f.procedure.clone())}
-                {select("sector", i18n.t("filter-sector"), inbox.sectors.clone(), f.sector.clone())}
+                {select("procedure", i18n.t("dossier-procedure"), inbox.procedures.iter().map(|(c, n)| (c.clone(), i18n.name(n))).collect(), f.procedure.clone())}
+                {select("sector", i18n.t("filter-sector"), inbox.sectors.iter().map(|(c, n)| (c.clone(), i18n.name(n))).collect(), f.sector.clone())}
                 {select("channel", i18n.t("desk-channel"), channels, f.channel.clone())}
                 <div class="field"><label for="f-from">{i18n.t("desk-from")}</label><input id="f-from" type="date" name="from" value=f.from.clone() /></div>
                 <div class="field"><label for="f-to">{i18n.t("desk-to")}</label><input id="f-to" type="date" name="to" value=f.to.clone() /></div>
@@ -116,11 +116,11 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
                     view! {
                         <tr class:late=late>
                             <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
-                            <td>{r.procedure}</td>
+                            <td>{i18n.name(&r.procedure)}</td>
                             <td>{r.applicant}<br/><small>{i18n.t(&format!("channel-{}", r.channel))}</small></td>
                             <td>{format_vn(r.submitted_at_ms)}</td>
                             <td>{r.due_at_ms.map(format_vn).unwrap_or_default()}{late.then(|| view! { <br/><strong class="late-label">{i18n.t("timeliness-late")}</strong> })}</td>
-                            <td><StatusBadge status=r.status />{(!r.location.is_empty()).then(|| view! { <br/><small>{r.location.clone()}</small> })}</td>
+                            <td><StatusBadge status=r.status />{(!r.location.is_empty()).then(|| view! { <br/><small>{i18n.name(&r.location)}</small> })}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -3,7 +3,7 @@
 
 use crate::api::desk::{desk_slip, DeskDossierView, Slip};
 use crate::components::layout::Layout;
-use crate::components::{allowance_text, table_head, unit_and_agency};
+use crate::components::{allowance_text, table_head};
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, param};
@@ -25,7 +25,7 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
         <article class="slip printable" aria-labelledby="slip-title">
             <header class="slip-head">
                 <div>
-                    <p class="slip-agency">{d.dossier.receiving_agency.clone()}</p>
+                    <p class="slip-agency">{i18n.name(&d.dossier.receiving_agency)}</p>
                     <p class="slip-form">{i18n.t(&format!("slip-{}-form", s.form))}</p>
                 </div>
                 <div class="slip-motto">
@@ -41,7 +41,7 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
             </div>
             <dl class="slip-facts">
                 <dt>{i18n.t("slip-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}" — "{i18n.t("field-cccd")}" "{d.applicant_cccd.clone()}" — "{d.applicant_phone.clone()}</dd>
-                <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.dossier.procedure.clone()}</dd>
+                <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.dossier.procedure)}</dd>
                 {receipt.then(|| view! {
                     <dt>{i18n.t("slip-components")}</dt>
                     <dd><ol>{d.dossier.components.iter().filter(|c| d.dossier.files.iter().any(|f| f.component_id == c.id)).map(|c| view! { <li>{c.name.clone()}" ("{c.copies.clone()}")"</li> }).collect_view()}</ol></dd>
@@ -122,7 +122,7 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{(i + 1).to_string()}</td>
-                            <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{unit_and_agency(&s.unit, &s.agency)}</small></td>
+                            <td>{i18n.t(&format!("step-{}", s.kind))}<br/><small>{i18n.unit_and_agency(&s.unit, &s.agency)}</small></td>
                             <td>
                                 {i18n.t("slip-05-taker")}": "{step_taker(d, s)}" "{format_vn(s.started_at_ms)}
                                 {s.ended_at_ms.map(|e| view! { <br/>{i18n.t("slip-05-giver")}": "{s.ended_by.clone().unwrap_or_default()}" "{format_vn(e)} })}
@@ -141,7 +141,7 @@ fn control_sheet(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                 <tbody>
                     {d.consultations.iter().map(|c| view! {
                         <tr>
-                            <td>{unit_and_agency(&c.unit, &c.agency)}</td>
+                            <td>{i18n.unit_and_agency(&c.unit, &c.agency)}</td>
                             <td>{format_vn(c.due_at_ms)}</td>
                             <td>{c.answered_at_ms.map(|t| i18n.t(crate::domain::clock::timeliness(c.due_at_ms, t).key()))}</td>
                             <td>{c.answer.clone().unwrap_or_default()}{c.answered_at_ms.map(|t| format!(" ({})", format_vn(t)))}</td>

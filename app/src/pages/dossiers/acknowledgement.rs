@@ -25,8 +25,8 @@ pub fn AcknowledgementPage() -> impl IntoView {
                         <figcaption><a href=ack.lookup_url.clone()>{ack.lookup_url.clone()}</a></figcaption>
                     </figure>
                     <dl class="facts">
-                        <dt>{i18n.t("dossier-procedure")}</dt><dd>{d.procedure.clone()}</dd>
-                        <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
+                        <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.procedure)}</dd>
+                        <dt>{i18n.t("dossier-agency")}</dt><dd>{i18n.name(&d.receiving_agency)}</dd>
                         <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
                         <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
                     </dl>

@@ -107,9 +107,9 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
         {supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), false)}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
-            <dt>{i18n.t("dossier-location")}</dt><dd>{d.location.clone()}</dd>
-            <dt>{i18n.t("dossier-procedure")}</dt><dd><a href=format!("/thu-tuc/{}", d.procedure_code)>{d.procedure.clone()}</a></dd>
-            <dt>{i18n.t("dossier-agency")}</dt><dd>{d.receiving_agency.clone()}</dd>
+            <dt>{i18n.t("dossier-location")}</dt><dd>{i18n.name(&d.location)}</dd>
+            <dt>{i18n.t("dossier-procedure")}</dt><dd><a href=format!("/thu-tuc/{}", d.procedure_code)>{i18n.name(&d.procedure)}</a></dd>
+            <dt>{i18n.t("dossier-agency")}</dt><dd>{i18n.name(&d.receiving_agency)}</dd>
             <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
             {d.due_at_ms.map(|due| view! {
                 <dt>{i18n.t("dossier-due")}</dt>

@@ -32,9 +32,9 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
     let values = form.values;
     let files = form.files;
     view! {
-        <p class="breadcrumb"><a href=format!("/thu-tuc/{}", p.code)>{p.name.clone()}</a></p>
+        <p class="breadcrumb"><a href=format!("/thu-tuc/{}", p.code)>{i18n.name(&p.name)}</a></p>
         <h1>{i18n.t("submit-title")}</h1>
-        <p class="lead">{p.name.clone()}</p>
+        <p class="lead">{i18n.name(&p.name)}</p>
         {saved.then(|| view! { <p class="notice" role="status">{i18n.t("draft-saved")}</p> })}
         {form.resumed.then(|| view! { <p class="meta">{i18n.t("draft-resumed")}</p> })}
         <ErrorSummary error=error.clone() labels=labels />

@@ -26,7 +26,7 @@ pub fn MyDossiersPage() -> impl IntoView {
                         view! {
                             <li class="card">
                                 <h2 class="card-title"><a href=href>{title}</a></h2>
-                                <p>{d.procedure}</p>
+                                <p>{i18n.name(&d.procedure)}</p>
                                 <p class="meta"><StatusBadge status=d.status />" · "{format_vn(when)}</p>
                             </li>
                         }

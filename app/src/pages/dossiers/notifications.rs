@@ -20,8 +20,8 @@ pub fn NotificationsPage() -> impl IntoView {
                 <ul class="cards" data-testid="notifications">
                     {list.into_iter().map(|n| view! {
                         <li class="card">
-                            <p class="meta">{format_vn(n.at_ms)}" · "{n.agency}</p>
-                            <p><a class="code" href=format!("/ho-so/{}", n.code)>{n.code.clone()}</a>" — "{n.procedure}</p>
+                            <p class="meta">{format_vn(n.at_ms)}" · "{i18n.name(&n.agency)}</p>
+                            <p><a class="code" href=format!("/ho-so/{}", n.code)>{n.code.clone()}</a>" — "{i18n.name(&n.procedure)}</p>
                             <p>{i18n.t(&action_key(&n.action, &n.actor_role))}" → "<StatusBadge status=n.to_status /></p>
                         </li>
                     }).collect_view()}
