@@ -1,7 +1,7 @@
 //! The shape of `seed/catalogue.json` and of the per-version details kept as JSON.
 
+use app::domain::clock::Allowance;
 use app::domain::form::FormField;
-use app::read::catalogue::Allowance;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,18 +96,20 @@ pub struct VersionDetails {
 }
 
 impl SeedProcedure {
-    pub fn details(&self) -> VersionDetails {
-        VersionDetails {
+    pub fn details(&self) -> Result<VersionDetails, String> {
+        let allowance = Allowance::parse(&self.allowance.amount.to_string(), &self.allowance.unit)
+            .ok_or_else(|| format!("{}: not an allowance", self.code))?;
+        Ok(VersionDetails {
             online_reason_vi: self.online_reason_vi.clone(),
             channels: self.channels.clone(),
             steps_vi: self.steps_vi.clone(),
-            allowance: Allowance { amount: self.allowance.amount.to_string(), unit: self.allowance.unit.clone() },
+            allowance,
             applicants_vi: self.applicants_vi.clone(),
             result_vi: self.result_vi.clone(),
             fees: self.fees.clone(),
             conditions_vi: self.conditions_vi.clone(),
             legal_basis: self.legal_basis.clone(),
-        }
+        })
     }
 
     /// Text searched besides the name (folded when stored).

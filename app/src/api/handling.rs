@@ -199,10 +199,7 @@ pub mod ssr {
             .iter()
             .map(|s| {
                 let c = cals.get(&s.agency_code).unwrap_or(home);
-                let allowance = desk
-                    .workflow
-                    .get(s.position as usize)
-                    .and_then(|w| clock::Allowance::parse(&w.amount, &w.allowance_unit));
+                let allowance = desk.workflow.get(s.position as usize).map(|w| w.allowance);
                 let spent =
                     c.working_minutes_between(c.counting_start(s.started_at_ms, false), s.ended_at_ms.unwrap_or(now));
                 super::StepClockView {

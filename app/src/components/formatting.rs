@@ -24,10 +24,11 @@ pub fn format_bytes(n: i64) -> String {
 }
 
 /// "3 ngày làm việc" / "4 giờ làm việc".
-pub fn allowance_text(a: &crate::api::catalogue::Allowance) -> String {
+pub fn allowance_text(a: &crate::domain::clock::Allowance) -> String {
     let i18n = use_i18n();
-    let key = if a.unit == "hours" { "allowance-hours" } else { "allowance-days" };
-    i18n.t_args(key, &[("amount", a.amount.replace('.', if i18n.lang == crate::i18n::Lang::Vi { "," } else { "." }))])
+    let (amount, unit) = a.to_parts();
+    let key = if unit == "hours" { "allowance-hours" } else { "allowance-days" };
+    i18n.t_args(key, &[("amount", amount.replace('.', if i18n.lang == crate::i18n::Lang::Vi { "," } else { "." }))])
 }
 
 pub use crate::domain::text::unit_and_agency;

@@ -304,13 +304,35 @@ impl Calendar {
 }
 
 /// A time allowance as the law states it: the procedure's, a workflow step's share of it, a
-/// consulted unit's. The one allowance type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// consulted unit's. The one allowance type; on the wire and in stored JSON it is the text the
+/// catalogue states, `{"amount": "0.5", "unit": "working_days"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowance {
     /// Thousandths of a working day (0.5 day = 500).
     WorkingDays(i64),
     /// Thousandths of a working hour.
     Hours(i64),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct AllowanceText {
+    amount: String,
+    unit: String,
+}
+
+impl serde::Serialize for Allowance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (amount, unit) = self.to_parts();
+        AllowanceText { amount, unit: unit.to_string() }.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Allowance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Allowance, D::Error> {
+        let t = AllowanceText::deserialize(d)?;
+        Allowance::parse(&t.amount, &t.unit)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an allowance: {} {}", t.amount, t.unit)))
+    }
 }
 
 impl Allowance {

@@ -487,3 +487,13 @@ fn an_agencys_own_day_overrides_the_province_wide_table() {
     assert_eq!(province_only.paper_cutoff, hm(16, 0));
     assert!(province_only.saturday_morning.is_some());
 }
+
+#[test]
+fn an_allowance_crosses_the_wire_as_the_text_the_catalogue_states() {
+    let half = Allowance::WorkingDays(500);
+    assert_eq!(serde_json::to_string(&half).unwrap(), r#"{"amount":"0.5","unit":"working_days"}"#);
+    let back: Allowance = serde_json::from_str(r#"{"amount":"4","unit":"hours"}"#).unwrap();
+    assert_eq!(back, Allowance::Hours(4000));
+    assert!(serde_json::from_str::<Allowance>(r#"{"amount":"0","unit":"hours"}"#).is_err());
+    assert!(serde_json::from_str::<Allowance>(r#"{"amount":"3","unit":"weeks"}"#).is_err());
+}

@@ -3,7 +3,7 @@
 
 use super::{ConsultationState, DossierState, Proposal, StepState, UnitRef};
 use crate::domain::channel::Channel;
-use crate::domain::clock::{self, ClockEvent};
+use crate::domain::clock::ClockEvent;
 use crate::domain::status::{Action, DossierStatus};
 use crate::domain::supplement::OpenSupplement;
 use crate::domain::text::unit_and_agency;
@@ -23,12 +23,11 @@ pub fn workflow_of(steps: &[WorkflowStepView]) -> Workflow {
             .iter()
             .filter_map(|s| {
                 let kind = StepKind::parse(&s.kind)?;
-                let a = clock::Allowance::parse(&s.amount, &s.allowance_unit)?;
                 Some(crate::domain::workflow::StepDef {
                     kind,
                     agency: s.agency_code.clone(),
                     unit: s.unit_code.clone(),
-                    allowance: a,
+                    allowance: s.allowance,
                 })
             })
             .collect(),
@@ -62,8 +61,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
     let (clock_events, apology_used) = clock_events(desk);
     let status = desk.dossier.status;
     let channel = Channel::parse(&desk.dossier.channel).ok_or("unknown channel")?;
-    let allowance =
-        clock::Allowance::parse(&desk.allowance.amount, &desk.allowance.unit).ok_or("unreadable allowance")?;
+    let allowance = desk.allowance;
     let refusal_reason =
         desk.dossier.events.iter().rev().find(|e| e.action == Action::SubmitAppraisal.name()).and_then(|e| {
             match &e.payload {

@@ -34,13 +34,7 @@ pub struct ProcedureQuery {
 
 pub const PAGE_SIZE: u32 = 10;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Allowance {
-    /// Decimal as text: "0.5", "3", "15".
-    pub amount: String,
-    /// `working_days` or `hours`.
-    pub unit: String,
-}
+pub use crate::domain::clock::Allowance;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureSummary {

@@ -11,8 +11,7 @@ pub struct WorkflowStepView {
     pub agency: crate::read::Name,
     pub unit_code: String,
     pub unit: crate::read::Name,
-    pub amount: String,
-    pub allowance_unit: String,
+    pub allowance: crate::domain::clock::Allowance,
 }
 
 /// A step the dossier went through: who held it, from when to when, due when, and how it ended.

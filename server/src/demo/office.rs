@@ -346,9 +346,7 @@ async fn run(
                 // The specialist the dossier is assigned to appraises it.
                 let assignee = desk.assignee_id.filter(|_| kind == "appraise");
                 let who = officer(db, &s.agency_code, role, &s.unit_code, rng.next(), assignee).await?;
-                let allowance = app::domain::clock::Allowance::parse(&s.amount, &s.allowance_unit)
-                    .map(|a| a.minutes(&cals[&s.agency_code]))
-                    .unwrap_or(60);
+                let allowance = s.allowance.minutes(&cals[&s.agency_code]);
                 let minutes = allowance * pace / 100 + rng.below(30) as i64;
                 // Some specialists ask another unit first, which answers in its own time.
                 if kind == "appraise" && !consulted && rng.chance(20) {

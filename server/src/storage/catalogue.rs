@@ -69,7 +69,8 @@ impl Db {
             .await
             .map_err(backend_err)?
             .get("id");
-            let details = serde_json::to_string(&p.details()).map_err(|e| StoreError::Backend(e.to_string()))?;
+            let details = serde_json::to_string(&p.details().map_err(StoreError::Backend)?)
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
             let schema = serde_json::to_string(&p.form_fields).map_err(|e| StoreError::Backend(e.to_string()))?;
             let version: i64 = sqlx::query(
                 "insert into procedure_versions (procedure_id, effective_from, details_json, form_schema_json, created_at) values ($1, $2, $3, $4, $5) returning id",

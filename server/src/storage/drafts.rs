@@ -128,8 +128,7 @@ impl app::ports::DraftStore for Db {
         };
         let version_id: i64 = p.get("id");
         let details: crate::catalogue_seed::VersionDetails = parse_json(p.get("details_json"))?;
-        let allowance = app::domain::clock::Allowance::parse(&details.allowance.amount, &details.allowance.unit)
-            .ok_or_else(|| StoreError::Backend("unreadable allowance".into()))?;
+        let allowance = details.allowance;
         let steps = self.workflow_steps(version_id).await?;
         let required = sqlx::query("select id from procedure_components where version_id = $1 and required = 1")
             .bind(version_id)

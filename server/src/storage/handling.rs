@@ -201,18 +201,22 @@ impl Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| WorkflowStepView {
-                kind: r.get("kind"),
-                agency_code: r.get("agency_code"),
-                agency: Db::name(r, "name_vi", "name_en"),
-                unit_code: r.get("unit_code"),
-                unit: Db::opt_name(r, "u_vi", "u_en").unwrap_or_default(),
-                amount: r.get("allowance_amount"),
-                allowance_unit: r.get("allowance_unit"),
+        rows.iter()
+            .map(|r| {
+                Ok(WorkflowStepView {
+                    kind: r.get("kind"),
+                    agency_code: r.get("agency_code"),
+                    agency: Db::name(r, "name_vi", "name_en"),
+                    unit_code: r.get("unit_code"),
+                    unit: Db::opt_name(r, "u_vi", "u_en").unwrap_or_default(),
+                    allowance: app::domain::clock::Allowance::parse(
+                        &r.get::<String, _>("allowance_amount"),
+                        &r.get::<String, _>("allowance_unit"),
+                    )
+                    .ok_or_else(|| StoreError::Backend("unreadable step allowance".into()))?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub(crate) async fn dossier_steps(&self, dossier_id: i64) -> Result<Vec<StepRecord>, StoreError> {

@@ -182,7 +182,7 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                         <li class:current=current aria-current=current.then_some("step")>
                             <strong>{i18n.t(&format!("step-{}", w.kind))}</strong>" — "
                             {i18n.unit_and_agency(&w.unit, &w.agency)}
-                            " · "{allowance_text(&crate::api::catalogue::Allowance { amount: w.amount.clone(), unit: w.allowance_unit.clone() })}
+                            " · "{allowance_text(&w.allowance)}
                         </li>
                     }
                 }).collect_view()}
