@@ -7,7 +7,9 @@ use crate::pages::calculator::CalculatorPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
 use crate::pages::desk::{DeskDossierPage, DeskInboxPage, SlipPage};
-use crate::pages::dossiers::{AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage};
+use crate::pages::dossiers::{
+    AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage, SupplementAnswerPage,
+};
 use crate::pages::intake::DeskIntakePage;
 use crate::pages::lookup::LookupPage;
 use crate::pages::register::DossierRegisterPage;
@@ -23,7 +25,7 @@ use leptos_router::{path, SsrMode};
 pub fn needs_wasm(path: &str) -> bool {
     let one_segment = |rest: &str| !rest.is_empty() && !rest.contains('/');
     (path.starts_with("/thu-tuc/") && path.ends_with("/nop"))
-        || path.strip_prefix("/ho-so/").is_some_and(one_segment)
+        || path.strip_prefix("/ho-so/").and_then(|r| r.strip_suffix("/bo-sung")).is_some_and(one_segment)
         || path.strip_prefix("/mot-cua/ho-so/").is_some_and(one_segment)
 }
 
@@ -101,6 +103,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ho-so") view=MyDossiersPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so/:code/bo-sung") view=SupplementAnswerPage ssr=SsrMode::Async />
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
@@ -121,15 +124,18 @@ mod tests {
 
     #[test]
     fn only_the_pages_that_send_files_load_the_wasm() {
-        for path in
-            ["/thu-tuc/1.001193/nop", "/ho-so/000.00.01.H45-261122-0001", "/mot-cua/ho-so/000.00.01.H45-261122-0001"]
-        {
+        for path in [
+            "/thu-tuc/1.001193/nop",
+            "/ho-so/000.00.01.H45-261122-0001/bo-sung",
+            "/mot-cua/ho-so/000.00.01.H45-261122-0001",
+        ] {
             assert!(needs_wasm(path), "{path}");
         }
         for path in [
             "/",
             "/thu-tuc/1.001193",
             "/ho-so",
+            "/ho-so/000.00.01.H45-261122-0001",
             "/ho-so/X/xac-nhan",
             "/mot-cua",
             "/mot-cua/ho-so/X/phieu/01",

@@ -8,7 +8,7 @@ pub mod list;
 pub mod notifications;
 
 pub use acknowledgement::AcknowledgementPage;
-pub use detail::DossierPage;
+pub use detail::{DossierPage, SupplementAnswerPage};
 pub use form::SubmitPage;
 pub use list::MyDossiersPage;
 pub use notifications::NotificationsPage;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BIRTH_CERT, DECLARATION, fillBirthForm, jsEnabled, register, samplePdf, screenshot, uniquePhone } from "../helpers";
+import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, jsEnabled, register, samplePdf, screenshot, uniquePhone } from "../helpers";
 
 test("a wrong citizen ID is explained next to the field and nothing is saved", async ({ page }, testInfo) => {
   await page.goto("/dang-ky");
@@ -38,6 +38,10 @@ test("bad files and a missing field are refused at the field and nothing is subm
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
   await expect(page.getByText("Chỉ nhận tệp PDF, JPG hoặc PNG. Tệp này không phải định dạng đó.").first()).toBeVisible();
   await expect(page.getByLabel("Họ, chữ đệm và tên của trẻ")).toHaveValue("Lý Minh Khoa");
+  // The good file of that post is kept in the draft: it need not be sent again.
+  if (!jsEnabled(testInfo)) {
+    await expect(page.getByText("Các tệp đã tải lên được giữ lại trong bản nháp", { exact: false })).toBeVisible();
+  }
   await screenshot(page, testInfo, "11-file-type-error");
 
   // A file over 5 MB.
@@ -55,7 +59,10 @@ test("bad files and a missing field are refused at the field and nothing is subm
   }
   await screenshot(page, testInfo, "12-file-size-error");
 
-  // Nothing was submitted.
+  // Nothing was submitted: the list holds the draft with the kept file, and no dossier code.
   await page.goto("/ho-so");
-  await expect(page.getByText("Bạn chưa có hồ sơ nào.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Bản nháp" })).toHaveCount(1);
+  await expect(page.locator(".card-title a", { hasText: /\d{6}-\d{4}/ })).toHaveCount(0);
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "13-draft-kept");
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { citizenSubmits, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
+import { citizenSubmitsAs, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -8,7 +8,7 @@ const SPECIALIST = { cccd: "045085000102", password: PASSWORD };
 
 test("the specialist drafts a supplement, the unit leader sends it, the desk takes the paper answer and a written withdrawal", async ({ page, browser, baseURL }, testInfo) => {
   test.setTimeout(150_000);
-  const code = await citizenSubmits(browser, baseURL!);
+  const { code, cccd } = await citizenSubmitsAs(browser, baseURL!);
 
   // The desk accepts and transfers; the unit leader assigns the specialist.
   await signIn(page, RECEPTION);
@@ -40,6 +40,23 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await leader.getByRole("button", { name: "Duyệt và gửi yêu cầu bổ sung (Mẫu 02)" }).click();
   await expect(leader.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
   await expect(leader.getByTestId("slip-reason")).toContainText("chưa có chữ ký");
+
+  // The applicant reads what is asked on the dossier's page (a phone-sized page without the WASM)
+  // and finds the answer form on a page of its own.
+  const citizen = await (await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })).newPage();
+  await citizen.goto(`/dang-nhap?next=/ho-so/${code}`);
+  await citizen.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await citizen.getByLabel("Mật khẩu").fill("matkhau2026");
+  await citizen.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(citizen.getByTestId("supplement-reason")).toContainText("chưa có chữ ký");
+  await expectAccessible(citizen, testInfo);
+  await screenshot(citizen, testInfo, "62-citizen-supplement-asked");
+  await citizen.getByRole("link", { name: "Trả lời yêu cầu bổ sung" }).click();
+  await expect(citizen).toHaveURL(new RegExp(`/ho-so/${code}/bo-sung$`));
+  await expect(citizen.locator("#supplement-form")).toBeVisible();
+  await expectAccessible(citizen, testInfo);
+  await screenshot(citizen, testInfo, "62-citizen-supplement-form");
+  await citizen.context().close();
 
   // The applicant brings the signed form to the counter: the desk scans it in.
   await page.goto(`/mot-cua/ho-so/${code}`);

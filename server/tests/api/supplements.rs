@@ -69,7 +69,12 @@ async fn a_supplement_round_trip_records_what_changed() {
 
         // The citizen sees exactly what was asked, and only those inputs, with the upload checks
         // and progress of the dossier form.
-        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        // The dossier's page says what is asked and leads to the form, without the WASM.
+        let dossier = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(dossier.contains("Tờ khai thiếu chữ ký, tên trẻ viết sai dấu"), "{backend:?}");
+        assert!(dossier.contains(&format!("href=\"/ho-so/{code}/bo-sung\"")), "{backend:?}");
+        assert!(!dossier.contains("app_bg.wasm") && !dossier.contains("id=\"supplement-form\""), "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{code}/bo-sung"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("id=\"supplement-form\"") && page.contains("app_bg.wasm"), "{backend:?}");
         assert!(page.contains("Tờ khai thiếu chữ ký, tên trẻ viết sai dấu") && page.contains("Yêu cầu bổ sung"));
         assert!(

@@ -26,14 +26,55 @@ pub fn DossierPage() -> impl IntoView {
     })
 }
 
+/// The form that answers the open supplement request, on a page of its own: the only citizen
+/// page besides the dossier form that loads the WASM (for its upload progress), so the dossier's
+/// own page stays a few kilobytes on a cheap phone.
+#[component]
+pub fn SupplementAnswerPage() -> impl IntoView {
+    let i18n = use_i18n();
+    page_data(my_dossier(param("code")), move |d| {
+        let back = format!("/ho-so/{}", d.code);
+        let form = supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), false).into_any();
+        let none = open_request(&d)
+            .is_none()
+            .then(|| view! { <p class="notice" role="status">{i18n.t("supplement-none-open")}</p> });
+        view! {
+            <Layout title=d.code.clone()>
+                <h1>{i18n.t("supplement-title")}" "<span class="code">{d.code.clone()}</span></h1>
+                {none}
+                {form}
+                <p><a href=back>{i18n.t("supplement-back")}</a></p>
+            </Layout>
+        }
+    })
+}
+
+/// The supplement request sent and not yet answered while the dossier waits for it.
+fn open_request(d: &DossierDetail) -> Option<crate::api::supplements::SupplementView> {
+    d.supplements
+        .last()
+        .filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status.is_waiting())
+        .cloned()
+}
+
+/// On the dossier's page: what the office asks for, and the way to the form that answers it.
+fn supplement_asked(i18n: I18n, d: &DossierDetail) -> impl IntoView {
+    open_request(d).map(|s| {
+        view! {
+            <section class="supplement supplement-open" aria-labelledby="supplement-asked-title">
+                <h2 id="supplement-asked-title">{i18n.t("supplement-asked")}</h2>
+                <p><strong>{i18n.t("field-supplement-reason")}": "</strong><span data-testid="supplement-reason">{s.reason.clone()}</span></p>
+                <ul data-testid="supplement-items">{s.items.iter().map(|i| view! { <li>{i.label.clone()}{(!i.note.is_empty()).then(|| format!(": {}", i.note))}</li> }).collect_view()}</ul>
+                <p><a class="button button-primary" href=format!("/ho-so/{}/bo-sung", d.code)>{i18n.t("supplement-answer-link")}</a></p>
+            </section>
+        }
+    })
+}
+
 /// The open supplement request and the form that answers it: only the requested items.
 /// The applicant posts it online; the desk enters a paper supplement with the same form.
 pub fn supplement_answer(i18n: I18n, d: &DossierDetail, error: Option<AppError>, at_desk: bool) -> impl IntoView {
-    let open = d
-        .supplements
-        .last()
-        .filter(|s| s.answered_at_ms.is_none() && s.sent_at_ms.is_some() && d.status.is_waiting())
-        .cloned();
+    let open = open_request(d);
     // The desk enters what the applicant handed in: the same form, in the desk's words.
     let action = if at_desk { DeskAnswerSupplement::PATH } else { AnswerSupplement::PATH };
     open.map(|s| {
@@ -104,7 +145,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
-        {supplement_answer(i18n, &d, posted_error(AnswerSupplement::PATH), false)}
+        {supplement_asked(i18n, &d)}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
             <dt>{i18n.t("dossier-location")}</dt><dd>{i18n.name(&d.location)}</dd>
