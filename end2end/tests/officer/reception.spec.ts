@@ -80,6 +80,9 @@ test("a supplement request goes to the citizen, who replaces only what was asked
   await expect(citizen.getByLabel(BIRTH_CERT)).toHaveCount(0);
   await expectAccessible(citizen, testInfo);
   await citizen.screenshot({ path: `screenshots/${testInfo.project.name}-27-citizen-supplement.png`, fullPage: true });
+  await citizen.getByRole("link", { name: "Trả lời yêu cầu bổ sung" }).click();
+  await expect(citizen).toHaveURL(new RegExp(`/ho-so/${code}/bo-sung$`));
+  await expect(citizen.getByLabel(BIRTH_CERT)).toHaveCount(0);
   await citizen.getByLabel(DECLARATION).setInputFiles({ name: "to-khai-da-ky.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await citizen.getByRole("button", { name: "Gửi bổ sung" }).click();
   await expect(citizen.getByRole("status")).toContainText("Đã gửi bổ sung");
