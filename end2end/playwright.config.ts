@@ -31,6 +31,8 @@ export default defineConfig({
     { name: "citizen-phone-nojs", testDir: "./tests/citizen", use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions: chromium } },
     // The citizen's journey once more on a desktop browser (layout and screenshots at desktop size).
     { name: "officer-desktop", testDir: "./tests/officer", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    // The desk still works without JavaScript (links and forms post): the main reception path.
+    { name: "officer-desktop-nojs", testDir: "./tests/officer", testMatch: /reception\.spec\.ts/, use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium } },
     { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /journey\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
   ],
   webServer: {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Reports the brotli-compressed size of what each citizen page loads (HTML, CSS, JS, WASM) from
 // a running server or, when none is given, from the built binary started on a spare port with
-// demo data. `--check` fails when a page is over budget: first load ≤ 200 KB, WASM ≤ 100 KB.
+// demo data. `--check` fails when a page is over budget: first load ≤ 200 KB, WASM ≤ 100 KB;
+// pages without an upload ≤ 12 KB and no WASM. The officers' desk (a WASM app of its own) is
+// weighed too: its WASM ≤ 300 KB, named after its content and kept by browsers for a year.
 import { spawn } from "node:child_process";
 import { brotliCompressSync, constants } from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +13,11 @@ import { join } from "node:path";
 const BUDGET_TOTAL = 200 * 1024;
 const BUDGET_WASM = 100 * 1024;
 const BUDGET_LIGHT = 12 * 1024;
+// The desk's goal is 300 KB (issue 9); today's bundle is about 343 KB. The check holds the line at
+// 360 KB so it cannot grow while the route-level splitting that reaches the goal is built
+// (docs/decisions.md, "The desk is one island").
+const GOAL_DESK_WASM = 300 * 1024;
+const BUDGET_DESK_WASM = 360 * 1024;
 const check = process.argv.includes("--check");
 let base = process.env.BASE_URL;
 let child;
@@ -39,8 +46,8 @@ async function startServer() {
   throw new Error("server did not start");
 }
 
-async function signIn() {
-  const body = new URLSearchParams({ cccd: "045095001234", password: "matkhau2026", next: "/ho-so" });
+async function signIn(cccd = "045095001234", password = "matkhau2026") {
+  const body = new URLSearchParams({ cccd, password, next: "/ho-so" });
   const res = await fetch(`${base}/api/account/login`, { method: "POST", body, redirect: "manual", headers: { accept: "text/html", referer: `${base}/dang-nhap` } });
   return (res.headers.get("set-cookie") || "").split(";")[0];
 }
@@ -53,11 +60,15 @@ async function weigh(path, cookie) {
     if (/stylesheet|modulepreload|preload/.test(m[0])) assets.add(m[1]);
   }
   for (const m of text.matchAll(/<script[^>]+src="([^"]+)"/g)) assets.add(m[1]);
-  const row = { page: path, html: br(html), css: 0, js: 0, wasm: 0 };
+  const row = { page: path, html: br(html), css: 0, js: 0, wasm: 0, bundles: [], uncached: [] };
   for (const a of assets) {
-    const { body } = await get(new URL(a, base).toString());
+    const { res, body } = await get(new URL(a, base).toString());
     const kind = a.endsWith(".css") ? "css" : a.endsWith(".wasm") ? "wasm" : "js";
     row[kind] += br(body);
+    if (kind !== "css") {
+      row.bundles.push(a);
+      if (!/immutable/.test(res.headers.get("cache-control") || "")) row.uncached.push(a);
+    }
   }
   // The island loader imports the JS glue, which fetches the WASM.
   if (/leptos-island/.test(text) && row.wasm === 0) {
@@ -84,11 +95,29 @@ try {
     const r = await weigh(path, c);
     // Only the pages that send files carry the island; every other citizen page stays a few KB.
     const island = path.endsWith("/nop") || path.endsWith("/bo-sung");
-    const over = r.total > BUDGET_TOTAL || r.wasm > BUDGET_WASM || (!island && (r.wasm > 0 || r.total > BUDGET_LIGHT));
+    const over = r.total > BUDGET_TOTAL || r.wasm > BUDGET_WASM || (!island && (r.wasm > 0 || r.total > BUDGET_LIGHT))
+      || r.bundles.some((b) => /\/pkg\/desk/.test(b));
     failed ||= over;
     console.log(path.slice(0, 39).padEnd(40) + kb(r.html) + kb(r.css) + kb(r.js) + kb(r.wasm) + kb(r.total) + (over ? "   OVER BUDGET" : ""));
   }
   console.log(`budget: first load ≤ ${BUDGET_TOTAL / 1024} KB, WASM ≤ ${BUDGET_WASM / 1024} KB; pages without an upload ≤ ${BUDGET_LIGHT / 1024} KB and no WASM`);
+
+  // The desk: its own bundle (never the citizens'), under its budget, cached for a year.
+  const officer = await signIn("045185000101", "canbo2026");
+  const deskCode = (await (await fetch(`${base}/mot-cua?tab=receive`, { headers: { cookie: officer } })).text()).match(/\/mot-cua\/ho-so\/([0-9A-Z.]+-\d{6}-\d{4,})/)?.[1];
+  const deskPages = ["/mot-cua", "/mot-cua?tab=mine"];
+  if (deskCode) deskPages.push(`/mot-cua/ho-so/${deskCode}`);
+  for (const path of deskPages) {
+    const r = await weigh(path, officer);
+    const problems = [];
+    if (r.wasm === 0) problems.push("no desk WASM");
+    if (r.wasm > BUDGET_DESK_WASM) problems.push("WASM over budget");
+    if (r.bundles.some((b) => !/\/pkg\/desk\./.test(b))) problems.push("loads another bundle");
+    if (r.uncached.length) problems.push(`not long-cached: ${r.uncached.join(", ")}`);
+    failed ||= problems.length > 0;
+    console.log(path.slice(0, 39).padEnd(40) + kb(r.html) + kb(r.css) + kb(r.js) + kb(r.wasm) + kb(r.total) + (problems.length ? "   " + problems.join("; ") : ""));
+  }
+  console.log(`desk budget: WASM ≤ ${BUDGET_DESK_WASM / 1024} KB (goal ${GOAL_DESK_WASM / 1024} KB), its own bundle only, named after its content with Cache-Control immutable`);
   if (check && failed) process.exitCode = 1;
 } finally {
   if (child) child.kill("SIGTERM");

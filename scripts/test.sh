@@ -21,6 +21,8 @@ cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
 step "clippy (wasm side)"
 cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+# The desk's bundle, on its own (its features must not merge into the citizens' bundle).
+cargo clippy -p frontend --features desk --target wasm32-unknown-unknown -- -D warnings
 
 step "unit tests (domain, views, i18n)"
 cargo test -p app --features ssr
@@ -48,5 +50,5 @@ scripts/bench-signup.sh
 step "inbox benchmark (100 000 dossiers, p95 budget 100 ms, SQLite and PostgreSQL)"
 PORTAL_BENCH_PG="$pg_admin" scripts/bench-inbox.sh
 
-step "Playwright journeys (citizen on a phone with and without JavaScript and on desktop; officers on desktop)"
+step "Playwright journeys (citizen on a phone with and without JavaScript and on desktop; officers on desktop, reception also without JavaScript; the desk app: no reloads, live inbox, keyboard; slips printed to PDF)"
 (cd end2end && npx playwright test)

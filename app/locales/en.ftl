@@ -552,3 +552,16 @@ note-apologised = New date for the result: { $new } (was: { $old }). Reason: { $
 note-consulted = Opinion asked of: { $units }. Question: { $question }
 note-consulted-unit = { $name } (by { $due })
 note-answered = Opinion of { $name }: { $answer }
+
+# The desk app
+desk-app-name = One-stop desk
+desk-live-on = Live
+desk-pane-label = Dossiers
+desk-done = Done.
+desk-next-dossier = Next dossier
+desk-back-to-inbox = Back to the inbox
+error-network = Not sent: the connection dropped. What you typed is still here; try again.
+desk-refuse-step = Refuse to receive (form 03)…
+desk-refuse-reason = Why the dossier is refused (written on the refusal slip, form 03)
+desk-refuse-confirm = I confirm refusing this dossier; the citizen gets the refusal slip with the reason above.
+desk-accept-and-transfer = Accept, hand on to { $unit } and print the receipt

@@ -546,3 +546,16 @@ note-apologised = Hẹn lại ngày trả kết quả: { $new } (hẹn cũ: { $o
 note-consulted = Xin ý kiến: { $units }. Nội dung: { $question }
 note-consulted-unit = { $name } (hạn { $due })
 note-answered = Ý kiến của { $name }: { $answer }
+
+# The desk app
+desk-app-name = Một cửa điện tử
+desk-live-on = Đang cập nhật trực tiếp
+desk-pane-label = Danh sách hồ sơ
+desk-done = Đã ghi nhận.
+desk-next-dossier = Hồ sơ tiếp theo
+desk-back-to-inbox = Về danh sách hồ sơ
+error-network = Không gửi được: mất kết nối. Nội dung đã nhập vẫn còn, hãy thử lại.
+desk-refuse-step = Từ chối tiếp nhận (Mẫu 03)…
+desk-refuse-reason = Lý do từ chối tiếp nhận (ghi vào Phiếu từ chối, Mẫu 03)
+desk-refuse-confirm = Tôi xác nhận từ chối tiếp nhận hồ sơ này; công dân nhận Phiếu từ chối với lý do trên.
+desk-accept-and-transfer = Tiếp nhận, chuyển { $unit } và in giấy hẹn

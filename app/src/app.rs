@@ -1,32 +1,43 @@
 //! The application shell and the routes. Routes are stable: QR codes and printed slips point at them.
 
 use crate::components::layout::SignedIn;
+use crate::desk_app::DeskShell;
 use crate::i18n::{I18n, Lang};
 use crate::pages::account::{ClaimPage, LoginPage, RegisterPage};
 use crate::pages::calculator::CalculatorPage;
-use crate::pages::calendar::CalendarPage;
 use crate::pages::catalogue::{HomePage, ProcedureListPage, ProcedurePage};
-use crate::pages::desk::{DeskDossierPage, DeskInboxPage, SlipPage};
+use crate::pages::desk::SlipPage;
 use crate::pages::dossiers::{
     AcknowledgementPage, DossierPage, MyDossiersPage, NotificationsPage, SubmitPage, SupplementAnswerPage,
 };
-use crate::pages::intake::DeskIntakePage;
 use crate::pages::lookup::LookupPage;
-use crate::pages::register::DossierRegisterPage;
 use crate::pages::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// Pages that carry an island and therefore load the WASM bundle: the dossier form, and a
-/// dossier's page for its applicant and for the desk (the supplement answer's upload progress,
-/// shown while a supplement is open). Every other page ships none.
-pub fn needs_wasm(path: &str) -> bool {
+/// Which WASM bundle a page loads: none (most citizen pages), the citizens' islands (the pages
+/// that send files: the dossier form and the supplement answer), or the desk app (everything
+/// under `/mot-cua` but the printable slips).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    None,
+    Citizen,
+    Desk,
+}
+
+pub fn bundle_for(path: &str) -> Bundle {
     let one_segment = |rest: &str| !rest.is_empty() && !rest.contains('/');
-    (path.starts_with("/thu-tuc/") && path.ends_with("/nop"))
+    if path == "/mot-cua" || (path.starts_with("/mot-cua/") && !path.contains("/phieu/")) {
+        Bundle::Desk
+    } else if (path.starts_with("/thu-tuc/") && path.ends_with("/nop"))
         || path.strip_prefix("/ho-so/").and_then(|r| r.strip_suffix("/bo-sung")).is_some_and(one_segment)
-        || path.strip_prefix("/mot-cua/ho-so/").is_some_and(one_segment)
+    {
+        Bundle::Citizen
+    } else {
+        Bundle::None
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -49,7 +60,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, user, path) = (Lang::Vi, None, String::new());
     provide_context(I18n { lang });
     provide_context(SignedIn(user));
-    let wasm = needs_wasm(&path);
+    let bundle = bundle_for(&path);
+    let wasm = bundle != Bundle::None;
+    // The desk's bundle has its own name (and hash file, see `scripts/build.sh`).
+    let scripts_options = if bundle == Bundle::Desk {
+        let mut o = options.clone();
+        o.output_name = "desk".into();
+        o.hash_file = "desk-hash.txt".into();
+        o
+    } else {
+        options.clone()
+    };
     // Leptos writes a few inline bookkeeping scripts on every page: allow them by nonce, and
     // let WebAssembly compile only on the pages that carry an island.
     #[cfg(feature = "ssr")]
@@ -76,8 +97,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#a4161a" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                {wasm.then(|| view! { <HydrationScripts options=options.clone() islands=true /> })}
+                {wasm.then(|| view! { <HydrationScripts options=scripts_options islands=true /> })}
                 <MetaTags />
+                // The desk's own styles: citizens' pages never load them.
+                {path.starts_with("/mot-cua").then(|| view! { <link rel="stylesheet" href="/pkg/desk.css" /> })}
             </head>
             <body>
                 <App />
@@ -107,11 +130,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
-                <Route path=path!("/mot-cua") view=DeskInboxPage ssr=SsrMode::Async />
-                <Route path=path!("/mot-cua/tiep-nhan") view=DeskIntakePage ssr=SsrMode::Async />
-                <Route path=path!("/mot-cua/so-theo-doi") view=DossierRegisterPage ssr=SsrMode::Async />
-                <Route path=path!("/mot-cua/lich") view=CalendarPage ssr=SsrMode::Async />
-                <Route path=path!("/mot-cua/ho-so/:code") view=DeskDossierPage ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/tiep-nhan") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/so-theo-doi") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/lich") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/ho-so/:code") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code/phieu/:form") view=SlipPage ssr=SsrMode::Async />
             </Routes>
         </Router>
@@ -120,16 +143,15 @@ pub fn App() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_wasm;
+    use super::{bundle_for, Bundle};
 
     #[test]
-    fn only_the_pages_that_send_files_load_the_wasm() {
-        for path in [
-            "/thu-tuc/1.001193/nop",
-            "/ho-so/000.00.01.H45-261122-0001/bo-sung",
-            "/mot-cua/ho-so/000.00.01.H45-261122-0001",
-        ] {
-            assert!(needs_wasm(path), "{path}");
+    fn the_desk_loads_its_app_the_file_pages_the_islands_and_the_rest_nothing() {
+        for path in ["/thu-tuc/1.001193/nop", "/ho-so/000.00.01.H45-261122-0001/bo-sung"] {
+            assert_eq!(bundle_for(path), Bundle::Citizen, "{path}");
+        }
+        for path in ["/mot-cua", "/mot-cua/ho-so/000.00.01.H45-261122-0001", "/mot-cua/tiep-nhan", "/mot-cua/lich"] {
+            assert_eq!(bundle_for(path), Bundle::Desk, "{path}");
         }
         for path in [
             "/",
@@ -137,11 +159,11 @@ mod tests {
             "/ho-so",
             "/ho-so/000.00.01.H45-261122-0001",
             "/ho-so/X/xac-nhan",
-            "/mot-cua",
+            "/mot-cua-gia",
             "/mot-cua/ho-so/X/phieu/01",
             "/tra-cuu",
         ] {
-            assert!(!needs_wasm(path), "{path}");
+            assert_eq!(bundle_for(path), Bundle::None, "{path}");
         }
     }
 }

@@ -52,47 +52,168 @@ pub struct I18n {
     pub lang: Lang,
 }
 
-#[cfg(feature = "ssr")]
-mod catalogues {
+/// The catalogues, read by the server and by the desk's WASM app alike, so a page hydrates with
+/// the very text the server wrote. The `.ftl` files use a subset of Project Fluent: one message
+/// per line, `{ $var }` placeables, and a plural select on a number
+/// (`{ $n -> [one] … *[other] … }`, over several lines). `catalogue_tests` checks that nothing
+/// else creeps in.
+#[cfg(any(feature = "ssr", feature = "desk"))]
+pub(crate) mod catalogues {
     use super::Lang;
-    use fluent_bundle::concurrent::FluentBundle;
-    use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+    use std::collections::HashMap;
     use std::sync::OnceLock;
 
     pub const VI: &str = include_str!("../locales/vi.ftl");
     pub const EN: &str = include_str!("../locales/en.ftl");
 
-    fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
-        let resource = FluentResource::try_new(source.to_string()).expect("the .ftl catalogue parses");
-        let mut b = FluentBundle::new_concurrent(vec![lang.parse().expect("language id")]);
-        b.set_use_isolating(false);
-        b.add_resource(resource).expect("no duplicate message ids");
-        b
+    #[derive(Debug, PartialEq)]
+    pub(crate) enum Part {
+        Text(&'static str),
+        Var(&'static str),
+        /// `{ $var -> [key] … *[default] … }`: the variant whose key is the value, or `one` for 1.
+        Select {
+            var: &'static str,
+            variants: Vec<(&'static str, Vec<Part>)>,
+            default: usize,
+        },
     }
 
-    fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
-        static B: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
-        B.get_or_init(|| [bundle("vi", VI), bundle("en", EN)])
+    pub(crate) type Catalogue = HashMap<&'static str, Vec<Part>>;
+
+    /// The parts of a pattern, `None` when it is outside the subset.
+    fn pattern(mut s: &'static str) -> Option<Vec<Part>> {
+        let mut parts = Vec::new();
+        while !s.is_empty() {
+            let Some(open) = s.find('{') else {
+                parts.push(Part::Text(s));
+                break;
+            };
+            if open > 0 {
+                parts.push(Part::Text(&s[..open]));
+            }
+            let rest = &s[open + 1..];
+            let (inner, after) = placeable(rest)?;
+            parts.push(inner);
+            s = after;
+        }
+        Some(parts)
+    }
+
+    /// One placeable after its `{`: the part and the text after its `}`.
+    fn placeable(s: &'static str) -> Option<(Part, &'static str)> {
+        let t = s.trim_start();
+        let t = t.strip_prefix('$')?;
+        let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(t.len());
+        let var = &t[..end];
+        let t = t[end..].trim_start();
+        if let Some(after) = t.strip_prefix('}') {
+            return Some((Part::Var(var), after));
+        }
+        let mut t = t.strip_prefix("->")?;
+        let mut variants = Vec::new();
+        let mut default = None;
+        loop {
+            t = t.trim_start();
+            if let Some(after) = t.strip_prefix('}') {
+                return Some((Part::Select { var, variants, default: default? }, after));
+            }
+            let is_default = t.starts_with('*');
+            t = t.strip_prefix('*').unwrap_or(t).strip_prefix('[')?;
+            let close = t.find(']')?;
+            let key = t[..close].trim();
+            t = &t[close + 1..];
+            // The variant's text runs to the end of its line, placeables included.
+            let line_end = t.find('\n').unwrap_or(t.len());
+            let text = t[..line_end].trim();
+            if is_default {
+                default = Some(variants.len());
+            }
+            variants.push((key, pattern(text)?));
+            t = &t[line_end..];
+        }
+    }
+
+    /// Parses a catalogue; `Err` names the first line outside the subset.
+    pub(crate) fn parse(source: &'static str) -> Result<Catalogue, String> {
+        // Each line with its byte offset in `source`.
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for line in source.split('\n') {
+            lines.push((at, line));
+            at += line.len() + 1;
+        }
+        let mut out = HashMap::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let (start, line) = lines[i];
+            i += 1;
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let n = i;
+            let (id, value) = line.split_once(" = ").ok_or(format!("line {n}: not `id = value`"))?;
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                return Err(format!("line {n}: bad id {id:?}"));
+            }
+            let value_start = start + id.len() + 3;
+            let mut value_end = start + line.trim_end().len();
+            // A select runs to its closing brace alone on a line.
+            if value.trim_end().ends_with("->") {
+                loop {
+                    let (s, l) = *lines.get(i).ok_or(format!("line {n}: unclosed select"))?;
+                    i += 1;
+                    if l.trim() == "}" {
+                        value_end = s + l.trim_end().len();
+                        break;
+                    }
+                }
+            }
+            let parts =
+                pattern(&source[value_start..value_end]).ok_or(format!("line {n}: outside the subset in {id}"))?;
+            if out.insert(id, parts).is_some() {
+                return Err(format!("line {n}: {id} twice"));
+            }
+        }
+        Ok(out)
+    }
+
+    fn catalogues() -> &'static [Catalogue; 2] {
+        static C: OnceLock<[Catalogue; 2]> = OnceLock::new();
+        C.get_or_init(|| [parse(VI).expect("vi.ftl parses"), parse(EN).expect("en.ftl parses")])
     }
 
     pub fn has(key: &str) -> bool {
-        bundles()[0].has_message(key)
+        catalogues()[0].contains_key(key)
+    }
+
+    fn write(parts: &[Part], args: &[(&str, String)], out: &mut String) {
+        let arg = |name: &str| args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => out.push_str(arg(v).unwrap_or_default()),
+                Part::Select { var, variants, default } => {
+                    let value = arg(var).unwrap_or_default();
+                    let chosen = variants
+                        .iter()
+                        .find(|(k, _)| *k == value)
+                        .or_else(|| (value == "1").then(|| variants.iter().find(|(k, _)| *k == "one")).flatten())
+                        .unwrap_or(&variants[*default]);
+                    write(&chosen.1, args, out);
+                }
+            }
+        }
     }
 
     pub fn translate(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-        let b = &bundles()[if lang == Lang::En { 1 } else { 0 }];
-        let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+        let c = &catalogues()[if lang == Lang::En { 1 } else { 0 }];
+        let Some(parts) = c.get(key) else {
             return key.to_string();
         };
-        let mut fargs = FluentArgs::new();
-        for (k, v) in args {
-            match v.parse::<f64>() {
-                Ok(n) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) => fargs.set(*k, FluentValue::from(n)),
-                _ => fargs.set(*k, FluentValue::from(v.clone())),
-            }
-        }
-        let mut errors = Vec::new();
-        b.format_pattern(pattern, if args.is_empty() { None } else { Some(&fargs) }, &mut errors).into_owned()
+        let mut out = String::new();
+        write(parts, args, &mut out);
+        out
     }
 }
 
@@ -119,9 +240,9 @@ impl I18n {
 
     #[allow(unused_variables)]
     pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
-        #[cfg(feature = "ssr")]
+        #[cfg(any(feature = "ssr", feature = "desk"))]
         return catalogues::translate(self.lang, key, args);
-        #[cfg(not(feature = "ssr"))]
+        #[cfg(not(any(feature = "ssr", feature = "desk")))]
         key.to_string()
     }
 }
@@ -129,9 +250,9 @@ impl I18n {
 /// Whether `key` is one of our error messages (`error-…` in the catalogue). Text from a URL is
 /// shown only when it is; without the catalogues (the browser build) every key is taken.
 pub fn is_error_message(key: &str) -> bool {
-    #[cfg(feature = "ssr")]
+    #[cfg(any(feature = "ssr", feature = "desk"))]
     return key.starts_with("error-") && catalogues::has(key);
-    #[cfg(not(feature = "ssr"))]
+    #[cfg(not(any(feature = "ssr", feature = "desk")))]
     key.starts_with("error-")
 }
 
@@ -199,6 +320,28 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("sid=x; lang=en"), Lang::En);
         assert_eq!(Lang::from_cookie_header("lang=fr"), Lang::Vi);
         assert_eq!(Lang::from_cookie_header(""), Lang::Vi);
+    }
+
+    #[test]
+    fn the_catalogues_stay_within_the_subset_we_read() {
+        let vi = catalogues::parse(catalogues::VI).unwrap();
+        let en = catalogues::parse(catalogues::EN).unwrap();
+        assert_eq!(vi.len(), ids(catalogues::VI).len());
+        assert_eq!(en.len(), ids(catalogues::EN).len());
+        assert!(catalogues::parse("a = { -term }").is_err());
+        assert!(catalogues::parse("a = { NUMBER($n) }").is_err());
+        assert!(catalogues::parse("a = { $n ->\n  [one] x\n}").is_err(), "a select needs its default");
+        assert!(catalogues::parse("a = x\na = y").is_err());
+    }
+
+    #[test]
+    fn english_plurals_pick_one_or_other() {
+        let t = I18n { lang: Lang::En };
+        assert_eq!(t.t_args("results-count", &[("count", "1".into())]), "1 procedure found");
+        assert_eq!(t.t_args("results-count", &[("count", "12".into())]), "12 procedures found");
+        assert_eq!(t.t_args("procedure-count", &[("count", "0".into())]), "0 procedures");
+        assert_eq!(I18n { lang: Lang::Vi }.t_args("results-count", &[("count", "1".into())]), "Tìm thấy 1 thủ tục");
+        assert_eq!(t.t_args("no-such-key", &[]), "no-such-key");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod desk_app;
 pub mod domain;
 pub mod error;
 pub mod handling;

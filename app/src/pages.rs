@@ -23,6 +23,10 @@ use std::future::Future;
 /// The error a failed no-JS post to `endpoint` left in this page's URL, with the values the
 /// visitor typed (kept by the server, never in the URL).
 pub fn posted_error(endpoint: &str) -> Option<AppError> {
+    // In the desk app a post answers in place: its error is the desk's, not the URL's.
+    if let Some((at, error)) = crate::desk_app::use_desk().and_then(|d| d.posted.get_untracked()) {
+        return (at == endpoint).then_some(error);
+    }
     let q = use_query_map().get_untracked();
     let error = error_from_query(q.get("__path").as_deref(), q.get("__err").as_deref(), endpoint)?;
     #[cfg(feature = "ssr")]
@@ -72,6 +76,94 @@ where
             Err(e) => view! { <ErrorPage error=e /> }.into_any(),
         }
     })
+}
+
+/// A desk page's data ([`page_data`] inside the desk app): `key` reads what the data depends on
+/// (route and query parameters, tracked), `load` asks the server function. The data is a
+/// `Resource`, so the first load's answer is serialized into the page and the WASM app hydrates
+/// without asking again; later it follows the URL and the desk's actions, showing the page it
+/// has until the next one is there. `page` is drawn again when a post in the desk answers an
+/// error (see [`posted_error`]).
+pub fn desk_data<K, T, V, Fut>(
+    key: impl Fn() -> K + Send + Sync + 'static,
+    load: impl Fn(K) -> Fut + Send + Sync + 'static,
+    page: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    K: Clone + PartialEq + Send + Sync + 'static,
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let desk = crate::desk_app::use_desk();
+    // The desk's action counter is part of the key: a resource asks again only when its key
+    // changes. Routes are drawn after the island's body has run, so the resource is created
+    // "hydrating" explicitly: the server then serializes its answer into the page and the browser
+    // reads it from there instead of asking again.
+    let res = leptos::reactive::owner::Owner::with_hydration(move || {
+        Resource::new_serde_wb(move || (desk.map(|d| d.acted.get()), key()), move |(_, k)| load(k))
+    });
+    resource_page(res, page)
+}
+
+/// Draws `page` from a resource's answer, the error page when it failed; inside the desk app,
+/// again when a post answers an error, and with the focus moved when a navigation asked for it.
+pub fn resource_page<T, V>(
+    res: crate::desk_app::DeskResource<T>,
+    page: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    resource_view(res, page, true)
+}
+
+/// A part of a desk page drawn from a resource (the inbox beside a dossier): as
+/// [`resource_page`], but the focus stays for the page itself.
+pub fn resource_part<T, V>(
+    res: crate::desk_app::DeskResource<T>,
+    page: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    resource_view(res, page, false)
+}
+
+fn resource_view<T, V>(
+    res: crate::desk_app::DeskResource<T>,
+    page: impl Fn(T) -> V + Send + Sync + 'static,
+    #[allow(unused_variables)] takes_focus: bool,
+) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let desk = crate::desk_app::use_desk();
+    let page = std::sync::Arc::new(page);
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                if let Some(d) = desk {
+                    d.posted.track();
+                }
+                let page = page.clone();
+                Suspend::new(async move {
+                    let view = match res.await {
+                        Ok(data) => page(data).into_any(),
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    };
+                    #[cfg(feature = "desk")]
+                    if let Some(d) = desk.filter(|_| takes_focus) {
+                        crate::desk_app::client::after_render(d);
+                    }
+                    view
+                })
+            }}
+        </Transition>
+    }
 }
 
 /// A page for errors that are not about a form field (not found, sign-in required, …).

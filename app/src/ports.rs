@@ -207,6 +207,10 @@ pub trait DeskStore: Send + Sync {
     ) -> Result<crate::read::desk::InboxView, StoreError>;
     /// A submitted dossier as the desk sees it (whatever agency; the caller checks).
     async fn desk_dossier(&self, code: &str) -> Result<Option<crate::read::desk::DeskDossierView>, StoreError>;
+    /// For the live desk: the last event id, and each event after `after` with an agency it
+    /// concerns (the actor's, the receiving and the current agency, the units consulted); an
+    /// event concerning several agencies comes once per agency.
+    async fn desk_changes(&self, after: i64) -> Result<(i64, Vec<(i64, String)>), StoreError>;
 }
 
 /// The register of dossiers received (Mẫu 06, `storage/register.rs`).

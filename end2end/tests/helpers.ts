@@ -71,6 +71,9 @@ export async function signIn(page: Page, who: { cccd: string; password: string }
   await page.getByLabel("Mật khẩu").fill(who.password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+  // With JavaScript, wait until the desk app has started (its live stream is on), as an officer
+  // would see the live mark; without it the mark never comes and the page works as it is.
+  await expect(page.getByTestId("live-state")).toHaveAttribute("data-live", "on", { timeout: 5_000 }).catch(() => {});
 }
 
 /** A citizen submits a birth registration in a context of their own; returns its code. */
@@ -92,6 +95,25 @@ export async function citizenSubmitsAs(browser: Browser, baseURL: string): Promi
   return { code, cccd };
 }
 
+/** A demo citizen (Trần Thị Bích) signs in and submits a birth registration in a context of their
+ *  own; returns its code. For tests that need many dossiers without registering new accounts
+ *  (account creation is limited per address). */
+export async function demoCitizenSubmits(browser: Browser, baseURL: string): Promise<string> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/dang-nhap?next=/thu-tuc/1.001193/nop");
+  await page.getByLabel("Số định danh cá nhân (CCCD)").fill("045195004321");
+  await page.getByLabel("Mật khẩu").fill("matkhau2026");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await fillBirthForm(page, "045195004321");
+  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
+  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
+  await context.close();
+  return code;
+}
+
 /** An officer in a desktop browser of their own, opening the dossier from an inbox tab. */
 export async function officerOn(browser: Browser, baseURL: string, who: { cccd: string; password: string }, code: string, tab: RegExp): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
@@ -101,4 +123,35 @@ export async function officerOn(browser: Browser, baseURL: string, who: { cccd: 
   await page.getByRole("link", { name: code }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
   return page;
+}
+
+/** Runs the action that issues a slip and returns the page showing the slip. Without JavaScript
+ *  the post redirects to the slip; in the desk app the dossier stays open with the confirmation,
+ *  whose print button opens the slip as a document of its own (a new tab). */
+export async function slipAfter(page: Page, testInfo: TestInfo, action: () => Promise<unknown>): Promise<Page> {
+  await action();
+  if (!jsEnabled(testInfo)) return page;
+  const done = page.getByTestId("done");
+  await expect(done).toBeVisible();
+  const [slip] = await Promise.all([page.context().waitForEvent("page"), done.locator("a[href*='/phieu/']").click()]);
+  await slip.waitForLoadState();
+  return slip;
+}
+
+/** Back from a slip to its dossier: the slip's own link without JavaScript, closing its tab in the app. */
+export async function backFromSlip(page: Page, slip: Page) {
+  if (slip === page) {
+    await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  } else {
+    await slip.close();
+  }
+}
+
+/** Counts the main-frame document requests of a page (the desk app makes none after its first load). */
+export function countDocumentLoads(page: Page): { count: number } {
+  const loads = { count: 0 };
+  page.on("request", (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) loads.count++;
+  });
+  return loads;
 }

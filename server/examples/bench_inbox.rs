@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Inbox benchmark: fills a throwaway database with N generated dossiers (default 100 000) and
 //! times the desk inbox — every tab with its counts, a filtered tab, a late page, and searches
 //! by name and by CCCD — as the officers of the busiest agency see it.

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Sign-up burst benchmark: N citizens register at once (default 50) while `/healthz` is polled
 //! every 10 ms. Password hashing runs on the blocking pool behind a semaphore, so the server
 //! must keep answering: exits 1 when the health check's p99 is over the budget (50 ms) or a

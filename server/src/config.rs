@@ -21,11 +21,15 @@ pub struct Config {
     pub header_timeout: Duration,
     /// A request body that sends nothing for this long is abandoned (408).
     pub body_timeout: Duration,
+    /// How often the live desk looks for new events (`live`).
+    pub live_period: Duration,
 }
 
 /// Defaults of the slow-client timeouts.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The live desk looks for new events this often: a change shows within about a second.
+pub const LIVE_PERIOD: Duration = Duration::from_millis(700);
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -55,6 +59,7 @@ impl Config {
             trusted_proxies,
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
+            live_period: LIVE_PERIOD,
         })
     }
 

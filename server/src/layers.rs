@@ -89,7 +89,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         None => "local".into(),
     };
     req.extensions_mut().insert(ClientAddr(addr));
-    let path = req.uri().path();
+    let path = req.uri().path().to_string();
     let is_static =
         path.starts_with("/pkg/") || path.starts_with("/forms/") || path == "/favicon.svg" || path == "/healthz";
     let mut user = None;
@@ -117,10 +117,24 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         .get_all(header::SET_COOKIE)
         .iter()
         .any(|v| v.as_bytes().starts_with(format!("{}=", app::api::account::SESSION_COOKIE).as_bytes()));
-    if signed_in || sets_session {
+    if is_static && immutable_asset(&path) && res.status().is_success() {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    } else if signed_in || sets_session {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// A bundle named after its content (`/pkg/desk.3f9a…c2.wasm`): it never changes, so browsers
+/// keep it for a year and ask again only when a new build gives it a new name.
+pub fn immutable_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else { return false };
+    let mut parts = name.split('.');
+    let (Some(stem), Some(hash), Some(ext), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !stem.is_empty() && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) && matches!(ext, "js" | "wasm")
 }
 
 /// Bodies of ordinary form posts and API calls.
@@ -486,6 +500,18 @@ pub async fn keep_typed_values(State(state): State<AppState>, mut req: Request, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_bundles_named_after_their_content_are_kept_for_a_year() {
+        assert!(immutable_asset("/pkg/desk.0123456789abcdef.wasm"));
+        assert!(immutable_asset("/pkg/app.0123456789abcdef0123.js"));
+        assert!(!immutable_asset("/pkg/app.css"));
+        assert!(!immutable_asset("/pkg/app_bg.wasm"));
+        assert!(!immutable_asset("/pkg/desk.js"));
+        assert!(!immutable_asset("/pkg/desk.0123.wasm"));
+        assert!(!immutable_asset("/forms/desk.0123456789abcdef.wasm"));
+        assert!(!immutable_asset("/pkg/a.0123456789abcdef.wasm.map"));
+    }
     use app::domain::FieldError;
     use leptos::server_fn::error::ServerFnUrlError;
 

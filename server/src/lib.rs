@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The portal's HTTP server: configuration, storage, file store and the axum router.
 //! `build_app` returns the real application so tests can serve it on port 0.
 
@@ -8,6 +9,7 @@ pub mod demo;
 pub mod files;
 pub mod flash;
 pub mod layers;
+pub mod live;
 pub mod serve;
 pub mod storage;
 
@@ -41,6 +43,8 @@ pub struct AppState {
     pub flash: Arc<flash::FlashStore>,
     /// Requests that panicked (answered 500 by `layers::catch_panics`); the tests expect none.
     pub panics: Arc<AtomicUsize>,
+    /// Tells open desks that their agency's dossiers changed (`live`).
+    pub live: live::LiveHub,
 }
 
 /// What the middleware at the server's edge needs to know about the site.
@@ -90,8 +94,16 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         kept: flash.clone(),
         config: PortalConfig { public_url: config.public_url.clone(), secure_cookies: config.secure_cookies },
     };
+    // `scripts/build.sh` names the bundles after their content and writes the names next to the
+    // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("app-hash.txt").exists()))
+        .unwrap_or(false);
     let leptos_options = LeptosOptions::builder()
         .output_name("app")
+        .hash_files(hashed)
+        .hash_file("app-hash.txt".into())
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
@@ -102,8 +114,17 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         body_timeout: config.body_timeout,
     });
     let panics = Arc::new(AtomicUsize::new(0));
-    let state =
-        AppState { db, files, services, leptos_options: leptos_options.clone(), edge, flash, panics: panics.clone() };
+    let live = live::LiveHub::start(Arc::new(db.clone()), config.live_period);
+    let state = AppState {
+        db,
+        files,
+        services,
+        leptos_options: leptos_options.clone(),
+        edge,
+        flash,
+        panics: panics.clone(),
+        live,
+    };
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();
@@ -111,6 +132,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/tep/{id}", get(download))
+        .route("/api/desk/live", get(live::live))
         .leptos_routes_with_context(&state, routes, provide, {
             let options = leptos_options.clone();
             move || shell(options.clone())

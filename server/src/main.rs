@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! `server`: runs the portal. Configuration comes from the environment (README.md).
 
 use server::config::Config;
@@ -13,10 +14,16 @@ async fn main() -> anyhow::Result<()> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let config = Config::from_env()?;
-    let (router, _state) = server::build_app(&config).await?;
+    let (router, state) = server::build_app(&config).await?;
     let listener = tokio::net::TcpListener::bind(&config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    server::serve::serve(listener, router, config.header_timeout, shutdown()).await?;
+    let live = state.live.clone();
+    let stopping = async move {
+        shutdown().await;
+        // Open live streams never finish on their own: end them so the requests in flight can.
+        live.stop();
+    };
+    server::serve::serve(listener, router, config.header_timeout, stopping).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -46,7 +46,7 @@ async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError
 /// The earliest and latest paper cut-off an administrator may set (within the afternoon's hours).
 pub const CUTOFF_RANGE: std::ops::RangeInclusive<i64> = 12 * 60..=17 * 60;
 
-#[server(prefix = "/api", endpoint = "admin/calendar", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/calendar", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/calendar", skip_all))]
 pub async fn admin_calendar(year: Option<String>) -> Result<CalendarView, AppError> {
     use crate::api::ctx;

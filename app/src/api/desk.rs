@@ -66,7 +66,7 @@ pub async fn desk_search(q: String) -> Result<String, AppError> {
 }
 
 /// The inbox: a tab with its filters, or the search kept under `tim` (`desk_search`).
-#[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "desk/inbox", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/inbox", skip_all))]
 pub async fn desk_inbox(
     tab: Option<String>,
@@ -136,7 +136,7 @@ pub async fn desk_inbox(
     Ok(inbox)
 }
 
-#[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "desk/dossier", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/dossier", skip_all))]
 pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
     let user = crate::api::ctx::require_user()?;
@@ -144,15 +144,23 @@ pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
 }
 
 /// Accepts a submitted dossier: status 2, the clock starts, the receipt (Mẫu 01) is issued.
+/// With `and_transfer` (the route is known), the desk hands it on to the competent unit at once:
+/// two planned commands, each with its event, in one click.
 #[server(prefix = "/api", endpoint = "desk/accept")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/accept", skip_all))]
 pub async fn desk_accept(
     code: String,
     happened_at: Option<String>,
     backfill_reason: Option<String>,
+    and_transfer: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::handling::{ssr, Backfill};
-    ssr::act(&code, crate::handling::Command::Accept, Backfill { happened_at, backfill_reason }).await
+    let backfill = Backfill { happened_at, backfill_reason };
+    if and_transfer.is_some_and(|v| !v.is_empty()) {
+        ssr::accept_and_transfer(&code, backfill).await
+    } else {
+        ssr::act(&code, crate::handling::Command::Accept, backfill).await
+    }
 }
 
 /// Refuses a submitted dossier with a reason: status 3, the refusal slip (Mẫu 03) is issued.

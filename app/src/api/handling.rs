@@ -235,6 +235,22 @@ pub mod ssr {
         Ok(())
     }
 
+    /// Accept, then hand on to the workflow's next unit with the same time; the receipt either
+    /// way. When the hand-on is refused (the workflow changed meanwhile), the dossier stays
+    /// accepted at the desk, as after the accept alone, and its page offers the transfer.
+    pub async fn accept_and_transfer(code: &str, backfill: Backfill) -> Result<(), AppError> {
+        let user = ctx::require_user()?;
+        let store = ctx::services()?.store;
+        let now = ctx::now_ms();
+        let done = handling::execute(store.as_ref(), &user, code, Command::Accept, &backfill, now).await?;
+        if let Err(e) = handling::execute(store.as_ref(), &user, &done.code, Command::Transfer, &backfill, now).await {
+            tracing::info!(code = %done.code, "accepted, not handed on: {e:?}");
+        }
+        let form = done.slip.unwrap_or("01");
+        leptos_axum::redirect(&format!("/mot-cua/ho-so/{}/phieu/{form}", done.code));
+        Ok(())
+    }
+
     pub async fn appraise(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
         use crate::api::dossiers::ssr::{discard, read_multipart};
         let services = ctx::services()?;

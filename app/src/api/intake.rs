@@ -65,7 +65,7 @@ pub async fn intake_lookup(cccd: String, procedure: String) -> Result<String, Ap
 
 /// The intake form at the desk: the applicant by CCCD, and the procedure's e-form, for the
 /// lookup kept under `tim` (`intake_lookup`).
-#[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "desk/intake-form", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/intake-form", skip_all))]
 pub async fn intake_form(tim: Option<String>) -> Result<IntakeView, AppError> {
     use crate::api::ctx;

@@ -24,7 +24,7 @@ pub struct RegisterView {
 
 /// The register of the officer's agency for dossiers received (accepted) from `from` to `to`
 /// (`YYYY-MM-DD`, inclusive; by default the current month up to today).
-#[server(prefix = "/api", endpoint = "desk/register", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "desk/register", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/register", skip_all))]
 pub async fn desk_register(from: Option<String>, to: Option<String>) -> Result<RegisterView, AppError> {
     use crate::api::ctx;

@@ -17,7 +17,9 @@ pub fn format_vnd(amount: i64) -> String {
 
 pub fn format_bytes(n: i64) -> String {
     if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+        // In tenths, rounded half up, without floating point (its formatting is heavy in WASM).
+        let tenths = (n * 10 + 512 * 1024) / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {
         format!("{} KB", (n + 1023) / 1024)
     }

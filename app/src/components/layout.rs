@@ -29,6 +29,14 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
     let user = use_signed_in();
     let other = if i18n.lang == Lang::Vi { Lang::En } else { Lang::Vi };
     let doc_title = format!("{title} · {}", i18n.t("app-name"));
+    // Inside the desk app the frame is the app's own (`desk_app::Workspace`).
+    if crate::desk_app::use_desk().is_some() {
+        return view! {
+            <leptos_meta::Title text=format!("{title} · {}", i18n.t("desk-app-name")) />
+            {children()}
+        }
+        .into_any();
+    }
     view! {
         <leptos_meta::Title text=doc_title />
         <a class="skip" href="#main">{i18n.t("skip-to-content")}</a>
@@ -72,6 +80,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
             </div>
         </footer>
     }
+    .into_any()
 }
 
 /// Percent-encodes a value for a query string.

@@ -7,19 +7,24 @@ use crate::components::layout::Layout;
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{page_data, posted_error, query};
+use crate::pages::{desk_data, posted_error};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
-    let year = query("nam");
-    let done = query("xong").is_some();
-    let error = posted_error(SetCalendarDay::PATH).or_else(|| posted_error(SetPaperCutoff::PATH));
-    page_data(admin_calendar(year), move |c| {
-        view! { <Layout title=i18n.t("calendar-title")>{calendar_view(i18n, c, error, done)}</Layout> }
-    })
+    let q = use_query_map();
+    desk_data(
+        move || (q.read().get("nam").filter(|v| !v.is_empty()), q.read().get("xong").is_some()),
+        |(year, _)| admin_calendar(year),
+        move |c| {
+            let done = q.read_untracked().get("xong").is_some();
+            let error = posted_error(SetCalendarDay::PATH).or_else(|| posted_error(SetPaperCutoff::PATH));
+            view! { <Layout title=i18n.t("calendar-title")>{calendar_view(i18n, c, error, done)}</Layout> }
+        },
+    )
 }
 
 /// `2026-11-01` as `01/11/2026`.

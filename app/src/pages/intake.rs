@@ -9,17 +9,23 @@ use crate::domain::upload::{MAX_DOSSIER_BYTES, MAX_FILE_BYTES};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::desk::actions::BackfillFields;
-use crate::pages::{page_data, posted_error, query};
+use crate::pages::{desk_data, posted_error};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DeskIntakePage() -> impl IntoView {
     let i18n = use_i18n();
-    let error = posted_error(DeskIntake::PATH);
-    page_data(intake_form(query("tim")), move |v| {
-        view! { <Layout title=i18n.t("intake-title")>{intake_view(i18n, v, error)}</Layout> }
-    })
+    let q = use_query_map();
+    desk_data(
+        move || q.read().get("tim").filter(|v| !v.is_empty()),
+        intake_form,
+        move |v| {
+            let error = posted_error(DeskIntake::PATH);
+            view! { <Layout title=i18n.t("intake-title")>{intake_view(i18n, v, error)}</Layout> }
+        },
+    )
 }
 
 fn intake_view(i18n: I18n, v: IntakeView, posted: Option<AppError>) -> impl IntoView {

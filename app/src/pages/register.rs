@@ -8,15 +8,17 @@ use crate::components::table_head;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::calendar::vn_date;
-use crate::pages::{page_data, query};
+use crate::pages::desk_data;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DossierRegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let (from, to) = (query("from"), query("to"));
+    let q = use_query_map();
+    let period = move || (q.read().get("from").filter(|v| !v.is_empty()), q.read().get("to").filter(|v| !v.is_empty()));
     // A bad period is shown at its field, over an empty register.
-    let load = async move {
+    let load = |(from, to): (Option<String>, Option<String>)| async move {
         match desk_register(from, to).await {
             Ok(r) => Ok((r, None)),
             Err(e) if !e.field_errors().is_empty() => {
@@ -32,7 +34,7 @@ pub fn DossierRegisterPage() -> impl IntoView {
             Err(e) => Err(e),
         }
     };
-    page_data(load, move |(r, error)| match error {
+    desk_data(period, load, move |(r, error)| match error {
         None => view! { <Layout title=i18n.t("slip-06-title")>{register_view(i18n, r)}</Layout> }.into_any(),
         Some(e) => view! { <Layout title=i18n.t("slip-06-title")>{period_form(i18n, &r, Some(e))}</Layout> }.into_any(),
     })
@@ -67,6 +69,8 @@ fn date_only(ms: i64) -> String {
 fn register_view(i18n: I18n, r: RegisterView) -> impl IntoView {
     let dated = |v: Option<i64>| v.map(format_vn).unwrap_or_default();
     view! {
+        // The book's paper: A4 landscape (this page only).
+        <link rel="stylesheet" href="/pkg/register-print.css" />
         <p class="breadcrumb no-print"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         {period_form(i18n, &r, None)}
         <article class="register printable" aria-labelledby="register-title">

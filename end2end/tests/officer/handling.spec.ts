@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { citizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
+import { backFromSlip, citizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -14,9 +14,9 @@ test("a dossier goes from the desk through the unit to approval and back to the 
   // The desk accepts and transfers to the competent unit.
   await signIn(page, RECEPTION);
   await page.getByRole("link", { name: code }).click();
-  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
-  await expect(page.getByTestId("slip-code")).toHaveText(code);
-  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  const slip = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click());
+  await expect(slip.getByTestId("slip-code")).toHaveText(code);
+  await backFromSlip(page, slip);
   await expect(page.getByText("Chuyển đến:")).toContainText("Văn phòng HĐND và UBND");
   await page.getByRole("button", { name: "Chuyển xử lý" }).click();
   await expect(page.getByTestId("location")).toContainText("Văn phòng HĐND và UBND");
@@ -43,6 +43,10 @@ test("a dossier goes from the desk through the unit to approval and back to the 
 
   // The unit leader approves; the agency leader signs: the result is ready.
   await leader.reload();
+  // The leader sees what is proposed above the button: the proposal, the opinion, the draft.
+  await expect(leader.getByTestId("proposal")).toContainText("Hồ sơ đầy đủ, giấy chứng sinh hợp lệ");
+  await expect(leader.getByTestId("proposal")).toContainText("du-thao-trich-luc.pdf");
+  await leader.screenshot({ path: `screenshots/${testInfo.project.name}-32b-leader-sees-proposal.png`, fullPage: true });
   await leader.getByRole("button", { name: "Duyệt và chuyển tiếp" }).click();
   await expect(leader.locator(".workflow-plan li.current")).toContainText("Lãnh đạo cơ quan phê duyệt");
   const head = await officerOn(browser, baseURL!, HEAD, code, /Việc của tôi/);
@@ -57,10 +61,10 @@ test("a dossier goes from the desk through the unit to approval and back to the 
   await expect(page.locator(".facts").first()).toContainText("Đã trả kết quả");
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "33-desk-delivered");
-  await page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click();
-  await expect(page.getByRole("heading", { name: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
-  await expect(page.getByTestId("control-sheet").locator("tbody tr")).toHaveCount(6);
-  await expect(page.getByTestId("control-sheet")).toContainText(/Trước hạn|Đúng hạn/);
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "34-slip-05");
+  const [sheet] = await Promise.all([page.context().waitForEvent("page"), page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click()]);
+  await expect(sheet.getByRole("heading", { name: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
+  await expect(sheet.getByTestId("control-sheet").locator("tbody tr")).toHaveCount(6);
+  await expect(sheet.getByTestId("control-sheet")).toContainText(/Trước hạn|Đúng hạn/);
+  await expectAccessible(sheet, testInfo);
+  await screenshot(sheet, testInfo, "34-slip-05");
 });

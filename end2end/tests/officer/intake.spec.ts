@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, officerOn, samplePdf, screenshot, signIn, uniqueCccd, uniquePhone } from "../helpers";
+import { backFromSlip, demoCitizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter, uniqueCccd, uniquePhone } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -51,29 +51,29 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   }
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "40-intake-form");
-  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
-  const code = (await page.getByTestId("slip-code").textContent())!.trim();
-  await expect(page.locator(".slip-facts")).toContainText("Lê Thị Hồng Nhung");
+  const receipt = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click());
+  const code = (await receipt.getByTestId("slip-code").textContent())!.trim();
+  await expect(receipt.locator(".slip-facts")).toContainText("Lê Thị Hồng Nhung");
   // The new applicant's one-time account code, printed on this first receipt only.
-  await expect(page.getByTestId("claim-code")).toHaveText(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
-  const due = (await page.getByTestId("slip-due").textContent())!.trim();
-  await screenshot(page, testInfo, "41-intake-slip-01");
+  await expect(receipt.getByTestId("claim-code")).toHaveText(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+  const due = (await receipt.getByTestId("slip-due").textContent())!.trim();
+  await screenshot(receipt, testInfo, "41-intake-slip-01");
 
   // The scans are marked digitised; the desk promises a later date once, with Mẫu 04.
-  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await backFromSlip(page, receipt);
   await expect(page.getByText("Đã số hóa từ bản giấy").first()).toBeVisible();
   await page.locator("details.apology summary").click();
   await page.getByLabel("Ngày giờ hẹn mới").fill(laterDay(due, 7));
   await page.getByLabel("Lý do chậm trả kết quả").fill("Cần xác minh thêm giấy tờ của người nước ngoài với cơ quan công an.");
-  await page.locator("details.apology button[type=submit]").click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("XIN LỖI");
-  await expect(page.getByTestId("slip-reason")).toContainText("Cần xác minh thêm");
-  await expect(page.getByTestId("slip-due")).not.toHaveText(due);
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "42-slip-04");
+  const apology = await slipAfter(page, testInfo, () => page.locator("details.apology button[type=submit]").click());
+  await expect(apology.getByRole("heading", { level: 1 })).toContainText("XIN LỖI");
+  await expect(apology.getByTestId("slip-reason")).toContainText("Cần xác minh thêm");
+  await expect(apology.getByTestId("slip-due")).not.toHaveText(due);
+  await expectAccessible(apology, testInfo);
+  await screenshot(apology, testInfo, "42-slip-04");
 
   // The commune handles it, then hands it to Công an tỉnh for verification.
-  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await backFromSlip(page, apology);
   await page.getByRole("button", { name: "Chuyển xử lý" }).click();
   await expect(page).toHaveURL(/xong=1/);
   const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
@@ -111,21 +111,22 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   await page.getByLabel("Trực tiếp tại Bộ phận Một cửa").check();
   await page.getByRole("button", { name: "Trả kết quả" }).click();
   await expect(page.locator(".facts").first()).toContainText("Đã trả kết quả");
-  await page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click();
-  const sheet = page.getByTestId("control-sheet");
+  const [sheetPage] = await Promise.all([page.context().waitForEvent("page"), page.getByRole("link", { name: "In phiếu kiểm soát (Mẫu 05)" }).click()]);
+  const sheet = sheetPage.getByTestId("control-sheet");
   await expect(sheet.locator("tbody tr")).toHaveCount(9);
   await expect(sheet).toContainText("Công an tỉnh");
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "43-lien-thong-slip-05");
+  await expectAccessible(sheetPage, testInfo);
+  await screenshot(sheetPage, testInfo, "43-lien-thong-slip-05");
 });
 
-test("the desk prints its register; an administrator adds a day off, on the record", async ({ page }, testInfo) => {
-  // The desk accepts a waiting dossier: it enters this month's register.
+test("the desk prints its register; an administrator adds a day off, on the record", async ({ page, browser, baseURL }, testInfo) => {
+  // The desk accepts a dossier of its own: it enters this month's register.
+  const submitted = await demoCitizenSubmits(browser, baseURL!);
   await signIn(page, RECEPTION);
-  await page.goto("/mot-cua?tab=receive");
-  await page.locator(".desk-table a.code").first().click();
-  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
-  const code = (await page.getByTestId("slip-code").textContent())!.trim();
+  await page.goto(`/mot-cua/ho-so/${submitted}`);
+  const receipt = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click());
+  const code = (await receipt.getByTestId("slip-code").textContent())!.trim();
+  await backFromSlip(page, receipt);
   await page.goto("/mot-cua");
   await page.getByRole("link", { name: "Sổ theo dõi hồ sơ (Mẫu 06)" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "SỔ THEO DÕI HỒ SƠ" })).toBeVisible();

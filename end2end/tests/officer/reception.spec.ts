@@ -1,5 +1,5 @@
 import { devices, expect, test } from "@playwright/test";
-import { BIRTH_CERT, citizenSubmits, citizenSubmitsAs, DECLARATION, expectAccessible, samplePdf, screenshot, signIn } from "../helpers";
+import { BIRTH_CERT, citizenSubmits, citizenSubmitsAs, DECLARATION, expectAccessible, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
 
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
 
@@ -14,18 +14,22 @@ test("the desk accepts an online dossier and prints the receipt with its appoint
   await expect(page.getByRole("definition").filter({ hasText: "Đinh Thị Hoa" })).toBeVisible();
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "21-desk-dossier");
-  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
+  const slip = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click());
+  if (slip !== page) {
+    await expectAccessible(page, testInfo);
+    await screenshot(page, testInfo, "21-desk-done");
+  }
 
-  await expect(page.getByRole("heading", { name: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" })).toBeVisible();
-  await expect(page.getByTestId("slip-code")).toHaveText(code);
-  await expect(page.getByTestId("slip-due")).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
-  await expect(page.getByRole("img", { name: "Mã vạch của mã hồ sơ" })).toBeVisible();
-  await expect(page.getByRole("img", { name: "Mã QR mở trang tra cứu hồ sơ" })).toBeVisible();
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "22-slip-01");
-  await page.emulateMedia({ media: "print" });
-  await screenshot(page, testInfo, "22-slip-01-print");
-  await page.emulateMedia({ media: "screen" });
+  await expect(slip.getByRole("heading", { name: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" })).toBeVisible();
+  await expect(slip.getByTestId("slip-code")).toHaveText(code);
+  await expect(slip.getByTestId("slip-due")).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  await expect(slip.getByRole("img", { name: "Mã vạch của mã hồ sơ" })).toBeVisible();
+  await expect(slip.getByRole("img", { name: "Mã QR mở trang tra cứu hồ sơ" })).toBeVisible();
+  await expectAccessible(slip, testInfo);
+  await screenshot(slip, testInfo, "22-slip-01");
+  await slip.emulateMedia({ media: "print" });
+  await screenshot(slip, testInfo, "22-slip-01-print");
+  await slip.emulateMedia({ media: "screen" });
 
   // The dossier left the "to receive" tab.
   await page.goto("/mot-cua");
@@ -38,19 +42,25 @@ test("the desk refuses a dossier with a reason and prints the refusal", async ({
   const code = await citizenSubmits(browser, baseURL!);
   await signIn(page, RECEPTION);
   await page.getByRole("link", { name: code }).click();
-  // Too short a reason is explained at the field.
-  await page.getByLabel("Lý do", { exact: true }).fill("thiếu");
-  await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
+  // Refusing is a step of its own, with a labelled reason and a confirmation.
+  await page.locator("details.refuse summary").click();
+  const reasonField = page.getByLabel("Lý do từ chối tiếp nhận", { exact: false });
+  // Too short a reason is explained at the field, and what was typed stays.
+  await reasonField.fill("thiếu");
+  await page.getByLabel(/Tôi xác nhận từ chối/).check();
+  await page.getByRole("button", { name: "Từ chối tiếp nhận", exact: true }).click();
   await expect(page.locator("#reason-error")).toContainText("từ 10 đến 2.000 ký tự");
+  await expect(reasonField).toHaveValue("thiếu");
   await screenshot(page, testInfo, "23-refuse-error");
   const reason = "Giấy chứng sinh không do cơ sở y tế cấp theo Điều 16 Luật Hộ tịch";
-  await page.getByLabel("Lý do", { exact: true }).fill(reason);
-  await expect(page.getByLabel("Lý do", { exact: true })).toHaveValue(reason);
-  await page.getByRole("button", { name: "Từ chối tiếp nhận" }).click();
-  await expect(page.getByRole("heading", { name: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
-  await expect(page.getByTestId("slip-reason")).toHaveText(reason);
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "24-slip-03");
+  await reasonField.fill(reason);
+  await expect(reasonField).toHaveValue(reason);
+  await page.getByLabel(/Tôi xác nhận từ chối/).check();
+  const slip = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Từ chối tiếp nhận", exact: true }).click());
+  await expect(slip.getByRole("heading", { name: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" })).toBeVisible();
+  await expect(slip.getByTestId("slip-reason")).toHaveText(reason);
+  await expectAccessible(slip, testInfo);
+  await screenshot(slip, testInfo, "24-slip-03");
 });
 
 test("a supplement request goes to the citizen, who replaces only what was asked", async ({ page, browser, baseURL }, testInfo) => {
@@ -62,11 +72,11 @@ test("a supplement request goes to the citizen, who replaces only what was asked
   await page.getByRole("textbox", { name: `Sai hoặc thiếu ở điểm nào — ${DECLARATION}` }).fill("Thiếu chữ ký người yêu cầu");
   await page.getByLabel("Lý do yêu cầu bổ sung").fill("Tờ khai chưa có chữ ký của người yêu cầu đăng ký khai sinh");
   await screenshot(page, testInfo, "25-supplement-request");
-  await page.getByRole("button", { name: "Yêu cầu bổ sung (Mẫu 02)" }).click();
-  await expect(page.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
-  await expect(page.getByTestId("slip-items")).toContainText("Thiếu chữ ký người yêu cầu");
-  await expectAccessible(page, testInfo);
-  await screenshot(page, testInfo, "26-slip-02");
+  const slip = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Yêu cầu bổ sung (Mẫu 02)" }).click());
+  await expect(slip.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
+  await expect(slip.getByTestId("slip-items")).toContainText("Thiếu chữ ký người yêu cầu");
+  await expectAccessible(slip, testInfo);
+  await screenshot(slip, testInfo, "26-slip-02");
 
   // The citizen, on a phone.
   const phone = await browser.newContext({ ...devices["Pixel 7"], baseURL });

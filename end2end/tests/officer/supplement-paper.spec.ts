@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { citizenSubmitsAs, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn } from "../helpers";
+import { backFromSlip, citizenSubmitsAs, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -13,8 +13,7 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   // The desk accepts and transfers; the unit leader assigns the specialist.
   await signIn(page, RECEPTION);
   await page.getByRole("link", { name: code }).click();
-  await page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click();
-  await page.getByRole("link", { name: "Về hồ sơ" }).click();
+  await backFromSlip(page, await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click()));
   await page.getByRole("button", { name: "Chuyển xử lý" }).click();
   await expect(page).toHaveURL(/xong=1/);
   const leader = await officerOn(browser, baseURL!, VP_LEADER, code, /Việc của tôi/);
@@ -37,9 +36,9 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await leader.goto(`/mot-cua/ho-so/${code}`);
   await expectAccessible(leader, testInfo);
   await screenshot(leader, testInfo, "61-supplement-to-send");
-  await leader.getByRole("button", { name: "Duyệt và gửi yêu cầu bổ sung (Mẫu 02)" }).click();
-  await expect(leader.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
-  await expect(leader.getByTestId("slip-reason")).toContainText("chưa có chữ ký");
+  const slip = await slipAfter(leader, testInfo, () => leader.getByRole("button", { name: "Duyệt và gửi yêu cầu bổ sung (Mẫu 02)" }).click());
+  await expect(slip.getByRole("heading", { name: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" })).toBeVisible();
+  await expect(slip.getByTestId("slip-reason")).toContainText("chưa có chữ ký");
 
   // The applicant reads what is asked on the dossier's page (a phone-sized page without the WASM)
   // and finds the answer form on a page of its own.

@@ -245,4 +245,36 @@ impl app::ports::DeskStore for Db {
     async fn desk_dossier(&self, code: &str) -> Result<Option<DeskDossierView>, StoreError> {
         Ok(self.load_dossier(code).await?.filter(|l| l.detail.status != S::Draft).map(|l| l.desk))
     }
+
+    async fn desk_changes(&self, after: i64) -> Result<(i64, Vec<(i64, String)>), StoreError> {
+        let last: i64 = sqlx::query_scalar("select coalesce(max(id), 0) from dossier_events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        if last <= after {
+            return Ok((last, Vec::new()));
+        }
+        let rows = sqlx::query(
+            "select e.id, e.agency, d.receiving_agency, coalesce(d.current_agency, '') from dossier_events e \
+             join dossiers d on d.id = e.dossier_id where e.id > $1 and e.id <= $2 \
+             union all select e.id, c.agency_code, '', '' from dossier_events e \
+             join consultations c on c.dossier_id = e.dossier_id where e.id > $1 and e.id <= $2",
+        )
+        .bind(after)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let mut changes: Vec<(i64, String)> = Vec::new();
+        for r in rows {
+            let id: i64 = r.get(0);
+            for i in 1..4 {
+                let agency: String = r.get(i);
+                if !agency.is_empty() && !changes.iter().any(|(x, a)| *x == id && *a == agency) {
+                    changes.push((id, agency));
+                }
+            }
+        }
+        Ok((last, changes))
+    }
 }

@@ -60,6 +60,11 @@ async fn state(app: &TestApp, code: &str) -> State {
     }
 }
 
+/// The first column of `sql` (one text per row) for the dossier `code` (`$1`).
+async fn texts(app: &TestApp, sql: &str, code: &str) -> Vec<String> {
+    sqlx::query(sql).bind(code).fetch_all(&app.db.pool).await.unwrap().iter().map(|r| r.get(0)).collect()
+}
+
 async fn user_id(app: &TestApp, cccd: &str) -> i64 {
     sqlx::query("select id from users where cccd = $1").bind(cccd).fetch_one(&app.db.pool).await.unwrap().get(0)
 }
@@ -405,16 +410,12 @@ async fn marriage_with_a_foreign_element_goes_to_cong_an_and_the_result_returns_
             (9, DONG_HA, "reception"),
             "{backend:?}: back at the receiving desk"
         );
-        let agencies: Vec<String> = sqlx::query(
+        let agencies = texts(
+            &app,
             "select s.agency_code from dossier_steps s join dossiers d on d.id = s.dossier_id where d.code = $1 order by s.id",
+            &code,
         )
-        .bind(&code)
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
         assert_eq!(
             agencies.iter().filter(|a| *a == "000.00.19.H45").count(),
             3,
@@ -832,5 +833,58 @@ async fn the_specialist_consults_units_in_parallel_each_answering_once_within_it
         let inbox: app::api::desk::InboxView =
             kt.get(app.url("/api/desk/inbox")).send().await.unwrap().json().await.unwrap();
         assert!(inbox.consultations.iter().all(|c| c.code != code), "{backend:?}: no longer waiting");
+    }
+}
+
+#[tokio::test]
+async fn when_the_route_is_known_the_desk_accepts_and_hands_on_in_one_post() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = birth_dossier(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let page = desk.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("name=\"and_transfer\""), "{backend:?}: the one-click button is offered");
+        let res = act(&app, &desk, "/api/desk/accept", &code, &[("and_transfer", "1")]).await;
+        assert_eq!(res.status(), 302, "{backend:?}");
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/01"), "{backend:?}: the receipt at once");
+        let s = state(&app, &code).await;
+        assert_eq!((s.status, s.position, s.role.as_str()), (4, Some(1), "department-leader"), "{backend:?}");
+        // Two planned commands, two events, in order.
+        let actions = texts(
+            &app,
+            "select e.action from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = $1 order by e.seq",
+            &code,
+        )
+        .await;
+        assert_eq!(actions[actions.len() - 2..], ["accept".to_string(), "transfer".to_string()], "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_live_desk_tells_the_agencies_concerned_and_only_officers_may_listen() {
+    use futures::StreamExt;
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // Not signed in, or a citizen: no stream.
+        let anonymous = Client::new();
+        assert_eq!(anonymous.get(app.url("/api/desk/live")).send().await.unwrap().status(), 401, "{backend:?}");
+        let citizen = app.login("045095001234", "matkhau2026").await;
+        assert_eq!(citizen.get(app.url("/api/desk/live")).send().await.unwrap().status(), 403, "{backend:?}");
+
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let other = app.login(CENTRE_RECEPTION, PASSWORD).await;
+        let res = desk.get(app.url("/api/desk/live")).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{backend:?}");
+        assert_eq!(res.headers()["content-type"], "text/event-stream", "{backend:?}");
+        let mut dong_ha = res.bytes_stream();
+        let mut centre = other.get(app.url("/api/desk/live")).send().await.unwrap().bytes_stream();
+        // A dossier accepted at Đông Hà: its desk hears of it, the centre's does not.
+        let code = birth_dossier(&app).await;
+        ok(&app, &desk, "/api/desk/accept", &code, &[]).await;
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), dong_ha.next()).await;
+        let chunk = got.expect("Đông Hà's desk is told within seconds").unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&chunk).contains("event: changed"), "{backend:?}");
+        let quiet = tokio::time::timeout(std::time::Duration::from_millis(600), centre.next()).await;
+        assert!(quiet.is_err(), "{backend:?}: another agency's desk hears nothing");
     }
 }

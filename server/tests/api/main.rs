@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Black-box tests against the real app (`build_app`) on port 0, each on SQLite and, when
 //! `PORTAL_TEST_PG` names a server, on a throwaway PostgreSQL database too.
 

@@ -90,6 +90,7 @@ impl TestApp {
             trusted_proxies: Default::default(),
             header_timeout: server::config::HEADER_TIMEOUT,
             body_timeout: server::config::BODY_TIMEOUT,
+            live_period: std::time::Duration::from_millis(100),
         };
         adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");

@@ -116,7 +116,11 @@ pub fn ReasonField(
         <div class="field" class:field-invalid=invalid>
             <label for=id>{label}</label>
             {msg.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })}
-            <textarea id=id name=name rows="3" maxlength="2000" required=required>{error.as_ref().and_then(|e| e.value(id)).unwrap_or_default()}</textarea>
+            // What was typed comes back under the field's id, or its name when it is this field
+            // the error is about (several forms share the name `reason`).
+            <textarea id=id name=name rows="3" maxlength="2000" required=required>
+                {error.as_ref().and_then(|e| e.value(id).or_else(|| invalid.then(|| e.value(name)).flatten())).unwrap_or_default()}
+            </textarea>
         </div>
     }
 }
@@ -180,26 +184,42 @@ pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<Ap
     let code = d.dossier.code.clone();
     let error = error.clone();
     let a = d.actions.clone();
+    // The unit the dossier goes to after the desk, when its workflow goes on past reception.
+    let next_unit = d.workflow.get(1).map(|w| i18n.unit_and_agency(&w.unit, &w.agency));
     view! {
         {a.receive.then(|| view! {
             <form method="post" action=DeskAccept::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
                 <BackfillFields prefix="accept" error=error.clone() />
-                <button type="submit" class="button-primary">{i18n.t("desk-accept")}</button>
+                // When the route is known, accepting and handing on is one action.
+                {next_unit.clone().map(|unit| view! {
+                    <button type="submit" class="button-primary" name="and_transfer" value="1" accesskey="t">
+                        {i18n.t_args("desk-accept-and-transfer", &[("unit", unit)])}
+                    </button>
+                })}
+                <button type="submit" class:button-primary=next_unit.is_none() accesskey=if next_unit.is_none() { "t" } else { "a" }>{i18n.t("desk-accept")}</button>
             </form>
             {supplement_request_form(i18n, d, &error)}
-            <form method="post" action=DeskRefuse::PATH class="stack">
-                <ReasonField id="reason" name="reason" label=i18n.t("field-reason") error=error.clone() required=true />
-                <input type="hidden" name="code" value=code.clone() />
-                <button type="submit">{i18n.t("desk-refuse")}</button>
-            </form>
+            // Refusing is a step of its own: labelled, with the reason and a confirmation.
+            <details class="refuse" open=error_for(&error, "reason").is_some()>
+                <summary>{i18n.t("desk-refuse-step")}</summary>
+                <form method="post" action=DeskRefuse::PATH class="stack">
+                    <ReasonField id="reason" name="reason" label=i18n.t("desk-refuse-reason") error=error.clone() required=true />
+                    <input type="hidden" name="code" value=code.clone() />
+                    <div class="choice">
+                        <input type="checkbox" id="refuse-confirm" name="confirm" value="1" required=true />
+                        <label for="refuse-confirm">{i18n.t("desk-refuse-confirm")}</label>
+                    </div>
+                    <button type="submit">{i18n.t("desk-refuse")}</button>
+                </form>
+            </details>
         })}
         {a.transfer.then(|| view! {
             <form method="post" action=DeskTransfer::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
                 <p>{i18n.t("desk-transfer-to")}" "<strong>{d.workflow.get(1).map(|w| i18n.unit_and_agency(&w.unit, &w.agency))}</strong></p>
                 <BackfillFields prefix="transfer" error=error.clone() />
-                <button type="submit" class="button-primary">{i18n.t("desk-transfer")}</button>
+                <button type="submit" class="button-primary" accesskey="c">{i18n.t("desk-transfer")}</button>
             </form>
         })}
         {a.deliver.then(|| view! {
@@ -213,7 +233,7 @@ pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<Ap
                     }).collect_view()}
                 </fieldset>
                 <BackfillFields prefix="deliver" error=error.clone() />
-                <button type="submit" class="button-primary">{i18n.t("desk-deliver")}</button>
+                <button type="submit" class="button-primary" accesskey="r">{i18n.t("desk-deliver")}</button>
             </form>
         })}
     }
@@ -237,7 +257,7 @@ pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<App
                     </select>
                 </div>
                 <BackfillFields prefix="assign" error=error.clone() />
-                <button type="submit" class="button-primary">{i18n.t("desk-assign")}</button>
+                <button type="submit" class="button-primary" accesskey="g">{i18n.t("desk-assign")}</button>
             </form>
         })}
         {a.appraise.then(|| view! {
@@ -260,18 +280,19 @@ pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<App
                     <input id="file_1" type="file" name="file_1" accept=".pdf,.jpg,.jpeg,.png" />
                 </div>
                 <BackfillFields prefix="appraise" error=error.clone() />
-                <button type="submit" class="button-primary">{i18n.t("desk-submit-appraisal")}</button>
+                <button type="submit" class="button-primary" accesskey="s">{i18n.t("desk-submit-appraisal")}</button>
             </form>
         })}
         {(a.appraise && a.request_supplement).then(|| supplement_request_form(i18n, d, &error))}
         {a.consult.then(|| consult_form(i18n, d, &error))}
         {a.decide.then(|| view! {
             {refusal.then(|| view! { <p class="notice">{i18n.t("desk-refusal-proposed")}</p> })}
+            {proposal_view(i18n, d)}
             <form method="post" action=DeskDecide::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
                 <input type="hidden" name="decision" value="approve" />
                 <BackfillFields prefix="approve" error=error.clone() />
-                <button type="submit" class="button-primary">{if a.decisive { if refusal { i18n.t("desk-approve-refusal") } else { i18n.t("desk-approve-result") } } else { i18n.t("desk-approve") }}</button>
+                <button type="submit" class="button-primary" accesskey="d">{if a.decisive { if refusal { i18n.t("desk-approve-refusal") } else { i18n.t("desk-approve-result") } } else { i18n.t("desk-approve") }}</button>
             </form>
             <form method="post" action=DeskDecide::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
@@ -280,6 +301,37 @@ pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<App
                 <button type="submit">{i18n.t("desk-send-back")}</button>
             </form>
         })}
+    }
+}
+
+/// What the leader decides on, above the buttons: the specialist's proposal and opinion, and the
+/// draft result previewed.
+fn proposal_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    use crate::domain::event::Payload;
+    let opinion = d.dossier.events.iter().rev().find_map(|e| match &e.payload {
+        Some(Payload::Appraised { note, .. }) => Some((note.clone(), e.actor_name.clone())),
+        _ => None,
+    });
+    let draft = d.work_files.iter().rev().find(|f| f.kind == "draft-result").cloned();
+    let proposal = match d.proposal.as_deref() {
+        Some("refuse") => i18n.t("desk-proposal-refuse"),
+        Some(_) => i18n.t("desk-proposal-result"),
+        None => String::new(),
+    };
+    view! {
+        <section class="proposal" aria-labelledby="proposal-title" data-testid="proposal">
+            <h3 id="proposal-title">{i18n.t("desk-proposal")}": "{proposal}</h3>
+            {opinion.map(|(note, who)| view! {
+                <p><strong>{i18n.t("desk-appraisal-note")}</strong>" ("{who}"): "{note}</p>
+            })}
+            {draft.map(|f| {
+                let src = format!("/tep/{}", f.id);
+                view! {
+                    <p><a href=src.clone() target="_blank">{i18n.t("work-file-draft-result")}": "{f.file_name.clone()}</a></p>
+                    <iframe class="preview draft-preview" src=src title=f.file_name.clone()></iframe>
+                }
+            })}
+        </section>
     }
 }
 

@@ -7,20 +7,63 @@ use crate::api::handling::working_time_text;
 use crate::components::field::ErrorSummary;
 use crate::components::layout::Layout;
 use crate::components::{allowance_text, format_bytes, table_head, FormValues, History, StatusBadge, SupplementBox};
+use crate::desk_app::use_desk;
 use crate::domain::vn_time::format_vn;
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{page_data, param, posted_error};
+use crate::pages::desk::inbox::{next_in_inbox, InboxPane};
+use crate::pages::{desk_data, posted_error};
 use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// The workspace: the inbox's rows beside the open dossier. The dossier follows the URL; after an
+/// action (`?xong=1`, with `&phieu=NN` when a slip is due) a confirmation offers the slip and the
+/// next dossier.
 #[component]
 pub fn DeskDossierPage() -> impl IntoView {
     let i18n = use_i18n();
-    let code = param("code");
-    let error = ACTION_PATHS.into_iter().find_map(posted_error);
-    page_data(desk_dossier(code), move |d| {
-        view! { <Layout title=d.dossier.code.clone()>{desk_view(i18n, d, error)}</Layout> }
-    })
+    let params = use_params_map();
+    let query = use_query_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let pane_code = Signal::derive(code);
+    let dossier = desk_data(
+        move || (code(), query.read().get("xong"), query.read().get("phieu")),
+        |(code, _, _)| desk_dossier(code),
+        move |d| {
+            let error = ACTION_PATHS.into_iter().find_map(posted_error);
+            let q = query.get_untracked();
+            let done = q.get("xong").is_some().then(|| q.get("phieu").filter(|f| SLIPS.contains(&f.as_str())));
+            view! { <Layout title=d.dossier.code.clone()>{done.map(|slip| done_banner(i18n, &d.dossier.code, slip))}{desk_view(i18n, d, error)}</Layout> }
+        },
+    );
+    view! {
+        <div class="workspace">
+            {move || view! { <InboxPane code=pane_code.get() /> }}
+            <div class="dossier-pane">{dossier}</div>
+        </div>
+    }
+}
+
+/// The slips a dossier's page may offer after an action.
+const SLIPS: [&str; 5] = ["01", "02", "03", "04", "05"];
+
+/// "Done": what the officer does next — print the slip the action issued, go to the next
+/// dossier of the inbox, or back to the inbox.
+fn done_banner(i18n: I18n, code: &str, slip: Option<String>) -> impl IntoView {
+    let next = use_desk()
+        .and_then(|d| d.inbox.get_untracked())
+        .and_then(|r| r.ok())
+        .and_then(|inbox| next_in_inbox(&inbox, code));
+    view! {
+        <div class="done-banner" role="status" tabindex="-1" data-testid="done">
+            <strong>{i18n.t("desk-done")}</strong>
+            {slip.map(|f| view! {
+                <a class="button" target="_blank" accesskey="p" href=format!("/mot-cua/ho-so/{code}/phieu/{f}")>{i18n.t(&format!("slip-{f}-print"))}</a>
+            })}
+            {next.map(|n| view! { <a class="button secondary" accesskey="m" href=format!("/mot-cua/ho-so/{n}")>{i18n.t("desk-next-dossier")}</a> })}
+            <a href="/mot-cua">{i18n.t("desk-back-to-inbox")}</a>
+        </div>
+    }
 }
 
 fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl IntoView {
@@ -41,7 +84,6 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
         .unwrap_or_else(|| i18n.name(&d.dossier.location));
     let clock = d.clock.clone();
     view! {
-        <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
         <h1>{i18n.t("dossier-title")}" "<span class="code">{code.clone()}</span></h1>
         <div class="desk-grid">
             <section>
@@ -76,7 +118,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
                 <p class="slip-links">
                     {slips.into_iter().filter(|(_, ok)| *ok).map(|(form, _)| view! {
-                        <a class="button" href=format!("/mot-cua/ho-so/{code}/phieu/{form}")>{i18n.t(&format!("slip-{form}-print"))}</a>" "
+                        <a class="button secondary" target="_blank" href=format!("/mot-cua/ho-so/{code}/phieu/{form}")>{i18n.t(&format!("slip-{form}-print"))}</a>" "
                     }).collect_view()}
                 </p>
                 {super::actions::new_claim_code_form(i18n, &d)}

@@ -1,24 +1,75 @@
 //! The desk's inbox: tabs by role and deadline, search, filters, one row per dossier.
 
-use crate::api::desk::{desk_inbox, DeskSearch, InboxView, INBOX_PAGE};
+use crate::api::desk::{DeskSearch, InboxView, INBOX_PAGE};
 use crate::components::layout::Layout;
 use crate::components::StatusBadge;
+use crate::desk_app::use_desk;
 use crate::domain::channel::Channel;
-use crate::domain::role::Role;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{page_data, query};
+use crate::pages::{resource_page, resource_part};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+/// The inbox page; its data is the desk's inbox (`desk_app::Workspace`), which follows this
+/// page's URL and the live stream.
 #[component]
 pub fn DeskInboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let [tab, tim, procedure, sector, channel, from, to, page] =
-        ["tab", "tim", "procedure", "sector", "channel", "from", "to", "page"].map(query);
-    page_data(desk_inbox(tab, tim, procedure, sector, channel, from, to, page), move |inbox| {
+    let Some(desk) = use_desk() else {
+        return ().into_any();
+    };
+    resource_page(desk.inbox, move |inbox| {
         view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }
     })
+    .into_any()
+}
+
+/// The inbox beside an open dossier: the tab's rows as links, the open one marked; j/k move
+/// through them.
+#[component]
+pub fn InboxPane(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(desk) = use_desk() else {
+        return ().into_any();
+    };
+    let rows = move |inbox: InboxView| {
+        let f = inbox.filter.clone();
+        let back = if f.q.is_empty() { f.href(&f.tab, f.page) } else { format!("/mot-cua?tim={}", f.tim) };
+        let title = if f.q.is_empty() { i18n.t(&format!("desk-tab-{}", f.tab)) } else { i18n.t("desk-search") };
+        let count = inbox.counts.iter().find(|(t, _)| *t == f.tab).map(|(_, n)| *n).unwrap_or(inbox.total);
+        let now = inbox.now_ms;
+        let code = code.clone();
+        view! {
+            <nav class="inbox-pane" aria-label=i18n.t("desk-pane-label")>
+                <p class="pane-head"><a href=back>{title}" ("{count.to_string()}")"</a></p>
+                <ul class="pane-rows">
+                    {inbox.rows.into_iter().map(|r| {
+                        let current = r.code == code;
+                        let late = r.due_at_ms.is_some_and(|d| d < now) && r.status.is_running();
+                        view! {
+                            <li class:current=current class:late=late>
+                                <a data-row="" href=format!("/mot-cua/ho-so/{}", r.code) aria-current=current.then_some("page")>
+                                    <span class="code">{r.code.clone()}</span>
+                                    <span class="who">{r.applicant}</span>
+                                    <small>{i18n.name(&r.procedure)}</small>
+                                    <small class="due">{r.due_at_ms.map(format_vn).unwrap_or_default()}</small>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    };
+    resource_part(desk.inbox, rows).into_any()
+}
+
+/// The next dossier after `code` in the inbox beside it (the first other one when `code` is last).
+pub fn next_in_inbox(inbox: &InboxView, code: &str) -> Option<String> {
+    let at = inbox.rows.iter().position(|r| r.code == code);
+    let after = at.map(|i| i + 1).unwrap_or(0);
+    inbox.rows.iter().skip(after).chain(inbox.rows.iter()).find(|r| r.code != code).map(|r| r.code.clone())
 }
 
 fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
@@ -40,15 +91,8 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
     };
     let channels: Vec<(String, String)> =
         Channel::ALL.iter().map(|c| (c.name().to_string(), i18n.t(&c.key()))).collect();
-    let role = crate::components::layout::use_signed_in().map(|u| u.role);
-    let reception = role == Some(Role::Reception);
     view! {
         <h1>{i18n.t("desk-title")}</h1>
-        <p class="desk-links">
-            {reception.then(|| view! { <a class="button" href="/mot-cua/tiep-nhan">{i18n.t("desk-intake-link")}</a> })}
-            <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
-            {role.is_some_and(Role::is_admin).then(|| view! { <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a> })}
-        </p>
         {(!inbox.consultations.is_empty()).then(|| view! {
             <section class="open-consultations notice" aria-labelledby="open-consultations">
                 <h2 id="open-consultations">{i18n.t("desk-open-consultations")}</h2>
@@ -115,7 +159,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
                     let late = r.due_at_ms.is_some_and(|d| d < now) && r.status.is_running();
                     view! {
                         <tr class:late=late>
-                            <td><a class="code" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
+                            <td><a class="code" data-row="" href=format!("/mot-cua/ho-so/{}", r.code)>{r.code.clone()}</a></td>
                             <td>{i18n.name(&r.procedure)}</td>
                             <td>{r.applicant}<br/><small>{i18n.t(&format!("channel-{}", r.channel))}</small></td>
                             <td>{format_vn(r.submitted_at_ms)}</td>

@@ -5,15 +5,23 @@ use crate::api::desk::{desk_slip, DeskDossierView, Slip};
 use crate::components::layout::Layout;
 use crate::components::{allowance_text, table_head};
 use crate::domain::vn_time::format_vn;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{use_i18n, I18n, Lang};
 use crate::pages::{page_data, param};
 use leptos::prelude::*;
 
+/// A slip is a legal document: always in Vietnamese, whatever the officer's interface language
+/// (only the page around it, which does not print, follows the interface).
 #[component]
 pub fn SlipPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let ui = use_i18n();
     page_data(desk_slip(param("code"), param("form")), move |s| {
-        view! { <Layout title=i18n.t(&format!("slip-{}-title", s.form))>{slip_view(i18n, s)}</Layout> }
+        let code = s.desk.dossier.code.clone();
+        view! {
+            <Layout title=I18n { lang: Lang::Vi }.t(&format!("slip-{}-title", s.form))>
+                {slip_view(I18n { lang: Lang::Vi }, s)}
+                <p class="no-print"><a href=format!("/mot-cua/ho-so/{code}")>{ui.t("slip-back")}</a>" · "{ui.t("ack-print-hint")}</p>
+            </Layout>
+        }
     })
 }
 
@@ -22,7 +30,7 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
     let title = i18n.t(&format!("slip-{}-title", s.form));
     let receipt = s.form == "01";
     view! {
-        <article class="slip printable" aria-labelledby="slip-title">
+        <article class="slip printable" class:slip-05={s.form == "05"} aria-labelledby="slip-title" lang="vi">
             <header class="slip-head">
                 <div>
                     <p class="slip-agency">{i18n.name(&d.dossier.receiving_agency)}</p>
@@ -90,7 +98,6 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
                 }}
             </div>
         </article>
-        <p class="no-print"><a href=format!("/mot-cua/ho-so/{}", d.dossier.code)>{i18n.t("slip-back")}</a>" · "{i18n.t("ack-print-hint")}</p>
     }
 }
 
