@@ -45,6 +45,16 @@ pub struct Desk {
     pub focus_next: RwSignal<bool>,
 }
 
+impl Desk {
+    /// Forgets the last post's error. Only when there is one: setting a signal redraws what
+    /// reads it, every page of the desk, even when the value stays `None`.
+    pub fn clear_posted(&self) {
+        if self.posted.with_untracked(Option::is_some) {
+            self.posted.set(None);
+        }
+    }
+}
+
 /// The desk's shared state, when the page is inside the desk app.
 pub fn use_desk() -> Option<Desk> {
     use_context::<Desk>()
@@ -162,7 +172,7 @@ fn Workspace() -> impl IntoView {
             inbox_query.set(location.search.get_untracked());
         }
         if prev.as_ref().is_some_and(|p| *p != here) {
-            desk.posted.set(None);
+            desk.clear_posted();
             desk.focus_next.set(true);
         }
         here
@@ -326,8 +336,9 @@ pub(crate) mod client {
             return;
         }
         let multipart = form.enctype() == "multipart/form-data";
+        let fields = entries(&data);
         let typed: Vec<(String, String)> =
-            entries(&data).into_iter().filter(|(k, _)| !k.contains("password") && !k.starts_with("__")).collect();
+            fields.iter().filter(|(k, _)| !k.contains("password") && !k.starts_with("__")).cloned().collect();
         let _ = form.set_attribute("aria-busy", "true");
         let buttons = form.query_selector_all("button").ok();
         let set_disabled = move |on: bool| {
@@ -347,7 +358,7 @@ pub(crate) mod client {
             let request = if multipart {
                 request.body(data)
             } else {
-                request.header("Content-Type", "application/x-www-form-urlencoded").body(urlencoded(&entries(&data)))
+                request.header("Content-Type", "application/x-www-form-urlencoded").body(urlencoded(&fields))
             };
             let answer = match request {
                 Ok(r) => r.send().await,
@@ -357,7 +368,7 @@ pub(crate) mod client {
             set_disabled(false);
             let error = match answer {
                 Ok(res) if res.ok() => {
-                    desk.posted.set(None);
+                    desk.clear_posted();
                     let target = res.headers().get("location").unwrap_or_default();
                     let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
                     let here_search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();

@@ -103,45 +103,32 @@ where
     let res = leptos::reactive::owner::Owner::with_hydration(move || {
         Resource::new_serde_wb(move || (desk.map(|d| d.acted.get()), key()), move |(_, k)| load(k))
     });
-    resource_page(res, page)
+    resource_page(res, Focus::Page, page)
+}
+
+/// Whether a desk page drawn from a resource takes the focus when it arrives (the page) or
+/// leaves it to the page (a part of it, like the inbox beside a dossier).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Page,
+    Part,
 }
 
 /// Draws `page` from a resource's answer, the error page when it failed; inside the desk app,
-/// again when a post answers an error, and with the focus moved when a navigation asked for it.
+/// again when a post answers an error, and, for a [`Focus::Page`], with the focus moved when a
+/// navigation asked for it.
 pub fn resource_page<T, V>(
     res: crate::desk_app::DeskResource<T>,
+    focus: Focus,
     page: impl Fn(T) -> V + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    resource_view(res, page, true)
-}
-
-/// A part of a desk page drawn from a resource (the inbox beside a dossier): as
-/// [`resource_page`], but the focus stays for the page itself.
-pub fn resource_part<T, V>(
-    res: crate::desk_app::DeskResource<T>,
-    page: impl Fn(T) -> V + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    resource_view(res, page, false)
-}
-
-fn resource_view<T, V>(
-    res: crate::desk_app::DeskResource<T>,
-    page: impl Fn(T) -> V + Send + Sync + 'static,
-    #[allow(unused_variables)] takes_focus: bool,
 ) -> impl IntoView
 where
     T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let desk = crate::desk_app::use_desk();
+    #[cfg(not(feature = "desk"))]
+    let _ = focus;
     let page = std::sync::Arc::new(page);
     view! {
         <Transition fallback=|| ()>
@@ -156,7 +143,7 @@ where
                         Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                     };
                     #[cfg(feature = "desk")]
-                    if let Some(d) = desk.filter(|_| takes_focus) {
+                    if let Some(d) = desk.filter(|_| focus == Focus::Page) {
                         crate::desk_app::client::after_render(d);
                     }
                     view

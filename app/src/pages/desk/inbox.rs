@@ -7,7 +7,7 @@ use crate::desk_app::use_desk;
 use crate::domain::channel::Channel;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{resource_page, resource_part};
+use crate::pages::{resource_page, Focus};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -19,7 +19,7 @@ pub fn DeskInboxPage() -> impl IntoView {
     let Some(desk) = use_desk() else {
         return ().into_any();
     };
-    resource_page(desk.inbox, move |inbox| {
+    resource_page(desk.inbox, Focus::Page, move |inbox| {
         view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }
     })
     .into_any()
@@ -62,7 +62,7 @@ pub fn InboxPane(code: String) -> impl IntoView {
             </nav>
         }
     };
-    resource_part(desk.inbox, rows).into_any()
+    resource_page(desk.inbox, Focus::Part, rows).into_any()
 }
 
 /// The next dossier after `code` in the inbox beside it (the first other one when `code` is last).
