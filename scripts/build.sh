@@ -45,7 +45,9 @@ cp style/desk.css style/register-print.css "$site/pkg/"
 cp -r public/. "$site/"
 
 echo "==> server ($profile)"
-if [ "$profile" = release ]; then cargo build -p server --release; else cargo build -p server; fi
+# The release build also builds the benchmarks' own binaries (same profile: nothing is built twice),
+# so the bench scripts build nothing.
+if [ "$profile" = release ]; then cargo build -p server --release --bins --examples; else cargo build -p server; fi
 # Replace rather than overwrite, so a running server keeps its binary.
 cp "$CARGO_TARGET_DIR/$server_dir/server" target/bin/server.new && mv -f target/bin/server.new target/bin/server
 echo "==> built: target/bin/server and $site"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 need_pg="${NEED_POSTGRES:-0}"
 need_browser="${NEED_BROWSER:-0}"
+need_wrk="${NEED_WRK:-0}"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -35,6 +36,12 @@ apt_install() {
 if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's Chromium"
   apt_install chromium fonts-noto-core
+fi
+
+# The HTTP load generator of scripts/bench-pages.sh.
+if [ "$need_wrk" = 1 ] && ! command -v wrk >/dev/null; then
+  say "installing wrk"
+  apt_install wrk
 fi
 
 if [ "$need_pg" = 1 ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy (server and wasm), unit tests, storage and API tests on
-# SQLite and PostgreSQL, the release build, the page-weight budget, the sign-up burst, the inbox
-# benchmark and the Playwright journeys.
+# SQLite and PostgreSQL, the release build, the page-weight budget, a short run of the page
+# benchmark (printed), the sign-up burst, the inbox benchmark and the Playwright journeys.
 # Installs what it needs first (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-NEED_BROWSER=1 NEED_POSTGRES=1 scripts/setup.sh
+NEED_BROWSER=1 NEED_POSTGRES=1 NEED_WRK=1 scripts/setup.sh
 
 step "format"
 cargo fmt --all --check
@@ -43,6 +43,10 @@ scripts/build.sh --release
 
 step "page weight budget"
 node scripts/page-weight.mjs --check
+
+step "speed, short run (printed, not judged on a shared machine: scripts/bench-pages.sh --check on a quiet one)"
+"$CARGO_TARGET_DIR/release/examples/bench_fold" 1
+scripts/bench-pages.sh --seconds 1 --rounds 1
 
 step "sign-up burst (50 parallel sign-ups while /healthz is polled, p99 budget 50 ms)"
 scripts/bench-signup.sh

@@ -356,6 +356,9 @@ pub struct PortalConfig {
     pub public_url: String,
     /// Set the `Secure` flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// Public lookups per address and minute (`LOOKUP_PER_MINUTE`, default 60; benchmarks
+    /// raise it).
+    pub lookup_per_minute: u32,
 }
 
 /// Everything the server functions reach, provided as context by the server.

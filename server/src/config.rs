@@ -23,6 +23,8 @@ pub struct Config {
     pub body_timeout: Duration,
     /// How often the live desk looks for new events (`live`).
     pub live_period: Duration,
+    /// Public lookups per address and minute (`LOOKUP_PER_MINUTE`).
+    pub lookup_per_minute: u32,
 }
 
 /// Defaults of the slow-client timeouts.
@@ -60,6 +62,14 @@ impl Config {
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
             live_period: LIVE_PERIOD,
+            lookup_per_minute: match env("LOOKUP_PER_MINUTE") {
+                None => 60,
+                Some(v) => {
+                    v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        anyhow::anyhow!("LOOKUP_PER_MINUTE: expected a whole number above 0, got {v:?}")
+                    })?
+                }
+            },
         })
     }
 

@@ -10,6 +10,7 @@ pub mod files;
 pub mod flash;
 pub mod layers;
 pub mod live;
+pub mod page_cache;
 pub mod serve;
 pub mod storage;
 
@@ -32,8 +33,19 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use storage::Db;
 
+/// What every handler and middleware reaches; one pointer, so the clone each request makes per
+/// layer costs a reference count, not a copy of the whole.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub files: Arc<LocalFileStore>,
     pub services: Services,
@@ -45,6 +57,32 @@ pub struct AppState {
     pub panics: Arc<AtomicUsize>,
     /// Tells open desks that their agency's dossiers changed (`live`).
     pub live: live::LiveHub,
+    /// Rendered catalogue pages for anonymous readers; every catalogue write invalidates it.
+    pub pages: page_cache::PageCache,
+    /// When the database last answered the health check.
+    pub health: Arc<Health>,
+}
+
+/// The health check asks the database at most once per [`Health::FRESH`]: a load balancer or a
+/// monitor polling often costs no more than one query per period, and a database that stops
+/// answering shows within that period.
+#[derive(Default)]
+pub struct Health {
+    last_ok: Mutex<Option<std::time::Instant>>,
+}
+
+impl Health {
+    pub const FRESH: std::time::Duration = std::time::Duration::from_millis(500);
+
+    fn recently_ok(&self) -> bool {
+        self.last_ok.lock().ok().and_then(|t| *t).is_some_and(|t| t.elapsed() < Self::FRESH)
+    }
+
+    fn record(&self, ok: bool) {
+        if let Ok(mut t) = self.last_ok.lock() {
+            *t = ok.then(std::time::Instant::now);
+        }
+    }
 }
 
 /// What the middleware at the server's edge needs to know about the site.
@@ -92,7 +130,11 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         files: files.clone(),
         limiter: Arc::new(Mutex::new(RateLimiter::default())),
         kept: flash.clone(),
-        config: PortalConfig { public_url: config.public_url.clone(), secure_cookies: config.secure_cookies },
+        config: PortalConfig {
+            public_url: config.public_url.clone(),
+            secure_cookies: config.secure_cookies,
+            lookup_per_minute: config.lookup_per_minute,
+        },
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
     // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
@@ -115,7 +157,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     });
     let panics = Arc::new(AtomicUsize::new(0));
     let live = live::LiveHub::start(Arc::new(db.clone()), config.live_period);
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         db,
         files,
         services,
@@ -124,13 +166,14 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         flash,
         panics: panics.clone(),
         live,
-    };
+        pages: page_cache::PageCache::default(),
+        health: Arc::new(Health::default()),
+    }));
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();
     let provide = move || provide_context(ctx_services.clone());
-    let router = Router::new()
-        .route("/healthz", get(healthz))
+    let site = Router::new()
         .route("/tep/{id}", get(download))
         .route("/api/desk/live", get(live::live))
         .leptos_routes_with_context(&state, routes, provide, {
@@ -145,9 +188,17 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .layer(from_fn_with_state(state.clone(), layers::session))
         .layer(from_fn_with_state(state.clone(), layers::same_origin_writes))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(layers::catch_panics(panics))
-        .layer(from_fn(layers::observe))
         .with_state(state.clone());
+    // The edge (request id, log line, security headers, caught panics) wraps everything; the
+    // health check, polled hard by monitors, has no session, body or page to need the layers
+    // inside it, and kept pages are answered before them.
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(state.clone())
+        .merge(site)
+        .layer(from_fn_with_state(state.pages.clone(), page_cache::serve_kept_pages))
+        .layer(layers::catch_panics(panics))
+        .layer(from_fn(layers::observe));
     // Browsers that once reached the portal over HTTPS never try plain HTTP again.
     let router = if config.public_url.starts_with("https://") {
         router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
@@ -161,9 +212,16 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
+    if state.health.recently_ok() {
+        return (StatusCode::OK, "ok").into_response();
+    }
     match sqlx::query("select 1").execute(&state.db.pool).await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Ok(_) => {
+            state.health.record(true);
+            (StatusCode::OK, "ok").into_response()
+        }
         Err(e) => {
+            state.health.record(false);
             tracing::error!("health check: {e}");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }

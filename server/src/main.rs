@@ -8,10 +8,16 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // One line per request is written by a thread of its own, in batches, so requests do not
+    // wait on the terminal or the disk; never lossy (a full queue slows logging callers down
+    // rather than dropping lines), and flushed when `_logs` is dropped at the end of `main`.
+    let (writer, _logs) =
+        tracing_appender::non_blocking::NonBlockingBuilder::default().lossy(false).finish(std::io::stdout());
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     if json {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).json().init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(ansi).init();
     }
     let config = Config::from_env()?;
     let (router, state) = server::build_app(&config).await?;

@@ -16,12 +16,11 @@ pub fn lookup_url(base: &str, code: &str, token: &str) -> String {
 pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossier, AppError> {
     use crate::api::ctx;
     use crate::domain::{dossier_code::DossierCode, rate_limit::Limit, secret::constant_time_eq};
-    const PER_ADDRESS: Limit = Limit { max: 60, window_ms: 60_000 };
-
     let services = ctx::services()?;
+    let per_address = Limit { max: services.config.lookup_per_minute, window_ms: 60_000 };
     {
         let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
-        if !limiter.hit(&format!("lookup:{}", ctx::client_addr()), PER_ADDRESS, ctx::now_ms()) {
+        if !limiter.hit(&format!("lookup:{}", ctx::client_addr()), per_address, ctx::now_ms()) {
             return Err(AppError::RateLimited);
         }
     }

@@ -184,7 +184,7 @@ impl app::ports::CatalogueStore for Db {
             })
             .collect();
         // In the catalogue's own (Vietnamese) order, whatever the reader's language.
-        out.sort_by_key(|s| fold(&s.name.vi));
+        out.sort_by_cached_key(|s| fold(&s.name.vi));
         Ok(out)
     }
 
@@ -196,7 +196,7 @@ impl app::ports::CatalogueStore for Db {
                 .await
                 .map_err(backend_err)?;
         let mut out: Vec<AgencyView> = rows.iter().map(agency_view).collect();
-        out.sort_by_key(|a| (a.kind.clone(), fold(&a.name.vi)));
+        out.sort_by_cached_key(|a| (a.kind.clone(), fold(&a.name.vi)));
         Ok(out)
     }
 

@@ -120,3 +120,54 @@ async fn switching_to_english_works_with_a_plain_link() {
     let evil = c.get(app.url("/api/lang?l=vi&next=//evil.example")).header("Accept", "text/html").send().await.unwrap();
     assert_eq!(location(&evil), "/");
 }
+
+#[tokio::test]
+async fn anonymous_catalogue_pages_are_kept_and_revalidated_with_304() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let c = app.client();
+        let url = app.url("/thu-tuc/1.001193");
+        let first = c.get(&url).send().await.unwrap();
+        assert_eq!(first.status(), 200, "{backend:?}");
+        let etag = first.headers().get("etag").expect("an ETag").to_str().unwrap().to_string();
+        assert_eq!(first.headers().get("cache-control").unwrap(), "no-cache", "{backend:?}: kept, asked again");
+        assert!(first.headers().get("content-security-policy").is_some(), "{backend:?}: edge headers still apply");
+        let body = first.text().await.unwrap();
+        assert!(body.contains("Đăng ký khai sinh"), "{backend:?}");
+
+        // The second reader gets the same bytes from memory.
+        let second = c.get(&url).send().await.unwrap();
+        assert_eq!(second.headers().get("etag").unwrap().to_str().unwrap(), etag, "{backend:?}");
+        assert_eq!(second.text().await.unwrap(), body, "{backend:?}");
+        assert_eq!(app.pages.len(), 1, "{backend:?}");
+
+        // A browser holding the page is told it has not changed.
+        let cond = c.get(&url).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(cond.status(), 304, "{backend:?}");
+        assert_eq!(cond.headers().get("etag").unwrap().to_str().unwrap(), etag);
+        assert!(cond.bytes().await.unwrap().is_empty());
+
+        // Each language is its own page.
+        let en = c.get(&url).header("cookie", "lang=en").send().await.unwrap();
+        assert_ne!(en.headers().get("etag").unwrap().to_str().unwrap(), etag, "{backend:?}");
+        assert!(en.text().await.unwrap().contains("Birth registration"), "{backend:?}");
+
+        // A signed-in reader never gets a kept page, nor leaves one.
+        let signed = app.login("045095001234", "matkhau2026").await;
+        let mine = signed.get(&url).send().await.unwrap();
+        assert!(mine.headers().get("etag").is_none(), "{backend:?}");
+        assert_eq!(mine.headers().get("cache-control").unwrap(), "no-store", "{backend:?}");
+        assert_eq!(app.pages.len(), 2, "{backend:?}: the Vietnamese and English pages only");
+
+        // Searches are kept under their query; pages that are not the catalogue's are not.
+        c.get(app.url("/thu-tuc?q=khai+sinh")).send().await.unwrap();
+        c.get(app.url("/tra-cuu")).send().await.unwrap();
+        assert_eq!(app.pages.len(), 3, "{backend:?}");
+
+        // A change of the catalogue drops every kept page: the old ETag no longer matches.
+        app.pages.invalidate();
+        let after = c.get(&url).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(after.status(), 200, "{backend:?}");
+        assert_ne!(after.headers().get("etag").unwrap().to_str().unwrap(), etag, "{backend:?}");
+    }
+}

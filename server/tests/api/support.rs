@@ -34,6 +34,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Requests the server answered with a caught panic: none, or the test fails.
     pub panics: std::sync::Arc<AtomicUsize>,
+    /// The server's kept catalogue pages.
+    pub pages: server::page_cache::PageCache,
 }
 
 impl Drop for TestApp {
@@ -91,6 +93,7 @@ impl TestApp {
             header_timeout: server::config::HEADER_TIMEOUT,
             body_timeout: server::config::BODY_TIMEOUT,
             live_period: std::time::Duration::from_millis(100),
+            lookup_per_minute: 60,
         };
         adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");
@@ -100,11 +103,12 @@ impl TestApp {
         });
         TestApp {
             base: format!("http://{addr}"),
-            db: state.db,
-            files: state.files,
+            db: state.db.clone(),
+            files: state.files.clone(),
             data_dir,
             backend,
-            panics: state.panics,
+            panics: state.panics.clone(),
+            pages: state.pages.clone(),
         }
     }
 
