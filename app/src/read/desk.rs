@@ -46,14 +46,53 @@ pub struct InboxFilter {
     pub page: i64,
 }
 
+/// A tab, a filter or a search is counted up to this many dossiers: "more than 10 000" tells an
+/// officer as much as the exact figure, and counting a province's half million closed dossiers on
+/// every look at the closed tab does not pay.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A count as shown: exact, or "more than 10 000" above [`COUNT_CAP`].
+pub fn count_label(n: i64, i18n: crate::i18n::I18n) -> String {
+    if n > COUNT_CAP {
+        i18n.t("desk-count-capped")
+    } else {
+        n.to_string()
+    }
+}
+
+impl InboxView {
+    /// The number of dossiers as shown: exact, or "more than 10 000".
+    pub fn total_label(&self, i18n: crate::i18n::I18n) -> String {
+        if self.total_capped {
+            count_label(COUNT_CAP + 1, i18n)
+        } else {
+            count_label(self.total, i18n)
+        }
+    }
+
+    /// Pages in the pager: known, or, past the cap, one more than the current while pages are full.
+    pub fn pages(&self) -> i64 {
+        let known = ((self.total + INBOX_PAGE - 1) / INBOX_PAGE).max(1);
+        if self.total_capped {
+            let page = self.filter.page.max(1);
+            known.max(page + i64::from(self.rows.len() as i64 == INBOX_PAGE))
+        } else {
+            known
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxView {
     pub agency: String,
     pub filter: InboxFilter,
-    /// Dossiers in each tab (without the filters).
+    /// Dossiers in each tab (without the filters), up to [`COUNT_CAP`] + 1 ("more than").
     pub counts: Vec<(String, i64)>,
-    /// Dossiers matching the tab and filters (or the search).
+    /// Dossiers matching the tab and filters (or the search), counted up to [`COUNT_CAP`].
     pub total: i64,
+    /// More than [`COUNT_CAP`] match: `total` is a floor, and the pager goes on page by page.
+    #[serde(default)]
+    pub total_capped: bool,
     pub rows: Vec<DeskRow>,
     /// Choices for the filters: procedures and sectors this agency deals with.
     pub procedures: Vec<(String, crate::read::Name)>,
@@ -160,4 +199,49 @@ fn urlencoding(v: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(total: i64, capped: bool, page: i64, rows: usize) -> InboxView {
+        let row = DeskRow {
+            code: String::new(),
+            procedure: Default::default(),
+            applicant: String::new(),
+            status: DossierStatus::Delivered,
+            channel: String::new(),
+            submitted_at_ms: 0,
+            due_at_ms: None,
+            location: Default::default(),
+        };
+        InboxView {
+            agency: String::new(),
+            filter: InboxFilter { tab: "done".into(), page, ..Default::default() },
+            counts: vec![],
+            total,
+            total_capped: capped,
+            rows: vec![row; rows],
+            procedures: vec![],
+            sectors: vec![],
+            now_ms: 0,
+            consultations: vec![],
+            search_expired: false,
+        }
+    }
+
+    #[test]
+    fn past_the_count_cap_the_pager_goes_on_while_pages_are_full() {
+        let i18n = crate::i18n::I18n { lang: crate::i18n::Lang::Vi };
+        assert_eq!(view(120, false, 1, 50).pages(), 3);
+        assert_eq!(view(120, false, 1, 50).total_label(i18n), "120");
+        let many = view(COUNT_CAP, true, 1, 50);
+        assert_eq!(many.total_label(i18n), "hơn 10.000");
+        assert_eq!(many.pages(), COUNT_CAP / INBOX_PAGE);
+        assert_eq!(view(COUNT_CAP, true, 900, 50).pages(), 901, "a full deep page has a next one");
+        assert_eq!(view(COUNT_CAP, true, 900, 12).pages(), 900, "a short page is the last");
+        assert_eq!(count_label(COUNT_CAP, i18n), "10000");
+        assert_eq!(count_label(COUNT_CAP + 1, crate::i18n::I18n { lang: crate::i18n::Lang::En }), "more than 10,000");
+    }
 }

@@ -4,7 +4,7 @@ use super::{backend_err, status_at, Db};
 use app::domain::status::DossierStatus as S;
 use app::domain::text::{like_escape, search_terms};
 use app::ports::StoreError;
-use app::read::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, INBOX_PAGE, TABS};
+use app::read::desk::{DeskDossierView, DeskRow, InboxFilter, InboxView, InboxViewer, COUNT_CAP, INBOX_PAGE, TABS};
 use sqlx::Row;
 
 /// A query's `where` clause with its parameters, all bound as text or numbers in order.
@@ -89,7 +89,7 @@ fn order_for(tab: &str) -> &'static str {
     match tab {
         // First come, first served at reception; the latest first among closed dossiers.
         "receive" => "d.submitted_at, d.id",
-        "done" => "d.resolved_at desc",
+        "done" => "d.resolved_at desc, d.id desc",
         _ => "d.due_at, d.id",
     }
 }
@@ -107,16 +107,24 @@ impl app::ports::DeskStore for Db {
             // costliest query of the inbox).
             let mut w = Where::default();
             tab_where(&mut w, tab, v);
-            let sql = format!("select count(*) as n from dossiers d where {}", w.sql());
+            // Up to the cap (a count above it means "more than"), so no tab costs more than
+            // ten thousand index entries to count.
+            let sql = format!(
+                "select count(*) as n from (select 1 as one from dossiers d where {} limit {}) c",
+                w.sql(),
+                COUNT_CAP + 1
+            );
             let n: i64 = w.bind(sqlx::query(&sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
             counts.push((tab.to_string(), n));
         }
         let mut w = Where::default();
         let searching = !f.q.is_empty();
         let order = if searching { "d.submitted_at desc, d.id desc" } else { order_for(&f.tab) };
+        // A search's matches: rows of (id, submitted_at), each branch read from an index alone.
+        let mut matches: Option<String> = None;
         if searching {
             let agency = w.text(&v.agency);
-            w.push(format!("(d.receiving_agency = {agency} or d.current_agency = {agency}) and d.status <> 0"));
+            let scope = format!("(receiving_agency = {agency} or current_agency = {agency}) and status <> 0");
             let q = f.q.as_str();
             let digits: String = q.chars().filter(char::is_ascii_digit).collect();
             // Each branch can use an index: the code itself, the applicant by CCCD or by name.
@@ -139,9 +147,12 @@ impl app::ports::DeskStore for Db {
                     .collect();
                 any.push(format!("applicant_id in (select id from users where {})", all.join(" and ")));
             }
-            // A union of index lookups (an OR of semi-joins would scan every dossier on PostgreSQL).
-            let ids: Vec<String> = any.iter().map(|b| format!("select id from dossiers where {b}")).collect();
-            w.push(format!("d.id in ({})", ids.join(" union ")));
+            // A union of index lookups (an OR of semi-joins would scan every dossier on PostgreSQL),
+            // each with the agency's scope, so a common name's ten thousand dossiers are counted
+            // and ordered from the index without reading their rows.
+            let ids: Vec<String> =
+                any.iter().map(|b| format!("select id, submitted_at from dossiers where {b} and {scope}")).collect();
+            matches = Some(ids.join(" union "));
         } else {
             tab_where(&mut w, &f.tab, v);
         }
@@ -165,27 +176,38 @@ impl app::ports::DeskStore for Db {
             let t = w.int(to + 86_400_000);
             w.push(format!("d.submitted_at < {t}"));
         }
-        let from = "from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id";
+        // Where the page's dossiers come from: a tab's conditions, a search's matches, or the
+        // matches narrowed by the filters.
+        let source = match &matches {
+            Some(m) if w.clauses.is_empty() => format!("({m}) d"),
+            Some(m) => format!("dossiers d where d.id in (select id from ({m}) m) and {}", w.sql()),
+            None => format!("dossiers d where {}", w.sql()),
+        };
         let unfiltered =
             !searching && [&f.procedure, &f.sector, &f.channel, &f.from, &f.to].iter().all(|v| v.is_empty());
         let counted = counts.iter().find(|(t, _)| *t == f.tab).map(|(_, n)| *n).filter(|_| unfiltered);
         let total: i64 = match counted {
             Some(n) => n,
             None => {
-                let count_sql = format!("select count(*) as n from dossiers d where {}", w.sql());
+                // Counted up to the cap: past it the pager goes on page by page.
+                let count_sql =
+                    format!("select count(*) as n from (select 1 as one from {source} limit {}) c", COUNT_CAP + 1);
                 w.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n")
             }
         };
+        let total_capped = total > COUNT_CAP;
+        let total = total.min(COUNT_CAP);
         let offset = (f.page.max(1) - 1) * INBOX_PAGE;
-        // Names of where each row sits, looked up for the page only.
+        // The page's ids first, read in the order of an index without touching the rows (a tab
+        // of 100 000 dossiers sorts its keys, not its rows); then those rows, their applicant,
+        // procedure and where each sits.
         let sql = format!(
-            "select x.*, ca.name_vi as ca_vi, ca.name_en as ca_en, un.name_vi as un_vi, un.name_en as un_en from (\
-             select d.id, d.code, d.status, d.channel, d.submitted_at, d.due_at, d.resolved_at, d.current_agency, d.current_unit, \
-             u.full_name, p.name_vi, p.name_en {from} where {} order by {order} limit {INBOX_PAGE} offset {offset}) x \
-             join agencies ca on ca.code = x.current_agency \
-             left join units un on un.agency_code = x.current_agency and un.code = x.current_unit order by {}",
-            w.sql(),
-            order.replace("d.", "x.")
+            "select d.id, d.code, d.status, d.channel, d.submitted_at, d.due_at, d.resolved_at, d.current_agency, d.current_unit, \
+             u.full_name, p.name_vi, p.name_en, ca.name_vi as ca_vi, ca.name_en as ca_en, un.name_vi as un_vi, un.name_en as un_en \
+             from (select d.id from {source} order by {order} limit {INBOX_PAGE} offset {offset}) k \
+             join dossiers d on d.id = k.id join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id \
+             join agencies ca on ca.code = d.current_agency \
+             left join units un on un.agency_code = d.current_agency and un.code = d.current_unit order by {order}",
         );
         let rows = w.bind(sqlx::query(&sql)).fetch_all(&self.pool).await.map_err(backend_err)?;
         let procedures = sqlx::query(
@@ -208,6 +230,7 @@ impl app::ports::DeskStore for Db {
             filter: f.clone(),
             counts,
             total,
+            total_capped,
             now_ms: v.now_ms,
             consultations: Vec::new(),
             search_expired: false,

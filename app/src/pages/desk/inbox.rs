@@ -1,6 +1,6 @@
 //! The desk's inbox: tabs by role and deadline, search, filters, one row per dossier.
 
-use crate::api::desk::{DeskSearch, InboxView, INBOX_PAGE};
+use crate::api::desk::{DeskSearch, InboxView};
 use crate::components::layout::Layout;
 use crate::components::StatusBadge;
 use crate::desk_app::use_desk;
@@ -8,6 +8,7 @@ use crate::domain::channel::Channel;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{resource_page, Focus};
+use crate::read::desk::count_label;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -37,12 +38,15 @@ pub fn InboxPane(code: String) -> impl IntoView {
         let f = inbox.filter.clone();
         let back = if f.q.is_empty() { f.href(&f.tab, f.page) } else { format!("/mot-cua?tim={}", f.tim) };
         let title = if f.q.is_empty() { i18n.t(&format!("desk-tab-{}", f.tab)) } else { i18n.t("desk-search") };
-        let count = inbox.counts.iter().find(|(t, _)| *t == f.tab).map(|(_, n)| *n).unwrap_or(inbox.total);
+        let count = match inbox.counts.iter().find(|(t, _)| *t == f.tab) {
+            Some((_, n)) if f.q.is_empty() => count_label(*n, i18n),
+            _ => inbox.total_label(i18n),
+        };
         let now = inbox.now_ms;
         let code = code.clone();
         view! {
             <nav class="inbox-pane" aria-label=i18n.t("desk-pane-label")>
-                <p class="pane-head"><a href=back>{title}" ("{count.to_string()}")"</a></p>
+                <p class="pane-head"><a href=back>{title}" ("{count}")"</a></p>
                 <ul class="pane-rows">
                     {inbox.rows.into_iter().map(|r| {
                         let current = r.code == code;
@@ -76,7 +80,9 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
     let f = inbox.filter.clone();
     let searching = !f.q.is_empty();
     let filtered = [&f.procedure, &f.sector, &f.channel, &f.from, &f.to].iter().any(|v| !v.is_empty());
-    let pages = ((inbox.total + INBOX_PAGE - 1) / INBOX_PAGE).max(1);
+    let pages = inbox.pages();
+    let total_label = inbox.total_label(i18n);
+    let capped = inbox.total_capped;
     let now = inbox.now_ms;
     let select = |name: &'static str, label: String, options: Vec<(String, String)>, current: String| {
         view! {
@@ -115,7 +121,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
             </div>
         </form>
         {inbox.search_expired.then(|| view! { <p role="status" class="notice" data-testid="search-expired">{i18n.t("desk-search-expired")}</p> })}
-        {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", inbox.total.to_string()), ("q", f.q.clone())])}</p> })}
+        {searching.then(|| view! { <p role="status" class="result-count">{i18n.t_args("desk-search-results", &[("count", total_label.clone()), ("q", f.q.clone())])}</p> })}
         <nav class="tabs" aria-label=i18n.t("desk-tabs")>
             {crate::api::desk::TABS.iter().map(|t| {
                 let current = *t == f.tab && !searching;
@@ -123,7 +129,7 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
                 view! {
                     <a href=f.href(t, 1) aria-current=current.then_some("page") class:current=current class:alert={*t == "overdue" && n.unwrap_or(0) > 0}>
                         {i18n.t(&format!("desk-tab-{t}"))}
-                        {n.map(|n| view! { " "<span class="count">"("{n.to_string()}")"</span> })}
+                        {n.map(|n| view! { " "<span class="count">"("{count_label(n, i18n)}")"</span> })}
                     </a>
                 }
             }).collect_view()}
@@ -173,7 +179,11 @@ fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
         {(pages > 1).then(|| view! {
             <nav class="pager" aria-label=i18n.t("pager-label")>
                 {(f.page > 1).then(|| view! { <a rel="prev" href=f.page_href(f.page - 1)>{i18n.t("pager-prev")}</a> })}
-                <span>{i18n.t_args("pager-position", &[("page", f.page.to_string()), ("pages", pages.to_string())])}</span>
+                <span>{if capped {
+                    i18n.t_args("pager-position-open", &[("page", f.page.to_string())])
+                } else {
+                    i18n.t_args("pager-position", &[("page", f.page.to_string()), ("pages", pages.to_string())])
+                }}</span>
                 {(f.page < pages).then(|| view! { <a rel="next" href=f.page_href(f.page + 1)>{i18n.t("pager-next")}</a> })}
             </nav>
         })}
