@@ -47,6 +47,9 @@ node scripts/page-weight.mjs --check
 step "speed, short run (printed, not judged on a shared machine: scripts/bench-pages.sh --check on a quiet one)"
 "$CARGO_TARGET_DIR/release/examples/bench_fold" 1
 scripts/bench-pages.sh --seconds 1 --rounds 1
+# Lifecycles over HTTP on a small database: the rate is printed; a lost, duplicated, failed or
+# unverifiable dossier fails the run (the full run: scripts/bench-lifecycle.sh, 1 000 000 dossiers).
+PORTAL_BENCH_PG="$pg_admin" scripts/bench-lifecycle.sh 20000 4 5
 
 step "sign-up burst (50 parallel sign-ups while /healthz is polled, p99 budget 50 ms)"
 scripts/bench-signup.sh

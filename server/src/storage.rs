@@ -53,6 +53,18 @@ pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// The `synchronous` pragma SQLite runs with (`SQLITE_SYNCHRONOUS`): `full` (the default) makes
+/// every commit durable through a power cut — a dossier code shown to a citizen is on disk;
+/// `normal` keeps commits through a crash of the process but may lose the last ones when the
+/// machine loses power (`docs/decisions.md`, "Durability").
+pub fn sqlite_synchronous(setting: Option<&str>) -> Result<&'static str, StoreError> {
+    match setting.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") | Some("full") => Ok("pragma synchronous = full"),
+        Some("normal") => Ok("pragma synchronous = normal"),
+        Some(other) => Err(StoreError::Backend(format!("SQLITE_SYNCHRONOUS: expected full or normal, got {other:?}"))),
+    }
+}
+
 impl Db {
     /// Connects, creating the SQLite file when needed, and runs the migrations of the backend.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
@@ -73,11 +85,12 @@ impl Db {
             use sqlx::ConnectOptions;
             let conn = sqlite.connect().await.map_err(backend_err)?;
             sqlx::Connection::close(conn).await.map_err(backend_err)?;
-            options = options.max_connections(8).after_connect(|conn, _| {
+            let synchronous = sqlite_synchronous(std::env::var("SQLITE_SYNCHRONOUS").ok().as_deref())?;
+            options = options.max_connections(8).after_connect(move |conn, _| {
                 Box::pin(async move {
                     sqlx::query("pragma busy_timeout = 30000").execute(&mut *conn).await?;
                     sqlx::query("pragma foreign_keys = on").execute(&mut *conn).await?;
-                    sqlx::query("pragma synchronous = normal").execute(&mut *conn).await?;
+                    sqlx::query(synchronous).execute(&mut *conn).await?;
                     Ok(())
                 })
             });
