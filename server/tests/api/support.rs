@@ -247,17 +247,7 @@ pub fn dossier_text(p: &app::api::catalogue::ProcedureDetail, key: &str, action:
     let mut form =
         Form::new().text("key", key.to_string()).text("procedure", p.code.clone()).text("intent", action.to_string());
     for f in &p.form_fields {
-        use app::domain::form::FieldKind;
-        let v = match f.kind {
-            FieldKind::Text => "Lê Minh Khang".to_string(),
-            FieldKind::Number => "3".to_string(),
-            FieldKind::Date => "2026-11-02".to_string(),
-            FieldKind::Select => f.options[0].value.clone(),
-            FieldKind::Cccd => "045095001234".to_string(),
-            FieldKind::Phone => "0912345678".to_string(),
-            FieldKind::Address => "Số 1 Lê Duẩn, Đông Hà".to_string(),
-        };
-        form = form.text(f.input_name(), v);
+        form = form.text(f.input_name(), server::demo::sample_answer(f));
     }
     form
 }
