@@ -90,8 +90,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     };
     req.extensions_mut().insert(ClientAddr(addr));
     let path = req.uri().path().to_string();
-    let is_static =
-        path.starts_with("/pkg/") || path.starts_with("/forms/") || path == "/favicon.svg" || path == "/healthz";
+    let is_static = path.starts_with("/pkg/") || path.starts_with("/forms/") || path == "/favicon.svg";
     let mut user = None;
     if !is_static {
         if let Some(token) = cookie(&req, app::api::account::SESSION_COOKIE).filter(|t| t.len() == 64) {

@@ -6,7 +6,7 @@ use tracing_subscriber::EnvFilter;
 
 /// At most two malloc arenas: glibc gives each thread that allocates under contention an arena
 /// of its own (up to eight per core), which the server's worker, blocking and SQLite threads
-/// filled and kept. Measured under the lifecycle benchmark: peak RSS 147 MB → 84 MB, the same
+/// filled and kept. Measured under the lifecycle benchmark: peak RSS 147 MB → 123 MB, the same
 /// throughput. Set before the runtime starts any thread.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -85,6 +85,12 @@ fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
     }
 }
 
+/// Counts the rows of `source` (`table alias where …`) up to [`COUNT_CAP`] + 1: a count above the
+/// cap means "more than", so no count reads more than ten thousand index entries.
+fn capped_count(source: &str) -> String {
+    format!("select count(*) as n from (select 1 as one from {source} limit {}) c", COUNT_CAP + 1)
+}
+
 fn order_for(tab: &str) -> &'static str {
     match tab {
         // First come, first served at reception; the latest first among closed dossiers.
@@ -107,13 +113,7 @@ impl app::ports::DeskStore for Db {
             // costliest query of the inbox).
             let mut w = Where::default();
             tab_where(&mut w, tab, v);
-            // Up to the cap (a count above it means "more than"), so no tab costs more than
-            // ten thousand index entries to count.
-            let sql = format!(
-                "select count(*) as n from (select 1 as one from dossiers d where {} limit {}) c",
-                w.sql(),
-                COUNT_CAP + 1
-            );
+            let sql = capped_count(&format!("dossiers d where {}", w.sql()));
             let n: i64 = w.bind(sqlx::query(&sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
             counts.push((tab.to_string(), n));
         }
@@ -189,9 +189,7 @@ impl app::ports::DeskStore for Db {
         let total: i64 = match counted {
             Some(n) => n,
             None => {
-                // Counted up to the cap: past it the pager goes on page by page.
-                let count_sql =
-                    format!("select count(*) as n from (select 1 as one from {source} limit {}) c", COUNT_CAP + 1);
+                let count_sql = capped_count(&source);
                 w.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await.map_err(backend_err)?.get("n")
             }
         };
