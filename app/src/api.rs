@@ -14,6 +14,7 @@ pub mod intake;
 pub mod lang;
 pub mod lookup;
 pub mod register;
+pub mod setup;
 pub mod supplements;
 
 #[cfg(feature = "ssr")]

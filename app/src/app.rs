@@ -58,6 +58,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, user, path) = request_context();
     #[cfg(not(feature = "ssr"))]
     let (lang, user, path) = (Lang::Vi, None, String::new());
+    // A demonstration says so on every page: its passwords are published.
+    #[cfg(feature = "ssr")]
+    let demo = use_context::<crate::ports::Services>().is_some_and(|s| s.config.demo);
+    #[cfg(not(feature = "ssr"))]
+    let demo = false;
     provide_context(I18n { lang });
     provide_context(SignedIn(user));
     let bundle = bundle_for(&path);
@@ -103,6 +108,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {path.starts_with("/mot-cua").then(|| view! { <link rel="stylesheet" href="/pkg/desk.css" /> })}
             </head>
             <body>
+                {demo.then(|| view! { <p class="demo-banner" role="note" data-testid="demo-banner">{I18n { lang }.t("demo-banner")}</p> })}
                 <App />
             </body>
         </html>
@@ -123,6 +129,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/nhan-tai-khoan") view=ClaimPage ssr=SsrMode::Async />
+                <Route path=path!("/cai-dat") view=crate::pages::setup::SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/dat-mat-khau") view=crate::pages::setup::SetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so") view=MyDossiersPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />

@@ -1,10 +1,12 @@
 //! Pure domain types and rules. No I/O, no Leptos, no database.
 //! Everything here is compiled for both the server and the browser and unit-tested in place.
 
+pub mod agency_code;
 pub mod cccd;
 pub mod channel;
 pub mod clock;
 pub mod dossier_code;
+pub mod email;
 pub mod event;
 pub mod form;
 pub mod history;

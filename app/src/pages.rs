@@ -12,6 +12,7 @@ pub mod dossiers;
 pub mod intake;
 pub mod lookup;
 pub mod register;
+pub mod setup;
 
 use crate::components::layout::Layout;
 use crate::error::{error_from_query, AppError};

@@ -290,6 +290,86 @@ pub trait CalendarStore: Send + Sync {
     async fn calendar(&self, agency: &str) -> Result<Option<crate::domain::clock::Calendar>, StoreError>;
 }
 
+/// A one-time link to store: only the SHA-256 of its token (`api::setup::ssr::link_hash`).
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub token_hash: String,
+    pub purpose: LinkPurpose,
+    /// The account whose password the link sets; none for the setup link.
+    pub user_id: Option<i64>,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+/// What a one-time link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkPurpose {
+    /// The first start without demo data: the province and its first administrator.
+    Setup,
+    /// An officer sets (or resets) their password.
+    Password,
+}
+
+impl LinkPurpose {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::Password => "password",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Setup, Self::Password].into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// A link that still works: what for, and whose account (for a password link).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveLink {
+    pub purpose: LinkPurpose,
+    pub user_id: Option<i64>,
+    pub full_name: Option<String>,
+}
+
+/// The province (the root of the agency tree) and its first administrator, set up through the
+/// setup link.
+#[derive(Debug, Clone)]
+pub struct ProvinceSetup {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub admin: NewUser,
+}
+
+/// Going live: the setup link and the links that set passwords.
+#[async_trait]
+pub trait SetupStore: Send + Sync {
+    /// The link with this token hash, if it is unused, unexpired and of `purpose`.
+    async fn live_link(
+        &self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now_ms: i64,
+    ) -> Result<Option<LiveLink>, StoreError>;
+    /// Uses the setup link: creates the province and its administrator in one transaction and
+    /// returns the administrator's id; `None` when the link no longer works (used, expired,
+    /// replaced, or an administrator already exists). A taken CCCD or agency code is a conflict.
+    async fn set_up_province(
+        &self,
+        token_hash: &str,
+        setup: ProvinceSetup,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Uses a password link: sets the account's password and ends its sessions; `None` when the
+    /// link no longer works.
+    async fn set_password_with_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -303,6 +383,7 @@ pub trait Store:
     + ConsultationStore
     + HandlingStore
     + CalendarStore
+    + SetupStore
 {
 }
 
@@ -316,6 +397,7 @@ impl<
             + ConsultationStore
             + HandlingStore
             + CalendarStore
+            + SetupStore
             + ?Sized,
     > Store for T
 {
@@ -325,7 +407,7 @@ impl<
 pub mod stores {
     pub use super::{
         AccountStore, CalendarStore, CatalogueStore, ConsultationStore, DeskStore, DossierReads, DraftStore,
-        HandlingStore, RegisterStore, Store,
+        HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
 
@@ -359,6 +441,8 @@ pub struct PortalConfig {
     /// Public lookups per address and minute (`LOOKUP_PER_MINUTE`, default 60; benchmarks
     /// raise it).
     pub lookup_per_minute: u32,
+    /// `DEMO_DATA`: every page says that this is a demonstration with published passwords.
+    pub demo: bool,
 }
 
 /// Everything the server functions reach, provided as context by the server.

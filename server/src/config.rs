@@ -25,6 +25,8 @@ pub struct Config {
     pub live_period: Duration,
     /// Public lookups per address and minute (`LOOKUP_PER_MINUTE`).
     pub lookup_per_minute: u32,
+    /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); not served without it.
+    pub metrics_token: Option<String>,
 }
 
 /// Defaults of the slow-client timeouts.
@@ -62,6 +64,12 @@ impl Config {
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
             live_period: LIVE_PERIOD,
+            metrics_token: match env("METRICS_TOKEN") {
+                Some(t) if t.trim().len() < 16 => {
+                    anyhow::bail!("METRICS_TOKEN: use at least 16 characters (e.g. `openssl rand -hex 16`)")
+                }
+                t => t.map(|t| t.trim().to_string()),
+            },
             lookup_per_minute: match env("LOOKUP_PER_MINUTE") {
                 None => 60,
                 Some(v) => {

@@ -21,7 +21,11 @@ pub const DEFAULT_CSP: &str =
      form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
 /// A request id (kept from `x-request-id` when sane), one log line per request, security headers.
-pub async fn observe(mut req: Request, next: Next) -> Response {
+pub async fn observe(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let id = req
         .headers()
         .get("x-request-id")
@@ -56,7 +60,9 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
     }
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
     let status = res.status().as_u16();
-    let ms = started.elapsed().as_millis() as u64;
+    let elapsed = started.elapsed();
+    metrics.record(&path, status, elapsed);
+    let ms = elapsed.as_millis() as u64;
     let _e = span.enter();
     if status >= 500 {
         tracing::error!(status, ms, "request failed");

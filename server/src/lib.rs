@@ -3,6 +3,7 @@
 //! `build_app` returns the real application so tests can serve it on port 0.
 
 pub mod catalogue_seed;
+pub mod cli;
 pub mod client_addr;
 pub mod config;
 pub mod demo;
@@ -10,8 +11,11 @@ pub mod files;
 pub mod flash;
 pub mod layers;
 pub mod live;
+pub mod metrics;
+pub mod ops;
 pub mod page_cache;
 pub mod serve;
+pub mod setup;
 pub mod storage;
 
 use app::app::{shell, App};
@@ -61,6 +65,10 @@ pub struct Shared {
     pub pages: page_cache::PageCache,
     /// When the database last answered the health check.
     pub health: Arc<Health>,
+    /// Request counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    /// `METRICS_TOKEN`: without it `/metrics` is not served.
+    pub metrics_token: Option<String>,
 }
 
 /// The health check asks the database at most once per [`Health::FRESH`]: a load balancer or a
@@ -134,6 +142,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             public_url: config.public_url.clone(),
             secure_cookies: config.secure_cookies,
             lookup_per_minute: config.lookup_per_minute,
+            demo: config.demo_data,
         },
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
@@ -168,6 +177,8 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         live,
         pages: page_cache::PageCache::default(),
         health: Arc::new(Health::default()),
+        metrics: Arc::new(metrics::Metrics::default()),
+        metrics_token: config.metrics_token.clone(),
     }));
     let routes = generate_route_list(App);
 
@@ -194,11 +205,12 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     // inside it, and kept pages are answered before them.
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::metrics))
         .with_state(state.clone())
         .merge(site)
         .layer(from_fn_with_state(state.pages.clone(), page_cache::serve_kept_pages))
         .layer(layers::catch_panics(panics))
-        .layer(from_fn(layers::observe));
+        .layer(from_fn_with_state(state.metrics.clone(), layers::observe));
     // Browsers that once reached the portal over HTTPS never try plain HTTP again.
     let router = if config.public_url.starts_with("https://") {
         router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(

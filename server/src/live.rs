@@ -84,6 +84,11 @@ impl LiveHub {
     }
 
     /// Ends every open stream (the server is stopping; browsers reconnect to the next one).
+    /// Desks listening now (each open stream holds one receiver).
+    pub fn open_streams(&self) -> usize {
+        self.changed.receiver_count()
+    }
+
     pub fn stop(&self) {
         let _ = self.stopping.send(true);
     }

@@ -1,7 +1,11 @@
 #![recursion_limit = "512"]
-//! `server`: runs the portal. Configuration comes from the environment (README.md).
+//! `server`: runs the portal (`serve`, the default) and the operator's commands (`server --help`).
+//! Configuration comes from the environment (README.md).
 
+use server::cli::{self, Command};
 use server::config::Config;
+use server::storage::Db;
+use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 /// At most two malloc arenas: glibc gives each thread that allocates under contention an arena
@@ -16,12 +20,97 @@ fn limit_malloc_arenas() {
     }
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     limit_malloc_arenas();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(Command::Help(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    let uploads = config.data_dir.join("uploads");
+    let now = app::api::ctx::now_ms();
+    match command {
+        Command::Serve | Command::Help(_) => serve(config).await?,
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url).await?;
+            println!("the schema is at version {}", db.schema_version().await?);
+        }
+        Command::CreateAdmin(admin) => {
+            let db = Db::connect(&config.database_url).await?;
+            let link = server::setup::create_admin(&db, &config.public_url, &admin, now).await?;
+            println!("Created. The administrator sets a password with this one-time link (24 hours):\n{link}");
+        }
+        Command::Backup { to } => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = Db::connect(&config.database_url).await?;
+            let m = server::ops::backup(&db, &config.database_url, &uploads, &to, false).await?;
+            println!(
+                "backup written to {}: {} rows in {} tables, {} files",
+                to.display(),
+                m.counts.values().sum::<i64>(),
+                m.counts.len(),
+                m.files.len()
+            );
+        }
+        Command::Restore { from } => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let (_, report) = server::ops::restore(&from, &config.database_url, &uploads, false).await?;
+            return Ok(print_report("restored", &report));
+        }
+        Command::Verify => {
+            let db = Db::connect(&config.database_url).await?;
+            let report = server::ops::verify(&db, &uploads, false).await?;
+            return Ok(print_report("verified", &report));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what `verify` (or a restore's check) found; 1 when anything is wrong.
+fn print_report(done: &str, r: &server::ops::Report) -> ExitCode {
+    for p in &r.problems {
+        println!("PROBLEM {p}");
+    }
+    println!(
+        "{done}: {} dossiers, {} events, {} files; {} problem(s)",
+        r.dossiers,
+        r.events,
+        r.files,
+        r.problems.len()
+    );
+    if r.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     // One line per request is written by a thread of its own, in batches, so requests do not
@@ -35,8 +124,15 @@ async fn run() -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(ansi).init();
     }
-    let config = Config::from_env()?;
     let (router, state) = server::build_app(&config).await?;
+    if !config.demo_data {
+        // The link is a secret: printed on the terminal for the operator, never logged.
+        if let Some(link) =
+            server::setup::setup_link_if_needed(&state.db, &config.public_url, app::api::ctx::now_ms()).await?
+        {
+            eprintln!("\n  No administrator yet. Set the province up with this one-time link (24 hours; a restart prints a new one):\n  {link}\n");
+        }
+    }
     let listener = tokio::net::TcpListener::bind(&config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     let live = state.live.clone();

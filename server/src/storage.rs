@@ -9,7 +9,9 @@ mod desk;
 mod dossiers;
 mod drafts;
 mod handling;
+pub mod integrity;
 mod register;
+pub mod setup;
 mod supplements;
 
 use app::domain::status::DossierStatus;
@@ -68,6 +70,16 @@ pub fn sqlite_synchronous(setting: Option<&str>) -> Result<&'static str, StoreEr
 impl Db {
     /// Connects, creating the SQLite file when needed, and runs the migrations of the backend.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let db = Db::open_plain(url).await?;
+        db.migrate().await?;
+        db.seed_calendar().await?;
+        db.fold_user_names().await?;
+        Ok(db)
+    }
+
+    /// Connects without touching the schema (the operator's commands: a backup's copy, the
+    /// empty database a restore goes into).
+    pub async fn open_plain(url: &str) -> Result<Db, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
@@ -76,21 +88,26 @@ impl Db {
         };
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
-            // Create the file and switch it to WAL once, before the pool opens connections.
-            let sqlite = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                .map_err(backend_err)?
-                .create_if_missing(true)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(30));
-            use sqlx::ConnectOptions;
-            let conn = sqlite.connect().await.map_err(backend_err)?;
-            sqlx::Connection::close(conn).await.map_err(backend_err)?;
+            let read_only = url.contains("mode=ro");
+            if !read_only {
+                // Create the file and switch it to WAL once, before the pool opens connections.
+                let sqlite = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(backend_err)?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(30));
+                use sqlx::ConnectOptions;
+                let conn = sqlite.connect().await.map_err(backend_err)?;
+                sqlx::Connection::close(conn).await.map_err(backend_err)?;
+            }
             let synchronous = sqlite_synchronous(std::env::var("SQLITE_SYNCHRONOUS").ok().as_deref())?;
             options = options.max_connections(8).after_connect(move |conn, _| {
                 Box::pin(async move {
                     sqlx::query("pragma busy_timeout = 30000").execute(&mut *conn).await?;
                     sqlx::query("pragma foreign_keys = on").execute(&mut *conn).await?;
-                    sqlx::query(synchronous).execute(&mut *conn).await?;
+                    if !read_only {
+                        sqlx::query(synchronous).execute(&mut *conn).await?;
+                    }
                     Ok(())
                 })
             });
@@ -98,14 +115,20 @@ impl Db {
             options = options.max_connections(16);
         }
         let pool = options.connect(url).await.map_err(backend_err)?;
-        let db = Db { pool, backend };
-        db.migrate().await?;
-        db.seed_calendar().await?;
-        db.fold_user_names().await?;
-        Ok(db)
+        Ok(Db { pool, backend })
     }
 
-    async fn migrate(&self) -> Result<(), StoreError> {
+    /// A connection of the pool, for work that needs one (a snapshot).
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        self.pool.acquire().await.map_err(backend_err)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Brings the schema up to date (`server migrate`, and every start).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
         let migrator = match self.backend {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("../migrations/postgres"),

@@ -43,7 +43,7 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::{cccd::Cccd, password, phone::Phone, FieldError};
+    use crate::domain::{cccd::Cccd, password, phone::Phone};
     use crate::ports::NewUser;
 
     crate::api::claim::ssr::limit_account_creation(&cccd)?;
@@ -58,17 +58,7 @@ pub async fn register(
         crate::domain::text::person_name("full_name", &full_name).map_err(|e| errors.push(e)).unwrap_or_default();
     let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
     let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
-    let email = email.trim().to_string();
-    if !email.is_empty() {
-        let valid = email.len() <= 254
-            && email
-                .split_once('@')
-                .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-            && !email.chars().any(|c| c.is_whitespace());
-        if !valid {
-            errors.push(FieldError::new("email", "error-email-format"));
-        }
-    }
+    let email = crate::domain::email::parse_optional("email", &email).map_err(|e| errors.push(e)).unwrap_or_default();
     let personal: Vec<&str> =
         [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
     if let Err(e) = password::check("password", &password, &personal) {
@@ -86,7 +76,7 @@ pub async fn register(
             full_name: name,
             cccd: cccd.as_str().to_string(),
             phone: phone.as_str().to_string(),
-            email: (!email.is_empty()).then_some(email),
+            email,
             password_hash: hash,
             created_at_ms: ctx::now_ms(),
         })

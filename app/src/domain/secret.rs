@@ -5,6 +5,8 @@
 //!   (no I, O, 0, 1), printed in two groups of five, 50 bits. Only `claim_code_hash` is stored.
 //! - A **lookup token** rides in the QR code and the printed link of a dossier: 26 symbols,
 //!   130 bits, lower case.
+//! - A **link token** rides in a one-time link (the setup link, a password link): 32 symbols,
+//!   160 bits; only its hash is stored.
 //! - Secrets are compared in constant time.
 //!
 //! Randomness comes from the caller (the server draws it from the operating system).
@@ -16,6 +18,8 @@ use sha2::{Digest, Sha256};
 pub const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub const CLAIM_CODE_LEN: usize = 10;
 pub const LOOKUP_TOKEN_LEN: usize = 26;
+/// The token of a one-time link (setup, password): 32 symbols, 160 bits.
+pub const LINK_TOKEN_LEN: usize = 32;
 /// How long a claim code stays valid: 90 days.
 pub const CLAIM_CODE_DAYS: i64 = 90;
 

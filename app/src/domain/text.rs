@@ -117,6 +117,20 @@ pub fn person_name(field: &str, input: &str) -> Result<String, super::FieldError
     }
 }
 
+/// An agency's or unit's name: required in Vietnamese, optional in English (the Vietnamese one
+/// is shown where it is missing); at most 200 characters, no control characters.
+pub fn agency_name(field: &str, input: &str, required: bool) -> Result<String, super::FieldError> {
+    let input = clean_text(input).map_err(|key| super::FieldError::new(field, key))?;
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() && required {
+        Err(super::FieldError::new(field, "error-required"))
+    } else if name.chars().count() > 200 {
+        Err(super::FieldError::new(field, "error-too-long"))
+    } else {
+        Ok(name)
+    }
+}
+
 /// "Unit, Agency" — or the agency alone when the step or question is not for a unit.
 pub fn unit_and_agency(unit: &str, agency: &str) -> String {
     if unit.is_empty() {

@@ -80,6 +80,8 @@ pub fn LoginPage() -> impl IntoView {
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
     // After registration, whether the CCCD was free or not (registration does not tell).
     let registered = query("dang-ky").is_some() && error.is_none();
+    // After a password was set with a one-time link.
+    let password_set = query("mat-khau").is_some() && error.is_none();
     view! {
         <Layout title=i18n.t("login-title")>
             <h1>{i18n.t("login-title")}</h1>
@@ -89,6 +91,7 @@ pub fn LoginPage() -> impl IntoView {
                     <p>{i18n.t("register-received-taken")}" "<a href="/nhan-tai-khoan">{i18n.t("claim-title")}</a></p>
                 </div>
             })}
+            {password_set.then(|| view! { <p class="notice" role="status" data-testid="password-set">{i18n.t("password-was-set")}</p> })}
             <ErrorSummary error=error.clone() labels=vec![("password".to_string(), i18n.t("field-password"))] />
             <form method="post" action=Login::PATH class="stack">
                 <input type="hidden" name="next" value=next.clone() />

@@ -62,7 +62,7 @@ impl NewEvent {
     }
 }
 
-fn event_from_row(r: &AnyRow) -> Event {
+pub(crate) fn event_from_row(r: &AnyRow) -> Event {
     Event {
         seq: r.get("seq"),
         at_ms: r.get("at"),
@@ -82,7 +82,7 @@ fn event_from_row(r: &AnyRow) -> Event {
     }
 }
 
-const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason, payload";
+pub(crate) const EVENT_COLUMNS: &str = "seq, at, recorded_at, actor_id, actor_name, actor_role, agency, action, from_status, to_status, note, prev_hash, hash, backfill_reason, payload";
 
 /// The history's event as its readers see it: the statuses typed, the payload parsed. The chain
 /// itself keeps the integer codes it was hashed with.

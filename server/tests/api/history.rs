@@ -1,7 +1,7 @@
 use crate::support::*;
 use app::domain::history::{verify, ChainBreak};
 
-async fn drop_guards(app: &TestApp) {
+pub(crate) async fn drop_guards(app: &TestApp) {
     // What an attacker with database access would do first.
     let statements: &[&str] = match app.backend {
         Backend::Sqlite => &["drop trigger dossier_events_no_update", "drop trigger dossier_events_no_delete"],
@@ -12,7 +12,7 @@ async fn drop_guards(app: &TestApp) {
     }
 }
 
-async fn a_demo_dossier(app: &TestApp) -> String {
+pub(crate) async fn a_demo_dossier(app: &TestApp) -> String {
     let row = sqlx::query("select code from dossiers where code is not null order by id limit 1")
         .fetch_one(&app.db.pool)
         .await

@@ -9,6 +9,7 @@ mod catalogue;
 mod clock;
 mod desk;
 mod dossiers;
+mod going_live;
 mod handling;
 mod history;
 mod intake;

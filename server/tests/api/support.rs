@@ -31,6 +31,7 @@ pub struct TestApp {
     pub db: Db,
     pub files: std::sync::Arc<server::files::LocalFileStore>,
     pub data_dir: std::path::PathBuf,
+    pub database_url: String,
     pub backend: Backend,
     /// Requests the server answered with a caught panic: none, or the test fails.
     pub panics: std::sync::Arc<AtomicUsize>,
@@ -46,7 +47,8 @@ impl Drop for TestApp {
     }
 }
 
-async fn throwaway_pg(name: &str) -> String {
+/// A new, empty PostgreSQL database named `name`; its URL.
+pub async fn throwaway_pg(name: &str) -> String {
     use sqlx::Connection;
     let admin = std::env::var("PORTAL_TEST_PG").expect("PORTAL_TEST_PG");
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the PostgreSQL admin database");
@@ -94,6 +96,7 @@ impl TestApp {
             body_timeout: server::config::BODY_TIMEOUT,
             live_period: std::time::Duration::from_millis(100),
             lookup_per_minute: 60,
+            metrics_token: None,
         };
         adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");
@@ -106,6 +109,7 @@ impl TestApp {
             db: state.db.clone(),
             files: state.files.clone(),
             data_dir,
+            database_url: config.database_url.clone(),
             backend,
             panics: state.panics.clone(),
             pages: state.pages.clone(),
