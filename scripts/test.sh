@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy (server and wasm), unit tests, storage and API tests on
-# SQLite and PostgreSQL, the release build, the page-weight budget, a short run of the page
+# SQLite and PostgreSQL, the release build, the operator's commands, the page-weight budget, a short run of the page
 # benchmark (printed), the sign-up burst, the inbox benchmark and the Playwright journeys.
 # Installs what it needs first (idempotent).
 set -euo pipefail
@@ -40,6 +40,9 @@ drop_test_dbs
 
 step "release build"
 scripts/build.sh --release
+
+step "the operator's commands (help, setup link, create-admin, backup while serving, restore, verify) on SQLite and PostgreSQL"
+PORTAL_TEST_PG="$pg_admin" scripts/test-ops.sh
 
 step "page weight budget"
 node scripts/page-weight.mjs --check

@@ -2,6 +2,7 @@
 //! boundary between the UI and the server; each has a stable endpoint under `/api/`.
 
 pub mod account;
+pub mod admin;
 pub mod calendar;
 pub mod catalogue;
 pub mod claim;

@@ -4,6 +4,7 @@
 //! a page waits for its data ([`page_data`], [`loaded`]) and the error page.
 
 pub mod account;
+pub mod admin;
 pub mod calculator;
 pub mod calendar;
 pub mod catalogue;

@@ -121,6 +121,8 @@ pub use crate::handling::{DossierChanges, NewConsultation, OpenStep, StepPlan};
 pub trait CatalogueStore: Send + Sync {
     async fn sectors(&self) -> Result<Vec<SectorView>, StoreError>;
     async fn agencies(&self) -> Result<Vec<AgencyView>, StoreError>;
+    /// Any one agency, the province (the tree's root) included.
+    async fn agency(&self, code: &str) -> Result<Option<AgencyView>, StoreError>;
     async fn search_procedures(&self, query: &ProcedureQuery) -> Result<ProcedurePage, StoreError>;
     async fn procedure(&self, code: &str) -> Result<Option<ProcedureDetail>, StoreError>;
     /// The procedures `agency` receives (code, name), for intake at its desk.
@@ -370,6 +372,77 @@ pub trait SetupStore: Send + Sync {
     ) -> Result<Option<i64>, StoreError>;
 }
 
+/// A new agency under `parent`.
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub code: String,
+    pub parent: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub address: String,
+    pub phone: String,
+    pub opening_hours: String,
+    pub bank_account: String,
+}
+
+/// A new officer of `agency` (without a password: they set it with a one-time link).
+#[derive(Debug, Clone)]
+pub struct NewOfficer {
+    pub agency: String,
+    pub unit: String,
+    pub role: crate::domain::role::Role,
+    pub user: NewUser,
+}
+
+/// What an administrator changes about an officer of `agency`.
+#[derive(Debug, Clone)]
+pub enum OfficerChange {
+    RoleAndUnit {
+        role: crate::domain::role::Role,
+        unit: String,
+    },
+    /// Deactivating ends the officer's sessions; their dossiers' history keeps their name.
+    Active(bool),
+}
+
+/// The administrators' screens: agencies, units, officers, and their record.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    async fn agency_tree(&self) -> Result<Vec<crate::read::admin::AgencyNode>, StoreError>;
+    /// A conflict when the code is taken; not found when the parent does not exist.
+    async fn create_agency(&self, a: NewAgency, by: &CurrentUser, at_ms: i64) -> Result<(), StoreError>;
+    async fn create_unit(
+        &self,
+        agency: &str,
+        code: &str,
+        name_vi: &str,
+        name_en: &str,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+    async fn agency_officers(&self, agency: &str) -> Result<Vec<crate::read::admin::OfficerRow>, StoreError>;
+    /// A conflict when the CCCD has an account.
+    async fn create_officer(&self, o: NewOfficer, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError>;
+    /// `false` when `officer` is not an officer of `agency`.
+    async fn change_officer(
+        &self,
+        agency: &str,
+        officer: i64,
+        change: OfficerChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// The record of `agency` (all of it for `None`), newest first.
+    async fn admin_events(
+        &self,
+        agency: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<crate::read::admin::AdminEventView>, StoreError>;
+    /// Stores a one-time link (a new one replaces the account's unused links of its purpose).
+    async fn issue_link(&self, link: NewLink) -> Result<(), StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -384,6 +457,7 @@ pub trait Store:
     + HandlingStore
     + CalendarStore
     + SetupStore
+    + AdminStore
 {
 }
 
@@ -398,6 +472,7 @@ impl<
             + HandlingStore
             + CalendarStore
             + SetupStore
+            + AdminStore
             + ?Sized,
     > Store for T
 {
@@ -406,8 +481,8 @@ impl<
 /// The store traits, to call their methods on the adapter itself.
 pub mod stores {
     pub use super::{
-        AccountStore, CalendarStore, CatalogueStore, ConsultationStore, DeskStore, DossierReads, DraftStore,
-        HandlingStore, RegisterStore, SetupStore, Store,
+        AccountStore, AdminStore, CalendarStore, CatalogueStore, ConsultationStore, DeskStore, DossierReads,
+        DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
 

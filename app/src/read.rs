@@ -2,6 +2,7 @@
 //! returns and the pages and server functions show, one module per area (the `api` module of the
 //! same name re-exports them next to its server functions). Plain data: no Leptos, no SQL.
 
+pub mod admin;
 pub mod calendar;
 pub mod catalogue;
 pub mod consultations;

@@ -20,8 +20,12 @@ create table admin_events (
     actor_name text not null,
     action text not null,
     subject text not null,
+    -- The agency the change belongs to ('' for the province-wide ones): what an agency's own
+    -- administrator may read.
+    agency text not null default '',
     detail text not null default ''
 );
+create index admin_events_agency on admin_events (agency, at);
 create function admin_events_append_only() returns trigger language plpgsql as $$
 begin
     raise exception 'admin_events is append-only';

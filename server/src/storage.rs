@@ -2,6 +2,7 @@
 //! run the same SQL. Portable SQL only: `$n` placeholders, bigint times, text JSON.
 
 mod accounts;
+mod admin;
 mod calendar;
 mod catalogue;
 mod consultations;

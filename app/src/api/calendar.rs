@@ -1,6 +1,5 @@
 //! The working calendar, edited by administrators: days off (public holidays, Tết, bridged days)
-//! and compensatory working days. An administrator of the provincial centre edits the
-//! province-wide table; one of another agency edits that agency's own days, which override it.
+//! and compensatory working days. A province administrator edits the province-wide table; one of another agency edits that agency's own days, which override it.
 //! Every change is kept with who made it and when. Due dates already given are not moved: they
 //! were promised on the receipt; the change applies to every clock computed after it.
 
@@ -26,7 +25,8 @@ pub struct CalendarView {
 
 pub const CALENDAR_KINDS: [&str; 2] = ["off", "work"];
 
-/// The administrator's scope: the province-wide table for the centre, else their agency.
+/// The administrator's scope: the province-wide table for a province administrator, else their
+/// agency's own.
 #[cfg(feature = "ssr")]
 async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError> {
     use crate::api::ctx;
@@ -34,9 +34,8 @@ async fn scope() -> Result<(crate::ports::CurrentUser, String, String), AppError
         crate::domain::role::Role::ProvinceAdmin,
         crate::domain::role::Role::AgencyAdmin,
     ])?;
-    let agencies = ctx::services()?.store.agencies().await?;
-    let a = agencies.into_iter().find(|a| a.code == agency).ok_or(AppError::Forbidden)?;
-    Ok(if a.kind == "centre" {
+    let a = ctx::services()?.store.agency(&agency).await?.ok_or(AppError::Forbidden)?;
+    Ok(if user.role == crate::domain::role::Role::ProvinceAdmin {
         (user, String::new(), a.name.get(ctx::lang()).to_string())
     } else {
         (user, a.code, a.name.get(ctx::lang()).to_string())

@@ -74,11 +74,14 @@ impl app::ports::AccountStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "credentials"))]
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         // A contested account gave its CCCD up to a verified record: it no longer signs in.
-        let row = sqlx::query("select id, password_hash from users where cccd = $1 and contested_at is null")
-            .bind(cccd)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        // A deactivated officer no longer signs in either.
+        let row = sqlx::query(
+            "select id, password_hash from users where cccd = $1 and contested_at is null and deactivated_at is null",
+        )
+        .bind(cccd)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?;
         Ok(row.map(|r| UserCredentials { id: r.get("id"), password_hash: r.get("password_hash") }))
     }
 
@@ -102,6 +105,13 @@ impl app::ports::AccountStore for Db {
         .bind(user_id)
         .bind(now_ms)
         .bind(expires_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        // Every session starts with a sign-in: kept for the administrators (time only).
+        sqlx::query("insert into sign_ins (user_id, at) values ($1, $2)")
+            .bind(user_id)
+            .bind(now_ms)
             .execute(&self.pool)
             .await
             .map_err(backend_err)?;
@@ -113,7 +123,7 @@ impl app::ports::AccountStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "session_user"))]
     async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError> {
         use app::domain::session::{idle_ended, should_touch};
-        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code, u.unit_code, s.last_seen_at from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2")
+        let row = sqlx::query("select u.id, u.full_name, u.role, u.agency_code, u.unit_code, s.last_seen_at from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.expires_at > $2 and u.deactivated_at is null")
             .bind(token_hash)
             .bind(now_ms)
             .fetch_optional(&self.pool)

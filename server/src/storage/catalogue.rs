@@ -200,6 +200,16 @@ impl app::ports::CatalogueStore for Db {
         Ok(out)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "agency"))]
+    async fn agency(&self, code: &str) -> Result<Option<AgencyView>, StoreError> {
+        let row = sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(row.as_ref().map(agency_view))
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "search_procedures"))]
     async fn search_procedures(&self, q: &ProcedureQuery) -> Result<ProcedurePage, StoreError> {
         let mut clauses: Vec<String> = Vec::new();

@@ -16,18 +16,21 @@ pub struct AdminEvent<'a> {
     pub action: &'a str,
     /// What was changed: an agency code, an account's id, …
     pub subject: &'a str,
+    /// The agency the change belongs to (empty: province-wide).
+    pub agency: &'a str,
     pub detail: &'a str,
 }
 
 pub(crate) async fn record(tx: &mut Transaction<'_, Any>, e: &AdminEvent<'_>) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into admin_events (at, actor_id, actor_name, action, subject, detail) values ($1, $2, $3, $4, $5, $6)",
+        "insert into admin_events (at, actor_id, actor_name, action, subject, agency, detail) values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(e.at_ms)
     .bind(e.actor_id)
     .bind(e.actor_name)
     .bind(e.action)
     .bind(e.subject)
+    .bind(e.agency)
     .bind(e.detail)
     .execute(&mut **tx)
     .await
@@ -135,6 +138,7 @@ impl Db {
                         actor_name: "create-admin",
                         action: "agency-create",
                         subject: code,
+                        agency: code,
                         detail: name,
                     },
                 )
@@ -152,6 +156,7 @@ impl Db {
                 actor_name: "create-admin",
                 action: "officer-create",
                 subject: &id.to_string(),
+                agency: &agency,
                 detail: Role::ProvinceAdmin.name(),
             },
         )
@@ -265,7 +270,15 @@ impl app::ports::SetupStore for Db {
         ] {
             record(
                 &mut tx,
-                &AdminEvent { at_ms: now_ms, actor_id: Some(id), actor_name: actor, action, subject, detail },
+                &AdminEvent {
+                    at_ms: now_ms,
+                    actor_id: Some(id),
+                    actor_name: actor,
+                    action,
+                    subject,
+                    agency: &setup.code,
+                    detail,
+                },
             )
             .await?;
         }
@@ -303,12 +316,13 @@ impl app::ports::SetupStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        let name: String = sqlx::query("select full_name from users where id = $1")
+        let row = sqlx::query("select full_name, agency_code from users where id = $1")
             .bind(user)
             .fetch_one(&mut *tx)
             .await
-            .map_err(backend_err)?
-            .get("full_name");
+            .map_err(backend_err)?;
+        let name: String = row.get("full_name");
+        let agency: String = row.get::<Option<String>, _>("agency_code").unwrap_or_default();
         record(
             &mut tx,
             &AdminEvent {
@@ -317,7 +331,8 @@ impl app::ports::SetupStore for Db {
                 actor_name: &name,
                 action: "password-set",
                 subject: &user.to_string(),
-                detail: "one-time link",
+                agency: &agency,
+                detail: "",
             },
         )
         .await?;

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod admin;
 mod catalogue;
 mod clock;
 mod desk;

@@ -1,0 +1,317 @@
+//! The administrators' screens inside the desk app: the agency tree with its units
+//! (`/mot-cua/co-quan`) and an agency's officers (`/mot-cua/can-bo?co-quan=`), each with the
+//! record of who changed what.
+
+use crate::api::admin::{
+    admin_agencies, admin_officers, AddAgency, AddOfficer, AddUnit, AdminEventView, AgenciesView, AgencyNode,
+    ChangeOfficerRole, NewOfficerLink, OfficersView, SetOfficerActive, AGENCY_KINDS,
+};
+use crate::components::field::{error_for, ErrorSummary, TextField};
+use crate::components::layout::Layout;
+use crate::domain::vn_time::format_vn;
+use crate::error::AppError;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::{desk_data, posted_error};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+fn value(error: &Option<AppError>, name: &str) -> String {
+    error.as_ref().and_then(|e| e.value(name)).unwrap_or_default()
+}
+
+/// A labelled `<select>` with its error next to it; `id` is unique on the page.
+fn select_field(
+    id: String,
+    name: &'static str,
+    label: String,
+    options: Vec<(String, String)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {error.clone().map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
+            <select id=id name=name aria-invalid=error.is_some().then_some("true") aria-describedby=error.is_some().then_some(err_id)>
+                {options.into_iter().map(|(v, l)| {
+                    let chosen = v == selected;
+                    view! { <option value=v selected=chosen>{l}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+fn record_view(i18n: I18n, events: Vec<AdminEventView>) -> impl IntoView {
+    view! {
+        <h2>{i18n.t("admin-record")}</h2>
+        {events.is_empty().then(|| view! { <p>{i18n.t("admin-record-empty")}</p> })}
+        <ul class="calendar-changes" data-testid="admin-record">
+            {events.into_iter().map(|e| view! {
+                <li>{format_vn(e.at_ms)}" — "{e.actor_name}": "{i18n.t(&format!("admin-action-{}", e.action))}" "<code>{e.subject}</code>{(!e.detail.is_empty()).then(|| format!(" ({})", e.detail))}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn AgenciesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    desk_data(
+        move || q.read().get("xong").is_some(),
+        |_| admin_agencies(),
+        move |v| {
+            let done = q.read_untracked().get("xong").is_some();
+            let error = posted_error(AddAgency::PATH);
+            let unit_error = posted_error(AddUnit::PATH);
+            view! { <Layout title=i18n.t("admin-agencies-title")>{agencies_view(i18n, v, error, unit_error, done)}</Layout> }
+        },
+    )
+}
+
+/// The tree's nodes in order, each with its depth.
+fn in_tree_order(tree: &[AgencyNode]) -> Vec<(usize, AgencyNode)> {
+    fn visit(tree: &[AgencyNode], parent: Option<&str>, depth: usize, out: &mut Vec<(usize, AgencyNode)>) {
+        for a in tree.iter().filter(|a| a.parent.as_deref() == parent) {
+            out.push((depth, a.clone()));
+            visit(tree, Some(&a.code), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    // The roots: the province, or an agency whose parent this administrator does not see.
+    for root in tree.iter().filter(|a| a.parent.as_ref().is_none_or(|p| !tree.iter().any(|b| &b.code == p))) {
+        out.push((0, root.clone()));
+        visit(tree, Some(&root.code), 1, &mut out);
+    }
+    out
+}
+
+fn agencies_view(
+    i18n: I18n,
+    v: AgenciesView,
+    error: Option<AppError>,
+    unit_error: Option<AppError>,
+    done: bool,
+) -> impl IntoView {
+    let ordered = in_tree_order(&v.tree);
+    let agency_options: Vec<(String, String)> = ordered
+        .iter()
+        .filter(|(_, a)| a.active)
+        .map(|(d, a)| (a.code.clone(), format!("{}{}", "— ".repeat(*d), i18n.name(&a.name))))
+        .collect();
+    let labels = vec![
+        ("parent".to_string(), i18n.t("admin-parent")),
+        ("code".to_string(), i18n.t("admin-agency-code")),
+        ("name_vi".to_string(), i18n.t("admin-name-vi")),
+        ("name_en".to_string(), i18n.t("admin-name-en")),
+        ("kind".to_string(), i18n.t("admin-kind")),
+        ("address".to_string(), i18n.t("admin-address")),
+        ("phone".to_string(), i18n.t("admin-phone")),
+        ("opening_hours".to_string(), i18n.t("admin-opening-hours")),
+        ("bank_account".to_string(), i18n.t("admin-bank-account")),
+    ];
+    let unit_labels = vec![
+        ("agency".to_string(), i18n.t("admin-unit-agency")),
+        ("unit_code".to_string(), i18n.t("admin-unit-code")),
+        ("unit_name_vi".to_string(), i18n.t("admin-name-vi")),
+        ("unit_name_en".to_string(), i18n.t("admin-name-en")),
+    ];
+    let kinds: Vec<(String, String)> =
+        AGENCY_KINDS.iter().map(|k| (k.to_string(), i18n.t(&format!("agency-kind-{k}")))).collect();
+    view! {
+        <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a></p>
+        <h1>{i18n.t("admin-agencies-title")}</h1>
+        {done.then(|| view! { <p class="notice" role="status">{i18n.t("admin-saved")}</p> })}
+        <table class="table admin-tree" data-testid="agency-tree">
+            <caption>{i18n.t("admin-agencies-caption")}</caption>
+            <thead><tr>
+                <th scope="col">{i18n.t("admin-agency")}</th>
+                <th scope="col">{i18n.t("admin-agency-code")}</th>
+                <th scope="col">{i18n.t("admin-units")}</th>
+                <th scope="col">{i18n.t("admin-officers")}</th>
+            </tr></thead>
+            <tbody>
+                {ordered.iter().map(|(depth, a)| view! {
+                    <tr class:inactive=!a.active>
+                        <td><span class=format!("tree-depth-{}", (*depth).min(4))>{i18n.name(&a.name)}</span>
+                            <br/><small>{i18n.t(&format!("agency-kind-{}", a.kind))}{(!a.phone.is_empty()).then(|| format!(" · {}", a.phone))}</small></td>
+                        <td><code>{a.code.clone()}</code></td>
+                        <td>{if a.units.is_empty() { "—".to_string() } else { a.units.iter().map(|u| format!("{} ({})", i18n.name(&u.name), u.code)).collect::<Vec<_>>().join(", ") }}</td>
+                        <td><a href=format!("/mot-cua/can-bo?co-quan={}", a.code)>{i18n.t("admin-officers")}</a></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        {v.province_admin.then(|| view! {
+            <ErrorSummary error=error.clone() labels=labels />
+            <form method="post" action=AddAgency::PATH class="stack admin-form" novalidate=error.is_some()>
+                <fieldset>
+                    <legend>{i18n.t("admin-add-agency")}</legend>
+                    {select_field("parent".into(), "parent", i18n.t("admin-parent"), agency_options.clone(), value(&error, "parent"), error_for(&error, "parent"))}
+                    <div class="field-row">
+                        <TextField name="code" label=i18n.t("admin-agency-code") hint=i18n.t("hint-agency-code") value=value(&error, "code") error=error_for(&error, "code") required=true autocomplete="off" maxlength=35u32 />
+                        {select_field("kind".into(), "kind", i18n.t("admin-kind"), kinds.clone(), value(&error, "kind"), error_for(&error, "kind"))}
+                    </div>
+                    <div class="field-row">
+                        <TextField name="name_vi" label=i18n.t("admin-name-vi") value=value(&error, "name_vi") error=error_for(&error, "name_vi") required=true autocomplete="off" maxlength=200u32 />
+                        <TextField name="name_en" label=i18n.t("admin-name-en") value=value(&error, "name_en") error=error_for(&error, "name_en") autocomplete="off" maxlength=200u32 />
+                    </div>
+                    <TextField name="address" label=i18n.t("admin-address") value=value(&error, "address") error=error_for(&error, "address") autocomplete="off" maxlength=300u32 />
+                    <div class="field-row">
+                        <TextField name="phone" label=i18n.t("admin-phone") kind="tel" value=value(&error, "phone") error=error_for(&error, "phone") autocomplete="off" maxlength=40u32 />
+                        <TextField name="opening_hours" label=i18n.t("admin-opening-hours") hint=i18n.t("hint-opening-hours") value=value(&error, "opening_hours") error=error_for(&error, "opening_hours") autocomplete="off" maxlength=300u32 />
+                    </div>
+                    <TextField name="bank_account" label=i18n.t("admin-bank-account") hint=i18n.t("hint-bank-account") value=value(&error, "bank_account") error=error_for(&error, "bank_account") autocomplete="off" maxlength=300u32 />
+                    <button type="submit" class="button-primary">{i18n.t("admin-add-agency-button")}</button>
+                </fieldset>
+            </form>
+        })}
+        <ErrorSummary error=unit_error.clone() labels=unit_labels />
+        <form method="post" action=AddUnit::PATH class="stack admin-form" novalidate=unit_error.is_some()>
+            <fieldset>
+                <legend>{i18n.t("admin-add-unit")}</legend>
+                {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, value(&unit_error, "agency"), error_for(&unit_error, "agency"))}
+                <div class="field-row">
+                    <TextField name="unit_code" label=i18n.t("admin-unit-code") hint=i18n.t("hint-unit-code") value=value(&unit_error, "unit_code") error=error_for(&unit_error, "unit_code") required=true autocomplete="off" maxlength=20u32 />
+                    <TextField name="unit_name_vi" label=i18n.t("admin-name-vi") value=value(&unit_error, "unit_name_vi") error=error_for(&unit_error, "unit_name_vi") required=true autocomplete="off" maxlength=200u32 />
+                    <TextField name="unit_name_en" label=i18n.t("admin-name-en") value=value(&unit_error, "unit_name_en") error=error_for(&unit_error, "unit_name_en") autocomplete="off" maxlength=200u32 />
+                </div>
+                <button type="submit">{i18n.t("admin-add-unit-button")}</button>
+            </fieldset>
+        </form>
+        {record_view(i18n, v.events)}
+    }
+}
+
+#[component]
+pub fn OfficersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    desk_data(
+        move || (q.read().get("co-quan"), q.read().get("lien-ket"), q.read().get("xong").is_some()),
+        |(agency, link, _)| admin_officers(agency, link),
+        move |v| {
+            let done = q.read_untracked().get("xong").is_some();
+            let error = posted_error(AddOfficer::PATH);
+            let row_error = posted_error(ChangeOfficerRole::PATH)
+                .or_else(|| posted_error(SetOfficerActive::PATH))
+                .or_else(|| posted_error(NewOfficerLink::PATH));
+            view! { <Layout title=i18n.t("admin-officers-title")>{officers_view(i18n, v, error, row_error, done)}</Layout> }
+        },
+    )
+}
+
+fn officers_view(
+    i18n: I18n,
+    v: OfficersView,
+    error: Option<AppError>,
+    row_error: Option<AppError>,
+    done: bool,
+) -> impl IntoView {
+    let role_options: Vec<(String, String)> =
+        v.roles.iter().map(|r| (r.name().to_string(), i18n.t(&r.key()))).collect();
+    let unit_options: Vec<(String, String)> = std::iter::once((String::new(), i18n.t("admin-no-unit")))
+        .chain(v.units.iter().map(|u| (u.code.clone(), format!("{} ({})", i18n.name(&u.name), u.code))))
+        .collect();
+    let labels = vec![
+        ("full_name".to_string(), i18n.t("field-full-name")),
+        ("cccd".to_string(), i18n.t("field-cccd")),
+        ("phone".to_string(), i18n.t("field-phone")),
+        ("email".to_string(), i18n.t("field-email")),
+        ("role".to_string(), i18n.t("admin-role")),
+        ("unit".to_string(), i18n.t("admin-unit")),
+    ];
+    let agency = v.agency.clone();
+    view! {
+        <p class="breadcrumb"><a href="/mot-cua">{i18n.t("desk-title")}</a>" › "<a href="/mot-cua/co-quan">{i18n.t("admin-agencies-title")}</a></p>
+        <h1>{i18n.t("admin-officers-title")}</h1>
+        <p class="lead">{i18n.name(&v.agency_name)}" · "<code>{v.agency.clone()}</code></p>
+        {(!v.agencies.is_empty()).then(|| view! {
+            <form method="get" action="/mot-cua/can-bo" class="inline-form admin-pick">
+                {select_field("co-quan".into(), "co-quan", i18n.t("admin-pick-agency"), v.agencies.iter().map(|(c, n)| (c.clone(), i18n.name(n))).collect(), v.agency.clone(), None)}
+                <button type="submit" class="button-small">{i18n.t("admin-show")}</button>
+            </form>
+        })}
+        {v.link.clone().map(|(name, link)| view! {
+            <div class="notice" role="status" data-testid="officer-link">
+                <p>{i18n.t_args("admin-link-lead", &[("name", name)])}</p>
+                <p><code class="one-time-link">{link}</code></p>
+                <p><small>{i18n.t("admin-link-once")}</small></p>
+            </div>
+        })}
+        {done.then(|| view! { <p class="notice" role="status">{i18n.t("admin-saved")}</p> })}
+        <ErrorSummary error=row_error.clone() />
+        <table class="table admin-officers" data-testid="officers">
+            <caption>{i18n.t("admin-officers-caption")}</caption>
+            <thead><tr>
+                <th scope="col">{i18n.t("field-full-name")}</th>
+                <th scope="col">{i18n.t("admin-role")}</th>
+                <th scope="col">{i18n.t("admin-sign-ins")}</th>
+                <th scope="col">{i18n.t("desk-actions")}</th>
+            </tr></thead>
+            <tbody>
+                {v.officers.into_iter().map(|o| {
+                    let id = o.id.to_string();
+                    let role_id = format!("role-{id}");
+                    let unit_id = format!("unit-{id}");
+                    view! {
+                        <tr class:inactive=!o.active>
+                            <td>{o.full_name.clone()}<br/><small>{o.cccd.clone()}" · "{o.phone.clone()}</small>
+                                {(!o.active).then(|| view! { <br/><span class="badge">{i18n.t("admin-inactive")}</span> })}
+                                {(o.active && !o.has_password).then(|| view! { <br/><span class="badge">{i18n.t("admin-no-password")}</span> })}</td>
+                            <td>
+                                <form method="post" action=ChangeOfficerRole::PATH class="admin-row-form">
+                                    <input type="hidden" name="agency" value=agency.clone() />
+                                    <input type="hidden" name="officer" value=id.clone() />
+                                    {select_field(role_id, "role", i18n.t("admin-role"), role_options.clone(), o.role.name().to_string(), None)}
+                                    {select_field(unit_id, "unit", i18n.t("admin-unit"), unit_options.clone(), o.unit.clone(), None)}
+                                    <button type="submit" class="button-small">{i18n.t("admin-change")}</button>
+                                </form>
+                            </td>
+                            <td>{if o.sign_ins.is_empty() { i18n.t("admin-never-signed-in") } else { o.sign_ins.iter().map(|t| format_vn(*t)).collect::<Vec<_>>().join(", ") }}</td>
+                            <td class="admin-actions">
+                                {o.active.then(|| view! {
+                                    <form method="post" action=NewOfficerLink::PATH>
+                                        <input type="hidden" name="agency" value=agency.clone() />
+                                        <input type="hidden" name="officer" value=id.clone() />
+                                        <button type="submit" class="button-small">{i18n.t("admin-new-link")}</button>
+                                    </form>
+                                })}
+                                <form method="post" action=SetOfficerActive::PATH>
+                                    <input type="hidden" name="agency" value=agency.clone() />
+                                    <input type="hidden" name="officer" value=id.clone() />
+                                    <input type="hidden" name="active" value=if o.active { "0" } else { "1" } />
+                                    <button type="submit" class="button-small secondary">{if o.active { i18n.t("admin-deactivate") } else { i18n.t("admin-activate") }}</button>
+                                </form>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <ErrorSummary error=error.clone() labels=labels />
+        <form method="post" action=AddOfficer::PATH class="stack admin-form" novalidate=error.is_some()>
+            <input type="hidden" name="agency" value=v.agency.clone() />
+            <fieldset>
+                <legend>{i18n.t("admin-add-officer")}</legend>
+                <div class="field-row">
+                    <TextField name="full_name" label=i18n.t("field-full-name") value=value(&error, "full_name") error=error_for(&error, "full_name") required=true autocomplete="off" maxlength=100u32 />
+                    <TextField name="cccd" label=i18n.t("field-cccd") hint=i18n.t("hint-cccd-sign-in") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="off" maxlength=15u32 />
+                </div>
+                <div class="field-row">
+                    <TextField name="phone" label=i18n.t("field-phone") kind="tel" value=value(&error, "phone") error=error_for(&error, "phone") required=true autocomplete="off" maxlength=16u32 />
+                    <TextField name="email" label=i18n.t("field-email-optional") kind="email" value=value(&error, "email") error=error_for(&error, "email") autocomplete="off" maxlength=254u32 />
+                </div>
+                <div class="field-row">
+                    {select_field("role".into(), "role", i18n.t("admin-role"), role_options, value(&error, "role"), error_for(&error, "role"))}
+                    {select_field("unit".into(), "unit", i18n.t("admin-unit"), unit_options, value(&error, "unit"), error_for(&error, "unit"))}
+                </div>
+                <button type="submit" class="button-primary">{i18n.t("admin-add-officer-button")}</button>
+            </fieldset>
+        </form>
+        {record_view(i18n, v.events)}
+    }
+}

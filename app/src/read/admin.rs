@@ -1,0 +1,55 @@
+//! What the administrators' screens read: the agency tree with its units, an agency's officers,
+//! and the administration's record.
+
+use crate::domain::role::Role;
+use crate::read::Name;
+use serde::{Deserialize, Serialize};
+
+/// An agency of the tree, with its units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyNode {
+    pub code: String,
+    pub name: Name,
+    /// `province`, `department`, `commune`, `centre`.
+    pub kind: String,
+    pub parent: Option<String>,
+    pub address: String,
+    pub phone: String,
+    pub opening_hours: String,
+    pub bank_account: String,
+    pub active: bool,
+    pub units: Vec<UnitRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub code: String,
+    pub name: Name,
+    pub active: bool,
+}
+
+/// An officer as their administrator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerRow {
+    pub id: i64,
+    pub full_name: String,
+    pub cccd: String,
+    pub phone: String,
+    pub role: Role,
+    pub unit: String,
+    pub active: bool,
+    /// Whether a password was ever set (else the account waits for its one-time link).
+    pub has_password: bool,
+    /// The latest sign-ins, newest first (Unix ms).
+    pub sign_ins: Vec<i64>,
+}
+
+/// One line of the administration's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEventView {
+    pub at_ms: i64,
+    pub actor_name: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}

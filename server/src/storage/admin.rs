@@ -1,0 +1,282 @@
+//! The administrators' screens: the agency tree and its units, officers, and the record of every
+//! change (`admin_events`, written in the same transaction as the change).
+
+use super::setup::{record, AdminEvent};
+use super::{backend_err, Db};
+use app::domain::role::Role;
+use app::domain::text::fold;
+use app::ports::{CurrentUser, NewAgency, NewLink, NewOfficer, OfficerChange, StoreError};
+use app::read::admin::{AdminEventView, AgencyNode, OfficerRow, UnitRow};
+use sqlx::Row;
+
+/// The sign-ins shown per officer.
+const SIGN_INS_SHOWN: usize = 5;
+
+fn event<'a>(
+    by: &'a CurrentUser,
+    at_ms: i64,
+    action: &'a str,
+    subject: &'a str,
+    agency: &'a str,
+    detail: &'a str,
+) -> AdminEvent<'a> {
+    AdminEvent { at_ms, actor_id: Some(by.id), actor_name: &by.full_name, action, subject, agency, detail }
+}
+
+#[async_trait::async_trait]
+impl app::ports::AdminStore for Db {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "agency_tree"))]
+    async fn agency_tree(&self) -> Result<Vec<AgencyNode>, StoreError> {
+        let rows = sqlx::query(
+            "select code, name_vi, name_en, kind, parent_code, address, phone, opening_hours, bank_account, deactivated_at \
+             from agencies order by code",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let units = sqlx::query(
+            "select agency_code, code, name_vi, name_en, deactivated_at from units order by agency_code, code",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let code: String = r.get("code");
+                AgencyNode {
+                    units: units
+                        .iter()
+                        .filter(|u| u.get::<String, _>("agency_code") == code)
+                        .map(|u| UnitRow {
+                            code: u.get("code"),
+                            name: Db::name(u, "name_vi", "name_en"),
+                            active: u.get::<Option<i64>, _>("deactivated_at").is_none(),
+                        })
+                        .collect(),
+                    name: Db::name(r, "name_vi", "name_en"),
+                    kind: r.get("kind"),
+                    parent: r.get("parent_code"),
+                    address: r.get("address"),
+                    phone: r.get("phone"),
+                    opening_hours: r.get("opening_hours"),
+                    bank_account: r.get("bank_account"),
+                    active: r.get::<Option<i64>, _>("deactivated_at").is_none(),
+                    code,
+                }
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "create_agency"))]
+    async fn create_agency(&self, a: NewAgency, by: &CurrentUser, at_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let parent: i64 = sqlx::query("select count(*) as n from agencies where code = $1 and deactivated_at is null")
+            .bind(&a.parent)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend_err)?
+            .get("n");
+        if parent == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "insert into agencies (code, name_vi, name_en, kind, parent_code, address, phone, opening_hours, bank_account) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&a.code)
+        .bind(&a.name_vi)
+        .bind(&a.name_en)
+        .bind(&a.kind)
+        .bind(&a.parent)
+        .bind(&a.address)
+        .bind(&a.phone)
+        .bind(&a.opening_hours)
+        .bind(&a.bank_account)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        record(&mut tx, &event(by, at_ms, "agency-create", &a.code, &a.code, &a.name_vi)).await?;
+        tx.commit().await.map_err(backend_err)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "create_unit"))]
+    async fn create_unit(
+        &self,
+        agency: &str,
+        code: &str,
+        name_vi: &str,
+        name_en: &str,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let exists: i64 = sqlx::query("select count(*) as n from agencies where code = $1 and deactivated_at is null")
+            .bind(agency)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend_err)?
+            .get("n");
+        if exists == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("insert into units (agency_code, code, name_vi, name_en) values ($1, $2, $3, $4)")
+            .bind(agency)
+            .bind(code)
+            .bind(name_vi)
+            .bind(name_en)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        record(&mut tx, &event(by, at_ms, "unit-create", code, agency, name_vi)).await?;
+        tx.commit().await.map_err(backend_err)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "agency_officers"))]
+    async fn agency_officers(&self, agency: &str) -> Result<Vec<OfficerRow>, StoreError> {
+        let rows = sqlx::query(
+            "select id, full_name, cccd, phone, role, unit_code, password_hash, deactivated_at from users \
+             where agency_code = $1 and role <> 'citizen' order by search_name, id",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let sign_ins = sqlx::query(
+            "select s.user_id, s.at from sign_ins s join users u on u.id = s.user_id \
+             where u.agency_code = $1 and u.role <> 'citizen' order by s.at desc limit 2000",
+        )
+        .bind(agency)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                let id: i64 = r.get("id");
+                Some(OfficerRow {
+                    id,
+                    full_name: r.get("full_name"),
+                    cccd: r.get("cccd"),
+                    phone: r.get("phone"),
+                    role: Role::parse(&r.get::<String, _>("role"))?,
+                    unit: r.get("unit_code"),
+                    active: r.get::<Option<i64>, _>("deactivated_at").is_none(),
+                    has_password: !r.get::<String, _>("password_hash").is_empty(),
+                    sign_ins: sign_ins
+                        .iter()
+                        .filter(|s| s.get::<i64, _>("user_id") == id)
+                        .take(SIGN_INS_SHOWN)
+                        .map(|s| s.get("at"))
+                        .collect(),
+                })
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "create_officer"))]
+    async fn create_officer(&self, o: NewOfficer, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let row = sqlx::query(
+            "insert into users (full_name, cccd, phone, email, password_hash, role, agency_code, unit_code, created_at, search_name, verified_by) \
+             values ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, 'admin') returning id",
+        )
+        .bind(&o.user.full_name)
+        .bind(&o.user.cccd)
+        .bind(&o.user.phone)
+        .bind(&o.user.email)
+        .bind(o.role.name())
+        .bind(&o.agency)
+        .bind(&o.unit)
+        .bind(at_ms)
+        .bind(fold(&o.user.full_name))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        let id: i64 = row.get("id");
+        let detail = format!("{} {}", o.role.name(), o.unit);
+        record(&mut tx, &event(by, at_ms, "officer-create", &id.to_string(), &o.agency, detail.trim())).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(id)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "change_officer"))]
+    async fn change_officer(
+        &self,
+        agency: &str,
+        officer: i64,
+        change: OfficerChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let (sql, action, detail) = match &change {
+            OfficerChange::RoleAndUnit { role, unit } => (
+                "update users set role = $3, unit_code = $4 where id = $1 and agency_code = $2 and role <> 'citizen'",
+                "officer-role",
+                format!("{} {unit}", role.name()),
+            ),
+            OfficerChange::Active(true) => (
+                "update users set deactivated_at = null where id = $1 and agency_code = $2 and role <> 'citizen'",
+                "officer-activate",
+                String::new(),
+            ),
+            OfficerChange::Active(false) => (
+                "update users set deactivated_at = $3 where id = $1 and agency_code = $2 and role <> 'citizen'",
+                "officer-deactivate",
+                String::new(),
+            ),
+        };
+        let mut q = sqlx::query(sql).bind(officer).bind(agency);
+        q = match &change {
+            OfficerChange::RoleAndUnit { role, unit } => q.bind(role.name()).bind(unit.clone()),
+            OfficerChange::Active(true) => q,
+            OfficerChange::Active(false) => q.bind(at_ms),
+        };
+        let changed = q.execute(&mut *tx).await.map_err(backend_err)?.rows_affected();
+        if changed != 1 {
+            return Ok(false);
+        }
+        if !matches!(change, OfficerChange::Active(true)) {
+            // A new role or a deactivation takes effect now: the officer signs in again.
+            sqlx::query("delete from sessions where user_id = $1")
+                .bind(officer)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+        }
+        record(&mut tx, &event(by, at_ms, action, &officer.to_string(), agency, detail.trim())).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "admin_events"))]
+    async fn admin_events(&self, agency: Option<&str>, limit: i64) -> Result<Vec<AdminEventView>, StoreError> {
+        let rows = match agency {
+            Some(a) => sqlx::query(
+                "select at, actor_name, action, subject, detail from admin_events where agency = $1 order by id desc limit $2",
+            )
+            .bind(a)
+            .bind(limit),
+            None => sqlx::query("select at, actor_name, action, subject, detail from admin_events order by id desc limit $1")
+                .bind(limit),
+        }
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| AdminEventView {
+                at_ms: r.get("at"),
+                actor_name: r.get("actor_name"),
+                action: r.get("action"),
+                subject: r.get("subject"),
+                detail: r.get("detail"),
+            })
+            .collect())
+    }
+
+    async fn issue_link(&self, link: NewLink) -> Result<(), StoreError> {
+        Db::issue_link(self, link).await
+    }
+}
