@@ -375,6 +375,9 @@ pub(crate) mod client {
             let error = match answer {
                 Ok(res) if res.ok() => {
                     desk.clear_posted();
+                    // Done: the form starts empty again. (The page is drawn anew over the same
+                    // elements, which keep what was typed in them.)
+                    form.reset();
                     let target = res.headers().get("location").unwrap_or_default();
                     let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
                     let here_search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
@@ -446,6 +449,75 @@ pub(crate) mod client {
         }
     }
 
+    thread_local! {
+        /// Whether the pointer is over a file preview (a click into it is the officer's).
+        static OVER_PREVIEW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn is_preview(el: &web_sys::Element) -> bool {
+        el.tag_name() == "IFRAME" && el.class_list().contains("preview")
+    }
+
+    /// An element of the page that stands for `lost` once a redraw replaced it: the same id, test
+    /// id, link target or named button.
+    fn equivalent(lost: &web_sys::Element) -> Option<HtmlElement> {
+        let doc = document();
+        let attr = |name: &str| lost.get_attribute(name).filter(|v| !v.is_empty() && !v.contains('"'));
+        let selector = if let Some(id) = attr("id") {
+            format!("#{id}")
+        } else if let Some(t) = attr("data-testid") {
+            format!("[data-testid=\"{t}\"]")
+        } else if let Some(href) = attr("href") {
+            format!("#desk-main a[href=\"{href}\"]")
+        } else if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+            format!("#desk-main button[name=\"{name}\"][value=\"{value}\"]")
+        } else {
+            return None;
+        };
+        doc.query_selector(&selector).ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    }
+
+    /// Keeps the officer's place when something else takes the focus: a PDF preview whose viewer
+    /// grabs it as it loads (Chromium does), or a redraw that replaced the focused element. A move
+    /// the officer made (into a preview under the pointer, or by Tab: the event then names where
+    /// the focus went) is left alone.
+    fn guard_focus() {
+        let over = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+            let on = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| is_preview(&e));
+            OVER_PREVIEW.with(|o| o.set(on));
+        });
+        let _ = document().add_event_listener_with_callback("mouseover", over.as_ref().unchecked_ref());
+        over.forget();
+        let lost = Closure::<dyn Fn(web_sys::FocusEvent)>::new(|ev: web_sys::FocusEvent| {
+            if ev.related_target().is_some() {
+                return;
+            }
+            let Some(lost) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            let check = Closure::once_into_js(move || {
+                let doc = document();
+                let active = doc.active_element();
+                let stolen = active.as_ref().is_some_and(is_preview) && !OVER_PREVIEW.with(|o| o.get());
+                let dropped =
+                    !lost.is_connected() && active.is_none_or(|a| doc.body().is_some_and(|b| b.is_same_node(Some(&a))));
+                if !(stolen || dropped) {
+                    return;
+                }
+                let back = if lost.is_connected() { lost.dyn_into::<HtmlElement>().ok() } else { equivalent(&lost) };
+                match back {
+                    Some(el) => {
+                        let _ = el.focus();
+                    }
+                    None => focus_page(),
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(check.unchecked_ref(), 0);
+            }
+        });
+        let _ = document().add_event_listener_with_callback_and_bool("focusout", lost.as_ref().unchecked_ref(), true);
+        lost.forget();
+    }
+
     /// Whether a key press belongs to a field being typed in.
     fn typing(ev: &KeyboardEvent) -> bool {
         let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
@@ -508,6 +580,7 @@ pub(crate) mod client {
         let keys = Closure::<dyn Fn(KeyboardEvent)>::new(on_key);
         let _ = document().add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
         keys.forget();
+        guard_focus();
         live(desk);
         let navigate = leptos_router::hooks::use_navigate();
         NAVIGATE.with(|n| *n.borrow_mut() = Some(Box::new(move |to: &str| navigate(to, Default::default()))));

@@ -439,8 +439,9 @@ pub trait AdminStore: Send + Sync {
         agency: Option<&str>,
         limit: i64,
     ) -> Result<Vec<crate::read::admin::AdminEventView>, StoreError>;
-    /// Stores a one-time link (a new one replaces the account's unused links of its purpose).
-    async fn issue_link(&self, link: NewLink) -> Result<(), StoreError>;
+    /// Stores a one-time password link an administrator issued (a new one replaces the account's
+    /// unused links), on the record.
+    async fn issue_link(&self, link: NewLink, by: &CurrentUser) -> Result<(), StoreError>;
 }
 
 /// Everything the application reads and writes, one trait per aggregate, each implemented once

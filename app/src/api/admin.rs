@@ -37,6 +37,7 @@ pub struct OfficersView {
 }
 
 /// The record shown on the screens.
+#[cfg(feature = "ssr")]
 const EVENTS_SHOWN: i64 = 30;
 
 #[server(prefix = "/api", endpoint = "admin/agencies", input = GetUrl, output = crate::api::JsonText)]
@@ -413,15 +414,19 @@ pub mod ssr {
         let services = ctx::services()?;
         let now = ctx::now_ms();
         let (token, link) = links::new_link(&services.config.public_url, PASSWORD_PATH);
+        let admin = ctx::require_user()?;
         services
             .store
-            .issue_link(NewLink {
-                token_hash: links::link_hash(&token),
-                purpose: LinkPurpose::Password,
-                user_id: Some(user),
-                created_at_ms: now,
-                expires_at_ms: now + links::LINK_HOURS * 3_600_000,
-            })
+            .issue_link(
+                NewLink {
+                    token_hash: links::link_hash(&token),
+                    purpose: LinkPurpose::Password,
+                    user_id: Some(user),
+                    created_at_ms: now,
+                    expires_at_ms: now + links::LINK_HOURS * 3_600_000,
+                },
+                &admin,
+            )
             .await?;
         ctx::keep(LINK_PURPOSE, vec![("name".into(), name.to_string()), ("link".into(), link)])
     }

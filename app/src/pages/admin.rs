@@ -20,7 +20,8 @@ fn value(error: &Option<AppError>, name: &str) -> String {
     error.as_ref().and_then(|e| e.value(name)).unwrap_or_default()
 }
 
-/// A labelled `<select>` with its error next to it; `id` is unique on the page.
+/// A labelled `<select>` with its error next to it; `id` is unique on the page. In a table's row
+/// the column says what it is: the label is then for screen readers only (`quiet`).
 fn select_field(
     id: String,
     name: &'static str,
@@ -28,11 +29,12 @@ fn select_field(
     options: Vec<(String, String)>,
     selected: String,
     error: Option<String>,
+    quiet: bool,
 ) -> impl IntoView {
     let err_id = format!("{id}-error");
     view! {
         <div class="field" class:field-invalid=error.is_some()>
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone() class:visually-hidden=quiet>{label}</label>
             {error.clone().map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
             <select id=id name=name aria-invalid=error.is_some().then_some("true") aria-describedby=error.is_some().then_some(err_id)>
                 {options.into_iter().map(|(v, l)| {
@@ -150,10 +152,10 @@ fn agencies_view(
             <form method="post" action=AddAgency::PATH class="stack admin-form" novalidate=error.is_some()>
                 <fieldset>
                     <legend>{i18n.t("admin-add-agency")}</legend>
-                    {select_field("parent".into(), "parent", i18n.t("admin-parent"), agency_options.clone(), value(&error, "parent"), error_for(&error, "parent"))}
+                    {select_field("parent".into(), "parent", i18n.t("admin-parent"), agency_options.clone(), value(&error, "parent"), error_for(&error, "parent"), false)}
                     <div class="field-row">
                         <TextField name="code" label=i18n.t("admin-agency-code") hint=i18n.t("hint-agency-code") value=value(&error, "code") error=error_for(&error, "code") required=true autocomplete="off" maxlength=35u32 />
-                        {select_field("kind".into(), "kind", i18n.t("admin-kind"), kinds.clone(), value(&error, "kind"), error_for(&error, "kind"))}
+                        {select_field("kind".into(), "kind", i18n.t("admin-kind"), kinds.clone(), value(&error, "kind"), error_for(&error, "kind"), false)}
                     </div>
                     <div class="field-row">
                         <TextField name="name_vi" label=i18n.t("admin-name-vi") value=value(&error, "name_vi") error=error_for(&error, "name_vi") required=true autocomplete="off" maxlength=200u32 />
@@ -173,7 +175,7 @@ fn agencies_view(
         <form method="post" action=AddUnit::PATH class="stack admin-form" novalidate=unit_error.is_some()>
             <fieldset>
                 <legend>{i18n.t("admin-add-unit")}</legend>
-                {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, value(&unit_error, "agency"), error_for(&unit_error, "agency"))}
+                {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, value(&unit_error, "agency"), error_for(&unit_error, "agency"), false)}
                 <div class="field-row">
                     <TextField name="unit_code" label=i18n.t("admin-unit-code") hint=i18n.t("hint-unit-code") value=value(&unit_error, "unit_code") error=error_for(&unit_error, "unit_code") required=true autocomplete="off" maxlength=20u32 />
                     <TextField name="unit_name_vi" label=i18n.t("admin-name-vi") value=value(&unit_error, "unit_name_vi") error=error_for(&unit_error, "unit_name_vi") required=true autocomplete="off" maxlength=200u32 />
@@ -231,7 +233,7 @@ fn officers_view(
         <p class="lead">{i18n.name(&v.agency_name)}" · "<code>{v.agency.clone()}</code></p>
         {(!v.agencies.is_empty()).then(|| view! {
             <form method="get" action="/mot-cua/can-bo" class="inline-form admin-pick">
-                {select_field("co-quan".into(), "co-quan", i18n.t("admin-pick-agency"), v.agencies.iter().map(|(c, n)| (c.clone(), i18n.name(n))).collect(), v.agency.clone(), None)}
+                {select_field("co-quan".into(), "co-quan", i18n.t("admin-pick-agency"), v.agencies.iter().map(|(c, n)| (c.clone(), i18n.name(n))).collect(), v.agency.clone(), None, false)}
                 <button type="submit" class="button-small">{i18n.t("admin-show")}</button>
             </form>
         })}
@@ -266,8 +268,8 @@ fn officers_view(
                                 <form method="post" action=ChangeOfficerRole::PATH class="admin-row-form">
                                     <input type="hidden" name="agency" value=agency.clone() />
                                     <input type="hidden" name="officer" value=id.clone() />
-                                    {select_field(role_id, "role", i18n.t("admin-role"), role_options.clone(), o.role.name().to_string(), None)}
-                                    {select_field(unit_id, "unit", i18n.t("admin-unit"), unit_options.clone(), o.unit.clone(), None)}
+                                    {select_field(role_id, "role", i18n.t("admin-role"), role_options.clone(), o.role.name().to_string(), None, true)}
+                                    {select_field(unit_id, "unit", i18n.t("admin-unit"), unit_options.clone(), o.unit.clone(), None, true)}
                                     <button type="submit" class="button-small">{i18n.t("admin-change")}</button>
                                 </form>
                             </td>
@@ -306,8 +308,8 @@ fn officers_view(
                     <TextField name="email" label=i18n.t("field-email-optional") kind="email" value=value(&error, "email") error=error_for(&error, "email") autocomplete="off" maxlength=254u32 />
                 </div>
                 <div class="field-row">
-                    {select_field("role".into(), "role", i18n.t("admin-role"), role_options, value(&error, "role"), error_for(&error, "role"))}
-                    {select_field("unit".into(), "unit", i18n.t("admin-unit"), unit_options, value(&error, "unit"), error_for(&error, "unit"))}
+                    {select_field("role".into(), "role", i18n.t("admin-role"), role_options, value(&error, "role"), error_for(&error, "role"), false)}
+                    {select_field("unit".into(), "unit", i18n.t("admin-unit"), unit_options, value(&error, "unit"), error_for(&error, "unit"), false)}
                 </div>
                 <button type="submit" class="button-primary">{i18n.t("admin-add-officer-button")}</button>
             </fieldset>

@@ -43,7 +43,7 @@ test.afterEach(async () => {
 });
 
 test("a fresh install: the setup link makes the province and its first administrator, then dies; create-admin's link sets a password", async ({ page }, testInfo) => {
-  await page.goto(setupLink.replace(base, ""));
+  await page.goto(setupLink);
   await expect(page.getByRole("heading", { level: 1, name: "Cài đặt hệ thống" })).toBeVisible();
   await expect(page.getByTestId("demo-banner")).toHaveCount(0);
   await expectAccessible(page, testInfo);
@@ -70,19 +70,73 @@ test("a fresh install: the setup link makes the province and its first administr
 
   // The link is dead now.
   const again = await page.context().newPage();
-  const res = await again.goto(setupLink.replace(base, ""));
+  const res = await again.goto(setupLink);
   expect(res!.status()).toBe(410);
   await expect(again.getByTestId("link-dead")).toBeVisible();
   await expectAccessible(again, testInfo);
   await screenshot(again, testInfo, "82-setup-link-dead");
   await again.close();
 
+  // The first agency, its unit and its first officer, from the administrator's screens.
+  await page.getByRole("link", { name: "Cơ quan, đơn vị" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Cơ quan, đơn vị" })).toBeVisible();
+  await expect(page.getByTestId("agency-tree")).toContainText("000.00.00.H45");
+  const addAgency = page.locator("form", { has: page.getByRole("button", { name: "Thêm cơ quan" }) });
+  await addAgency.getByLabel("Mã định danh điện tử").fill("000.09.00.H45");
+  await addAgency.getByLabel("Loại cơ quan").selectOption({ label: "Sở, ban, ngành" });
+  await addAgency.getByLabel("Tên (tiếng Việt)").fill("Sở Nội vụ");
+  await addAgency.getByLabel("Điện thoại").fill("0233 3 852 000");
+  await addAgency.getByRole("button", { name: "Thêm cơ quan" }).click();
+  await expect(page.getByTestId("agency-tree")).toContainText("Sở Nội vụ");
+  const addUnit = page.locator("form", { has: page.getByRole("button", { name: "Thêm đơn vị" }) });
+  await addUnit.getByLabel("Cơ quan của đơn vị").selectOption({ label: "— Sở Nội vụ" });
+  await addUnit.getByLabel("Mã đơn vị").fill("Phòng 1");
+  await addUnit.getByLabel("Tên (tiếng Việt)").fill("Phòng Tổ chức cán bộ");
+  await addUnit.getByRole("button", { name: "Thêm đơn vị" }).click();
+  await expect(page.locator("#unit_code-error")).toContainText("Mã đơn vị gồm chữ in hoa");
+  await page.locator("#unit_code").fill("TCCB");
+  await page.getByRole("button", { name: "Thêm đơn vị" }).click();
+  await expect(page.getByTestId("agency-tree")).toContainText("Phòng Tổ chức cán bộ (TCCB)");
+  await expect(page.getByTestId("admin-record")).toContainText("thêm đơn vị");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "85-admin-agencies");
+
+  await page.getByRole("row", { name: /Sở Nội vụ/ }).getByRole("link", { name: "Cán bộ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Cán bộ, tài khoản" })).toBeVisible();
+  const addOfficer = page.locator("form", { has: page.getByRole("button", { name: "Tạo tài khoản và cấp đường liên kết" }) });
+  await addOfficer.getByLabel("Họ và tên").fill("Trần Văn Nam");
+  await addOfficer.getByLabel("Số định danh cá nhân (CCCD)").fill("045087009001");
+  await addOfficer.getByLabel("Số điện thoại di động").fill("0905111222");
+  await addOfficer.getByLabel("Vai trò").selectOption({ label: "Chuyên viên" });
+  await addOfficer.getByRole("button", { name: "Tạo tài khoản và cấp đường liên kết" }).click();
+  await expect(page.locator("#unit-error")).toContainText("phải thuộc một đơn vị");
+  await page.locator("#unit").selectOption({ label: "Phòng Tổ chức cán bộ (TCCB)" });
+  await page.getByRole("button", { name: "Tạo tài khoản và cấp đường liên kết" }).click();
+  await expect(page.getByTestId("officer-link")).toContainText("Trần Văn Nam");
+  await expect(page.getByTestId("officers")).toContainText("Chưa đặt mật khẩu");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "86-admin-officers");
+  const officerLink = (await page.locator(".one-time-link").textContent())!.trim();
+
+  const officer = await page.context().browser()!.newContext({ ...testInfo.project.use, baseURL: base });
+  const o = await officer.newPage();
+  await o.goto(officerLink);
+  await o.getByLabel("Mật khẩu mới").fill("nam-matkhau-2026");
+  await o.getByRole("button", { name: "Đặt mật khẩu" }).click();
+  await o.getByLabel("Số định danh cá nhân (CCCD)").fill("045087009001");
+  await o.getByLabel("Mật khẩu").fill("nam-matkhau-2026");
+  await o.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(o.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+  await officer.close();
+  await page.reload();
+  await expect(page.getByTestId("officers")).not.toContainText("Chưa đăng nhập");
+
   // A second administrator from the command line: a password link, shown once.
   const out = execFileSync("target/bin/server", ["create-admin", "--name", "Võ Quốc Bảo", "--cccd", "045090000105", "--phone", "0905123456"], { cwd: "..", env: env() }).toString();
   const link = out.match(/http:\/\/127\.0\.0\.1:\d+\/dat-mat-khau\?t=[A-Z0-9]+/)![0];
   const other = await page.context().browser()!.newContext({ ...testInfo.project.use, baseURL: base });
   const p = await other.newPage();
-  await p.goto(link.replace(base, ""));
+  await p.goto(link);
   await expect(p.getByText("Võ Quốc Bảo")).toBeVisible();
   await expectAccessible(p, testInfo);
   await screenshot(p, testInfo, "83-set-password");

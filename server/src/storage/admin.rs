@@ -23,6 +23,19 @@ fn event<'a>(
     AdminEvent { at_ms, actor_id: Some(by.id), actor_name: &by.full_name, action, subject, agency, detail }
 }
 
+/// How the record names an officer: "name #id"; and the officer's agency.
+async fn officer_subject(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: i64) -> Result<(String, String), StoreError> {
+    let row = sqlx::query("select full_name, agency_code from users where id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    Ok((
+        format!("{} #{id}", row.get::<String, _>("full_name")),
+        row.get::<Option<String>, _>("agency_code").unwrap_or_default(),
+    ))
+}
+
 #[async_trait::async_trait]
 impl app::ports::AdminStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "agency_tree"))]
@@ -195,7 +208,8 @@ impl app::ports::AdminStore for Db {
         .map_err(backend_err)?;
         let id: i64 = row.get("id");
         let detail = format!("{} {}", o.role.name(), o.unit);
-        record(&mut tx, &event(by, at_ms, "officer-create", &id.to_string(), &o.agency, detail.trim())).await?;
+        let subject = format!("{} #{id}", o.user.full_name);
+        record(&mut tx, &event(by, at_ms, "officer-create", &subject, &o.agency, detail.trim())).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(id)
     }
@@ -245,7 +259,8 @@ impl app::ports::AdminStore for Db {
                 .await
                 .map_err(backend_err)?;
         }
-        record(&mut tx, &event(by, at_ms, action, &officer.to_string(), agency, detail.trim())).await?;
+        let (subject, _) = officer_subject(&mut tx, officer).await?;
+        record(&mut tx, &event(by, at_ms, action, &subject, agency, detail.trim())).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(true)
     }
@@ -276,7 +291,15 @@ impl app::ports::AdminStore for Db {
             .collect())
     }
 
-    async fn issue_link(&self, link: NewLink) -> Result<(), StoreError> {
-        Db::issue_link(self, link).await
+    async fn issue_link(&self, link: NewLink, by: &CurrentUser) -> Result<(), StoreError> {
+        let (user, at_ms) = (link.user_id, link.created_at_ms);
+        Db::issue_link(self, link).await?;
+        if let Some(user) = user {
+            let mut tx = self.pool.begin().await.map_err(backend_err)?;
+            let (subject, agency) = officer_subject(&mut tx, user).await?;
+            record(&mut tx, &event(by, at_ms, "password-link", &subject, &agency, "")).await?;
+            tx.commit().await.map_err(backend_err)?;
+        }
+        Ok(())
     }
 }

@@ -155,7 +155,7 @@ impl Db {
                 actor_id: None,
                 actor_name: "create-admin",
                 action: "officer-create",
-                subject: &id.to_string(),
+                subject: &format!("{} #{id}", user.full_name),
                 agency: &agency,
                 detail: Role::ProvinceAdmin.name(),
             },
@@ -263,10 +263,10 @@ impl app::ports::SetupStore for Db {
         }
         let id = insert_admin(&mut tx, &setup.admin, &setup.code).await?;
         let actor = setup.admin.full_name.as_str();
-        let id_text = id.to_string();
+        let subject_text = format!("{actor} #{id}");
         for (action, subject, detail) in [
             ("agency-create", setup.code.as_str(), setup.name_vi.as_str()),
-            ("officer-create", id_text.as_str(), Role::ProvinceAdmin.name()),
+            ("officer-create", subject_text.as_str(), Role::ProvinceAdmin.name()),
         ] {
             record(
                 &mut tx,
@@ -330,7 +330,7 @@ impl app::ports::SetupStore for Db {
                 actor_id: Some(user),
                 actor_name: &name,
                 action: "password-set",
-                subject: &user.to_string(),
+                subject: &format!("{name} #{user}"),
                 agency: &agency,
                 detail: "",
             },

@@ -172,7 +172,7 @@ async fn a_province_administrator_adds_an_agency_a_unit_and_an_officer_who_sets_
         assert_eq!(v["officers"][0]["sign_ins"].as_array().unwrap().len(), 1, "{backend:?}: the sign-in is shown");
         // Every change is on the record, with who made it.
         let record = app.count("select count(*) from admin_events where agency = '000.09.00.H45' and actor_name in ('Mai Thị Cúc', 'Trần Văn Nam')").await;
-        assert_eq!(record, 4, "{backend:?}: agency, unit, officer, password");
+        assert_eq!(record, 5, "{backend:?}: agency, unit, officer, its link, its password");
     }
 }
 
