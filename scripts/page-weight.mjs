@@ -13,7 +13,8 @@ import { join } from "node:path";
 const BUDGET_TOTAL = 200 * 1024;
 const BUDGET_WASM = 100 * 1024;
 const BUDGET_LIGHT = 12 * 1024;
-// The desk's goal is 300 KB (issue 9); today's bundle is about 343 KB. The check holds the line at
+// The desk's goal is 300 KB (issue 9); today's bundle is about 359 KB (343 KB before the
+// administrators' screens of issue 11, whose citizen-only messages then left it). The check holds the line at
 // 360 KB so it cannot grow while the route-level splitting that reaches the goal is built
 // (docs/decisions.md, "The desk is one island").
 const GOAL_DESK_WASM = 300 * 1024;

@@ -14,98 +14,43 @@ footer-owner = Owner: Quang Tri Provincial People's Committee. Operated by the P
 footer-hotline = Help line: 0233 3 555 888 (office hours)
 back-home = Back to the home page
 
-home-title = Online public services
-home-lead = Find a procedure, submit your dossier from your phone and follow it, without visiting an office.
-home-lookup = Track a dossier
-home-sectors = Procedures by sector
-home-all-procedures = See all procedures
 procedure-count = { $count ->
     [one] { $count } procedure
    *[other] { $count } procedures
 }
 
-search-label = Find a procedure
-search-placeholder = For example: birth, building permit
 search-button = Search
-list-title = Administrative procedures
-filters = Filters
 filter-sector = Sector
-filter-agency = Executing agency
-filter-level = Level
-filter-online = Online service level
-filter-all = All
-filter-apply = Filter
 results-count = { $count ->
     [one] { $count } procedure found
    *[other] { $count } procedures found
 }
-results-none = No procedure matches. Try a shorter word or fewer filters.
 pager-label = Pages
 pager-prev = ‹ Previous
 pager-next = Next ›
 pager-position = Page { $page } of { $pages }
 level-province = Province level
 level-commune = Commune level
-online-full = Fully online
-online-partial = Partly online
-online-partial-reason = Why only partly online:
 allowance-days = { $amount } working days
 allowance-hours = { $amount } working hours
 
-procedure-code = Procedure code
-submit-online = Submit online
 detail-allowance = Time allowed
-detail-agency = Executing agency
-detail-receiving = Where dossiers are received
-detail-channels = Ways to submit
-detail-applicants = Who may apply
-detail-result = Result
-detail-steps = Steps
-detail-components = Documents
-detail-fees = Fees and charges
-detail-conditions = Requirements and conditions
-detail-legal-basis = Legal basis
-detail-effective = In force from
-component-name = Document
-component-copies = Copies
 component-optional = (if any)
-component-download-form = Download the form
-fee-free = Free
 channel-online = Online
 channel-counter = In person at the one-stop desk
 channel-postal = By public postal service
 
 register-title = Create an account
-register-lead = You need an account to submit and follow dossiers. Your details must match your identity card.
-register-button = Create account
-register-have-account = Already have an account?
-login-title = Sign in
-login-button = Sign in
-login-no-account = No account yet?
-register-recorded-at-desk = Handed in a paper dossier and recorded by the one-stop desk?
-register-received = Registration received. If this ID number had no account, yours has been created: sign in with the ID number and the password you chose.
-register-received-taken = If you cannot sign in, this ID number already has an account: sign in with your old password; if the one-stop desk recorded you, use the code printed on your receipt; otherwise come to the one-stop desk with your ID card.
-claim-title = Claim your account with the code on your receipt
-claim-lead = When you handed in a paper dossier, the one-stop desk recorded you and printed an account code on your receipt. Enter your ID number, that code and a password to follow your dossiers online. The code works once.
-claim-button = Claim the account
-field-claim-code = Account code
-hint-claim-code = The 10 characters printed on your receipt, e.g. ABCDE-FGH23 (upper or lower case).
-field-new-password = New password
 field-full-name = Full name
 field-cccd = Personal identification number (CCCD)
 field-phone = Mobile phone number
 field-email = Email
 field-email-optional = Email (optional)
-field-password = Password
-field-dossier-code = Dossier code
 hint-cccd = The 12 digits printed on your identity card.
 hint-phone = For example: 0912 345 678.
-hint-password = At least 8 characters with letters and digits, not containing your ID or phone number.
 hint-date = Day/month/year.
-hint-dossier-code = Printed on the receipt, for example 000.00.01.H45-261122-0001.
 select-choose = — Choose —
 
-submit-title = Submit a dossier online
 submit-form-section = Application form
 submit-files-section = Documents
 dossier-files = Attachments
@@ -114,45 +59,23 @@ upload-progress = Uploading:
 upload-failed = The dossier could not be sent. Check your connection and try again; what you entered is still here.
 file-attached = Attached:
 file-none = No file yet
-files-kept = The files you uploaded are kept in the draft (see below): you do not need to upload them again, only correct the items marked.
-submit-button = Submit dossier
-save-draft-button = Save draft
-draft-saved = Draft saved. You can come back to it from “My dossiers”.
-draft-resumed = You are continuing a saved draft.
 
-ack-title = Your dossier has been submitted
-ack-lead = Your dossier has been sent to the one-stop desk. Please note its code.
 ack-qr-label = QR code that opens the dossier tracking page
-ack-next-title = What happens next
-ack-next-1 = A desk officer checks the dossier and accepts it, or tells you what to add.
-ack-next-2 = When it is accepted you receive a receipt with the date your result is due.
-ack-next-3 = Follow it with the dossier code under Track a dossier, or in “My dossiers”.
 ack-print-hint = You can print this page with your browser's Print command.
-ack-follow = See the dossier
 dossier-code = Dossier code:
 dossier-title = Dossier
 dossier-status = Status
 dossier-location = Currently at
 dossier-procedure = Procedure
-dossier-agency = Received by
 dossier-submitted-at = Submitted at
 dossier-applicant = Applicant
 
-my-title = My dossiers
-my-empty = You have no dossiers yet.
-my-draft = Draft
 
 history-title = History
 history-when = When
 history-who = By
 history-what = What
 
-lookup-title = Track a dossier
-lookup-lead = Enter the code printed on your receipt or scan its QR code. No sign-in needed.
-lookup-button = Track
-lookup-stage = Current step
-lookup-no-due = Not yet (the result date is set when the dossier is accepted)
-lookup-name-hidden = Shown (masked) only when opened from the QR code or the link printed on the receipt.
 
 status-0 = Draft
 status-1 = Submitted
@@ -216,7 +139,6 @@ error-too-many-parts = The form sent has too many items and was not accepted. Re
 error-too-many-files = The dossier already holds too many files, so this one was not accepted.
 error-account-quota = Your account's file space (200 MB for drafts and dossiers in progress) is full, so this file was not accepted. Replace a file in an old draft or contact the one-stop desk.
 error-dossier-code-format = The dossier code is not in the right format, for example 000.00.01.H45-261122-0001.
-error-dossier-not-found = No dossier has this code.
 error-unauthenticated = Please sign in to continue
 error-forbidden = You may not see this
 error-not-found = Page not found
@@ -228,15 +150,7 @@ error-reference = Incident reference:
 error-datetime = Not a valid moment: use ISO 8601 with an offset, for example 2026-11-23T09:00:00+07:00.
 error-working-days = The number of working days must be positive, for example 0.5, 1, 3 or 15.
 error-agency-unknown = No agency has this code.
-calc-title = When will the result be ready?
-calc-lead = Due dates count the agency's working days: no Saturdays, Sundays, public holidays or Tết; paper received after 15:00 counts from the next working morning.
-field-agency = Receiving agency
-field-received-at = Received at
-field-working-days = Time allowed (working days)
 field-channel = Channel
-hint-working-days = Half a day is 0.5.
-calc-button = Calculate
-calc-result = Result due:
 nav-desk = One-stop desk
 desk-title = One-stop desk
 desk-tabs = Dossier groups
@@ -288,8 +202,6 @@ supplement-note = What is missing or wrong
 field-supplement-reason = Why a supplement is needed
 desk-request-supplement = Request a supplement (form 02)
 action-propose-supplement = Supplement request drafted
-desk-paper-supplement-asked = What the agency asked to supplement
-desk-paper-supplement-record = Record the supplement
 desk-send-supplement = Approve and send the supplement request (form 02)
 supplement-draft-waiting = Drafted by the specialist; waiting for the unit leader to send it.
 supplement-draft-by = Supplement request drafted by the specialist
@@ -306,12 +218,6 @@ supplement-changes = What was supplemented
 supplement-item = Item
 supplement-before = Before
 supplement-after = After
-supplement-asked = The agency asks you to supplement your dossier
-supplement-send = Send the supplement
-supplement-answer-link = Answer the request
-supplement-none-open = This dossier has no supplement request waiting for an answer.
-supplement-back = Back to the dossier
-supplement-sent = Supplement sent. The one-stop desk will check the dossier again.
 error-supplement-items = Choose at least one document or detail to supplement.
 error-no-supplement-open = This dossier has no supplement request waiting.
 desk-search = Find a dossier
@@ -321,8 +227,6 @@ desk-count-capped = more than 10,000
 pager-position-open = Page { $page }
 desk-search-expired = This search has expired (after 30 minutes, or on signing in again). Please search again.
 nav-notifications = Notifications
-notifications-title = Notifications about my dossiers
-notifications-empty = No notifications yet.
 desk-col-code = Dossier code
 
 # Handling (issue 3)
@@ -433,11 +337,6 @@ action-approve = Approved
 action-send-back = Sent back
 action-apologise = Apology and new date
 action-urge = Urged
-withdraw-title = Withdraw the dossier
-withdraw-reason = Why you withdraw it
-withdraw-button = Withdraw
-dossier-due = Result due
-dossier-time-left = { $time } of working time left
 
 ## Counter and postal intake
 desk-intake-link = Receive a paper dossier (counter, post)
@@ -568,30 +467,10 @@ desk-refuse-reason = Why the dossier is refused (written on the refusal slip, fo
 desk-refuse-confirm = I confirm refusing this dossier; the citizen gets the refusal slip with the reason above.
 desk-accept-and-transfer = Accept, hand on to { $unit } and print the receipt
 
-# Going live: the setup link, password links, demo mode
-setup-title = Set up the system
-setup-lead = The setup link works once. Enter the province (the root of the agency tree) and its first administrator; the administrator then adds the agencies, units, officers and the catalogue.
-setup-province = Province
-setup-admin = First administrator
-setup-button = Set up and sign in
-setup-link = Setup link
-setup-dead-how = Restart the server to print a new link (while there is no administrator), or run “server create-admin”.
-field-province-code = The province's electronic identifier code
-field-province-name-vi = Name of the province (Vietnamese)
-field-province-name-en = Name of the province (English, optional)
+# Going live: the agency code (also on the administrators' screens)
 hint-agency-code = As in Decision 20/2020/QĐ-TTg: capital letters, digits and dots, at most 35 characters, e.g. 000.00.00.H45.
-hint-province-name = For example: Ủy ban nhân dân tỉnh Quảng Trị.
 hint-cccd-sign-in = The 12 digits on the citizen ID card; used to sign in.
-link-dead = This link no longer works: it was used, it expired, or a newer link replaced it.
-error-link-dead = The link was used or has expired. Ask for a new one.
 error-agency-code-format = An identifier code is groups of capital letters and digits separated by dots, at most 35 characters, with a level-1 group such as H45 (e.g. 000.00.00.H45).
-password-title = Set a password
-password-lead = Set the password of { $name }'s account. The link works once.
-password-link = Password link
-password-button = Set the password
-password-dead-how = Ask an administrator for a new link.
-password-was-set = The password is set. Sign in with the new password.
-demo-banner = Demonstration: the data is made up and the accounts' passwords are published. Do not enter real information.
 
 # Administration: agencies, units, officers
 admin-agencies-title = Agencies and units

@@ -65,6 +65,11 @@ pub(crate) mod catalogues {
 
     pub const VI: &str = include_str!("../locales/vi.ftl");
     pub const EN: &str = include_str!("../locales/en.ftl");
+    /// Messages of pages only the server renders (`pages.*.ftl`): not in the desk's bundle.
+    #[cfg(feature = "ssr")]
+    pub const PAGES_VI: &str = include_str!("../locales/pages.vi.ftl");
+    #[cfg(feature = "ssr")]
+    pub const PAGES_EN: &str = include_str!("../locales/pages.en.ftl");
 
     #[derive(Debug, PartialEq)]
     pub(crate) enum Part {
@@ -180,7 +185,16 @@ pub(crate) mod catalogues {
 
     fn catalogues() -> &'static [Catalogue; 2] {
         static C: OnceLock<[Catalogue; 2]> = OnceLock::new();
-        C.get_or_init(|| [parse(VI).expect("vi.ftl parses"), parse(EN).expect("en.ftl parses")])
+        C.get_or_init(|| {
+            #[allow(unused_mut)]
+            let (mut vi, mut en) = (parse(VI).expect("vi.ftl parses"), parse(EN).expect("en.ftl parses"));
+            #[cfg(feature = "ssr")]
+            {
+                vi.extend(parse(PAGES_VI).expect("pages.vi.ftl parses"));
+                en.extend(parse(PAGES_EN).expect("pages.en.ftl parses"));
+            }
+            [vi, en]
+        })
     }
 
     pub fn has(key: &str) -> bool {
@@ -274,10 +288,17 @@ mod tests {
             .collect()
     }
 
+    /// Every message id of a language: the main catalogue and the server's pages'.
+    fn all_ids(main: &str, pages: &str) -> BTreeSet<String> {
+        let (a, b) = (ids(main), ids(pages));
+        assert!(a.is_disjoint(&b), "ids in both catalogues: {:?}", a.intersection(&b).collect::<Vec<_>>());
+        a.union(&b).cloned().collect()
+    }
+
     #[test]
     fn both_catalogues_have_the_same_messages() {
-        let vi = ids(catalogues::VI);
-        let en = ids(catalogues::EN);
+        let vi = all_ids(catalogues::VI, catalogues::PAGES_VI);
+        let en = all_ids(catalogues::EN, catalogues::PAGES_EN);
         assert!(vi.len() > 50);
         assert_eq!(vi.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en.ftl");
         assert_eq!(en.difference(&vi).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in vi.ftl");
@@ -285,7 +306,7 @@ mod tests {
 
     #[test]
     fn every_key_used_in_the_code_is_in_the_catalogue() {
-        let vi = ids(catalogues::VI);
+        let vi = all_ids(catalogues::VI, catalogues::PAGES_VI);
         let mut missing = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
         let mut stack = vec![std::path::PathBuf::from(root)];
@@ -309,6 +330,46 @@ mod tests {
         assert!(missing.is_empty(), "keys without a message: {missing:?}");
     }
 
+    /// The pages only the server renders (and the shell's demo band, the setup links' server
+    /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
+    /// bundle does not carry them).
+    const SERVER_PAGES: [&str; 8] = [
+        "pages/account.rs",
+        "pages/catalogue.rs",
+        "pages/lookup.rs",
+        "pages/calculator.rs",
+        "pages/setup.rs",
+        "pages/dossiers",
+        "api/setup.rs",
+        "src/app.rs",
+    ];
+
+    #[test]
+    fn messages_of_the_server_pages_are_named_by_those_pages_only() {
+        let pages = ids(catalogues::PAGES_VI);
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let mut wrong = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let shown = path.display().to_string();
+                if SERVER_PAGES.iter().any(|p| shown.contains(p)) || shown.ends_with("i18n.rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                wrong.extend(
+                    pages.iter().filter(|k| text.contains(&format!("\"{k}\""))).map(|k| format!("{shown}: {k}")),
+                );
+            }
+        }
+        assert!(wrong.is_empty(), "named outside the server's pages (move them back to vi.ftl/en.ftl): {wrong:?}");
+    }
+
     #[test]
     fn vietnamese_only_text_is_marked_on_english_pages() {
         assert_eq!(I18n { lang: Lang::En }.vi_only(), Some("vi"));
@@ -328,6 +389,9 @@ mod tests {
         let en = catalogues::parse(catalogues::EN).unwrap();
         assert_eq!(vi.len(), ids(catalogues::VI).len());
         assert_eq!(en.len(), ids(catalogues::EN).len());
+        for pages in [catalogues::PAGES_VI, catalogues::PAGES_EN] {
+            assert_eq!(catalogues::parse(pages).unwrap().len(), ids(pages).len());
+        }
         assert!(catalogues::parse("a = { -term }").is_err());
         assert!(catalogues::parse("a = { NUMBER($n) }").is_err());
         assert!(catalogues::parse("a = { $n ->\n  [one] x\n}").is_err(), "a select needs its default");

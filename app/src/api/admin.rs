@@ -3,6 +3,8 @@
 //! unit, deactivated, sent a new link. A province administrator manages every agency; an agency
 //! administrator only their own, and never makes a province administrator. Every change is
 //! recorded with who and when (`admin_events`).
+// A form's server function takes each field as its own parameter.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 pub use crate::read::admin::{AdminEventView, AgencyNode, OfficerRow, UnitRow};
@@ -57,7 +59,6 @@ pub async fn admin_agencies() -> Result<AgenciesView, AppError> {
 /// Adds an agency under `parent` (province administrators).
 #[server(prefix = "/api", endpoint = "admin/agency-add")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/agency-add", skip_all))]
-#[allow(clippy::too_many_arguments)]
 pub async fn add_agency(
     parent: String,
     code: String,

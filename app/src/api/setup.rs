@@ -2,6 +2,8 @@
 //! and the one-time links with which an officer sets a password (`create-admin`, and later the
 //! administrators' "reset password"). The token travels in the link's query (`?t=`), which the
 //! logs leave out; the database keeps only its SHA-256.
+// A form's server function takes each field as its own parameter.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -36,7 +38,6 @@ pub async fn link_state(t: String, purpose: String) -> Result<LinkInfo, AppError
 /// link then stops working and the administrator is signed in.
 #[server(prefix = "/api", endpoint = "setup/province")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "setup/province", skip_all))]
-#[allow(clippy::too_many_arguments)]
 pub async fn set_up_province(
     t: String,
     province_code: String,

@@ -42,7 +42,7 @@ pub fn TextField(
     label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] value: String,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(default = None, into)] hint: Option<String>,
     #[prop(default = None)] error: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] autocomplete: Option<&'static str>,

@@ -46,6 +46,56 @@ fn select_field(
     }
 }
 
+/// A text field of a form, as data: the fields of a form are drawn by one loop (one copy of the
+/// field's code in the desk's WASM, not one per field).
+struct Text {
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    kind: &'static str,
+    required: bool,
+    max: u32,
+}
+
+const fn text(name: &'static str, label: &'static str, hint: Option<&'static str>, required: bool, max: u32) -> Text {
+    Text { name, label, hint, kind: "text", required, max }
+}
+
+fn text_fields(i18n: I18n, error: &Option<AppError>, fields: &'static [Text]) -> impl IntoView {
+    fields
+        .iter()
+        .map(|f| {
+            view! {
+                <TextField name=f.name label=i18n.t(f.label) hint=f.hint.map(|h| i18n.t(h)) kind=f.kind value=value(error, f.name)
+                    error=error_for(error, f.name) required=f.required autocomplete="off" maxlength=f.max />
+            }
+        })
+        .collect_view()
+}
+
+const AGENCY_NAMES: [Text; 3] = [
+    text("code", "admin-agency-code", Some("hint-agency-code"), true, 35),
+    text("name_vi", "admin-name-vi", None, true, 200),
+    text("name_en", "admin-name-en", None, false, 200),
+];
+const AGENCY_CONTACT: [Text; 4] = [
+    text("address", "admin-address", None, false, 300),
+    Text { kind: "tel", ..text("phone", "admin-phone", None, false, 40) },
+    text("opening_hours", "admin-opening-hours", Some("hint-opening-hours"), false, 300),
+    text("bank_account", "admin-bank-account", Some("hint-bank-account"), false, 300),
+];
+const UNIT_FIELDS: [Text; 3] = [
+    text("unit_code", "admin-unit-code", Some("hint-unit-code"), true, 20),
+    text("unit_name_vi", "admin-name-vi", None, true, 200),
+    text("unit_name_en", "admin-name-en", None, false, 200),
+];
+const OFFICER_FIELDS: [Text; 4] = [
+    text("full_name", "field-full-name", None, true, 100),
+    text("cccd", "field-cccd", Some("hint-cccd-sign-in"), true, 15),
+    Text { kind: "tel", ..text("phone", "field-phone", None, true, 16) },
+    Text { kind: "email", ..text("email", "field-email-optional", None, false, 254) },
+];
+
 fn record_view(i18n: I18n, events: Vec<AdminEventView>) -> impl IntoView {
     view! {
         <h2>{i18n.t("admin-record")}</h2>
@@ -153,20 +203,9 @@ fn agencies_view(
                 <fieldset>
                     <legend>{i18n.t("admin-add-agency")}</legend>
                     {select_field("parent".into(), "parent", i18n.t("admin-parent"), agency_options.clone(), value(&error, "parent"), error_for(&error, "parent"), false)}
-                    <div class="field-row">
-                        <TextField name="code" label=i18n.t("admin-agency-code") hint=i18n.t("hint-agency-code") value=value(&error, "code") error=error_for(&error, "code") required=true autocomplete="off" maxlength=35u32 />
-                        {select_field("kind".into(), "kind", i18n.t("admin-kind"), kinds.clone(), value(&error, "kind"), error_for(&error, "kind"), false)}
-                    </div>
-                    <div class="field-row">
-                        <TextField name="name_vi" label=i18n.t("admin-name-vi") value=value(&error, "name_vi") error=error_for(&error, "name_vi") required=true autocomplete="off" maxlength=200u32 />
-                        <TextField name="name_en" label=i18n.t("admin-name-en") value=value(&error, "name_en") error=error_for(&error, "name_en") autocomplete="off" maxlength=200u32 />
-                    </div>
-                    <TextField name="address" label=i18n.t("admin-address") value=value(&error, "address") error=error_for(&error, "address") autocomplete="off" maxlength=300u32 />
-                    <div class="field-row">
-                        <TextField name="phone" label=i18n.t("admin-phone") kind="tel" value=value(&error, "phone") error=error_for(&error, "phone") autocomplete="off" maxlength=40u32 />
-                        <TextField name="opening_hours" label=i18n.t("admin-opening-hours") hint=i18n.t("hint-opening-hours") value=value(&error, "opening_hours") error=error_for(&error, "opening_hours") autocomplete="off" maxlength=300u32 />
-                    </div>
-                    <TextField name="bank_account" label=i18n.t("admin-bank-account") hint=i18n.t("hint-bank-account") value=value(&error, "bank_account") error=error_for(&error, "bank_account") autocomplete="off" maxlength=300u32 />
+                    {select_field("kind".into(), "kind", i18n.t("admin-kind"), kinds.clone(), value(&error, "kind"), error_for(&error, "kind"), false)}
+                    <div class="field-row">{text_fields(i18n, &error, &AGENCY_NAMES)}</div>
+                    <div class="field-row">{text_fields(i18n, &error, &AGENCY_CONTACT)}</div>
                     <button type="submit" class="button-primary">{i18n.t("admin-add-agency-button")}</button>
                 </fieldset>
             </form>
@@ -176,11 +215,7 @@ fn agencies_view(
             <fieldset>
                 <legend>{i18n.t("admin-add-unit")}</legend>
                 {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, value(&unit_error, "agency"), error_for(&unit_error, "agency"), false)}
-                <div class="field-row">
-                    <TextField name="unit_code" label=i18n.t("admin-unit-code") hint=i18n.t("hint-unit-code") value=value(&unit_error, "unit_code") error=error_for(&unit_error, "unit_code") required=true autocomplete="off" maxlength=20u32 />
-                    <TextField name="unit_name_vi" label=i18n.t("admin-name-vi") value=value(&unit_error, "unit_name_vi") error=error_for(&unit_error, "unit_name_vi") required=true autocomplete="off" maxlength=200u32 />
-                    <TextField name="unit_name_en" label=i18n.t("admin-name-en") value=value(&unit_error, "unit_name_en") error=error_for(&unit_error, "unit_name_en") autocomplete="off" maxlength=200u32 />
-                </div>
+                <div class="field-row">{text_fields(i18n, &unit_error, &UNIT_FIELDS)}</div>
                 <button type="submit">{i18n.t("admin-add-unit-button")}</button>
             </fieldset>
         </form>
@@ -299,14 +334,7 @@ fn officers_view(
             <input type="hidden" name="agency" value=v.agency.clone() />
             <fieldset>
                 <legend>{i18n.t("admin-add-officer")}</legend>
-                <div class="field-row">
-                    <TextField name="full_name" label=i18n.t("field-full-name") value=value(&error, "full_name") error=error_for(&error, "full_name") required=true autocomplete="off" maxlength=100u32 />
-                    <TextField name="cccd" label=i18n.t("field-cccd") hint=i18n.t("hint-cccd-sign-in") value=value(&error, "cccd") error=error_for(&error, "cccd") required=true inputmode="numeric" autocomplete="off" maxlength=15u32 />
-                </div>
-                <div class="field-row">
-                    <TextField name="phone" label=i18n.t("field-phone") kind="tel" value=value(&error, "phone") error=error_for(&error, "phone") required=true autocomplete="off" maxlength=16u32 />
-                    <TextField name="email" label=i18n.t("field-email-optional") kind="email" value=value(&error, "email") error=error_for(&error, "email") autocomplete="off" maxlength=254u32 />
-                </div>
+                <div class="field-row">{text_fields(i18n, &error, &OFFICER_FIELDS)}</div>
                 <div class="field-row">
                     {select_field("role".into(), "role", i18n.t("admin-role"), role_options, value(&error, "role"), error_for(&error, "role"), false)}
                     {select_field("unit".into(), "unit", i18n.t("admin-unit"), unit_options, value(&error, "unit"), error_for(&error, "unit"), false)}
