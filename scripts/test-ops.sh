@@ -13,6 +13,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portal-target}"
 bin="$CARGO_TARGET_DIR/release/server"
 [ -x "$bin" ] || { echo "build first: scripts/build.sh --release" >&2; exit 1; }
 pg_admin="${PORTAL_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+export PGOPTIONS="-c client_min_messages=warning"
 backends=("$@"); [ ${#backends[@]} -gt 0 ] || backends=(sqlite postgres)
 work="$(mktemp -d)"
 dbs=()
@@ -112,7 +113,7 @@ EOF
   grep -q "was altered" "$work/out" || fail "verify names the altered event"
 
   # A damaged backup is refused before anything is written.
-  first="$(find "$work/$backend-backup/uploads" -type f | head -1)"
+  first="$(find "$work/$backend-backup/uploads" -type f -print -quit)"
   printf 'x' >>"$first"
   damaged="$work/$backend-damaged"
   url3="$(db_url "$backend" damaged "$damaged")"

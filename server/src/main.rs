@@ -52,6 +52,8 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
+    // The data directory holds the SQLite file and the uploads: every command may start it.
+    std::fs::create_dir_all(&config.data_dir)?;
     let uploads = config.data_dir.join("uploads");
     let now = app::api::ctx::now_ms();
     match command {
@@ -66,7 +68,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!("Created. The administrator sets a password with this one-time link (24 hours):\n{link}");
         }
         Command::Backup { to } => {
-            std::fs::create_dir_all(&config.data_dir)?;
             let db = Db::connect(&config.database_url).await?;
             let m = server::ops::backup(&db, &config.database_url, &uploads, &to, false).await?;
             println!(
@@ -78,7 +79,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Restore { from } => {
-            std::fs::create_dir_all(&config.data_dir)?;
             let (_, report) = server::ops::restore(&from, &config.database_url, &uploads, false).await?;
             return Ok(print_report("restored", &report));
         }
