@@ -21,6 +21,7 @@ password-link = Password link
 password-button = Set the password
 password-dead-how = Ask an administrator for a new link.
 password-was-set = The password is set. Sign in with the new password.
+demo-label = Demonstration
 demo-banner = Demonstration: the data is made up and the accounts' passwords are published. Do not enter real information.
 
 # The citizens' pages

@@ -21,6 +21,7 @@ password-link = Đường liên kết đặt mật khẩu
 password-button = Đặt mật khẩu
 password-dead-how = Hãy đề nghị quản trị viên cấp đường liên kết mới.
 password-was-set = Đã đặt mật khẩu. Hãy đăng nhập bằng mật khẩu mới.
+demo-label = Bản trình diễn
 demo-banner = Bản trình diễn: dữ liệu là giả lập và mật khẩu các tài khoản được công bố công khai. Không nhập thông tin thật.
 
 # The citizens' pages

@@ -108,7 +108,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {path.starts_with("/mot-cua").then(|| view! { <link rel="stylesheet" href="/pkg/desk.css" /> })}
             </head>
             <body>
-                {demo.then(|| view! { <p class="demo-banner" role="note" data-testid="demo-banner">{I18n { lang }.t("demo-banner")}</p> })}
+                // A landmark of its own, so that nothing on the page sits outside one.
+                {demo.then(|| view! { <aside class="demo-banner" data-testid="demo-banner" aria-label=I18n { lang }.t("demo-label")><p>{I18n { lang }.t("demo-banner")}</p></aside> })}
                 <App />
             </body>
         </html>
