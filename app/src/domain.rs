@@ -12,6 +12,7 @@ pub mod form;
 pub mod history;
 pub mod mask;
 pub mod password;
+pub mod person;
 pub mod phone;
 pub mod rate_limit;
 pub mod reason;

@@ -35,6 +35,13 @@ pub struct NewUser {
     pub created_at_ms: i64,
 }
 
+impl NewUser {
+    /// A new account of a checked person.
+    pub fn of(p: crate::domain::person::ValidPerson, password_hash: String, created_at_ms: i64) -> NewUser {
+        NewUser { full_name: p.full_name, cccd: p.cccd, phone: p.phone, email: p.email, password_hash, created_at_ms }
+    }
+}
+
 /// A one-time claim code to store: only its hash (`domain::secret::claim_code_hash`).
 #[derive(Debug, Clone)]
 pub struct NewClaimCode {

@@ -105,8 +105,7 @@ impl Metrics {
 /// [`GAUGES_FRESH`].
 async fn dossier_gauges(state: &AppState, now_ms: i64) -> Result<String, sqlx::Error> {
     if let Ok(g) = state.metrics.gauges.lock() {
-        if let Some((at, text)) = g.as_ref().filter(|(at, _)| at.elapsed() < GAUGES_FRESH) {
-            let _ = at;
+        if let Some((_, text)) = g.as_ref().filter(|(at, _)| at.elapsed() < GAUGES_FRESH) {
             return Ok(text.clone());
         }
     }

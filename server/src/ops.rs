@@ -73,46 +73,43 @@ pub fn sqlite_path(url: &str) -> PathBuf {
     PathBuf::from(rest.split('?').next().unwrap_or(rest))
 }
 
-/// Copies `from` to `to` (creating its directory) and returns its size and SHA-256.
+/// Reads `from` to its end, writing what it reads to `copy` when given: its size and SHA-256.
+fn stream_hashed(from: &Path, mut copy: Option<&mut std::fs::File>) -> std::io::Result<(u64, String)> {
+    let mut input = std::fs::File::open(from)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        if let Some(out) = copy.as_deref_mut() {
+            out.write_all(&buf[..n])?;
+        }
+        bytes += n as u64;
+    }
+    Ok((bytes, hex::encode(hasher.finalize())))
+}
+
+/// Copies `from` to `to` (creating its directory, through `*.part`) and returns its size and
+/// SHA-256.
 fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(u64, String)> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut input = std::fs::File::open(from)?;
     let part = to.with_extension("part");
     let mut output = std::fs::File::create(&part)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = input.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        output.write_all(&buf[..n])?;
-        bytes += n as u64;
-    }
+    let hashed = stream_hashed(from, Some(&mut output))?;
     output.sync_all()?;
     std::fs::rename(&part, to)?;
-    Ok((bytes, hex::encode(hasher.finalize())))
+    Ok(hashed)
 }
 
 /// Size and SHA-256 of a file.
 pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut input = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = input.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    Ok((bytes, hex::encode(hasher.finalize())))
+    stream_hashed(path, None)
 }
 
 /// Every complete file under `root`, as paths relative to it with `/` (files still being

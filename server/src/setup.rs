@@ -4,7 +4,7 @@
 use crate::cli::NewAdmin;
 use crate::storage::Db;
 use app::api::setup::{ssr::link_hash, ssr::new_link, ssr::LINK_HOURS, PASSWORD_PATH, SETUP_PATH};
-use app::domain::{agency_code::AgencyCode, cccd::Cccd, email, phone::Phone, text, FieldError};
+use app::domain::{agency_code::AgencyCode, person::Person, text, FieldError};
 use app::ports::{LinkPurpose, NewLink, NewUser};
 
 /// A new setup link when the province has no administrator yet (it replaces any earlier one);
@@ -39,7 +39,9 @@ fn explain(errors: &[FieldError]) -> String {
                 "error-agency-code-format" => "is not an electronic identifier code (e.g. 000.00.00.H45)",
                 other => other,
             };
-            format!("--{} {what}", e.field.replace('_', "-"))
+            // The form's `full_name` is the command's `--name`.
+            let option = if e.field == "full_name" { "name".to_string() } else { e.field.replace('_', "-") };
+            format!("--{option} {what}")
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -48,10 +50,7 @@ fn explain(errors: &[FieldError]) -> String {
 /// Creates a province administrator and returns the one-time link that sets their password.
 pub async fn create_admin(db: &Db, public_url: &str, a: &NewAdmin, now_ms: i64) -> anyhow::Result<String> {
     let mut errors = Vec::new();
-    let name = text::person_name("name", &a.name).map_err(|e| errors.push(e)).ok();
-    let cccd = Cccd::parse("cccd", &a.cccd).map_err(|e| errors.push(e)).ok();
-    let phone = Phone::parse("phone", &a.phone).map_err(|e| errors.push(e)).ok();
-    let email = email::parse_optional("email", &a.email).map_err(|e| errors.push(e)).unwrap_or_default();
+    let person = Person::parse(&a.name, &a.cccd, &a.phone, &a.email, &mut errors);
     let province = match (&a.province_code, &a.province_name) {
         (Some(code), Some(name)) => {
             let code = AgencyCode::parse("province_code", code).map_err(|e| errors.push(e)).ok();
@@ -60,17 +59,10 @@ pub async fn create_admin(db: &Db, public_url: &str, a: &NewAdmin, now_ms: i64) 
         }
         _ => None,
     };
-    let (Some(name), Some(cccd), Some(phone), true) = (name, cccd, phone, errors.is_empty()) else {
+    let (Some(person), true) = (person.valid(), errors.is_empty()) else {
         anyhow::bail!("{}", explain(&errors));
     };
-    let user = NewUser {
-        full_name: name,
-        cccd: cccd.as_str().to_string(),
-        phone: phone.as_str().to_string(),
-        email,
-        password_hash: String::new(),
-        created_at_ms: now_ms,
-    };
+    let user = NewUser::of(person, String::new(), now_ms);
     let id = match db.create_admin(&user, province.as_ref().map(|(c, n)| (c.as_str(), n.as_str())), now_ms).await {
         Ok(id) => id,
         Err(app::ports::StoreError::NotFound) => anyhow::bail!(

@@ -43,7 +43,7 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::{cccd::Cccd, password, phone::Phone};
+    use crate::domain::password;
     use crate::ports::NewUser;
 
     crate::api::claim::ssr::limit_account_creation(&cccd)?;
@@ -54,33 +54,17 @@ pub async fn register(
         ("email".to_string(), email.clone()),
     ];
     let mut errors = Vec::new();
-    let name =
-        crate::domain::text::person_name("full_name", &full_name).map_err(|e| errors.push(e)).unwrap_or_default();
-    let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
-    let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
-    let email = crate::domain::email::parse_optional("email", &email).map_err(|e| errors.push(e)).unwrap_or_default();
-    let personal: Vec<&str> =
-        [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
-    if let Err(e) = password::check("password", &password, &personal) {
+    let person = crate::domain::person::Person::parse(&full_name, &cccd, &phone, &email, &mut errors);
+    if let Err(e) = password::check("password", &password, &person.personal()) {
         errors.push(e);
     }
-    let (Some(cccd), Some(phone), true) = (cccd, phone, errors.is_empty()) else {
+    let (Some(person), true) = (person.valid(), errors.is_empty()) else {
         return Err(AppError::fields(errors).with_values(echo));
     };
 
     let services = ctx::services()?;
     let hash = ssr::hash_password_in_pool(password).await?;
-    let created = services
-        .store
-        .create_user(NewUser {
-            full_name: name,
-            cccd: cccd.as_str().to_string(),
-            phone: phone.as_str().to_string(),
-            email,
-            password_hash: hash,
-            created_at_ms: ctx::now_ms(),
-        })
-        .await;
+    let created = services.store.create_user(NewUser::of(person, hash, ctx::now_ms())).await;
     match created {
         // A CCCD that has an account (online, recorded at a desk, an officer's) gets the same
         // answer as a new account, so registration does not tell which CCCDs have accounts. An

@@ -94,20 +94,8 @@ pub async fn add_agency(
     if !AGENCY_KINDS.contains(&kind.as_str()) {
         errors.push(FieldError::new("kind", "error-select"));
     }
-    let mut line = |field: &str, value: &str, max: usize| -> String {
-        match text::clean_text(value) {
-            Ok(v) => {
-                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
-                if v.chars().count() > max {
-                    errors.push(FieldError::new(field, "error-too-long"));
-                }
-                v
-            }
-            Err(key) => {
-                errors.push(FieldError::new(field, key));
-                String::new()
-            }
-        }
+    let mut line = |field: &str, value: &str, max: usize| {
+        text::single_line(field, value, false, max).map_err(|e| errors.push(e)).unwrap_or_default()
     };
     let address = line("address", &address, 300);
     let phone = line("phone", &phone, 40);
@@ -239,7 +227,7 @@ pub async fn add_officer(
     role: String,
     unit: String,
 ) -> Result<(), AppError> {
-    use crate::domain::{cccd::Cccd, email, phone::Phone, text};
+    use crate::domain::person::Person;
     use crate::ports::{NewOfficer, NewUser, StoreError};
     let (admin, _) = ssr::admin()?;
     let echo = vec![
@@ -252,31 +240,15 @@ pub async fn add_officer(
     ];
     let units = ssr::agency_units(&admin, &agency).await?;
     let mut errors = Vec::new();
-    let name = text::person_name("full_name", &full_name).map_err(|e| errors.push(e)).ok();
-    let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
-    let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
-    let email = email::parse_optional("email", &email).map_err(|e| errors.push(e)).unwrap_or_default();
+    let person = Person::parse(&full_name, &cccd, &phone, &email, &mut errors);
     let role_unit = ssr::role_and_unit(&admin, &role, &unit, &units).map_err(|e| errors.extend(e)).ok();
-    let (Some(name), Some(cccd), Some(phone), Some((role, unit)), true) =
-        (name, cccd, phone, role_unit, errors.is_empty())
-    else {
+    let (Some(person), Some((role, unit)), true) = (person.valid(), role_unit, errors.is_empty()) else {
         return Err(AppError::fields(errors).with_values(echo));
     };
     let services = crate::api::ctx::services()?;
     let now = crate::api::ctx::now_ms();
-    let officer = NewOfficer {
-        agency: agency.clone(),
-        unit,
-        role,
-        user: NewUser {
-            full_name: name.clone(),
-            cccd: cccd.as_str().to_string(),
-            phone: phone.as_str().to_string(),
-            email,
-            password_hash: String::new(),
-            created_at_ms: now,
-        },
-    };
+    let officer = NewOfficer { agency: agency.clone(), unit, role, user: NewUser::of(person, String::new(), now) };
+    let name = officer.user.full_name.clone();
     let id = match services.store.create_officer(officer, &admin, now).await {
         Ok(id) => id,
         Err(StoreError::Conflict(_)) => return Err(AppError::field("cccd", "error-cccd-has-account").with_values(echo)),

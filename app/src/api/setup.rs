@@ -50,7 +50,7 @@ pub async fn set_up_province(
     password: String,
 ) -> Result<(), AppError> {
     use crate::api::{account, ctx};
-    use crate::domain::{agency_code::AgencyCode, cccd::Cccd, email, password, phone::Phone, text, FieldError};
+    use crate::domain::{agency_code::AgencyCode, password, person::Person, text, FieldError};
     use crate::ports::{NewUser, ProvinceSetup, StoreError};
 
     let echo = vec![
@@ -68,17 +68,12 @@ pub async fn set_up_province(
     let code = AgencyCode::parse("province_code", &province_code).map_err(|e| errors.push(e)).ok();
     let name_vi = text::agency_name("province_name_vi", &province_name_vi, true).map_err(|e| errors.push(e)).ok();
     let name_en = text::agency_name("province_name_en", &province_name_en, false).map_err(|e| errors.push(e)).ok();
-    let name = text::person_name("full_name", &full_name).map_err(|e| errors.push(e)).ok();
-    let cccd = Cccd::parse("cccd", &cccd).map_err(|e| errors.push(e)).ok();
-    let phone = Phone::parse("phone", &phone).map_err(|e| errors.push(e)).ok();
-    let email = email::parse_optional("email", &email).map_err(|e| errors.push(e)).unwrap_or_default();
-    let personal: Vec<&str> =
-        [cccd.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str())].into_iter().flatten().collect();
-    if let Err(e) = password::check("password", &password, &personal) {
+    let person = Person::parse(&full_name, &cccd, &phone, &email, &mut errors);
+    if let Err(e) = password::check("password", &password, &person.personal()) {
         errors.push(e);
     }
-    let (Some(code), Some(name_vi), Some(name_en), Some(name), Some(cccd), Some(phone), true) =
-        (code, name_vi, name_en, name, cccd, phone, errors.is_empty())
+    let (Some(code), Some(name_vi), Some(name_en), Some(person), true) =
+        (code, name_vi, name_en, person.valid(), errors.is_empty())
     else {
         return Err(AppError::fields(errors).with_values(echo));
     };
@@ -94,14 +89,7 @@ pub async fn set_up_province(
         code: code.as_str().to_string(),
         name_vi,
         name_en,
-        admin: NewUser {
-            full_name: name,
-            cccd: cccd.as_str().to_string(),
-            phone: phone.as_str().to_string(),
-            email,
-            password_hash,
-            created_at_ms: now,
-        },
+        admin: NewUser::of(person, password_hash, now),
     };
     let admin = match services.store.set_up_province(&hash, setup, now).await {
         Ok(Some(id)) => id,

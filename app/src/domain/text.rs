@@ -117,18 +117,26 @@ pub fn person_name(field: &str, input: &str) -> Result<String, super::FieldError
     }
 }
 
-/// An agency's or unit's name: required in Vietnamese, optional in English (the Vietnamese one
-/// is shown where it is missing); at most 200 characters, no control characters.
-pub fn agency_name(field: &str, input: &str, required: bool) -> Result<String, super::FieldError> {
+/// One line of text as typed (an address, a phone line, opening hours, a name of an agency):
+/// NFC, spaces collapsed; at most `max` characters; no control or bidi characters.
+pub fn single_line(field: &str, input: &str, required: bool, max: usize) -> Result<String, super::FieldError> {
     let input = clean_text(input).map_err(|key| super::FieldError::new(field, key))?;
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() && required {
+    let line = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() && required {
         Err(super::FieldError::new(field, "error-required"))
-    } else if name.chars().count() > 200 {
+    } else if line.chars().any(char::is_control) {
+        Err(super::FieldError::new(field, "error-text-control"))
+    } else if line.chars().count() > max {
         Err(super::FieldError::new(field, "error-too-long"))
     } else {
-        Ok(name)
+        Ok(line)
     }
+}
+
+/// An agency's or unit's name: required in Vietnamese, optional in English (the Vietnamese one
+/// is shown where it is missing); at most 200 characters.
+pub fn agency_name(field: &str, input: &str, required: bool) -> Result<String, super::FieldError> {
+    single_line(field, input, required, 200)
 }
 
 /// "Unit, Agency" — or the agency alone when the step or question is not for a unit.
@@ -143,6 +151,16 @@ pub fn unit_and_agency(unit: &str, agency: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_lines_are_collapsed_and_refuse_control_characters() {
+        assert_eq!(single_line("f", "  Số 1\tHùng  Vương ", true, 300).unwrap(), "Số 1 Hùng Vương");
+        assert_eq!(single_line("f", " ", true, 10).unwrap_err().key, "error-required");
+        assert_eq!(single_line("f", " ", false, 10).unwrap(), "");
+        assert_eq!(single_line("f", "a\u{0}b", false, 10).unwrap_err().key, "error-text-control");
+        assert_eq!(single_line("f", "a\u{202e}b", false, 10).unwrap_err().key, "error-text-bidi");
+        assert_eq!(single_line("f", &"x".repeat(11), false, 10).unwrap_err().key, "error-too-long");
+    }
 
     #[test]
     fn person_names_are_collapsed_and_checked() {

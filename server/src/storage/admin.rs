@@ -53,20 +53,21 @@ impl app::ports::AdminStore for Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
+        // Each agency's units, in one pass (the rows come in agency order).
+        let mut by_agency: std::collections::HashMap<String, Vec<UnitRow>> = std::collections::HashMap::new();
+        for u in &units {
+            by_agency.entry(u.get("agency_code")).or_default().push(UnitRow {
+                code: u.get("code"),
+                name: Db::name(u, "name_vi", "name_en"),
+                active: u.get::<Option<i64>, _>("deactivated_at").is_none(),
+            });
+        }
         Ok(rows
             .iter()
             .map(|r| {
                 let code: String = r.get("code");
                 AgencyNode {
-                    units: units
-                        .iter()
-                        .filter(|u| u.get::<String, _>("agency_code") == code)
-                        .map(|u| UnitRow {
-                            code: u.get("code"),
-                            name: Db::name(u, "name_vi", "name_en"),
-                            active: u.get::<Option<i64>, _>("deactivated_at").is_none(),
-                        })
-                        .collect(),
+                    units: by_agency.remove(&code).unwrap_or_default(),
                     name: Db::name(r, "name_vi", "name_en"),
                     kind: r.get("kind"),
                     parent: r.get("parent_code"),
@@ -163,6 +164,14 @@ impl app::ports::AdminStore for Db {
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
+        // Each officer's latest sign-ins, in one pass (newest first).
+        let mut latest: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for s in &sign_ins {
+            let seen = latest.entry(s.get("user_id")).or_default();
+            if seen.len() < SIGN_INS_SHOWN {
+                seen.push(s.get("at"));
+            }
+        }
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -176,12 +185,7 @@ impl app::ports::AdminStore for Db {
                     unit: r.get("unit_code"),
                     active: r.get::<Option<i64>, _>("deactivated_at").is_none(),
                     has_password: !r.get::<String, _>("password_hash").is_empty(),
-                    sign_ins: sign_ins
-                        .iter()
-                        .filter(|s| s.get::<i64, _>("user_id") == id)
-                        .take(SIGN_INS_SHOWN)
-                        .map(|s| s.get("at"))
-                        .collect(),
+                    sign_ins: latest.remove(&id).unwrap_or_default(),
                 })
             })
             .collect())
