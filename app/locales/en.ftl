@@ -127,6 +127,7 @@ error-rate-limited = Too many attempts. Please wait a few minutes and try again.
 error-date = Not a valid date.
 error-number = Enter a number (for example 120 or 120.5).
 error-select = Choose a value from the list.
+error-form-too-large = What was sent is far larger than a form holds (at most 64 KB). Shorten what you typed.
 error-too-long = This is too long.
 error-text-bidi = Remove the text-direction control characters (such as U+202E): they make the text display differently from what is stored.
 error-file-required = This document is required: attach a file.

@@ -121,6 +121,7 @@ error-rate-limited = Bạn đã thử quá nhiều lần. Vui lòng đợi vài 
 error-date = Ngày không hợp lệ.
 error-number = Hãy nhập một số (ví dụ 120 hoặc 120,5).
 error-select = Hãy chọn một giá trị trong danh sách.
+error-form-too-large = Nội dung gửi lên quá lớn so với một biểu mẫu (tối đa 64 KB). Hãy rút gọn các ô đã nhập.
 error-too-long = Nội dung quá dài.
 error-text-bidi = Không dùng các ký tự điều khiển hướng chữ (ví dụ U+202E): chúng làm chữ hiển thị khác với chữ được lưu.
 error-file-required = Giấy tờ này là bắt buộc: hãy đính kèm tệp.

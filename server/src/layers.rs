@@ -254,7 +254,13 @@ pub async fn body_guard(req: Request, next: Next, rule: BodyRule, idle: Duration
         let referer = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
         if let (true, Some(referer)) = (accepts_html, referer) {
             use leptos::server_fn::error::ServerFnUrlError;
-            let err = AppError::field("files", "error-dossier-too-large");
+            // A dossier's files are what makes an upload too large; any other form is simply
+            // far over what a form holds.
+            let err = if rule.multipart {
+                AppError::field("files", "error-dossier-too-large")
+            } else {
+                AppError::Conflict("error-form-too-large".into())
+            };
             if let Ok(url) = ServerFnUrlError::new(req.uri().path(), err).to_url(&referer) {
                 if let Ok(location) = HeaderValue::from_str(url.as_str()) {
                     let mut res = StatusCode::SEE_OTHER.into_response();

@@ -298,3 +298,86 @@ async fn a_deactivated_officer_is_signed_out_and_cannot_sign_in_until_reactivate
         );
     }
 }
+
+#[tokio::test]
+async fn crafted_requests_to_the_administration_and_the_links_are_refused_and_write_nothing() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let agencies = app.count("select count(*) from agencies").await;
+        let users = app.count("select count(*) from users").await;
+        // No session.
+        let anon = app.client();
+        assert_eq!(anon.get(app.url("/api/admin/officers")).send().await.unwrap().status(), 401, "{backend:?}");
+        let res = app
+            .form(&anon, "/api/admin/agency-add", "/mot-cua/co-quan", &agency_fields("000.09.00.H45", "department", ""))
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Unauthenticated, "{backend:?}");
+        let res = app
+            .form(
+                &anon,
+                "/api/admin/officer-add",
+                "/mot-cua/can-bo",
+                &officer_fields("000.20.01.H45", "045087009004", "reception", ""),
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Unauthenticated, "{backend:?}");
+
+        let admin = app.login(PROVINCE_ADMIN, PASSWORD).await;
+        // Control characters and oversized fields are told at their field.
+        let mut fields = agency_fields("000.09.00.H45", "department", "");
+        fields[5] = ("address", "Số 1\u{0}Hùng Vương");
+        fields[7] = ("opening_hours", "x");
+        let long = "ạ".repeat(301);
+        fields[8] = ("bank_account", long.as_str());
+        let res = app.form(&admin, "/api/admin/agency-add", "/mot-cua/co-quan", &fields).await;
+        let keys = field_keys(&redirected_error(&res));
+        assert!(keys.contains(&("address".into(), "error-text-control".into())), "{backend:?}: {keys:?}");
+        assert!(keys.contains(&("bank_account".into(), "error-too-long".into())), "{backend:?}: {keys:?}");
+        // A body far over the limit is refused before it is read; a repeated field is a bad request.
+        let huge = "x".repeat(2 * 1024 * 1024);
+        let mut fields = officer_fields("000.20.01.H45", "045087009004", "reception", "");
+        fields[1] = ("full_name", huge.as_str());
+        let res = app.form(&admin, "/api/admin/officer-add", "/mot-cua/can-bo", &fields).await;
+        // A browser is sent back to the form with the reason (the API answers 413).
+        assert_eq!(res.status(), 303, "{backend:?}");
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-form-too-large".into()),
+            "{backend:?}"
+        );
+        let mut fields = officer_fields("000.20.01.H45", "045087009004", "reception", "");
+        fields.push(("role", "province-admin"));
+        let res = app.form(&admin, "/api/admin/officer-add", "/mot-cua/can-bo", &fields).await;
+        assert!(
+            res.status().is_client_error() || !location(&res).contains("lien-ket"),
+            "{backend:?}: {}",
+            res.status()
+        );
+        // An officer id that is not a number, or another agency's.
+        let res = app
+            .form(
+                &admin,
+                "/api/admin/officer-role",
+                "/mot-cua/can-bo",
+                &[("agency", "000.20.01.H45"), ("officer", "1 or 1=1"), ("role", "reception"), ("unit", "")],
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}");
+        // Links: a garbage purpose, a token of any length.
+        let res = anon.get(app.url("/api/setup/link?t=x&purpose=root")).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{backend:?}");
+        let res = anon
+            .get(app.url(&format!("/api/setup/link?t={}&purpose=password", "A".repeat(4000))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{backend:?}");
+        assert_eq!(res.json::<serde_json::Value>().await.unwrap()["live"], false);
+        let res = app
+            .form(&anon, "/api/setup/password", "/dat-mat-khau", &[("t", "\u{202e}AAAA"), ("password", "matkhau-2026")])
+            .await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("t".into(), "error-link-dead".into())]);
+        assert_eq!(app.count("select count(*) from agencies").await, agencies, "{backend:?}: nothing written");
+        assert_eq!(app.count("select count(*) from users").await, users, "{backend:?}: nothing written");
+    }
+}
