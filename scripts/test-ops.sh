@@ -48,7 +48,7 @@ db_url() {
 echo "== usage"
 expect 0 "$bin" --help
 grep -q "backup --to DIR" "$work/out" || fail "--help lists the commands"
-for c in serve migrate create-admin backup restore verify; do
+for c in serve migrate create-admin backup restore verify import-catalogue; do
   expect 0 "$bin" "$c" --help
   grep -q "Usage: server" "$work/out" || fail "$c --help"
 done
@@ -72,6 +72,21 @@ for backend in "${backends[@]}"; do
   expect 0 env DATA_DIR="$fresh" DATABASE_URL="$url" PUBLIC_URL=https://dvc.example.vn "$bin" create-admin \
     --name "Võ Quốc Bảo" --cccd 045090000105 --phone 0905123456 --province-code 000.00.00.H45 --province-name "Tỉnh Quảng Trị"
   grep -q "https://dvc.example.vn/dat-mat-khau?t=" "$work/out" || fail "create-admin prints the password link"
+
+  echo "== $backend: import the catalogue"
+  ops() { env DATA_DIR="$fresh" DATABASE_URL="$url" LEPTOS_SITE_ROOT=public "$bin" "$@"; }
+  expect 0 ops import-catalogue --check server/seed/catalogue.json
+  grep -q "checked, nothing written: 35 new procedures" "$work/out" || { cat "$work/out"; fail "--check says what it would do"; }
+  expect 0 ops import-catalogue server/seed/catalogue.json
+  grep -q "imported: 35 new procedures, 35 new versions" "$work/out" || { cat "$work/out"; fail "the import says what it did"; }
+  expect 0 ops import-catalogue server/seed/catalogue.json
+  grep -q "imported: 0 new procedures, 0 new versions (0 taking effect later), 35 unchanged" "$work/out" \
+    || { cat "$work/out"; fail "importing again changes nothing"; }
+  sed 's/"sector": "ho-tich"/"sector": "khong-co"/' server/seed/catalogue.json >"$work/bad.json"
+  expect 1 ops import-catalogue "$work/bad.json"
+  grep -q 'PROBLEM 1.001193 procedures\[0\].sector: There is no sector “khong-co”' "$work/out" \
+    || { cat "$work/out"; fail "a problem names its procedure and field"; }
+  grep -q "nothing was imported" "$work/out" || fail "a file with problems imports nothing"
 
   echo "== $backend: backup while serving, restore, verify"
   live="$work/$backend-live"

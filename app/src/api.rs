@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod claim;
 pub mod clock;
 pub mod consultations;

@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/mot-cua/so-theo-doi") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/lich") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/co-quan") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/danh-muc") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/can-bo") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/ho-so/:code/phieu/:form") view=SlipPage ssr=SsrMode::Async />

@@ -2,6 +2,7 @@
 //! Everything here is compiled for both the server and the browser and unit-tested in place.
 
 pub mod agency_code;
+pub mod catalogue;
 pub mod cccd;
 pub mod channel;
 pub mod clock;

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod calculator;
 pub mod calendar;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod desk;
 pub mod dossiers;
 pub mod intake;

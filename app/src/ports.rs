@@ -451,6 +451,41 @@ pub trait AdminStore: Send + Sync {
     async fn issue_link(&self, link: NewLink, by: &CurrentUser) -> Result<(), StoreError>;
 }
 
+/// What an import did (or, checked only, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    pub procedures_new: usize,
+    /// New versions, the new procedures' first ones included.
+    pub versions_new: usize,
+    /// New versions that take effect on a later day.
+    pub pending: usize,
+    pub unchanged: usize,
+    pub agencies_changed: usize,
+    pub units_changed: usize,
+    pub sectors_changed: usize,
+}
+
+/// The catalogue as data: imported from a catalogue file (`docs/catalogue-format.md`) in
+/// versions, each taking effect on its day.
+#[async_trait]
+pub trait CatalogueAdmin: Send + Sync {
+    /// What a file may refer to (the e-form templates are the caller's to fill in).
+    async fn catalogue_known(&self) -> Result<crate::domain::catalogue::Known, StoreError>;
+    /// Writes a checked file in one transaction, on the record as `by` (none: the operator at
+    /// the command line); with `commit = false` everything is rolled back and only the report
+    /// is kept (a check before the real import).
+    async fn import_catalogue(
+        &self,
+        checked: &crate::domain::catalogue::Checked,
+        by: Option<&CurrentUser>,
+        now_ms: i64,
+        commit: bool,
+    ) -> Result<ImportReport, StoreError>;
+    /// Puts into effect the versions whose day has come; how many.
+    async fn promote_due_versions(&self, now_ms: i64) -> Result<usize, StoreError>;
+    async fn catalogue_rows(&self) -> Result<Vec<crate::read::admin::CatalogueRow>, StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -466,6 +501,7 @@ pub trait Store:
     + CalendarStore
     + SetupStore
     + AdminStore
+    + CatalogueAdmin
 {
 }
 
@@ -481,6 +517,7 @@ impl<
             + CalendarStore
             + SetupStore
             + AdminStore
+            + CatalogueAdmin
             + ?Sized,
     > Store for T
 {
@@ -489,8 +526,8 @@ impl<
 /// The store traits, to call their methods on the adapter itself.
 pub mod stores {
     pub use super::{
-        AccountStore, AdminStore, CalendarStore, CatalogueStore, ConsultationStore, DeskStore, DossierReads,
-        DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
+        AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, DeskStore,
+        DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
 
@@ -526,6 +563,9 @@ pub struct PortalConfig {
     pub lookup_per_minute: u32,
     /// `DEMO_DATA`: every page says that this is a demonstration with published passwords.
     pub demo: bool,
+    /// Where the e-form templates are served from (`<site>/forms`): an imported catalogue may
+    /// only name templates that are there.
+    pub forms_dir: String,
 }
 
 /// Everything the server functions reach, provided as context by the server.
@@ -537,6 +577,8 @@ pub struct Services {
     /// What an officer searched or looked up, kept out of URLs.
     pub kept: Arc<dyn Kept>,
     pub config: PortalConfig,
+    /// Called after the catalogue changed: kept pages are dropped.
+    pub catalogue_changed: Arc<dyn Fn() + Send + Sync>,
 }
 
 /// Values kept on the server for a short while under an opaque random id, so that what someone

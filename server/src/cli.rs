@@ -16,6 +16,11 @@ pub enum Command {
         from: PathBuf,
     },
     Verify,
+    ImportCatalogue {
+        file: PathBuf,
+        /// Check only: report what the import would do and write nothing.
+        check: bool,
+    },
     /// `--help` of the whole binary or of one command.
     Help(&'static str),
 }
@@ -44,6 +49,7 @@ Commands:
   backup --to DIR       copy the database and the uploaded files into DIR, with a manifest and checksums
   restore --from DIR    bring a backup back into an empty database and data directory
   verify                check every dossier's history chain and every stored file's SHA-256
+  import-catalogue FILE import a catalogue file (docs/catalogue-format.md): all of it or nothing
 
 Each command takes --help. Exit codes: 0 done, 1 failed or found problems, 2 wrong usage.
 ";
@@ -97,6 +103,16 @@ with the dossier) and every stored file's size and SHA-256. Prints what is wrong
 anything is.
 ";
 
+pub const IMPORT_CATALOGUE_HELP: &str = "\
+Usage: server import-catalogue FILE [--check]
+
+Reads a catalogue file (docs/catalogue-format.md: agencies with their units, sectors and
+procedures), checks all of it and prints every problem with the code of its record and the
+field; a file with any problem imports nothing (exit 1). Otherwise imports it in one
+transaction: a procedure gets a new version only where something changed, so importing the
+same file again changes nothing. With --check, says what the import would do and writes nothing.
+";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}\n\nTry `server --help`.")]
 pub struct UsageError(pub String);
@@ -117,10 +133,23 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         "backup" => (BACKUP_HELP, rest),
         "restore" => (RESTORE_HELP, rest),
         "verify" => (VERIFY_HELP, rest),
+        "import-catalogue" => (IMPORT_CATALOGUE_HELP, rest),
         other => return Err(usage(format!("unknown command {other:?}"))),
     };
     if wants_help(rest) {
         return Ok(Command::Help(help));
+    }
+    if command == "import-catalogue" {
+        // One file, and the flag --check.
+        let (flags, files): (Vec<&String>, Vec<&String>) = rest.iter().partition(|a| a.starts_with("--"));
+        if let Some(f) = flags.iter().find(|f| f.as_str() != "--check") {
+            return Err(usage(format!("import-catalogue: unknown option {f}")));
+        }
+        return match files.as_slice() {
+            [file] => Ok(Command::ImportCatalogue { file: PathBuf::from(file), check: !flags.is_empty() }),
+            [] => Err(usage("import-catalogue: which FILE?")),
+            _ => Err(usage("import-catalogue: one FILE at a time")),
+        };
     }
     let options = options(rest)?;
     let take = |name: &str| options.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
@@ -216,6 +245,7 @@ mod tests {
             ("backup", BACKUP_HELP),
             ("restore", RESTORE_HELP),
             ("verify", VERIFY_HELP),
+            ("import-catalogue", IMPORT_CATALOGUE_HELP),
         ] {
             assert_eq!(parse(&args(&format!("{c} --help"))), Ok(Command::Help(h)), "{c}");
             assert!(USAGE.contains(&format!("  {c}")), "{c} is listed");
@@ -243,6 +273,16 @@ mod tests {
                 ..NewAdmin::default()
             }))
         );
+    }
+
+    #[test]
+    fn import_catalogue_takes_one_file_and_check() {
+        let import = |file: &str, check| Ok(Command::ImportCatalogue { file: file.into(), check });
+        assert_eq!(parse(&args("import-catalogue /srv/c.json")), import("/srv/c.json", false));
+        assert_eq!(parse(&args("import-catalogue --check c.json")), import("c.json", true));
+        for wrong in ["import-catalogue", "import-catalogue a.json b.json", "import-catalogue a.json --dry"] {
+            assert!(parse(&args(wrong)).is_err(), "{wrong}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 pub mod office;
 
-use crate::catalogue_seed::demo_catalogue;
+use crate::catalogue_seed::CATALOGUE_JSON;
 use crate::storage::Db;
 use app::api::dossiers::StoredFile;
 use app::domain::channel::Channel;
@@ -140,8 +140,9 @@ pub async fn demo_files(
 }
 
 pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), StoreError> {
-    let catalogue = demo_catalogue().map_err(|e| StoreError::Backend(format!("seed/catalogue.json: {e}")))?;
-    db.load_catalogue(&catalogue, now_ms).await?;
+    let imported =
+        app::api::catalogue_admin::ssr::import(db, CATALOGUE_JSON.as_bytes(), None, None, now_ms, true).await?;
+    imported.map_err(|p| StoreError::Backend(format!("seed/catalogue.json: {p:?}")))?;
     let mut users = Vec::new();
     for c in &CITIZENS {
         let hash = app::api::account::ssr::hash_password(c.password).map_err(|e| StoreError::Backend(e.to_string()))?;

@@ -131,6 +131,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         }
         tracing::info!("demo data loaded");
     }
+    let pages = page_cache::PageCache::default();
     // One store for typed values and for what officers searched: both stay out of URLs.
     let flash = Arc::new(flash::FlashStore::default());
     let services = Services {
@@ -143,6 +144,11 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             secure_cookies: config.secure_cookies,
             lookup_per_minute: config.lookup_per_minute,
             demo: config.demo_data,
+            forms_dir: format!("{}/forms", config.site_root),
+        },
+        catalogue_changed: {
+            let pages = pages.clone();
+            Arc::new(move || pages.invalidate())
         },
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
@@ -166,6 +172,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     });
     let panics = Arc::new(AtomicUsize::new(0));
     let live = live::LiveHub::start(Arc::new(db.clone()), config.live_period);
+    promote_versions_when_due(db.clone(), pages.clone());
     let state = AppState(Arc::new(Shared {
         db,
         files,
@@ -175,7 +182,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         flash,
         panics: panics.clone(),
         live,
-        pages: page_cache::PageCache::default(),
+        pages,
         health: Arc::new(Health::default()),
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: config.metrics_token.clone(),
@@ -221,6 +228,26 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         router
     };
     Ok((router, state))
+}
+
+/// Catalogue versions imported for a later day take effect when it comes: checked now and every
+/// few minutes; kept pages are dropped when any did.
+fn promote_versions_when_due(db: Db, pages: page_cache::PageCache) {
+    use app::ports::CatalogueAdmin;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match db.promote_due_versions(now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(versions = n, "catalogue versions took effect");
+                    pages.invalidate();
+                }
+                Err(e) => tracing::warn!("promoting catalogue versions: {e}"),
+            }
+        }
+    });
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -82,6 +82,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let (_, report) = server::ops::restore(&from, &config.database_url, &uploads, false).await?;
             return Ok(print_report("restored", &report));
         }
+        Command::ImportCatalogue { file, check } => {
+            return import_catalogue(&config, &file, !check, now).await;
+        }
         Command::Verify => {
             let db = Db::connect(&config.database_url).await?;
             let report = server::ops::verify(&db, &uploads, false).await?;
@@ -89,6 +92,41 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `import-catalogue`: every problem with its record and field, or what was (would be) done.
+async fn import_catalogue(config: &Config, file: &std::path::Path, commit: bool, now: i64) -> anyhow::Result<ExitCode> {
+    use app::i18n::{I18n, Lang};
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if bytes.len() > app::api::catalogue_admin::MAX_FILE_BYTES {
+        anyhow::bail!("{}: larger than {} bytes", file.display(), app::api::catalogue_admin::MAX_FILE_BYTES);
+    }
+    let db = Db::connect(&config.database_url).await?;
+    let forms = app::api::catalogue_admin::ssr::form_files(&format!("{}/forms", config.site_root));
+    match app::api::catalogue_admin::ssr::import(&db, &bytes, forms, None, now, commit).await? {
+        Err(problems) => {
+            for p in &problems {
+                let message = I18n { lang: Lang::En }.t_args(&p.key, &[("arg", p.arg.clone())]);
+                println!("PROBLEM {} {}: {message}", if p.subject.is_empty() { "(file)" } else { &p.subject }, p.field);
+            }
+            println!("{} problem(s); nothing was imported", problems.len());
+            Ok(ExitCode::from(1))
+        }
+        Ok(r) => {
+            println!(
+                "{}: {} new procedures, {} new versions ({} taking effect later), {} unchanged; {} agencies, {} units, {} sectors created or changed",
+                if commit { "imported" } else { "checked, nothing written" },
+                r.procedures_new,
+                r.versions_new,
+                r.pending,
+                r.unchanged,
+                r.agencies_changed,
+                r.units_changed,
+                r.sectors_changed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// Prints what `verify` (or a restore's check) found; 1 when anything is wrong.

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod calendar;
 mod catalogue;
+mod catalogue_import;
 mod consultations;
 mod desk;
 mod dossiers;

@@ -13,7 +13,7 @@ use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of agency an administrator adds under the province.
-pub const AGENCY_KINDS: [&str; 3] = ["department", "commune", "centre"];
+pub use crate::domain::catalogue::AGENCY_KINDS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgenciesView {

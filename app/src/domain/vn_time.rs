@@ -51,6 +51,12 @@ pub fn format_vn(instant_ms: i64) -> String {
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day, t.month, t.year, t.hour, t.minute)
 }
 
+/// "2026-11-22": the day in Vietnam, as catalogue dates are written.
+pub fn iso_date(instant_ms: i64) -> String {
+    let t = local(instant_ms);
+    format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+}
+
 /// "261122" — the date part of a dossier code.
 pub fn yymmdd(instant_ms: i64) -> String {
     let t = local(instant_ms);

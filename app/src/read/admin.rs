@@ -53,3 +53,20 @@ pub struct AdminEventView {
     pub subject: String,
     pub detail: String,
 }
+
+/// A procedure of the catalogue as administrators see it: its versions and their dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueRow {
+    pub code: String,
+    pub name: Name,
+    /// The executing agency.
+    pub agency: Name,
+    pub versions: i64,
+    /// When the version in effect took effect (none: not yet in effect).
+    pub current_from: Option<String>,
+    /// When the next, already imported version takes effect.
+    pub next_from: Option<String>,
+    /// First published and last updated (Unix ms).
+    pub published_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}

@@ -1,8 +1,8 @@
-//! The catalogue: sectors, agencies and procedures as published, searched without diacritics,
-//! and loaded from the seed in one transaction.
+//! The catalogue as published: sectors, agencies and procedures in their version in effect,
+//! searched without diacritics (`catalogue_import` writes it).
 
 use super::{backend_err, parse_json, Db};
-use crate::catalogue_seed::{Catalogue, VersionDetails};
+use app::domain::catalogue::VersionDetails;
 use app::domain::text::{fold, like_escape, search_terms};
 use app::ports::StoreError;
 use app::read::catalogue::{
@@ -13,118 +13,6 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 impl Db {
-    /// Loads a catalogue (agencies, sectors, procedures with their first version) in one transaction.
-    pub async fn load_catalogue(&self, c: &Catalogue, now_ms: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        for a in std::iter::once(&c.province).chain(&c.agencies) {
-            sqlx::query("insert into agencies (code, name_vi, name_en, kind, parent_code, address, phone, saturday_morning) values ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .bind(&a.code)
-                .bind(&a.name_vi)
-                .bind(&a.name_en)
-                .bind(if a.kind.is_empty() { "province" } else { a.kind.as_str() })
-                .bind(a.parent.clone())
-                .bind(&a.address_vi)
-                .bind(&a.phone)
-                .bind(i64::from(a.saturday_morning))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
-        for (agency, code, vi, en) in crate::catalogue_seed::units(c) {
-            sqlx::query("insert into units (agency_code, code, name_vi, name_en) values ($1, $2, $3, $4)")
-                .bind(agency)
-                .bind(code)
-                .bind(vi)
-                .bind(en)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
-        for s in &c.sectors {
-            sqlx::query("insert into sectors (code, name_vi, name_en) values ($1, $2, $3)")
-                .bind(&s.code)
-                .bind(&s.name_vi)
-                .bind(&s.name_en)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
-        for p in &c.procedures {
-            let sector = c.sectors.iter().find(|s| s.code == p.sector).map(|s| s.name_vi.clone()).unwrap_or_default();
-            let id: i64 = sqlx::query(
-                "insert into procedures (code, name_vi, name_en, sector_code, level, executing_agency, receiving_agency, online_level, search_name, search_text) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
-            )
-            .bind(&p.code)
-            .bind(&p.name_vi)
-            .bind(&p.name_en)
-            .bind(&p.sector)
-            .bind(&p.level)
-            .bind(&p.executing_agency)
-            .bind(&p.receiving_agency)
-            .bind(&p.online_level)
-            .bind(fold(&p.name_vi))
-            .bind(fold(&p.search_text(&sector)))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .get("id");
-            let details = serde_json::to_string(&p.details().map_err(StoreError::Backend)?)
-                .map_err(|e| StoreError::Backend(e.to_string()))?;
-            let schema = serde_json::to_string(&p.form_fields).map_err(|e| StoreError::Backend(e.to_string()))?;
-            let version: i64 = sqlx::query(
-                "insert into procedure_versions (procedure_id, effective_from, details_json, form_schema_json, created_at) values ($1, $2, $3, $4, $5) returning id",
-            )
-            .bind(id)
-            .bind("2025-07-01")
-            .bind(details)
-            .bind(schema)
-            .bind(now_ms)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .get("id");
-            for (i, comp) in p.components.iter().enumerate() {
-                sqlx::query("insert into procedure_components (version_id, position, name_vi, copies_vi, required, form_file) values ($1, $2, $3, $4, $5, $6)")
-                    .bind(version)
-                    .bind(i as i64)
-                    .bind(&comp.name_vi)
-                    .bind(&comp.copies_vi)
-                    .bind(i64::from(comp.required))
-                    .bind(comp.form_file.clone())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_err)?;
-            }
-            let workflow = crate::catalogue_seed::workflow(c, p)
-                .ok_or_else(|| StoreError::Backend(format!("{}: no workflow", p.code)))?;
-            for (i, step) in workflow.steps.iter().enumerate() {
-                let (amount, unit) = step.allowance.to_parts();
-                sqlx::query(
-                    "insert into workflow_steps (version_id, position, kind, agency_code, unit_code, allowance_amount, allowance_unit) \
-                     values ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(version)
-                .bind(i as i64)
-                .bind(step.kind.name())
-                .bind(step.agency.clone())
-                .bind(step.unit.clone())
-                .bind(amount)
-                .bind(unit)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-            }
-            sqlx::query("update procedures set current_version_id = $1 where id = $2")
-                .bind(version)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
-        tx.commit().await.map_err(backend_err)
-    }
-
     pub async fn agency(&self, code: &str) -> Result<AgencyView, StoreError> {
         let row = sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where code = $1")
             .bind(code)
@@ -169,7 +57,8 @@ impl app::ports::CatalogueStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "sectors"))]
     async fn sectors(&self) -> Result<Vec<SectorView>, StoreError> {
         let rows = sqlx::query(
-            "select s.code, s.name_vi, s.name_en, count(p.id) as n from sectors s left join procedures p on p.sector_code = s.code \
+            "select s.code, s.name_vi, s.name_en, count(p.id) as n from sectors s \
+             left join procedures p on p.sector_code = s.code and p.current_version_id is not null \
              group by s.code, s.name_vi, s.name_en order by s.name_vi",
         )
         .fetch_all(&self.pool)
@@ -236,7 +125,9 @@ impl app::ports::CatalogueStore for Db {
                 &mut params,
             );
         }
-        let where_sql = if clauses.is_empty() { String::new() } else { format!("where {}", clauses.join(" and ")) };
+        // Only procedures in effect (a version imported for a later day is not yet published).
+        clauses.push("p.current_version_id is not null".into());
+        let where_sql = format!("where {}", clauses.join(" and "));
         let count_sql = format!("select count(*) as n from procedures p {where_sql}");
         let mut count = sqlx::query(&count_sql);
         for p in &params {
@@ -344,7 +235,7 @@ impl app::ports::CatalogueStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "received_procedures"))]
     async fn received_procedures(&self, agency: &str) -> Result<Vec<(String, app::read::Name)>, StoreError> {
         let rows =
-            sqlx::query("select code, name_vi, name_en from procedures where receiving_agency = $1 order by name_vi")
+            sqlx::query("select code, name_vi, name_en from procedures where receiving_agency = $1 and current_version_id is not null order by name_vi")
                 .bind(agency)
                 .fetch_all(&self.pool)
                 .await

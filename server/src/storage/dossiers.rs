@@ -327,7 +327,7 @@ impl Db {
         };
         let id: i64 = r.get("id");
         let form: BTreeMap<String, String> = parse_json(r.get("form_json"))?;
-        let details: crate::catalogue_seed::VersionDetails = parse_json(r.get("details_json"))?;
+        let details: app::domain::catalogue::VersionDetails = parse_json(r.get("details_json"))?;
         let events = self.events(id).await?;
         let work_files = self.work_files(id).await?;
         let status = status_at(&r, "status")?;

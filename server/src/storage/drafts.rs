@@ -34,7 +34,7 @@ impl app::ports::DraftStore for Db {
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "save_draft"))]
     async fn save_draft(&self, s: DraftSave) -> Result<DraftOutcome, StoreError> {
-        let proc_row = sqlx::query("select id, current_version_id, receiving_agency from procedures where code = $1")
+        let proc_row = sqlx::query("select id, current_version_id, receiving_agency from procedures where code = $1 and current_version_id is not null")
             .bind(&s.procedure_code)
             .fetch_optional(&self.pool)
             .await
@@ -127,7 +127,7 @@ impl app::ports::DraftStore for Db {
             return Ok(None);
         };
         let version_id: i64 = p.get("id");
-        let details: crate::catalogue_seed::VersionDetails = parse_json(p.get("details_json"))?;
+        let details: app::domain::catalogue::VersionDetails = parse_json(p.get("details_json"))?;
         let allowance = details.allowance;
         let steps = self.workflow_steps(version_id).await?;
         let required = sqlx::query("select id from procedure_components where version_id = $1 and required = 1")

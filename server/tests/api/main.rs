@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod admin;
 mod catalogue;
+mod catalogue_import;
 mod clock;
 mod desk;
 mod dossiers;
