@@ -451,19 +451,7 @@ pub trait AdminStore: Send + Sync {
     async fn issue_link(&self, link: NewLink, by: &CurrentUser) -> Result<(), StoreError>;
 }
 
-/// What an import did (or, checked only, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImportReport {
-    pub procedures_new: usize,
-    /// New versions, the new procedures' first ones included.
-    pub versions_new: usize,
-    /// New versions that take effect on a later day.
-    pub pending: usize,
-    pub unchanged: usize,
-    pub agencies_changed: usize,
-    pub units_changed: usize,
-    pub sectors_changed: usize,
-}
+pub use crate::read::admin::ImportReport;
 
 /// The catalogue as data: imported from a catalogue file (`docs/catalogue-format.md`) in
 /// versions, each taking effect on its day.

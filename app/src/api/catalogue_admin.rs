@@ -5,8 +5,7 @@
 
 use crate::domain::catalogue::Problem;
 use crate::error::AppError;
-use crate::ports::ImportReport;
-pub use crate::read::admin::CatalogueRow;
+pub use crate::read::admin::{CatalogueRow, ImportReport};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};

@@ -70,3 +70,17 @@ pub struct CatalogueRow {
     pub published_at: Option<i64>,
     pub updated_at: Option<i64>,
 }
+
+/// What an import did (or, checked only, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub procedures_new: usize,
+    /// New versions, the new procedures' first ones included.
+    pub versions_new: usize,
+    /// New versions that take effect on a later day.
+    pub pending: usize,
+    pub unchanged: usize,
+    pub agencies_changed: usize,
+    pub units_changed: usize,
+    pub sectors_changed: usize,
+}
