@@ -318,6 +318,18 @@ impl Problems {
         }
     }
 
+    /// A record with a plain code, unique among `seen`, and its names.
+    fn named(&mut self, subject: &str, field: &str, code: &str, seen: &mut BTreeSet<String>, names: (&str, &str)) {
+        if !is_plain_code(code) {
+            self.add(subject, format!("{field}.code"), "import-code-format", "");
+        }
+        if !seen.insert(code.to_string()) {
+            self.add(subject, format!("{field}.code"), "import-duplicate", "");
+        }
+        self.line(subject, &format!("{field}.name_vi"), names.0, true, 200);
+        self.line(subject, &format!("{field}.name_en"), names.1, false, 200);
+    }
+
     fn choice(&mut self, subject: &str, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
             self.add(subject, field, "import-bad-choice", allowed.join(", "));
@@ -421,14 +433,7 @@ pub fn check(file: &CatalogueFile, known: &Known, today: &str) -> Result<Checked
         let mut unit_codes = BTreeSet::new();
         for (j, u) in a.units.iter().enumerate() {
             let field = format!("agencies[{i}].units[{j}]");
-            if !is_plain_code(&u.code) {
-                p.add(&a.code, format!("{field}.code"), "import-code-format", "");
-            }
-            if !unit_codes.insert(u.code.clone()) {
-                p.add(&a.code, format!("{field}.code"), "import-duplicate", "");
-            }
-            p.line(&a.code, &format!("{field}.name_vi"), &u.name_vi, true, 200);
-            p.line(&a.code, &format!("{field}.name_en"), &u.name_en, false, 200);
+            p.named(&a.code, &field, &u.code, &mut unit_codes, (&u.name_vi, &u.name_en));
             for (k, s) in u.sectors.iter().enumerate() {
                 if s != ANY_SECTOR && !sectors.contains(s) {
                     p.add(&a.code, format!("{field}.sectors[{k}]"), "import-unknown-sector", s.clone());
@@ -439,15 +444,7 @@ pub fn check(file: &CatalogueFile, known: &Known, today: &str) -> Result<Checked
     }
     let mut sector_codes = BTreeSet::new();
     for (i, s) in file.sectors.iter().enumerate() {
-        let field = format!("sectors[{i}]");
-        if !is_plain_code(&s.code) {
-            p.add(&s.code, format!("{field}.code"), "import-code-format", "");
-        }
-        if !sector_codes.insert(s.code.clone()) {
-            p.add(&s.code, format!("{field}.code"), "import-duplicate", "");
-        }
-        p.line(&s.code, &format!("{field}.name_vi"), &s.name_vi, true, 200);
-        p.line(&s.code, &format!("{field}.name_en"), &s.name_en, false, 200);
+        p.named(&s.code, &format!("sectors[{i}]"), &s.code, &mut sector_codes, (&s.name_vi, &s.name_en));
     }
 
     let mut procedures = Vec::new();

@@ -31,6 +31,14 @@ fn date(ms: Option<i64>) -> String {
     ms.map(|t| format_vn(t)[..10].to_string()).unwrap_or_else(|| "—".into())
 }
 
+/// "2026-12-01" (as catalogue files write dates) → "01/12/2026" (as the pages do).
+fn day(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
 fn outcome_view(i18n: I18n, o: ImportOutcome) -> impl IntoView {
     let n = |v: usize| v.to_string();
     match o.report {
@@ -52,7 +60,7 @@ fn outcome_view(i18n: I18n, o: ImportOutcome) -> impl IntoView {
         None => view! {
             <div class="error-summary" role="alert" tabindex="-1" data-testid="import-outcome">
                 <h2>{i18n.t_args("catalogue-problems", &[("n", n(o.problems.len())), ("file", o.file_name.clone())])}</h2>
-                <table class="table">
+                <table class="table fit-table">
                     <caption class="visually-hidden">{i18n.t("catalogue-problems-caption")}</caption>
                     <thead><tr>
                         <th scope="col">{i18n.t("catalogue-problem-record")}</th>
@@ -101,7 +109,7 @@ fn catalogue_view(i18n: I18n, v: CatalogueAdminView, error: Option<AppError>) ->
                 </div>
             </fieldset>
         </form>
-        <table class="table" data-testid="catalogue-rows">
+        <table class="table fit-table" data-testid="catalogue-rows">
             <caption>{i18n.t_args("catalogue-caption", &[("n", v.rows.len().to_string())])}</caption>
             <thead><tr>
                 <th scope="col">{i18n.t("catalogue-code")}</th>
@@ -123,8 +131,8 @@ fn catalogue_view(i18n: I18n, v: CatalogueAdminView, error: Option<AppError>) ->
                                 }}
                                 <br/><small>{i18n.name(&r.agency)}</small></td>
                             <td>{r.versions}</td>
-                            <td>{r.current_from.unwrap_or_else(|| i18n.t("catalogue-not-yet"))}
-                                {r.next_from.map(|d| view! { <br/><small>{i18n.t_args("catalogue-next", &[("date", d)])}</small> })}</td>
+                            <td>{r.current_from.map(|d| day(&d)).unwrap_or_else(|| i18n.t("catalogue-not-yet"))}
+                                {r.next_from.map(|d| view! { <br/><small>{i18n.t_args("catalogue-next", &[("date", day(&d))])}</small> })}</td>
                             <td>{date(r.published_at)}<br/><small>{i18n.t_args("catalogue-updated", &[("date", date(r.updated_at))])}</small></td>
                         </tr>
                     }

@@ -3,7 +3,7 @@ import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectAccessible, jsEnabled, screenshot } from "../helpers";
+import { expectAccessible, jsEnabled, register, screenshot } from "../helpers";
 
 // A fresh install: the release binary on an empty SQLite database without demo data, on a port
 // of its own. Its one-time setup link is read from its terminal, as an operator would.
@@ -130,6 +130,69 @@ test("a fresh install: the setup link makes the province and its first administr
   await officer.close();
   await page.reload();
   await expect(page.getByTestId("officers")).not.toContainText("Chưa đăng nhập");
+
+  // The agency's one-stop desk: an officer who receives.
+  await addOfficer.getByLabel("Họ và tên").fill("Lê Thị Hồng");
+  await addOfficer.getByLabel("Số định danh cá nhân (CCCD)").fill("045187009002");
+  await addOfficer.getByLabel("Số điện thoại di động").fill("0905111333");
+  await addOfficer.getByLabel("Vai trò").selectOption({ label: "Cán bộ một cửa" });
+  await addOfficer.getByRole("button", { name: "Tạo tài khoản và cấp đường liên kết" }).click();
+  await expect(page.getByTestId("officer-link")).toContainText("Lê Thị Hồng");
+  const deskLink = (await page.locator(".one-time-link").textContent())!.trim();
+
+  // The catalogue, from a file: a file with mistakes lists each and imports nothing; a good one
+  // is checked, then imported.
+  await page.getByRole("link", { name: "Danh mục thủ tục" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Danh mục thủ tục" })).toBeVisible();
+  const fileInput = page.getByLabel("Tệp danh mục");
+  await fileInput.setInputFiles("tests/install/catalogue-bad.json");
+  await page.getByRole("button", { name: "Nhập danh mục" }).click();
+  const outcome = page.getByTestId("import-outcome");
+  await expect(outcome).toContainText("có 2 lỗi");
+  await expect(outcome.getByRole("row", { name: /procedures\[0\]\.allowance/ })).toContainText("1.012345");
+  await expect(outcome).toContainText("Trường chọn phải có ít nhất một lựa chọn");
+  await expect(page.getByTestId("catalogue-rows")).not.toContainText("1.012345");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "87-catalogue-problems");
+  await page.getByLabel("Tệp danh mục").setInputFiles("tests/install/catalogue.json");
+  await page.getByRole("button", { name: "Kiểm tra tệp" }).click();
+  await expect(page.getByTestId("import-outcome")).toContainText("không có lỗi");
+  await expect(page.getByTestId("import-outcome")).toContainText("Thủ tục mới: 1.");
+  await page.getByLabel("Tệp danh mục").setInputFiles("tests/install/catalogue.json");
+  await page.getByRole("button", { name: "Nhập danh mục" }).click();
+  await expect(page.getByTestId("import-outcome")).toContainText("Đã nhập tệp catalogue.json");
+  await expect(page.getByTestId("catalogue-rows")).toContainText("Xác nhận quá trình công tác");
+  await expect(page.getByTestId("catalogue-imports")).toContainText("1 thủ tục mới");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "88-catalogue-imported");
+
+  // A citizen finds the procedure and submits to it.
+  const citizen = await page.context().browser()!.newContext({ ...testInfo.project.use, baseURL: base });
+  const c = await citizen.newPage();
+  await c.goto("/thu-tuc?q=qua+trinh+cong+tac");
+  await c.getByRole("link", { name: "Xác nhận quá trình công tác" }).click();
+  await expect(c.getByRole("heading", { level: 1, name: "Xác nhận quá trình công tác" })).toBeVisible();
+  await c.goto("/dang-ky?next=/thu-tuc/1.012345/nop");
+  await register(c, "Phạm Văn Đức");
+  await c.getByLabel("Nơi đã công tác").fill("Sở Nội vụ tỉnh Quảng Trị");
+  await c.getByLabel("Số năm công tác").fill("12");
+  await c.getByRole("button", { name: "Nộp hồ sơ" }).click();
+  const code = (await c.getByTestId("dossier-code").textContent())!.trim();
+  await citizen.close();
+
+  // The new desk officer sets a password and finds it waiting for reception.
+  const desk = await page.context().browser()!.newContext({ ...testInfo.project.use, baseURL: base });
+  const d = await desk.newPage();
+  await d.goto(deskLink);
+  await d.getByLabel("Mật khẩu mới").fill("hong-matkhau-2026");
+  await d.getByRole("button", { name: "Đặt mật khẩu" }).click();
+  await d.getByLabel("Số định danh cá nhân (CCCD)").fill("045187009002");
+  await d.getByLabel("Mật khẩu").fill("hong-matkhau-2026");
+  await d.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(d.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+  await d.getByRole("link", { name: /Chờ tiếp nhận/ }).first().click();
+  await expect(d.getByRole("link", { name: code })).toBeVisible();
+  await desk.close();
 
   // A second administrator from the command line: a password link, shown once.
   const out = execFileSync("target/bin/server", ["create-admin", "--name", "Võ Quốc Bảo", "--cccd", "045090000105", "--phone", "0905123456"], { cwd: "..", env: env() }).toString();

@@ -317,22 +317,12 @@ async fn import_procedure(
         }
         None => {
             report.procedures_new += 1;
-            sqlx::query(
+            let insert = sqlx::query(
                 "insert into procedures (code, name_vi, name_en, sector_code, level, executing_agency, receiving_agency, online_level, search_name, search_text) \
                  values ($1, $2, $3, $4, $5, $6, $7, $8, '', '') returning id",
             )
-            .bind(&p.code)
-            .bind(&h.name_vi)
-            .bind(&h.name_en)
-            .bind(&h.sector)
-            .bind(&h.level)
-            .bind(&h.executing_agency)
-            .bind(&h.receiving_agency)
-            .bind(&h.online_level)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(backend_err)?
-            .get("id")
+            .bind(&p.code);
+            with_header(insert, h).fetch_one(&mut **tx).await.map_err(backend_err)?.get("id")
         }
     };
     report.versions_new += 1;
@@ -411,25 +401,32 @@ async fn promote(
         .await
         .map_err(backend_err)?;
     let h: ProcedureHeader = super::parse_json(v.get("header_json"))?;
-    sqlx::query(
+    let update = sqlx::query(
         "update procedures set name_vi = $2, name_en = $3, sector_code = $4, level = $5, executing_agency = $6, receiving_agency = $7, \
          online_level = $8, search_name = $9, search_text = $10, current_version_id = $11, \
          published_at = coalesce(published_at, $12), updated_at = $12 where id = $1",
     )
-    .bind(procedure_id)
-    .bind(&h.name_vi)
-    .bind(&h.name_en)
-    .bind(&h.sector)
-    .bind(&h.level)
-    .bind(&h.executing_agency)
-    .bind(&h.receiving_agency)
-    .bind(&h.online_level)
-    .bind(fold(&h.name_vi))
-    .bind(v.get::<String, _>("search_text"))
-    .bind(version)
-    .bind(now_ms)
-    .execute(&mut **tx)
-    .await
-    .map_err(backend_err)?;
+    .bind(procedure_id);
+    with_header(update, &h)
+        .bind(fold(&h.name_vi))
+        .bind(v.get::<String, _>("search_text"))
+        .bind(version)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
     Ok(())
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a procedure's header as parameters $2 to $8 (after the procedure's code or id).
+fn with_header<'q>(q: AnyQuery<'q>, h: &'q ProcedureHeader) -> AnyQuery<'q> {
+    q.bind(&h.name_vi)
+        .bind(&h.name_en)
+        .bind(&h.sector)
+        .bind(&h.level)
+        .bind(&h.executing_agency)
+        .bind(&h.receiving_agency)
+        .bind(&h.online_level)
 }
