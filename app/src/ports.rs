@@ -393,6 +393,29 @@ pub struct NewAgency {
     pub bank_account: String,
 }
 
+/// What an administrator changes about an agency: its details, or whether it is active. A
+/// deactivated agency receives no new dossiers and leaves the public lists; the dossiers it holds
+/// go on being handled and keep their history.
+#[derive(Debug, Clone)]
+pub enum AgencyChange {
+    Details {
+        name_vi: String,
+        name_en: String,
+        address: String,
+        phone: String,
+        opening_hours: String,
+        bank_account: String,
+    },
+    Active(bool),
+}
+
+/// What an administrator changes about a unit.
+#[derive(Debug, Clone)]
+pub enum UnitChange {
+    Names { name_vi: String, name_en: String },
+    Active(bool),
+}
+
 /// A new officer of `agency` (without a password: they set it with a one-time link).
 #[derive(Debug, Clone)]
 pub struct NewOfficer {
@@ -428,6 +451,25 @@ pub trait AdminStore: Send + Sync {
         by: &CurrentUser,
         at_ms: i64,
     ) -> Result<(), StoreError>;
+    /// `false` when there is no such agency (the province cannot be deactivated).
+    async fn change_agency(
+        &self,
+        code: &str,
+        change: AgencyChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// `false` when `agency` has no such unit.
+    async fn change_unit(
+        &self,
+        agency: &str,
+        code: &str,
+        change: UnitChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// The dossiers `agency` holds that are not closed (received, handled or returned by it).
+    async fn open_dossiers_of(&self, agency: &str) -> Result<i64, StoreError>;
     async fn agency_officers(&self, agency: &str) -> Result<Vec<crate::read::admin::OfficerRow>, StoreError>;
     /// A conflict when the CCCD has an account.
     async fn create_officer(&self, o: NewOfficer, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError>;

@@ -21,6 +21,8 @@ pub struct AgenciesView {
     pub tree: Vec<AgencyNode>,
     pub province_admin: bool,
     pub events: Vec<AdminEventView>,
+    /// The agency being edited (`?sua=`), with the dossiers it holds that are not closed.
+    pub editing: Option<(AgencyNode, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +46,7 @@ const EVENTS_SHOWN: i64 = 30;
 
 #[server(prefix = "/api", endpoint = "admin/agencies", input = GetUrl, output = crate::api::JsonText)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/agencies", skip_all))]
-pub async fn admin_agencies() -> Result<AgenciesView, AppError> {
+pub async fn admin_agencies(edit: Option<String>) -> Result<AgenciesView, AppError> {
     let (admin, agency) = ssr::admin()?;
     let store = crate::api::ctx::services()?.store;
     let province_admin = ssr::is_province(&admin);
@@ -53,7 +55,14 @@ pub async fn admin_agencies() -> Result<AgenciesView, AppError> {
         tree.retain(|a| a.code == agency);
     }
     let events = store.admin_events((!province_admin).then_some(agency.as_str()), EVENTS_SHOWN).await?;
-    Ok(AgenciesView { tree, province_admin, events })
+    let editing = match edit.and_then(|code| tree.iter().find(|a| a.code == code).cloned()) {
+        Some(node) => {
+            let open = store.open_dossiers_of(&node.code).await?;
+            Some((node, open))
+        }
+        None => None,
+    };
+    Ok(AgenciesView { tree, province_admin, events, editing })
 }
 
 /// Adds an agency under `parent` (province administrators).
@@ -70,8 +79,8 @@ pub async fn add_agency(
     opening_hours: String,
     bank_account: String,
 ) -> Result<(), AppError> {
-    use crate::domain::{agency_code::AgencyCode, text, FieldError};
-    use crate::ports::{NewAgency, StoreError};
+    use crate::domain::{agency_code::AgencyCode, FieldError};
+    use crate::ports::{AgencyChange, NewAgency, StoreError};
     let (admin, _) = ssr::admin()?;
     if !ssr::is_province(&admin) {
         return Err(AppError::Forbidden);
@@ -89,22 +98,14 @@ pub async fn add_agency(
     ];
     let mut errors = Vec::new();
     let code = AgencyCode::parse("code", &code).map_err(|e| errors.push(e)).ok();
-    let name_vi = text::agency_name("name_vi", &name_vi, true).map_err(|e| errors.push(e)).unwrap_or_default();
-    let name_en = text::agency_name("name_en", &name_en, false).map_err(|e| errors.push(e)).unwrap_or_default();
     if !AGENCY_KINDS.contains(&kind.as_str()) {
         errors.push(FieldError::new("kind", "error-select"));
     }
-    let mut line = |field: &str, value: &str, max: usize| {
-        text::single_line(field, value, false, max).map_err(|e| errors.push(e)).unwrap_or_default()
-    };
-    let address = line("address", &address, 300);
-    let phone = line("phone", &phone, 40);
-    let opening_hours = line("opening_hours", &opening_hours, 300);
-    let bank_account = line("bank_account", &bank_account, 300);
-    if !phone.chars().all(|c| c.is_ascii_digit() || " .+-()".contains(c)) {
-        errors.push(FieldError::new("phone", "error-phone-line"));
-    }
-    let (Some(code), true) = (code, errors.is_empty()) else {
+    let details =
+        ssr::agency_details([&name_vi, &name_en, &address, &phone, &opening_hours, &bank_account], &mut errors);
+    let (Some(code), Some(AgencyChange::Details { name_vi, name_en, address, phone, opening_hours, bank_account })) =
+        (code, details)
+    else {
         return Err(AppError::fields(errors).with_values(echo));
     };
     let store = crate::api::ctx::services()?.store;
@@ -128,6 +129,95 @@ pub async fn add_agency(
         Err(e) => return Err(e.into()),
     }
     leptos_axum::redirect("/mot-cua/co-quan?xong=1");
+    Ok(())
+}
+
+/// Changes an agency's details (its own administrator may too).
+#[server(prefix = "/api", endpoint = "admin/agency-edit")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/agency-edit", skip_all))]
+pub async fn edit_agency(
+    agency: String,
+    name_vi: String,
+    name_en: String,
+    address: String,
+    phone: String,
+    opening_hours: String,
+    bank_account: String,
+) -> Result<(), AppError> {
+    let (admin, own) = ssr::admin()?;
+    if !ssr::is_province(&admin) && agency != own {
+        return Err(AppError::Forbidden);
+    }
+    let echo = vec![
+        ("name_vi".to_string(), name_vi.clone()),
+        ("name_en".to_string(), name_en.clone()),
+        ("address".to_string(), address.clone()),
+        ("phone".to_string(), phone.clone()),
+        ("opening_hours".to_string(), opening_hours.clone()),
+        ("bank_account".to_string(), bank_account.clone()),
+    ];
+    let mut errors = Vec::new();
+    let Some(change) =
+        ssr::agency_details([&name_vi, &name_en, &address, &phone, &opening_hours, &bank_account], &mut errors)
+    else {
+        return Err(AppError::fields(errors).with_values(echo));
+    };
+    ssr::agency_change(&admin, &agency, change).await
+}
+
+/// Deactivates (`active` = `0`) or reactivates (`1`) an agency (province administrators): it
+/// receives nothing new and leaves the public lists; the dossiers it holds go on.
+#[server(prefix = "/api", endpoint = "admin/agency-active")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/agency-active", skip_all))]
+pub async fn set_agency_active(agency: String, active: String) -> Result<(), AppError> {
+    let (admin, _) = ssr::admin()?;
+    if !ssr::is_province(&admin) {
+        return Err(AppError::Forbidden);
+    }
+    let store = crate::api::ctx::services()?.store;
+    let found = store.agency(&agency).await?.ok_or(AppError::NotFound)?;
+    if found.kind == "province" {
+        return Err(AppError::Conflict("error-deactivate-province".into()));
+    }
+    ssr::agency_change(&admin, &agency, crate::ports::AgencyChange::Active(active == "1")).await
+}
+
+/// Renames a unit, or deactivates (`active` = `0`) or reactivates (`1`) it.
+#[server(prefix = "/api", endpoint = "admin/unit-change")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/unit-change", skip_all))]
+pub async fn change_unit(
+    agency: String,
+    unit: String,
+    unit_name_vi: Option<String>,
+    unit_name_en: Option<String>,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::text;
+    use crate::ports::UnitChange;
+    let (admin, own) = ssr::admin()?;
+    if !ssr::is_province(&admin) && agency != own {
+        return Err(AppError::Forbidden);
+    }
+    let change = match (active, unit_name_vi) {
+        (Some(a), _) => UnitChange::Active(a == "1"),
+        (None, Some(vi)) => {
+            let en = unit_name_en.unwrap_or_default();
+            let echo = vec![("unit_name_vi".to_string(), vi.clone()), ("unit_name_en".to_string(), en.clone())];
+            let mut errors = Vec::new();
+            let name_vi = text::agency_name("unit_name_vi", &vi, true).map_err(|e| errors.push(e)).unwrap_or_default();
+            let name_en = text::agency_name("unit_name_en", &en, false).map_err(|e| errors.push(e)).unwrap_or_default();
+            if !errors.is_empty() {
+                return Err(AppError::fields(errors).with_values(echo));
+            }
+            UnitChange::Names { name_vi, name_en }
+        }
+        (None, None) => return Err(AppError::BadRequest("unit change".into())),
+    };
+    let store = crate::api::ctx::services()?.store;
+    if !store.change_unit(&agency, &unit, change, &admin, crate::api::ctx::now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(&format!("/mot-cua/co-quan?sua={agency}&xong=1"));
     Ok(())
 }
 
@@ -310,7 +400,7 @@ pub mod ssr {
     use crate::domain::role::Role;
     use crate::domain::FieldError;
     use crate::error::AppError;
-    use crate::ports::{CurrentUser, LinkPurpose, NewLink, OfficerChange};
+    use crate::ports::{AgencyChange, CurrentUser, LinkPurpose, NewLink, OfficerChange};
     use crate::read::admin::UnitRow;
 
     /// What the kept links are kept under.
@@ -318,6 +408,46 @@ pub mod ssr {
 
     pub fn admin() -> Result<(CurrentUser, String), AppError> {
         crate::api::desk::ssr::officer(&[Role::ProvinceAdmin, Role::AgencyAdmin])
+    }
+
+    /// An agency's details as typed: names, address, phone, opening hours, fee account; each
+    /// problem at its field.
+    pub fn agency_details(fields: [&str; 6], errors: &mut Vec<FieldError>) -> Option<AgencyChange> {
+        use crate::domain::text;
+        let before = errors.len();
+        let [name_vi, name_en, address, phone, opening_hours, bank_account] = fields;
+        let name_vi = text::agency_name("name_vi", name_vi, true).map_err(|e| errors.push(e)).unwrap_or_default();
+        let name_en = text::agency_name("name_en", name_en, false).map_err(|e| errors.push(e)).unwrap_or_default();
+        let mut line = |field: &str, value: &str, max: usize| {
+            text::single_line(field, value, false, max).map_err(|e| errors.push(e)).unwrap_or_default()
+        };
+        let address = line("address", address, 300);
+        let phone = line("phone", phone, 40);
+        let opening_hours = line("opening_hours", opening_hours, 300);
+        let bank_account = line("bank_account", bank_account, 300);
+        if !phone.chars().all(|c| c.is_ascii_digit() || " .+-()".contains(c)) {
+            errors.push(FieldError::new("phone", "error-phone-line"));
+        }
+        (errors.len() == before).then_some(AgencyChange::Details {
+            name_vi,
+            name_en,
+            address,
+            phone,
+            opening_hours,
+            bank_account,
+        })
+    }
+
+    /// Applies `change` to `agency` and goes back to its edit view.
+    pub async fn agency_change(admin: &CurrentUser, agency: &str, change: AgencyChange) -> Result<(), AppError> {
+        let store = ctx::services()?.store;
+        if !store.change_agency(agency, change, admin, ctx::now_ms()).await? {
+            return Err(AppError::NotFound);
+        }
+        // The public lists name agencies: kept pages are dropped.
+        (ctx::services()?.catalogue_changed)();
+        leptos_axum::redirect(&format!("/mot-cua/co-quan?sua={agency}&xong=1"));
+        Ok(())
     }
 
     pub fn is_province(admin: &CurrentUser) -> bool {

@@ -4,7 +4,8 @@
 
 use crate::api::admin::{
     admin_agencies, admin_officers, AddAgency, AddOfficer, AddUnit, AdminEventView, AgenciesView, AgencyNode,
-    ChangeOfficerRole, NewOfficerLink, OfficersView, SetOfficerActive, AGENCY_KINDS,
+    ChangeOfficerRole, ChangeUnit, EditAgency, NewOfficerLink, OfficersView, SetAgencyActive, SetOfficerActive,
+    AGENCY_KINDS,
 };
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
@@ -62,11 +63,23 @@ const fn text(name: &'static str, label: &'static str, hint: Option<&'static str
 }
 
 fn text_fields(i18n: I18n, error: &Option<AppError>, fields: &'static [Text]) -> impl IntoView {
+    filled_fields(i18n, error, fields, &|_| String::new())
+}
+
+/// The fields filled in with `current` (what is stored), or with what was typed when the post
+/// failed.
+fn filled_fields(
+    i18n: I18n,
+    error: &Option<AppError>,
+    fields: &'static [Text],
+    current: &dyn Fn(&str) -> String,
+) -> impl IntoView {
     fields
         .iter()
         .map(|f| {
+            let shown = if error.is_some() { value(error, f.name) } else { current(f.name) };
             view! {
-                <TextField name=f.name label=i18n.t(f.label) hint=f.hint.map(|h| i18n.t(h)) kind=f.kind value=value(error, f.name)
+                <TextField name=f.name label=i18n.t(f.label) hint=f.hint.map(|h| i18n.t(h)) kind=f.kind value=shown
                     error=error_for(error, f.name) required=f.required autocomplete="off" maxlength=f.max />
             }
         })
@@ -113,12 +126,14 @@ pub fn AgenciesPage() -> impl IntoView {
     let i18n = use_i18n();
     let q = use_query_map();
     desk_data(
-        move || q.read().get("xong").is_some(),
-        |_| admin_agencies(),
+        move || (q.read().get("xong").is_some(), q.read().get("sua")),
+        |(_, edit)| admin_agencies(edit),
         move |v| {
             let done = q.read_untracked().get("xong").is_some();
-            let error = posted_error(AddAgency::PATH);
-            let unit_error = posted_error(AddUnit::PATH);
+            let error = posted_error(AddAgency::PATH).or_else(|| posted_error(EditAgency::PATH));
+            let unit_error = posted_error(AddUnit::PATH)
+                .or_else(|| posted_error(ChangeUnit::PATH))
+                .or_else(|| posted_error(SetAgencyActive::PATH));
             view! { <Layout title=i18n.t("admin-agencies-title")>{agencies_view(i18n, v, error, unit_error, done)}</Layout> }
         },
     )
@@ -139,6 +154,98 @@ fn in_tree_order(tree: &[AgencyNode]) -> Vec<(usize, AgencyNode)> {
         visit(tree, Some(&root.code), 1, &mut out);
     }
     out
+}
+
+const AGENCY_EDIT: [Text; 2] =
+    [text("name_vi", "admin-name-vi", None, true, 200), text("name_en", "admin-name-en", None, false, 200)];
+
+/// A text input in a table's row: its label is for screen readers (the column says what it is).
+fn row_input(id: String, name: &'static str, label: String, value: String) -> impl IntoView {
+    view! {
+        <label for=id.clone() class="visually-hidden">{label}</label>
+        <input id=id name=name type="text" value=value maxlength="200" autocomplete="off" />
+    }
+}
+
+/// One agency's details, whether it is active, and its units: each changed on the record.
+fn edit_view(
+    i18n: I18n,
+    a: AgencyNode,
+    open: i64,
+    province_admin: bool,
+    error: Option<AppError>,
+    labels: Vec<(String, String)>,
+) -> impl IntoView {
+    let current = {
+        let a = a.clone();
+        move |name: &str| match name {
+            "name_vi" => a.name.vi.clone(),
+            "name_en" => a.name.en.clone(),
+            "address" => a.address.clone(),
+            "phone" => a.phone.clone(),
+            "opening_hours" => a.opening_hours.clone(),
+            _ => a.bank_account.clone(),
+        }
+    };
+    let code = a.code.clone();
+    let can_deactivate = province_admin && a.kind != "province";
+    view! {
+        <section class="admin-edit" aria-labelledby="edit-heading" data-testid="agency-edit">
+            <h2 id="edit-heading">{i18n.t_args("admin-editing", &[("name", i18n.name(&a.name))])}" "<code>{code.clone()}</code></h2>
+            {(!a.active).then(|| view! { <p class="notice">{i18n.t("admin-agency-inactive-note")}</p> })}
+            <ErrorSummary error=error.clone() labels=labels />
+            <form method="post" action=EditAgency::PATH class="stack admin-form" novalidate=error.is_some()>
+                <input type="hidden" name="agency" value=code.clone() />
+                <div class="field-row">{filled_fields(i18n, &error, &AGENCY_EDIT, &current)}</div>
+                <div class="field-row">{filled_fields(i18n, &error, &AGENCY_CONTACT, &current)}</div>
+                <button type="submit" class="button-primary">{i18n.t("admin-change")}</button>
+            </form>
+            {can_deactivate.then(|| view! {
+                <form method="post" action=SetAgencyActive::PATH class="stack">
+                    <input type="hidden" name="agency" value=code.clone() />
+                    <input type="hidden" name="active" value=if a.active { "0" } else { "1" } />
+                    <p>{i18n.t_args(if a.active { "admin-deactivate-agency-note" } else { "admin-activate-agency-note" }, &[("n", open.to_string())])}</p>
+                    <button type="submit" class="secondary">{if a.active { i18n.t("admin-deactivate-agency") } else { i18n.t("admin-activate-agency") }}</button>
+                </form>
+            })}
+            <table class="table fit-table" data-testid="agency-units">
+                <caption>{i18n.t("admin-units-caption")}</caption>
+                <thead><tr>
+                    <th scope="col">{i18n.t("admin-unit-code")}</th>
+                    <th scope="col">{i18n.t("admin-name-vi")}</th>
+                    <th scope="col">{i18n.t("desk-actions")}</th>
+                </tr></thead>
+                <tbody>
+                    {a.units.into_iter().map(|u| {
+                        let form_id = format!("unit-form-{}", u.code);
+                        view! {
+                            <tr class:inactive=!u.active>
+                                <td><code>{u.code.clone()}</code>{(!u.active).then(|| view! { <br/><span class="badge">{i18n.t("admin-inactive")}</span> })}</td>
+                                <td>
+                                    <form method="post" action=ChangeUnit::PATH id=form_id.clone() class="admin-row-form">
+                                        <input type="hidden" name="agency" value=code.clone() />
+                                        <input type="hidden" name="unit" value=u.code.clone() />
+                                        {row_input(format!("unit-vi-{}", u.code), "unit_name_vi", i18n.t_args("admin-unit-name-of", &[("code", u.code.clone())]), u.name.vi.clone())}
+                                        {row_input(format!("unit-en-{}", u.code), "unit_name_en", i18n.t_args("admin-unit-name-en-of", &[("code", u.code.clone())]), u.name.en.clone())}
+                                        <button type="submit" class="button-small">{i18n.t("admin-change")}</button>
+                                    </form>
+                                </td>
+                                <td>
+                                    <form method="post" action=ChangeUnit::PATH>
+                                        <input type="hidden" name="agency" value=code.clone() />
+                                        <input type="hidden" name="unit" value=u.code.clone() />
+                                        <input type="hidden" name="active" value=if u.active { "0" } else { "1" } />
+                                        <button type="submit" class="button-small secondary">{if u.active { i18n.t("admin-deactivate-unit") } else { i18n.t("admin-activate-unit") }}</button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p><a href="/mot-cua/co-quan">{i18n.t("admin-edit-done")}</a></p>
+        </section>
+    }
 }
 
 fn agencies_view(
@@ -192,12 +299,15 @@ fn agencies_view(
                             <br/><small>{i18n.t(&format!("agency-kind-{}", a.kind))}{(!a.phone.is_empty()).then(|| format!(" · {}", a.phone))}</small></td>
                         <td><code>{a.code.clone()}</code></td>
                         <td>{if a.units.is_empty() { "—".to_string() } else { a.units.iter().map(|u| format!("{} ({})", i18n.name(&u.name), u.code)).collect::<Vec<_>>().join(", ") }}</td>
-                        <td><a href=format!("/mot-cua/can-bo?co-quan={}", a.code)>{i18n.t("admin-officers")}</a></td>
+                        <td><a href=format!("/mot-cua/can-bo?co-quan={}", a.code)>{i18n.t("admin-officers")}</a>
+                            <br/><a href=format!("/mot-cua/co-quan?sua={}", a.code)>{i18n.t_args("admin-edit-agency", &[("code", a.code.clone())])}</a>
+                            {(!a.active).then(|| view! { <br/><span class="badge">{i18n.t("admin-inactive-agency")}</span> })}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
-        {v.province_admin.then(|| view! {
+        {v.editing.clone().map(|(node, open)| edit_view(i18n, node, open, v.province_admin, error.clone(), labels.clone()))}
+        {(v.province_admin && v.editing.is_none()).then(|| view! {
             <ErrorSummary error=error.clone() labels=labels />
             <form method="post" action=AddAgency::PATH class="stack admin-form" novalidate=error.is_some()>
                 <fieldset>

@@ -101,6 +101,21 @@ test("a fresh install: the setup link makes the province and its first administr
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "85-admin-agencies");
 
+  // The agency's details are corrected later; its edit view also lists its units.
+  await page.getByRole("link", { name: "Sửa, khóa 000.09.00.H45" }).click();
+  const edit = page.getByTestId("agency-edit");
+  await expect(edit).toContainText("Sửa cơ quan: Sở Nội vụ");
+  await edit.getByLabel("Giờ tiếp nhận hồ sơ").fill("Thứ Hai – Thứ Sáu, 7:30 – 17:00");
+  await edit.getByRole("button", { name: "Lưu" }).first().click();
+  await expect(page.getByText("Đã lưu và ghi vào nhật ký quản trị.")).toBeVisible();
+  await expect(page.getByTestId("agency-edit").getByLabel("Giờ tiếp nhận hồ sơ")).toHaveValue("Thứ Hai – Thứ Sáu, 7:30 – 17:00");
+  await expect(page.getByTestId("agency-units")).toContainText("TCCB");
+  await expect(page.getByTestId("admin-record")).toContainText("sửa thông tin cơ quan");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "89-agency-edit");
+  await page.getByRole("link", { name: "Xong, về cây cơ quan" }).click();
+  await expect(page.getByTestId("agency-edit")).toHaveCount(0);
+
   await page.getByRole("row", { name: /Sở Nội vụ/ }).getByRole("link", { name: "Cán bộ" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Cán bộ, tài khoản" })).toBeVisible();
   const addOfficer = page.locator("form", { has: page.getByRole("button", { name: "Tạo tài khoản và cấp đường liên kết" }) });

@@ -5,7 +5,7 @@ use super::setup::{record, AdminEvent};
 use super::{backend_err, Db};
 use app::domain::role::Role;
 use app::domain::text::fold;
-use app::ports::{CurrentUser, NewAgency, NewLink, NewOfficer, OfficerChange, StoreError};
+use app::ports::{AgencyChange, CurrentUser, NewAgency, NewLink, NewOfficer, OfficerChange, StoreError, UnitChange};
 use app::read::admin::{AdminEventView, AgencyNode, OfficerRow, UnitRow};
 use sqlx::Row;
 
@@ -144,6 +144,109 @@ impl app::ports::AdminStore for Db {
             .map_err(backend_err)?;
         record(&mut tx, &event(by, at_ms, "unit-create", code, agency, name_vi)).await?;
         tx.commit().await.map_err(backend_err)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "change_agency"))]
+    async fn change_agency(
+        &self,
+        code: &str,
+        change: AgencyChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let (changed, action, detail) = match &change {
+            AgencyChange::Details { name_vi, name_en, address, phone, opening_hours, bank_account } => {
+                let n = sqlx::query(
+                    "update agencies set name_vi = $2, name_en = $3, address = $4, phone = $5, opening_hours = $6, bank_account = $7 \
+                     where code = $1",
+                )
+                .bind(code)
+                .bind(name_vi)
+                .bind(name_en)
+                .bind(address)
+                .bind(phone)
+                .bind(opening_hours)
+                .bind(bank_account)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?
+                .rows_affected();
+                (n, "agency-update", name_vi.clone())
+            }
+            AgencyChange::Active(active) => {
+                let n = sqlx::query(
+                    "update agencies set deactivated_at = $2 where code = $1 and kind <> 'province' \
+                     and (deactivated_at is null) = $3",
+                )
+                .bind(code)
+                .bind((!active).then_some(at_ms))
+                .bind(!active)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?
+                .rows_affected();
+                let open = self.open_dossiers_of(code).await?;
+                let action = if *active { "agency-activate" } else { "agency-deactivate" };
+                (n, action, format!("{open} hồ sơ đang giải quyết"))
+            }
+        };
+        if changed != 1 {
+            return Ok(false);
+        }
+        record(&mut tx, &event(by, at_ms, action, code, code, &detail)).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "change_unit"))]
+    async fn change_unit(
+        &self,
+        agency: &str,
+        code: &str,
+        change: UnitChange,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let q = match &change {
+            UnitChange::Names { name_vi, name_en } => {
+                sqlx::query("update units set name_vi = $3, name_en = $4 where agency_code = $1 and code = $2")
+                    .bind(agency)
+                    .bind(code)
+                    .bind(name_vi)
+                    .bind(name_en)
+            }
+            UnitChange::Active(active) => sqlx::query(
+                "update units set deactivated_at = $3 where agency_code = $1 and code = $2 and (deactivated_at is null) = $4",
+            )
+            .bind(agency)
+            .bind(code)
+            .bind((!active).then_some(at_ms))
+            .bind(!active),
+        };
+        if q.execute(&mut *tx).await.map_err(backend_err)?.rows_affected() != 1 {
+            return Ok(false);
+        }
+        let (action, detail) = match &change {
+            UnitChange::Names { name_vi, .. } => ("unit-update", name_vi.as_str()),
+            UnitChange::Active(true) => ("unit-activate", ""),
+            UnitChange::Active(false) => ("unit-deactivate", ""),
+        };
+        record(&mut tx, &event(by, at_ms, action, &format!("{agency} {code}"), agency, detail)).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "open_dossiers_of"))]
+    async fn open_dossiers_of(&self, agency: &str) -> Result<i64, StoreError> {
+        use app::domain::status::DossierStatus as S;
+        let sql = format!(
+            "select count(*) as n from dossiers where (receiving_agency = $1 or current_agency = $1) \
+             and status <> 0 and status not in {}",
+            S::sql_codes(S::is_final)
+        );
+        Ok(sqlx::query(&sql).bind(agency).fetch_one(&self.pool).await.map_err(backend_err)?.get("n"))
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "agency_officers"))]

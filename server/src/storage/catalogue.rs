@@ -80,7 +80,9 @@ impl app::ports::CatalogueStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "agencies"))]
     async fn agencies(&self) -> Result<Vec<AgencyView>, StoreError> {
         let rows =
-            sqlx::query("select code, name_vi, name_en, kind, address, phone from agencies where kind <> 'province'")
+            sqlx::query(
+                "select code, name_vi, name_en, kind, address, phone from agencies where kind <> 'province' and deactivated_at is null",
+            )
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend_err)?;

@@ -34,12 +34,19 @@ impl app::ports::DraftStore for Db {
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "save_draft"))]
     async fn save_draft(&self, s: DraftSave) -> Result<DraftOutcome, StoreError> {
-        let proc_row = sqlx::query("select id, current_version_id, receiving_agency from procedures where code = $1 and current_version_id is not null")
-            .bind(&s.procedure_code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_err)?
-            .ok_or(StoreError::NotFound)?;
+        let proc_row = sqlx::query(
+            "select p.id, p.current_version_id, p.receiving_agency, a.deactivated_at from procedures p \
+             join agencies a on a.code = p.receiving_agency where p.code = $1 and p.current_version_id is not null",
+        )
+        .bind(&s.procedure_code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?
+        .ok_or(StoreError::NotFound)?;
+        // A deactivated agency receives nothing new (its dossiers go on being handled).
+        if proc_row.get::<Option<i64>, _>("deactivated_at").is_some() {
+            return Err(StoreError::Conflict("error-agency-inactive".into()));
+        }
         let procedure_id: i64 = proc_row.get("id");
         let version_id: i64 = proc_row.get("current_version_id");
         let agency: String = proc_row.get("receiving_agency");

@@ -381,3 +381,124 @@ async fn crafted_requests_to_the_administration_and_the_links_are_refused_and_wr
         assert_eq!(app.count("select count(*) from users").await, users, "{backend:?}: nothing written");
     }
 }
+
+fn details<'a>(agency: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("agency", agency),
+        ("name_vi", "Ủy ban nhân dân phường Đông Hà"),
+        ("name_en", "Dong Ha Ward People's Committee"),
+        ("address", "Số 2 Trần Hưng Đạo, Đông Hà"),
+        ("phone", phone),
+        ("opening_hours", "Thứ Hai–Thứ Sáu 7:00–17:00"),
+        ("bank_account", ""),
+    ]
+}
+
+#[tokio::test]
+async fn an_agency_is_edited_and_deactivated_without_breaking_the_dossiers_it_holds() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let admin = app.login(PROVINCE_ADMIN, PASSWORD).await;
+        let commune = "000.20.01.H45";
+        // Details: bad input at its field; then saved, on the record.
+        let res = app.form(&admin, "/api/admin/agency-edit", "/mot-cua/co-quan", &details(commune, "gọi 113")).await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("phone".into(), "error-phone-line".into())]);
+        let res =
+            app.form(&admin, "/api/admin/agency-edit", "/mot-cua/co-quan", &details(commune, "0233 3 852 111")).await;
+        assert_eq!(location(&res), format!("/mot-cua/co-quan?sua={commune}&xong=1"), "{backend:?}");
+        let a = app.db.agency(commune).await.unwrap();
+        assert_eq!((a.name.vi.as_str(), a.phone.as_str()), ("Ủy ban nhân dân phường Đông Hà", "0233 3 852 111"));
+
+        // Deactivated: it leaves the public lists and takes no new dossier; what it holds goes on.
+        let open = app.db.open_dossiers_of(commune).await.unwrap();
+        assert!(open > 0, "{backend:?}: the demo has dossiers at the commune");
+        let res = app
+            .form(&admin, "/api/admin/agency-active", "/mot-cua/co-quan", &[("agency", commune), ("active", "0")])
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/co-quan?sua={commune}&xong=1"), "{backend:?}");
+        assert!(!app.db.agencies().await.unwrap().iter().any(|a| a.code == commune), "{backend:?}");
+        let citizen = app.citizen("Lê Văn Tám", "045099012345", "0905123456").await;
+        let p = birth(&app).await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-agency-inactive".into()),
+            "{backend:?}"
+        );
+        assert_eq!(app.db.open_dossiers_of(commune).await.unwrap(), open, "{backend:?}");
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let inbox = desk.get(app.url("/mot-cua")).send().await.unwrap();
+        assert_eq!(inbox.status(), 200, "{backend:?}: its officers still work its dossiers");
+        let view: serde_json::Value = admin
+            .get(app.url(&format!("/api/admin/agencies?edit={commune}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["editing"][1], open, "{backend:?}");
+        assert!(view["events"].to_string().contains("agency-deactivate"), "{backend:?}");
+        // Back again: it receives.
+        app.form(&admin, "/api/admin/agency-active", "/mot-cua/co-quan", &[("agency", commune), ("active", "1")]).await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        assert_eq!(res.status(), 302, "{backend:?}");
+        assert!(!location(&res).contains("__err"), "{backend:?}: {}", location(&res));
+
+        // The province is not deactivated; an agency's administrator deactivates nothing.
+        let res = app
+            .form(
+                &admin,
+                "/api/admin/agency-active",
+                "/mot-cua/co-quan",
+                &[("agency", "000.00.00.H45"), ("active", "0")],
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Conflict("error-deactivate-province".into()));
+        let agency_admin = app.login(AGENCY_ADMIN, PASSWORD).await;
+        let res = app
+            .form(
+                &agency_admin,
+                "/api/admin/agency-active",
+                "/mot-cua/co-quan",
+                &[("agency", commune), ("active", "0")],
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}");
+
+        // A unit renamed, then deactivated: a catalogue file can no longer send work to it.
+        let res = app
+            .form(
+                &agency_admin,
+                "/api/admin/unit-change",
+                "/mot-cua/co-quan",
+                &[
+                    ("agency", commune),
+                    ("unit", "VHXH"),
+                    ("unit_name_vi", "Phòng Văn hóa, Khoa học và Thông tin"),
+                    ("unit_name_en", ""),
+                ],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/co-quan?sua={commune}&xong=1"), "{backend:?}");
+        app.form(
+            &agency_admin,
+            "/api/admin/unit-change",
+            "/mot-cua/co-quan",
+            &[("agency", commune), ("unit", "VHXH"), ("active", "0")],
+        )
+        .await;
+        let known = app.db.catalogue_known().await.unwrap();
+        assert!(!known.units.contains_key(&(commune.to_string(), "VHXH".to_string())), "{backend:?}");
+        assert!(known.units.contains_key(&(commune.to_string(), "VP".to_string())), "{backend:?}");
+        let res = app
+            .form(
+                &agency_admin,
+                "/api/admin/unit-change",
+                "/mot-cua/co-quan",
+                &[("agency", "000.00.12.H45"), ("unit", "QLXD"), ("active", "0")],
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}: not their agency");
+    }
+}
