@@ -9,6 +9,7 @@ pub mod catalogue_admin;
 pub mod claim;
 pub mod clock;
 pub mod consultations;
+pub mod content;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;

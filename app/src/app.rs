@@ -63,6 +63,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let demo = use_context::<crate::ports::Services>().is_some_and(|s| s.config.demo);
     #[cfg(not(feature = "ssr"))]
     let demo = false;
+    // An incident or maintenance says so on every page, with when service is expected back.
+    #[cfg(feature = "ssr")]
+    let notices: Vec<crate::read::content::IncidentView> = use_context::<crate::ports::Services>()
+        .and_then(|s| s.notices.read().ok().map(|n| n.clone()))
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let notices: Vec<crate::read::content::IncidentView> = Vec::new();
     provide_context(I18n { lang });
     provide_context(SignedIn(user));
     let bundle = bundle_for(&path);
@@ -110,6 +117,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <body>
                 // A landmark of its own, so that nothing on the page sits outside one.
                 {demo.then(|| view! { <aside class="demo-banner" data-testid="demo-banner" aria-label=I18n { lang }.t("demo-label")><p>{I18n { lang }.t("demo-banner")}</p></aside> })}
+                {(!notices.is_empty()).then(|| {
+                    let i18n = I18n { lang };
+                    view! {
+                        <aside class="incident-banner" data-testid="incident-banner" aria-label=i18n.t("incident-label")>
+                            {notices.into_iter().map(|n| view! {
+                                <p><strong>{i18n.t(&format!("incident-kind-{}", n.kind))}": "</strong>{i18n.name(&n.message)}
+                                    {n.expected_end_at.map(|t| format!(" {}", i18n.t_args("incident-expected", &[("at", crate::domain::vn_time::format_vn(t))])))}
+                                    " "<a href="/su-co">{i18n.t("incident-log-link")}</a></p>
+                            }).collect_view()}
+                        </aside>
+                    }
+                })}
                 <App />
             </body>
         </html>
@@ -139,6 +158,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
+                <Route path=path!("/huong-dan") view=crate::pages::content::GuidesPage ssr=SsrMode::Async />
+                <Route path=path!("/huong-dan/:slug") view=crate::pages::content::GuidePage ssr=SsrMode::Async />
+                <Route path=path!("/tin-tuc") view=crate::pages::content::NewsPage ssr=SsrMode::Async />
+                <Route path=path!("/tin-tuc/:slug") view=crate::pages::content::NewsItemPage ssr=SsrMode::Async />
+                <Route path=path!("/hoi-dap") view=crate::pages::content::FaqPage ssr=SsrMode::Async />
+                <Route path=path!("/co-quan") view=crate::pages::content::DirectoryPage ssr=SsrMode::Async />
+                <Route path=path!("/su-co") view=crate::pages::content::IncidentLogPage ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/noi-dung") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/tiep-nhan") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/so-theo-doi") view=DeskShell ssr=SsrMode::Async />

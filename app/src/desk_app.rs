@@ -206,7 +206,10 @@ fn Workspace() -> impl IntoView {
                         <a href="/mot-cua/co-quan">{i18n.t("admin-agencies-title")}</a>
                         <a href="/mot-cua/can-bo">{i18n.t("admin-officers-title")}</a>
                     })}
-                    {(role == Some(Role::ProvinceAdmin)).then(|| view! { <a href="/mot-cua/danh-muc">{i18n.t("catalogue-admin-title")}</a> })}
+                    {(role == Some(Role::ProvinceAdmin)).then(|| view! {
+                        <a href="/mot-cua/danh-muc">{i18n.t("catalogue-admin-title")}</a>
+                        <a href="/mot-cua/noi-dung">{i18n.t("content-admin-title")}</a>
+                    })}
                 </nav>
                 <span class="live-state" data-testid="live-state" data-live=move || if desk.live.get() { "on" } else { "off" }>
                     {move || if desk.live.get() { i18n.t("desk-live-on") } else { String::new() }}
@@ -233,6 +236,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("/co-quan") view=crate::pages::admin::AgenciesPage />
                     <Route path=path!("/can-bo") view=crate::pages::admin::OfficersPage />
                     <Route path=path!("/danh-muc") view=crate::pages::catalogue_admin::CatalogueAdminPage />
+                    <Route path=path!("/noi-dung") view=crate::pages::content_admin::ContentAdminPage />
                 </Routes>
             </main>
         </div>

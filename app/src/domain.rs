@@ -11,6 +11,7 @@ pub mod email;
 pub mod event;
 pub mod form;
 pub mod history;
+pub mod markdown;
 pub mod mask;
 pub mod password;
 pub mod person;

@@ -9,6 +9,8 @@ pub mod calculator;
 pub mod calendar;
 pub mod catalogue;
 pub mod catalogue_admin;
+pub mod content;
+pub mod content_admin;
 pub mod desk;
 pub mod dossiers;
 pub mod intake;

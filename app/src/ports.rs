@@ -516,6 +516,49 @@ pub trait CatalogueAdmin: Send + Sync {
     async fn catalogue_rows(&self) -> Result<Vec<crate::read::admin::CatalogueRow>, StoreError>;
 }
 
+/// A content page as an administrator saves it (a new one without `id`).
+#[derive(Debug, Clone)]
+pub struct ContentSave {
+    pub id: Option<i64>,
+    pub kind: String,
+    pub slug: String,
+    pub sector: Option<String>,
+    pub title_vi: String,
+    pub title_en: String,
+    pub body_vi: String,
+    pub body_en: String,
+    pub published: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    pub kind: String,
+    pub message_vi: String,
+    pub message_en: String,
+    pub expected_end_at: Option<i64>,
+}
+
+/// Portal content and the incident log.
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    /// Pages of `kind` (every kind for `None`), newest first; published ones only when asked.
+    async fn contents(
+        &self,
+        kind: Option<&str>,
+        published_only: bool,
+    ) -> Result<Vec<crate::read::content::ContentView>, StoreError>;
+    async fn content(&self, kind: &str, slug: &str) -> Result<Option<crate::read::content::ContentView>, StoreError>;
+    async fn content_by_id(&self, id: i64) -> Result<Option<crate::read::content::ContentView>, StoreError>;
+    /// A conflict `error-slug-taken` when another page of the kind has the slug; not found for
+    /// an unknown `id`.
+    async fn save_content(&self, c: ContentSave, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError>;
+    /// The latest incidents, open ones first.
+    async fn incidents(&self, limit: i64) -> Result<Vec<crate::read::content::IncidentView>, StoreError>;
+    async fn open_incident(&self, i: NewIncident, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError>;
+    /// `false` when there is no such open incident.
+    async fn resolve_incident(&self, id: i64, by: &CurrentUser, at_ms: i64) -> Result<bool, StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -532,6 +575,7 @@ pub trait Store:
     + SetupStore
     + AdminStore
     + CatalogueAdmin
+    + ContentStore
 {
 }
 
@@ -548,6 +592,7 @@ impl<
             + SetupStore
             + AdminStore
             + CatalogueAdmin
+            + ContentStore
             + ?Sized,
     > Store for T
 {
@@ -556,7 +601,7 @@ impl<
 /// The store traits, to call their methods on the adapter itself.
 pub mod stores {
     pub use super::{
-        AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, DeskStore,
+        AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ContentStore, ConsultationStore, DeskStore,
         DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
@@ -607,8 +652,12 @@ pub struct Services {
     /// What an officer searched or looked up, kept out of URLs.
     pub kept: Arc<dyn Kept>,
     pub config: PortalConfig,
-    /// Called after the catalogue changed: kept pages are dropped.
+    /// Called after the catalogue or the portal's content changed: kept pages are dropped.
     pub catalogue_changed: Arc<dyn Fn() + Send + Sync>,
+    /// The open incidents and maintenance, shown in a banner on every page; kept in memory (the
+    /// page shell cannot wait on the database), set when they change and read again every
+    /// minute (for the other server processes).
+    pub notices: Arc<std::sync::RwLock<Vec<crate::read::content::IncidentView>>>,
 }
 
 /// Values kept on the server for a short while under an opaque random id, so that what someone

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod calendar;
 pub mod catalogue;
 pub mod consultations;
+pub mod content;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;

@@ -150,6 +150,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             let pages = pages.clone();
             Arc::new(move || pages.invalidate())
         },
+        notices: Arc::new(std::sync::RwLock::new(Vec::new())),
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
     // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
@@ -187,6 +188,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: config.metrics_token.clone(),
     }));
+    keep_notices_current(state.services.clone());
     let routes = generate_route_list(App);
 
     let ctx_services = state.services.clone();
@@ -245,6 +247,20 @@ fn promote_versions_when_due(db: Db, pages: page_cache::PageCache) {
                     pages.invalidate();
                 }
                 Err(e) => tracing::warn!("promoting catalogue versions: {e}"),
+            }
+        }
+    });
+}
+
+/// The banner of open incidents is read from the database now and every minute: another server
+/// process may have opened or resolved one.
+fn keep_notices_current(services: Services) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::api::content::ssr::notices_changed(&services).await {
+                tracing::warn!("reading the incident banner: {e:?}");
             }
         }
     });

@@ -7,6 +7,7 @@ mod calendar;
 mod catalogue;
 mod catalogue_import;
 mod consultations;
+mod content;
 mod desk;
 mod dossiers;
 mod drafts;

@@ -51,6 +51,16 @@ pub fn format_vn(instant_ms: i64) -> String {
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day, t.month, t.year, t.hour, t.minute)
 }
 
+/// `datetime-local` sends `2026-11-23T09:00`: a time in Vietnam without an offset; the same
+/// with Vietnam's offset, for [`parse_iso8601`].
+pub fn with_vn_offset(local: &str) -> String {
+    match local.len() {
+        16 => format!("{local}:00+07:00"),
+        19 => format!("{local}+07:00"),
+        _ => local.to_string(),
+    }
+}
+
 /// "2026-11-22": the day in Vietnam, as catalogue dates are written.
 pub fn iso_date(instant_ms: i64) -> String {
     let t = local(instant_ms);

@@ -23,7 +23,7 @@ fn value(error: &Option<AppError>, name: &str) -> String {
 
 /// A labelled `<select>` with its error next to it; `id` is unique on the page. In a table's row
 /// the column says what it is: the label is then for screen readers only (`quiet`).
-fn select_field(
+pub(crate) fn select_field(
     id: String,
     name: &'static str,
     label: String,

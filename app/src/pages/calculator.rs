@@ -5,19 +5,10 @@ use crate::api::catalogue::list_agencies;
 use crate::api::clock::clock_due;
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
-use crate::domain::vn_time::{format_vn, parse_iso8601};
+use crate::domain::vn_time::{format_vn, parse_iso8601, with_vn_offset};
 use crate::i18n::use_i18n;
 use crate::pages::{loaded, query};
 use leptos::prelude::*;
-
-/// `datetime-local` sends `2026-11-23T09:00`: a time in Vietnam without an offset.
-fn with_vn_offset(local: &str) -> String {
-    match local.len() {
-        16 => format!("{local}:00+07:00"),
-        19 => format!("{local}+07:00"),
-        _ => local.to_string(),
-    }
-}
 
 #[component]
 pub fn CalculatorPage() -> impl IntoView {

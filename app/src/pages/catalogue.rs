@@ -53,6 +53,24 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
             <p><a href="/thu-tuc">{i18n.t("home-all-procedures")}</a></p>
+            <h2>{i18n.t("home-information")}</h2>
+            <ul class="quick" data-testid="home-information">
+                <li><a class="quick-card" href="/huong-dan">{i18n.t("guides-title")}</a></li>
+                <li><a class="quick-card" href="/hoi-dap">{i18n.t("faq-title")}</a></li>
+                <li><a class="quick-card" href="/tin-tuc">{i18n.t("news-title")}</a></li>
+                <li><a class="quick-card" href="/co-quan">{i18n.t("directory-title")}</a></li>
+            </ul>
+            {page_data(crate::api::content::content_list("news".into()), move |news| {
+                (!news.is_empty()).then(|| view! {
+                    <h2>{i18n.t("home-news")}</h2>
+                    <ul class="content-list" data-testid="home-news">
+                        {news.into_iter().take(3).map(|c| view! {
+                            <li><a href=format!("/tin-tuc/{}", c.slug)>{i18n.name(&c.title)}</a>
+                                " "<small>{crate::domain::vn_time::format_vn(c.updated_at)[..10].to_string()}</small></li>
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
         </Layout>
     }
 }

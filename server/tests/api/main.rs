@@ -8,6 +8,7 @@ mod accounts;
 mod admin;
 mod catalogue;
 mod catalogue_import;
+mod content;
 mod clock;
 mod desk;
 mod dossiers;
