@@ -654,3 +654,4 @@ admin-action-incident-resolve = marked an incident or maintenance as over
 error-slug-format = The address is plain lower-case letters, digits and hyphens, at most 80 characters.
 error-slug-taken = A page of this kind already has this address.
 error-expected-end-past = The expected time must be later than now.
+footer-directory = Agency directory

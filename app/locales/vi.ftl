@@ -648,3 +648,4 @@ admin-action-incident-resolve = khôi phục sau sự cố, bảo trì
 error-slug-format = Đường dẫn chỉ gồm chữ thường không dấu, chữ số và dấu gạch, tối đa 80 ký tự.
 error-slug-taken = Đã có bài cùng loại mang đường dẫn này.
 error-expected-end-past = Thời điểm dự kiến khôi phục phải ở sau bây giờ.
+footer-directory = Danh bạ cơ quan

@@ -123,8 +123,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                         <aside class="incident-banner" data-testid="incident-banner" aria-label=i18n.t("incident-label")>
                             {notices.into_iter().map(|n| view! {
                                 <p><strong>{i18n.t(&format!("incident-kind-{}", n.kind))}": "</strong>{i18n.name(&n.message)}
-                                    {n.expected_end_at.map(|t| format!(" {}", i18n.t_args("incident-expected", &[("at", crate::domain::vn_time::format_vn(t))])))}
-                                    " "<a href="/su-co">{i18n.t("incident-log-link")}</a></p>
+                                    {n.expected_end_at.map(|t| format!(" {}", i18n.t_args("incident-expected", &[("at", crate::domain::vn_time::format_vn(t))])))}</p>
                             }).collect_view()}
                         </aside>
                     }

@@ -601,8 +601,8 @@ impl<
 /// The store traits, to call their methods on the adapter itself.
 pub mod stores {
     pub use super::{
-        AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ContentStore, ConsultationStore, DeskStore,
-        DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
+        AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, ContentStore,
+        DeskStore, DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
 

@@ -77,6 +77,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
             <div class="wrap">
                 <p>{i18n.t("footer-owner")}</p>
                 <p>{i18n.t("footer-hotline")}</p>
+                <p><a href="/co-quan">{i18n.t("footer-directory")}</a>" · "<a href="/su-co">{i18n.t("incident-log-link")}</a></p>
             </div>
         </footer>
     }

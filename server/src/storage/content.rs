@@ -17,9 +17,7 @@ fn content_view(r: &AnyRow) -> ContentView {
         id: r.get("id"),
         kind: r.get("kind"),
         slug: r.get("slug"),
-        sector: r
-            .get::<Option<String>, _>("sector_code")
-            .map(|code| (code, Db::name(r, "s_vi", "s_en"))),
+        sector: r.get::<Option<String>, _>("sector_code").map(|code| (code, Db::name(r, "s_vi", "s_en"))),
         title: Db::name(r, "title_vi", "title_en"),
         body: Db::name(r, "body_vi", "body_en"),
         published: r.get::<i64, _>("published") != 0,
@@ -76,14 +74,15 @@ impl app::ports::ContentStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "save_content"))]
     async fn save_content(&self, c: ContentSave, by: &CurrentUser, at_ms: i64) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        let taken: i64 = sqlx::query("select count(*) as n from content_pages where kind = $1 and slug = $2 and id <> $3")
-            .bind(&c.kind)
-            .bind(&c.slug)
-            .bind(c.id.unwrap_or(0))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .get("n");
+        let taken: i64 =
+            sqlx::query("select count(*) as n from content_pages where kind = $1 and slug = $2 and id <> $3")
+                .bind(&c.kind)
+                .bind(&c.slug)
+                .bind(c.id.unwrap_or(0))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend_err)?
+                .get("n");
         if taken > 0 {
             return Err(StoreError::Conflict("error-slug-taken".into()));
         }

@@ -58,8 +58,13 @@ async fn administrators_publish_guides_and_answers_that_the_public_reads_as_safe
         app.form(&admin, save, "/mot-cua/noi-dung", &page("news", "nhap", "", "Chưa đăng", false)).await;
         assert_eq!(text(&app, "/tin-tuc/nhap").await.0, 404, "{backend:?}: a draft is not public");
         // A question under its sector.
-        app.form(&admin, save, "/mot-cua/noi-dung", &page("faq", "khai-sinh-qua-han", "ho-tich", "Được, nộp tại xã.", true))
-            .await;
+        app.form(
+            &admin,
+            save,
+            "/mot-cua/noi-dung",
+            &page("faq", "khai-sinh-qua-han", "ho-tich", "Được, nộp tại xã.", true),
+        )
+        .await;
         let (_, faq) = text(&app, "/hoi-dap").await;
         assert!(faq.contains("Hộ tịch") && faq.contains("Được, nộp tại xã."), "{backend:?}");
         let res = app.form(&admin, save, "/mot-cua/noi-dung", &page("faq", "x", "khong-co", "Có", true)).await;
@@ -96,7 +101,10 @@ async fn an_incident_shows_on_every_page_until_it_is_resolved_and_stays_in_the_l
             ]
         };
         let res = app.form(&admin, open, "/mot-cua/noi-dung", &fields("2020-01-01T10:00")).await;
-        assert_eq!(field_keys(&redirected_error(&res)), vec![("expected_end".into(), "error-expected-end-past".into())]);
+        assert_eq!(
+            field_keys(&redirected_error(&res)),
+            vec![("expected_end".into(), "error-expected-end-past".into())]
+        );
         let res = app.form(&admin, open, "/mot-cua/noi-dung", &fields("2099-01-01T10:30")).await;
         assert_eq!(location(&res), "/mot-cua/noi-dung?xong=1", "{backend:?}");
         for path in ["/", "/thu-tuc", "/thu-tuc/1.001193", "/dang-nhap"] {
