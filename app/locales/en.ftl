@@ -1,6 +1,5 @@
 # English — the portal's second language.
 app-name = Public Service Portal
-province-name = Quang Tri Province
 skip-to-content = Skip to main content
 switch-language = Tiếng Việt
 nav-label = Main navigation
@@ -10,8 +9,8 @@ nav-my-dossiers = My dossiers
 nav-sign-in = Sign in
 nav-sign-out = Sign out
 nav-register = Create an account
-footer-owner = Owner: Quang Tri Provincial People's Committee. Operated by the Provincial Public Administration Service Centre.
-footer-hotline = Help line: 0233 3 555 888 (office hours)
+footer-owner = Owner: { $owner }. Operated by the Public Administration Service Centre.
+footer-hotline = Help line: { $phone } (office hours)
 back-home = Back to the home page
 
 procedure-count = { $count ->

@@ -1,6 +1,5 @@
 # Tiếng Việt — ngôn ngữ mặc định của cổng.
 app-name = Cổng Dịch vụ công
-province-name = Tỉnh Quảng Trị
 skip-to-content = Bỏ qua, đến nội dung chính
 switch-language = English
 nav-label = Điều hướng chính
@@ -10,8 +9,8 @@ nav-my-dossiers = Hồ sơ của tôi
 nav-sign-in = Đăng nhập
 nav-sign-out = Đăng xuất
 nav-register = Đăng ký tài khoản
-footer-owner = Cơ quan chủ quản: Ủy ban nhân dân tỉnh Quảng Trị. Vận hành: Trung tâm Phục vụ hành chính công tỉnh.
-footer-hotline = Tổng đài hỗ trợ: 0233 3 555 888 (giờ hành chính)
+footer-owner = Cơ quan chủ quản: { $owner }. Vận hành: Trung tâm Phục vụ hành chính công.
+footer-hotline = Tổng đài hỗ trợ: { $phone } (giờ hành chính)
 back-home = Về trang chủ
 
 procedure-count = { $count } thủ tục

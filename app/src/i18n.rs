@@ -333,12 +333,13 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 8] = [
+    const SERVER_PAGES: [&str; 9] = [
         "pages/account.rs",
         "pages/catalogue.rs",
         "pages/lookup.rs",
         "pages/calculator.rs",
         "pages/setup.rs",
+        "pages/content.rs",
         "pages/dossiers",
         "api/setup.rs",
         "src/app.rs",

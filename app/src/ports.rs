@@ -658,6 +658,9 @@ pub struct Services {
     /// page shell cannot wait on the database), set when they change and read again every
     /// minute (for the other server processes).
     pub notices: Arc<std::sync::RwLock<Vec<crate::read::content::IncidentView>>>,
+    /// The province's name and help line for every page's header and footer, kept like
+    /// `notices`.
+    pub identity: Arc<std::sync::RwLock<crate::read::content::SiteIdentity>>,
 }
 
 /// Values kept on the server for a short while under an opaque random id, so that what someone

@@ -151,6 +151,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             Arc::new(move || pages.invalidate())
         },
         notices: Arc::new(std::sync::RwLock::new(Vec::new())),
+        identity: Arc::new(std::sync::RwLock::new(Default::default())),
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
     // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
@@ -252,14 +253,14 @@ fn promote_versions_when_due(db: Db, pages: page_cache::PageCache) {
     });
 }
 
-/// The banner of open incidents is read from the database now and every minute: another server
-/// process may have opened or resolved one.
+/// The banner of open incidents and the province's name and help line are read from the
+/// database now and every minute: another server process may have changed them.
 fn keep_notices_current(services: Services) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            if let Err(e) = app::api::content::ssr::notices_changed(&services).await {
+            if let Err(e) = app::api::content::ssr::site_changed(&services).await {
                 tracing::warn!("reading the incident banner: {e:?}");
             }
         }

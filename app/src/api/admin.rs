@@ -444,8 +444,10 @@ pub mod ssr {
         if !store.change_agency(agency, change, admin, ctx::now_ms()).await? {
             return Err(AppError::NotFound);
         }
-        // The public lists name agencies: kept pages are dropped.
-        (ctx::services()?.catalogue_changed)();
+        // The public lists name agencies, every page the province: kept pages are dropped.
+        let services = ctx::services()?;
+        (services.catalogue_changed)();
+        crate::api::content::ssr::site_changed(&services).await?;
         leptos_axum::redirect(&format!("/mot-cua/co-quan?sua={agency}&xong=1"));
         Ok(())
     }

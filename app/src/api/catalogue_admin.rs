@@ -73,6 +73,7 @@ pub async fn import_catalogue(data: MultipartData) -> Result<(), AppError> {
         Ok(report) => {
             if commit {
                 (services.catalogue_changed)();
+                crate::api::content::ssr::site_changed(&services).await?;
             }
             ImportOutcome { file_name, committed: commit, report: Some(report), problems: Vec::new() }
         }

@@ -219,7 +219,7 @@ pub async fn open_incident(
     let services = crate::api::ctx::services()?;
     let new = crate::ports::NewIncident { kind, message_vi, message_en, expected_end_at };
     services.store.open_incident(new, &admin, now).await?;
-    ssr::notices_changed(&services).await?;
+    ssr::site_changed(&services).await?;
     leptos_axum::redirect("/mot-cua/noi-dung?xong=1");
     Ok(())
 }
@@ -234,7 +234,7 @@ pub async fn resolve_incident(id: String) -> Result<(), AppError> {
     if !services.store.resolve_incident(id, &admin, crate::api::ctx::now_ms()).await? {
         return Err(AppError::NotFound);
     }
-    ssr::notices_changed(&services).await?;
+    ssr::site_changed(&services).await?;
     leptos_axum::redirect("/mot-cua/noi-dung?xong=1");
     Ok(())
 }
@@ -243,24 +243,38 @@ pub async fn resolve_incident(id: String) -> Result<(), AppError> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::ports::Services;
-    use crate::read::content::IncidentView;
+    use crate::read::content::{IncidentView, SiteIdentity};
 
     /// The incidents open at `now` (started, not resolved).
     pub fn open_at(all: Vec<IncidentView>, now: i64) -> Vec<IncidentView> {
         all.into_iter().filter(|i| i.resolved_at.is_none() && i.started_at <= now).collect()
     }
 
-    /// Reads the open incidents again into the banner; when they changed, the kept pages (which
-    /// show the banner) are dropped.
-    pub async fn notices_changed(services: &Services) -> Result<(), AppError> {
+    /// Reads again what every page shows besides its own content: the open incidents (the
+    /// banner) and the province's name and help line; when anything changed, the kept pages are
+    /// dropped.
+    pub async fn site_changed(services: &Services) -> Result<(), AppError> {
         let open = open_at(services.store.incidents(20).await?, crate::api::ctx::now_ms());
-        let changed = match services.notices.write() {
-            Ok(mut n) if *n != open => {
-                *n = open;
-                true
-            }
-            _ => false,
+        let tree = services.store.agency_tree().await?;
+        let of_kind = |kind: &str| tree.iter().find(|a| a.kind == kind && a.active);
+        let identity = SiteIdentity {
+            province: of_kind("province").map(|p| p.name.clone()),
+            hotline: [of_kind("province"), of_kind("centre")]
+                .into_iter()
+                .flatten()
+                .map(|a| a.phone.clone())
+                .find(|p| !p.is_empty())
+                .unwrap_or_default(),
         };
+        let mut changed = false;
+        if let Ok(mut n) = services.notices.write() {
+            changed |= *n != open;
+            *n = open;
+        }
+        if let Ok(mut i) = services.identity.write() {
+            changed |= *i != identity;
+            *i = identity;
+        }
         if changed {
             (services.catalogue_changed)();
         }

@@ -100,6 +100,7 @@ pub async fn set_up_province(
         Err(e) => return Err(e.into()),
     };
     tracing::info!(admin, "the province was set up; the setup link is used");
+    crate::api::content::ssr::site_changed(&services).await?;
     account::ssr::start_session(&services, admin).await?;
     leptos_axum::redirect("/mot-cua");
     Ok(())

@@ -29,6 +29,14 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
     let user = use_signed_in();
     let other = if i18n.lang == Lang::Vi { Lang::En } else { Lang::Vi };
     let doc_title = format!("{title} · {}", i18n.t("app-name"));
+    // The province and its help line, as set up (not a name built into the translations).
+    #[cfg(feature = "ssr")]
+    let identity = use_context::<crate::ports::Services>()
+        .and_then(|s| s.identity.read().ok().map(|i| i.clone()))
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let identity = crate::read::content::SiteIdentity::default();
+    let province = identity.province.as_ref().map(|n| i18n.name(n));
     // Inside the desk app the frame is the app's own (`desk_app::Workspace`).
     if crate::desk_app::use_desk().is_some() {
         return view! {
@@ -44,7 +52,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
             <div class="wrap header-row">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"★"</span>
-                    <span>{i18n.t("app-name")}<small>{i18n.t("province-name")}</small></span>
+                    <span>{i18n.t("app-name")}{province.clone().map(|p| view! { <small>{p}</small> })}</span>
                 </a>
                 <a class="lang-switch" href=format!("{}?l={}&next={next}", SetLang::PATH, other.code()) hreflang=other.code() lang=other.code()>
                     {i18n.t("switch-language")}
@@ -75,8 +83,8 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <div class="wrap">
-                <p>{i18n.t("footer-owner")}</p>
-                <p>{i18n.t("footer-hotline")}</p>
+                {province.map(|p| view! { <p>{i18n.t_args("footer-owner", &[("owner", p)])}</p> })}
+                {(!identity.hotline.is_empty()).then(|| view! { <p>{i18n.t_args("footer-hotline", &[("phone", identity.hotline.clone())])}</p> })}
                 <p><a href="/co-quan">{i18n.t("footer-directory")}</a>" · "<a href="/su-co">{i18n.t("incident-log-link")}</a></p>
             </div>
         </footer>

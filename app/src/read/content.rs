@@ -22,6 +22,15 @@ pub struct ContentView {
     pub updated_at: i64,
 }
 
+/// Who runs the portal, as every page's header and footer say: the province set up (its name
+/// as stored, so a fresh install names its own province) and the help line (the province's
+/// phone, else its public administration service centre's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteIdentity {
+    pub province: Option<Name>,
+    pub hotline: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentView {
     pub id: i64,

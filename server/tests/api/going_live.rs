@@ -287,3 +287,30 @@ async fn metrics_answer_only_with_the_token_and_count_requests_and_dossiers() {
         assert!(text.contains("portal_panics_total 0"), "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn every_page_names_the_province_that_was_set_up_not_a_built_in_one() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, false).await;
+        let c = app.client();
+        let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!home.contains("Quảng Trị") && !home.contains("0233"), "{backend:?}: no province before setup");
+        let link = server::setup::setup_link_if_needed(&app.db, &app.base, now()).await.unwrap().expect("a link");
+        let t = link.rsplit_once("t=").unwrap().1.to_string();
+        let mut fields = setup_fields(&t, "000.00.00.H62", "045192000205", "matkhau-2026");
+        fields[2] = ("province_name_vi", "Ủy ban nhân dân tỉnh Yên Bái");
+        fields[3] = ("province_name_en", "Yen Bai Provincial People's Committee");
+        let res = app.form(&c, SETUP, &path_of(&link, &app), &fields).await;
+        assert_eq!(location(&res), "/mot-cua", "{backend:?}");
+        let anon = app.client();
+        let home = anon.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("Ủy ban nhân dân tỉnh Yên Bái"), "{backend:?}: header and footer");
+        assert!(!home.contains("Quảng Trị"), "{backend:?}");
+        let en = anon.get(app.url("/thu-tuc")).header("Cookie", "lang=en").send().await.unwrap().text().await.unwrap();
+        assert!(
+            en.contains("Yen Bai Provincial People&#x27;s Committee")
+                || en.contains("Yen Bai Provincial People's Committee"),
+            "{backend:?}"
+        );
+    }
+}
