@@ -654,3 +654,4 @@ error-slug-format = The address is plain lower-case letters, digits and hyphens,
 error-slug-taken = A page of this kind already has this address.
 error-expected-end-past = The expected time must be later than now.
 footer-directory = Agency directory
+form-ticked = Yes

@@ -648,3 +648,4 @@ error-slug-format = Đường dẫn chỉ gồm chữ thường không dấu, ch
 error-slug-taken = Đã có bài cùng loại mang đường dẫn này.
 error-expected-end-past = Thời điểm dự kiến khôi phục phải ở sau bây giờ.
 footer-directory = Danh bạ cơ quan
+form-ticked = Có

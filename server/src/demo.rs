@@ -61,6 +61,7 @@ pub fn sample_answer(f: &app::domain::form::FormField) -> String {
         FieldKind::Cccd => "045095001234".to_string(),
         FieldKind::Phone => "0912345678".to_string(),
         FieldKind::Address => "Số 1 Lê Duẩn, Đông Hà".to_string(),
+        FieldKind::Checkbox => "1".to_string(),
     }
 }
 
@@ -120,6 +121,7 @@ pub fn demo_form(
             FieldKind::Cccd => cccd.to_string(),
             FieldKind::Phone => phone.to_string(),
             FieldKind::Address => "Số 12 đường Lê Duẩn, phường Đông Hà, tỉnh Quảng Trị".to_string(),
+            FieldKind::Checkbox => "1".to_string(),
         };
         form.insert(f.name.clone(), v);
     }

@@ -189,6 +189,8 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: config.metrics_token.clone(),
     }));
+    // What every page shows besides its content is known before the first request.
+    app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     keep_notices_current(state.services.clone());
     let routes = generate_route_list(App);
 
@@ -257,7 +259,9 @@ fn promote_versions_when_due(db: Db, pages: page_cache::PageCache) {
 /// database now and every minute: another server process may have changed them.
 fn keep_notices_current(services: Services) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let period = std::time::Duration::from_secs(60);
+        // The first reading was made before serving: the next one is a period later.
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
             if let Err(e) = app::api::content::ssr::site_changed(&services).await {

@@ -27,12 +27,20 @@ pub fn FormInput(field: FormField, value: String, error: Option<String>) -> impl
     let err_id = format!("{name}-error");
     let invalid = error.is_some();
     let described = invalid.then(|| err_id.clone());
-    let hint = match field.kind {
+    let help = match (i18n.lang, &field.help_vi, &field.help_en) {
+        (crate::i18n::Lang::En, _, Some(en)) if !en.is_empty() => Some(en.clone()),
+        (_, Some(vi), _) if !vi.is_empty() => Some(vi.clone()),
+        _ => None,
+    };
+    let hint = help.or_else(|| match field.kind {
         FieldKind::Cccd => Some(i18n.t("hint-cccd")),
         FieldKind::Phone => Some(i18n.t("hint-phone")),
         FieldKind::Date => Some(i18n.t("hint-date")),
         _ => None,
-    };
+    });
+    let hint_id = format!("{name}-hint");
+    let described = [hint.as_ref().map(|_| hint_id.clone()), described].into_iter().flatten().collect::<Vec<_>>();
+    let described = (!described.is_empty()).then(|| described.join(" "));
     let control = match field.kind {
         FieldKind::Select => view! {
             <select id=name.clone() name=name.clone() required=field.required aria-invalid=invalid.then_some("true") aria-describedby=described.clone()>
@@ -41,6 +49,10 @@ pub fn FormInput(field: FormField, value: String, error: Option<String>) -> impl
                     <option value=o.value.clone() selected=o.value == value>{i18n.lang.pick(&o.label_vi, &o.label_en).to_string()}</option>
                 }).collect_view()}
             </select>
+        }.into_any(),
+        FieldKind::Checkbox => view! {
+            <input id=name.clone() name=name.clone() type="checkbox" value="1" checked=value == "1" required=field.required
+                aria-invalid=invalid.then_some("true") aria-describedby=described.clone() />
         }.into_any(),
         kind => {
             // Personal data (WCAG 1.3.5): the e-form is often about someone else (a child, a
@@ -67,7 +79,7 @@ pub fn FormInput(field: FormField, value: String, error: Option<String>) -> impl
     view! {
         <div class="field" class:field-invalid=invalid>
             <label for=name.clone()>{label}{field.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
             {control}
         </div>

@@ -18,6 +18,7 @@ pub fn FormValues(
             let v = values.get(&f.name)?.clone();
             let shown = match (f.kind, parse_date(&v)) {
                 (FieldKind::Date, Some((y, m, d))) => format!("{d:02}/{m:02}/{y}"),
+                (FieldKind::Checkbox, _) => i18n.t("form-ticked"),
                 _ => f
                     .options
                     .iter()

@@ -696,6 +696,8 @@ fn check_form(p: &mut Problems, code: &str, i: usize, fields: &[FormField]) {
         }
         p.line(code, &at("label_vi"), &field.label_vi, true, 200);
         p.line(code, &at("label_en"), &field.label_en, false, 200);
+        p.line(code, &at("help_vi"), field.help_vi.as_deref().unwrap_or(""), false, 300);
+        p.line(code, &at("help_en"), field.help_en.as_deref().unwrap_or(""), false, 300);
         match (field.kind, field.options.is_empty()) {
             (FieldKind::Select, true) => p.add(code, at("options"), "import-form-options", ""),
             (FieldKind::Select, false) => {

@@ -15,6 +15,9 @@ pub enum FieldKind {
     Cccd,
     Phone,
     Address,
+    /// A box to tick (a declaration, a choice of yes or no): ticked is `1`; a required one must
+    /// be ticked.
+    Checkbox,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +36,12 @@ pub struct FormField {
     pub required: bool,
     #[serde(default)]
     pub options: Vec<SelectOption>,
+    /// Help shown under the label (what to write, where to find it). Left out of the stored JSON
+    /// when absent, so versions written before it keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_vi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_en: Option<String>,
 }
 
 pub const MAX_TEXT: usize = 500;
@@ -112,6 +121,10 @@ pub fn validate(
                 .ok_or_else(|| FieldError::new(&input, "error-select")),
             FieldKind::Cccd => Cccd::parse(&input, raw).map(|c| c.as_str().to_string()),
             FieldKind::Phone => Phone::parse(&input, raw).map(|p| p.as_str().to_string()),
+            FieldKind::Checkbox => match raw {
+                "1" | "on" | "true" => Ok("1".to_string()),
+                _ => Err(FieldError::new(&input, "error-select")),
+            },
         };
         match parsed {
             Ok(v) => {
@@ -139,7 +152,20 @@ mod tests {
             kind,
             required,
             options: vec![SelectOption { value: "nam".into(), label_vi: "Nam".into(), label_en: "Male".into() }],
+            help_vi: None,
+            help_en: None,
         }
+    }
+
+    #[test]
+    fn a_required_box_must_be_ticked_and_a_ticked_one_is_stored_as_1() {
+        let schema = vec![field("declare", FieldKind::Checkbox, true)];
+        assert_eq!(
+            validate(&schema, &values(&[]), true).unwrap_err(),
+            vec![FieldError::new("f_declare", "error-required")]
+        );
+        assert_eq!(validate(&schema, &values(&[("declare", "on")]), true).unwrap()["declare"], "1");
+        assert!(validate(&schema, &values(&[("declare", "maybe")]), true).is_err());
     }
 
     fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -278,6 +278,11 @@ fn agencies_view(
         ("unit_name_vi".to_string(), i18n.t("admin-name-vi")),
         ("unit_name_en".to_string(), i18n.t("admin-name-en")),
     ];
+    // A unit is added to the agency being edited, unless the post said otherwise.
+    let unit_agency = match (unit_error.is_some(), &v.editing) {
+        (false, Some((a, _))) => a.code.clone(),
+        _ => value(&unit_error, "agency"),
+    };
     let kinds: Vec<(String, String)> =
         AGENCY_KINDS.iter().map(|k| (k.to_string(), i18n.t(&format!("agency-kind-{k}")))).collect();
     view! {
@@ -324,7 +329,7 @@ fn agencies_view(
         <form method="post" action=AddUnit::PATH class="stack admin-form" novalidate=unit_error.is_some()>
             <fieldset>
                 <legend>{i18n.t("admin-add-unit")}</legend>
-                {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, value(&unit_error, "agency"), error_for(&unit_error, "agency"), false)}
+                {select_field("unit-agency".into(), "agency", i18n.t("admin-unit-agency"), agency_options, unit_agency, error_for(&unit_error, "agency"), false)}
                 <div class="field-row">{text_fields(i18n, &unit_error, &UNIT_FIELDS)}</div>
                 <button type="submit">{i18n.t("admin-add-unit-button")}</button>
             </fieldset>

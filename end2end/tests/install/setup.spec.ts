@@ -191,6 +191,9 @@ test("a fresh install: the setup link makes the province and its first administr
   await register(c, "Phạm Văn Đức");
   await c.getByLabel("Nơi đã công tác").fill("Sở Nội vụ tỉnh Quảng Trị");
   await c.getByLabel("Số năm công tác").fill("12");
+  await expect(c.getByText("Ghi tên cơ quan, đơn vị đã công tác.")).toBeVisible();
+  await c.getByLabel("Tôi cam đoan những thông tin trên là đúng sự thật").check();
+  if (testInfo.project.name.endsWith("nojs")) await screenshot(c, testInfo, "97-imported-form-phone");
   await c.getByRole("button", { name: "Nộp hồ sơ" }).click();
   const code = (await c.getByTestId("dossier-code").textContent())!.trim();
   await citizen.close();
