@@ -122,7 +122,14 @@ impl TestApp {
 
     /// A client that keeps cookies and does not follow redirects, like a test of each hop.
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+        // A request that is never answered fails its test with a name after two minutes instead
+        // of holding the whole run until CI's limit (seen once: a handling test waited forever).
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(120))
+            .build()
+            .unwrap()
     }
 
     /// Posts a URL-encoded form as a browser does (Accept: text/html, Referer).
