@@ -120,20 +120,8 @@ pub async fn save_content(
     }
     let title_vi = text::single_line("title_vi", &title_vi, true, 200).map_err(|e| errors.push(e)).unwrap_or_default();
     let title_en = text::single_line("title_en", &title_en, false, 200).map_err(|e| errors.push(e)).unwrap_or_default();
-    let mut body = |field: &str, value: &str, required: bool| match text::clean_text(value) {
-        Err(key) => {
-            errors.push(FieldError::new(field, key));
-            String::new()
-        }
-        Ok(t) if required && t.trim().is_empty() => {
-            errors.push(FieldError::new(field, "error-required"));
-            String::new()
-        }
-        Ok(t) if t.chars().count() > MAX_BODY => {
-            errors.push(FieldError::new(field, "error-too-long"));
-            String::new()
-        }
-        Ok(t) => t.trim().to_string(),
+    let mut body = |field: &str, value: &str, required: bool| {
+        text::multi_line(field, value, required, MAX_BODY).map_err(|e| errors.push(e)).unwrap_or_default()
     };
     let body_vi = body("body_vi", &body_vi, true);
     let body_en = body("body_en", &body_en, false);

@@ -297,24 +297,12 @@ impl Problems {
     /// Longer text (steps, conditions, legal bases): control characters other than line breaks
     /// and bidi characters are refused; required when asked.
     fn text(&mut self, subject: &str, field: &str, input: &str, required: bool) -> String {
-        match super::text::clean_text(input) {
-            Err(key) => {
-                self.add(subject, field, key, "");
+        match super::text::multi_line(field, input, required, 20_000) {
+            Ok(t) => t,
+            Err(e) => {
+                self.add(subject, field, &e.key, "");
                 String::new()
             }
-            Ok(t) if t.chars().any(|c| c.is_control() && c != '\n') => {
-                self.add(subject, field, "error-text-control", "");
-                String::new()
-            }
-            Ok(t) if required && t.trim().is_empty() => {
-                self.add(subject, field, "error-required", "");
-                String::new()
-            }
-            Ok(t) if t.chars().count() > 20_000 => {
-                self.add(subject, field, "error-too-long", "");
-                String::new()
-            }
-            Ok(t) => t.trim().to_string(),
         }
     }
 

@@ -133,6 +133,23 @@ pub fn single_line(field: &str, input: &str, required: bool, max: usize) -> Resu
     }
 }
 
+/// Text of several lines as typed (a guide's body, a procedure's steps): NFC, `\r\n` read as a
+/// line break, trimmed; at most `max` characters; no control characters but line breaks and tabs,
+/// no bidi characters.
+pub fn multi_line(field: &str, input: &str, required: bool, max: usize) -> Result<String, super::FieldError> {
+    let input = clean_text(&input.replace("\r\n", "\n")).map_err(|key| super::FieldError::new(field, key))?;
+    let text = input.trim();
+    if text.is_empty() && required {
+        Err(super::FieldError::new(field, "error-required"))
+    } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        Err(super::FieldError::new(field, "error-text-control"))
+    } else if text.chars().count() > max {
+        Err(super::FieldError::new(field, "error-too-long"))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
 /// An agency's or unit's name: required in Vietnamese, optional in English (the Vietnamese one
 /// is shown where it is missing); at most 200 characters.
 pub fn agency_name(field: &str, input: &str, required: bool) -> Result<String, super::FieldError> {
@@ -151,6 +168,14 @@ pub fn unit_and_agency(unit: &str, agency: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_lines_keep_their_breaks_and_refuse_other_controls() {
+        assert_eq!(multi_line("b", "  Dòng một\r\nDòng\thai \n", true, 100).unwrap(), "Dòng một\nDòng\thai");
+        assert_eq!(multi_line("b", "a\u{0}b", false, 100).unwrap_err().key, "error-text-control");
+        assert_eq!(multi_line("b", " \n ", true, 100).unwrap_err().key, "error-required");
+        assert_eq!(multi_line("b", "ạạạ", false, 2).unwrap_err().key, "error-too-long");
+    }
 
     #[test]
     fn single_lines_are_collapsed_and_refuse_control_characters() {

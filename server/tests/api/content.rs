@@ -124,3 +124,64 @@ async fn an_incident_shows_on_every_page_until_it_is_resolved_and_stays_in_the_l
         assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}: once");
     }
 }
+
+#[tokio::test]
+async fn crafted_requests_to_the_content_and_catalogue_screens_are_refused_and_write_nothing() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let anon = app.client();
+        let save = "/api/admin/content-save";
+        // No session.
+        let res = app.form(&anon, save, "/mot-cua/noi-dung", &page("guide", "a", "", "x", true)).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Unauthenticated, "{backend:?}");
+        assert_eq!(anon.get(app.url("/api/admin/content")).send().await.unwrap().status(), 401, "{backend:?}");
+        let admin = app.login(PROVINCE_ADMIN, PASSWORD).await;
+        // Control characters, a repeated field, a body far over the limit.
+        let res = app
+            .form(&admin, save, "/mot-cua/noi-dung", &{
+                let mut f = page("guide", "a", "", "Dòng\u{0}hai", true);
+                f[4] = ("title_vi", "Tiêu\u{7}đề");
+                f
+            })
+            .await;
+        let keys = field_keys(&redirected_error(&res));
+        assert!(keys.contains(&("title_vi".into(), "error-text-control".into())), "{backend:?}: {keys:?}");
+        assert!(keys.contains(&("body_vi".into(), "error-text-control".into())), "{backend:?}: {keys:?}");
+        let mut twice = page("guide", "a", "", "x", true);
+        twice.push(("slug", "b"));
+        let res = app.form(&admin, save, "/mot-cua/noi-dung", &twice).await;
+        assert!(res.status().is_client_error() || location(&res).contains("__err"), "{backend:?}: {}", res.status());
+        let huge = "x".repeat(3 * 1024 * 1024);
+        let res = app.form(&admin, save, "/mot-cua/noi-dung", &page("guide", "a", "", &huge, true)).await;
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-form-too-large".into()),
+            "{backend:?}"
+        );
+        // An unknown page id, an incident id that is not a number.
+        let mut edit = page("guide", "a", "", "x", true);
+        edit[0] = ("id", "999999");
+        let res = app.form(&admin, save, "/mot-cua/noi-dung", &edit).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}");
+        let res = app.form(&admin, "/api/admin/incident-resolve", "/mot-cua/noi-dung", &[("id", "1 or 1=1")]).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}");
+        assert_eq!(app.count("select count(*) from content_pages").await, 0, "{backend:?}");
+        // A thousand parts to the catalogue import.
+        let mut form = reqwest::multipart::Form::new();
+        for i in 0..1000 {
+            form = form.text(format!("p{i}"), "x");
+        }
+        let res = admin
+            .post(app.url("/api/admin/catalogue-import"))
+            .header("Accept", "text/html")
+            .header("Referer", app.url("/mot-cua/danh-muc"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error() || location(&res).contains("__err"), "{backend:?}: {}", res.status());
+        // The public directory carries no fee account; a draft is not readable by its address.
+        let dir = anon.get(app.url("/api/content/directory")).send().await.unwrap().text().await.unwrap();
+        assert!(!dir.contains("Kho bạc") && dir.contains("\"bank_account\":\"\""), "{backend:?}");
+    }
+}
