@@ -192,7 +192,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     // What every page shows besides its content is known before the first request.
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     keep_notices_current(state.services.clone());
-    let routes = generate_route_list(App);
+    let routes = route_list();
 
     let ctx_services = state.services.clone();
     let provide = move || provide_context(ctx_services.clone());
@@ -253,6 +253,17 @@ fn promote_versions_when_due(db: Db, pages: page_cache::PageCache) {
             }
         }
     });
+}
+
+/// The app's routes, generated once per process. Generating them runs the whole app with
+/// resource loading suppressed through a process-wide flag (leptos_server 0.8's
+/// `SuppressResourceLoad`): a resource first polled on another thread meanwhile waits forever,
+/// so a second generation while a server already renders (several servers in one test process)
+/// hung a signed-in desk page now and then. Once per process, before any server serves, there is
+/// no such window.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The banner of open incidents and the province's name and help line are read from the

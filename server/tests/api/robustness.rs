@@ -163,3 +163,39 @@ async fn every_multipart_endpoint_refuses_other_bodies_and_new_desk_endpoints_an
     }
     still_serving(&app).await;
 }
+
+/// A signed-in desk page loads its data through a resource; leptos 0.8 suppresses resource
+/// loading process-wide while any app's route list is generated. A server built while another
+/// one renders (a second instance in one process, every API test here) must never leave a page
+/// waiting forever: the routes are generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_built_while_another_renders_a_desk_page_never_stalls_that_page() {
+    let app = std::sync::Arc::new(TestApp::spawn(Backend::Sqlite).await);
+    let officer = app.login("045185000101", "canbo2026").await;
+    let building = tokio::spawn(async {
+        for _ in 0..12 {
+            TestApp::spawn_with(Backend::Sqlite, false).await;
+        }
+    });
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, officer) = (app.clone(), officer.clone());
+            tokio::spawn(async move {
+                let mut answered = 0;
+                while answered < 300 {
+                    let page = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+                        officer.get(app.url("/mot-cua")).send().await.unwrap().text().await.unwrap()
+                    })
+                    .await
+                    .expect("the desk page is answered while other servers are built");
+                    assert!(page.contains("</html>"), "the whole page arrives");
+                    answered += 1;
+                }
+            })
+        })
+        .collect();
+    building.await.unwrap();
+    for r in readers {
+        r.await.unwrap();
+    }
+}
