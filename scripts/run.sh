@@ -9,10 +9,26 @@ export DATA_DIR="${DATA_DIR:-./data}"
 export DEMO_DATA="${DEMO_DATA:-office}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# In demo mode the notices go to the mail and SMS sinks (scripts/sinks.py), which show what
+# arrived at http://127.0.0.1:$SINKS_HTTP_PORT/; a configured SMTP_URL or SMS_GATEWAY_URL wins.
+SINKS_SMTP_PORT="${SINKS_SMTP_PORT:-2525}"
+SINKS_HTTP_PORT="${SINKS_HTTP_PORT:-3025}"
+sinks_line=""
+if [ -z "${SMTP_URL:-}${SMS_GATEWAY_URL:-}" ]; then
+  export SMS_GATEWAY_TOKEN="${SMS_GATEWAY_TOKEN:-demo-sms-token}"
+  "$HOME/.cache/portal-sinks-venv/bin/python" scripts/sinks.py --smtp-port "$SINKS_SMTP_PORT" \
+    --http-port "$SINKS_HTTP_PORT" --token "$SMS_GATEWAY_TOKEN" > /dev/null &
+  sinks_pid=$!
+  trap 'kill $sinks_pid 2>/dev/null || true' EXIT
+  export SMTP_URL="smtp://127.0.0.1:$SINKS_SMTP_PORT"
+  export SMS_GATEWAY_URL="http://127.0.0.1:$SINKS_HTTP_PORT/sms"
+  sinks_line="  Notices sent by e-mail and SMS (demo sinks): http://127.0.0.1:$SINKS_HTTP_PORT/"
+fi
 cat <<INFO
 
   Cổng Dịch vụ công — http://${LEPTOS_SITE_ADDR}
   Database: ${DATABASE_URL:-sqlite://$DATA_DIR/portal.db} (demo data: $DEMO_DATA)
+${sinks_line}
 
   Demo citizens (sign in with the CCCD number):
     Nguyễn Văn An   CCCD 045095001234   password matkhau2026
@@ -24,4 +40,4 @@ cat <<INFO
   (all of them: README.md)
 
 INFO
-exec target/bin/server
+target/bin/server

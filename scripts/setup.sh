@@ -27,6 +27,14 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
 fi
 
+# The mail and SMS sinks (scripts/sinks.py): aiosmtpd in a virtual environment of its own.
+sinks_venv="$HOME/.cache/portal-sinks-venv"
+if ! "$sinks_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+  say "installing the mail sink (aiosmtpd) in $sinks_venv"
+  python3 -m venv "$sinks_venv"
+  "$sinks_venv/bin/pip" install -q aiosmtpd==1.4.6
+fi
+
 apt_updated=0
 apt_install() {
   if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi

@@ -333,8 +333,9 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 9] = [
+    const SERVER_PAGES: [&str; 10] = [
         "pages/account.rs",
+        "domain/notice.rs",
         "pages/catalogue.rs",
         "pages/lookup.rs",
         "pages/calculator.rs",

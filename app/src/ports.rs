@@ -140,6 +140,8 @@ pub trait CatalogueStore: Send + Sync {
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
+    /// The language notices to this account are written in (`vi` or `en`).
+    async fn set_notice_language(&self, user_id: i64, lang: &str) -> Result<(), StoreError>;
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn create_session(
         &self,

@@ -27,6 +27,17 @@ pub struct Config {
     pub lookup_per_minute: u32,
     /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); not served without it.
     pub metrics_token: Option<String>,
+    /// Where notices go by e-mail (`SMTP_URL`: `smtp://host:port` in clear, `smtp://host:587?tls=required`
+    /// with STARTTLS, `smtps://user:password@host:465`); no e-mail notices without it.
+    pub smtp_url: Option<String>,
+    /// The sender of notices (`MAIL_FROM`).
+    pub mail_from: String,
+    /// The SMS gateway (`SMS_GATEWAY_URL`, POST of `{"to", "text"}`) and its bearer token
+    /// (`SMS_GATEWAY_TOKEN`); no SMS notices without it.
+    pub sms_gateway_url: Option<String>,
+    pub sms_gateway_token: Option<String>,
+    /// How often the outbox worker looks for messages due when it found none.
+    pub outbox_period: Duration,
 }
 
 /// Defaults of the slow-client timeouts.
@@ -34,6 +45,8 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The live desk looks for new events this often: a change shows within about a second.
 pub const LIVE_PERIOD: Duration = Duration::from_millis(700);
+/// The outbox worker looks for due messages this often when idle.
+pub const OUTBOX_PERIOD: Duration = Duration::from_secs(2);
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -51,6 +64,12 @@ impl Config {
         let public_url = env("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         let trusted_proxies = TrustedProxies::parse(&env("TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
+        // The sender of notices: `MAIL_FROM`, or no-reply at the portal's own host.
+        let mail_from = env("MAIL_FROM").unwrap_or_else(|| {
+            let origin = origin_of(&public_url);
+            let host = origin.split("://").nth(1).unwrap_or("localhost").split(':').next().unwrap_or("localhost");
+            format!("Cổng Dịch vụ công <no-reply@{host}>")
+        });
         Ok(Config {
             secure_cookies: env("SECURE_COOKIES").map(|v| truthy(&v)).unwrap_or(public_url.starts_with("https://")),
             demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v) || v.trim() == "office"),
@@ -64,6 +83,11 @@ impl Config {
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
             live_period: LIVE_PERIOD,
+            smtp_url: env("SMTP_URL"),
+            mail_from,
+            sms_gateway_url: env("SMS_GATEWAY_URL"),
+            sms_gateway_token: env("SMS_GATEWAY_TOKEN"),
+            outbox_period: OUTBOX_PERIOD,
             metrics_token: match env("METRICS_TOKEN") {
                 Some(t) if t.trim().len() < 16 => {
                     anyhow::bail!("METRICS_TOKEN: use at least 16 characters (e.g. `openssl rand -hex 16`)")

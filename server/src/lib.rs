@@ -11,6 +11,7 @@ pub mod files;
 pub mod flash;
 pub mod layers;
 pub mod live;
+pub mod messages;
 pub mod metrics;
 pub mod ops;
 pub mod page_cache;
@@ -113,7 +114,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 /// The body limits, from the one table of body rules (`layers::BODY_RULES`).
 pub use layers::{SMALL_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     app::api::ctx::now_ms()
 }
 
@@ -192,6 +193,12 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     // What every page shows besides its content is known before the first request.
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     keep_notices_current(state.services.clone());
+    messages::spawn(
+        state.db.clone(),
+        messages::Senders::from_config(config)?,
+        config.public_url.clone(),
+        config.outbox_period,
+    );
     let routes = route_list();
 
     let ctx_services = state.services.clone();

@@ -132,6 +132,16 @@ async fn dossier_gauges(state: &AppState, now_ms: i64) -> Result<String, sqlx::E
     out.push_str("# HELP portal_dossiers_overdue Dossiers whose legal clock runs past their due date.\n");
     out.push_str("# TYPE portal_dossiers_overdue gauge\n");
     let _ = writeln!(out, "portal_dossiers_overdue {overdue}");
+    let outbox = state.db.outbox_counts().await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    out.push_str(
+        "# HELP portal_outbox_messages Notices by e-mail and SMS by state; retrying: pending after a failed try.\n",
+    );
+    out.push_str("# TYPE portal_outbox_messages gauge\n");
+    for (state_name, n) in
+        [("pending", outbox.pending), ("retrying", outbox.retrying), ("sent", outbox.sent), ("failed", outbox.failed)]
+    {
+        let _ = writeln!(out, "portal_outbox_messages{{state=\"{state_name}\"}} {n}");
+    }
     if let Ok(mut g) = state.metrics.gauges.lock() {
         *g = Some((Instant::now(), out.clone()));
     }

@@ -13,6 +13,7 @@ mod dossiers;
 mod drafts;
 mod handling;
 pub mod integrity;
+pub mod outbox;
 mod register;
 pub mod setup;
 mod supplements;

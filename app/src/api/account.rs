@@ -69,7 +69,9 @@ pub async fn register(
         // A CCCD that has an account (online, recorded at a desk, an officer's) gets the same
         // answer as a new account, so registration does not tell which CCCDs have accounts. An
         // account recorded at a desk is claimed only with the code on its receipt.
-        Ok(_) | Err(crate::ports::StoreError::Conflict(_)) => {}
+        // Notices are written in the language the citizen signed up in.
+        Ok(id) => services.store.set_notice_language(id, ctx::lang().code()).await?,
+        Err(crate::ports::StoreError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
     }
     // No session either way: the citizen signs in with the password they chose.

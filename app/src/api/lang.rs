@@ -12,6 +12,10 @@ pub async fn set_lang(l: String, next: Option<String>) -> Result<(), AppError> {
     if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
         res.append_header(http::header::SET_COOKIE, v);
     }
+    // A signed-in person's notices follow the language they chose.
+    if let (Some(user), Ok(services)) = (crate::api::ctx::current_user(), crate::api::ctx::services()) {
+        services.store.set_notice_language(user.id, lang.code()).await?;
+    }
     leptos_axum::redirect(&crate::domain::redirect::redirect_target(next.as_deref(), "/"));
     Ok(())
 }

@@ -56,6 +56,26 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Vietnamese without its diacritics, case and punctuation kept ("Đã tiếp nhận" → "Da tiep
+/// nhan"): the text of an SMS, which in GSM-7 fits 160 characters a segment instead of 70.
+pub fn unaccent(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| {
+            if c.is_ascii() {
+                return c;
+            }
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match strip_marks(lower) {
+                Some(f) if lower != c => f.to_ascii_uppercase(),
+                Some(f) => f,
+                None => c,
+            }
+        })
+        .collect()
+}
+
 /// The words of a search query, folded, without duplicates, at most `max` of them.
 pub fn search_terms(query: &str, max: usize) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
@@ -167,6 +187,13 @@ pub fn unit_and_agency(unit: &str, agency: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unaccent_keeps_case_and_punctuation() {
+        assert_eq!(super::unaccent("Đã tiếp nhận hồ sơ: Ủy ban, ĐƯỜNG 5."), "Da tiep nhan ho so: Uy ban, DUONG 5.");
+        // Decomposed input loses its combining marks too.
+        assert_eq!(super::unaccent("Vie\u{0302}\u{0323}t"), "Viet");
+    }
+
     use super::*;
 
     #[test]

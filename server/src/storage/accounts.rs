@@ -71,6 +71,16 @@ impl app::ports::AccountStore for Db {
         Ok(row.get("id"))
     }
 
+    async fn set_notice_language(&self, user_id: i64, lang: &str) -> Result<(), StoreError> {
+        sqlx::query("update users set lang = $1 where id = $2")
+            .bind(if lang == "en" { "en" } else { "vi" })
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(())
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "credentials"))]
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         // A contested account gave its CCCD up to a verified record: it no longer signs in.

@@ -203,6 +203,8 @@ pub async fn apply(
         // Someone else changed the status in the meantime.
         return Err(StoreError::Conflict("error-illegal-transition".into()));
     }
+    // The applicant's notices of this event, committed with it or not at all.
+    super::outbox::queue_notices(tx, dossier_id, e.seq, event.action, from, to, e.payload.as_deref(), e.at_ms).await?;
     Ok(to)
 }
 

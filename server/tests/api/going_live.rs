@@ -284,6 +284,7 @@ async fn metrics_answer_only_with_the_token_and_count_requests_and_dossiers() {
         let submitted = app.count("select count(*) from dossiers where status = 1").await;
         assert!(text.contains(&format!("portal_dossiers{{status=\"1\"}} {submitted}")), "{backend:?}: {text}");
         assert!(text.contains("portal_dossiers_overdue "), "{backend:?}");
+        assert!(text.contains("portal_outbox_messages{state=\"failed\"} 0"), "{backend:?} the outbox is watched");
         assert!(text.contains("portal_panics_total 0"), "{backend:?}");
     }
 }

@@ -16,6 +16,7 @@ mod going_live;
 mod handling;
 mod history;
 mod intake;
+mod messages;
 mod privacy;
 mod robustness;
 mod security;

@@ -97,6 +97,11 @@ impl TestApp {
             live_period: std::time::Duration::from_millis(100),
             lookup_per_minute: 60,
             metrics_token: None,
+            smtp_url: None,
+            mail_from: "Cổng Dịch vụ công <no-reply@localhost>".into(),
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            outbox_period: std::time::Duration::from_millis(100),
         };
         adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");

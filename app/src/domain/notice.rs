@@ -1,0 +1,415 @@
+//! What the applicant is told outside the portal when their dossier changes (issue 12): the
+//! notice of each status change, as an e-mail and as an SMS, in the applicant's language, with
+//! what the law asks each to say (TT 32/2017 Đ9; Cà Mau Đ12.2–3; Quảng Trị Đ9.2.a): the
+//! appointment and where to collect, what to bring and the fees due at collection on acceptance;
+//! exactly what and why on a supplement request; the new date on an apology; the reason on a
+//! refusal or a stop. Pure: the facts in, the texts out. An SMS carries nothing personal beyond
+//! the dossier's code and its stage, in GSM-7 letters (Vietnamese without its marks) and at most
+//! two segments.
+
+use crate::domain::event::Payload;
+use crate::domain::status::{Action, DossierStatus};
+use crate::domain::text::unaccent;
+use crate::domain::vn_time::format_vn;
+
+use crate::i18n::catalogues::translate;
+use crate::i18n::Lang;
+
+/// Where the portal's address goes in a stored text; the worker puts its own `PUBLIC_URL` there
+/// when it sends, so a message queued before a move of the portal still links to it.
+pub const PORTAL: &str = "{portal}";
+
+/// The notices there are: one per kind of status change, and the apology, which changes none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Received,
+    Accepted,
+    Refused,
+    Supplement,
+    SupplementReceived,
+    Apology,
+    Payment,
+    ResultReady,
+    Delivered,
+    Withdrawn,
+    Stopped,
+}
+
+impl Kind {
+    /// The notice an event causes, `None` for events inside the agency (assignments, opinions,
+    /// steps of the workflow) that the applicant has no part in.
+    pub fn of(action: Action, from: Option<DossierStatus>, to: DossierStatus) -> Option<Kind> {
+        use DossierStatus as S;
+        if action == Action::Apologise {
+            return Some(Kind::Apology);
+        }
+        if from == Some(to) {
+            return None;
+        }
+        Some(match to {
+            S::Submitted => Kind::Received,
+            S::Accepted => Kind::Accepted,
+            S::Refused => Kind::Refused,
+            S::SupplementRequested => Kind::Supplement,
+            S::InHandling if from == Some(S::SupplementRequested) => Kind::SupplementReceived,
+            S::PaymentRequested => Kind::Payment,
+            S::ResultReady => Kind::ResultReady,
+            S::Delivered => Kind::Delivered,
+            S::Withdrawn => Kind::Withdrawn,
+            S::Stopped => Kind::Stopped,
+            S::Draft | S::InHandling => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Received => "received",
+            Kind::Accepted => "accepted",
+            Kind::Refused => "refused",
+            Kind::Supplement => "supplement",
+            Kind::SupplementReceived => "supplement-received",
+            Kind::Apology => "apology",
+            Kind::Payment => "payment",
+            Kind::ResultReady => "result-ready",
+            Kind::Delivered => "delivered",
+            Kind::Withdrawn => "withdrawn",
+            Kind::Stopped => "stopped",
+        }
+    }
+}
+
+/// A fee as the procedure version the dossier was submitted under states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeDue {
+    pub name: String,
+    pub amount_vnd: i64,
+}
+
+/// What a notice is made of, read in the event's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub kind: Kind,
+    pub lang: Lang,
+    pub code: String,
+    pub procedure: String,
+    /// The receiving agency: where the result is collected.
+    pub agency: String,
+    pub address: String,
+    pub opening_hours: String,
+    pub phone: String,
+    pub payload: Option<Payload>,
+    pub fees: Vec<FeeDue>,
+    /// When the event happened.
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+fn t(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    translate(lang, key, args)
+}
+
+/// "200.000 đ" (and "200.000 VND" in an SMS, whose alphabet has no "đ").
+fn vnd(amount: i64) -> String {
+    let digits = amount.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} đ")
+}
+
+impl Facts {
+    fn reason(&self) -> String {
+        match &self.payload {
+            Some(Payload::Reason { reason })
+            | Some(Payload::Supplement { reason, .. })
+            | Some(Payload::Apologised { reason, .. }) => reason.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The date the dossier is due now: the appointment on acceptance, the new one on an apology.
+    fn due(&self) -> String {
+        match &self.payload {
+            Some(Payload::Accepted { due_at }) => format_vn(*due_at),
+            Some(Payload::Apologised { new_due, .. }) => format_vn(*new_due),
+            _ => String::new(),
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("code", self.code.clone()),
+            ("procedure", self.procedure.clone()),
+            ("agency", self.agency.clone()),
+            ("address", self.address.clone()),
+            ("due", self.due()),
+            ("reason", self.reason()),
+            ("at", format_vn(self.at_ms)),
+        ]
+    }
+
+    /// Where and when the result is collected, and what to bring.
+    fn collection(&self, body: &mut String) {
+        let lang = self.lang;
+        let mut place = format!("{}, {}", self.agency, self.address);
+        if !self.opening_hours.is_empty() {
+            place.push_str(&format!(" ({})", self.opening_hours));
+        }
+        body.push_str(&t(lang, "notice-collect-at", &[("place", place)]));
+        body.push('\n');
+        if !self.phone.is_empty() {
+            body.push_str(&t(lang, "notice-agency-phone", &[("phone", self.phone.clone())]));
+            body.push('\n');
+        }
+        body.push_str(&t(lang, "notice-bring", &[]));
+        body.push('\n');
+    }
+
+    fn fees(&self, body: &mut String) {
+        let lang = self.lang;
+        if self.fees.is_empty() {
+            body.push_str(&t(lang, "notice-no-fees", &[]));
+            body.push('\n');
+            return;
+        }
+        body.push_str(&t(lang, "notice-fees", &[]));
+        body.push('\n');
+        for f in &self.fees {
+            body.push_str(&format!("- {}: {}\n", f.name, vnd(f.amount_vnd)));
+        }
+    }
+}
+
+/// The e-mail: a subject naming the dossier and the stage, and a plain-text body in the
+/// applicant's language with a link to the dossier on the portal.
+pub fn email(f: &Facts) -> Email {
+    let lang = f.lang;
+    let args = f.args();
+    let key = f.kind.name();
+    let subject = t(lang, &format!("notice-subject-{key}"), &args);
+    let mut body = String::new();
+    body.push_str(&t(lang, "notice-greeting", &[]));
+    body.push_str("\n\n");
+    body.push_str(&t(lang, &format!("notice-body-{key}"), &args));
+    body.push_str("\n\n");
+    match f.kind {
+        Kind::Accepted => {
+            f.collection(&mut body);
+            f.fees(&mut body);
+        }
+        Kind::Supplement => {
+            if let Some(Payload::Supplement { items, .. }) = &f.payload {
+                body.push_str(&t(lang, "notice-supplement-items", &[]));
+                body.push('\n');
+                for item in items {
+                    if item.note.is_empty() {
+                        body.push_str(&format!("- {}\n", item.label));
+                    } else {
+                        body.push_str(&format!("- {}: {}\n", item.label, item.note));
+                    }
+                }
+                body.push('\n');
+            }
+            body.push_str(&t(lang, "notice-supplement-how", &[("link", format!("{PORTAL}/ho-so/{}/bo-sung", f.code))]));
+            body.push('\n');
+        }
+        Kind::Payment => f.fees(&mut body),
+        Kind::ResultReady => {
+            f.collection(&mut body);
+            f.fees(&mut body);
+        }
+        _ => {}
+    }
+    body.push('\n');
+    body.push_str(&t(lang, "notice-follow", &[("link", format!("{PORTAL}/ho-so/{}", f.code))]));
+    body.push_str("\n\n");
+    body.push_str(&t(lang, "notice-footer", &[]));
+    body.push('\n');
+    Email { subject, body }
+}
+
+/// The SMS: the code, the stage and the date that matters, and where to look it up; no name, no
+/// reason, nothing else personal. Vietnamese loses its marks so the text stays in GSM-7.
+pub fn sms(f: &Facts) -> String {
+    let args = f.args();
+    let text = t(f.lang, &format!("notice-sms-{}", f.kind.name()), &args);
+    let text = format!("{text} {}", t(f.lang, "notice-sms-lookup", &[("link", format!("{PORTAL}/tra-cuu"))]));
+    unaccent(&text)
+}
+
+/// Characters of the GSM 03.38 basic alphabet that an SMS text of ours may use (a subset: the
+/// letters, digits and the common punctuation, none of the escaped ones that count double).
+pub fn is_gsm(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " .,:;!?'\"()-+/*&%#=<>@\n".contains(c)
+}
+
+/// How many segments an SMS of `text` takes: GSM-7 fits 160 characters in one and 153 in each
+/// part of a longer one; anything else falls back to UCS-2 (70 and 67).
+pub fn segments(text: &str) -> usize {
+    let n = text.chars().count();
+    let (single, part) = if text.chars().all(is_gsm) { (160, 153) } else { (70, 67) };
+    if n <= single {
+        1
+    } else {
+        n.div_ceil(part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::supplement::{ItemKind, SupplementItem};
+
+    const AT: i64 = 1_796_000_000_000;
+    /// A long portal address, as a province's might be.
+    const LONG_PORTAL: &str = "https://dichvucong.quangtri.gov.vn";
+
+    fn facts(kind: Kind, lang: Lang, payload: Option<Payload>) -> Facts {
+        Facts {
+            kind,
+            lang,
+            code: "000.20.01.H45-261201-0001".into(),
+            procedure: "Đăng ký khai sinh".into(),
+            agency: "UBND phường Đông Hà".into(),
+            address: "01 Hùng Vương, phường Đông Hà".into(),
+            opening_hours: "Thứ Hai – Thứ Sáu, 7:30–17:00".into(),
+            phone: "0233 3852 123".into(),
+            payload,
+            fees: vec![FeeDue { name: "Lệ phí đăng ký".into(), amount_vnd: 50_000 }],
+            at_ms: AT,
+        }
+    }
+
+    fn every_notice() -> Vec<Facts> {
+        let mut out = Vec::new();
+        for lang in [Lang::Vi, Lang::En] {
+            out.push(facts(Kind::Received, lang, None));
+            out.push(facts(Kind::Accepted, lang, Some(Payload::Accepted { due_at: AT + 86_400_000 * 5 })));
+            out.push(facts(Kind::Refused, lang, Some(Payload::Reason { reason: "Không thuộc thẩm quyền".into() })));
+            out.push(facts(
+                Kind::Supplement,
+                lang,
+                Some(Payload::Supplement {
+                    reason: "Bản sao chưa chứng thực".into(),
+                    items: vec![SupplementItem {
+                        kind: ItemKind::Component,
+                        target: "7".into(),
+                        label: "Giấy chứng sinh".into(),
+                        note: "Ảnh mờ, không đọc được số".into(),
+                    }],
+                }),
+            ));
+            out.push(facts(Kind::SupplementReceived, lang, None));
+            out.push(facts(
+                Kind::Apology,
+                lang,
+                Some(Payload::Apologised {
+                    old_due: Some(AT),
+                    new_due: AT + 86_400_000 * 3,
+                    reason: "Chờ ý kiến".into(),
+                }),
+            ));
+            out.push(facts(Kind::Payment, lang, None));
+            out.push(facts(Kind::ResultReady, lang, None));
+            out.push(facts(Kind::Delivered, lang, None));
+            out.push(facts(Kind::Withdrawn, lang, Some(Payload::Reason { reason: "Nộp nhầm".into() })));
+            out.push(facts(Kind::Stopped, lang, Some(Payload::Reason { reason: "Hết hạn bổ sung".into() })));
+        }
+        out
+    }
+
+    #[test]
+    fn the_applicant_hears_of_every_change_of_status_and_of_nothing_internal() {
+        use DossierStatus as S;
+        assert_eq!(Kind::of(Action::Submit, Some(S::Draft), S::Submitted), Some(Kind::Received));
+        assert_eq!(Kind::of(Action::Accept, Some(S::Submitted), S::Accepted), Some(Kind::Accepted));
+        assert_eq!(Kind::of(Action::Refuse, Some(S::Submitted), S::Refused), Some(Kind::Refused));
+        assert_eq!(
+            Kind::of(Action::RequestSupplement, Some(S::InHandling), S::SupplementRequested),
+            Some(Kind::Supplement)
+        );
+        assert_eq!(
+            Kind::of(Action::ReturnSupplement, Some(S::SupplementRequested), S::InHandling),
+            Some(Kind::SupplementReceived)
+        );
+        assert_eq!(Kind::of(Action::Apologise, Some(S::InHandling), S::InHandling), Some(Kind::Apology));
+        assert_eq!(Kind::of(Action::RecordResult, Some(S::InHandling), S::ResultReady), Some(Kind::ResultReady));
+        assert_eq!(Kind::of(Action::Deliver, Some(S::ResultReady), S::Delivered), Some(Kind::Delivered));
+        // Steps inside the agency say nothing to the applicant.
+        assert_eq!(Kind::of(Action::Transfer, Some(S::Accepted), S::InHandling), None);
+        assert_eq!(Kind::of(Action::Assign, Some(S::InHandling), S::InHandling), None);
+        assert_eq!(Kind::of(Action::Approve, Some(S::InHandling), S::InHandling), None);
+    }
+
+    #[test]
+    fn every_notice_is_translated_in_both_languages() {
+        for f in every_notice() {
+            let e = email(&f);
+            let s = sms(&f);
+            for text in [&e.subject, &e.body, &s] {
+                assert!(!text.contains("notice-"), "untranslated key in {:?} {:?}: {text}", f.kind, f.lang);
+                assert!(text.contains(&f.code), "{:?} names the dossier: {text}", f.kind);
+            }
+        }
+    }
+
+    #[test]
+    fn acceptance_gives_the_appointment_the_place_what_to_bring_and_the_fees() {
+        let f = facts(Kind::Accepted, Lang::Vi, Some(Payload::Accepted { due_at: AT + 86_400_000 * 5 }));
+        let e = email(&f);
+        assert!(e.body.contains(&format_vn(AT + 86_400_000 * 5)), "{}", e.body);
+        assert!(e.body.contains("01 Hùng Vương"), "{}", e.body);
+        assert!(e.body.contains("7:30–17:00"), "{}", e.body);
+        assert!(e.body.contains("Lệ phí đăng ký: 50.000 đ"), "{}", e.body);
+        assert!(e.body.contains("CCCD"), "what to bring: {}", e.body);
+        let free = Facts { fees: vec![], ..f };
+        assert!(email(&free).body.contains("Không thu phí"), "{}", email(&free).body);
+    }
+
+    #[test]
+    fn a_supplement_request_says_exactly_what_and_why() {
+        let f = &every_notice()[3];
+        let e = email(f);
+        assert!(e.body.contains("Bản sao chưa chứng thực"), "{}", e.body);
+        assert!(e.body.contains("- Giấy chứng sinh: Ảnh mờ, không đọc được số"), "{}", e.body);
+        assert!(e.body.contains("/bo-sung"), "{}", e.body);
+    }
+
+    #[test]
+    fn an_apology_gives_the_new_date_and_a_refusal_its_reason() {
+        let all = every_notice();
+        assert!(email(&all[5]).body.contains(&format_vn(AT + 86_400_000 * 3)));
+        assert!(email(&all[2]).body.contains("Không thuộc thẩm quyền"));
+    }
+
+    #[test]
+    fn an_sms_is_gsm_at_most_two_segments_and_carries_no_reason_name_or_place() {
+        for f in every_notice() {
+            let s = sms(&f).replace(PORTAL, LONG_PORTAL);
+            assert!(s.chars().all(is_gsm), "{:?}: {s}", f.kind);
+            assert!(segments(&s) <= 2, "{:?} takes {} segments: {s}", f.kind, segments(&s));
+            for personal in ["Khong thuoc", "Chung sinh", "Anh mo", "Hung Vuong", "Cho y kien", "Nop nham"] {
+                assert!(!s.to_lowercase().contains(&personal.to_lowercase()), "{:?}: {s}", f.kind);
+            }
+        }
+    }
+
+    #[test]
+    fn segments_count_as_gsm_and_ucs2_do() {
+        assert_eq!(segments(&"a".repeat(160)), 1);
+        assert_eq!(segments(&"a".repeat(161)), 2);
+        assert_eq!(segments(&"a".repeat(306)), 2);
+        assert_eq!(segments(&"a".repeat(307)), 3);
+        assert_eq!(segments(&"ă".repeat(70)), 1);
+        assert_eq!(segments(&"ă".repeat(71)), 2);
+    }
+}

@@ -1,0 +1,255 @@
+//! Notices by e-mail and SMS (issue 12) against real peers: the SMTP server and the SMS gateway
+//! of `scripts/sinks.py` (aiosmtpd, and an HTTP sink speaking the gateway protocol), read back
+//! over HTTP. Waits are on conditions, never on time.
+
+use crate::support::*;
+use serde_json::Value;
+use sqlx::Row;
+use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
+
+const DONG_HA_RECEPTION: &str = "045185000101";
+const PASSWORD: &str = "canbo2026";
+const TOKEN: &str = "sink-token-for-tests";
+
+/// The sinks, stopped when dropped.
+struct Sinks {
+    _child: tokio::process::Child,
+    smtp: u16,
+    http: u16,
+}
+
+impl Sinks {
+    async fn start(smtp: u16, http: u16) -> Sinks {
+        let python = format!("{}/.cache/portal-sinks-venv/bin/python", std::env::var("HOME").unwrap());
+        let mut child = tokio::process::Command::new(python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/sinks.py"))
+            .args(["--smtp-port", &smtp.to_string(), "--http-port", &http.to_string(), "--token", TOKEN])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the sinks start (scripts/setup.sh installs aiosmtpd)");
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the sinks say their ports")
+            .unwrap()
+            .expect("a line");
+        let ports: Value = serde_json::from_str(&line).unwrap();
+        Sinks {
+            _child: child,
+            smtp: ports["smtp"].as_u64().unwrap() as u16,
+            http: ports["http"].as_u64().unwrap() as u16,
+        }
+    }
+
+    async fn read(&self, what: &str) -> Vec<Value> {
+        let url = format!("http://127.0.0.1:{}/{what}", self.http);
+        reqwest::get(url).await.unwrap().json().await.unwrap()
+    }
+
+    async fn mail(&self) -> Vec<Value> {
+        self.read("mail").await
+    }
+
+    async fn sms(&self) -> Vec<Value> {
+        self.read("sms").await
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn configure(smtp: u16, http: u16) -> impl FnOnce(&mut server::config::Config) {
+    move |c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{smtp}"));
+        c.sms_gateway_url = Some(format!("http://127.0.0.1:{http}/sms"));
+        c.sms_gateway_token = Some(TOKEN.into());
+    }
+}
+
+/// Polls `check` until it holds (a minute at most: a loaded machine is slow, not wrong).
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..1200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+async fn submit(app: &TestApp, citizen: &reqwest::Client) -> String {
+    let p = birth(app).await;
+    let res = post_dossier(app, citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+    location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string()
+}
+
+async fn outbox(app: &TestApp) -> Vec<(String, String, i64, String)> {
+    sqlx::query("select message_id, status, attempts, last_error from outbox order by id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect()
+}
+
+fn with_code<'a>(list: &'a [Value], code: &str, key: &str) -> Vec<&'a Value> {
+    list.iter().filter(|m| m[key].as_str().unwrap_or_default().contains(code)).collect()
+}
+
+#[tokio::test]
+async fn the_applicant_is_told_of_reception_and_acceptance_by_email_and_sms() {
+    for backend in backends() {
+        // Sinks of its own: both databases number their dossiers alike.
+        let sinks = Sinks::start(0, 0).await;
+        let app = TestApp::spawn_configured(backend, true, configure(sinks.smtp, sinks.http)).await;
+        let citizen = app.citizen("Lê Thị Mai", "045201000077", "0911000077").await;
+        sqlx::query("update users set email = 'mai@example.vn' where cccd = '045201000077'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let code = submit(&app, &citizen).await;
+
+        until("the notice of reception arrives", || async {
+            !with_code(&sinks.mail().await, &code, "subject").is_empty()
+                && !with_code(&sinks.sms().await, &code, "text").is_empty()
+        })
+        .await;
+        let mail = sinks.mail().await;
+        let received = with_code(&mail, &code, "subject")[0];
+        assert_eq!(received["to"][0], "mai@example.vn", "{backend:?}");
+        assert!(received["subject"].as_str().unwrap().starts_with("Đã nhận hồ sơ"), "{backend:?} {received}");
+        assert!(received["body"].as_str().unwrap().contains(&format!("{}/ho-so/{code}", app.base)), "{backend:?}");
+
+        // Accepted at the desk: the appointment, the place, what to bring, the fees.
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let res = app.form(&officer, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/01"), "{backend:?} accepted");
+        let due: i64 = sqlx::query("select due_at from dossiers where code = $1")
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        until("the notice of acceptance arrives", || async {
+            with_code(&sinks.mail().await, &code, "subject").len() == 2
+                && with_code(&sinks.sms().await, &code, "text").len() == 2
+        })
+        .await;
+        let mail = sinks.mail().await;
+        let accepted = with_code(&mail, &code, "subject")[1];
+        let body = accepted["body"].as_str().unwrap();
+        let due_text = app::domain::vn_time::format_vn(due);
+        assert!(accepted["subject"].as_str().unwrap().contains(&due_text), "{backend:?} {accepted}");
+        assert!(body.contains("Nơi trả kết quả") && body.contains("CCCD"), "{backend:?} {body}");
+        assert!(body.contains(&format!("{}/ho-so/{code}", app.base)), "{backend:?} the dossier's page: {body}");
+        let sms = sinks.sms().await;
+        let texts: Vec<&str> = with_code(&sms, &code, "text").iter().map(|s| s["text"].as_str().unwrap()).collect();
+        assert!(texts[1].contains("da tiep nhan") && texts[1].contains(&due_text), "{backend:?} {texts:?}");
+        for s in with_code(&sms, &code, "text") {
+            let text = s["text"].as_str().unwrap();
+            assert_eq!(s["to"], "0911000077");
+            assert!(
+                app::domain::notice::segments(text) <= 2 && text.chars().all(app::domain::notice::is_gsm),
+                "{text}"
+            );
+            assert!(!text.contains("Mai") && !text.contains("Khai sinh"), "nothing personal in an SMS: {text}");
+        }
+
+        // Nothing twice: one e-mail and one SMS per event, each with its own id.
+        let outbox = outbox(&app).await;
+        let ours: Vec<_> = outbox.iter().filter(|m| m.0.starts_with(&code)).collect();
+        assert_eq!(ours.len(), 4, "{backend:?} {ours:?}");
+        assert!(ours.iter().all(|m| m.1 == "sent" && m.2 == 1), "{backend:?} {ours:?}");
+        let keys: Vec<&str> =
+            with_code(&sms, &code, "idempotency_key").iter().map(|s| s["idempotency_key"].as_str().unwrap()).collect();
+        assert!(
+            keys.len() == 2 && keys[0] != keys[1] && keys.iter().all(|k| k.starts_with(&code)),
+            "{backend:?} {keys:?}"
+        );
+
+        // The citizen switches the portal to English: their notices follow.
+        citizen.get(app.url("/api/lang?l=en&next=/ho-so")).send().await.unwrap();
+        let second = submit(&app, &citizen).await;
+        until("the English notice arrives", || async {
+            !with_code(&sinks.mail().await, &second, "subject").is_empty()
+        })
+        .await;
+        let mail = sinks.mail().await;
+        let english = with_code(&mail, &second, "subject")[0]["subject"].as_str().unwrap().to_string();
+        assert_eq!(english, format!("Dossier {second} received"), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_lost_while_the_mail_and_sms_servers_are_down_and_each_message_arrives_once() {
+    for backend in backends() {
+        let (smtp, http) = (free_port(), free_port());
+        let app = TestApp::spawn_configured(backend, true, configure(smtp, http)).await;
+        let citizen = app.citizen("Phan Văn Hùng", "045201000078", "0911000078").await;
+        sqlx::query("update users set email = 'hung@example.vn' where cccd = '045201000078'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let code = submit(&app, &citizen).await;
+        until("both tries failed and wait for the next", || async {
+            let o = outbox(&app).await;
+            let ours: Vec<_> = o.iter().filter(|m| m.0.starts_with(&code)).collect();
+            ours.len() == 2 && ours.iter().all(|m| m.1 == "pending" && m.2 >= 1 && !m.3.is_empty())
+        })
+        .await;
+        // Administrators see it.
+        let counts = app.db.outbox_counts().await.unwrap();
+        assert!(counts.retrying >= 2 && counts.failed == 0, "{backend:?} {counts:?}");
+
+        // The servers come back; the back-off's wait is over (time moves on, by the clock).
+        let sinks = Sinks::start(smtp, http).await;
+        sqlx::query("update outbox set next_attempt_at = 0").execute(&app.db.pool).await.unwrap();
+        until("both are delivered", || async {
+            outbox(&app).await.iter().filter(|m| m.0.starts_with(&code)).all(|m| m.1 == "sent")
+        })
+        .await;
+        assert_eq!(with_code(&sinks.mail().await, &code, "subject").len(), 1, "{backend:?}");
+        assert_eq!(with_code(&sinks.sms().await, &code, "text").len(), 1, "{backend:?}");
+    }
+}
+
+/// Two server processes share one PostgreSQL database: each message is claimed by one of them
+/// (`for update skip locked`) and arrives once.
+#[tokio::test]
+async fn two_servers_on_one_postgresql_database_deliver_each_message_once() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let sinks = Sinks::start(0, 0).await;
+    let first = TestApp::spawn_configured(Backend::Postgres, true, configure(sinks.smtp, sinks.http)).await;
+    let shared = first.database_url.clone();
+    let (smtp, http) = (sinks.smtp, sinks.http);
+    let _second = TestApp::spawn_configured(Backend::Postgres, true, move |c| {
+        configure(smtp, http)(c);
+        c.database_url = shared;
+    })
+    .await;
+    let citizen = first.citizen("Võ Thị Lan", "045201000079", "0911000079").await;
+    let mut codes = Vec::new();
+    for _ in 0..8 {
+        codes.push(submit(&first, &citizen).await);
+    }
+    until("every SMS is delivered", || async {
+        let sms = sinks.sms().await;
+        codes.iter().all(|c| !with_code(&sms, c, "text").is_empty())
+    })
+    .await;
+    until("the outbox has nothing left", || async { first.db.outbox_counts().await.unwrap().pending == 0 }).await;
+    let sms = sinks.sms().await;
+    for c in &codes {
+        assert_eq!(with_code(&sms, c, "text").len(), 1, "{c} once");
+    }
+}
