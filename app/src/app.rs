@@ -154,6 +154,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ho-so/:code") view=DossierPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/xac-nhan") view=AcknowledgementPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/bo-sung") view=SupplementAnswerPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so/:code/bien-nhan") view=crate::pages::desk::slips::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />

@@ -78,6 +78,22 @@ pub fn for_applicant(d: &mut crate::api::dossiers::DossierDetail) {
     }
 }
 
+/// The applicant's copy of their receipt (Mẫu 01): what the slip prints and nothing of the
+/// office's work (steps, assignee, proposal, working files, opinions, who may be named).
+pub fn receipt_for_applicant(d: &mut crate::read::desk::DeskDossierView) {
+    for_applicant(&mut d.dossier);
+    d.workflow.clear();
+    d.steps.clear();
+    d.position = None;
+    d.assignee_id = None;
+    d.proposal = None;
+    d.work_files.clear();
+    d.specialists.clear();
+    d.consultations.clear();
+    d.units.clear();
+    d.actions = Default::default();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,9 @@ pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: NewUser) -> Result<i64, StoreError>;
     /// The language notices to this account are written in (`vi` or `en`).
     async fn set_notice_language(&self, user_id: i64, lang: &str) -> Result<(), StoreError>;
+    /// The account's addresses (unmasked: the caller masks them) and the channels it chose.
+    async fn notice_channels(&self, user_id: i64) -> Result<crate::read::dossiers::NoticeChannels, StoreError>;
+    async fn set_notice_channels(&self, user_id: i64, by_email: bool, by_sms: bool) -> Result<(), StoreError>;
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError>;
     async fn create_session(
         &self,

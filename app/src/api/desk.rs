@@ -188,8 +188,6 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
     };
     let event = desk.dossier.events.iter().rev().find(|e| e.action == action).cloned().ok_or(AppError::NotFound)?;
     let services = ctx::services()?;
-    let token = services.store.lookup_token(&desk.dossier.code).await?.unwrap_or_default();
-    let lookup_url = crate::api::lookup::lookup_url(&services.config.public_url, &desk.dossier.code, &token);
     let claim = match form.as_str() {
         "01" => crate::api::claim::ssr::take_claim_code(&desk.dossier.code).map(|(code, expires_at_ms)| ClaimOnSlip {
             code: crate::domain::secret::format_claim_code(&code),
@@ -198,22 +196,54 @@ pub async fn desk_slip(code: String, form: String) -> Result<Slip, AppError> {
         }),
         _ => None,
     };
-    Ok(Slip {
-        claim,
-        qr_svg: crate::api::dossiers::ssr::qr_svg(&lookup_url)?,
-        barcode_svg: ssr::barcode_svg(&desk.dossier.code)?,
-        form,
-        officer: event.actor_name,
-        issued_at_ms: event.at_ms,
-        reason: event.note,
-        lookup_url,
-        desk,
-    })
+    ssr::slip(desk, form, event, claim).await
+}
+
+/// The applicant's own receipt and appointment slip (Mẫu 01), once the dossier is accepted: the
+/// same slip the desk printed, for an online applicant too, through the reader policy.
+#[server(prefix = "/api", endpoint = "dossiers/receipt", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/receipt", skip_all))]
+pub async fn my_receipt(code: String) -> Result<Slip, AppError> {
+    use crate::api::ctx;
+    let user = ctx::require_user()?;
+    let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
+    let services = ctx::services()?;
+    let mut desk = services.store.desk_dossier(&code.to_string()).await?.ok_or(AppError::NotFound)?;
+    // Another person's dossier answers exactly like a missing one.
+    if desk.applicant_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let event = desk.dossier.events.iter().rev().find(|e| e.action == "accept").cloned().ok_or(AppError::NotFound)?;
+    crate::policy::receipt_for_applicant(&mut desk);
+    ssr::slip(desk, "01".into(), event, None).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::DeskDossierView;
+
+    /// A slip of `form` issued by `event`, with the dossier's lookup QR code and bar code.
+    pub async fn slip(
+        desk: DeskDossierView,
+        form: String,
+        event: crate::read::dossiers::EventView,
+        claim: Option<super::ClaimOnSlip>,
+    ) -> Result<super::Slip, crate::error::AppError> {
+        let services = crate::api::ctx::services()?;
+        let token = services.store.lookup_token(&desk.dossier.code).await?.unwrap_or_default();
+        let lookup_url = crate::api::lookup::lookup_url(&services.config.public_url, &desk.dossier.code, &token);
+        Ok(super::Slip {
+            claim,
+            qr_svg: crate::api::dossiers::ssr::qr_svg(&lookup_url)?,
+            barcode_svg: barcode_svg(&desk.dossier.code)?,
+            form,
+            officer: event.actor_name,
+            issued_at_ms: event.at_ms,
+            reason: event.note,
+            lookup_url,
+            desk,
+        })
+    }
     use crate::api::ctx;
     use crate::domain::role::Role;
     use crate::error::AppError;

@@ -3,7 +3,7 @@
 
 use crate::api::catalogue::ProcedureDetail;
 use crate::error::AppError;
-pub use crate::read::dossiers::{DossierDetail, DossierSummary, EventView, Notification};
+pub use crate::read::dossiers::{DossierDetail, DossierSummary, EventView, Notification, NotificationsView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
@@ -83,13 +83,31 @@ pub async fn my_dossiers() -> Result<Vec<DossierSummary>, AppError> {
     Ok(ctx::services()?.store.my_dossiers(user.id).await?)
 }
 
-/// Every status change of the signed-in citizen's dossiers, newest first.
+/// Every status change of the signed-in citizen's dossiers, newest first, and how they are
+/// told of them by e-mail and SMS (addresses masked).
 #[server(prefix = "/api", endpoint = "dossiers/notifications", input = GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/notifications", skip_all))]
-pub async fn notifications() -> Result<Vec<Notification>, AppError> {
+pub async fn notifications() -> Result<NotificationsView, AppError> {
+    use crate::api::ctx;
+    use crate::domain::mask::{mask_email, mask_phone};
+    let user = ctx::require_user()?;
+    let store = ctx::services()?.store;
+    let mut channels = store.notice_channels(user.id).await?;
+    channels.email = channels.email.as_deref().map(mask_email);
+    channels.phone = mask_phone(&channels.phone);
+    Ok(NotificationsView { items: store.notifications(user.id).await?, channels })
+}
+
+/// The citizen chooses how notices reach them besides the portal (a checkbox each: present
+/// means on). The portal's own list stays complete either way.
+#[server(prefix = "/api", endpoint = "account/notice-channels")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "account/notice-channels", skip_all))]
+pub async fn save_notice_channels(by_email: Option<String>, by_sms: Option<String>) -> Result<(), AppError> {
     use crate::api::ctx;
     let user = ctx::require_user()?;
-    Ok(ctx::services()?.store.notifications(user.id).await?)
+    ctx::services()?.store.set_notice_channels(user.id, by_email.is_some(), by_sms.is_some()).await?;
+    leptos_axum::redirect("/thong-bao?da-luu=1");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "dossiers/get", input = GetUrl)]

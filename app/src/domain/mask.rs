@@ -17,8 +17,31 @@ pub fn mask_name(full_name: &str) -> String {
     }
 }
 
+/// An e-mail address shown back to its owner: the first letter of the name and the domain
+/// (`m•••@example.vn`), enough to recognise, not to copy from a screen.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((name, domain)) => format!("{}•••@{domain}", name.chars().next().unwrap_or('•')),
+        None => "•••".into(),
+    }
+}
+
+/// A phone number shown back to its owner: its last three digits (`•••••••077`).
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    let keep = digits.len().saturating_sub(3);
+    digits.iter().enumerate().map(|(i, c)| if i < keep { '•' } else { *c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn addresses_are_masked_to_what_their_owner_recognises() {
+        assert_eq!(super::mask_email("mai@example.vn"), "m•••@example.vn");
+        assert_eq!(super::mask_phone("0911000077"), "•••••••077");
+        assert_eq!(super::mask_phone("12"), "12");
+    }
+
     use super::*;
 
     #[test]

@@ -205,6 +205,9 @@ pub fn email(f: &Facts) -> Email {
         Kind::Accepted => {
             f.collection(&mut body);
             f.fees(&mut body);
+            body.push('\n');
+            body.push_str(&t(lang, "notice-receipt", &[("link", format!("{PORTAL}/ho-so/{}/bien-nhan", f.code))]));
+            body.push('\n');
         }
         Kind::Supplement => {
             if let Some(Payload::Supplement { items, .. }) = &f.payload {
@@ -363,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn acceptance_gives_the_appointment_the_place_what_to_bring_and_the_fees() {
+    fn acceptance_gives_the_appointment_the_place_what_to_bring_the_fees_and_the_receipt() {
         let f = facts(Kind::Accepted, Lang::Vi, Some(Payload::Accepted { due_at: AT + 86_400_000 * 5 }));
         let e = email(&f);
         assert!(e.body.contains(&format_vn(AT + 86_400_000 * 5)), "{}", e.body);
@@ -371,6 +374,7 @@ mod tests {
         assert!(e.body.contains("7:30–17:00"), "{}", e.body);
         assert!(e.body.contains("Lệ phí đăng ký: 50.000 đ"), "{}", e.body);
         assert!(e.body.contains("CCCD"), "what to bring: {}", e.body);
+        assert!(e.body.contains(&format!("{PORTAL}/ho-so/{}/bien-nhan", f.code)), "the receipt: {}", e.body);
         let free = Facts { fees: vec![], ..f };
         assert!(email(&free).body.contains("Không thu phí"), "{}", email(&free).body);
     }

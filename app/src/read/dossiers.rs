@@ -64,6 +64,25 @@ pub struct DossierDetail {
     pub result_file: Option<(String, String)>,
 }
 
+/// The citizen's notices page: the status changes and how they are told of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationsView {
+    pub items: Vec<Notification>,
+    pub channels: NoticeChannels,
+}
+
+/// How the citizen is told outside the portal: the addresses on the account (masked) and the
+/// channels they chose.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeChannels {
+    /// The e-mail address, masked (`m•••@example.vn`); `None` when the account has none.
+    pub email: Option<String>,
+    /// The phone, masked (`•••••••077`).
+    pub phone: String,
+    pub by_email: bool,
+    pub by_sms: bool,
+}
+
 /// A status change of one of the citizen's dossiers [TRK-B].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {

@@ -4,7 +4,7 @@ import { BIRTH_CERT, citizenSubmits, citizenSubmitsAs, DECLARATION, expectAccess
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
 
 test("the desk accepts an online dossier and prints the receipt with its appointment", async ({ page, browser, baseURL }, testInfo) => {
-  const code = await citizenSubmits(browser, baseURL!);
+  const { code, cccd } = await citizenSubmitsAs(browser, baseURL!);
   await signIn(page, RECEPTION);
   await expect(page.getByRole("link", { name: /Chờ tiếp nhận/ })).toHaveAttribute("aria-current", "page");
   await expectAccessible(page, testInfo);
@@ -36,6 +36,24 @@ test("the desk accepts an online dossier and prints the receipt with its appoint
   await expect(page.getByRole("link", { name: code })).toHaveCount(0);
   await page.getByRole("link", { name: /Việc của tôi/ }).click();
   await expect(page.getByRole("link", { name: code })).toBeVisible();
+
+  // The online applicant has the same receipt, from their dossier's page, on a phone and a desktop.
+  for (const [size, device] of [["phone", devices["Pixel 7"]], ["desktop", devices["Desktop Chrome"]]] as const) {
+    const context = await browser.newContext({ ...device, baseURL });
+    const citizen = await context.newPage();
+    await citizen.goto(`/dang-nhap?next=/ho-so/${code}`);
+    await citizen.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+    await citizen.getByLabel("Mật khẩu").fill("matkhau2026");
+    await citizen.getByRole("button", { name: "Đăng nhập" }).click();
+    await citizen.getByTestId("receipt-link").click();
+    await expect(citizen).toHaveURL(new RegExp(`/ho-so/${code}/bien-nhan$`));
+    await expect(citizen.getByRole("heading", { name: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" })).toBeVisible();
+    await expect(citizen.getByTestId("slip-code")).toHaveText(code);
+    await expect(citizen.getByTestId("slip-due")).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await expectAccessible(citizen, testInfo);
+    await citizen.screenshot({ path: `screenshots/${testInfo.project.name}-23-citizen-receipt-${size}.png`, fullPage: true });
+    await context.close();
+  }
 });
 
 test("the desk refuses a dossier with a reason and prints the refusal", async ({ page, browser, baseURL }, testInfo) => {

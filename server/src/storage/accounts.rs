@@ -81,6 +81,32 @@ impl app::ports::AccountStore for Db {
         Ok(())
     }
 
+    async fn notice_channels(&self, user_id: i64) -> Result<app::read::dossiers::NoticeChannels, StoreError> {
+        let r = sqlx::query("select email, phone, notify_email, notify_sms from users where id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        let email: Option<String> = r.get("email");
+        Ok(app::read::dossiers::NoticeChannels {
+            email: email.filter(|e| !e.trim().is_empty()),
+            phone: r.get("phone"),
+            by_email: r.get::<i64, _>("notify_email") != 0,
+            by_sms: r.get::<i64, _>("notify_sms") != 0,
+        })
+    }
+
+    async fn set_notice_channels(&self, user_id: i64, by_email: bool, by_sms: bool) -> Result<(), StoreError> {
+        sqlx::query("update users set notify_email = $1, notify_sms = $2 where id = $3")
+            .bind(by_email as i64)
+            .bind(by_sms as i64)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(())
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "credentials"))]
     async fn credentials(&self, cccd: &str) -> Result<Option<UserCredentials>, StoreError> {
         // A contested account gave its CCCD up to a verified record: it no longer signs in.

@@ -149,7 +149,16 @@ async fn the_applicant_is_told_of_reception_and_acceptance_by_email_and_sms() {
         let due_text = app::domain::vn_time::format_vn(due);
         assert!(accepted["subject"].as_str().unwrap().contains(&due_text), "{backend:?} {accepted}");
         assert!(body.contains("Nơi trả kết quả") && body.contains("CCCD"), "{backend:?} {body}");
-        assert!(body.contains(&format!("{}/ho-so/{code}", app.base)), "{backend:?} the dossier's page: {body}");
+        let receipt = format!("{}/ho-so/{code}/bien-nhan", app.base);
+        assert!(body.contains(&receipt), "{backend:?} the receipt: {body}");
+        // The receipt opens for its owner, with the appointment, and for nobody else.
+        let slip = citizen.get(&receipt).send().await.unwrap().text().await.unwrap();
+        assert!(slip.contains("GIẤY TIẾP NHẬN") && slip.contains(&due_text) && slip.contains(&code), "{backend:?}");
+        let stranger = app.login("045195004321", "matkhau2026").await;
+        assert_eq!(stranger.get(&receipt).send().await.unwrap().status(), 404, "{backend:?}");
+        assert_eq!(app.client().get(&receipt).send().await.unwrap().status(), 401, "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("href=\"/ho-so/{code}/bien-nhan\"")), "{backend:?} linked from the dossier");
         let sms = sinks.sms().await;
         let texts: Vec<&str> = with_code(&sms, &code, "text").iter().map(|s| s["text"].as_str().unwrap()).collect();
         assert!(texts[1].contains("da tiep nhan") && texts[1].contains(&due_text), "{backend:?} {texts:?}");
@@ -251,5 +260,51 @@ async fn two_servers_on_one_postgresql_database_deliver_each_message_once() {
     let sms = sinks.sms().await;
     for c in &codes {
         assert_eq!(with_code(&sms, c, "text").len(), 1, "{c} once");
+    }
+}
+
+#[tokio::test]
+async fn the_citizen_chooses_the_channels_and_the_portal_list_stays_complete() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let citizen = app.citizen("Đặng Thị Hoa", "045201000080", "0911000080").await;
+        sqlx::query("update users set email = 'hoa@example.vn' where cccd = '045201000080'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let page = citizen.get(app.url("/thong-bao")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("h•••@example.vn") && page.contains("•••••••080"), "{backend:?}: masked addresses");
+        assert!(!page.contains("hoa@example.vn") && !page.contains("0911000080"), "{backend:?}: never in full");
+
+        // SMS off, e-mail kept: the next event queues an e-mail only.
+        let res = app.form(&citizen, "/api/account/notice-channels", "/thong-bao", &[("by_email", "on")]).await;
+        assert_eq!(location(&res), "/thong-bao?da-luu=1", "{backend:?}");
+        let code = submit(&app, &citizen).await;
+        let queued: Vec<String> = sqlx::query("select channel from outbox where message_id like $1")
+            .bind(format!("{code}/%"))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(queued, ["email"], "{backend:?}");
+        let page = citizen.get(app.url("/thong-bao")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&code), "{backend:?}: the portal's list is complete");
+
+        // Nobody else changes them.
+        let anonymous = app.client();
+        let res = app.form(&anonymous, "/api/account/notice-channels", "/thong-bao", &[("by_sms", "on")]).await;
+        assert!(
+            location(&res).contains("__err") || location(&res).starts_with("/dang-nhap"),
+            "{backend:?} {}",
+            location(&res)
+        );
+        let sms_on: i64 = sqlx::query("select notify_sms from users where cccd = '045201000080'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(sms_on, 0, "{backend:?}");
     }
 }

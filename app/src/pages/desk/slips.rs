@@ -1,7 +1,7 @@
 //! The printable slips (A5): Mẫu 01 receipt, 02 supplement request, 03 refusal, 04 apology,
 //! 05 control sheet.
 
-use crate::api::desk::{desk_slip, DeskDossierView, Slip};
+use crate::api::desk::{desk_slip, my_receipt, DeskDossierView, Slip};
 use crate::components::layout::Layout;
 use crate::components::{allowance_text, table_head};
 use crate::domain::vn_time::format_vn;
@@ -20,6 +20,21 @@ pub fn SlipPage() -> impl IntoView {
             <Layout title=I18n { lang: Lang::Vi }.t(&format!("slip-{}-title", s.form))>
                 {slip_view(I18n { lang: Lang::Vi }, s)}
                 <p class="no-print"><a href=format!("/mot-cua/ho-so/{code}")>{ui.t("slip-back")}</a>" · "{ui.t("ack-print-hint")}</p>
+            </Layout>
+        }
+    })
+}
+
+/// The applicant's copy of the receipt (`/ho-so/{code}/bien-nhan`), for online applicants too.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let ui = use_i18n();
+    page_data(my_receipt(param("code")), move |s| {
+        let code = s.desk.dossier.code.clone();
+        view! {
+            <Layout title=I18n { lang: Lang::Vi }.t("slip-01-title")>
+                {slip_view(I18n { lang: Lang::Vi }, s)}
+                <p class="no-print"><a href=format!("/ho-so/{code}")>{ui.t("slip-back")}</a>" · "{ui.t("ack-print-hint")}</p>
             </Layout>
         }
     })

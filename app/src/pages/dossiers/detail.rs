@@ -166,6 +166,10 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
                     })}
                 </dd>
             })}
+            {d.events.iter().any(|e| e.action == "accept").then(|| view! {
+                <dt>{i18n.t("receipt-title")}</dt>
+                <dd><a href=format!("/ho-so/{}/bien-nhan", d.code) data-testid="receipt-link">{i18n.t("receipt-link")}</a></dd>
+            })}
             {d.result_file.clone().map(|(id, name)| view! {
                 <dt>{i18n.t("work-file-result")}</dt><dd><a href=format!("/tep/{id}")>{name}</a></dd>
             })}
