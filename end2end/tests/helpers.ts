@@ -38,17 +38,24 @@ export function jsEnabled(testInfo: TestInfo): boolean {
 /** Registers a new citizen from the registration page, then signs in (registration answers the
  *  same whether the CCCD had an account or not, so it starts no session); ends signed in. */
 export async function register(page: Page, name = "Hoàng Thị Mai") {
+  return (await registerWith(page, { name })).cccd;
+}
+
+/** `register` with an e-mail address when given; answers the CCCD and the phone it used. */
+export async function registerWith(page: Page, who: { name: string; email?: string }) {
   const cccd = uniqueCccd();
-  await page.getByLabel("Họ và tên").fill(name);
+  const phone = uniquePhone();
+  await page.getByLabel("Họ và tên").fill(who.name);
   await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
-  await page.getByLabel("Số điện thoại di động").fill(uniquePhone());
+  await page.getByLabel("Số điện thoại di động").fill(phone);
+  if (who.email) await page.getByLabel("Thư điện tử (không bắt buộc)").fill(who.email);
   await page.getByLabel("Mật khẩu").fill("matkhau2026");
   await page.getByRole("button", { name: "Đăng ký" }).click();
   await expect(page.getByTestId("registered")).toContainText("Đã nhận đăng ký");
   await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
   await page.getByLabel("Mật khẩu").fill("matkhau2026");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  return cccd;
+  return { cccd, phone };
 }
 
 /** Fills the e-form of birth registration (1.001193). */

@@ -2,18 +2,7 @@
 
 use crate::i18n::use_i18n;
 
-/// Formats VND amounts the Vietnamese way: 200.000 đ.
-pub fn format_vnd(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}{out} đ", if amount < 0 { "-" } else { "" })
-}
+pub use crate::domain::text::format_vnd;
 
 pub fn format_bytes(n: i64) -> String {
     if n >= 1024 * 1024 {

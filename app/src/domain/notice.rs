@@ -9,7 +9,7 @@
 
 use crate::domain::event::Payload;
 use crate::domain::status::{Action, DossierStatus};
-use crate::domain::text::unaccent;
+use crate::domain::text::{format_vnd, unaccent};
 use crate::domain::vn_time::format_vn;
 
 use crate::i18n::catalogues::translate;
@@ -113,19 +113,6 @@ fn t(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     translate(lang, key, args)
 }
 
-/// "200.000 đ" (and "200.000 VND" in an SMS, whose alphabet has no "đ").
-fn vnd(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} đ")
-}
-
 impl Facts {
     fn reason(&self) -> String {
         match &self.payload {
@@ -184,7 +171,7 @@ impl Facts {
         body.push_str(&t(lang, "notice-fees", &[]));
         body.push('\n');
         for f in &self.fees {
-            body.push_str(&format!("- {}: {}\n", f.name, vnd(f.amount_vnd)));
+            body.push_str(&format!("- {}: {}\n", f.name, format_vnd(f.amount_vnd)));
         }
     }
 }

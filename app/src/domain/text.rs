@@ -56,6 +56,19 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Formats VND amounts the Vietnamese way: 200.000 đ.
+pub fn format_vnd(amount: i64) -> String {
+    let digits = amount.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{}{out} đ", if amount < 0 { "-" } else { "" })
+}
+
 /// Vietnamese without its diacritics, case and punctuation kept ("Đã tiếp nhận" → "Da tiep
 /// nhan"): the text of an SMS, which in GSM-7 fits 160 characters a segment instead of 70.
 pub fn unaccent(input: &str) -> String {

@@ -1,20 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, uniqueCccd, uniquePhone } from "../helpers";
+import { expectAccessible, registerWith, screenshot } from "../helpers";
 
 test("a citizen chooses how notices reach them, with or without JavaScript", async ({ page }, testInfo) => {
-  const cccd = uniqueCccd();
-  const phone = uniquePhone();
   await page.goto("/dang-ky");
-  await page.getByLabel("Họ và tên").fill("Đặng Thị Hoa");
-  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
-  await page.getByLabel("Số điện thoại di động").fill(phone);
-  await page.getByLabel("Thư điện tử (không bắt buộc)").fill("hoa@example.vn");
-  await page.getByLabel("Mật khẩu").fill("matkhau2026");
-  await page.getByRole("button", { name: "Đăng ký" }).click();
-  await expect(page.getByTestId("registered")).toContainText("Đã nhận đăng ký");
-  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
-  await page.getByLabel("Mật khẩu").fill("matkhau2026");
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  const { phone } = await registerWith(page, { name: "Đặng Thị Hoa", email: "hoa@example.vn" });
 
   await page.goto("/thong-bao");
   await page.getByText("Nhận thông báo qua thư điện tử và tin nhắn").click();

@@ -60,11 +60,6 @@ async fn state(app: &TestApp, code: &str) -> State {
     }
 }
 
-/// The first column of `sql` (one text per row) for the dossier `code` (`$1`).
-async fn texts(app: &TestApp, sql: &str, code: &str) -> Vec<String> {
-    sqlx::query(sql).bind(code).fetch_all(&app.db.pool).await.unwrap().iter().map(|r| r.get(0)).collect()
-}
-
 async fn user_id(app: &TestApp, cccd: &str) -> i64 {
     sqlx::query("select id from users where cccd = $1").bind(cccd).fetch_one(&app.db.pool).await.unwrap().get(0)
 }

@@ -280,14 +280,7 @@ async fn the_citizen_chooses_the_channels_and_the_portal_list_stays_complete() {
         let res = app.form(&citizen, "/api/account/notice-channels", "/thong-bao", &[("by_email", "on")]).await;
         assert_eq!(location(&res), "/thong-bao?da-luu=1", "{backend:?}");
         let code = submit(&app, &citizen).await;
-        let queued: Vec<String> = sqlx::query("select channel from outbox where message_id like $1")
-            .bind(format!("{code}/%"))
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let queued = texts(&app, "select channel from outbox where message_id like $1", &format!("{code}/%")).await;
         assert_eq!(queued, ["email"], "{backend:?}");
         let page = citizen.get(app.url("/thong-bao")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains(&code), "{backend:?}: the portal's list is complete");

@@ -290,3 +290,9 @@ pub fn new_key() -> String {
     rand::thread_rng().fill_bytes(&mut b);
     hex::encode(b)
 }
+
+/// The first column of `sql` (one text per row) with `$1` bound to `arg`.
+pub async fn texts(app: &TestApp, sql: &str, arg: &str) -> Vec<String> {
+    use sqlx::Row;
+    sqlx::query(sql).bind(arg).fetch_all(&app.db.pool).await.unwrap().iter().map(|r| r.get(0)).collect()
+}
