@@ -13,8 +13,6 @@ pub mod form;
 pub mod history;
 pub mod markdown;
 pub mod mask;
-#[cfg(feature = "ssr")]
-pub mod notice;
 pub mod password;
 pub mod person;
 pub mod phone;

@@ -335,7 +335,7 @@ mod tests {
     /// bundle does not carry them).
     const SERVER_PAGES: [&str; 10] = [
         "pages/account.rs",
-        "domain/notice.rs",
+        "src/notice.rs",
         "pages/catalogue.rs",
         "pages/lookup.rs",
         "pages/calculator.rs",

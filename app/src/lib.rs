@@ -10,6 +10,9 @@ pub mod domain;
 pub mod error;
 pub mod handling;
 pub mod i18n;
+/// The applicant's notices by e-mail and SMS: texts from the translation catalogues (server only).
+#[cfg(feature = "ssr")]
+pub mod notice;
 pub mod pages;
 pub mod policy;
 #[cfg(feature = "ssr")]

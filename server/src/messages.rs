@@ -6,7 +6,7 @@
 
 use crate::storage::outbox::{Claimed, EMAIL, SMS};
 use crate::storage::Db;
-use app::domain::notice::PORTAL;
+use app::notice::PORTAL;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;

@@ -6,9 +6,9 @@
 use super::{backend_err, parse_json, Backend, Db};
 use app::domain::catalogue::VersionDetails;
 use app::domain::event::Payload;
-use app::domain::notice::{self, FeeDue, Kind};
 use app::domain::status::{Action, DossierStatus};
 use app::i18n::Lang;
+use app::notice::{self, FeeDue, Kind};
 use app::ports::StoreError;
 use sqlx::{Any, Row, Transaction};
 

@@ -165,10 +165,7 @@ async fn the_applicant_is_told_of_reception_and_acceptance_by_email_and_sms() {
         for s in with_code(&sms, &code, "text") {
             let text = s["text"].as_str().unwrap();
             assert_eq!(s["to"], "0911000077");
-            assert!(
-                app::domain::notice::segments(text) <= 2 && text.chars().all(app::domain::notice::is_gsm),
-                "{text}"
-            );
+            assert!(app::notice::segments(text) <= 2 && text.chars().all(app::notice::is_gsm), "{text}");
             assert!(!text.contains("Mai") && !text.contains("Khai sinh"), "nothing personal in an SMS: {text}");
         }
 

@@ -5,7 +5,8 @@
 //! exactly what and why on a supplement request; the new date on an apology; the reason on a
 //! refusal or a stop. Pure: the facts in, the texts out. An SMS carries nothing personal beyond
 //! the dossier's code and its stage, in GSM-7 letters (Vietnamese without its marks) and at most
-//! two segments.
+//! two segments. It sits beside the domain, not in it, because its texts are the translation
+//! catalogues'.
 
 use crate::domain::event::Payload;
 use crate::domain::status::{Action, DossierStatus};
