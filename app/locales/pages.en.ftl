@@ -210,3 +210,7 @@ channels-saved = Your choice of notices is saved.
 notice-receipt = Receipt and appointment slip (Form 01): { $link }
 receipt-title = Receipt
 receipt-link = Receipt and appointment slip (Form 01)
+notice-sms-lookup-found = Dossier { $code }: { $status }.
+notice-sms-lookup-due = Result due: { $due }.
+notice-sms-lookup-unknown = No dossier { $code }. Check the code on your receipt.
+notice-sms-lookup-help = Text HS <dossier code> to look up a dossier.

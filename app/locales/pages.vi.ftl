@@ -210,3 +210,7 @@ channels-saved = Đã lưu cách nhận thông báo.
 notice-receipt = Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01): { $link }
 receipt-title = Giấy tiếp nhận
 receipt-link = Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)
+notice-sms-lookup-found = HS { $code }: { $status }.
+notice-sms-lookup-due = Hẹn trả kết quả: { $due }.
+notice-sms-lookup-unknown = Không tìm thấy hồ sơ { $code }. Kiểm tra lại mã trên giấy tiếp nhận.
+notice-sms-lookup-help = Soạn: HS <mã hồ sơ> để tra cứu tình trạng hồ sơ.

@@ -237,6 +237,39 @@ pub fn sms(f: &Facts) -> String {
     unaccent(&text)
 }
 
+/// The answer to an SMS that asks after a dossier (`HS <code>`, Yên Bái Đ8.4.a): its status and
+/// due date, what the public lookup shows without the dossier's token; a line of help when the
+/// text is not such a question. In Vietnamese, without marks.
+pub fn lookup_reply(text: &str, found: impl FnOnce(&str) -> Option<(DossierStatus, Option<i64>)>) -> String {
+    let lang = Lang::Vi;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let reply = match words.as_slice() {
+        [hs, code]
+            if hs.eq_ignore_ascii_case("hs")
+                && crate::domain::dossier_code::DossierCode::parse("ma", &code.to_ascii_uppercase()).is_ok() =>
+        {
+            let code = code.to_ascii_uppercase();
+            match found(&code) {
+                Some((status, due)) => {
+                    let mut r = t(
+                        lang,
+                        "notice-sms-lookup-found",
+                        &[("code", code.clone()), ("status", t(lang, &format!("status-{}", status.code()), &[]))],
+                    );
+                    if let Some(due) = due.filter(|_| status.is_running() || status == DossierStatus::ResultReady) {
+                        r.push(' ');
+                        r.push_str(&t(lang, "notice-sms-lookup-due", &[("due", format_vn(due))]));
+                    }
+                    r
+                }
+                None => t(lang, "notice-sms-lookup-unknown", &[("code", code)]),
+            }
+        }
+        _ => t(lang, "notice-sms-lookup-help", &[]),
+    };
+    unaccent(&reply)
+}
+
 /// Characters of the GSM 03.38 basic alphabet that an SMS text of ours may use (a subset: the
 /// letters, digits and the common punctuation, none of the escaped ones that count double).
 pub fn is_gsm(c: char) -> bool {
@@ -392,6 +425,24 @@ mod tests {
             for personal in ["Khong thuoc", "Chung sinh", "Anh mo", "Hung Vuong", "Cho y kien", "Nop nham"] {
                 assert!(!s.to_lowercase().contains(&personal.to_lowercase()), "{:?}: {s}", f.kind);
             }
+        }
+    }
+
+    #[test]
+    fn an_sms_question_is_answered_with_the_status_and_the_due_date_and_nothing_else() {
+        let code = "000.20.01.H45-261201-0001";
+        let reply = lookup_reply(&format!("hs {code}"), |c| {
+            assert_eq!(c, code);
+            Some((DossierStatus::InHandling, Some(AT)))
+        });
+        assert!(reply.contains(code) && reply.contains("Dang xu ly") && reply.contains(&format_vn(AT)), "{reply}");
+        assert!(reply.chars().all(is_gsm) && segments(&reply) == 1, "{reply}");
+        let unknown = lookup_reply(&format!("HS {code}"), |_| None);
+        assert!(unknown.contains("Khong tim thay"), "{unknown}");
+        // Not a question, or not a code: help, and nothing is looked up.
+        for text in ["", "xin chao", "HS", "HS abc", "HS 1 2"] {
+            let help = lookup_reply(text, |_| panic!("looked up {text:?}"));
+            assert!(help.contains("HS <ma ho so>"), "{text:?}: {help}");
         }
     }
 

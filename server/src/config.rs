@@ -36,6 +36,9 @@ pub struct Config {
     /// (`SMS_GATEWAY_TOKEN`); no SMS notices without it.
     pub sms_gateway_url: Option<String>,
     pub sms_gateway_token: Option<String>,
+    /// The bearer token the SMS gateway sends with inbound texts to `/api/sms/inbound`
+    /// (`SMS_INBOUND_TOKEN`); the route answers 404 without it.
+    pub sms_inbound_token: Option<String>,
     /// How often the outbox worker looks for messages due when it found none.
     pub outbox_period: Duration,
 }
@@ -87,6 +90,12 @@ impl Config {
             mail_from,
             sms_gateway_url: env("SMS_GATEWAY_URL"),
             sms_gateway_token: env("SMS_GATEWAY_TOKEN"),
+            sms_inbound_token: match env("SMS_INBOUND_TOKEN") {
+                Some(t) if t.trim().len() < 16 => {
+                    anyhow::bail!("SMS_INBOUND_TOKEN: use at least 16 characters (e.g. `openssl rand -hex 16`)")
+                }
+                t => t.map(|t| t.trim().to_string()),
+            },
             outbox_period: OUTBOX_PERIOD,
             metrics_token: match env("METRICS_TOKEN") {
                 Some(t) if t.trim().len() < 16 => {

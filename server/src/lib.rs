@@ -70,6 +70,8 @@ pub struct Shared {
     pub metrics: Arc<metrics::Metrics>,
     /// `METRICS_TOKEN`: without it `/metrics` is not served.
     pub metrics_token: Option<String>,
+    /// The SMS gateway's token for inbound texts (`/api/sms/inbound`).
+    pub sms_inbound_token: Option<String>,
 }
 
 /// The health check asks the database at most once per [`Health::FRESH`]: a load balancer or a
@@ -189,6 +191,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         health: Arc::new(Health::default()),
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: config.metrics_token.clone(),
+        sms_inbound_token: config.sms_inbound_token.clone(),
     }));
     // What every page shows besides its content is known before the first request.
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -225,6 +228,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
+        .route("/api/sms/inbound", axum::routing::post(messages::inbound))
         .with_state(state.clone())
         .merge(site)
         .layer(from_fn_with_state(state.pages.clone(), page_cache::serve_kept_pages))

@@ -194,3 +194,68 @@ pub fn spawn(db: Db, senders: Senders, public_url: String, period: Duration) {
         }
     });
 }
+
+/// An inbound text from the SMS gateway (`POST /api/sms/inbound`, `docs/messages.md`):
+/// `{"from": "<phone>", "text": "HS <dossier code>"}` with the bearer token `SMS_INBOUND_TOKEN`.
+/// The answer is the reply to send back, `{"to": "<phone>", "text": "<reply>"}`: the dossier's
+/// status and due date, what the public lookup shows without the dossier's token. Five
+/// questions per sender in ten minutes; then 429.
+pub async fn inbound(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    headers: http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use app::domain::rate_limit::Limit;
+    use axum::response::IntoResponse;
+    use http::StatusCode;
+    let Some(token) = state.sms_inbound_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !app::domain::secret::constant_time_eq(given.as_bytes(), token.as_bytes()) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    #[derive(serde::Deserialize)]
+    struct Inbound {
+        from: String,
+        text: String,
+    }
+    let Ok(msg) = serde_json::from_slice::<Inbound>(&body) else {
+        return (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({ "error": "expected {\"from\", \"text\"}" })))
+            .into_response();
+    };
+    let from: String = msg.from.chars().filter(|c| c.is_ascii_digit() || *c == '+').take(20).collect();
+    if from.is_empty() || msg.text.len() > 1_000 {
+        return (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({ "error": "bad sender or text" })))
+            .into_response();
+    }
+    let allowed = state
+        .services
+        .limiter
+        .lock()
+        .map(|mut l| l.hit(&format!("sms-in:{from}"), Limit { max: 5, window_ms: 600_000 }, crate::now_ms()))
+        .unwrap_or(false);
+    if !allowed {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    }
+    // The question names one code at most: read it first, then answer without further I/O.
+    let asked = msg.text.split_whitespace().nth(1).map(|c| c.to_ascii_uppercase());
+    let found = match &asked {
+        Some(code) if app::domain::dossier_code::DossierCode::parse("ma", code).is_ok() => {
+            match app::ports::DossierReads::public_dossier(&state.db, code).await {
+                Ok(d) => d.map(|d| (d.status, d.due_at_ms)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sms lookup failed");
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+        }
+        _ => None,
+    };
+    let text = app::notice::lookup_reply(&msg.text, |_| found);
+    axum::Json(serde_json::json!({ "to": from, "text": text })).into_response()
+}

@@ -298,3 +298,49 @@ async fn the_citizen_chooses_the_channels_and_the_portal_list_stays_complete() {
         assert_eq!(sms_on, 0, "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn an_sms_asking_hs_and_a_code_is_answered_with_the_status_and_due_date() {
+    const INBOUND: &str = "inbound-token-0123456789";
+    for backend in backends() {
+        let off = TestApp::spawn(backend).await;
+        let res = off.client().post(off.url("/api/sms/inbound")).body("{}").send().await.unwrap();
+        assert_eq!(res.status(), 404, "{backend:?}: no route without its token");
+
+        let app = TestApp::spawn_configured(backend, true, |c| c.sms_inbound_token = Some(INBOUND.into())).await;
+        let code: String = sqlx::query("select code from dossiers where status = 1 order by id limit 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        let ask = |from: &str, text: &str, token: &str| {
+            app.client()
+                .post(app.url("/api/sms/inbound"))
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "from": from, "text": text }))
+                .send()
+        };
+        assert_eq!(ask("0911000090", "HS x", "wrong-token-0123456789").await.unwrap().status(), 401, "{backend:?}");
+        let bad =
+            app.client().post(app.url("/api/sms/inbound")).bearer_auth(INBOUND).body("not json").send().await.unwrap();
+        assert_eq!(bad.status(), 400, "{backend:?}");
+
+        let reply: Value = ask("0911000090", &format!("hs {code}"), INBOUND).await.unwrap().json().await.unwrap();
+        assert_eq!(reply["to"], "0911000090", "{backend:?}");
+        let text = reply["text"].as_str().unwrap();
+        assert!(text.contains(&code) && text.contains("Moi dang ky"), "{backend:?} {text}");
+        assert!(text.chars().all(app::notice::is_gsm), "{backend:?} {text}");
+        let unknown: Value =
+            ask("0911000090", "HS 000.20.01.H45-200101-9999", INBOUND).await.unwrap().json().await.unwrap();
+        assert!(unknown["text"].as_str().unwrap().contains("Khong tim thay"), "{backend:?} {unknown}");
+        let help: Value = ask("0911000090", "xin chao", INBOUND).await.unwrap().json().await.unwrap();
+        assert!(help["text"].as_str().unwrap().contains("HS <ma ho so>"), "{backend:?} {help}");
+
+        // Five questions per sender in ten minutes; another sender is not held back.
+        for _ in 0..2 {
+            ask("0911000090", "HS x", INBOUND).await.unwrap();
+        }
+        assert_eq!(ask("0911000090", "HS x", INBOUND).await.unwrap().status(), 429, "{backend:?}");
+        assert_eq!(ask("0911000091", "HS x", INBOUND).await.unwrap().status(), 200, "{backend:?}");
+    }
+}

@@ -101,6 +101,7 @@ impl TestApp {
             mail_from: "Cổng Dịch vụ công <no-reply@localhost>".into(),
             sms_gateway_url: None,
             sms_gateway_token: None,
+            sms_inbound_token: None,
             outbox_period: std::time::Duration::from_millis(100),
         };
         adjust(&mut config);
