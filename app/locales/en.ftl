@@ -655,3 +655,4 @@ error-slug-taken = A page of this kind already has this address.
 error-expected-end-past = The expected time must be later than now.
 footer-directory = Agency directory
 form-ticked = Yes
+nav-waiting = : { $n } waiting for you

@@ -214,3 +214,6 @@ notice-sms-lookup-found = Dossier { $code }: { $status }.
 notice-sms-lookup-due = Result due: { $due }.
 notice-sms-lookup-unknown = No dossier { $code }. Check the code on your receipt.
 notice-sms-lookup-help = Text HS <dossier code> to look up a dossier.
+todo-supplement = Supplement needed: answer the request
+todo-payment = Fees to pay
+todo-result = Result ready: see how to collect it

@@ -214,3 +214,6 @@ notice-sms-lookup-found = HS { $code }: { $status }.
 notice-sms-lookup-due = Hẹn trả kết quả: { $due }.
 notice-sms-lookup-unknown = Không tìm thấy hồ sơ { $code }. Kiểm tra lại mã trên giấy tiếp nhận.
 notice-sms-lookup-help = Soạn: HS <mã hồ sơ> để tra cứu tình trạng hồ sơ.
+todo-supplement = Cần bổ sung hồ sơ: trả lời yêu cầu
+todo-payment = Cần nộp phí, lệ phí
+todo-result = Đã có kết quả: xem cách nhận

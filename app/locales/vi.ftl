@@ -649,3 +649,4 @@ error-slug-taken = Đã có bài cùng loại mang đường dẫn này.
 error-expected-end-past = Thời điểm dự kiến khôi phục phải ở sau bây giờ.
 footer-directory = Danh bạ cơ quan
 form-ticked = Có
+nav-waiting = : { $n } hồ sơ chờ bạn

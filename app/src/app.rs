@@ -47,8 +47,12 @@ fn request_context() -> (Lang, Option<crate::api::account::UserView>, String) {
         .as_ref()
         .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Lang::from_cookie_header))
         .unwrap_or_default();
-    let user =
-        crate::api::ctx::current_user().map(|u| crate::api::account::UserView { full_name: u.full_name, role: u.role });
+    let waiting = parts.as_ref().and_then(|p| p.extensions.get::<crate::api::ctx::WaitingCount>()).map_or(0, |w| w.0);
+    let user = crate::api::ctx::current_user().map(|u| crate::api::account::UserView {
+        full_name: u.full_name,
+        role: u.role,
+        waiting,
+    });
     let path = parts.map(|p| p.uri.path().to_string()).unwrap_or_default();
     (lang, user, path)
 }

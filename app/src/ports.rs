@@ -199,6 +199,9 @@ pub trait DraftStore: Send + Sync {
 #[async_trait]
 pub trait DossierReads: Send + Sync {
     async fn my_dossiers(&self, applicant_id: i64) -> Result<Vec<DossierSummary>, StoreError>;
+    /// How many of the applicant's dossiers wait for them to act
+    /// (`DossierStatus::waits_for_applicant`).
+    async fn waiting_for_applicant(&self, applicant_id: i64) -> Result<i64, StoreError>;
     async fn notifications(&self, applicant_id: i64) -> Result<Vec<crate::read::dossiers::Notification>, StoreError>;
     async fn dossier_for_applicant(&self, applicant_id: i64, code: &str) -> Result<Option<DossierDetail>, StoreError>;
     /// A submitted dossier as the public lookup shows it, with the masked name.

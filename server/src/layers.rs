@@ -115,6 +115,18 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     let signed_in = user.is_some();
+    // A citizen's page says in its header how many dossiers wait for them; data requests do not
+    // draw a header.
+    if let Some(u) = user.as_ref().filter(|u| u.role == app::domain::role::Role::Citizen) {
+        if req.method() == http::Method::GET && !path.starts_with("/api/") {
+            match app::ports::DossierReads::waiting_for_applicant(&state.db, u.id).await {
+                Ok(n) => {
+                    req.extensions_mut().insert(app::api::ctx::WaitingCount(n));
+                }
+                Err(e) => tracing::error!("waiting count failed: {e}"),
+            }
+        }
+    }
     req.extensions_mut().insert(SessionUser(user));
     let mut res = next.run(req).await;
     let sets_session = res

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct UserView {
     pub full_name: String,
     pub role: crate::domain::role::Role,
+    /// Dossiers waiting for this citizen to act (shown in the header).
+    #[serde(default)]
+    pub waiting: i64,
 }
 
 pub const SESSION_COOKIE: &str = "sid";
@@ -21,7 +24,7 @@ pub fn next_after_sign_in(next: Option<&str>) -> String {
 #[server(prefix = "/api", endpoint = "account/me", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "account/me", skip_all))]
 pub async fn me() -> Result<Option<UserView>, AppError> {
-    Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role }))
+    Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role, waiting: 0 }))
 }
 
 /// Where registration sends the citizen, whether the CCCD was free or not: the sign-in page,

@@ -9,6 +9,11 @@ use leptos::prelude::use_context;
 #[derive(Debug, Clone)]
 pub struct SessionUser(pub Option<CurrentUser>);
 
+/// How many of the signed-in citizen's dossiers wait for them (a supplement, a fee, a result),
+/// put in the request by the server for pages, which show it in the header.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitingCount(pub i64);
+
 /// An opaque key of the signed-in session, put in the request by the server: what is kept for
 /// a session (`ports::Kept`) is kept under it, so another session cannot read it.
 #[derive(Debug, Clone)]

@@ -61,7 +61,13 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
             <nav class="wrap main-nav" aria-label=i18n.t("nav-label")>
                 <a href="/thu-tuc">{i18n.t("nav-procedures")}</a>
                 <a href="/tra-cuu">{i18n.t("nav-lookup")}</a>
-                <a href="/ho-so">{i18n.t("nav-my-dossiers")}</a>
+                <a href="/ho-so">
+                    {i18n.t("nav-my-dossiers")}
+                    {user.as_ref().map(|u| u.waiting).filter(|n| *n > 0).map(|n| view! {
+                        " "<span class="count" data-testid="waiting-count" aria-hidden="true">{n}</span>
+                        <span class="visually-hidden">{i18n.t_args("nav-waiting", &[("n", n.to_string())])}</span>
+                    })}
+                </a>
                 {user.as_ref().filter(|u| u.role.is_officer()).map(|_| view! { <a href="/mot-cua">{i18n.t("nav-desk")}</a> })}
                 {user.is_some().then(|| view! { <a href="/thong-bao">{i18n.t("nav-notifications")}</a> })}
                 {match user {

@@ -81,6 +81,12 @@ impl DossierStatus {
         self == Self::SupplementRequested
     }
 
+    /// Something waits for the applicant to do: a supplement to hand in, a fee to pay, a result
+    /// to collect.
+    pub fn waits_for_applicant(self) -> bool {
+        matches!(self, Self::SupplementRequested | Self::PaymentRequested | Self::ResultReady)
+    }
+
     /// Decided with a result: ready or delivered.
     pub fn is_decided(self) -> bool {
         matches!(self, Self::ResultReady | Self::Delivered)

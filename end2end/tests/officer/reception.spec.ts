@@ -108,6 +108,13 @@ test("a supplement request goes to the citizen, who replaces only what was asked
   await expect(citizen.getByLabel(BIRTH_CERT)).toHaveCount(0);
   await expectAccessible(citizen, testInfo);
   await citizen.screenshot({ path: `screenshots/${testInfo.project.name}-27-citizen-supplement.png`, fullPage: true });
+  // Every page's header counts what waits for the citizen; their list says what to do.
+  await expect(citizen.getByTestId("waiting-count")).toHaveText("1");
+  await citizen.goto("/ho-so");
+  await expect(citizen.getByTestId("todo")).toContainText("Cần bổ sung hồ sơ");
+  await expectAccessible(citizen, testInfo);
+  await citizen.screenshot({ path: `screenshots/${testInfo.project.name}-27-citizen-waiting.png`, fullPage: true });
+  await citizen.goto(`/ho-so/${code}`);
   await citizen.getByRole("link", { name: "Trả lời yêu cầu bổ sung" }).click();
   await expect(citizen).toHaveURL(new RegExp(`/ho-so/${code}/bo-sung$`));
   await expect(citizen.getByLabel(BIRTH_CERT)).toHaveCount(0);

@@ -465,6 +465,17 @@ impl app::ports::DossierReads for Db {
             .collect()
     }
 
+    async fn waiting_for_applicant(&self, applicant_id: i64) -> Result<i64, StoreError> {
+        let codes = DossierStatus::sql_codes(DossierStatus::waits_for_applicant);
+        let r =
+            sqlx::query(&format!("select count(*) as n from dossiers where applicant_id = $1 and status in {codes}"))
+                .bind(applicant_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend_err)?;
+        Ok(r.get("n"))
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_for_applicant"))]
     async fn dossier_for_applicant(&self, applicant_id: i64, code: &str) -> Result<Option<DossierDetail>, StoreError> {
         Ok(self.load_dossier(code).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))

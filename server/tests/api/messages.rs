@@ -344,3 +344,46 @@ async fn an_sms_asking_hs_and_a_code_is_answered_with_the_status_and_due_date() 
         assert_eq!(ask("0911000091", "HS x", INBOUND).await.unwrap().status(), 200, "{backend:?}");
     }
 }
+
+/// After signing in, a citizen sees at once what waits for them: a count in the header of every
+/// page, and on their dossiers what to do.
+#[tokio::test]
+async fn the_header_counts_what_waits_for_the_citizen_and_the_list_says_what_to_do() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Lý Văn Tâm", "045201000081", "0911000081").await;
+        let code = submit(&app, &citizen).await;
+        let page = citizen.get(app.url("/thu-tuc")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("data-testid=\"waiting-count\""), "{backend:?}: nothing waits yet");
+
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let component = p.components.iter().find(|c| c.required).unwrap();
+        let ask = reqwest::multipart::Form::new()
+            .text("code", code.clone())
+            .text("reason", "Tờ khai thiếu chữ ký")
+            .text(format!("item:component:{}", component.id), "on");
+        let res = officer
+            .post(app.url("/api/desk/request-supplement"))
+            .header("Accept", "text/html")
+            .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
+            .multipart(ask)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/02"), "{backend:?}");
+
+        for path in ["/", "/thu-tuc", "/thong-bao"] {
+            let page = citizen.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+            let nav = page.find("/ho-so\"").map(|i| page[i..(i + 400).min(page.len())].to_string()).unwrap_or_default();
+            assert!(page.contains("class=\"count\">1<"), "{backend:?} {path}: {nav}");
+            assert!(page.contains("1 hồ sơ chờ bạn"), "{backend:?} {path}: said to screen readers too");
+        }
+        let list = citizen.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(&format!("href=\"/ho-so/{code}/bo-sung\"")), "{backend:?}");
+        // Another citizen has nothing waiting; the count is never anyone else's.
+        let other = app.citizen("Lý Văn Hải", "045201000082", "0911000082").await;
+        let page = other.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("waiting-count"), "{backend:?}");
+    }
+}

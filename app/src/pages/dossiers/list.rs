@@ -3,6 +3,7 @@
 use crate::api::dossiers::my_dossiers;
 use crate::components::layout::Layout;
 use crate::components::StatusBadge;
+use crate::domain::status::DossierStatus;
 use crate::domain::vn_time::format_vn;
 use crate::i18n::use_i18n;
 use crate::pages::page_data;
@@ -28,6 +29,15 @@ pub fn MyDossiersPage() -> impl IntoView {
                                 <h2 class="card-title"><a href=href>{title}</a></h2>
                                 <p>{i18n.name(&d.procedure)}</p>
                                 <p class="meta"><StatusBadge status=d.status />" · "{format_vn(when)}</p>
+                                {d.code.clone().filter(|_| d.status.waits_for_applicant()).map(|code| view! {
+                                    <p class="todo" data-testid="todo">{match d.status {
+                                        DossierStatus::SupplementRequested => view! {
+                                            <a href=format!("/ho-so/{code}/bo-sung")>{i18n.t("todo-supplement")}</a>
+                                        }.into_any(),
+                                        DossierStatus::PaymentRequested => view! { <span>{i18n.t("todo-payment")}</span> }.into_any(),
+                                        _ => view! { <a href=format!("/ho-so/{code}")>{i18n.t("todo-result")}</a> }.into_any(),
+                                    }}</p>
+                                })}
                             </li>
                         }
                     }).collect_view()}
