@@ -92,6 +92,7 @@ pub fn receipt_for_applicant(d: &mut crate::read::desk::DeskDossierView) {
     d.consultations.clear();
     d.units.clear();
     d.actions = Default::default();
+    d.urged_at_ms = None;
 }
 
 #[cfg(test)]

@@ -68,11 +68,8 @@ impl Config {
         let trusted_proxies = TrustedProxies::parse(&env("TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
         // The sender of notices: `MAIL_FROM`, or no-reply at the portal's own host.
-        let mail_from = env("MAIL_FROM").unwrap_or_else(|| {
-            let origin = origin_of(&public_url);
-            let host = origin.split("://").nth(1).unwrap_or("localhost").split(':').next().unwrap_or("localhost");
-            format!("Cổng Dịch vụ công <no-reply@{host}>")
-        });
+        let mail_from =
+            env("MAIL_FROM").unwrap_or_else(|| format!("Cổng Dịch vụ công <no-reply@{}>", host_of(&public_url)));
         Ok(Config {
             secure_cookies: env("SECURE_COOKIES").map(|v| truthy(&v)).unwrap_or(public_url.starts_with("https://")),
             demo_data: env("DEMO_DATA").is_some_and(|v| truthy(&v) || v.trim() == "office"),
@@ -120,6 +117,21 @@ impl Config {
     }
 }
 
+/// The host of a URL without its port (`localhost` when it has none): the sender's domain of
+/// notices and their message ids.
+pub fn host_of(url: &str) -> String {
+    let origin = origin_of(url);
+    origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("localhost")
+        .to_string()
+}
+
 /// `scheme://authority` of a URL, lower-cased; the default port is left out as browsers do.
 pub fn origin_of(url: &str) -> String {
     let url = url.trim().to_ascii_lowercase();
@@ -137,6 +149,13 @@ pub fn origin_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::origin_of;
+
+    #[test]
+    fn the_host_of_a_url_has_no_scheme_port_or_path() {
+        assert_eq!(super::host_of("https://DichVuCong.QuangTri.gov.vn:8443/x"), "dichvucong.quangtri.gov.vn");
+        assert_eq!(super::host_of("http://127.0.0.1:3000"), "127.0.0.1");
+        assert_eq!(super::host_of("not a url"), "localhost");
+    }
 
     #[test]
     fn the_origin_of_a_url_drops_the_path_and_the_default_port() {

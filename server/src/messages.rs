@@ -33,10 +33,7 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(30)))
             .build();
         let from = from.parse().map_err(|e| anyhow::anyhow!("MAIL_FROM: {e}"))?;
-        let origin = crate::config::origin_of(public_url);
-        let host =
-            origin.split("://").nth(1).unwrap_or("localhost").split(':').next().unwrap_or("localhost").to_string();
-        Ok(Mailer { transport, from, host })
+        Ok(Mailer { transport, from, host: crate::config::host_of(public_url) })
     }
 
     async fn send(&self, m: &Claimed, body: String) -> Result<(), SendError> {
@@ -211,12 +208,7 @@ pub async fn inbound(
     let Some(token) = state.sms_inbound_token.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let given = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if !app::domain::secret::constant_time_eq(given.as_bytes(), token.as_bytes()) {
+    if !crate::metrics::bearer_matches(&headers, token) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     #[derive(serde::Deserialize)]

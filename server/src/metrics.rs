@@ -148,16 +148,22 @@ async fn dossier_gauges(state: &AppState, now_ms: i64) -> Result<String, sqlx::E
     Ok(out)
 }
 
-pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = state.metrics_token.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+/// Whether the request carries `Authorization: Bearer <token>` (compared in constant time): the
+/// check of `/metrics` and of the SMS gateway's webhook.
+pub(crate) fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !app::domain::secret::constant_time_eq(given.as_bytes(), token.as_bytes()) {
+    app::domain::secret::constant_time_eq(given.as_bytes(), token.as_bytes())
+}
+
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !bearer_matches(&headers, token) {
         let mut res = StatusCode::UNAUTHORIZED.into_response();
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return res;

@@ -209,8 +209,11 @@ pub async fn my_receipt(code: String) -> Result<Slip, AppError> {
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     let services = ctx::services()?;
     let mut desk = services.store.desk_dossier(&code.to_string()).await?.ok_or(AppError::NotFound)?;
-    // Another person's dossier answers exactly like a missing one.
-    if desk.applicant_id != user.id {
+    // The applicant's copy only (officers print theirs at the desk); anyone else's answers
+    // exactly like a missing dossier.
+    let nobody_else = |_: &str| false;
+    let parties = crate::policy::Parties { applicant_id: desk.applicant_id, involves: &nobody_else };
+    if crate::policy::access(Some(&user), parties) != crate::policy::Access::Applicant {
         return Err(AppError::NotFound);
     }
     let event = desk.dossier.events.iter().rev().find(|e| e.action == "accept").cloned().ok_or(AppError::NotFound)?;
