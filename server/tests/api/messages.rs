@@ -387,3 +387,93 @@ async fn the_header_counts_what_waits_for_the_citizen_and_the_list_says_what_to_
         assert!(!page.contains("waiting-count"), "{backend:?}");
     }
 }
+
+/// The notices' screens and endpoints as an attacker tries them: refused with a 4xx or a
+/// message, nothing written, no panic, nothing private in the JSON.
+#[tokio::test]
+async fn crafted_requests_to_the_notice_endpoints_are_refused_and_write_nothing() {
+    const INBOUND: &str = "inbound-token-0123456789";
+    for backend in backends() {
+        let app = TestApp::spawn_configured(backend, true, |c| c.sms_inbound_token = Some(INBOUND.into())).await;
+        let citizen = app.citizen("Mai Văn Bảo", "045201000083", "0911000083").await;
+        let code = submit(&app, &citizen).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        app.form(&officer, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        let channels = || async {
+            sqlx::query("select notify_email, notify_sms from users where cccd = '045201000083'")
+                .fetch_one(&app.db.pool)
+                .await
+                .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)))
+                .unwrap()
+        };
+
+        // The choice of channels: no session, a repeated field, a huge field.
+        let anonymous = app.client();
+        let res =
+            anonymous.post(app.url("/api/account/notice-channels")).form(&[("by_sms", "on")]).send().await.unwrap();
+        assert_eq!(res.status(), 401, "{backend:?}");
+        let repeated = citizen
+            .post(app.url("/api/account/notice-channels"))
+            .body("by_email=on&by_email=on&by_sms=on")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap();
+        assert!(repeated.status().is_client_error(), "{backend:?} {}", repeated.status());
+        let huge = "x".repeat(3 * 1024 * 1024);
+        let res = citizen
+            .post(app.url("/api/account/notice-channels"))
+            .form(&[("by_email", huge.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error(), "{backend:?} {}", res.status());
+        assert_eq!(channels().await, (1, 1), "{backend:?}: nothing changed");
+
+        // The receipt: another citizen, an officer (who prints theirs at the desk), no session,
+        // crafted codes; the owner's JSON carries nothing of the office's work.
+        let receipt = |code: &str| format!("/api/dossiers/receipt?code={code}");
+        let stranger = app.login("045195004321", "matkhau2026").await;
+        assert_eq!(stranger.get(app.url(&receipt(&code))).send().await.unwrap().status(), 404, "{backend:?}");
+        assert_eq!(officer.get(app.url(&receipt(&code))).send().await.unwrap().status(), 404, "{backend:?}");
+        assert_eq!(anonymous.get(app.url(&receipt(&code))).send().await.unwrap().status(), 401, "{backend:?}");
+        for crafted in ["..%2F..%2Fetc", "1%20or%201%3D1", "%00", &"9".repeat(5000)] {
+            let status = citizen.get(app.url(&receipt(crafted))).send().await.unwrap().status();
+            assert!(status == 404 || status == 414 || status == 431, "{backend:?} {crafted}: {status}");
+        }
+        let json: Value = citizen.get(app.url(&receipt(&code))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(json["desk"]["workflow"], serde_json::json!([]), "{backend:?}");
+        assert_eq!(json["desk"]["specialists"], serde_json::json!([]), "{backend:?}");
+        assert!(
+            json["desk"]["dossier"]["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["storage_key"].as_str().unwrap_or_default().is_empty()),
+            "{backend:?}"
+        );
+
+        // The SMS webhook: control characters, a body of the wrong shape, one over the limit.
+        let post = |body: Vec<u8>| {
+            app.client()
+                .post(app.url("/api/sms/inbound"))
+                .bearer_auth(INBOUND)
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+        };
+        let odd: Value =
+            post(serde_json::to_vec(&serde_json::json!({"from": "09\u{0}11", "text": "HS \u{1b}[2J\u{7}"})).unwrap())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert!(odd["text"].as_str().unwrap().contains("HS <ma ho so>") && odd["to"] == "0911", "{backend:?} {odd}");
+        assert_eq!(post(br#"{"from": 1, "text": []}"#.to_vec()).await.unwrap().status(), 400, "{backend:?}");
+        assert_eq!(post(br#"{"from": "", "text": "HS x"}"#.to_vec()).await.unwrap().status(), 400, "{backend:?}");
+        let oversized = post(vec![b' '; 3 * 1024 * 1024]).await.unwrap().status();
+        assert!(oversized.is_client_error(), "{backend:?} {oversized}");
+        assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0, "{backend:?}");
+    }
+}
