@@ -10,6 +10,7 @@ pub mod claim;
 pub mod clock;
 pub mod consultations;
 pub mod content;
+pub mod credentials;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;
@@ -17,6 +18,7 @@ pub mod intake;
 pub mod lang;
 pub mod lookup;
 pub mod register;
+pub mod second_factor;
 pub mod setup;
 pub mod supplements;
 

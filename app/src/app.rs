@@ -152,6 +152,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/nhan-tai-khoan") view=ClaimPage ssr=SsrMode::Async />
+                <Route path=path!("/dang-ky/xac-minh") view=crate::pages::credentials::SignupCodePage ssr=SsrMode::Async />
+                <Route path=path!("/xac-minh-email") view=crate::pages::credentials::ProveEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/quen-mat-khau") view=crate::pages::credentials::ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/quen-mat-khau/ma") view=crate::pages::credentials::ResetCodePage ssr=SsrMode::Async />
+                <Route path=path!("/tai-khoan") view=crate::pages::credentials::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/dang-nhap/xac-thuc") view=crate::pages::credentials::SecondFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/dang-nhap/ma-du-phong") view=crate::pages::credentials::RecoveryCodesPage ssr=SsrMode::Async />
                 <Route path=path!("/cai-dat") view=crate::pages::setup::SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/dat-mat-khau") view=crate::pages::setup::SetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so") view=MyDossiersPage ssr=SsrMode::Async />

@@ -333,8 +333,13 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 10] = [
+    const SERVER_PAGES: [&str; 15] = [
         "pages/account.rs",
+        "pages/credentials.rs",
+        "api/credentials.rs",
+        "api/second_factor.rs",
+        "domain/otp.rs",
+        "domain/totp.rs",
         "src/notice.rs",
         "pages/catalogue.rs",
         "pages/lookup.rs",

@@ -237,6 +237,56 @@ pub fn sms(f: &Facts) -> String {
     unaccent(&text)
 }
 
+/// What an account message is about (`notice-account-*` texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountMessage {
+    /// The code that proves the phone at sign-up.
+    SignupCode,
+    /// The code that resets a forgotten password.
+    ResetCode,
+}
+
+/// The SMS carrying a one-time code: the code first (phones offer to copy it), what it is for,
+/// how long it works, never to share it. One GSM-7 segment.
+pub fn code_sms(lang: Lang, what: AccountMessage, code: &str) -> String {
+    let key = match what {
+        AccountMessage::SignupCode => "notice-code-signup",
+        AccountMessage::ResetCode => "notice-code-reset",
+    };
+    unaccent(&t(lang, key, &[("code", code.to_string())]))
+}
+
+fn account_email(lang: Lang, kind: &str, args: &[(&str, String)]) -> Email {
+    let subject = t(lang, &format!("notice-account-subject-{kind}"), args);
+    let mut body = t(lang, "notice-greeting", &[]);
+    body.push_str("\n\n");
+    body.push_str(&t(lang, &format!("notice-account-body-{kind}"), args));
+    body.push_str("\n\n");
+    body.push_str(&t(lang, "notice-account-footer", &[]));
+    body.push('\n');
+    Email { subject, body }
+}
+
+/// The link that proves the e-mail address given at sign-up (`link` ends in the token).
+pub fn email_proof(lang: Lang, link: &str) -> Email {
+    account_email(lang, "email-proof", &[("link", link.to_string())])
+}
+
+/// The link that sets a new password, sent with the SMS code when the address was proven.
+pub fn reset_email(lang: Lang, link: &str) -> Email {
+    account_email(lang, "reset", &[("link", link.to_string())])
+}
+
+/// Told at every sign-in: when, from which browser, and what to do if it was not them.
+pub fn sign_in_email(lang: Lang, at_ms: i64, device: &str) -> Email {
+    let device = if device.is_empty() { t(lang, "notice-account-unknown-device", &[]) } else { device.to_string() };
+    account_email(
+        lang,
+        "sign-in",
+        &[("at", format_vn(at_ms)), ("device", device), ("link", format!("{PORTAL}/tai-khoan"))],
+    )
+}
+
 /// The answer to an SMS that asks after a dossier (`HS <code>`, Yên Bái Đ8.4.a): its status and
 /// due date, what the public lookup shows without the dossier's token; a line of help when the
 /// text is not such a question. In Vietnamese, without marks.
@@ -454,5 +504,23 @@ mod tests {
         assert_eq!(segments(&"a".repeat(307)), 3);
         assert_eq!(segments(&"ă".repeat(70)), 1);
         assert_eq!(segments(&"ă".repeat(71)), 2);
+    }
+
+    #[test]
+    fn account_messages_carry_the_code_or_link_and_fit_one_segment() {
+        for lang in [Lang::Vi, Lang::En] {
+            for what in [AccountMessage::SignupCode, AccountMessage::ResetCode] {
+                let text = code_sms(lang, what, "042917");
+                assert!(text.starts_with("042917"), "{text}");
+                assert_eq!(segments(&text), 1, "{text}");
+                assert!(text.chars().all(is_gsm), "{text}");
+            }
+            let link = "https://dichvucong.example/xac-minh-email?t=ABC";
+            assert!(email_proof(lang, link).body.contains(link));
+            assert!(reset_email(lang, link).body.contains(link));
+            let e = sign_in_email(lang, 1_764_547_200_000, "Chrome · Android");
+            assert!(e.body.contains("Chrome · Android") && e.body.contains("/tai-khoan"), "{}", e.body);
+            assert!(!e.subject.is_empty());
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod catalogue_admin;
 pub mod content;
 pub mod content_admin;
+pub mod credentials;
 pub mod desk;
 pub mod dossiers;
 pub mod intake;
@@ -181,7 +182,14 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             {reference.map(|r| view! { <p>{i18n.t("error-reference")}" "<code>{r}</code></p> })}
             {sign_in.then(|| {
                 let here = leptos_router::hooks::use_location().pathname.get_untracked();
-                view! { <p><a class="button" href=format!("/dang-nhap?next={}", crate::components::layout::url_encode(&here))>{i18n.t("nav-sign-in")}</a></p> }
+                let next = crate::components::layout::url_encode(&here);
+                view! {
+                    <p class="actions" data-testid="sign-in-wall">
+                        <a class="button button-primary" href=format!("/dang-nhap?next={next}")>{i18n.t("nav-sign-in")}</a>
+                        " "
+                        <a class="button" href=format!("/dang-ky?next={next}")>{i18n.t("nav-register")}</a>
+                    </p>
+                }
             })}
             <p><a href="/">{i18n.t("back-home")}</a></p>
         </Layout>

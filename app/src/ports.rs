@@ -63,6 +63,8 @@ pub struct ClaimCode {
 pub struct UserCredentials {
     pub id: i64,
     pub password_hash: String,
+    /// Officers and administrators give a second factor after the password.
+    pub needs_second_factor: bool,
 }
 
 /// A draft saved (and possibly submitted) in one transaction.
@@ -152,6 +154,8 @@ pub trait AccountStore: Send + Sync {
         user_id: i64,
         now_ms: i64,
         expires_ms: i64,
+        handle: &str,
+        device: &str,
     ) -> Result<(), StoreError>;
     async fn session_user(&self, token_hash: &str, now_ms: i64) -> Result<Option<CurrentUser>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
@@ -323,8 +327,10 @@ pub struct NewLink {
 pub enum LinkPurpose {
     /// The first start without demo data: the province and its first administrator.
     Setup,
-    /// An officer sets (or resets) their password.
+    /// An officer sets (or resets) their password; a citizen resets a forgotten one.
     Password,
+    /// A citizen proves the e-mail address they gave.
+    Email,
 }
 
 impl LinkPurpose {
@@ -332,11 +338,12 @@ impl LinkPurpose {
         match self {
             Self::Setup => "setup",
             Self::Password => "password",
+            Self::Email => "email",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Setup, Self::Password].into_iter().find(|p| p.name() == s)
+        [Self::Setup, Self::Password, Self::Email].into_iter().find(|p| p.name() == s)
     }
 }
 
@@ -567,6 +574,192 @@ pub trait ContentStore: Send + Sync {
     async fn resolve_incident(&self, id: i64, by: &CurrentUser, at_ms: i64) -> Result<bool, StoreError>;
 }
 
+/// A message to send outside the portal, queued in the outbox (`storage/outbox.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMessage {
+    /// Unique: a message id queued twice is sent once.
+    pub message_id: String,
+    /// `email` or `sms`.
+    pub channel: &'static str,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// A code or a link: not sent after `expires_at_ms`, and its text wiped once sent or given up.
+    pub secret_until_ms: Option<i64>,
+}
+
+/// A sign-up waiting for its phone code.
+#[derive(Debug, Clone)]
+pub struct NewSignup {
+    pub ticket_hash: String,
+    pub user: NewUser,
+    pub lang: String,
+    pub expires_at_ms: i64,
+}
+
+/// A sign-up or a reset as its code page sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCode {
+    /// The sign-up's or reset's id (the code's subject is `<kind>:<id>`).
+    pub id: i64,
+    /// Where the code goes (unmasked: the caller masks it); empty for a reset of no account.
+    pub phone: String,
+    pub lang: String,
+    pub sends: i64,
+    pub last_sent_at_ms: i64,
+}
+
+/// A code drawn for `subject`: its hash and when it dies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCode {
+    pub subject: String,
+    pub code_hash: String,
+    pub expires_at_ms: i64,
+    pub now_ms: i64,
+}
+
+/// How a proven sign-up ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// The account was created (an unverified account that held the CCCD was frozen).
+    Created(i64),
+    /// The CCCD belongs to an account whose holder proved more than a phone: nothing created.
+    Taken,
+    /// The sign-up expired or was completed already.
+    Gone,
+}
+
+/// An account that asked for a forgotten password, when it exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetTarget {
+    pub user_id: i64,
+    pub phone: String,
+    /// Its e-mail address when it was proven.
+    pub email: Option<String>,
+    pub lang: String,
+}
+
+/// An officer between the password and the second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    pub user_id: i64,
+    pub cccd: String,
+    /// The account's secret (base32) when enrolled; else the one being enrolled.
+    pub secret: String,
+    pub enrolling: bool,
+    pub last_step: Option<i64>,
+    pub next_path: String,
+    pub tries_left: i64,
+}
+
+/// One of an account's sessions, as its owner sees the list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionEntry {
+    pub handle: String,
+    pub device: String,
+    pub started_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    pub current: bool,
+}
+
+/// Proving phones and e-mail addresses, resetting passwords, sessions and the officers' second
+/// factor (`storage/credentials.rs`).
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    /// Stores a sign-up, its first code and the SMS that carries it, in one transaction.
+    async fn start_signup(&self, signup: NewSignup, code: NewCode, sms: OutgoingMessage) -> Result<i64, StoreError>;
+    /// The live sign-up of a ticket.
+    async fn signup(&self, ticket_hash: &str, now_ms: i64) -> Result<Option<PendingCode>, StoreError>;
+    /// Replaces the code of `code.subject` and queues the SMS carrying it, counting a send.
+    async fn resend_code(&self, code: NewCode, sms: Option<OutgoingMessage>) -> Result<(), StoreError>;
+    /// Judges a typed code; a wrong one spends a try, the right one is used up (of two right
+    /// answers at once, one gets `Right`).
+    async fn check_code(&self, subject: &str, given_hash: &str, now_ms: i64)
+        -> Result<crate::domain::otp::Verdict, StoreError>;
+    /// Creates the account of a sign-up whose phone was proven; the e-mail's proof link, when
+    /// an address was given, is queued with it.
+    async fn complete_signup(
+        &self,
+        signup_id: i64,
+        now_ms: i64,
+        email_link: Option<(NewLink, OutgoingMessage)>,
+    ) -> Result<SignupOutcome, StoreError>;
+    /// The e-mail address of a sign-up (for its proof link).
+    async fn signup_email(&self, signup_id: i64) -> Result<Option<String>, StoreError>;
+    /// Marks the address of a live e-mail link proven; the account, or `None`.
+    async fn prove_email(&self, token_hash: &str, now_ms: i64) -> Result<Option<i64>, StoreError>;
+    /// Whether the account's e-mail address was proven (a link opened).
+    async fn email_proven(&self, user_id: i64) -> Result<bool, StoreError>;
+    /// Whether the account may submit: its phone or its card was proven.
+    async fn account_verified(&self, user_id: i64) -> Result<bool, StoreError>;
+    /// Marks an account's phone proven (a signed-in account proving it late).
+    async fn prove_phone(&self, user_id: i64, now_ms: i64) -> Result<(), StoreError>;
+    /// The citizen's account with this CCCD that may reset its password (not an officer's, not
+    /// frozen), if any.
+    async fn reset_target(&self, cccd: &str) -> Result<Option<ResetTarget>, StoreError>;
+    /// Stores a reset (for `user_id`, or for no account) with its first code and, for an account,
+    /// the messages that carry the code and the link.
+    async fn start_reset(
+        &self,
+        ticket_hash: &str,
+        user_id: Option<i64>,
+        code: NewCode,
+        messages: Vec<OutgoingMessage>,
+        link: Option<NewLink>,
+        expires_at_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// The live reset of a ticket.
+    async fn reset(&self, ticket_hash: &str, now_ms: i64) -> Result<Option<PendingCode>, StoreError>;
+    /// Sets the new password of a reset whose code was right, proves the phone, ends every
+    /// session; the account, or `None` when the reset was of no account or is gone.
+    async fn complete_reset(&self, reset_id: i64, password_hash: &str, now_ms: i64) -> Result<Option<i64>, StoreError>;
+    /// The account's password hash (for changing it).
+    async fn password_hash(&self, user_id: i64) -> Result<String, StoreError>;
+    /// Sets a new password and ends every other session than `keep_token_hash`.
+    async fn change_password(&self, user_id: i64, password_hash: &str, keep_token_hash: &str) -> Result<(), StoreError>;
+    async fn sessions(&self, user_id: i64, current_token_hash: &str, now_ms: i64) -> Result<Vec<SessionEntry>, StoreError>;
+    /// Ends one of the account's sessions; `false` when it has no such session.
+    async fn end_session(&self, user_id: i64, handle: &str) -> Result<bool, StoreError>;
+    /// Ends every session of the account but `keep_token_hash`; how many ended.
+    async fn end_other_sessions(&self, user_id: i64, keep_token_hash: &str) -> Result<u64, StoreError>;
+    /// The account's role and second factor: `(role, secret, last step)`.
+    async fn second_factor(&self, user_id: i64) -> Result<(String, Option<String>, Option<i64>), StoreError>;
+    async fn start_challenge(
+        &self,
+        ticket_hash: &str,
+        user_id: i64,
+        pending_secret: Option<&str>,
+        next_path: &str,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+    async fn challenge(&self, ticket_hash: &str, now_ms: i64) -> Result<Option<Challenge>, StoreError>;
+    /// A wrong answer to a challenge: one try fewer.
+    async fn spend_challenge_try(&self, ticket_hash: &str) -> Result<(), StoreError>;
+    /// Ends a challenge whose answer was right: records the step (refusing a step not later
+    /// than the last), or uses the recovery code up; on enrolment stores the secret and the
+    /// recovery codes. `false` when the step or the code was used meanwhile.
+    async fn pass_challenge(
+        &self,
+        ticket_hash: &str,
+        user_id: i64,
+        step: Option<i64>,
+        recovery_hash: Option<&str>,
+        enrol: Option<(&str, Vec<String>)>,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// Unused recovery codes left.
+    async fn recovery_codes_left(&self, user_id: i64) -> Result<i64, StoreError>;
+    /// An administrator clears an officer's second factor: enrolled again at the next sign-in.
+    /// Recorded. `false` for an unknown account or one outside `agency` (when given).
+    async fn reset_second_factor(
+        &self,
+        officer_id: i64,
+        agency: Option<&str>,
+        by: &CurrentUser,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -584,6 +777,7 @@ pub trait Store:
     + AdminStore
     + CatalogueAdmin
     + ContentStore
+    + CredentialStore
 {
 }
 
@@ -601,6 +795,7 @@ impl<
             + AdminStore
             + CatalogueAdmin
             + ContentStore
+            + CredentialStore
             + ?Sized,
     > Store for T
 {
@@ -610,7 +805,7 @@ impl<
 pub mod stores {
     pub use super::{
         AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, ContentStore,
-        DeskStore, DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
+        CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
     };
 }
 

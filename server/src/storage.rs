@@ -8,6 +8,7 @@ mod catalogue;
 mod catalogue_import;
 mod consultations;
 mod content;
+mod credentials;
 mod desk;
 mod dossiers;
 mod drafts;

@@ -27,14 +27,9 @@ pub async fn me() -> Result<Option<UserView>, AppError> {
     Ok(crate::api::ctx::current_user().map(|u| UserView { full_name: u.full_name, role: u.role, waiting: 0 }))
 }
 
-/// Where registration sends the citizen, whether the CCCD was free or not: the sign-in page,
-/// with a notice that says what to do in either case.
-pub fn registered_url(next: &str) -> String {
-    format!("/dang-nhap?dang-ky=1&next={}", crate::components::layout::url_encode(&next_after_sign_in(Some(next))))
-}
-
-/// Registers an unverified account. The answer is the same whether the CCCD already has an
-/// account or not: a redirect to sign-in (see `registered_url`).
+/// Starts a sign-up: checks the form, then sends a six-digit code to the phone given and goes on
+/// to the page that asks for it (`/dang-ky/xac-minh`). No account exists until the code is given,
+/// and the answer is the same whether the CCCD has an account or not (`confirm_signup` decides).
 #[server(prefix = "/api", endpoint = "account/register")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "account/register", skip_all))]
 pub async fn register(
@@ -45,9 +40,10 @@ pub async fn register(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::api::credentials::{self, PENDING_MINUTES, SIGNUP_COOKIE};
     use crate::api::ctx;
     use crate::domain::password;
-    use crate::ports::NewUser;
+    use crate::ports::{NewSignup, NewUser};
 
     crate::api::claim::ssr::limit_account_creation(&cccd)?;
     let echo = vec![
@@ -64,21 +60,30 @@ pub async fn register(
     let (Some(person), true) = (person.valid(), errors.is_empty()) else {
         return Err(AppError::fields(errors).with_values(echo));
     };
+    // Each sign-up sends an SMS: a phone gets a few, whoever asks.
+    crate::api::claim::ssr::limit_phone(&person.phone)?;
 
     let services = ctx::services()?;
     let hash = ssr::hash_password_in_pool(password).await?;
-    let created = services.store.create_user(NewUser::of(person, hash, ctx::now_ms())).await;
-    match created {
-        // A CCCD that has an account (online, recorded at a desk, an officer's) gets the same
-        // answer as a new account, so registration does not tell which CCCDs have accounts. An
-        // account recorded at a desk is claimed only with the code on its receipt.
-        // Notices are written in the language the citizen signed up in.
-        Ok(id) => services.store.set_notice_language(id, ctx::lang().code()).await?,
-        Err(crate::ports::StoreError::Conflict(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    // No session either way: the citizen signs in with the password they chose.
-    leptos_axum::redirect(&registered_url(next.as_deref().unwrap_or("/ho-so")));
+    let now = ctx::now_ms();
+    let ticket = ssr::random_token();
+    let ticket_hash = ssr::token_hash(&ticket);
+    let lang = ctx::lang();
+    let (code, new_code) = credentials::ssr::new_code(crate::domain::otp::signup_subject(&ticket_hash), now);
+    let phone = person.phone.clone();
+    let sms = credentials::ssr::code_sms(&phone, &new_code, lang, crate::notice::AccountMessage::SignupCode, &code, 1);
+    let signup = NewSignup {
+        ticket_hash,
+        user: NewUser::of(person, hash, now),
+        lang: lang.code().to_string(),
+        expires_at_ms: now + PENDING_MINUTES * 60_000,
+    };
+    services.store.start_signup(signup, new_code, sms).await?;
+    ssr::set_cookie(SIGNUP_COOKIE, &ticket, "/", PENDING_MINUTES * 60, "Lax");
+    leptos_axum::redirect(&format!(
+        "/dang-ky/xac-minh?next={}",
+        credentials::ssr::encoded_next(next.as_deref())
+    ));
     Ok(())
 }
 
@@ -114,8 +119,13 @@ pub async fn login(cccd: String, password: String, next: Option<String>) -> Resu
             if let Ok(mut limiter) = services.limiter.lock() {
                 limiter.sign_in.succeeded(&account, &address);
             }
+            let next = next_after_sign_in(next.as_deref());
+            if c.needs_second_factor {
+                // The password was right; the session starts after the second factor.
+                return crate::api::second_factor::ssr::challenge(&services, c.id, &next).await;
+            }
             ssr::start_session(&services, c.id).await?;
-            leptos_axum::redirect(&next_after_sign_in(next.as_deref()));
+            leptos_axum::redirect(&next);
             Ok(())
         }
         _ => {
@@ -200,13 +210,53 @@ pub mod ssr {
     }
 
     pub fn session_token() -> Option<String> {
+        read_cookie(SESSION_COOKIE)
+    }
+
+    /// The value of the request's cookie `name`.
+    pub fn read_cookie(name: &str) -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
         let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
         header
             .split(';')
             .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == SESSION_COOKIE)
+            .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
+    }
+
+    /// Sets (or, with `max_age_s` 0, clears) an `HttpOnly` cookie limited to `path`.
+    pub fn set_cookie(name: &str, value: &str, path: &str, max_age_s: i64, same_site: &str) {
+        let secure = ctx::services().map(|s| s.config.secure_cookies).unwrap_or(false);
+        let cookie = format!(
+            "{name}={value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={max_age_s}{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let (Some(res), Ok(v)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
+        {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// 32 random bytes as hex: session tokens and the tickets of sign-ups, resets and
+    /// challenges (only their SHA-256 is stored).
+    pub fn random_token() -> String {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    }
+
+    /// The ticket in cookie `name` when it has the shape of one, and its hash.
+    pub fn ticket(name: &str) -> Option<String> {
+        read_cookie(name).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(|t| token_hash(&t))
+    }
+
+    /// The request's browser, as the list of sessions names it.
+    pub fn device() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(crate::domain::device::label))
+            .unwrap_or_default()
     }
 
     pub fn set_session_cookie(services: &Services, value: &str, max_age_s: i64) {
@@ -220,13 +270,12 @@ pub mod ssr {
     }
 
     pub async fn start_session(services: &Services, user_id: i64) -> Result<(), AppError> {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        OsRng.fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
+        let token = random_token();
         let now = ctx::now_ms();
         let expires = now + SESSION_HOURS * 3_600_000;
-        services.store.create_session(&token_hash(&token), user_id, now, expires).await?;
+        // The handle names the session in its owner's list without being its token.
+        let handle = token_hash(&format!("handle:{token}"))[..24].to_string();
+        services.store.create_session(&token_hash(&token), user_id, now, expires, &handle, &device()).await?;
         set_session_cookie(services, &token, SESSION_HOURS * 3600);
         Ok(())
     }

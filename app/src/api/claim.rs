@@ -100,6 +100,20 @@ pub mod ssr {
         }
     }
 
+    /// Sign-ups sending a code to one phone.
+    pub const PER_PHONE: Limit = Limit { max: 3, window_ms: 15 * 60_000 };
+
+    /// Counts one sign-up sending a code to `phone` (normalised).
+    pub fn limit_phone(phone: &str) -> Result<(), AppError> {
+        let services = ctx::services()?;
+        let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
+        if limiter.hit(&format!("account-phone:{phone}"), PER_PHONE, ctx::now_ms()) {
+            Ok(())
+        } else {
+            Err(AppError::RateLimited)
+        }
+    }
+
     /// A fresh claim code for `cccd` and what is stored of it.
     pub fn new_claim(cccd: &str, issued_by: i64, now_ms: i64) -> (String, NewClaimCode) {
         use rand::{rngs::OsRng, RngCore};

@@ -70,6 +70,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
                 </a>
                 {user.as_ref().filter(|u| u.role.is_officer()).map(|_| view! { <a href="/mot-cua">{i18n.t("nav-desk")}</a> })}
                 {user.is_some().then(|| view! { <a href="/thong-bao">{i18n.t("nav-notifications")}</a> })}
+                {user.is_some().then(|| view! { <a href="/tai-khoan">{i18n.t("nav-account")}</a> })}
                 {match user {
                     Some(u) => view! {
                         <form method="post" action=Logout::PATH class="inline-form">

@@ -78,19 +78,11 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error(Login::PATH);
     let next = query("next").unwrap_or_else(|| "/ho-so".into());
-    // After registration, whether the CCCD was free or not (registration does not tell).
-    let registered = query("dang-ky").is_some() && error.is_none();
     // After a password was set with a one-time link.
     let password_set = query("mat-khau").is_some() && error.is_none();
     view! {
         <Layout title=i18n.t("login-title")>
             <h1>{i18n.t("login-title")}</h1>
-            {registered.then(|| view! {
-                <div class="notice" role="status" data-testid="registered">
-                    <p>{i18n.t("register-received")}</p>
-                    <p>{i18n.t("register-received-taken")}" "<a href="/nhan-tai-khoan">{i18n.t("claim-title")}</a></p>
-                </div>
-            })}
             {password_set.then(|| view! { <p class="notice" role="status" data-testid="password-set">{i18n.t("password-was-set")}</p> })}
             <ErrorSummary error=error.clone() labels=vec![("password".to_string(), i18n.t("field-password"))] />
             <form method="post" action=Login::PATH class="stack">
@@ -99,6 +91,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField name="password" label=i18n.t("field-password") kind="password" error=error_for(&error, "password") required=true autocomplete="current-password" maxlength=128u32 />
                 <button type="submit" class="button-primary">{i18n.t("login-button")}</button>
             </form>
+            <p><a href="/quen-mat-khau">{i18n.t("forgot-title")}</a></p>
             <p>{i18n.t("login-no-account")}" "<a href=format!("/dang-ky?next={}", crate::components::layout::url_encode(&next))>{i18n.t("nav-register")}</a></p>
         </Layout>
     }

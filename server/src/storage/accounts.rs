@@ -39,7 +39,11 @@ impl Db {
 
     /// Marks every citizen's account verified at a desk (demo data only).
     pub async fn mark_citizens_verified(&self) -> Result<(), StoreError> {
-        sqlx::query("update users set verified_by = 'desk' where role = 'citizen' and verified_by = ''")
+        sqlx::query(
+            "update users set verified_by = 'desk', phone_verified_at = created_at, \
+             email_verified_at = case when email is null or email = '' then null else created_at end \
+             where role = 'citizen' and verified_by = ''",
+        )
             .execute(&self.pool)
             .await
             .map_err(backend_err)?;
@@ -112,13 +116,17 @@ impl app::ports::AccountStore for Db {
         // A contested account gave its CCCD up to a verified record: it no longer signs in.
         // A deactivated officer no longer signs in either.
         let row = sqlx::query(
-            "select id, password_hash from users where cccd = $1 and contested_at is null and deactivated_at is null",
+            "select id, password_hash, role from users where cccd = $1 and contested_at is null and deactivated_at is null",
         )
         .bind(cccd)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        Ok(row.map(|r| UserCredentials { id: r.get("id"), password_hash: r.get("password_hash") }))
+        Ok(row.map(|r| UserCredentials {
+            id: r.get("id"),
+            password_hash: r.get("password_hash"),
+            needs_second_factor: r.get::<String, _>("role") != "citizen",
+        }))
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "create_session"))]
@@ -128,29 +136,58 @@ impl app::ports::AccountStore for Db {
         user_id: i64,
         now_ms: i64,
         expires_ms: i64,
+        handle: &str,
+        device: &str,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
         sqlx::query("delete from sessions where expires_at < $1")
             .bind(now_ms)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
         sqlx::query(
-            "insert into sessions (token_hash, user_id, created_at, expires_at, last_seen_at) values ($1, $2, $3, $4, $3)",
+            "insert into sessions (token_hash, user_id, created_at, expires_at, last_seen_at, handle, device) values ($1, $2, $3, $4, $3, $5, $6)",
         )
         .bind(token_hash)
         .bind(user_id)
         .bind(now_ms)
         .bind(expires_ms)
-        .execute(&self.pool)
+        .bind(handle)
+        .bind(device)
+        .execute(&mut *tx)
         .await
         .map_err(backend_err)?;
         // Every session starts with a sign-in: kept for the administrators (time only).
         sqlx::query("insert into sign_ins (user_id, at) values ($1, $2)")
             .bind(user_id)
             .bind(now_ms)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
+        // The account's holder is told of every sign-in at their proven e-mail address, whatever
+        // notices they chose: it is how they learn that someone else has their password.
+        let to = sqlx::query("select email, lang from users where id = $1 and email_verified_at is not null")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        if let Some(r) = to {
+            let email: Option<String> = r.get("email");
+            if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+                let lang = app::i18n::Lang::parse(&r.get::<String, _>("lang")).unwrap_or_default();
+                let mail = app::notice::sign_in_email(lang, now_ms, device);
+                let message = app::ports::OutgoingMessage {
+                    message_id: format!("sign-in/{handle}/email"),
+                    channel: super::outbox::EMAIL,
+                    recipient: email,
+                    subject: mail.subject,
+                    body: mail.body,
+                    secret_until_ms: None,
+                };
+                super::outbox::queue(&mut tx, &message, now_ms).await?;
+            }
+        }
+        tx.commit().await.map_err(backend_err)?;
         Ok(())
     }
 
@@ -219,7 +256,9 @@ impl app::ports::AccountStore for Db {
             full_name: r.get("full_name"),
             cccd: r.get("cccd"),
             phone: r.get("phone"),
-            verified: !r.get::<String, _>("verified_by").is_empty(),
+            // A card checked at a desk, or the code printed after it: a proven phone is not an
+            // identity.
+            verified: matches!(r.get::<String, _>("verified_by").as_str(), "desk" | "claim-code"),
         }))
     }
 
@@ -232,9 +271,10 @@ impl app::ports::AccountStore for Db {
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
         if let Some(id) = contested {
-            // Only an unverified online account gives its CCCD up; it keeps its dossiers.
+            // Only an online account whose holder's card nobody checked gives its CCCD up; it keeps
+            // its dossiers.
             let moved = sqlx::query(
-                "update users set cccd = $1, contested_at = $2 where id = $3 and cccd = $4 and role = 'citizen' and verified_by = ''",
+                "update users set cccd = $1, contested_at = $2 where id = $3 and cccd = $4 and role = 'citizen' and verified_by in ('', 'phone')",
             )
             .bind(format!("contested:{id}:{}", u.cccd))
             .bind(claim.issued_at_ms)

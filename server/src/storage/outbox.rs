@@ -43,7 +43,7 @@ pub(crate) async fn queue_notices(
 ) -> Result<(), StoreError> {
     let Some(kind) = Kind::of(action, Some(from), to) else { return Ok(()) };
     let r = sqlx::query(
-        "select d.code, u.email, u.phone, u.lang, u.notify_email, u.notify_sms, u.role, \
+        "select d.code, u.email, u.email_verified_at, u.phone, u.lang, u.notify_email, u.notify_sms, u.role, \
          p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en, a.address, a.phone as a_phone, a.opening_hours, \
          v.details_json \
          from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id \
@@ -82,7 +82,9 @@ pub(crate) async fn queue_notices(
     let email: Option<String> = r.get("email");
     let phone: String = r.get("phone");
     let mut messages = Vec::new();
-    if r.get::<i64, _>("notify_email") != 0 {
+    // E-mail goes only to an address its holder proved (a link opened); SMS to the phone.
+    let proven = r.get::<Option<i64>, _>("email_verified_at").is_some();
+    if r.get::<i64, _>("notify_email") != 0 && proven {
         if let Some(to) = email.filter(|e| !e.trim().is_empty()) {
             let e = notice::email(&facts);
             messages.push((EMAIL, to, e.subject, e.body));
@@ -107,6 +109,30 @@ pub(crate) async fn queue_notices(
         .await
         .map_err(backend_err)?;
     }
+    Ok(())
+}
+
+/// Queues `m` in the caller's transaction; a message id already queued is left as it is.
+pub(crate) async fn queue(
+    tx: &mut Transaction<'static, Any>,
+    m: &app::ports::OutgoingMessage,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into outbox (message_id, dossier_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at, expires_at, secret) \
+         values ($1, null, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8) on conflict (message_id) do nothing",
+    )
+    .bind(&m.message_id)
+    .bind(if m.channel == EMAIL { EMAIL } else { SMS })
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(now_ms)
+    .bind(m.secret_until_ms)
+    .bind(m.secret_until_ms.is_some() as i64)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
     Ok(())
 }
 
@@ -147,6 +173,15 @@ impl Db {
             .join(", ");
         let lock = if self.backend == Backend::Postgres { " for update skip locked" } else { "" };
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        // A code or a link not delivered in time is given up, and its text wiped.
+        sqlx::query(
+            "update outbox set status = 'failed', body = '', last_error = 'expired before delivery', claimed_until = null \
+             where status = 'pending' and expires_at is not null and expires_at <= $1",
+        )
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
         let rows = sqlx::query(&format!(
             "select id, message_id, channel, recipient, subject, body, attempts from outbox \
              where status = 'pending' and next_attempt_at <= $1 and (claimed_until is null or claimed_until < $1) \
@@ -182,7 +217,8 @@ impl Db {
 
     pub async fn mark_sent(&self, id: i64, now_ms: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "update outbox set status = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null, last_error = '' where id = $2",
+            "update outbox set status = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null, last_error = '', \
+             body = case when secret = 1 then '' else body end where id = $2",
         )
         .bind(now_ms)
         .bind(id)
@@ -198,7 +234,8 @@ impl Db {
         let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
         let error: String = error.chars().take(500).collect();
         sqlx::query(
-            "update outbox set status = $1, attempts = $2, next_attempt_at = $3, claimed_until = null, last_error = $4 where id = $5",
+            "update outbox set status = $1, attempts = $2, next_attempt_at = $3, claimed_until = null, last_error = $4, \
+             body = case when secret = 1 and $1 = 'failed' then '' else body end where id = $5",
         )
         .bind(status)
         .bind(attempts)

@@ -186,7 +186,7 @@ async fn insert_province(
 
 /// Uses a live link of `purpose` in `tx`: `false` when another request used it first or it is
 /// no longer live.
-async fn use_link(
+pub(crate) async fn use_link(
     tx: &mut Transaction<'_, Any>,
     token_hash: &str,
     purpose: LinkPurpose,
@@ -203,6 +203,22 @@ async fn use_link(
     .map_err(backend_err)?
     .rows_affected();
     Ok(used == 1)
+}
+
+/// Stores a one-time link in the caller's transaction.
+pub(crate) async fn insert_link(tx: &mut Transaction<'_, Any>, link: &NewLink) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into one_time_links (token_hash, purpose, user_id, created_at, expires_at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(&link.token_hash)
+    .bind(link.purpose.name())
+    .bind(link.user_id)
+    .bind(link.created_at_ms)
+    .bind(link.expires_at_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
+    Ok(())
 }
 
 #[async_trait::async_trait]
