@@ -661,3 +661,5 @@ admin-reset-second-factor = Reset two-step sign-in
 admin-second-factor-reset = Two-step sign-in was reset: the officer turns it on again at the next sign-in; their sessions have ended.
 admin-second-factor-on = Two-step sign-in: on
 admin-second-factor-off = Two-step sign-in: not set up
+error-account-unverified = Not submitted: the account's phone number is not verified. The dossier was saved as a draft.
+admin-action-second-factor-reset = reset an officer's two-step sign-in

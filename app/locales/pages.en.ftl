@@ -299,4 +299,5 @@ recovery-title = Recovery codes
 recovery-lead = Keep these 10 codes somewhere safe (print or copy them). Each works once when you do not have your phone. This page is shown only once.
 recovery-shown = Recovery codes are shown once, right after two-step sign-in is turned on.
 recovery-continue = Saved, continue
-error-account-unverified = Your phone number is not confirmed yet, so you cannot submit. Use "Forgot your password" to get a code by SMS and set your password again: that confirms the number. Your dossier was saved as a draft.
+submit-unproven = This account's phone number is not verified yet. You can fill in and save a draft; to submit, verify the phone with a code sent by SMS.
+submit-unproven-link = Get a verification code by SMS

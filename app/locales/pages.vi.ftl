@@ -299,4 +299,5 @@ recovery-title = Mã dự phòng
 recovery-lead = Lưu 10 mã này ở nơi an toàn (in ra hoặc chép lại). Mỗi mã dùng được một lần khi không có điện thoại. Trang này chỉ hiện một lần.
 recovery-shown = Mã dự phòng chỉ hiện một lần, ngay sau khi bật xác thực hai lớp.
 recovery-continue = Đã lưu, tiếp tục
-error-account-unverified = Tài khoản chưa xác minh số điện thoại nên chưa nộp được hồ sơ. Vào "Quên mật khẩu" để nhận mã qua tin nhắn và đặt lại mật khẩu: số điện thoại sẽ được xác minh. Hồ sơ đã được lưu nháp.
+submit-unproven = Số điện thoại của tài khoản này chưa được xác minh. Bạn có thể điền và lưu nháp; để nộp hồ sơ, hãy xác minh số điện thoại bằng mã gửi qua tin nhắn.
+submit-unproven-link = Nhận mã xác minh qua tin nhắn

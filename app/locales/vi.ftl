@@ -655,3 +655,5 @@ admin-reset-second-factor = Đặt lại xác thực hai lớp
 admin-second-factor-reset = Đã đặt lại xác thực hai lớp: cán bộ sẽ bật lại ở lần đăng nhập sau; các phiên đăng nhập của cán bộ đã kết thúc.
 admin-second-factor-on = Xác thực hai lớp: đang bật
 admin-second-factor-off = Xác thực hai lớp: chưa bật
+error-account-unverified = Chưa nộp được: số điện thoại của tài khoản chưa được xác minh. Hồ sơ đã được lưu nháp.
+admin-action-second-factor-reset = đặt lại xác thực hai lớp của cán bộ

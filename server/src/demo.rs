@@ -49,6 +49,9 @@ pub const OFFICERS: [(&str, &str, Role, &str, &str); 16] = [
     ("Phạm Thị Hoa", "045186000108", Role::Reception, "000.20.01.H45", ""),
 ];
 pub const OFFICER_PASSWORD: &str = "canbo2026";
+/// The demo officers' second factor (TOTP, base32), published in the README: add it to an
+/// authenticator app to sign in as any of them. Demo data only.
+pub const OFFICER_TOTP_SECRET: &str = "DEMOTOTPDEMOTOTPDEMOTOTPDEMOTOTP";
 
 /// A valid answer to an e-form field, as the tests and the benchmarks fill forms in.
 pub fn sample_answer(f: &app::domain::form::FormField) -> String {
@@ -167,6 +170,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
     for (name, cccd, role, agency, unit) in OFFICERS {
         db.create_officer(name, cccd, role.name(), agency, unit, &officer_hash, now_ms).await?;
     }
+    db.enrol_demo_officers(OFFICER_TOTP_SECRET).await?;
     let dossiers: [(usize, &str, bool, i64); 4] =
         [(0, "1.001193", true, 26), (0, "1.013225", true, 5), (1, "2.000815", true, 2), (0, "1.000894", false, 1)];
     for (n, (who, code, submit, hours_ago)) in dossiers.into_iter().enumerate() {

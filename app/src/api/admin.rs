@@ -394,6 +394,22 @@ pub async fn new_officer_link(agency: String, officer: String) -> Result<(), App
     Ok(())
 }
 
+/// Clears an officer's second factor (a lost phone): they enrol again at their next sign-in,
+/// their sessions end, and the record says who did it.
+#[server(prefix = "/api", endpoint = "admin/officer-second-factor")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/officer-second-factor", skip_all))]
+pub async fn reset_officer_second_factor(agency: String, officer: String) -> Result<(), AppError> {
+    let (admin, _) = ssr::admin()?;
+    ssr::agency_units(&admin, &agency).await?;
+    let officer: i64 = officer.trim().parse().map_err(|_| AppError::NotFound)?;
+    let store = crate::api::ctx::services()?.store;
+    if !store.reset_second_factor(officer, Some(&agency), &admin, crate::api::ctx::now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(&format!("/mot-cua/can-bo?co-quan={agency}&hai-lop=1"));
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::api::ctx;

@@ -20,6 +20,9 @@ pub struct DossierFormView {
     pub files: Vec<StoredFile>,
     /// True when the key belongs to a draft already on the server.
     pub resumed: bool,
+    /// False for an account whose phone is not proven yet: it may fill in and save the form,
+    /// not submit it.
+    pub may_submit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +48,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
         return Err(AppError::NotFound);
     }
     let detail = services.store.procedure(&procedure).await?.ok_or(AppError::NotFound)?;
+    let may_submit = ssr::may_submit(&services, &user).await?;
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -54,6 +58,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
                     values: draft.form,
                     files: draft.files,
                     resumed: true,
+                    may_submit,
                 });
             }
         }
@@ -64,6 +69,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
         values: BTreeMap::new(),
         files: Vec::new(),
         resumed: false,
+        may_submit,
     })
 }
 
@@ -356,6 +362,12 @@ pub mod ssr {
         Ok(up)
     }
 
+    /// Whether `user` may submit online: an account whose phone is proven (or whose identity a
+    /// desk checked). Officers submit paper dossiers through the intake, not here.
+    pub async fn may_submit(services: &Services, user: &CurrentUser) -> Result<bool, AppError> {
+        Ok(user.role != Role::Citizen || services.store.account_verified(user.id).await?)
+    }
+
     pub async fn save(data: MultipartData) -> Result<(), AppError> {
         let user = ctx::require_user()?;
         let services = ctx::services()?;
@@ -463,9 +475,10 @@ pub mod ssr {
             let procedure = services.store.procedure(&procedure_code).await?.ok_or(AppError::NotFound)?;
             let draft = services.store.draft(user.id, &key).await?;
             let account_bytes = services.store.account_file_bytes(user.id).await?;
-            Ok::<_, AppError>((procedure, draft, account_bytes))
+            let unproven = submit && !may_submit(services, &user).await?;
+            Ok::<_, AppError>((procedure, draft, account_bytes, unproven))
         };
-        let (procedure, draft, account_bytes) = match holding.await {
+        let (procedure, draft, account_bytes, unproven) = match holding.await {
             Ok(h) => h,
             Err(e) => return Posted::refused(e, &up.files),
         };
@@ -476,6 +489,8 @@ pub mod ssr {
         let mut errors = up.errors;
         errors.extend(admission.errors);
         let now = ctx::now_ms();
+        // An unproven account's submission is kept as a draft, and the form says why.
+        let submit = submit && !unproven;
         let form = check_form(&procedure, &up.text, &admission.taken, submit, errors);
         let plans = match submit {
             true => submission(
@@ -534,6 +549,10 @@ pub mod ssr {
         }
         let answer = match (refusal, saved) {
             (Some(e), Ok(DraftOutcome::Saved { .. })) => Err(e),
+            (None, Ok(DraftOutcome::Saved { key, .. })) if unproven => {
+                Err(AppError::fields(vec![FieldError::new("account", "error-account-unverified")])
+                    .with_values(vec![("key".into(), key)]))
+            }
             // Already submitted: the dossier is what it was; go to its acknowledgement.
             (_, Ok(outcome)) => Ok(outcome),
             (_, Err(e)) => Err(e.into()),

@@ -128,7 +128,10 @@ pub async fn set_password(t: String, password: String) -> Result<(), AppError> {
         return Err(dead());
     };
     tracing::info!(user, "a password was set with a one-time link");
-    leptos_axum::redirect("/dang-nhap?mat-khau=1&next=%2Fmot-cua");
+    // An officer's link (from their administrator) or a citizen's (a reset by e-mail).
+    let (role, _, _) = services.store.second_factor(user).await?;
+    let next = if role == "citizen" { "%2Fho-so" } else { "%2Fmot-cua" };
+    leptos_axum::redirect(&format!("/dang-nhap?mat-khau=1&next={next}"));
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 
 use crate::api::admin::{
     admin_agencies, admin_officers, AddAgency, AddOfficer, AddUnit, AdminEventView, AgenciesView, AgencyNode,
-    ChangeOfficerRole, ChangeUnit, EditAgency, NewOfficerLink, OfficersView, SetAgencyActive, SetOfficerActive,
+    ChangeOfficerRole, ChangeUnit, EditAgency, NewOfficerLink, OfficersView, ResetOfficerSecondFactor, SetAgencyActive,
+    SetOfficerActive,
     AGENCY_KINDS,
 };
 use crate::components::field::{error_for, ErrorSummary, TextField};
@@ -343,15 +344,17 @@ pub fn OfficersPage() -> impl IntoView {
     let i18n = use_i18n();
     let q = use_query_map();
     desk_data(
-        move || (q.read().get("co-quan"), q.read().get("lien-ket"), q.read().get("xong").is_some()),
-        |(agency, link, _)| admin_officers(agency, link),
+        move || (q.read().get("co-quan"), q.read().get("lien-ket"), q.read().get("xong").is_some(), q.read().get("hai-lop").is_some()),
+        |(agency, link, _, _)| admin_officers(agency, link),
         move |v| {
             let done = q.read_untracked().get("xong").is_some();
+            let reset = q.read_untracked().get("hai-lop").is_some();
             let error = posted_error(AddOfficer::PATH);
             let row_error = posted_error(ChangeOfficerRole::PATH)
                 .or_else(|| posted_error(SetOfficerActive::PATH))
-                .or_else(|| posted_error(NewOfficerLink::PATH));
-            view! { <Layout title=i18n.t("admin-officers-title")>{officers_view(i18n, v, error, row_error, done)}</Layout> }
+                .or_else(|| posted_error(NewOfficerLink::PATH))
+                .or_else(|| posted_error(ResetOfficerSecondFactor::PATH));
+            view! { <Layout title=i18n.t("admin-officers-title")>{officers_view(i18n, v, error, row_error, (done, reset))}</Layout> }
         },
     )
 }
@@ -361,7 +364,7 @@ fn officers_view(
     v: OfficersView,
     error: Option<AppError>,
     row_error: Option<AppError>,
-    done: bool,
+    (done, reset): (bool, bool),
 ) -> impl IntoView {
     let role_options: Vec<(String, String)> =
         v.roles.iter().map(|r| (r.name().to_string(), i18n.t(&r.key()))).collect();
@@ -395,6 +398,7 @@ fn officers_view(
             </div>
         })}
         {done.then(|| view! { <p class="notice" role="status">{i18n.t("admin-saved")}</p> })}
+        {reset.then(|| view! { <p class="notice" role="status">{i18n.t("admin-second-factor-reset")}</p> })}
         <ErrorSummary error=row_error.clone() />
         <table class="table admin-officers" data-testid="officers">
             <caption>{i18n.t("admin-officers-caption")}</caption>
@@ -413,7 +417,8 @@ fn officers_view(
                         <tr class:inactive=!o.active>
                             <td>{o.full_name.clone()}<br/><small>{o.cccd.clone()}" · "{o.phone.clone()}</small>
                                 {(!o.active).then(|| view! { <br/><span class="badge">{i18n.t("admin-inactive")}</span> })}
-                                {(o.active && !o.has_password).then(|| view! { <br/><span class="badge">{i18n.t("admin-no-password")}</span> })}</td>
+                                {(o.active && !o.has_password).then(|| view! { <br/><span class="badge">{i18n.t("admin-no-password")}</span> })}
+                                <br/><small data-testid="second-factor">{i18n.t(if o.second_factor { "admin-second-factor-on" } else { "admin-second-factor-off" })}</small></td>
                             <td>
                                 <form method="post" action=ChangeOfficerRole::PATH class="admin-row-form">
                                     <input type="hidden" name="agency" value=agency.clone() />
@@ -430,6 +435,13 @@ fn officers_view(
                                         <input type="hidden" name="agency" value=agency.clone() />
                                         <input type="hidden" name="officer" value=id.clone() />
                                         <button type="submit" class="button-small">{i18n.t("admin-new-link")}</button>
+                                    </form>
+                                })}
+                                {(o.active && o.second_factor).then(|| view! {
+                                    <form method="post" action=ResetOfficerSecondFactor::PATH>
+                                        <input type="hidden" name="agency" value=agency.clone() />
+                                        <input type="hidden" name="officer" value=id.clone() />
+                                        <button type="submit" class="button-small secondary">{i18n.t("admin-reset-second-factor")}</button>
                                     </form>
                                 })}
                                 <form method="post" action=SetOfficerActive::PATH>

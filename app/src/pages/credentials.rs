@@ -315,7 +315,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                     view! {
                         <p class="notice warning" role="alert">{i18n.t("recovery-lead")}</p>
                         <ol class="recovery-codes" data-testid="recovery-codes">
-                            {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                            {codes.into_iter().map(|c| view! { <li><code data-testid="recovery-code">{c}</code></li> }).collect_view()}
                         </ol>
                     }
                     .into_any()

@@ -40,6 +40,8 @@ pub struct OfficerRow {
     pub active: bool,
     /// Whether a password was ever set (else the account waits for its one-time link).
     pub has_password: bool,
+    /// Whether the officer's second factor (TOTP) is enrolled.
+    pub second_factor: bool,
     /// The latest sign-ins, newest first (Unix ms).
     pub sign_ins: Vec<i64>,
 }

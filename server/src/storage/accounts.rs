@@ -37,6 +37,20 @@ impl Db {
         Ok(row.get("id"))
     }
 
+    /// Enrols every officer without a second factor with `secret_b32` (demo data only: the
+    /// secret is published in the README so the demo and the tests sign in).
+    pub async fn enrol_demo_officers(&self, secret_b32: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "update users set totp_secret = $1, totp_enrolled_at = created_at \
+             where role <> 'citizen' and totp_secret is null",
+        )
+        .bind(secret_b32)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(())
+    }
+
     /// Marks every citizen's account verified at a desk (demo data only).
     pub async fn mark_citizens_verified(&self) -> Result<(), StoreError> {
         sqlx::query(

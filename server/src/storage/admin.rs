@@ -252,7 +252,7 @@ impl app::ports::AdminStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "agency_officers"))]
     async fn agency_officers(&self, agency: &str) -> Result<Vec<OfficerRow>, StoreError> {
         let rows = sqlx::query(
-            "select id, full_name, cccd, phone, role, unit_code, password_hash, deactivated_at from users \
+            "select id, full_name, cccd, phone, role, unit_code, password_hash, deactivated_at, totp_enrolled_at from users \
              where agency_code = $1 and role <> 'citizen' order by search_name, id",
         )
         .bind(agency)
@@ -288,6 +288,7 @@ impl app::ports::AdminStore for Db {
                     unit: r.get("unit_code"),
                     active: r.get::<Option<i64>, _>("deactivated_at").is_none(),
                     has_password: !r.get::<String, _>("password_hash").is_empty(),
+                    second_factor: r.get::<Option<i64>, _>("totp_enrolled_at").is_some(),
                     sign_ins: latest.remove(&id).unwrap_or_default(),
                 })
             })

@@ -174,13 +174,45 @@ impl app::ports::CredentialStore for Db {
             return Ok(SignupOutcome::Gone);
         }
         let cccd: String = s.get("cccd");
-        let holder = sqlx::query("select id, role, verified_by from users where cccd = $1")
+        let holder = sqlx::query("select id, role, verified_by, phone, password_hash from users where cccd = $1")
             .bind(&cccd)
             .fetch_optional(&mut *tx)
             .await
             .map_err(backend_err)?;
         if let Some(h) = holder {
             let id: i64 = h.get("id");
+            // A person recorded at a desk, who never set a password, proves the phone the officer
+            // took down: the account is theirs (as with the claim code on the receipt).
+            let recorded_phone = h.get::<String, _>("role") == "citizen"
+                && h.get::<String, _>("password_hash").is_empty()
+                && !h.get::<String, _>("verified_by").is_empty()
+                && h.get::<String, _>("phone") == s.get::<String, _>("phone");
+            if recorded_phone {
+                sqlx::query(
+                    "update users set password_hash = $1, phone_verified_at = $2, lang = $3, \
+                     email_verified_at = case when coalesce($4, '') = '' then email_verified_at else null end, \
+                     email = coalesce($4, email) where id = $5",
+                )
+                .bind(s.get::<String, _>("password_hash"))
+                .bind(now_ms)
+                .bind(s.get::<String, _>("lang"))
+                .bind(s.get::<Option<String>, _>("email"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_err)?;
+                sqlx::query("delete from claim_codes where user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_err)?;
+                if let Some((link, mail)) = email_link {
+                    insert_link(&mut tx, &NewLink { user_id: Some(id), ..link }).await?;
+                    queue(&mut tx, &mail, now_ms).await?;
+                }
+                tx.commit().await.map_err(backend_err)?;
+                return Ok(SignupOutcome::Created(id));
+            }
             // An account that never proved anything does not keep a CCCD from the person who
             // proves a phone: it is frozen with its dossiers (contested) and gives the CCCD up.
             let proved_nothing = h.get::<String, _>("role") == "citizen" && h.get::<String, _>("verified_by").is_empty();

@@ -56,12 +56,21 @@ async fn registration_validates_every_field_and_saves_nothing_on_error() {
     }
 }
 
-/// What an observer of one registration sees: status, where it leads, the cookies it sets, and the
-/// body with the CCCD blanked out.
+/// What an observer of one registration sees: status, where it leads, the cookies it sets (their
+/// random values blanked out), and the body with the CCCD blanked out.
 async fn observe(res: reqwest::Response, cccd: &str) -> (u16, String, Vec<String>, String) {
     let status = res.status().as_u16();
     let loc = location(&res);
-    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let cookies = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| {
+            let v = v.to_str().unwrap();
+            let (name, rest) = v.split_once('=').unwrap();
+            format!("{name}=<random>{}", &rest[rest.find(';').unwrap_or(rest.len())..])
+        })
+        .collect();
     let body = res.text().await.unwrap().replace(cccd, "<cccd>");
     (status, loc, cookies, body)
 }
@@ -74,17 +83,21 @@ async fn registering_a_cccd_that_has_an_account_looks_exactly_like_a_new_registr
         // Free, taken online, taken by a demo citizen, taken by an officer: one answer.
         let cases = ["045300000222", "045300000111", "045195004321", "045185000101"];
         let mut browser = Vec::new();
+        let mut clients = Vec::new();
         let mut api = Vec::new();
-        for cccd in cases {
-            let res = app.register(&app.client(), "Người Khác", cccd, "0901234568", "matkhau2026").await;
+        for (i, cccd) in cases.iter().enumerate() {
+            let phone = format!("09012345{i}8");
+            let c = app.client();
+            let res = app.register(&c, "Người Khác", cccd, &phone, "matkhau2026").await;
             browser.push(observe(res, cccd).await);
+            clients.push((c, phone));
             let res = app
                 .client()
                 .post(app.url("/api/account/register"))
                 .form(&[
                     ("full_name", "Người Khác"),
                     ("cccd", cccd),
-                    ("phone", "0901234568"),
+                    ("phone", &format!("09012346{i}8")),
                     ("email", ""),
                     ("password", "matkhau2026"),
                 ])
@@ -94,13 +107,19 @@ async fn registering_a_cccd_that_has_an_account_looks_exactly_like_a_new_registr
             api.push(observe(res, cccd).await);
         }
         assert_eq!(browser[0].0, 302, "{backend:?}: {:?}", browser[0]);
-        assert_eq!(browser[0].1, REGISTERED, "{backend:?}: on to sign-in");
-        assert!(browser[0].2.is_empty(), "{backend:?}: no session is started: {:?}", browser[0].2);
+        assert_eq!(browser[0].1, SIGNUP_CODE, "{backend:?}: on to the code");
+        assert_eq!(browser[0].2.len(), 1, "{backend:?}: one cookie: {:?}", browser[0].2);
+        assert!(
+            browser[0].2[0].starts_with("signup=<random>") && browser[0].2[0].contains("HttpOnly"),
+            "{backend:?}: the sign-up's ticket, not a session: {:?}",
+            browser[0].2
+        );
         for (i, cccd) in cases.iter().enumerate().skip(1) {
             assert_eq!(browser[i], browser[0], "{backend:?}: a browser cannot tell {cccd} apart");
             assert_eq!(api[i], api[0], "{backend:?}: nor an API client");
         }
-        // Nothing changed for the accounts that existed; the new one signs in.
+        // Nothing exists nor changed before the code is given.
+        assert_eq!(app.count("select count(*) from users where cccd = '045300000222'").await, 0, "{backend:?}");
         assert_eq!(app.count("select count(*) from users where cccd = '045300000111'").await, 1);
         let res = app
             .form(
@@ -111,24 +130,30 @@ async fn registering_a_cccd_that_has_an_account_looks_exactly_like_a_new_registr
             )
             .await;
         assert_eq!(location(&res), "/ho-so", "{backend:?}: the owner's password still works");
-        let res = app
-            .form(
-                &app.client(),
-                "/api/account/login",
-                "/dang-nhap",
-                &[("cccd", "045300000222"), ("password", "matkhau2026")],
-            )
-            .await;
-        assert_eq!(location(&res), "/ho-so", "{backend:?}: the new account signs in");
+
+        // The code proves the phone: the free CCCD gets its account, signed in and verified.
+        let (c, phone) = &clients[0];
+        let res = app.confirm_signup(c, phone).await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}: signed in");
         let verified: String = sqlx::query("select verified_by from users where cccd = '045300000222'")
             .fetch_one(&app.db.pool)
             .await
             .unwrap()
             .get(0);
-        assert_eq!(verified, "", "{backend:?}: a self-registered account is unverified");
-        // The sign-in page says what to do in either case.
-        let page = app.client().get(app.url(REGISTERED)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Đã nhận đăng ký") && page.contains("/nhan-tai-khoan"), "{backend:?}");
+        assert_eq!(verified, "phone", "{backend:?}: the phone is proven");
+        // A CCCD whose holder proved a phone, or was checked at a desk, is not taken over by
+        // whoever proves another phone: the page says to go to a desk.
+        for (c, phone) in &clients[1..] {
+            let res = app.confirm_signup(c, phone).await;
+            let e = redirected_error(&res);
+            assert_eq!(e.key(), "error-signup-taken", "{backend:?}: {phone}");
+        }
+        assert_eq!(app.count("select count(*) from users where full_name = 'Người Khác'").await, 1, "{backend:?}");
+        assert_eq!(
+            app.count("select count(*) from users where cccd = '045195004321' and contested_at is null").await,
+            1,
+            "{backend:?}: the desk-checked account is untouched"
+        );
     }
 }
 

@@ -97,15 +97,24 @@ async fn a_fresh_install_is_set_up_once_through_its_link() {
         assert_eq!(app.count("select count(*) from users").await, 1, "{backend:?}");
         assert!(server::setup::setup_link_if_needed(&app.db, &app.base, now()).await.unwrap().is_none());
         // Nobody can sign in with a default password.
+        let admin = app.client();
         let res = app
             .form(
-                &app.client(),
+                &admin,
                 "/api/account/login",
                 "/dang-nhap",
                 &[("cccd", "045192000205"), ("password", "matkhau2026"), ("next", "/")],
             )
             .await;
-        assert_eq!(location(&res), "/", "{backend:?}: the password chosen on the setup page works");
+        assert_eq!(location(&res), SECOND_FACTOR, "{backend:?}: the password chosen on the setup page works");
+        // The administrator enrols a second factor at this first sign-in.
+        let res = app.second_factor(&admin, "045192000205").await;
+        assert!(location(&res).starts_with("/dang-nhap/ma-du-phong"), "{backend:?}: {}", location(&res));
+        assert_eq!(
+            app.count("select count(*) from users where cccd = '045192000205' and totp_enrolled_at is not null").await,
+            1,
+            "{backend:?}: enrolled"
+        );
     }
 }
 

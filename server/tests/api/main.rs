@@ -10,6 +10,7 @@ mod catalogue;
 mod catalogue_import;
 mod clock;
 mod content;
+mod credentials;
 mod desk;
 mod dossiers;
 mod going_live;

@@ -111,7 +111,7 @@ async fn the_applicant_is_told_of_reception_and_acceptance_by_email_and_sms() {
         let sinks = Sinks::start(0, 0).await;
         let app = TestApp::spawn_configured(backend, true, configure(sinks.smtp, sinks.http)).await;
         let citizen = app.citizen("Lê Thị Mai", "045201000077", "0911000077").await;
-        sqlx::query("update users set email = 'mai@example.vn' where cccd = '045201000077'")
+        sqlx::query("update users set email = 'mai@example.vn', email_verified_at = 1 where cccd = '045201000077'")
             .execute(&app.db.pool)
             .await
             .unwrap();
@@ -200,7 +200,7 @@ async fn nothing_is_lost_while_the_mail_and_sms_servers_are_down_and_each_messag
         let (smtp, http) = (free_port(), free_port());
         let app = TestApp::spawn_configured(backend, true, configure(smtp, http)).await;
         let citizen = app.citizen("Phan Văn Hùng", "045201000078", "0911000078").await;
-        sqlx::query("update users set email = 'hung@example.vn' where cccd = '045201000078'")
+        sqlx::query("update users set email = 'hung@example.vn', email_verified_at = 1 where cccd = '045201000078'")
             .execute(&app.db.pool)
             .await
             .unwrap();
@@ -265,7 +265,7 @@ async fn the_citizen_chooses_the_channels_and_the_portal_list_stays_complete() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let citizen = app.citizen("Đặng Thị Hoa", "045201000080", "0911000080").await;
-        sqlx::query("update users set email = 'hoa@example.vn' where cccd = '045201000080'")
+        sqlx::query("update users set email = 'hoa@example.vn', email_verified_at = 1 where cccd = '045201000080'")
             .execute(&app.db.pool)
             .await
             .unwrap();

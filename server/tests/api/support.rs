@@ -37,6 +37,8 @@ pub struct TestApp {
     pub panics: std::sync::Arc<AtomicUsize>,
     /// The server's kept catalogue pages.
     pub pages: server::page_cache::PageCache,
+    /// The SMS gateway the app sends to, when a test configured one (a sink it can read back).
+    pub sms_gateway: Option<String>,
 }
 
 impl Drop for TestApp {
@@ -119,6 +121,7 @@ impl TestApp {
             backend,
             panics: state.panics.clone(),
             pages: state.pages.clone(),
+            sms_gateway: config.sms_gateway_url.clone(),
         }
     }
 
@@ -150,22 +153,56 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Registers (an unverified account) and signs in a citizen; returns the signed-in client.
+    /// Signs up a citizen as a browser does: the form, then the code sent by SMS to `phone`;
+    /// returns the signed-in client.
     pub async fn citizen(&self, name: &str, cccd: &str, phone: &str) -> Client {
         let c = self.client();
         let res = self.register(&c, name, cccd, phone, "matkhau2026").await;
         assert_eq!(res.status(), 302, "registration of {cccd} redirects");
-        assert_eq!(location(&res), REGISTERED, "registration of {cccd} goes on to sign-in");
-        let res = self
-            .form(
-                &c,
-                "/api/account/login",
-                "/dang-nhap",
-                &[("cccd", cccd), ("password", "matkhau2026"), ("next", "/ho-so")],
+        assert_eq!(location(&res), SIGNUP_CODE, "registration of {cccd} asks for the code");
+        let res = self.confirm_signup(&c, phone).await;
+        assert_eq!(location(&res), "/ho-so", "{cccd} is signed in once the code is given");
+        c
+    }
+
+    /// Gives the latest code sent to `phone` on the sign-up page.
+    pub async fn confirm_signup(&self, c: &Client, phone: &str) -> Response {
+        let code = self.sms_code(phone).await;
+        self.form(c, "/api/account/confirm-signup", SIGNUP_CODE, &[("code", &code), ("next", "/ho-so")]).await
+    }
+
+    /// The code in the latest SMS for `phone`, as the phone shows it: from the outbox while it
+    /// waits there, else (a sent code's text is wiped from the outbox) from the SMS sink the
+    /// test configured.
+    pub async fn sms_code(&self, phone: &str) -> String {
+        let mut body = None;
+        for _ in 0..1200 {
+            let queued = texts(
+                self,
+                "select body from outbox where channel = 'sms' and recipient = $1 order by id desc",
+                phone,
             )
             .await;
-        assert_eq!(location(&res), "/ho-so", "{cccd} signs in after registering");
-        c
+            match queued.first() {
+                Some(b) if !b.is_empty() => body = Some(b.clone()),
+                Some(_) => {
+                    let url = self.sms_gateway.as_ref().expect("a sent SMS went to a configured gateway");
+                    if let Ok(res) = reqwest::get(url).await {
+                        let sent: Vec<serde_json::Value> = res.json().await.unwrap();
+                        body = sent.iter().rev().find(|t| t["to"] == phone).and_then(|t| t["text"].as_str().map(String::from));
+                    }
+                }
+                None => panic!("no SMS was queued for {phone}"),
+            }
+            if body.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let body = body.unwrap_or_else(|| panic!("the SMS to {phone} never arrived"));
+        let code: String = body.chars().take_while(char::is_ascii_digit).collect();
+        assert_eq!(code.len(), 6, "an SMS code opens the text: {body:?}");
+        code
     }
 
     /// Posts the registration form as a browser does.
@@ -186,15 +223,48 @@ impl TestApp {
         .await
     }
 
-    /// Signs in an existing account (a demo citizen or officer).
+    /// Signs in an existing account (a demo citizen or officer); an officer also gives the
+    /// second factor, enrolling one first when they have none.
     pub async fn login(&self, cccd: &str, password: &str) -> Client {
         let c = self.client();
         let res = self
             .form(&c, "/api/account/login", "/dang-nhap", &[("cccd", cccd), ("password", password), ("next", "/")])
             .await;
         assert_eq!(res.status(), 302, "sign-in of {cccd}");
+        if location(&res) == SECOND_FACTOR {
+            let res = self.second_factor(&c, cccd).await;
+            assert_eq!(res.status(), 302, "second factor of {cccd}");
+            let to = location(&res);
+            assert!(to == "/" || to.starts_with("/dang-nhap/ma-du-phong"), "second factor of {cccd}: {to}");
+            return c;
+        }
         assert_eq!(location(&res), "/", "sign-in of {cccd} succeeded");
         c
+    }
+
+    /// The secret of `cccd`'s authenticator app: enrolled, or offered by the enrolment waiting.
+    pub async fn totp_secret(&self, cccd: &str) -> Vec<u8> {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "select coalesce(u.totp_secret, (select c.pending_secret from second_factor_challenges c \
+             where c.user_id = u.id order by c.expires_at desc limit 1)) from users u where u.cccd = $1",
+        )
+        .bind(cccd)
+        .fetch_one(&self.db.pool)
+        .await
+        .unwrap();
+        let secret: String = row.get(0);
+        app::domain::totp::from_base32(&secret).expect("a base32 secret")
+    }
+
+    /// Gives the code `cccd`'s authenticator app shows now. A code works once; so that one test
+    /// may sign the same officer in many times within 30 seconds, the officer's last accepted
+    /// step is forgotten first (the replay rule has tests of its own).
+    pub async fn second_factor(&self, c: &Client, cccd: &str) -> Response {
+        sqlx::query("update users set totp_last_step = null where cccd = $1").bind(cccd).execute(&self.db.pool).await.unwrap();
+        let secret = self.totp_secret(cccd).await;
+        let code = app::domain::totp::code_at(&secret, app::domain::totp::step_of(app::api::ctx::now_ms()));
+        self.form(c, "/api/account/second-factor", SECOND_FACTOR, &[("code", &code)]).await
     }
 
     pub fn uploaded_files(&self) -> usize {
@@ -207,8 +277,11 @@ impl TestApp {
     }
 }
 
-/// Where registration sends a browser, whether the CCCD had an account or not.
-pub const REGISTERED: &str = "/dang-nhap?dang-ky=1&next=/ho-so";
+/// Where registration sends a browser, whether the CCCD had an account or not: the page that
+/// asks for the code sent by SMS.
+pub const SIGNUP_CODE: &str = "/dang-ky/xac-minh?next=/ho-so";
+/// Where an officer's right password leads: the second factor.
+pub const SECOND_FACTOR: &str = "/dang-nhap/xac-thuc";
 
 pub fn location(res: &Response) -> String {
     res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()

@@ -37,6 +37,12 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
         <p class="lead">{i18n.name(&p.name)}</p>
         {saved.then(|| view! { <p class="notice" role="status">{i18n.t("draft-saved")}</p> })}
         {form.resumed.then(|| view! { <p class="meta">{i18n.t("draft-resumed")}</p> })}
+        {(!form.may_submit).then(|| view! {
+            <div class="notice" id="account" role="note" data-testid="account-unproven">
+                <p>{i18n.t("submit-unproven")}</p>
+                <p><a href="/quen-mat-khau">{i18n.t("submit-unproven-link")}</a></p>
+            </div>
+        })}
         <ErrorSummary error=error.clone() labels=labels />
         <form id="dossier-form" method="post" action=SaveDossier::PATH enctype="multipart/form-data" class="stack">
             <input type="hidden" name="key" value=form.key.clone() />
