@@ -351,7 +351,7 @@ async fn intake_for_an_unverified_online_account_files_the_dossier_under_a_verif
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let p = birth(&app).await;
-        // Someone registered this CCCD online; nobody verified it.
+        // Someone registered this CCCD online with a phone of their own; nobody checked the card.
         let cccd = "045093005555";
         let online = app.citizen("Kẻ Mạo Danh", cccd, "0934000111").await;
         let online_id: i64 = sqlx::query("select id from users where cccd = $1")
@@ -412,6 +412,40 @@ async fn intake_for_an_unverified_online_account_files_the_dossier_under_a_verif
         // The next paper dossier for this CCCD goes to the verified account without a warning.
         let found: app::api::intake::IntakeView = looked_up(&app, &desk, cccd, &p.code).await;
         assert_eq!(found.applicant.map(|a| (a.full_name, a.verified)), Some(("Phan Thị Thật".to_string(), true)));
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_applicant_takes_the_account_online_by_proving_the_phone_the_desk_took_down() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let desk = app.login(RECEPTION, PASSWORD).await;
+        let cccd = "045096008888";
+        let res =
+            post_intake(&app, &desk, intake(&p, &new_key(), cccd, "counter", Some(("Võ Thị Sen", "0905123499")))).await;
+        let code = receipt_code(&res);
+        // Someone who knows the CCCD but has another phone gets nothing.
+        let stranger = app.client();
+        app.register(&stranger, "Võ Thị Sen", cccd, "0905123400", "matkhau2026").await;
+        let res = app.confirm_signup(&stranger, "0905123400").await;
+        assert_eq!(redirected_error(&res).key(), "error-signup-taken", "{backend:?}");
+        // The applicant proves the phone on the receipt: the record becomes their account.
+        let owner = app.client();
+        let res = app.register(&owner, "Võ Thị Sen", cccd, "0905123499", "voThiSen2026").await;
+        assert_eq!(location(&res), SIGNUP_CODE, "{backend:?}");
+        let res = app.confirm_signup(&owner, "0905123499").await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}");
+        let mine = owner.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap();
+        assert!(mine.contains(&code), "{backend:?}: the dossier the desk received");
+        assert_eq!(app.count(&format!("select count(*) from users where cccd = '{cccd}'")).await, 1, "{backend:?}");
+        assert_eq!(
+            app.count(&format!("select count(*) from claim_codes c join users u on u.id = c.user_id where u.cccd = '{cccd}'"))
+                .await,
+            0,
+            "{backend:?}: the claim code on the receipt is spent"
+        );
+        assert_eq!(sign_in(&app, cccd, "voThiSen2026").await, "/", "{backend:?}");
     }
 }
 

@@ -477,3 +477,45 @@ async fn crafted_requests_to_the_notice_endpoints_are_refused_and_write_nothing(
         assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0, "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn a_code_is_wiped_from_the_outbox_once_sent_and_never_sent_after_it_expired() {
+    for backend in backends() {
+        // The gateway is down when the first code is queued.
+        let (smtp, http) = (free_port(), free_port());
+        let app = TestApp::spawn_configured(backend, true, configure(smtp, http)).await;
+        let first = app.client();
+        app.register(&first, "Cao Thị Yến", "045201000090", "0911000090", "matkhau2026").await;
+        until("the first try fails", || async {
+            outbox(&app).await.iter().any(|(id, _, attempts, _)| id.starts_with("code/") && *attempts > 0)
+        })
+        .await;
+        // Its five minutes pass before the gateway is back: it is given up, its text wiped.
+        sqlx::query("update outbox set expires_at = 1, next_attempt_at = 0 where message_id like 'code/%'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        until("the expired code is given up", || async {
+            texts(&app, "select status from outbox where message_id like $1", "code/%").await == ["failed"]
+        })
+        .await;
+        let wiped = texts(&app, "select body from outbox where message_id like $1", "code/%").await;
+        assert_eq!(wiped, [""], "{backend:?}: nothing left to read");
+
+        // The gateway is back: a new code is delivered once, and wiped from the outbox.
+        let sinks = Sinks::start(smtp, http).await;
+        let second = app.client();
+        app.register(&second, "Cao Thị Yến", "045201000091", "0911000091", "matkhau2026").await;
+        until("the second code is sent", || async {
+            texts(&app, "select status from outbox where recipient = $1", "0911000091").await == ["sent"]
+        })
+        .await;
+        let sms = sinks.sms().await;
+        assert_eq!(sms.iter().filter(|m| m["to"] == "0911000091").count(), 1, "{backend:?}");
+        assert_eq!(sms.iter().filter(|m| m["to"] == "0911000090").count(), 0, "{backend:?}: never the expired one");
+        assert_eq!(texts(&app, "select body from outbox where recipient = $1", "0911000091").await, [""], "{backend:?}");
+        // The phone shows the code, and it works.
+        let res = app.confirm_signup(&second, "0911000091").await;
+        assert_eq!(location(&res), "/ho-so", "{backend:?}");
+    }
+}
