@@ -5,6 +5,14 @@ import { join } from "node:path";
 
 // The release binary built by scripts/build.sh, on a fresh SQLite database with demo data.
 const port = Number(process.env.E2E_PORT || 3111);
+// The mail and SMS sinks (scripts/sinks.py), read back by the tests (helpers.ts).
+const sinksPort = Number(process.env.E2E_SINKS_PORT || 3126);
+const smtpPort = Number(process.env.E2E_SMTP_PORT || 3125);
+export const messaging = {
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  SMS_GATEWAY_URL: `http://127.0.0.1:${sinksPort}/sms`,
+  SMS_GATEWAY_TOKEN: "e2e-sms-token",
+};
 const dataDir = process.env.E2E_DATA_DIR || mkdtempSync(join(tmpdir(), "portal-e2e-"));
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -33,24 +41,34 @@ export default defineConfig({
     { name: "officer-desktop", testDir: "./tests/officer", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // The desk still works without JavaScript (links and forms post): the main reception path.
     { name: "officer-desktop-nojs", testDir: "./tests/officer", testMatch: /reception\.spec\.ts/, use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium } },
-    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices|account)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // A fresh install without demo data (each test starts its own server): the administrator
     // on a desktop, and once on a phone without JavaScript.
     { name: "install-desktop", testDir: "./tests/install", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     { name: "install-phone-nojs", testDir: "./tests/install", use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions: chromium } },
   ],
-  webServer: {
-    command: "target/bin/server",
-    cwd: "..",
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      DATA_DIR: dataDir,
-      DEMO_DATA: "1",
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `${process.env.HOME}/.cache/portal-sinks-venv/bin/python scripts/sinks.py --smtp-port ${smtpPort} --http-port ${sinksPort} --token ${messaging.SMS_GATEWAY_TOKEN}`,
+      cwd: "..",
+      url: `http://127.0.0.1:${sinksPort}/sms`,
+      reuseExistingServer: false,
+      timeout: 30_000,
     },
-  },
+    {
+      command: "target/bin/server",
+      cwd: "..",
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATA_DIR: dataDir,
+        DEMO_DATA: "1",
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: "target/site",
+        RUST_LOG: "warn",
+        ...messaging,
+      },
+    },
+  ],
 });

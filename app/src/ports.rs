@@ -652,15 +652,7 @@ pub struct Challenge {
     pub tries_left: i64,
 }
 
-/// One of an account's sessions, as its owner sees the list.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SessionEntry {
-    pub handle: String,
-    pub device: String,
-    pub started_at_ms: i64,
-    pub last_seen_at_ms: i64,
-    pub current: bool,
-}
+pub use crate::api::credentials::SessionEntry;
 
 /// Proving phones and e-mail addresses, resetting passwords, sessions and the officers' second
 /// factor (`storage/credentials.rs`).
@@ -674,8 +666,12 @@ pub trait CredentialStore: Send + Sync {
     async fn resend_code(&self, code: NewCode, sms: Option<OutgoingMessage>) -> Result<(), StoreError>;
     /// Judges a typed code; a wrong one spends a try, the right one is used up (of two right
     /// answers at once, one gets `Right`).
-    async fn check_code(&self, subject: &str, given_hash: &str, now_ms: i64)
-        -> Result<crate::domain::otp::Verdict, StoreError>;
+    async fn check_code(
+        &self,
+        subject: &str,
+        given_hash: &str,
+        now_ms: i64,
+    ) -> Result<crate::domain::otp::Verdict, StoreError>;
     /// Creates the account of a sign-up whose phone was proven; the e-mail's proof link, when
     /// an address was given, is queued with it.
     async fn complete_signup(
@@ -716,8 +712,14 @@ pub trait CredentialStore: Send + Sync {
     /// The account's password hash (for changing it).
     async fn password_hash(&self, user_id: i64) -> Result<String, StoreError>;
     /// Sets a new password and ends every other session than `keep_token_hash`.
-    async fn change_password(&self, user_id: i64, password_hash: &str, keep_token_hash: &str) -> Result<(), StoreError>;
-    async fn sessions(&self, user_id: i64, current_token_hash: &str, now_ms: i64) -> Result<Vec<SessionEntry>, StoreError>;
+    async fn change_password(&self, user_id: i64, password_hash: &str, keep_token_hash: &str)
+        -> Result<(), StoreError>;
+    async fn sessions(
+        &self,
+        user_id: i64,
+        current_token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Vec<SessionEntry>, StoreError>;
     /// Ends one of the account's sessions; `false` when it has no such session.
     async fn end_session(&self, user_id: i64, handle: &str) -> Result<bool, StoreError>;
     /// Ends every session of the account but `keep_token_hash`; how many ended.

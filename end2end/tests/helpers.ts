@@ -1,6 +1,85 @@
-import { Browser, expect, Page, TestInfo } from "@playwright/test";
+import { Browser, Cookie, expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
+
+/** The mail and SMS sinks started with the server (playwright.config.ts). */
+export const SINKS = `http://127.0.0.1:${Number(process.env.E2E_SINKS_PORT || 3126)}`;
+/** The demo officers' second factor, as published in the README. */
+export const DEMO_TOTP_SECRET = "DEMOTOTPDEMOTOTPDEMOTOTPDEMOTOTP";
+
+/** The texts the SMS sink received for `phone`, oldest first. */
+export async function smsTo(phone: string): Promise<string[]> {
+  const all = (await (await fetch(`${SINKS}/sms`)).json()) as { to: string; text: string }[];
+  return all.filter((m) => m.to === phone).map((m) => m.text);
+}
+
+/** The code in the `nth` SMS that reaches `phone` (waiting for it), as a phone would show it. */
+export async function smsCode(phone: string, nth = 1): Promise<string> {
+  let texts: string[] = [];
+  await expect.poll(async () => (texts = await smsTo(phone)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(nth);
+  return texts[nth - 1].match(/^\d{6}/)![0];
+}
+
+/** The e-mails the mail sink received for `address`, oldest first. */
+export async function mailTo(address: string): Promise<{ subject: string; body: string }[]> {
+  const all = (await (await fetch(`${SINKS}/mail`)).json()) as { to: string[]; subject: string; body: string }[];
+  return all.filter((m) => m.to.includes(address));
+}
+
+function fromBase32(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of text.replace(/[\s=]/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const bytes: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** The code an authenticator app shows for `secret` (base32) at time step `step` (RFC 6238). */
+export function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", fromBase32(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
+
+/** The last time step each account's code was given in this run: a code works once. */
+const lastStep = new Map<string, number>();
+
+/** Gives the second factor on the page that asks for it: the code of `secret` for a time step
+ *  not used before by `account` (waiting for the next step when this one was used). */
+export async function giveSecondFactor(page: Page, account: string, secret: string, button = "Xác nhận") {
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, (lastStep.get(account) ?? 0) + 1);
+  // The server accepts the next step too; a later one waits until it is the next.
+  await expect.poll(() => Math.floor(Date.now() / 30_000) + 1, { timeout: 65_000, intervals: [500] }).toBeGreaterThanOrEqual(step);
+  lastStep.set(account, step);
+  await page.getByLabel("Mã xác thực").fill(totp(secret, step));
+  await page.getByRole("button", { name: button }).click();
+}
+
+/** Enrols a second factor on the page shown at an officer's first sign-in: reads the key shown
+ *  under the QR code, gives the app's code, and leaves the recovery codes page; answers the key. */
+export async function enrolSecondFactor(page: Page, account: string, testInfo?: TestInfo, shots?: string): Promise<string> {
+  await expect(page.getByRole("heading", { level: 1, name: "Bật xác thực hai lớp" })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
+  if (testInfo && shots) {
+    await expectAccessible(page, testInfo);
+    await screenshot(page, testInfo, `${shots}-enrol`);
+  }
+  await giveSecondFactor(page, account, secret, "Bật xác thực hai lớp");
+  await expect(page.getByRole("heading", { level: 1, name: "Mã dự phòng" })).toBeVisible();
+  await expect(page.getByTestId("recovery-code")).toHaveCount(10);
+  if (testInfo && shots) {
+    await expectAccessible(page, testInfo);
+    await screenshot(page, testInfo, `${shots}-recovery-codes`);
+  }
+  await page.getByRole("link", { name: "Đã lưu, tiếp tục" }).click();
+  return secret;
+}
 
 /** A valid CCCD number no other test uses: Quảng Trị prefix 045 + 9 random digits. */
 export function uniqueCccd(): string {
@@ -35,8 +114,8 @@ export function jsEnabled(testInfo: TestInfo): boolean {
   return !testInfo.project.name.endsWith("nojs");
 }
 
-/** Registers a new citizen from the registration page, then signs in (registration answers the
- *  same whether the CCCD had an account or not, so it starts no session); ends signed in. */
+/** Signs a new citizen up from the registration page: the form, then the code the SMS sink
+ *  received; ends signed in where the page was going. */
 export async function register(page: Page, name = "Hoàng Thị Mai") {
   return (await registerWith(page, { name })).cccd;
 }
@@ -51,10 +130,10 @@ export async function registerWith(page: Page, who: { name: string; email?: stri
   if (who.email) await page.getByLabel("Thư điện tử (không bắt buộc)").fill(who.email);
   await page.getByLabel("Mật khẩu").fill("matkhau2026");
   await page.getByRole("button", { name: "Đăng ký" }).click();
-  await expect(page.getByTestId("registered")).toContainText("Đã nhận đăng ký");
-  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
-  await page.getByLabel("Mật khẩu").fill("matkhau2026");
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Xác minh số điện thoại" })).toBeVisible();
+  await page.getByLabel("Mã xác minh").fill(await smsCode(phone));
+  await page.getByRole("button", { name: "Xác minh và tạo tài khoản" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Xác minh số điện thoại" })).toHaveCount(0);
   return { cccd, phone };
 }
 
@@ -71,13 +150,31 @@ export async function fillBirthForm(page: Page, motherCccd: string) {
 export const DECLARATION = "Tờ khai đăng ký khai sinh theo mẫu";
 export const BIRTH_CERT = "Giấy chứng sinh hoặc văn bản của người làm chứng xác nhận về việc sinh";
 
-/** Signs an officer in and lands on the desk. */
+/** The session cookies of each officer signed in during this run: a later test signs the same
+ *  officer in with them (as a browser that stayed signed in), sparing a second factor. */
+const sessions = new Map<string, Cookie[]>();
+
+/** Signs a demo officer in (password, then the code of the demo's authenticator secret) and
+ *  lands on the desk. */
 export async function signIn(page: Page, who: { cccd: string; password: string }) {
-  await page.goto("/dang-nhap?next=/mot-cua");
-  await page.getByLabel("Số định danh cá nhân (CCCD)").fill(who.cccd);
-  await page.getByLabel("Mật khẩu").fill(who.password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
+  const desk = page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" });
+  const kept = sessions.get(who.cccd);
+  let signedIn = false;
+  if (kept) {
+    await page.context().addCookies(kept);
+    await page.goto("/mot-cua");
+    signedIn = await desk.isVisible();
+  }
+  if (!signedIn) {
+    await page.goto("/dang-nhap?next=/mot-cua");
+    await page.getByLabel("Số định danh cá nhân (CCCD)").fill(who.cccd);
+    await page.getByLabel("Mật khẩu").fill(who.password);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Xác thực hai lớp" })).toBeVisible();
+    await giveSecondFactor(page, who.cccd, DEMO_TOTP_SECRET);
+    await expect(desk).toBeVisible();
+    sessions.set(who.cccd, (await page.context().cookies()).filter((c) => c.name === "sid"));
+  }
   // With JavaScript, wait until the desk app has started (its live stream is on), as an officer
   // would see the live mark; without it the mark never comes and the page works as it is.
   await expect(page.getByTestId("live-state")).toHaveAttribute("data-live", "on", { timeout: 5_000 }).catch(() => {});

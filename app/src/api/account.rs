@@ -80,10 +80,7 @@ pub async fn register(
     };
     services.store.start_signup(signup, new_code, sms).await?;
     ssr::set_cookie(SIGNUP_COOKIE, &ticket, "/", PENDING_MINUTES * 60, "Lax");
-    leptos_axum::redirect(&format!(
-        "/dang-ky/xac-minh?next={}",
-        credentials::ssr::encoded_next(next.as_deref())
-    ));
+    leptos_axum::redirect(&format!("/dang-ky/xac-minh?next={}", credentials::ssr::encoded_next(next.as_deref())));
     Ok(())
 }
 
@@ -255,7 +252,9 @@ pub mod ssr {
     /// The request's browser, as the list of sessions names it.
     pub fn device() -> String {
         use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(crate::domain::device::label))
+            .and_then(|p| {
+                p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(crate::domain::device::label)
+            })
             .unwrap_or_default()
     }
 

@@ -220,7 +220,17 @@ pub struct AccountView {
     pub verified: bool,
     pub officer: bool,
     pub recovery_codes_left: i64,
-    pub sessions: Vec<crate::ports::SessionEntry>,
+    pub sessions: Vec<SessionEntry>,
+}
+
+/// One of an account's sessions, as its owner sees the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEntry {
+    pub handle: String,
+    pub device: String,
+    pub started_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    pub current: bool,
 }
 
 #[server(prefix = "/api", endpoint = "account/overview", input = leptos::server_fn::codec::GetUrl)]
@@ -328,12 +338,24 @@ pub mod ssr {
         let mut random = [0u8; 8];
         OsRng.fill_bytes(&mut random);
         let code = otp::code_from(random);
-        let new = NewCode { code_hash: otp::hash(&subject, &code), subject, expires_at_ms: now_ms + otp::CODE_TTL_MS, now_ms };
+        let new = NewCode {
+            code_hash: otp::hash(&subject, &code),
+            subject,
+            expires_at_ms: now_ms + otp::CODE_TTL_MS,
+            now_ms,
+        };
         (code, new)
     }
 
     /// The SMS carrying `code`; its id names the subject's hash and the send, never the phone.
-    pub fn code_sms(phone: &str, new: &NewCode, lang: Lang, what: AccountMessage, code: &str, send: i64) -> OutgoingMessage {
+    pub fn code_sms(
+        phone: &str,
+        new: &NewCode,
+        lang: Lang,
+        what: AccountMessage,
+        code: &str,
+        send: i64,
+    ) -> OutgoingMessage {
         let id = &crate::api::account::ssr::token_hash(&new.subject)[..20];
         OutgoingMessage {
             message_id: format!("code/{id}/{send}/sms"),

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 pub const CHALLENGE_COOKIE: &str = "mfa";
 /// How long a challenge waits.
 pub const CHALLENGE_MINUTES: i64 = 10;
+#[cfg(feature = "ssr")]
 const RECOVERY_COOKIE: &str = "recovery";
+#[cfg(feature = "ssr")]
 const RECOVERY_PATH: &str = "/dang-nhap/ma-du-phong";
 
 /// What the second-factor page shows: for an enrolment, the secret to scan or type.
@@ -93,10 +95,7 @@ pub async fn pass_second_factor(code: String) -> Result<(), AppError> {
     if c.enrolling {
         tracing::info!(user = c.user_id, "a second factor was enrolled");
         account::ssr::set_cookie(RECOVERY_COOKIE, &recovery.join("."), RECOVERY_PATH, 600, "Strict");
-        leptos_axum::redirect(&format!(
-            "{RECOVERY_PATH}?next={}",
-            crate::components::layout::url_encode(&c.next_path)
-        ));
+        leptos_axum::redirect(&format!("{RECOVERY_PATH}?next={}", crate::components::layout::url_encode(&c.next_path)));
     } else {
         leptos_axum::redirect(&c.next_path);
     }

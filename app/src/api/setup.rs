@@ -101,9 +101,8 @@ pub async fn set_up_province(
     };
     tracing::info!(admin, "the province was set up; the setup link is used");
     crate::api::content::ssr::site_changed(&services).await?;
-    account::ssr::start_session(&services, admin).await?;
-    leptos_axum::redirect("/mot-cua");
-    Ok(())
+    // The administrator's session starts once a second factor is enrolled.
+    crate::api::second_factor::ssr::challenge(&services, admin, "/mot-cua").await
 }
 
 /// A password link's form: the new password. The link then stops working, every session of the

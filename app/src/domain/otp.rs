@@ -61,7 +61,9 @@ pub struct Stored {
 pub enum Verdict {
     Right,
     /// Wrong; the code takes this many more tries.
-    Wrong { tries_left: i64 },
+    Wrong {
+        tries_left: i64,
+    },
     /// Expired, used up by wrong tries, or never sent: ask for a new one.
     Dead,
 }

@@ -5,8 +5,7 @@
 use crate::api::admin::{
     admin_agencies, admin_officers, AddAgency, AddOfficer, AddUnit, AdminEventView, AgenciesView, AgencyNode,
     ChangeOfficerRole, ChangeUnit, EditAgency, NewOfficerLink, OfficersView, ResetOfficerSecondFactor, SetAgencyActive,
-    SetOfficerActive,
-    AGENCY_KINDS,
+    SetOfficerActive, AGENCY_KINDS,
 };
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::layout::Layout;
@@ -344,7 +343,14 @@ pub fn OfficersPage() -> impl IntoView {
     let i18n = use_i18n();
     let q = use_query_map();
     desk_data(
-        move || (q.read().get("co-quan"), q.read().get("lien-ket"), q.read().get("xong").is_some(), q.read().get("hai-lop").is_some()),
+        move || {
+            (
+                q.read().get("co-quan"),
+                q.read().get("lien-ket"),
+                q.read().get("xong").is_some(),
+                q.read().get("hai-lop").is_some(),
+            )
+        },
         |(agency, link, _, _)| admin_officers(agency, link),
         move |v| {
             let done = q.read_untracked().get("xong").is_some();

@@ -141,10 +141,8 @@ pub fn ResetCodePage() -> impl IntoView {
         let Some(state) = state else {
             return gone(i18n, "reset-title", "reset-gone", ("/quen-mat-khau", "forgot-title")).into_any();
         };
-        let labels = vec![
-            ("code".to_string(), i18n.t("field-otp")),
-            ("password".to_string(), i18n.t("field-new-password")),
-        ];
+        let labels =
+            vec![("code".to_string(), i18n.t("field-otp")), ("password".to_string(), i18n.t("field-new-password"))];
         view! {
             <Layout title=i18n.t("reset-title")>
                 <h1>{i18n.t("reset-title")}</h1>
@@ -253,8 +251,13 @@ pub fn SecondFactorPage() -> impl IntoView {
         || error.as_ref().is_some_and(|e| e.field_errors().iter().any(|f| f.key == "error-challenge-gone"));
     page_data(second_factor_state(), move |state: Option<SecondFactorView>| {
         let Some(state) = state.filter(|_| !gone_now) else {
-            return gone(i18n, "second-factor-title", "second-factor-gone", ("/dang-nhap?next=/mot-cua", "nav-sign-in"))
-                .into_any();
+            return gone(
+                i18n,
+                "second-factor-title",
+                "second-factor-gone",
+                ("/dang-nhap?next=/mot-cua", "nav-sign-in"),
+            )
+            .into_any();
         };
         let labels = vec![("code".to_string(), i18n.t("field-totp"))];
         let field = view! {

@@ -3,7 +3,8 @@ import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectAccessible, jsEnabled, register, screenshot } from "../helpers";
+import { messaging } from "../../playwright.config";
+import { enrolSecondFactor, expectAccessible, jsEnabled, register, screenshot } from "../helpers";
 
 // A fresh install: the release binary on an empty SQLite database without demo data, on a port
 // of its own. Its one-time setup link is read from its terminal, as an operator would.
@@ -14,7 +15,7 @@ let dataDir: string;
 let setupLink = "";
 
 function env() {
-  return { ...process.env, DATA_DIR: dataDir, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: "target/site", PUBLIC_URL: base, RUST_LOG: "warn" };
+  return { ...process.env, ...messaging, DATA_DIR: dataDir, LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: "target/site", PUBLIC_URL: base, RUST_LOG: "warn" };
 }
 
 test.beforeEach(async () => {
@@ -66,6 +67,8 @@ test("a fresh install: the setup link makes the province and its first administr
   await page.getByLabel("Mã định danh điện tử của tỉnh").fill("000.00.00.H45");
   await page.getByLabel("Mật khẩu").fill("cuc-matkhau-2026");
   await page.getByRole("button", { name: "Cài đặt và đăng nhập" }).click();
+  // The administrator turns on the second factor before the first session starts.
+  await enrolSecondFactor(page, "045192000205", testInfo, "79");
   await expect(page.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
 
   // The link is dead now.
@@ -141,10 +144,18 @@ test("a fresh install: the setup link makes the province and its first administr
   await o.getByLabel("Số định danh cá nhân (CCCD)").fill("045087009001");
   await o.getByLabel("Mật khẩu").fill("nam-matkhau-2026");
   await o.getByRole("button", { name: "Đăng nhập" }).click();
+  await enrolSecondFactor(o, "045087009001");
   await expect(o.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
   await officer.close();
   await page.reload();
   await expect(page.getByTestId("officers")).not.toContainText("Chưa đăng nhập");
+  // Nam lost the phone: the administrator resets the second factor, on the record.
+  const nam = page.getByRole("row", { name: /Trần Văn Nam/ });
+  await expect(nam.getByTestId("second-factor")).toContainText("đang bật");
+  await nam.getByRole("button", { name: "Đặt lại xác thực hai lớp" }).click();
+  await expect(page.getByText("Đã đặt lại xác thực hai lớp")).toBeVisible();
+  await expect(page.getByRole("row", { name: /Trần Văn Nam/ }).getByTestId("second-factor")).toContainText("chưa bật");
+  await expect(page.getByTestId("admin-record")).toContainText("đặt lại xác thực hai lớp của cán bộ");
 
   // The agency's one-stop desk: an officer who receives.
   await addOfficer.getByLabel("Họ và tên").fill("Lê Thị Hồng");
@@ -207,6 +218,7 @@ test("a fresh install: the setup link makes the province and its first administr
   await d.getByLabel("Số định danh cá nhân (CCCD)").fill("045187009002");
   await d.getByLabel("Mật khẩu").fill("hong-matkhau-2026");
   await d.getByRole("button", { name: "Đăng nhập" }).click();
+  await enrolSecondFactor(d, "045187009002");
   await expect(d.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
   await d.getByRole("link", { name: /Chờ tiếp nhận/ }).first().click();
   await expect(d.getByRole("link", { name: code })).toBeVisible();
@@ -227,6 +239,7 @@ test("a fresh install: the setup link makes the province and its first administr
   await p.getByLabel("Số định danh cá nhân (CCCD)").fill("045090000105");
   await p.getByLabel("Mật khẩu").fill("bao-matkhau-2026");
   await p.getByRole("button", { name: "Đăng nhập" }).click();
+  await enrolSecondFactor(p, "045090000105");
   await expect(p.getByRole("heading", { level: 1, name: "Bộ phận Một cửa" })).toBeVisible();
   if (jsEnabled(testInfo)) await screenshot(p, testInfo, "84-admin-desk");
   await other.close();

@@ -58,9 +58,9 @@ impl Db {
              email_verified_at = case when email is null or email = '' then null else created_at end \
              where role = 'citizen' and verified_by = ''",
         )
-            .execute(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        .execute(&self.pool)
+        .await
+        .map_err(backend_err)?;
         Ok(())
     }
 }

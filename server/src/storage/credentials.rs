@@ -86,7 +86,13 @@ impl app::ports::CredentialStore for Db {
             .map_err(backend_err)?;
         let Some(r) = row else { return Ok(None) };
         let (sends, last) = sends(self, &signup_subject(ticket_hash)).await?;
-        Ok(Some(PendingCode { id: r.get("id"), phone: r.get("phone"), lang: r.get("lang"), sends, last_sent_at_ms: last }))
+        Ok(Some(PendingCode {
+            id: r.get("id"),
+            phone: r.get("phone"),
+            lang: r.get("lang"),
+            sends,
+            last_sent_at_ms: last,
+        }))
     }
 
     async fn resend_code(&self, code: NewCode, sms: Option<OutgoingMessage>) -> Result<(), StoreError> {
@@ -134,11 +140,13 @@ impl app::ports::CredentialStore for Db {
                 Ok(if used == 1 { Verdict::Right } else { Verdict::Dead })
             }
             Verdict::Wrong { tries_left } => {
-                sqlx::query("update one_time_codes set tries_left = tries_left - 1 where subject = $1 and tries_left > 0")
-                    .bind(subject)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(backend_err)?;
+                sqlx::query(
+                    "update one_time_codes set tries_left = tries_left - 1 where subject = $1 and tries_left > 0",
+                )
+                .bind(subject)
+                .execute(&self.pool)
+                .await
+                .map_err(backend_err)?;
                 Ok(Verdict::Wrong { tries_left })
             }
             Verdict::Dead => Ok(Verdict::Dead),
@@ -215,7 +223,8 @@ impl app::ports::CredentialStore for Db {
             }
             // An account that never proved anything does not keep a CCCD from the person who
             // proves a phone: it is frozen with its dossiers (contested) and gives the CCCD up.
-            let proved_nothing = h.get::<String, _>("role") == "citizen" && h.get::<String, _>("verified_by").is_empty();
+            let proved_nothing =
+                h.get::<String, _>("role") == "citizen" && h.get::<String, _>("verified_by").is_empty();
             if !proved_nothing {
                 tx.commit().await.map_err(backend_err)?;
                 return Ok(SignupOutcome::Taken);
@@ -398,7 +407,13 @@ impl app::ports::CredentialStore for Db {
         .map_err(backend_err)?;
         let Some(r) = row else { return Ok(None) };
         let (sends, last) = sends(self, &reset_subject(ticket_hash)).await?;
-        Ok(Some(PendingCode { id: r.get("id"), phone: r.get("phone"), lang: r.get("lang"), sends, last_sent_at_ms: last }))
+        Ok(Some(PendingCode {
+            id: r.get("id"),
+            phone: r.get("phone"),
+            lang: r.get("lang"),
+            sends,
+            last_sent_at_ms: last,
+        }))
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "complete_reset"))]
@@ -452,7 +467,12 @@ impl app::ports::CredentialStore for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "change_password"))]
-    async fn change_password(&self, user_id: i64, password_hash: &str, keep_token_hash: &str) -> Result<(), StoreError> {
+    async fn change_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_token_hash: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
         sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(password_hash)
@@ -470,7 +490,12 @@ impl app::ports::CredentialStore for Db {
         Ok(())
     }
 
-    async fn sessions(&self, user_id: i64, current_token_hash: &str, now_ms: i64) -> Result<Vec<SessionEntry>, StoreError> {
+    async fn sessions(
+        &self,
+        user_id: i64,
+        current_token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Vec<SessionEntry>, StoreError> {
         let rows = sqlx::query(
             "select token_hash, coalesce(handle, '') as handle, device, created_at, last_seen_at from sessions \
              where user_id = $1 and expires_at > $2 order by last_seen_at desc, created_at desc",
@@ -586,11 +611,13 @@ impl app::ports::CredentialStore for Db {
     }
 
     async fn spend_challenge_try(&self, ticket_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("update second_factor_challenges set tries_left = tries_left - 1 where ticket_hash = $1 and tries_left > 0")
-            .bind(ticket_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(backend_err)?;
+        sqlx::query(
+            "update second_factor_challenges set tries_left = tries_left - 1 where ticket_hash = $1 and tries_left > 0",
+        )
+        .bind(ticket_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_err)?;
         Ok(())
     }
 
@@ -605,13 +632,15 @@ impl app::ports::CredentialStore for Db {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        let done = sqlx::query("delete from second_factor_challenges where ticket_hash = $1 and user_id = $2 and tries_left > 0")
-            .bind(ticket_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .rows_affected();
+        let done = sqlx::query(
+            "delete from second_factor_challenges where ticket_hash = $1 and user_id = $2 and tries_left > 0",
+        )
+        .bind(ticket_hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?
+        .rows_affected();
         if done != 1 {
             return Ok(false);
         }
@@ -696,11 +725,13 @@ impl app::ports::CredentialStore for Db {
         at_ms: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        let Some(r) = sqlx::query("select full_name, coalesce(agency_code, '') as agency from users where id = $1 and role <> 'citizen'")
-            .bind(officer_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend_err)?
+        let Some(r) = sqlx::query(
+            "select full_name, coalesce(agency_code, '') as agency from users where id = $1 and role <> 'citizen'",
+        )
+        .bind(officer_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend_err)?
         else {
             return Ok(false);
         };
@@ -708,11 +739,13 @@ impl app::ports::CredentialStore for Db {
         if agency.is_some_and(|a| a != officer_agency) {
             return Ok(false);
         }
-        sqlx::query("update users set totp_secret = null, totp_enrolled_at = null, totp_last_step = null where id = $1")
-            .bind(officer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_err)?;
+        sqlx::query(
+            "update users set totp_secret = null, totp_enrolled_at = null, totp_last_step = null where id = $1",
+        )
+        .bind(officer_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_err)?;
         for sql in [
             "delete from recovery_codes where user_id = $1",
             "delete from second_factor_challenges where user_id = $1",

@@ -82,7 +82,10 @@ async fn the_sign_up_code_has_six_digits_five_tries_and_five_minutes() {
         // Another code a minute later at the soonest.
         let res = app.form(&c, "/api/account/resend-signup-code", SIGNUP_CODE, &[("next", "/ho-so")]).await;
         assert_eq!(error_key(&res), "error-otp-wait", "{backend:?}");
-        sqlx::query("update one_time_codes set last_sent_at = last_sent_at - 61000").execute(&app.db.pool).await.unwrap();
+        sqlx::query("update one_time_codes set last_sent_at = last_sent_at - 61000")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
         let res = app.form(&c, "/api/account/resend-signup-code", SIGNUP_CODE, &[("next", "/ho-so")]).await;
         assert_eq!(location(&res), "/dang-ky/xac-minh?gui-lai=1&next=/ho-so", "{backend:?}");
         assert_eq!(app.count("select count(*) from outbox where recipient = '0912000001'").await, 2, "{backend:?}");
@@ -91,7 +94,10 @@ async fn the_sign_up_code_has_six_digits_five_tries_and_five_minutes() {
         let fresh = app.sms_code(phone).await;
         assert_eq!(error_key(&confirm(fresh).await), "error-otp-dead", "{backend:?}: expired");
         // A third code, in time: the account is created, signed in, its phone proven.
-        sqlx::query("update one_time_codes set last_sent_at = last_sent_at - 61000").execute(&app.db.pool).await.unwrap();
+        sqlx::query("update one_time_codes set last_sent_at = last_sent_at - 61000")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
         app.form(&c, "/api/account/resend-signup-code", SIGNUP_CODE, &[("next", "/ho-so")]).await;
         let res = app.confirm_signup(&c, phone).await;
         assert_eq!(location(&res), "/ho-so", "{backend:?}");
@@ -178,9 +184,14 @@ async fn the_email_given_at_sign_up_is_proven_by_its_link_before_it_receives_any
             ("next", "/ho-so"),
         ];
         app.form(&c, "/api/account/register", "/dang-ky", &fields).await;
-        assert_eq!(app.count("select count(*) from outbox where channel = 'email'").await, 0, "{backend:?}: not before the phone");
+        assert_eq!(
+            app.count("select count(*) from outbox where channel = 'email'").await,
+            0,
+            "{backend:?}: not before the phone"
+        );
         assert_eq!(location(&app.confirm_signup(&c, "0912000020").await), "/ho-so", "{backend:?}");
-        let mails = texts(&app, "select body from outbox where channel = 'email' and recipient = $1", "lan@example.vn").await;
+        let mails =
+            texts(&app, "select body from outbox where channel = 'email' and recipient = $1", "lan@example.vn").await;
         assert_eq!(mails.len(), 1, "{backend:?}: the proof link, nothing else yet");
         let url = mails[0].split_whitespace().find(|w| w.contains("/xac-minh-email?t=")).expect("the link").to_string();
         let token = url.split("t=").nth(1).unwrap().to_string();
@@ -188,20 +199,46 @@ async fn the_email_given_at_sign_up_is_proven_by_its_link_before_it_receives_any
         // Opening the link shows a button (a mail scanner's GET proves nothing).
         let page = app.client().get(url.clone()).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("/api/account/prove-email"), "{backend:?}");
-        assert_eq!(app.count("select count(*) from users where email_verified_at is not null and cccd = '045301000020'").await, 0);
+        assert_eq!(
+            app.count("select count(*) from users where email_verified_at is not null and cccd = '045301000020'").await,
+            0
+        );
         let res = app.form(&app.client(), "/api/account/prove-email", "/xac-minh-email", &[("t", &token)]).await;
         assert_eq!(location(&res), "/xac-minh-email?xong=1", "{backend:?}");
-        assert_eq!(app.count("select count(*) from users where email_verified_at is not null and cccd = '045301000020'").await, 1);
+        assert_eq!(
+            app.count("select count(*) from users where email_verified_at is not null and cccd = '045301000020'").await,
+            1
+        );
         let res = app.form(&app.client(), "/api/account/prove-email", "/xac-minh-email", &[("t", &token)]).await;
         assert_eq!(error_key(&res), "error-link-dead", "{backend:?}: once");
-        let res = app.form(&app.client(), "/api/account/prove-email", "/xac-minh-email", &[("t", "x' or 1=1 --")]).await;
+        let res =
+            app.form(&app.client(), "/api/account/prove-email", "/xac-minh-email", &[("t", "x' or 1=1 --")]).await;
         assert_eq!(error_key(&res), "error-link-dead", "{backend:?}");
         // From now on a sign-in is told to the proven address.
         let other = app.client();
-        assert_eq!(sign_in_as(&app, &other, "045301000020", "matkhau2026", "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36").await, "/ho-so");
-        let told = texts(&app, "select body from outbox where message_id like 'sign-in/%' and recipient = $1", "lan@example.vn").await;
+        assert_eq!(
+            sign_in_as(
+                &app,
+                &other,
+                "045301000020",
+                "matkhau2026",
+                "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Safari/537.36"
+            )
+            .await,
+            "/ho-so"
+        );
+        let told = texts(
+            &app,
+            "select body from outbox where message_id like 'sign-in/%' and recipient = $1",
+            "lan@example.vn",
+        )
+        .await;
         assert_eq!(told.len(), 1, "{backend:?}: one sign-in notice");
-        assert!(told[0].contains("Chrome") && told[0].contains("Android"), "{backend:?}: names the browser: {}", told[0]);
+        assert!(
+            told[0].contains("Chrome") && told[0].contains("Android"),
+            "{backend:?}: names the browser: {}",
+            told[0]
+        );
         assert!(!told[0].contains("matkhau2026") && !told[0].contains("045301000020"), "{backend:?}");
     }
 }
@@ -256,7 +293,12 @@ async fn a_forgotten_password_is_reset_with_the_sms_code_and_no_answer_tells_whe
             let mut step = vec![seen(res).await];
             step.push(seen(c.get(app.url("/quen-mat-khau/ma")).send().await.unwrap()).await);
             let res = app
-                .form(c, "/api/account/reset-password", "/quen-mat-khau/ma", &[("code", "000000"), ("password", "MatKhauMoi#2026")])
+                .form(
+                    c,
+                    "/api/account/reset-password",
+                    "/quen-mat-khau/ma",
+                    &[("code", "000000"), ("password", "MatKhauMoi#2026")],
+                )
                 .await;
             step.push(seen(res).await);
             let res = app.form(c, "/api/account/resend-reset-code", "/quen-mat-khau/ma", &[]).await;
@@ -275,7 +317,12 @@ async fn a_forgotten_password_is_reset_with_the_sms_code_and_no_answer_tells_whe
             .await;
         assert_eq!(error_key(&res), "error-password-length", "{backend:?}");
         let res = app
-            .form(&owner, "/api/account/reset-password", "/quen-mat-khau/ma", &[("code", &code), ("password", "MatKhauMoi#2026")])
+            .form(
+                &owner,
+                "/api/account/reset-password",
+                "/quen-mat-khau/ma",
+                &[("code", &code), ("password", "MatKhauMoi#2026")],
+            )
             .await;
         assert_eq!(location(&res), "/tai-khoan?mat-khau=1", "{backend:?}: signed in");
         assert_eq!(status(&app, &owner, "/tai-khoan").await, 200, "{backend:?}");
@@ -286,7 +333,12 @@ async fn a_forgotten_password_is_reset_with_the_sms_code_and_no_answer_tells_whe
         assert_eq!(sign_in_as(&app, &app.client(), cccd, "MatKhauMoi#2026", "curl").await, "/ho-so", "{backend:?}");
         // The code and the ticket are spent.
         let res = app
-            .form(&owner, "/api/account/reset-password", "/quen-mat-khau/ma", &[("code", &code), ("password", "KhacNua#2026x")])
+            .form(
+                &owner,
+                "/api/account/reset-password",
+                "/quen-mat-khau/ma",
+                &[("code", &code), ("password", "KhacNua#2026x")],
+            )
             .await;
         assert_eq!(error_key(&res), "error-reset-gone", "{backend:?}");
     }
@@ -305,12 +357,13 @@ async fn one_sees_and_ends_ones_sessions_and_a_new_password_ends_the_others() {
         sign_in_as(&app, &phone, cccd, "matkhau2026", android).await;
         sign_in_as(&app, &laptop, cccd, "matkhau2026", firefox).await;
         let page = here.get(app.url("/tai-khoan")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Chrome · Android") && page.contains("Firefox · Windows"), "{backend:?}: the browsers listed");
+        assert!(
+            page.contains("Chrome · Android") && page.contains("Firefox · Windows"),
+            "{backend:?}: the browsers listed"
+        );
         let handle_of = |device: &'static str| {
             let app = &app;
-            async move {
-                texts(app, "select handle from sessions where device = $1", device).await.remove(0)
-            }
+            async move { texts(app, "select handle from sessions where device = $1", device).await.remove(0) }
         };
         // Ending the phone's session from here.
         let handle = handle_of("Chrome · Android").await;
@@ -327,11 +380,21 @@ async fn one_sees_and_ends_ones_sessions_and_a_new_password_ends_the_others() {
 
         // A new password: the current one first, then every other session ends.
         let res = app
-            .form(&here, "/api/account/change-password", "/tai-khoan", &[("current", "sai-roi-2026"), ("password", "MatKhauMoi#2026")])
+            .form(
+                &here,
+                "/api/account/change-password",
+                "/tai-khoan",
+                &[("current", "sai-roi-2026"), ("password", "MatKhauMoi#2026")],
+            )
             .await;
         assert_eq!(error_key(&res), "error-current-password", "{backend:?}");
         let res = app
-            .form(&here, "/api/account/change-password", "/tai-khoan", &[("current", "matkhau2026"), ("password", "MatKhauMoi#2026")])
+            .form(
+                &here,
+                "/api/account/change-password",
+                "/tai-khoan",
+                &[("current", "matkhau2026"), ("password", "MatKhauMoi#2026")],
+            )
             .await;
         assert_eq!(location(&res), "/tai-khoan?mat-khau=1", "{backend:?}");
         assert_eq!(status(&app, &here, "/ho-so").await, 200, "{backend:?}: this one stays");
@@ -391,28 +454,55 @@ async fn officers_give_a_second_factor_that_works_once_and_an_administrator_rese
         let officer_id = app.count(&format!("select id from users where cccd = '{RECEPTION}'")).await.to_string();
         let leader = app.login("045078000204", "canbo2026").await;
         let res = app
-            .form(&leader, "/api/admin/officer-second-factor", "/mot-cua/can-bo", &[("agency", OTHER_AGENCY), ("officer", &officer_id)])
+            .form(
+                &leader,
+                "/api/admin/officer-second-factor",
+                "/mot-cua/can-bo",
+                &[("agency", OTHER_AGENCY), ("officer", &officer_id)],
+            )
             .await;
         assert_ne!(location(&res), format!("/mot-cua/can-bo?co-quan={OTHER_AGENCY}&hai-lop=1"), "{backend:?}");
         let admin = app.login(AGENCY_ADMIN, "canbo2026").await;
         let res = app
-            .form(&admin, "/api/admin/officer-second-factor", "/mot-cua/can-bo", &[("agency", "000.00.12.H45"), ("officer", &officer_id)])
+            .form(
+                &admin,
+                "/api/admin/officer-second-factor",
+                "/mot-cua/can-bo",
+                &[("agency", "000.00.12.H45"), ("officer", &officer_id)],
+            )
             .await;
-        assert_ne!(location(&res), "/mot-cua/can-bo?co-quan=000.00.12.H45&hai-lop=1", "{backend:?}: not another agency's officer");
-        assert_eq!(app.count(&format!("select count(*) from users where cccd = '{RECEPTION}' and totp_secret is not null")).await, 1);
+        assert_ne!(
+            location(&res),
+            "/mot-cua/can-bo?co-quan=000.00.12.H45&hai-lop=1",
+            "{backend:?}: not another agency's officer"
+        );
+        assert_eq!(
+            app.count(&format!("select count(*) from users where cccd = '{RECEPTION}' and totp_secret is not null"))
+                .await,
+            1
+        );
         let res = app
-            .form(&admin, "/api/admin/officer-second-factor", "/mot-cua/can-bo", &[("agency", "000.20.01.H45"), ("officer", &officer_id)])
+            .form(
+                &admin,
+                "/api/admin/officer-second-factor",
+                "/mot-cua/can-bo",
+                &[("agency", "000.20.01.H45"), ("officer", &officer_id)],
+            )
             .await;
         assert_eq!(location(&res), "/mot-cua/can-bo?co-quan=000.20.01.H45&hai-lop=1", "{backend:?}");
         assert_eq!(status(&app, &desk, "/tai-khoan").await, 401, "{backend:?}: the officer's sessions ended");
-        let recorded = texts(&app, "select actor_name from admin_events where action = $1", "second-factor-reset").await;
+        let recorded =
+            texts(&app, "select actor_name from admin_events where action = $1", "second-factor-reset").await;
         assert_eq!(recorded, ["Võ Quốc Bảo"], "{backend:?}: on the record, with who");
 
         // At the next sign-in the officer enrols again: the secret shown once, recovery codes once.
         let desk = app.client();
         assert_eq!(password_step(&app, &desk, RECEPTION).await, SECOND_FACTOR, "{backend:?}");
         let page = desk.get(app.url(SECOND_FACTOR)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("<svg") && page.contains("data-testid=\"totp-secret\""), "{backend:?}: a QR code and the secret");
+        assert!(
+            page.contains("<svg") && page.contains("data-testid=\"totp-secret\""),
+            "{backend:?}: a QR code and the secret"
+        );
         let res = app.second_factor(&desk, RECEPTION).await;
         assert_eq!(location(&res), "/dang-nhap/ma-du-phong?next=/mot-cua", "{backend:?}");
         let page = desk.get(app.url("/dang-nhap/ma-du-phong")).send().await.unwrap().text().await.unwrap();
@@ -424,7 +514,12 @@ async fn officers_give_a_second_factor_that_works_once_and_an_administrator_rese
         assert_eq!(codes.len(), 10, "{backend:?}: ten recovery codes");
         let again = desk.get(app.url("/dang-nhap/ma-du-phong")).send().await.unwrap().text().await.unwrap();
         assert!(!again.contains(&codes[0]), "{backend:?}: shown once");
-        let stored = texts(&app, "select code_hash from recovery_codes where user_id = (select id from users where cccd = $1)", RECEPTION).await;
+        let stored = texts(
+            &app,
+            "select code_hash from recovery_codes where user_id = (select id from users where cccd = $1)",
+            RECEPTION,
+        )
+        .await;
         assert_eq!(stored.len(), 10, "{backend:?}");
         assert!(stored.iter().all(|h| !h.contains(&codes[0].replace('-', ""))), "{backend:?}: hashes only");
 
@@ -432,7 +527,8 @@ async fn officers_give_a_second_factor_that_works_once_and_an_administrator_rese
         for (n, expected) in [(0, "/mot-cua"), (1, "")] {
             let c = app.client();
             password_step(&app, &c, RECEPTION).await;
-            let res = app.form(&c, "/api/account/second-factor", SECOND_FACTOR, &[("code", &codes[0].to_lowercase())]).await;
+            let res =
+                app.form(&c, "/api/account/second-factor", SECOND_FACTOR, &[("code", &codes[0].to_lowercase())]).await;
             if n == 0 {
                 assert_eq!(location(&res), expected, "{backend:?}: a recovery code");
             } else {

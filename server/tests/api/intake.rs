@@ -440,8 +440,10 @@ async fn a_recorded_applicant_takes_the_account_online_by_proving_the_phone_the_
         assert!(mine.contains(&code), "{backend:?}: the dossier the desk received");
         assert_eq!(app.count(&format!("select count(*) from users where cccd = '{cccd}'")).await, 1, "{backend:?}");
         assert_eq!(
-            app.count(&format!("select count(*) from claim_codes c join users u on u.id = c.user_id where u.cccd = '{cccd}'"))
-                .await,
+            app.count(&format!(
+                "select count(*) from claim_codes c join users u on u.id = c.user_id where u.cccd = '{cccd}'"
+            ))
+            .await,
             0,
             "{backend:?}: the claim code on the receipt is spent"
         );

@@ -513,7 +513,11 @@ async fn a_code_is_wiped_from_the_outbox_once_sent_and_never_sent_after_it_expir
         let sms = sinks.sms().await;
         assert_eq!(sms.iter().filter(|m| m["to"] == "0911000091").count(), 1, "{backend:?}");
         assert_eq!(sms.iter().filter(|m| m["to"] == "0911000090").count(), 0, "{backend:?}: never the expired one");
-        assert_eq!(texts(&app, "select body from outbox where recipient = $1", "0911000091").await, [""], "{backend:?}");
+        assert_eq!(
+            texts(&app, "select body from outbox where recipient = $1", "0911000091").await,
+            [""],
+            "{backend:?}"
+        );
         // The phone shows the code, and it works.
         let res = app.confirm_signup(&second, "0911000091").await;
         assert_eq!(location(&res), "/ho-so", "{backend:?}");

@@ -177,19 +177,20 @@ impl TestApp {
     pub async fn sms_code(&self, phone: &str) -> String {
         let mut body = None;
         for _ in 0..1200 {
-            let queued = texts(
-                self,
-                "select body from outbox where channel = 'sms' and recipient = $1 order by id desc",
-                phone,
-            )
-            .await;
+            let queued =
+                texts(self, "select body from outbox where channel = 'sms' and recipient = $1 order by id desc", phone)
+                    .await;
             match queued.first() {
                 Some(b) if !b.is_empty() => body = Some(b.clone()),
                 Some(_) => {
                     let url = self.sms_gateway.as_ref().expect("a sent SMS went to a configured gateway");
                     if let Ok(res) = reqwest::get(url).await {
                         let sent: Vec<serde_json::Value> = res.json().await.unwrap();
-                        body = sent.iter().rev().find(|t| t["to"] == phone).and_then(|t| t["text"].as_str().map(String::from));
+                        body = sent
+                            .iter()
+                            .rev()
+                            .find(|t| t["to"] == phone)
+                            .and_then(|t| t["text"].as_str().map(String::from));
                     }
                 }
                 None => panic!("no SMS was queued for {phone}"),
@@ -261,7 +262,11 @@ impl TestApp {
     /// may sign the same officer in many times within 30 seconds, the officer's last accepted
     /// step is forgotten first (the replay rule has tests of its own).
     pub async fn second_factor(&self, c: &Client, cccd: &str) -> Response {
-        sqlx::query("update users set totp_last_step = null where cccd = $1").bind(cccd).execute(&self.db.pool).await.unwrap();
+        sqlx::query("update users set totp_last_step = null where cccd = $1")
+            .bind(cccd)
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
         let secret = self.totp_secret(cccd).await;
         let code = app::domain::totp::code_at(&secret, app::domain::totp::step_of(app::api::ctx::now_ms()));
         self.form(c, "/api/account/second-factor", SECOND_FACTOR, &[("code", &code)]).await
