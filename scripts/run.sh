@@ -37,7 +37,9 @@ ${sinks_line}
   Demo officers (password canbo2026), e.g. at Phường Đông Hà:
     reception       045185000101      unit leader (VP)  045185000103
     specialist (VP) 045085000102      agency leader     045080000104
-  (all of them: README.md)
+  Their second factor: a TOTP authenticator app with the secret
+    DEMOTOTPDEMOTOTPDEMOTOTPDEMOTOTP  (demo mode only; all of them: README.md)
+  Sign-up and password codes arrive by SMS in the demo sink above.
 
 INFO
 target/bin/server
