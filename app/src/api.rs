@@ -17,6 +17,7 @@ pub mod handling;
 pub mod intake;
 pub mod lang;
 pub mod lookup;
+pub mod organisations;
 pub mod register;
 pub mod second_factor;
 pub mod setup;

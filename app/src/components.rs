@@ -1,6 +1,7 @@
 //! Reusable view pieces, one per file: the page frame, fields and error summaries, the e-form's
 //! inputs, the status badge, the history table, the supplement box, formatting helpers.
 
+pub mod applied_for;
 pub mod event_note;
 pub mod field;
 pub mod form_inputs;

@@ -102,6 +102,9 @@ pub struct Facts {
     pub fees: Vec<FeeDue>,
     /// When the event happened.
     pub at_ms: i64,
+    /// Whom the dossier was submitted for, when not for the applicant: an organisation's name
+    /// and tax code, or a person's name (the e-mail says so; the SMS names nobody).
+    pub applied_for: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +192,10 @@ pub fn email(f: &Facts) -> Email {
     body.push_str("\n\n");
     body.push_str(&t(lang, &format!("notice-body-{key}"), &args));
     body.push_str("\n\n");
+    if let Some(who) = &f.applied_for {
+        body.push_str(&t(lang, "notice-applied-for", &[("who", who.clone())]));
+        body.push_str("\n\n");
+    }
     match f.kind {
         Kind::Accepted => {
             f.collection(&mut body);
@@ -360,6 +367,18 @@ mod tests {
             payload,
             fees: vec![FeeDue { name: "Lệ phí đăng ký".into(), amount_vnd: 50_000 }],
             at_ms: AT,
+            applied_for: None,
+        }
+    }
+
+    #[test]
+    fn the_email_says_whom_the_dossier_is_for_and_the_sms_names_nobody() {
+        let who = "Công ty TNHH Hải Đăng (MST 0100109106)".to_string();
+        for lang in [Lang::Vi, Lang::En] {
+            let f = Facts { applied_for: Some(who.clone()), ..facts(Kind::Accepted, lang, None) };
+            assert!(email(&f).body.contains(&who), "{lang:?}");
+            assert!(!sms(&f).contains("Hai Dang") && !sms(&f).contains("0100109106"), "{lang:?}");
+            assert!(!email(&facts(Kind::Accepted, lang, None)).body.contains("MST"), "{lang:?}");
         }
     }
 

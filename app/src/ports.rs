@@ -84,6 +84,8 @@ pub struct DraftSave {
     pub now_ms: i64,
     /// `online`, or `counter` / `postal` for a paper dossier entered at the desk.
     pub channel: String,
+    /// Whom the dossier is for, when not for its applicant.
+    pub applied_for: Option<crate::domain::principal::AppliedFor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +113,7 @@ pub struct Draft {
     pub procedure_code: String,
     pub form: BTreeMap<String, String>,
     pub files: Vec<StoredFile>,
+    pub applied_for: Option<crate::domain::principal::AppliedFor>,
 }
 
 #[derive(Debug, Clone)]
@@ -762,6 +765,51 @@ pub trait CredentialStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
+pub use crate::read::organisations::{MemberRole, MemberView, OrganisationEvent, OrganisationView};
+
+/// An organisation's account as its legal representative creates it.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub tax_code: String,
+    pub name: String,
+    pub kind: crate::domain::tax_code::OrganisationKind,
+    pub address: String,
+    pub representative_id: i64,
+    pub now_ms: i64,
+}
+
+/// What became of adding a person to an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentAdded {
+    Added,
+    AlreadyMember,
+    /// No citizen account with a proven phone holds that CCCD.
+    NoAccount,
+}
+
+/// Organisations and the people who act for them (issue 12).
+#[async_trait]
+pub trait OrganisationStore: Send + Sync {
+    /// Creates the organisation with its representative as its first member, on its record;
+    /// `None` when an organisation already holds the tax code.
+    async fn create_organisation(&self, o: NewOrganisation) -> Result<Option<i64>, StoreError>;
+    /// The organisations `user_id` acts for, each with its people and record.
+    async fn organisations_of(&self, user_id: i64) -> Result<Vec<OrganisationView>, StoreError>;
+    /// How `user_id` stands to the organisation, if at all; with its name and tax code.
+    async fn membership(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+    ) -> Result<Option<(MemberRole, String, String)>, StoreError>;
+    /// Allows the holder of `cccd` (a citizen whose phone is proven) to act for it.
+    async fn add_agent(&self, organisation_id: i64, cccd: &str, by: i64, now_ms: i64)
+        -> Result<AgentAdded, StoreError>;
+    /// The CCCD of an account (a person cannot submit for themselves under an authorisation).
+    async fn user_cccd(&self, user_id: i64) -> Result<String, StoreError>;
+    /// Withdraws an agent's permission; false when they were not one.
+    async fn remove_agent(&self, organisation_id: i64, user_id: i64, by: i64, now_ms: i64) -> Result<bool, StoreError>;
+}
+
 /// Everything the application reads and writes, one trait per aggregate, each implemented once
 /// by the storage adapter. Callers hold an `Arc<dyn Store>` (whose methods need no import); code
 /// holding the adapter itself brings the traits into scope with `use app::ports::stores::*`.
@@ -780,6 +828,7 @@ pub trait Store:
     + CatalogueAdmin
     + ContentStore
     + CredentialStore
+    + OrganisationStore
 {
 }
 
@@ -798,6 +847,7 @@ impl<
             + CatalogueAdmin
             + ContentStore
             + CredentialStore
+            + OrganisationStore
             + ?Sized,
     > Store for T
 {
@@ -807,7 +857,8 @@ impl<
 pub mod stores {
     pub use super::{
         AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, ContentStore,
-        CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, RegisterStore, SetupStore, Store,
+        CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, OrganisationStore, RegisterStore,
+        SetupStore, Store,
     };
 }
 

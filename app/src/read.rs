@@ -12,6 +12,7 @@ pub mod dossiers;
 pub mod handling;
 pub mod lookup;
 pub mod name;
+pub mod organisations;
 pub mod register;
 pub mod supplements;
 

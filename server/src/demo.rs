@@ -186,6 +186,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64) -> Result<(), Sto
             submit: Vec::new(),
             now_ms: now_ms - hours_ago * 3_600_000,
             channel: "online".into(),
+            applied_for: None,
         };
         match submit {
             true => submit_draft(db, draft, &users[who]).await?,

@@ -14,6 +14,7 @@ mod dossiers;
 mod drafts;
 mod handling;
 pub mod integrity;
+mod organisations;
 pub mod outbox;
 mod register;
 pub mod setup;
@@ -183,4 +184,14 @@ impl Db {
 
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(s: String) -> Result<T, StoreError> {
     serde_json::from_str(&s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+/// Whom a dossier was submitted for, from its `for_*` and `organisation_id` columns.
+pub(crate) fn applied_for_from_row(r: &sqlx::any::AnyRow) -> Option<app::domain::principal::AppliedFor> {
+    app::domain::principal::AppliedFor::from_columns(
+        r.get::<Option<String>, _>("for_kind").as_deref(),
+        r.get("for_name"),
+        r.get("for_number"),
+        r.get("organisation_id"),
+    )
 }

@@ -57,10 +57,8 @@ pub async fn confirm_signup(code: String, next: Option<String>) -> Result<(), Ap
     let subject = otp::signup_subject(&ticket);
     ssr::judge(&services.store.check_code(&subject, &otp::hash(&subject, &code), now).await?)?;
     let lang = crate::i18n::Lang::parse(&pending.lang).unwrap_or_default();
-    let email_link = match services.store.signup_email(pending.id).await? {
-        Some(email) => Some(ssr::email_proof(&services, lang, email, now)),
-        None => None,
-    };
+    let email_link =
+        services.store.signup_email(pending.id).await?.map(|email| ssr::email_proof(&services, lang, email, now));
     match services.store.complete_signup(pending.id, now, email_link).await? {
         SignupOutcome::Created(user) => {
             account::ssr::set_cookie(SIGNUP_COOKIE, "", "/", 0, "Lax");

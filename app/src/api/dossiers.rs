@@ -23,6 +23,10 @@ pub struct DossierFormView {
     /// False for an account whose phone is not proven yet: it may fill in and save the form,
     /// not submit it.
     pub may_submit: bool,
+    /// The organisations the citizen may submit for: id, name, tax code.
+    pub organisations: Vec<(i64, String, String)>,
+    /// Whom the draft is for, when not for the citizen.
+    pub applied_for: Option<crate::domain::principal::AppliedFor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +53,8 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     }
     let detail = services.store.procedure(&procedure).await?.ok_or(AppError::NotFound)?;
     let may_submit = ssr::may_submit(&services, &user).await?;
+    let organisations: Vec<(i64, String, String)> =
+        services.store.organisations_of(user.id).await?.into_iter().map(|o| (o.id, o.name, o.tax_code)).collect();
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -59,6 +65,8 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
                     files: draft.files,
                     resumed: true,
                     may_submit,
+                    organisations,
+                    applied_for: draft.applied_for,
                 });
             }
         }
@@ -70,6 +78,8 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
         files: Vec::new(),
         resumed: false,
         may_submit,
+        organisations,
+        applied_for: None,
     })
 }
 
@@ -151,6 +161,7 @@ pub mod ssr {
     use super::{valid_key, StoredFile};
     use crate::api::ctx;
     use crate::domain::channel::Channel;
+    use crate::domain::principal::{self, AppliedFor, ForChoice, AUTHORISATION_COMPONENT};
     use crate::domain::role::Role;
     use crate::domain::status::DossierStatus;
     use crate::domain::{form, upload, FieldError};
@@ -423,7 +434,9 @@ pub mod ssr {
                 None
             }
         };
-        if files.iter().any(|f| !procedure.components.iter().any(|c| c.id == f.component_id)) {
+        if files.iter().any(|f| {
+            f.component_id != AUTHORISATION_COMPONENT && !procedure.components.iter().any(|c| c.id == f.component_id)
+        }) {
             return Err(AppError::BadRequest("unknown component".into()));
         }
         match (clean, errors.is_empty()) {
@@ -460,6 +473,31 @@ pub mod ssr {
         crate::handling::plan_submission(&state, &cals, user, backfill, now)
     }
 
+    /// Whom the post is for (`for`, `for_name`, `for_cccd`): oneself, an organisation the
+    /// applicant acts for, or another person; with the problems to show at those fields.
+    async fn applied_for(
+        services: &Services,
+        user: &crate::ports::CurrentUser,
+        text: &BTreeMap<String, String>,
+    ) -> Result<(Option<AppliedFor>, Vec<FieldError>), AppError> {
+        let field = |k: &str| text.get(k).map(String::as_str).unwrap_or_default();
+        if matches!(field("for"), "" | "self") {
+            return Ok((None, Vec::new()));
+        }
+        let own = services.store.user_cccd(user.id).await?;
+        match principal::parse_choice(field("for"), field("for_name"), field("for_cccd"), &own) {
+            Ok(ForChoice::Myself) => Ok((None, Vec::new())),
+            Ok(ForChoice::Person { name, cccd }) => {
+                Ok((Some(AppliedFor::Person { name, cccd: cccd.as_str().to_string() }), Vec::new()))
+            }
+            Ok(ForChoice::Organisation(id)) => match services.store.membership(id, user.id).await? {
+                Some((_, name, tax_code)) => Ok((Some(AppliedFor::Organisation { id, name, tax_code }), Vec::new())),
+                None => Ok((None, vec![FieldError::new("for", "error-for-unknown")])),
+            },
+            Err(errors) => Ok((None, errors)),
+        }
+    }
+
     /// Checks the post and saves it: submitted when everything is right; when a field is wrong,
     /// the files that were fine are still kept in the draft (never submitted) so a citizen on a
     /// slow line does not send them twice, and the error carries the draft's key so the form
@@ -483,15 +521,38 @@ pub mod ssr {
             Err(e) => return Posted::refused(e, &up.files),
         };
         let (saved_form, current) = draft.map(|d| (d.form, d.files)).unwrap_or_default();
+        let (applied_for, mut for_errors) = match applied_for(services, &user, &up.text).await {
+            Ok(r) => r,
+            Err(e) => return Posted::refused(e, &up.files),
+        };
+        let mut up = up;
+        // An authorisation document goes with a dossier for another person only.
+        let mut stray = Vec::new();
+        if !matches!(applied_for, Some(AppliedFor::Person { .. })) {
+            let (auth, rest): (Vec<_>, Vec<_>) =
+                up.files.into_iter().partition(|f| f.component_id == AUTHORISATION_COMPONENT);
+            stray = auth;
+            up.files = rest;
+        }
         let admission =
             upload::admit(upload::Holding { current: &current, account_bytes, replaced_are_deleted: true }, up.files);
-        let mut unused: Vec<String> = admission.refused.iter().map(|f| f.storage_key.clone()).collect();
+        let mut unused: Vec<String> = admission.refused.iter().chain(&stray).map(|f| f.storage_key.clone()).collect();
         let mut errors = up.errors;
         errors.extend(admission.errors);
+        let authorised = admission.taken.iter().chain(&current).any(|f| f.component_id == AUTHORISATION_COMPONENT);
+        if submit && !unproven && matches!(applied_for, Some(AppliedFor::Person { .. })) && !authorised {
+            for_errors.push(FieldError::new(format!("file_{AUTHORISATION_COMPONENT}"), "error-authorisation-required"));
+        }
+        errors.extend(for_errors);
+        let for_echo: Vec<(String, String)> = ["for", "for_name", "for_cccd"]
+            .iter()
+            .filter_map(|k| up.text.get(*k).map(|v| (k.to_string(), v.chars().take(100).collect())))
+            .collect();
         let now = ctx::now_ms();
         // An unproven account's submission is kept as a draft, and the form says why.
         let submit = submit && !unproven;
-        let form = check_form(&procedure, &up.text, &admission.taken, submit, errors);
+        let form = check_form(&procedure, &up.text, &admission.taken, submit, errors)
+            .map_err(|e| e.with_more_values(for_echo.clone()));
         let plans = match submit {
             true => submission(
                 services,
@@ -536,6 +597,7 @@ pub mod ssr {
                 submit: plans,
                 now_ms: now,
                 channel: Channel::Online.name().into(),
+                applied_for,
             })
             .await;
         match &saved {

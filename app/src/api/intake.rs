@@ -284,6 +284,7 @@ pub mod ssr {
                 submit: plans,
                 now_ms: now,
                 channel: channel.name().into(),
+                applied_for: None,
             })
             .await?;
         Ok((outcome, claim_code))

@@ -33,6 +33,7 @@ pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossi
     let token_matches = !token.is_empty() && constant_time_eq(given.trim().as_bytes(), token.as_bytes());
     if !token_matches {
         dossier.applicant_masked = None;
+        dossier.applied_for_masked = None;
     }
     Ok(dossier)
 }

@@ -199,7 +199,10 @@ pub fn AccountPage() -> impl IntoView {
                             <dd data-testid="recovery-left">{i18n.t_args("account-recovery-left", &[("n", a.recovery_codes_left.to_string())])}</dd>
                         })}
                     </dl>
-                    {(!a.officer).then(|| view! { <p><a href="/thong-bao">{i18n.t("channels-title")}</a></p> })}
+                    {(!a.officer).then(|| view! {
+                        <p><a href="/thong-bao">{i18n.t("channels-title")}</a></p>
+                        <p><a href="/to-chuc">{i18n.t("account-organisations")}</a></p>
+                    })}
                 </section>
                 <section aria-labelledby="account-password">
                     <h2 id="account-password">{i18n.t("account-change-password")}</h2>

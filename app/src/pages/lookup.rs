@@ -52,6 +52,9 @@ pub fn LookupPage() -> impl IntoView {
                                     <dd data-testid="lookup-due">{d.due_at_ms.map(format_vn).unwrap_or_else(|| i18n.t("lookup-no-due"))}</dd>
                                     <dt>{i18n.t("dossier-applicant")}</dt>
                                     <dd data-testid="lookup-applicant">{d.applicant_masked.clone().unwrap_or_else(|| i18n.t("lookup-name-hidden"))}</dd>
+                                    {d.applied_for_masked.clone().map(|who| view! {
+                                        <dt>{i18n.t("applied-for")}</dt><dd data-testid="lookup-applied-for">{who}</dd>
+                                    })}
                                 </dl>
                             </section>
                         })}

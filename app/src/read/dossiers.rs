@@ -44,6 +44,8 @@ pub struct DossierDetail {
     /// Where the dossier sits now (agency, department) as its owner may see it [TRK-A].
     pub location: crate::read::Name,
     pub applicant_name: String,
+    /// Whom it was submitted for, when not for the applicant.
+    pub applied_for: Option<crate::domain::principal::AppliedFor>,
     pub status: DossierStatus,
     pub channel: String,
     pub submitted_at_ms: i64,

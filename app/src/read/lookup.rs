@@ -20,4 +20,7 @@ pub struct PublicDossier {
     pub due_at_ms: Option<i64>,
     /// The applicant's masked name, only with the right lookup token.
     pub applicant_masked: Option<String>,
+    /// Whom it was submitted for, with the same token: an organisation's name, or a person's
+    /// masked name.
+    pub applied_for_masked: Option<String>,
 }

@@ -180,6 +180,7 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
             submit: Vec::new(),
             now_ms: t,
             channel: channel.into(),
+            applied_for: None,
         };
         let saved = super::submit_draft(db, draft, &submitter).await?;
         let app::ports::DraftOutcome::Submitted { code: dossier, .. } = saved else { continue };

@@ -104,7 +104,10 @@ fn event_view(e: Event) -> Result<EventView, StoreError> {
 fn file_from_row(r: &AnyRow) -> StoredFile {
     StoredFile {
         id: r.get("id"),
-        component_id: r.get("component_id"),
+        // A null component is the authorisation document's.
+        component_id: r
+            .get::<Option<i64>, _>("component_id")
+            .unwrap_or(app::domain::principal::AUTHORISATION_COMPONENT),
         file_name: r.get("file_name"),
         content_type: r.get("content_type"),
         size_bytes: r.get("size_bytes"),
@@ -259,7 +262,7 @@ impl Db {
         for f in files {
             if draft {
                 let gone = sqlx::query(
-                    "delete from dossier_files where dossier_id = $1 and component_id = $2 and replaced_at is null returning storage_key",
+                    "delete from dossier_files where dossier_id = $1 and coalesce(component_id, -1) = $2 and replaced_at is null returning storage_key",
                 )
                 .bind(dossier_id)
                 .bind(f.component_id)
@@ -268,7 +271,7 @@ impl Db {
                 .map_err(backend_err)?;
                 dropped.extend(gone.iter().map(|r| r.get::<String, _>("storage_key")));
             } else {
-                sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and component_id = $3 and replaced_at is null")
+                sqlx::query("update dossier_files set replaced_at = $1 where dossier_id = $2 and coalesce(component_id, -1) = $3 and replaced_at is null")
                     .bind(now_ms)
                     .bind(dossier_id)
                     .bind(f.component_id)
@@ -280,7 +283,7 @@ impl Db {
                 "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             ))
             .bind(&f.id)
-            .bind(f.component_id)
+            .bind((f.component_id != app::domain::principal::AUTHORISATION_COMPONENT).then_some(f.component_id))
             .bind(&f.file_name)
             .bind(&f.content_type)
             .bind(f.size_bytes)
@@ -310,7 +313,7 @@ impl Db {
         let Some(r) = sqlx::query(
             "select d.id, d.code, d.status, d.channel, d.submitted_at, d.form_json, d.version_id, d.applicant_id, d.receiving_agency, \
              d.accepted_at, d.original_due_at, d.due_at, d.resolved_at, d.current_agency, d.event_count, d.step_position, \
-             d.assignee_id, d.proposal, d.delivery, d.urged_at, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
+             d.assignee_id, d.proposal, d.delivery, d.urged_at, d.for_kind, d.for_name, d.for_number, d.organisation_id, u.full_name, u.cccd, u.phone, p.code as p_code, p.name_vi, p.name_en, \
              case when u.contested_at is not null then 'contested' when u.verified_by = '' then 'unverified' \
              when u.password_hash = '' then 'recorded' else 'verified' end as account, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, v.form_schema_json, v.details_json, \
@@ -351,6 +354,7 @@ impl Db {
                 }
             },
             applicant_name: r.get("full_name"),
+            applied_for: super::applied_for_from_row(&r),
             status,
             channel: r.get("channel"),
             submitted_at_ms: r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
@@ -484,7 +488,7 @@ impl app::ports::DossierReads for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "public_dossier"))]
     async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
-            "select d.code, d.status, d.submitted_at, d.due_at, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
+            "select d.code, d.status, d.submitted_at, d.due_at, d.for_kind, d.for_name, d.for_number, d.organisation_id, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, cu.name_vi as cu_vi, cu.name_en as cu_en, \
              (select s.kind from dossier_steps s where s.dossier_id = d.id and s.ended_at is null order by s.id desc limit 1) as stage \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
@@ -514,6 +518,10 @@ impl app::ports::DossierReads for Db {
                 // A paused clock (supplement) starts again from zero; other statuses have none.
                 due_at_ms: r.get::<Option<i64>, _>("due_at").filter(|_| status.is_running() || status.is_decided()),
                 applicant_masked: Some(mask_name(&r.get::<String, _>("full_name"))),
+                applied_for_masked: super::applied_for_from_row(&r).map(|f| match f {
+                    app::domain::principal::AppliedFor::Organisation { name, .. } => name,
+                    app::domain::principal::AppliedFor::Person { name, .. } => mask_name(&name),
+                }),
             })
         })
         .transpose()

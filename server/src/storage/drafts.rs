@@ -2,7 +2,7 @@
 //! deleted), and submitted with the planner's plans in the same transaction as the code.
 
 use super::dossiers::{allocate_code, new_lookup_token};
-use super::{backend_err, parse_json, status_at, Db};
+use super::{applied_for_from_row, backend_err, parse_json, status_at, Db};
 use app::domain::channel::Channel;
 use app::domain::status::DossierStatus;
 use app::handling::{DossierState, ProcedureRules};
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 impl app::ports::DraftStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "draft"))]
     async fn draft(&self, applicant_id: i64, key: &str) -> Result<Option<Draft>, StoreError> {
-        let Some(r) = sqlx::query("select d.id, d.idempotency_key, d.form_json, p.code from dossiers d join procedures p on p.id = d.procedure_id where d.idempotency_key = $1 and d.applicant_id = $2 and d.status = 0")
+        let Some(r) = sqlx::query("select d.id, d.idempotency_key, d.form_json, d.for_kind, d.for_name, d.for_number, d.organisation_id, p.code from dossiers d join procedures p on p.id = d.procedure_id where d.idempotency_key = $1 and d.applicant_id = $2 and d.status = 0")
             .bind(key)
             .bind(applicant_id)
             .fetch_optional(&self.pool)
@@ -29,6 +29,7 @@ impl app::ports::DraftStore for Db {
             procedure_code: r.get("code"),
             form: parse_json(r.get("form_json"))?,
             files: self.current_files(id).await?,
+            applied_for: applied_for_from_row(&r),
         }))
     }
 
@@ -69,12 +70,20 @@ impl app::ports::DraftStore for Db {
         .execute(&mut *tx)
         .await
         .map_err(backend_err)?;
-        let updated = sqlx::query("update dossiers set form_json = $1, updated_at = $2 where idempotency_key = $3 and applicant_id = $4 and procedure_id = $5 and status = 0")
-            .bind(&form_json)
-            .bind(s.now_ms)
-            .bind(&s.idempotency_key)
-            .bind(s.applicant.id)
-            .bind(procedure_id)
+        let for_ = s.applied_for.as_ref();
+        let updated = sqlx::query(
+            "update dossiers set form_json = $1, updated_at = $2, for_kind = $6, for_name = $7, for_number = $8, organisation_id = $9 \
+             where idempotency_key = $3 and applicant_id = $4 and procedure_id = $5 and status = 0",
+        )
+        .bind(&form_json)
+        .bind(s.now_ms)
+        .bind(&s.idempotency_key)
+        .bind(s.applicant.id)
+        .bind(procedure_id)
+        .bind(for_.map(|f| f.kind()))
+        .bind(for_.map(|f| f.name().to_string()))
+        .bind(for_.map(|f| f.number().to_string()))
+        .bind(for_.and_then(|f| f.organisation_id()))
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?

@@ -45,7 +45,7 @@ pub(crate) async fn queue_notices(
     let r = sqlx::query(
         "select d.code, u.email, u.email_verified_at, u.phone, u.lang, u.notify_email, u.notify_sms, u.role, \
          p.name_vi, p.name_en, a.name_vi as a_vi, a.name_en as a_en, a.address, a.phone as a_phone, a.opening_hours, \
-         v.details_json \
+         v.details_json, d.for_kind, d.for_name, d.for_number, d.organisation_id \
          from dossiers d join users u on u.id = d.applicant_id join procedures p on p.id = d.procedure_id \
          join agencies a on a.code = d.receiving_agency join procedure_versions v on v.id = d.version_id \
          where d.id = $1",
@@ -78,6 +78,12 @@ pub(crate) async fn queue_notices(
         payload: payload.and_then(Payload::from_json),
         fees: details.fees.iter().map(|f| FeeDue { name: f.name_vi.clone(), amount_vnd: f.amount_vnd }).collect(),
         at_ms,
+        applied_for: super::applied_for_from_row(&r).map(|f| match f {
+            app::domain::principal::AppliedFor::Organisation { name, tax_code, .. } => {
+                format!("{name} (MST {tax_code})")
+            }
+            app::domain::principal::AppliedFor::Person { name, .. } => name,
+        }),
     };
     let email: Option<String> = r.get("email");
     let phone: String = r.get("phone");

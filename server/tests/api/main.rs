@@ -18,6 +18,7 @@ mod handling;
 mod history;
 mod intake;
 mod messages;
+mod organisations;
 mod privacy;
 mod robustness;
 mod security;

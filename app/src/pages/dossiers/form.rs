@@ -2,10 +2,12 @@
 //! submitted in one multipart post.
 
 use crate::api::dossiers::{dossier_form, DossierFormView, SaveDossier};
-use crate::components::field::{error_for, ErrorSummary};
+use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::form_inputs::{component_inputs, form_inputs, form_labels, upload_limits};
+use crate::components::format_bytes;
 use crate::components::layout::Layout;
 use crate::components::upload::upload_progress;
+use crate::domain::principal::{AppliedFor, AUTHORISATION_COMPONENT};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, param, posted_error, query};
@@ -29,6 +31,13 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
     let p = form.procedure;
     let labels = form_labels(i18n, &p);
     let limits = upload_limits(i18n);
+    let mut labels = labels;
+    labels.extend([
+        ("for".to_string(), i18n.t("for-legend")),
+        ("for_name".to_string(), i18n.t("for-person-name")),
+        ("for_cccd".to_string(), i18n.t("for-person-cccd")),
+        (format!("file_{AUTHORISATION_COMPONENT}"), i18n.t("for-authorisation")),
+    ]);
     let values = form.values;
     let files = form.files;
     view! {
@@ -47,6 +56,7 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
         <form id="dossier-form" method="post" action=SaveDossier::PATH enctype="multipart/form-data" class="stack">
             <input type="hidden" name="key" value=form.key.clone() />
             <input type="hidden" name="procedure" value=p.code.clone() />
+            {applied_for_inputs(i18n, &form.organisations, form.applied_for.as_ref(), &files, &error)}
             <fieldset>
                 <legend>{i18n.t("submit-form-section")}</legend>
                 {form_inputs(&p.form_fields, &values, &error)}
@@ -64,5 +74,64 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
                 <button type="submit" name="intent" value="save" formnovalidate=true>{i18n.t("save-draft-button")}</button>
             </div>
         </form>
+    }
+}
+
+/// "Submitted for": oneself, an organisation the citizen acts for, or another person under an
+/// authorisation, with its document. Plain radios: every choice works without JavaScript.
+fn applied_for_inputs(
+    i18n: I18n,
+    organisations: &[(i64, String, String)],
+    saved: Option<&AppliedFor>,
+    files: &[crate::api::dossiers::StoredFile],
+    error: &Option<AppError>,
+) -> impl IntoView {
+    let echoed = |k: &str| error.as_ref().and_then(|e| e.value(k));
+    let chosen = echoed("for").unwrap_or_else(|| match saved {
+        Some(AppliedFor::Organisation { id, .. }) => format!("org-{id}"),
+        Some(AppliedFor::Person { .. }) => "person".into(),
+        None => "self".into(),
+    });
+    let (saved_name, saved_cccd) = match saved {
+        Some(AppliedFor::Person { name, cccd }) => (name.clone(), cccd.clone()),
+        _ => Default::default(),
+    };
+    let file_name = format!("file_{AUTHORISATION_COMPONENT}");
+    let file_error = error_for(error, &file_name);
+    let existing = files.iter().find(|f| f.component_id == AUTHORISATION_COMPONENT).cloned();
+    let radio = move |value: String, label: String| {
+        let id = format!("for-{value}");
+        let checked = value == chosen;
+        view! {
+            <div class="choice">
+                <input type="radio" id=id.clone() name="for" value=value checked=checked />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset id="for" data-testid="applied-for">
+            <legend>{i18n.t("for-legend")}</legend>
+            {error_for(error, "for").map(|e| view! { <p class="field-error">{e}</p> })}
+            {radio.clone()("self".into(), i18n.t("for-self"))}
+            {organisations.iter().map(|(id, name, tax)| {
+                radio.clone()(format!("org-{id}"), i18n.t_args("for-organisation", &[("name", name.clone()), ("tax", tax.clone())]))
+            }).collect_view()}
+            {radio("person".into(), i18n.t("for-person"))}
+            <div class="indented">
+                <p class="hint">{i18n.t("for-person-hint")}</p>
+                <TextField name="for_name" label=i18n.t("for-person-name") value=echoed("for_name").unwrap_or(saved_name) error=error_for(error, "for_name") autocomplete="off" maxlength=100u32 />
+                <TextField name="for_cccd" label=i18n.t("for-person-cccd") value=echoed("for_cccd").unwrap_or(saved_cccd) error=error_for(error, "for_cccd") inputmode="numeric" autocomplete="off" maxlength=15u32 />
+                <div class="field file-field" class:field-invalid=file_error.is_some()>
+                    <label for=file_name.clone()>{i18n.t("for-authorisation")}</label>
+                    <p class="hint">{i18n.t("for-authorisation-hint")}</p>
+                    {existing.map(|f| view! { <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"</p> })}
+                    {file_error.clone().map(|e| view! { <p class="field-error" id="authorisation-error">{e}</p> })}
+                    <input id=file_name.clone() name=file_name type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+                        aria-invalid=file_error.is_some().then_some("true")
+                        aria-describedby=if file_error.is_some() { "authorisation-error" } else { "upload-limits" } />
+                </div>
+            </div>
+        </fieldset>
     }
 }

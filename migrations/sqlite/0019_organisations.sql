@@ -1,0 +1,62 @@
+-- Organisations have accounts of their own (issue 12): a business, household business or
+-- association, known by its tax code, with its legal representative (who created it) and the
+-- people allowed to act for it; every change of its people is on its record.
+create table organisations (
+    id integer primary key autoincrement,
+    tax_code text not null unique,
+    name text not null,
+    kind text not null,
+    address text not null,
+    representative_id bigint not null references users (id),
+    created_at bigint not null
+);
+
+create table organisation_members (
+    organisation_id bigint not null references organisations (id),
+    user_id bigint not null references users (id),
+    role text not null,
+    added_by bigint not null references users (id),
+    added_at bigint not null,
+    primary key (organisation_id, user_id)
+);
+create index organisation_members_user on organisation_members (user_id);
+
+create table organisation_events (
+    id integer primary key autoincrement,
+    organisation_id bigint not null references organisations (id),
+    actor_id bigint not null references users (id),
+    kind text not null,
+    subject text not null,
+    at bigint not null
+);
+create index organisation_events_organisation on organisation_events (organisation_id, id);
+
+-- Whom a dossier was submitted for, when not for its applicant: an organisation the applicant
+-- acts for, or a person under a recorded authorisation (ủy quyền) whose document is one of the
+-- dossier's files (component 0). Null: for the applicant themselves.
+alter table dossiers add column for_kind text;
+alter table dossiers add column for_name text;
+alter table dossiers add column for_number text;
+alter table dossiers add column organisation_id bigint references organisations (id);
+
+-- The authorisation document is a file of the dossier that answers no component of the
+-- procedure: its component is null (SQLite cannot drop a NOT NULL, so the table is rebuilt;
+-- nothing refers to it).
+create table dossier_files_new (
+    id text primary key,
+    dossier_id bigint not null references dossiers (id),
+    component_id bigint references procedure_components (id),
+    file_name text not null,
+    content_type text not null,
+    size_bytes bigint not null,
+    sha256 text not null,
+    storage_key text not null,
+    created_at bigint not null,
+    replaced_at bigint,
+    digitised bigint not null default 0
+);
+insert into dossier_files_new (id, dossier_id, component_id, file_name, content_type, size_bytes, sha256, storage_key, created_at, replaced_at, digitised)
+    select id, dossier_id, component_id, file_name, content_type, size_bytes, sha256, storage_key, created_at, replaced_at, digitised from dossier_files;
+drop table dossier_files;
+alter table dossier_files_new rename to dossier_files;
+create index dossier_files_dossier on dossier_files (dossier_id);

@@ -1,0 +1,263 @@
+//! Organisations' accounts and dossiers submitted for someone else (issue 12): the legal
+//! representative creates the account and names who acts for it; a dossier is submitted for an
+//! organisation one acts for, or for a person under an authorisation with its document; the
+//! dossier, the desk, the receipt, the lookup and the e-mail say who applied for whom.
+
+use crate::support::*;
+use reqwest::multipart::Part;
+use reqwest::Client;
+use sqlx::Row;
+
+const TAX: &str = "0100109106";
+
+fn error_key(res: &reqwest::Response) -> (String, String) {
+    let e = redirected_error(res);
+    field_keys(&e).first().cloned().unwrap_or_else(|| (String::new(), e.key().to_string()))
+}
+
+async fn create(app: &TestApp, c: &Client, tax: &str, name: &str, kind: &str) -> reqwest::Response {
+    app.form(
+        c,
+        "/api/organisations/create",
+        "/to-chuc",
+        &[("tax_code", tax), ("name", name), ("kind", kind), ("address", "12 Lê Duẩn, Đông Hà")],
+    )
+    .await
+}
+
+/// Where a redirect leads, as a URL.
+fn follow(app: &TestApp, res: &reqwest::Response) -> String {
+    let loc = location(res);
+    if loc.starts_with("http") {
+        loc
+    } else {
+        app.url(&loc)
+    }
+}
+
+async fn organisations(app: &TestApp, c: &Client) -> serde_json::Value {
+    c.get(app.url("/api/organisations/mine")).send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_representative_creates_the_organisation_and_says_who_acts_for_it_on_the_record() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let rep = app.citizen("Lê Văn Hải", "045088100001", "0912100001").await;
+        let agent = app.citizen("Đỗ Thị Mai", "045189100002", "0912100002").await;
+
+        // Bad input: a wrong check digit, a missing kind and name; nothing is written.
+        let res = create(&app, &rep, "0100109107", "", "").await;
+        let e = redirected_error(&res);
+        let keys = field_keys(&e);
+        assert!(keys.contains(&("tax_code".into(), "error-tax-code-check".into())), "{backend:?}: {keys:?}");
+        assert!(keys.contains(&("name".into(), "error-required".into())), "{backend:?}: {keys:?}");
+        assert!(keys.contains(&("kind".into(), "error-required".into())), "{backend:?}: {keys:?}");
+        assert_eq!(e.value("tax_code"), None, "typed values stay out of the URL");
+        let again = rep.get(follow(&app, &res)).send().await.unwrap().text().await.unwrap();
+        assert!(again.contains("value=\"0100109107\""), "{backend:?}: what was typed comes back");
+        assert_eq!(app.count("select count(*) from organisations").await, 0, "{backend:?}");
+
+        let res = create(&app, &rep, "0100 109 106", "Công ty TNHH Hải Đăng", "business").await;
+        assert_eq!(location(&res), "/to-chuc?tao=1", "{backend:?}");
+        // The same tax code again, by anyone: refused at the field, with what to do.
+        let res = create(&app, &agent, TAX, "Hải Đăng giả", "business").await;
+        assert_eq!(error_key(&res), ("tax_code".into(), "error-org-taken".into()), "{backend:?}");
+        assert_eq!(app.count("select count(*) from organisations").await, 1, "{backend:?}");
+
+        let mine = organisations(&app, &rep).await;
+        let org = &mine[0];
+        let id = org["id"].as_i64().unwrap();
+        assert_eq!((org["tax_code"].as_str(), org["my_role"].as_str()), (Some(TAX), Some("Representative")));
+        assert_eq!(org["representative_name"], "Lê Văn Hải");
+        assert_eq!(organisations(&app, &agent).await.as_array().unwrap().len(), 0, "{backend:?}");
+
+        // The representative adds people with a proven account, once each.
+        let add = |c: &Client, cccd: &str| {
+            let id = id.to_string();
+            let cccd = cccd.to_string();
+            let c = c.clone();
+            let app = &app;
+            async move {
+                app.form(&c, "/api/organisations/add-agent", "/to-chuc", &[("organisation", &id), ("cccd", &cccd)])
+                    .await
+            }
+        };
+        assert_eq!(error_key(&add(&rep, "0450").await), ("cccd".into(), "error-cccd-format".into()), "{backend:?}");
+        assert_eq!(error_key(&add(&rep, "045090999999").await), ("cccd".into(), "error-org-no-account".into()));
+        assert_eq!(location(&add(&rep, "045189100002").await), "/to-chuc?them=1", "{backend:?}");
+        assert_eq!(error_key(&add(&rep, "045189100002").await), ("cccd".into(), "error-org-already-member".into()));
+        let theirs = organisations(&app, &agent).await;
+        assert_eq!((theirs[0]["id"].as_i64(), theirs[0]["my_role"].as_str()), (Some(id), Some("Agent")), "{backend:?}");
+        // An agent does not say who else acts for it, nor does a stranger.
+        let stranger = app.citizen("Phan Thị Hồng", "045190100003", "0912100003").await;
+        assert_eq!(error_key(&add(&agent, "045190100003").await).1, "error-not-found", "{backend:?}");
+        assert_eq!(error_key(&add(&stranger, "045190100003").await).1, "error-not-found", "{backend:?}");
+        assert_eq!(app.count("select count(*) from organisation_members").await, 2, "{backend:?}");
+
+        // Withdrawn, on the record.
+        let member = theirs[0]["members"].as_array().unwrap().iter().find(|m| m["role"] == "Agent").unwrap()["user_id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let res = app
+            .form(
+                &rep,
+                "/api/organisations/remove-agent",
+                "/to-chuc",
+                &[("organisation", &id.to_string()), ("member", &member)],
+            )
+            .await;
+        assert_eq!(location(&res), "/to-chuc?bo=1", "{backend:?}");
+        assert_eq!(organisations(&app, &agent).await.as_array().unwrap().len(), 0, "{backend:?}");
+        let record: Vec<String> = organisations(&app, &rep).await[0]["record"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {}",
+                    e["actor"].as_str().unwrap(),
+                    e["kind"].as_str().unwrap(),
+                    e["subject"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            record,
+            [
+                "Lê Văn Hải agent-removed Đỗ Thị Mai",
+                "Lê Văn Hải agent-added Đỗ Thị Mai",
+                "Lê Văn Hải created Công ty TNHH Hải Đăng"
+            ],
+            "{backend:?}"
+        );
+        let page = rep.get(app.url("/to-chuc")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Công ty TNHH Hải Đăng") && page.contains(TAX), "{backend:?}");
+
+        // An account that proved nothing does not create one.
+        sqlx::query("update users set phone_verified_at = null, verified_by = '' where cccd = '045190100003'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let res = create(&app, &stranger, "0300588569", "Hồng Phát", "household").await;
+        assert_eq!(error_key(&res), ("tax_code".into(), "error-org-unverified".into()), "{backend:?}");
+        assert_eq!(app.count("select count(*) from organisations").await, 1, "{backend:?}");
+    }
+}
+
+async fn submitted(app: &TestApp, key: &str) -> Option<String> {
+    texts(app, "select coalesce(code, '') from dossiers where idempotency_key = $1 and status <> 0", key).await.pop()
+}
+
+#[tokio::test]
+async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applied_for_whom() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let rep = app.citizen("Lê Văn Hải", "045088100001", "0912100001").await;
+        let outsider = app.citizen("Đỗ Thị Mai", "045189100002", "0912100002").await;
+        create(&app, &rep, TAX, "Công ty TNHH Hải Đăng", "business").await;
+        let id = organisations(&app, &rep).await[0]["id"].as_i64().unwrap();
+        let p = birth(&app).await;
+
+        // Someone who does not act for it cannot submit for it: nothing is submitted.
+        let key = new_key();
+        let res =
+            post_dossier(&app, &outsider, &p, dossier_form(&p, &key, "submit").text("for", format!("org-{id}"))).await;
+        assert_eq!(error_key(&res), ("for".into(), "error-for-unknown".into()), "{backend:?}");
+        assert_eq!(submitted(&app, &key).await, None, "{backend:?}");
+
+        // For the organisation.
+        let key = new_key();
+        let res = post_dossier(&app, &rep, &p, dossier_form(&p, &key, "submit").text("for", format!("org-{id}"))).await;
+        let code = submitted(&app, &key).await.unwrap_or_else(|| panic!("{backend:?}: submitted, {}", location(&res)));
+        let mine: serde_json::Value =
+            rep.get(app.url(&format!("/api/dossiers/get?code={code}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(mine["applied_for"]["Organisation"]["tax_code"], TAX, "{backend:?}");
+        let page = rep.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Công ty TNHH Hải Đăng — mã số thuế 0100109106"), "{backend:?}");
+        let token = texts(&app, "select lookup_token from dossiers where code = $1", &code).await.remove(0);
+        let public: serde_json::Value = app
+            .client()
+            .get(app.url(&format!("/api/lookup?ma={code}&t={token}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(public["applied_for_masked"], "Công ty TNHH Hải Đăng", "{backend:?}");
+        let public: serde_json::Value =
+            app.client().get(app.url(&format!("/api/lookup?ma={code}"))).send().await.unwrap().json().await.unwrap();
+        assert!(public["applied_for_masked"].is_null(), "{backend:?}: not without the dossier's token");
+        let officer = app.login("045185000101", "canbo2026").await;
+        let desk = officer.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(desk.contains("data-testid=\"applied-for\"") && desk.contains("mã số thuế 0100109106"), "{backend:?}");
+
+        // For a person: their name and CCCD, not one's own, and the authorisation document.
+        let key = new_key();
+        let person = |form: reqwest::multipart::Form, cccd: &str| {
+            form.text("for", "person").text("for_name", "Trần Văn Cường").text("for_cccd", cccd.to_string())
+        };
+        let res = post_dossier(&app, &rep, &p, person(dossier_form(&p, &key, "submit"), "045088100001")).await;
+        assert_eq!(error_key(&res), ("for_cccd".into(), "error-for-self".into()), "{backend:?}");
+        let res = post_dossier(&app, &rep, &p, person(dossier_form(&p, &key, "submit"), "045090001999")).await;
+        let e = redirected_error(&res);
+        assert_eq!(
+            field_keys(&e),
+            [("file_-1".to_string(), "error-authorisation-required".to_string())],
+            "{backend:?}"
+        );
+        let again = rep.get(follow(&app, &res)).send().await.unwrap().text().await.unwrap();
+        assert!(again.contains("value=\"Trần Văn Cường\""), "{backend:?}: the choice comes back");
+        assert!(
+            again.contains("id=\"for-person\" name=\"for\" value=\"person\" checked"),
+            "{backend:?}: the choice comes back"
+        );
+        assert_eq!(submitted(&app, &key).await, None, "{backend:?}");
+        let letter = Part::bytes(pdf("Giấy ủy quyền")).file_name("uy-quyen.pdf").mime_str("application/pdf").unwrap();
+        let form = person(dossier_form(&p, &key, "submit"), "045090001999").part("file_-1", letter);
+        let res = post_dossier(&app, &rep, &p, form).await;
+        let code = submitted(&app, &key).await.unwrap_or_else(|| panic!("{backend:?}: submitted, {}", location(&res)));
+        let r = sqlx::query(
+            "select d.for_kind, d.for_name, d.for_number, (select count(*) from dossier_files f where f.dossier_id = d.id and f.component_id is null) as letters \
+             from dossiers d where d.code = $1",
+        )
+        .bind(&code)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<i64, _>(3)),
+            ("person".into(), "Trần Văn Cường".into(), "045090001999".into(), 1),
+            "{backend:?}"
+        );
+        let desk = officer.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(
+            desk.contains("Trần Văn Cường — theo văn bản ủy quyền") && desk.contains("045090001999"),
+            "{backend:?}"
+        );
+        assert!(desk.contains("uy-quyen.pdf"), "{backend:?}: the desk opens the authorisation");
+        let token = texts(&app, "select lookup_token from dossiers where code = $1", &code).await.remove(0);
+        let public: serde_json::Value = app
+            .client()
+            .get(app.url(&format!("/api/lookup?ma={code}&t={token}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(public["applied_for_masked"], "Trần V*** C", "{backend:?}: a person's name is masked");
+        // The applicant downloads the authorisation they sent.
+        let letter_id = texts(
+            &app,
+            "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id is null",
+            &code,
+        )
+        .await
+        .remove(0);
+        assert_eq!(rep.get(app.url(&format!("/tep/{letter_id}"))).send().await.unwrap().status(), 200, "{backend:?}");
+        assert_eq!(outsider.get(app.url(&format!("/tep/{letter_id}"))).send().await.unwrap().status(), 404);
+    }
+}
