@@ -17,6 +17,9 @@ use crate::domain::status::Action;
 pub enum Access {
     /// The applicant: their own dossier, without the office's internal notes.
     Applicant,
+    /// A person acting for the organisation the dossier was submitted for: what the applicant
+    /// reads, and none of the applicant's actions (those stay with whoever submitted).
+    Organisation,
     /// An officer of an agency involved in it: everything.
     Officer,
     /// Nothing beyond the public lookup.
@@ -27,6 +30,10 @@ pub enum Access {
 #[derive(Clone, Copy)]
 pub struct Parties<'a> {
     pub applicant_id: i64,
+    /// The organisation it was submitted for, if any.
+    pub organisation_id: Option<i64>,
+    /// The organisations the viewer acts for (empty where only the applicant and officers read).
+    pub viewer_acts_for: &'a [i64],
     /// Whether an agency received, holds, handled or was consulted on the dossier.
     pub involves: &'a dyn Fn(&str) -> bool,
 }
@@ -34,7 +41,13 @@ pub struct Parties<'a> {
 pub fn access(viewer: Option<&CurrentUser>, parties: Parties) -> Access {
     let Some(v) = viewer else { return Access::None };
     if !v.role.is_officer() {
-        return if v.id == parties.applicant_id { Access::Applicant } else { Access::None };
+        return if v.id == parties.applicant_id {
+            Access::Applicant
+        } else if parties.organisation_id.is_some_and(|o| parties.viewer_acts_for.contains(&o)) {
+            Access::Organisation
+        } else {
+            Access::None
+        };
     }
     match v.agency() {
         Some(agency) if (parties.involves)(agency) => Access::Officer,
@@ -111,7 +124,26 @@ mod tests {
     }
 
     fn parties(involves: &dyn Fn(&str) -> bool) -> Parties<'_> {
-        Parties { applicant_id: 1, involves }
+        Parties { applicant_id: 1, organisation_id: None, viewer_acts_for: &[], involves }
+    }
+
+    #[test]
+    fn the_people_of_the_organisation_a_dossier_is_for_read_it_and_no_other_organisation_does() {
+        let nobody = |_: &str| false;
+        let for_org = |acts: &'static [i64]| Parties {
+            applicant_id: 1,
+            organisation_id: Some(7),
+            viewer_acts_for: acts,
+            involves: &nobody,
+        };
+        let member = CurrentUser::citizen(2, "Bình".into());
+        assert_eq!(access(Some(&member), for_org(&[3, 7])), Access::Organisation);
+        assert_eq!(access(Some(&member), for_org(&[3])), Access::None);
+        assert_eq!(access(Some(&CurrentUser::citizen(1, "An".into())), for_org(&[])), Access::Applicant);
+        // A dossier for oneself is nobody else's, whatever organisations they act for.
+        assert_eq!(access(Some(&member), Parties { organisation_id: None, ..for_org(&[7]) }), Access::None);
+        // Officers are officers: acting for an organisation gives an officer nothing.
+        assert_eq!(access(Some(&officer("000.00.12.H45")), for_org(&[7])), Access::None);
     }
 
     #[test]

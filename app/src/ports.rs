@@ -119,6 +119,8 @@ pub struct Draft {
 #[derive(Debug, Clone)]
 pub struct FileAccess {
     pub owner_id: i64,
+    /// The organisation the dossier was submitted for: its people read what its owner reads.
+    pub organisation_id: Option<i64>,
     /// Whether the applicant may see it: their own components, and the result once decided.
     pub owner_may_see: bool,
     /// The agencies that received or handled the dossier: their officers may see the file.
@@ -211,6 +213,14 @@ pub trait DossierReads: Send + Sync {
     async fn waiting_for_applicant(&self, applicant_id: i64) -> Result<i64, StoreError>;
     async fn notifications(&self, applicant_id: i64) -> Result<Vec<crate::read::dossiers::Notification>, StoreError>;
     async fn dossier_for_applicant(&self, applicant_id: i64, code: &str) -> Result<Option<DossierDetail>, StoreError>;
+    /// A dossier as a citizen reads it through the policy: their own, or one submitted for an
+    /// organisation in `acts_for`.
+    async fn dossier_for_citizen(
+        &self,
+        viewer: &CurrentUser,
+        acts_for: &[i64],
+        code: &str,
+    ) -> Result<Option<DossierDetail>, StoreError>;
     /// A submitted dossier as the public lookup shows it, with the masked name.
     async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError>;
     /// The token of a submitted dossier's lookup link (empty for rows that never had one).
@@ -804,6 +814,8 @@ pub trait OrganisationStore: Send + Sync {
     /// Allows the holder of `cccd` (a citizen whose phone is proven) to act for it.
     async fn add_agent(&self, organisation_id: i64, cccd: &str, by: i64, now_ms: i64)
         -> Result<AgentAdded, StoreError>;
+    /// The organisations `user_id` acts for (represents or was allowed to act for).
+    async fn acting_for(&self, user_id: i64) -> Result<Vec<i64>, StoreError>;
     /// The CCCD of an account (a person cannot submit for themselves under an authorisation).
     async fn user_cccd(&self, user_id: i64) -> Result<String, StoreError>;
     /// Withdraws an agent's permission; false when they were not one.

@@ -351,18 +351,39 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
     if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let access = match state.db.file(&id).await {
-        Ok(Some(a))
-            if (a.owner_id == user.id && a.owner_may_see)
-                || (user.role.is_officer() && user.agency_code.as_ref().is_some_and(|c| a.agencies.contains(c))) =>
-        {
-            a
-        }
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+    let found = match state.db.file(&id).await {
+        Ok(found) => found,
         Err(e) => {
             tracing::error!("file lookup: {e}");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
+    };
+    let acts_for = match (&found, user.role.is_officer()) {
+        (Some(a), false) if a.organisation_id.is_some() && a.owner_id != user.id => {
+            use app::ports::OrganisationStore;
+            state.db.acting_for(user.id).await.unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    // Through the reader policy: its owner's side (the applicant, or the people of the
+    // organisation it was submitted for) when the owner may see this file; the officers of an
+    // agency involved in the dossier.
+    let access = match found {
+        Some(a) => {
+            let involves = |agency: &str| a.agencies.iter().any(|c| c == agency);
+            let parties = app::policy::Parties {
+                applicant_id: a.owner_id,
+                organisation_id: a.organisation_id,
+                viewer_acts_for: &acts_for,
+                involves: &involves,
+            };
+            match app::policy::access(Some(&user), parties) {
+                app::policy::Access::Officer => a,
+                app::policy::Access::Applicant | app::policy::Access::Organisation if a.owner_may_see => a,
+                _ => return StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        None => return StatusCode::NOT_FOUND.into_response(),
     };
     use app::ports::FileStore;
     match state.files.read(&access.file.storage_key).await {

@@ -134,7 +134,9 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     // Another citizen's dossier answers exactly like a missing one.
     let services = ctx::services()?;
-    let mut d = services.store.dossier_for_applicant(user.id, &code.to_string()).await?.ok_or(AppError::NotFound)?;
+    let acts_for = services.store.acting_for(user.id).await?;
+    let mut d =
+        services.store.dossier_for_citizen(&user, &acts_for, &code.to_string()).await?.ok_or(AppError::NotFound)?;
     crate::policy::for_applicant(&mut d);
     if let Some(cal) = services.store.calendar(&d.receiving_agency_code).await? {
         let now = ctx::now_ms();

@@ -34,7 +34,11 @@ pub async fn load_state(store: &dyn Store, user: &CurrentUser, code: &str) -> Re
 /// forbidden; anyone else but its applicant finds nothing.
 pub fn authorize(user: &CurrentUser, state: &DossierState) -> Result<(), Refusal> {
     let involves = |a: &str| state.involves(a);
-    match policy::access(Some(user), Parties { applicant_id: state.applicant_id, involves: &involves }) {
+    // Handling is the applicant's and the officers': the organisation's other people read the
+    // dossier (`dossier_for_citizen`) but do not act on it.
+    let parties =
+        Parties { applicant_id: state.applicant_id, organisation_id: None, viewer_acts_for: &[], involves: &involves };
+    match policy::access(Some(user), parties) {
         Access::None if user.role.is_officer() => Err(Refusal::Forbidden),
         Access::None => Err(Refusal::NotFound),
         _ => Ok(()),

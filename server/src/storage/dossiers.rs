@@ -8,7 +8,7 @@ use app::domain::history::Event;
 use app::domain::mask::mask_name;
 use app::domain::status::{transition, Action, DossierStatus};
 use app::domain::vn_time::yymmdd;
-use app::ports::{FileAccess, StoreError};
+use app::ports::{CurrentUser, FileAccess, StoreError};
 use app::read::desk::DeskDossierView;
 use app::read::dossiers::{DossierDetail, DossierSummary, EventView};
 use app::read::lookup::PublicDossier;
@@ -422,7 +422,9 @@ impl app::ports::DossierReads for Db {
     async fn my_dossiers(&self, applicant_id: i64) -> Result<Vec<DossierSummary>, StoreError> {
         let rows = sqlx::query(
             "select d.code, d.idempotency_key, d.status, d.updated_at, d.submitted_at, p.code as p_code, p.name_vi, p.name_en \
-             from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 order by d.updated_at desc limit 200",
+             from dossiers d join procedures p on p.id = d.procedure_id where d.applicant_id = $1 \
+             or (d.status <> 0 and d.organisation_id in (select m.organisation_id from organisation_members m where m.user_id = $1)) \
+             order by d.updated_at desc limit 200",
         )
         .bind(applicant_id)
         .fetch_all(&self.pool)
@@ -485,6 +487,27 @@ impl app::ports::DossierReads for Db {
         Ok(self.load_dossier(code).await?.filter(|l| l.applicant_id == applicant_id).map(|l| l.detail))
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "dossier_for_citizen"))]
+    async fn dossier_for_citizen(
+        &self,
+        viewer: &CurrentUser,
+        acts_for: &[i64],
+        code: &str,
+    ) -> Result<Option<DossierDetail>, StoreError> {
+        let Some(l) = self.load_dossier(code).await? else { return Ok(None) };
+        let nobody_else = |_: &str| false;
+        let parties = app::policy::Parties {
+            applicant_id: l.applicant_id,
+            organisation_id: l.detail.applied_for.as_ref().and_then(|f| f.organisation_id()),
+            viewer_acts_for: acts_for,
+            involves: &nobody_else,
+        };
+        Ok(match app::policy::access(Some(viewer), parties) {
+            app::policy::Access::Applicant | app::policy::Access::Organisation => Some(l.detail),
+            _ => None,
+        })
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "public_dossier"))]
     async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError> {
         let row = sqlx::query(
@@ -540,7 +563,7 @@ impl app::ports::DossierReads for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "file"))]
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
         let component = sqlx::query(&format!(
-            "select f.{}, f.dossier_id, d.applicant_id, d.status from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+            "select f.{}, f.dossier_id, d.applicant_id, d.organisation_id, d.status from dossier_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
             FILE_COLUMNS.replace(", ", ", f.")
         ))
         .bind(file_id)
@@ -552,7 +575,7 @@ impl app::ports::DossierReads for Db {
             None => {
                 let Some(r) = sqlx::query(
                     "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, cast(0 as bigint) as digitised, f.kind, \
-                     f.dossier_id, d.applicant_id, d.status from work_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
+                     f.dossier_id, d.applicant_id, d.organisation_id, d.status from work_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
                 )
                 .bind(file_id)
                 .fetch_optional(&self.pool)
@@ -578,7 +601,13 @@ impl app::ports::DossierReads for Db {
         .iter()
         .map(|x| x.get::<String, _>("a"))
         .collect();
-        Ok(Some(FileAccess { owner_id: r.get("applicant_id"), owner_may_see, agencies, file: file_from_row(&r) }))
+        Ok(Some(FileAccess {
+            owner_id: r.get("applicant_id"),
+            organisation_id: r.get("organisation_id"),
+            owner_may_see,
+            agencies,
+            file: file_from_row(&r),
+        }))
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "history"))]

@@ -217,6 +217,15 @@ impl app::ports::OrganisationStore for Db {
         Ok(AgentAdded::Added)
     }
 
+    async fn acting_for(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("select organisation_id from organisation_members where user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(rows.iter().map(|r| r.get("organisation_id")).collect())
+    }
+
     async fn user_cccd(&self, user_id: i64) -> Result<String, StoreError> {
         let row = sqlx::query("select cccd from users where id = $1")
             .bind(user_id)

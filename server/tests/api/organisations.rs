@@ -194,6 +194,63 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
         let desk = officer.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
         assert!(desk.contains("data-testid=\"applied-for\"") && desk.contains("mã số thuế 0100109106"), "{backend:?}");
 
+        // The organisation's people follow it: an agent reads it, its files and the list, not
+        // the representative's other dossiers; withdrawn, they read nothing of it.
+        app.form(
+            &rep,
+            "/api/organisations/add-agent",
+            "/to-chuc",
+            &[("organisation", &id.to_string()), ("cccd", "045189100002")],
+        )
+        .await;
+        let org_file = texts(
+            &app,
+            "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1",
+            &code,
+        )
+        .await
+        .remove(0);
+        let reads = |c: Client, code: String, file: String| {
+            let app = &app;
+            async move {
+                let detail =
+                    c.get(app.url(&format!("/api/dossiers/get?code={code}"))).send().await.unwrap().status().as_u16();
+                let page = c.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().status().as_u16();
+                let file = c.get(app.url(&format!("/tep/{file}"))).send().await.unwrap().status().as_u16();
+                let listed = c.get(app.url("/ho-so")).send().await.unwrap().text().await.unwrap().contains(&code);
+                (detail, page, file, listed)
+            }
+        };
+        assert_eq!(reads(outsider.clone(), code.clone(), org_file.clone()).await, (200, 200, 200, true), "{backend:?}");
+        let res = app
+            .form(
+                &outsider,
+                "/api/dossiers/withdraw",
+                &format!("/ho-so/{code}"),
+                &[("code", &code), ("reason", "Không cần nữa")],
+            )
+            .await;
+        assert_ne!(location(&res), format!("/ho-so/{code}"), "{backend:?}: an agent reads, the applicant acts");
+        assert_eq!(
+            texts(&app, "select cast(status as text) from dossiers where code = $1", &code).await,
+            ["1"],
+            "{backend:?}"
+        );
+        let agent_id =
+            texts(&app, "select cast(id as text) from users where cccd = $1", "045189100002").await.remove(0);
+        app.form(
+            &rep,
+            "/api/organisations/remove-agent",
+            "/to-chuc",
+            &[("organisation", &id.to_string()), ("member", &agent_id)],
+        )
+        .await;
+        assert_eq!(
+            reads(outsider.clone(), code.clone(), org_file.clone()).await,
+            (404, 404, 404, false),
+            "{backend:?}"
+        );
+
         // For a person: their name and CCCD, not one's own, and the authorisation document.
         let key = new_key();
         let person = |form: reqwest::multipart::Form, cccd: &str| {
