@@ -53,7 +53,7 @@ test("a representative opens the organisation's account, then submits for anothe
   await expect(page.getByTestId("applied-for").getByLabel("Họ và tên người ủy quyền")).toHaveValue("Trần Thị Ngọc");
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "org-03-authorisation-missing");
-  await page.getByLabel("Văn bản ủy quyền").setInputFiles({ name: "uy-quyen.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByLabel("Văn bản ủy quyền", { exact: true }).setInputFiles({ name: "uy-quyen.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
   const code = (await page.getByTestId("dossier-code").textContent())!.trim();
 
