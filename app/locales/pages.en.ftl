@@ -344,3 +344,4 @@ for-person-cccd = Their identification number
 for-authorisation-hint = A certified letter of authorisation, or an electronic one with its digital signature (PDF, JPG, PNG).
 account-organisations = Organisations I represent or act for
 notice-applied-for = The dossier was submitted for: { $who }.
+for-authorisation-listed = Attach the authorisation under “{ $component }” in the dossier's documents below.

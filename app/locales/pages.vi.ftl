@@ -344,3 +344,4 @@ for-person-cccd = Số định danh của người ủy quyền
 for-authorisation-hint = Giấy ủy quyền có chứng thực, hoặc văn bản ủy quyền điện tử có chữ ký số (PDF, JPG, PNG).
 account-organisations = Tổ chức, doanh nghiệp mà tôi đại diện hoặc được thực hiện thủ tục
 notice-applied-for = Hồ sơ được nộp cho: { $who }.
+for-authorisation-listed = Đính kèm văn bản ủy quyền ở mục “{ $component }” trong phần Thành phần hồ sơ bên dưới.

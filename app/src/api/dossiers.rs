@@ -541,9 +541,10 @@ pub mod ssr {
         let mut unused: Vec<String> = admission.refused.iter().chain(&stray).map(|f| f.storage_key.clone()).collect();
         let mut errors = up.errors;
         errors.extend(admission.errors);
-        let authorised = admission.taken.iter().chain(&current).any(|f| f.component_id == AUTHORISATION_COMPONENT);
+        let slot = principal::authorisation_slot(procedure.components.iter().map(|c| (c.id, c.name.as_str())));
+        let authorised = admission.taken.iter().chain(&current).any(|f| f.component_id == slot);
         if submit && !unproven && matches!(applied_for, Some(AppliedFor::Person { .. })) && !authorised {
-            for_errors.push(FieldError::new(format!("file_{AUTHORISATION_COMPONENT}"), "error-authorisation-required"));
+            for_errors.push(FieldError::new(format!("file_{slot}"), "error-authorisation-required"));
         }
         errors.extend(for_errors);
         let for_echo: Vec<(String, String)> = ["for", "for_name", "for_cccd"]

@@ -1,7 +1,7 @@
 //! "Submitted for": the organisation or the person a dossier was submitted for, with the
 //! authorisation document, on the citizen's page, the desk's and the receipt.
 
-use crate::domain::principal::{AppliedFor, AUTHORISATION_COMPONENT};
+use crate::domain::principal::{authorisation_slot, AppliedFor};
 use crate::domain::upload::StoredFile;
 use crate::i18n::I18n;
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use leptos::prelude::*;
 pub fn applied_for_facts(
     i18n: I18n,
     applied_for: Option<&AppliedFor>,
+    components: &[crate::read::catalogue::ComponentView],
     files: &[StoredFile],
     with_number: bool,
 ) -> Option<impl IntoView> {
@@ -27,7 +28,8 @@ pub fn applied_for_facts(
             t
         }
     };
-    let document = files.iter().find(|f| f.component_id == AUTHORISATION_COMPONENT).cloned();
+    let slot = authorisation_slot(components.iter().map(|c| (c.id, c.name.as_str())));
+    let document = files.iter().find(|f| f.component_id == slot).cloned();
     Some(view! {
         <dt>{i18n.t("applied-for")}</dt>
         <dd data-testid="applied-for">{text}

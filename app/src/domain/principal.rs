@@ -10,6 +10,17 @@ use serde::{Deserialize, Serialize};
 /// belongs to no procedure's list of components.
 pub const AUTHORISATION_COMPONENT: i64 = -1;
 
+/// The procedure's own component for the authorisation, when its list has one ("Văn bản ủy
+/// quyền …", as many national records do): the document then goes there, not beside the list.
+pub fn authorisation_component<'a>(components: impl IntoIterator<Item = (i64, &'a str)>) -> Option<i64> {
+    components.into_iter().find(|(_, name)| super::text::fold(name).contains("van ban uy quyen")).map(|(id, _)| id)
+}
+
+/// The component that holds the authorisation document of a dossier of this procedure.
+pub fn authorisation_slot<'a>(components: impl IntoIterator<Item = (i64, &'a str)>) -> i64 {
+    authorisation_component(components).unwrap_or(AUTHORISATION_COMPONENT)
+}
+
 /// Whom a dossier was submitted for, when not for its applicant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppliedFor {
@@ -147,6 +158,19 @@ mod tests {
             keys(parse_choice("person", "An", "045095001234", "045095001234")),
             [("for_cccd".into(), "error-for-self".into())]
         );
+    }
+
+    #[test]
+    fn a_procedure_that_lists_the_authorisation_keeps_it_in_its_own_component() {
+        let birth = [
+            (4, "Tờ khai đăng ký khai sinh"),
+            (7, "Văn bản ủy quyền có chứng thực (trường hợp ủy quyền đăng ký khai sinh)"),
+        ];
+        assert_eq!(authorisation_component(birth), Some(7));
+        assert_eq!(authorisation_slot(birth), 7);
+        let permit = [(1, "Đơn đề nghị cấp giấy phép xây dựng"), (2, "Bản vẽ thiết kế")];
+        assert_eq!(authorisation_component(permit), None);
+        assert_eq!(authorisation_slot(permit), AUTHORISATION_COMPONENT);
     }
 
     #[test]

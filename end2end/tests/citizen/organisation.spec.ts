@@ -48,12 +48,14 @@ test("a representative opens the organisation's account, then submits for anothe
   await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
   // Without the authorisation the dossier is not submitted, and the form says why.
+  // The procedure lists the authorisation among its documents: the choice says to attach it there.
+  await expect(forWhom.getByTestId("authorisation-listed")).toContainText(AUTHORISATION);
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
-  await expect(page.locator("#authorisation-error")).toContainText("văn bản ủy quyền");
+  await expect(page.locator(".file-field", { hasText: AUTHORISATION }).locator(".field-error")).toContainText("văn bản ủy quyền");
   await expect(page.getByTestId("applied-for").getByLabel("Họ và tên người ủy quyền")).toHaveValue("Trần Thị Ngọc");
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "org-03-authorisation-missing");
-  await page.getByLabel("Văn bản ủy quyền", { exact: true }).setInputFiles({ name: "uy-quyen.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await page.getByLabel(AUTHORISATION).setInputFiles({ name: "uy-quyen.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
   const code = (await page.getByTestId("dossier-code").textContent())!.trim();
 
@@ -63,6 +65,8 @@ test("a representative opens the organisation's account, then submits for anothe
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "org-04-dossier");
 });
+
+const AUTHORISATION = "Văn bản ủy quyền có chứng thực (trường hợp ủy quyền đăng ký khai sinh)";
 
 /** A valid tax code no other run used: nine random digits and the check digit of TT 105/2020. */
 function taxCode(): string {

@@ -258,11 +258,13 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
         };
         let res = post_dossier(&app, &rep, &p, person(dossier_form(&p, &key, "submit"), "045088100001")).await;
         assert_eq!(error_key(&res), ("for_cccd".into(), "error-for-self".into()), "{backend:?}");
+        // Birth registration lists the authorisation among its components: it goes there.
+        let slot = p.components.iter().find(|c| c.name.starts_with("Văn bản ủy quyền")).expect("1.001193 lists it").id;
         let res = post_dossier(&app, &rep, &p, person(dossier_form(&p, &key, "submit"), "045090001999")).await;
         let e = redirected_error(&res);
         assert_eq!(
             field_keys(&e),
-            [("file_-1".to_string(), "error-authorisation-required".to_string())],
+            [(format!("file_{slot}"), "error-authorisation-required".to_string())],
             "{backend:?}"
         );
         let again = rep.get(follow(&app, &res)).send().await.unwrap().text().await.unwrap();
@@ -273,14 +275,15 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
         );
         assert_eq!(submitted(&app, &key).await, None, "{backend:?}");
         let letter = Part::bytes(pdf("Giấy ủy quyền")).file_name("uy-quyen.pdf").mime_str("application/pdf").unwrap();
-        let form = person(dossier_form(&p, &key, "submit"), "045090001999").part("file_-1", letter);
+        let form = person(dossier_form(&p, &key, "submit"), "045090001999").part(format!("file_{slot}"), letter);
         let res = post_dossier(&app, &rep, &p, form).await;
         let code = submitted(&app, &key).await.unwrap_or_else(|| panic!("{backend:?}: submitted, {}", location(&res)));
         let r = sqlx::query(
-            "select d.for_kind, d.for_name, d.for_number, (select count(*) from dossier_files f where f.dossier_id = d.id and f.component_id is null) as letters \
+            "select d.for_kind, d.for_name, d.for_number, (select count(*) from dossier_files f where f.dossier_id = d.id and f.component_id = $2) as letters \
              from dossiers d where d.code = $1",
         )
         .bind(&code)
+        .bind(slot)
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
@@ -309,12 +312,67 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
         // The applicant downloads the authorisation they sent.
         let letter_id = texts(
             &app,
-            "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id is null",
+            "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.file_name = 'uy-quyen.pdf'",
             &code,
         )
         .await
         .remove(0);
         assert_eq!(rep.get(app.url(&format!("/tep/{letter_id}"))).send().await.unwrap().status(), 200, "{backend:?}");
         assert_eq!(outsider.get(app.url(&format!("/tep/{letter_id}"))).send().await.unwrap().status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn a_procedure_that_does_not_list_the_authorisation_takes_it_beside_its_components() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let c = app.citizen("Lê Văn Hải", "045088100001", "0912100001").await;
+        // A procedure received at Đông Hà whose components say nothing of an authorisation.
+        let codes =
+            texts(&app, "select code from procedures where receiving_agency = $1 order by code", "000.20.01.H45").await;
+        let mut chosen = None;
+        for code in codes {
+            let p = app.db.procedure(&code).await.unwrap().unwrap();
+            if p.online_full && !p.components.iter().any(|c| app::domain::text::fold(&c.name).contains("uy quyen")) {
+                chosen = Some(p);
+                break;
+            }
+        }
+        let p = chosen.expect("the demo catalogue has such a procedure at Đông Hà");
+        let key = new_key();
+        let person = |form: reqwest::multipart::Form| {
+            form.text("for", "person").text("for_name", "Trần Văn Cường").text("for_cccd", "045090001999")
+        };
+        let res = post_dossier(&app, &c, &p, person(dossier_form(&p, &key, "submit"))).await;
+        assert_eq!(
+            field_keys(&redirected_error(&res)),
+            [("file_-1".to_string(), "error-authorisation-required".to_string())],
+            "{backend:?}: {}",
+            p.code
+        );
+        let letter = Part::bytes(pdf("Giấy ủy quyền")).file_name("uy-quyen.pdf").mime_str("application/pdf").unwrap();
+        let res = post_dossier(&app, &c, &p, person(dossier_form(&p, &key, "submit")).part("file_-1", letter)).await;
+        let code = submitted(&app, &key).await.unwrap_or_else(|| panic!("{backend:?}: submitted, {}", location(&res)));
+        // Kept under no component of the procedure; the applicant opens it from the dossier.
+        let ids = texts(
+            &app,
+            "select f.id from dossier_files f join dossiers d on d.id = f.dossier_id where d.code = $1 and f.component_id is null",
+            &code,
+        )
+        .await;
+        assert_eq!(ids.len(), 1, "{backend:?}");
+        assert_eq!(c.get(app.url(&format!("/tep/{}", ids[0]))).send().await.unwrap().status(), 200, "{backend:?}");
+        let page = c.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("uy-quyen.pdf"), "{backend:?}");
+        // A dossier for oneself takes no authorisation: one posted anyway is not kept.
+        let key = new_key();
+        let letter = Part::bytes(pdf("Giấy ủy quyền")).file_name("thua.pdf").mime_str("application/pdf").unwrap();
+        post_dossier(&app, &c, &p, dossier_form(&p, &key, "submit").part("file_-1", letter)).await;
+        assert!(submitted(&app, &key).await.is_some(), "{backend:?}");
+        assert_eq!(
+            app.count("select count(*) from dossier_files where file_name = 'thua.pdf'").await,
+            0,
+            "{backend:?}"
+        );
     }
 }

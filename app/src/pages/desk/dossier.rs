@@ -92,7 +92,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                     <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.dossier.procedure)}<br/><small>{allowance_text(&d.allowance)}</small></dd>
                     <dt>{i18n.t("dossier-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}<br/><small>{i18n.t("field-cccd")}": "{d.applicant_cccd.clone()}" · "{d.applicant_phone.clone()}</small>
                         <br/><small data-testid="applicant-account">{i18n.t(&format!("account-{}", d.applicant_account))}</small></dd>
-                    {crate::components::applied_for::applied_for_facts(i18n, d.dossier.applied_for.as_ref(), &d.dossier.files, true)}
+                    {crate::components::applied_for::applied_for_facts(i18n, d.dossier.applied_for.as_ref(), &d.dossier.components, &d.dossier.files, true)}
                     <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.dossier.submitted_at_ms)}" · "{i18n.t(&format!("channel-{}", d.dossier.channel))}</dd>
                     <dt>{i18n.t("dossier-location")}</dt><dd data-testid="location">{location}</dd>
                     {d.due_at_ms.map(|due| view! {

@@ -64,7 +64,7 @@ fn slip_view(i18n: I18n, s: Slip) -> impl IntoView {
             </div>
             <dl class="slip-facts">
                 <dt>{i18n.t("slip-applicant")}</dt><dd>{d.dossier.applicant_name.clone()}" — "{i18n.t("field-cccd")}" "{d.applicant_cccd.clone()}" — "{d.applicant_phone.clone()}</dd>
-                {crate::components::applied_for::applied_for_facts(i18n, d.dossier.applied_for.as_ref(), &[], true)}
+                {crate::components::applied_for::applied_for_facts(i18n, d.dossier.applied_for.as_ref(), &[], &[], true)}
                 <dt>{i18n.t("dossier-procedure")}</dt><dd>{i18n.name(&d.dossier.procedure)}</dd>
                 {receipt.then(|| view! {
                     <dt>{i18n.t("slip-components")}</dt>

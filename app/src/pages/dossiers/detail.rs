@@ -151,7 +151,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             <dt>{i18n.t("dossier-location")}</dt><dd>{i18n.name(&d.location)}</dd>
             <dt>{i18n.t("dossier-procedure")}</dt><dd><a href=format!("/thu-tuc/{}", d.procedure_code)>{i18n.name(&d.procedure)}</a></dd>
             <dt>{i18n.t("dossier-agency")}</dt><dd>{i18n.name(&d.receiving_agency)}</dd>
-            {crate::components::applied_for::applied_for_facts(i18n, d.applied_for.as_ref(), &d.files, false)}
+            {crate::components::applied_for::applied_for_facts(i18n, d.applied_for.as_ref(), &d.components, &d.files, false)}
             <dt>{i18n.t("dossier-submitted-at")}</dt><dd>{format_vn(d.submitted_at_ms)}</dd>
             {d.due_at_ms.map(|due| view! {
                 <dt>{i18n.t("dossier-due")}</dt>

@@ -7,7 +7,7 @@ use crate::components::form_inputs::{component_inputs, form_inputs, form_labels,
 use crate::components::format_bytes;
 use crate::components::layout::Layout;
 use crate::components::upload::upload_progress;
-use crate::domain::principal::{AppliedFor, AUTHORISATION_COMPONENT};
+use crate::domain::principal::{authorisation_component, AppliedFor, AUTHORISATION_COMPONENT};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{page_data, param, posted_error, query};
@@ -56,7 +56,7 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
         <form id="dossier-form" method="post" action=SaveDossier::PATH enctype="multipart/form-data" class="stack">
             <input type="hidden" name="key" value=form.key.clone() />
             <input type="hidden" name="procedure" value=p.code.clone() />
-            {applied_for_inputs(i18n, &form.organisations, form.applied_for.as_ref(), &files, &error)}
+            {applied_for_inputs(i18n, &p.components, &form.organisations, form.applied_for.as_ref(), &files, &error)}
             <fieldset>
                 <legend>{i18n.t("submit-form-section")}</legend>
                 {form_inputs(&p.form_fields, &values, &error)}
@@ -81,6 +81,7 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
 /// authorisation, with its document. Plain radios: every choice works without JavaScript.
 fn applied_for_inputs(
     i18n: I18n,
+    components: &[crate::api::catalogue::ComponentView],
     organisations: &[(i64, String, String)],
     saved: Option<&AppliedFor>,
     files: &[crate::api::dossiers::StoredFile],
@@ -96,6 +97,10 @@ fn applied_for_inputs(
         Some(AppliedFor::Person { name, cccd }) => (name.clone(), cccd.clone()),
         _ => Default::default(),
     };
+    // A procedure that lists the authorisation among its components takes it there.
+    let listed = authorisation_component(components.iter().map(|c| (c.id, c.name.as_str())))
+        .and_then(|id| components.iter().find(|c| c.id == id))
+        .map(|c| c.name.clone());
     let file_name = format!("file_{AUTHORISATION_COMPONENT}");
     let file_error = error_for(error, &file_name);
     let existing = files.iter().find(|f| f.component_id == AUTHORISATION_COMPONENT).cloned();
@@ -122,6 +127,8 @@ fn applied_for_inputs(
                 <p class="hint">{i18n.t("for-person-hint")}</p>
                 <TextField name="for_name" label=i18n.t("for-person-name") value=echoed("for_name").unwrap_or(saved_name) error=error_for(error, "for_name") autocomplete="off" maxlength=100u32 />
                 <TextField name="for_cccd" label=i18n.t("for-person-cccd") value=echoed("for_cccd").unwrap_or(saved_cccd) error=error_for(error, "for_cccd") inputmode="numeric" autocomplete="off" maxlength=15u32 />
+                {listed.clone().map(|name| view! { <p class="hint" data-testid="authorisation-listed">{i18n.t_args("for-authorisation-listed", &[("component", name)])}</p> })}
+                {listed.is_none().then(|| view! {
                 <div class="field file-field" class:field-invalid=file_error.is_some()>
                     <label for=file_name.clone()>{i18n.t("for-authorisation")}</label>
                     <p class="hint">{i18n.t("for-authorisation-hint")}</p>
@@ -131,6 +138,7 @@ fn applied_for_inputs(
                         aria-invalid=file_error.is_some().then_some("true")
                         aria-describedby=if file_error.is_some() { "authorisation-error" } else { "upload-limits" } />
                 </div>
+                })}
             </div>
         </fieldset>
     }
