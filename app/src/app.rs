@@ -178,6 +178,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/co-quan") view=crate::pages::content::DirectoryPage ssr=SsrMode::Async />
                 <Route path=path!("/su-co") view=crate::pages::content::IncidentLogPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/noi-dung") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/tin-nhan") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/tiep-nhan") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/so-theo-doi") view=DeskShell ssr=SsrMode::Async />

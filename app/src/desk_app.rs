@@ -209,6 +209,7 @@ fn Workspace() -> impl IntoView {
                     {(role == Some(Role::ProvinceAdmin)).then(|| view! {
                         <a href="/mot-cua/danh-muc">{i18n.t("catalogue-admin-title")}</a>
                         <a href="/mot-cua/noi-dung">{i18n.t("content-admin-title")}</a>
+                        <a href="/mot-cua/tin-nhan">{i18n.t("messages-admin-title")}</a>
                     })}
                 </nav>
                 <span class="live-state" data-testid="live-state" data-live=move || if desk.live.get() { "on" } else { "off" }>
@@ -237,6 +238,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("/can-bo") view=crate::pages::admin::OfficersPage />
                     <Route path=path!("/danh-muc") view=crate::pages::catalogue_admin::CatalogueAdminPage />
                     <Route path=path!("/noi-dung") view=crate::pages::content_admin::ContentAdminPage />
+                    <Route path=path!("/tin-nhan") view=crate::pages::messages_admin::MessagesAdminPage />
                 </Routes>
             </main>
         </div>

@@ -16,6 +16,7 @@ pub mod desk;
 pub mod dossiers;
 pub mod intake;
 pub mod lookup;
+pub mod messages_admin;
 pub mod organisations;
 pub mod register;
 pub mod setup;

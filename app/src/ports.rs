@@ -510,6 +510,10 @@ pub trait AdminStore: Send + Sync {
         by: &CurrentUser,
         at_ms: i64,
     ) -> Result<bool, StoreError>;
+    /// The messages' counts and the latest `limit` failed or retried ones.
+    async fn messages_overview(&self, limit: i64) -> Result<crate::read::admin::MessagesView, StoreError>;
+    /// Queues a failed notice again, on the record; false when it is not one that may be.
+    async fn retry_message(&self, id: i64, by: &CurrentUser, now_ms: i64) -> Result<bool, StoreError>;
     /// The record of `agency` (all of it for `None`), newest first.
     async fn admin_events(
         &self,

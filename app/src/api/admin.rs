@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-pub use crate::read::admin::{AdminEventView, AgencyNode, OfficerRow, UnitRow};
+pub use crate::read::admin::{AdminEventView, AgencyNode, MessagesView, OfficerRow, TroubledMessage, UnitRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -180,6 +180,28 @@ pub async fn set_agency_active(agency: String, active: String) -> Result<(), App
         return Err(AppError::Conflict("error-deactivate-province".into()));
     }
     ssr::agency_change(&admin, &agency, crate::ports::AgencyChange::Active(active == "1")).await
+}
+
+/// The messages that reach people (province administrators): counts, and the failed and
+/// retried ones with why — nothing of their text.
+#[server(prefix = "/api", endpoint = "admin/messages", input = GetUrl, output = crate::api::JsonText)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/messages", skip_all))]
+pub async fn admin_messages() -> Result<MessagesView, AppError> {
+    crate::api::catalogue_admin::ssr::province_admin()?;
+    Ok(crate::api::ctx::services()?.store.messages_overview(100).await?)
+}
+
+/// Sends a failed notice again (the mail or SMS server is back), on the record.
+#[server(prefix = "/api", endpoint = "admin/message-retry")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "admin/message-retry", skip_all))]
+pub async fn retry_message(message: i64) -> Result<(), AppError> {
+    let admin = crate::api::catalogue_admin::ssr::province_admin()?;
+    let store = crate::api::ctx::services()?.store;
+    if !store.retry_message(message, &admin, crate::api::ctx::now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect("/mot-cua/tin-nhan?gui-lai=1");
+    Ok(())
 }
 
 /// Renames a unit, or deactivates (`active` = `0`) or reactivates (`1`) it.

@@ -86,3 +86,33 @@ pub struct ImportReport {
     pub units_changed: usize,
     pub sectors_changed: usize,
 }
+
+/// The messages that reach people, as province administrators watch them (issue 12): how many
+/// wait, are being retried, went and failed, and the troubled ones with why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessagesView {
+    pub pending: i64,
+    pub retrying: i64,
+    pub sent: i64,
+    pub failed: i64,
+    /// Failed and retrying messages, newest first.
+    pub troubled: Vec<TroubledMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TroubledMessage {
+    pub id: i64,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address, masked.
+    pub recipient: String,
+    pub dossier_code: Option<String>,
+    /// `pending` (being retried) or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub next_attempt_at_ms: i64,
+    pub created_at_ms: i64,
+    /// A failed notice can be sent again; a code or link cannot (its text is gone).
+    pub may_retry: bool,
+}

@@ -373,6 +373,68 @@ impl app::ports::AdminStore for Db {
         Ok(true)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "messages_overview"))]
+    async fn messages_overview(&self, limit: i64) -> Result<app::read::admin::MessagesView, StoreError> {
+        use app::domain::mask::{mask_email, mask_phone};
+        let counts = self.outbox_counts().await?;
+        let rows = sqlx::query(
+            "select o.id, o.channel, o.recipient, o.status, o.attempts, o.last_error, o.next_attempt_at, o.created_at, o.secret, \
+             o.body, d.code from outbox o left join dossiers d on d.id = o.dossier_id \
+             where o.status = 'failed' or (o.status = 'pending' and o.attempts > 0) order by o.id desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let troubled = rows
+            .iter()
+            .map(|r| {
+                let channel: String = r.get("channel");
+                let recipient: String = r.get("recipient");
+                let status: String = r.get("status");
+                let secret = r.get::<i64, _>("secret") != 0;
+                app::read::admin::TroubledMessage {
+                    id: r.get("id"),
+                    recipient: if channel == "email" { mask_email(&recipient) } else { mask_phone(&recipient) },
+                    channel,
+                    dossier_code: r.get("code"),
+                    may_retry: status == "failed" && !secret && !r.get::<String, _>("body").is_empty(),
+                    status,
+                    attempts: r.get("attempts"),
+                    last_error: r.get("last_error"),
+                    next_attempt_at_ms: r.get("next_attempt_at"),
+                    created_at_ms: r.get("created_at"),
+                }
+            })
+            .collect();
+        Ok(app::read::admin::MessagesView {
+            pending: counts.pending,
+            retrying: counts.retrying,
+            sent: counts.sent,
+            failed: counts.failed,
+            troubled,
+        })
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "retry_message"))]
+    async fn retry_message(&self, id: i64, by: &CurrentUser, now_ms: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend_err)?;
+        let row = sqlx::query(
+            "update outbox set status = 'pending', attempts = 0, next_attempt_at = $1, last_error = '', claimed_until = null \
+             where id = $2 and status = 'failed' and secret = 0 and body <> '' returning message_id",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend_err)?;
+        let Some(row) = row else { return Ok(false) };
+        let message_id: String = row.get("message_id");
+        record(&mut tx, &event(by, now_ms, "message-retried", &message_id, "", "")).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(true)
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "admin_events"))]
     async fn admin_events(&self, agency: Option<&str>, limit: i64) -> Result<Vec<AdminEventView>, StoreError> {
         let rows = match agency {

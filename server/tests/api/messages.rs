@@ -523,3 +523,64 @@ async fn a_code_is_wiped_from_the_outbox_once_sent_and_never_sent_after_it_expir
         assert_eq!(location(&res), "/ho-so", "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn administrators_see_the_failed_messages_without_their_text_and_send_a_notice_again() {
+    for backend in backends() {
+        let (smtp, http) = (free_port(), free_port());
+        let app = TestApp::spawn_configured(backend, true, configure(smtp, http)).await;
+        let citizen = app.citizen("Phan Văn Hùng", "045201000079", "0911000079").await;
+        let code = submit(&app, &citizen).await;
+        until("the notice failed once", || async {
+            outbox(&app).await.iter().any(|m| m.0.starts_with(&code) && m.2 >= 1)
+        })
+        .await;
+        // Given up after its tries (as twelve failures would leave it).
+        sqlx::query("update outbox set status = 'failed', attempts = 12 where message_id like $1")
+            .bind(format!("{code}%"))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+
+        let admin = app.login("045192000205", PASSWORD).await;
+        let view: Value = admin.get(app.url("/api/admin/messages")).send().await.unwrap().json().await.unwrap();
+        assert!(view["failed"].as_i64().unwrap() >= 1, "{backend:?}: {view}");
+        let troubled = view["troubled"].as_array().unwrap();
+        let notice = troubled.iter().find(|t| t["dossier_code"] == code.as_str()).expect("the failed notice is listed");
+        assert_eq!(notice["may_retry"], true, "{backend:?}");
+        assert!(!notice["last_error"].as_str().unwrap().is_empty(), "{backend:?}: why it failed");
+        // The phone masked, and nothing of the text (the sign-up code's message is listed too, not readable).
+        let shown = view.to_string();
+        assert!(!shown.contains("0911000079") && !shown.contains("Phan Văn Hùng"), "{backend:?}: {shown}");
+        let code_message = troubled.iter().find(|t| t["dossier_code"].is_null());
+        if let Some(m) = code_message {
+            assert_eq!(m["may_retry"], false, "{backend:?}: a code is never sent again");
+        }
+        let page = admin.get(app.url("/mot-cua/tin-nhan")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Tin nhắn gửi đi") && page.contains(&code), "{backend:?}");
+
+        // Only province administrators see this screen.
+        let reception = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        assert_eq!(reception.get(app.url("/api/admin/messages")).send().await.unwrap().status(), 403, "{backend:?}");
+        assert_eq!(citizen.get(app.url("/api/admin/messages")).send().await.unwrap().status(), 403, "{backend:?}");
+
+        // The servers are back: the administrator sends the notice again, on the record.
+        let sinks = Sinks::start(smtp, http).await;
+        let id = notice["id"].as_i64().unwrap().to_string();
+        let res = app.form(&admin, "/api/admin/message-retry", "/mot-cua/tin-nhan", &[("message", &id)]).await;
+        assert_eq!(location(&res), "/mot-cua/tin-nhan?gui-lai=1", "{backend:?}");
+        until("the notice is delivered", || async {
+            outbox(&app).await.iter().any(|m| m.0.starts_with(&code) && m.1 == "sent")
+        })
+        .await;
+        assert_eq!(with_code(&sinks.sms().await, &code, "text").len(), 1, "{backend:?}");
+        assert_eq!(
+            app.count("select count(*) from admin_events where action = 'message-retried'").await,
+            1,
+            "{backend:?}"
+        );
+        // Sent already: not again.
+        let res = app.form(&admin, "/api/admin/message-retry", "/mot-cua/tin-nhan", &[("message", &id)]).await;
+        assert_eq!(redirected_error(&res).key(), "error-not-found", "{backend:?}");
+    }
+}

@@ -118,11 +118,13 @@ fn applied_for_inputs(
         <fieldset id="for" data-testid="applied-for">
             <legend>{i18n.t("for-legend")}</legend>
             {error_for(error, "for").map(|e| view! { <p class="field-error">{e}</p> })}
-            {radio.clone()("self".into(), i18n.t("for-self"))}
-            {organisations.iter().map(|(id, name, tax)| {
-                radio.clone()(format!("org-{id}"), i18n.t_args("for-organisation", &[("name", name.clone()), ("tax", tax.clone())]))
-            }).collect_view()}
-            {radio("person".into(), i18n.t("for-person"))}
+            <div class="choices">
+                {radio.clone()("self".into(), i18n.t("for-self"))}
+                {organisations.iter().map(|(id, name, tax)| {
+                    radio.clone()(format!("org-{id}"), i18n.t_args("for-organisation", &[("name", name.clone()), ("tax", tax.clone())]))
+                }).collect_view()}
+                {radio("person".into(), i18n.t("for-person"))}
+            </div>
             <div class="indented">
                 <p class="hint">{i18n.t("for-person-hint")}</p>
                 <TextField name="for_name" label=i18n.t("for-person-name") value=echoed("for_name").unwrap_or(saved_name) error=error_for(error, "for_name") autocomplete="off" maxlength=100u32 />
