@@ -44,6 +44,17 @@ async fn sends(db: &Db, subject: &str) -> Result<(i64, i64), StoreError> {
     Ok(row.map(|r| (r.get("sends"), r.get("last_sent_at"))).unwrap_or((0, 0)))
 }
 
+/// A sign-up's or reset's row (`id`, `phone`, `lang`) with the sends of its code.
+async fn pending_code(
+    db: &Db,
+    row: Option<sqlx::any::AnyRow>,
+    subject: &str,
+) -> Result<Option<PendingCode>, StoreError> {
+    let Some(r) = row else { return Ok(None) };
+    let (sends, last) = sends(db, subject).await?;
+    Ok(Some(PendingCode { id: r.get("id"), phone: r.get("phone"), lang: r.get("lang"), sends, last_sent_at_ms: last }))
+}
+
 #[async_trait::async_trait]
 impl app::ports::CredentialStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "start_signup"))]
@@ -84,15 +95,7 @@ impl app::ports::CredentialStore for Db {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend_err)?;
-        let Some(r) = row else { return Ok(None) };
-        let (sends, last) = sends(self, &signup_subject(ticket_hash)).await?;
-        Ok(Some(PendingCode {
-            id: r.get("id"),
-            phone: r.get("phone"),
-            lang: r.get("lang"),
-            sends,
-            last_sent_at_ms: last,
-        }))
+        pending_code(self, row, &signup_subject(ticket_hash)).await
     }
 
     async fn resend_code(&self, code: NewCode, sms: Option<OutgoingMessage>) -> Result<(), StoreError> {
@@ -405,15 +408,7 @@ impl app::ports::CredentialStore for Db {
         .fetch_optional(&self.pool)
         .await
         .map_err(backend_err)?;
-        let Some(r) = row else { return Ok(None) };
-        let (sends, last) = sends(self, &reset_subject(ticket_hash)).await?;
-        Ok(Some(PendingCode {
-            id: r.get("id"),
-            phone: r.get("phone"),
-            lang: r.get("lang"),
-            sends,
-            last_sent_at_ms: last,
-        }))
+        pending_code(self, row, &reset_subject(ticket_hash)).await
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "complete_reset"))]

@@ -146,6 +146,13 @@ async fn the_representative_creates_the_organisation_and_says_who_acts_for_it_on
     }
 }
 
+/// The public lookup of `code` with its token, as its QR code opens it.
+async fn looked_up(app: &TestApp, code: &str) -> serde_json::Value {
+    let token = texts(app, "select lookup_token from dossiers where code = $1", code).await.remove(0);
+    let url = app.url(&format!("/api/lookup?ma={code}&t={token}"));
+    app.client().get(url).send().await.unwrap().json().await.unwrap()
+}
+
 async fn submitted(app: &TestApp, key: &str) -> Option<String> {
     texts(app, "select coalesce(code, '') from dossiers where idempotency_key = $1 and status <> 0", key).await.pop()
 }
@@ -176,16 +183,7 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
         assert_eq!(mine["applied_for"]["Organisation"]["tax_code"], TAX, "{backend:?}");
         let page = rep.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Công ty TNHH Hải Đăng — mã số thuế 0100109106"), "{backend:?}");
-        let token = texts(&app, "select lookup_token from dossiers where code = $1", &code).await.remove(0);
-        let public: serde_json::Value = app
-            .client()
-            .get(app.url(&format!("/api/lookup?ma={code}&t={token}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let public = looked_up(&app, &code).await;
         assert_eq!(public["applied_for_masked"], "Công ty TNHH Hải Đăng", "{backend:?}");
         let public: serde_json::Value =
             app.client().get(app.url(&format!("/api/lookup?ma={code}"))).send().await.unwrap().json().await.unwrap();
@@ -298,16 +296,7 @@ async fn a_dossier_for_an_organisation_or_under_an_authorisation_says_who_applie
             "{backend:?}"
         );
         assert!(desk.contains("uy-quyen.pdf"), "{backend:?}: the desk opens the authorisation");
-        let token = texts(&app, "select lookup_token from dossiers where code = $1", &code).await.remove(0);
-        let public: serde_json::Value = app
-            .client()
-            .get(app.url(&format!("/api/lookup?ma={code}&t={token}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let public = looked_up(&app, &code).await;
         assert_eq!(public["applied_for_masked"], "Trần V*** C", "{backend:?}: a person's name is masked");
         // The applicant downloads the authorisation they sent.
         let letter_id = texts(
