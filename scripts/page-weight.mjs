@@ -15,11 +15,14 @@ const BUDGET_WASM = 100 * 1024;
 const BUDGET_LIGHT = 12 * 1024;
 // The desk's goal is 300 KB (issue 9); today's bundle is about 386 KB: 343 KB before the
 // administrators' screens of issue 11, 359 KB with the agencies and officers, 386 KB with the
-// catalogue import, the agency edit view and the content screens. The check holds the line at
-// 390 KB so it cannot grow further while the route-level splitting that reaches the goal is built
-// (docs/decisions.md, "The desk is one island" and "Agencies change; content is written in the desk").
+// catalogue import, the agency edit view and the content screens; 392 KB with the second
+// factor's reset, "submitted for" on the dossier and the outgoing-messages screen of issue 12
+// (the strings only the citizens' pages use were moved out of the desk's catalogue first). The
+// check holds the line at 395 KB so it cannot grow further while the route-level splitting that
+// reaches the goal is built (docs/decisions.md, "The desk is one island", "Agencies change;
+// content is written in the desk" and "Organisations and submitting for someone else").
 const GOAL_DESK_WASM = 300 * 1024;
-const BUDGET_DESK_WASM = 390 * 1024;
+const BUDGET_DESK_WASM = 395 * 1024;
 const check = process.argv.includes("--check");
 let base = process.env.BASE_URL;
 let child;

@@ -664,16 +664,6 @@ admin-second-factor-off = Two-step sign-in: not set up
 error-account-unverified = Not submitted: the account's phone number is not verified. The dossier was saved as a draft.
 admin-action-second-factor-reset = reset an officer's two-step sign-in
 
-# Organisations (issue 12)
-error-tax-code-format = A tax code has 10 digits (a branch adds a dash and 3 digits, e.g. 0100109106-001), or is the 12-digit personal number of a household business's owner.
-error-tax-code-check = This tax code is not right: its check digit (the 10th) does not match. Please check it on the registration certificate.
-error-org-taken = This tax code already has an organisation account on the portal. Ask the organisation's legal representative to add you to the people who may act for it, or bring the registration certificate to the one-stop desk.
-error-org-unverified = Verify your account's phone number before creating an organisation's account.
-error-org-no-account = Not added: this identification number has no portal account with a verified phone. The person needs to sign up first.
-error-org-already-member = This person is already on the organisation's list.
-error-for-unknown = Choose again: you may not (or may no longer) carry out procedures for this organisation.
-error-for-self = This is your own identification number: choose “Myself”.
-error-authorisation-required = Attach the authorisation (a scan, or an electronic document with its signature) to submit for another person.
 for-authorisation = Authorisation
 applied-for = Submitted for
 applied-for-organisation = { $name } — tax code { $tax }

@@ -658,16 +658,6 @@ admin-second-factor-off = Xác thực hai lớp: chưa bật
 error-account-unverified = Chưa nộp được: số điện thoại của tài khoản chưa được xác minh. Hồ sơ đã được lưu nháp.
 admin-action-second-factor-reset = đặt lại xác thực hai lớp của cán bộ
 
-# Organisations (issue 12)
-error-tax-code-format = Mã số thuế gồm 10 chữ số (chi nhánh thêm dấu gạch và 3 chữ số, ví dụ 0100109106-001), hoặc 12 chữ số định danh cá nhân của chủ hộ kinh doanh.
-error-tax-code-check = Mã số thuế không đúng: chữ số kiểm tra (chữ số thứ 10) không khớp. Vui lòng kiểm tra lại trên giấy chứng nhận đăng ký.
-error-org-taken = Mã số thuế này đã có tài khoản tổ chức trên Cổng. Đề nghị người đại diện theo pháp luật của tổ chức thêm ông/bà vào danh sách người được thực hiện thủ tục, hoặc mang giấy chứng nhận đăng ký đến Bộ phận Một cửa.
-error-org-unverified = Cần xác minh số điện thoại của tài khoản trước khi tạo tài khoản tổ chức.
-error-org-no-account = Không thêm được: số định danh này chưa có tài khoản đã xác minh số điện thoại trên Cổng. Người đó cần đăng ký trước.
-error-org-already-member = Người này đã có trong danh sách của tổ chức.
-error-for-unknown = Chọn lại: ông/bà không (hoặc không còn) được thực hiện thủ tục cho tổ chức này.
-error-for-self = Đây là số định danh của chính ông/bà: chọn “Bản thân tôi”.
-error-authorisation-required = Đính kèm văn bản ủy quyền (bản chụp hoặc bản điện tử có chữ ký) để nộp hồ sơ cho người khác.
 for-authorisation = Văn bản ủy quyền
 applied-for = Nộp cho
 applied-for-organisation = { $name } — mã số thuế { $tax }

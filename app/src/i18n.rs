@@ -333,8 +333,11 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 17] = [
+    const SERVER_PAGES: [&str; 20] = [
         "pages/account.rs",
+        "api/organisations.rs",
+        "domain/principal.rs",
+        "api/dossiers.rs",
         "pages/organisations.rs",
         "domain/tax_code.rs",
         "pages/credentials.rs",
