@@ -69,12 +69,43 @@ def decoded(headers, body):
     return body
 
 
+# The demo officers' second factor (README): a published TOTP secret, demo mode only.
+DEMO_TOTP_SECRET = "DEMOTOTPDEMOTOTPDEMOTOTPDEMOTOTP"
+
+
+def totp(step):
+    """RFC 6238 (SHA-1, 30 s, six digits) at `step`."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    mac = hmac.new(base64.b32decode(DEMO_TOTP_SECRET), struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+def cookie_of(headers, name, pattern):
+    for value in headers.get_all("Set-Cookie") or []:
+        m = re.match(name + "=(" + pattern + ")", value)
+        if m:
+            return name + "=" + m.group(1)
+    return None
+
+
 def sign_in(base, who):
     status, headers, _ = request(base, "/api/account/login", data={"cccd": who[0], "password": who[1]})
-    for value in headers.get_all("Set-Cookie") or []:
-        m = re.match(r"sid=([0-9a-f]{64})", value)
-        if m:
-            return "sid=" + m.group(1)
+    sid = cookie_of(headers, "sid", "[0-9a-f]{64}")
+    challenge = cookie_of(headers, "mfa", "[^;]+")
+    # Officers give the second factor; a step already used is refused, so the next one is tried.
+    step = int(time.time()) // 30
+    for code in (totp(step), totp(step + 1)):
+        if sid or not challenge:
+            break
+        status, headers, _ = request(base, "/api/account/second-factor", cookie=challenge, data={"code": code})
+        sid = cookie_of(headers, "sid", "[0-9a-f]{64}")
+    if sid:
+        return sid
     raise SystemExit(f"sign-in of {who[0]} failed: HTTP {status}")
 
 

@@ -88,6 +88,26 @@ async fn sign_in(base: &str, cccd: &str, password: &str) -> anyhow::Result<Clien
         .send()
         .await?;
     anyhow::ensure!(res.status() == 302, "sign-in of {cccd}: {}", res.status());
+    let to = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    if to.starts_with("/dang-nhap/xac-thuc") {
+        // Officers give the second factor: the demo officers' published secret (README).
+        use app::domain::totp;
+        let secret = totp::from_base32(server::demo::OFFICER_TOTP_SECRET).expect("a base32 secret");
+        let code = totp::code_at(&secret, totp::step_of(app::api::ctx::now_ms()));
+        let res = c
+            .post(format!("{base}/api/account/second-factor"))
+            .header("Accept", "text/html")
+            .header("Referer", format!("{base}/dang-nhap/xac-thuc"))
+            .form(&[("code", code.as_str())])
+            .send()
+            .await?;
+        let to = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+        anyhow::ensure!(
+            res.status() == 302 && !to.contains("__err"),
+            "second factor of {cccd}: {} → {to}",
+            res.status()
+        );
+    }
     Ok(c)
 }
 
