@@ -55,6 +55,14 @@ pub fn access(viewer: Option<&CurrentUser>, parties: Parties) -> Access {
     }
 }
 
+/// Whether a citizen reads a dossier from the applicant's side: they are its applicant, or act for
+/// the organisation it was submitted for (`acts_for`: the organisations they act for).
+pub fn citizen_reads(viewer: &CurrentUser, applicant_id: i64, organisation_id: Option<i64>, acts_for: &[i64]) -> bool {
+    let nobody = |_: &str| false;
+    let parties = Parties { applicant_id, organisation_id, viewer_acts_for: acts_for, involves: &nobody };
+    matches!(access(Some(viewer), parties), Access::Applicant | Access::Organisation)
+}
+
 /// Actions whose notes are the office's working notes: the applicant sees that they happened,
 /// not what was written.
 pub fn is_internal(action: Action) -> bool {

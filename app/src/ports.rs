@@ -779,7 +779,7 @@ pub trait CredentialStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
-pub use crate::read::organisations::{MemberRole, MemberView, OrganisationEvent, OrganisationView};
+pub use crate::read::organisations::{ActingFor, MemberRole, MemberView, OrganisationEvent, OrganisationView};
 
 /// An organisation's account as its legal representative creates it.
 #[derive(Debug, Clone)]
@@ -818,8 +818,8 @@ pub trait OrganisationStore: Send + Sync {
     /// Allows the holder of `cccd` (a citizen whose phone is proven) to act for it.
     async fn add_agent(&self, organisation_id: i64, cccd: &str, by: i64, now_ms: i64)
         -> Result<AgentAdded, StoreError>;
-    /// The organisations `user_id` acts for (represents or was allowed to act for).
-    async fn acting_for(&self, user_id: i64) -> Result<Vec<i64>, StoreError>;
+    /// The organisations `user_id` acts for (represents or was allowed to act for), by name.
+    async fn acting_for(&self, user_id: i64) -> Result<Vec<ActingFor>, StoreError>;
     /// The CCCD of an account (a person cannot submit for themselves under an authorisation).
     async fn user_cccd(&self, user_id: i64) -> Result<String, StoreError>;
     /// Withdraws an agent's permission; false when they were not one.

@@ -38,6 +38,8 @@ alter table dossiers add column for_kind text;
 alter table dossiers add column for_name text;
 alter table dossiers add column for_number text;
 alter table dossiers add column organisation_id bigint references organisations (id);
+-- The organisation's people list its dossiers.
+create index dossiers_organisation on dossiers (organisation_id, updated_at);
 
 -- The authorisation document is a file of the dossier that answers no component of the
 -- procedure: its component is null.

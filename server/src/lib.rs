@@ -361,7 +361,13 @@ async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Re
     let acts_for = match (&found, user.role.is_officer()) {
         (Some(a), false) if a.organisation_id.is_some() && a.owner_id != user.id => {
             use app::ports::OrganisationStore;
-            state.db.acting_for(user.id).await.unwrap_or_default()
+            match state.db.acting_for(user.id).await {
+                Ok(acting) => acting.iter().map(|o| o.id).collect(),
+                Err(e) => {
+                    tracing::error!("file lookup: {e}");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            }
         }
         _ => Vec::new(),
     };

@@ -211,18 +211,9 @@ pub async fn my_receipt(code: String) -> Result<Slip, AppError> {
     let mut desk = services.store.desk_dossier(&code.to_string()).await?.ok_or(AppError::NotFound)?;
     // The applicant's copy only (officers print theirs at the desk); anyone else's answers
     // exactly like a missing dossier.
-    let nobody_else = |_: &str| false;
-    let acts_for = services.store.acting_for(user.id).await?;
-    let parties = crate::policy::Parties {
-        applicant_id: desk.applicant_id,
-        organisation_id: desk.dossier.applied_for.as_ref().and_then(|f| f.organisation_id()),
-        viewer_acts_for: &acts_for,
-        involves: &nobody_else,
-    };
-    if !matches!(
-        crate::policy::access(Some(&user), parties),
-        crate::policy::Access::Applicant | crate::policy::Access::Organisation
-    ) {
+    let acts_for: Vec<i64> = services.store.acting_for(user.id).await?.iter().map(|o| o.id).collect();
+    let organisation = desk.dossier.applied_for.as_ref().and_then(|f| f.organisation_id());
+    if !crate::policy::citizen_reads(&user, desk.applicant_id, organisation, &acts_for) {
         return Err(AppError::NotFound);
     }
     let event = desk.dossier.events.iter().rev().find(|e| e.action == "accept").cloned().ok_or(AppError::NotFound)?;

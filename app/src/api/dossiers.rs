@@ -54,7 +54,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     let detail = services.store.procedure(&procedure).await?.ok_or(AppError::NotFound)?;
     let may_submit = ssr::may_submit(&services, &user).await?;
     let organisations: Vec<(i64, String, String)> =
-        services.store.organisations_of(user.id).await?.into_iter().map(|o| (o.id, o.name, o.tax_code)).collect();
+        services.store.acting_for(user.id).await?.into_iter().map(|o| (o.id, o.name, o.tax_code)).collect();
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -134,7 +134,7 @@ pub async fn my_dossier(code: String) -> Result<DossierDetail, AppError> {
     let code = crate::domain::dossier_code::DossierCode::parse("code", &code).map_err(|_| AppError::NotFound)?;
     // Another citizen's dossier answers exactly like a missing one.
     let services = ctx::services()?;
-    let acts_for = services.store.acting_for(user.id).await?;
+    let acts_for: Vec<i64> = services.store.acting_for(user.id).await?.iter().map(|o| o.id).collect();
     let mut d =
         services.store.dossier_for_citizen(&user, &acts_for, &code.to_string()).await?.ok_or(AppError::NotFound)?;
     crate::policy::for_applicant(&mut d);

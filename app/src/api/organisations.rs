@@ -29,7 +29,7 @@ pub async fn create_organisation(
     use crate::domain::rate_limit::Limit;
     use crate::domain::role::Role;
     use crate::domain::tax_code::{OrganisationKind, TaxCode};
-    use crate::domain::FieldError;
+    use crate::domain::{text, FieldError};
     const PER_ACCOUNT: Limit = Limit { max: 10, window_ms: 60 * 60_000 };
     let user = ctx::require_user()?;
     let services = ctx::services()?;
@@ -45,17 +45,8 @@ pub async fn create_organisation(
     let mut errors = Vec::new();
     let tax = TaxCode::parse("tax_code", &tax_code).map_err(|e| errors.push(e)).ok();
     let kind = OrganisationKind::parse("kind", &kind).map_err(|e| errors.push(e)).ok();
-    let text = |field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>| {
-        let v = value.trim();
-        if v.is_empty() {
-            errors.push(FieldError::new(field, "error-required"));
-        } else if v.chars().count() > max || v.chars().any(char::is_control) {
-            errors.push(FieldError::new(field, "error-too-long"));
-        }
-        v.to_string()
-    };
-    let name = text("name", &name, 200, &mut errors);
-    let address = text("address", &address, 300, &mut errors);
+    let name = text::single_line("name", &name, true, 200).map_err(|e| errors.push(e)).unwrap_or_default();
+    let address = text::single_line("address", &address, true, 300).map_err(|e| errors.push(e)).unwrap_or_default();
     if !crate::api::dossiers::ssr::may_submit(&services, &user).await? {
         errors.push(FieldError::new("tax_code", "error-org-unverified"));
     }

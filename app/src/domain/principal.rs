@@ -90,12 +90,7 @@ pub fn parse_choice(choice: &str, name: &str, cccd: &str, own_cccd: &str) -> Res
         "" | "self" => Ok(ForChoice::Myself),
         "person" => {
             let mut errors = Vec::new();
-            let name = name.trim();
-            if name.is_empty() {
-                errors.push(FieldError::new("for_name", "error-required"));
-            } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
-                errors.push(FieldError::new("for_name", "error-too-long"));
-            }
+            let name = super::text::person_name("for_name", name).map_err(|e| errors.push(e)).unwrap_or_default();
             let cccd = match Cccd::parse("for_cccd", cccd) {
                 Ok(c) if c.as_str() == own_cccd => {
                     errors.push(FieldError::new("for_cccd", "error-for-self"));
@@ -108,7 +103,7 @@ pub fn parse_choice(choice: &str, name: &str, cccd: &str, own_cccd: &str) -> Res
                 }
             };
             match (cccd, errors.is_empty()) {
-                (Some(cccd), true) => Ok(ForChoice::Person { name: name.to_string(), cccd }),
+                (Some(cccd), true) => Ok(ForChoice::Person { name, cccd }),
                 _ => Err(errors),
             }
         }

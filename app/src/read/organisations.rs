@@ -48,6 +48,14 @@ pub struct OrganisationEvent {
     pub subject: String,
 }
 
+/// An organisation a person acts for, as the e-form offers it and the reader policy checks it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActingFor {
+    pub id: i64,
+    pub name: String,
+    pub tax_code: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationView {
     pub id: i64,

@@ -2,7 +2,7 @@
 
 use super::{backend_err, Db};
 use app::ports::{
-    AgentAdded, MemberRole, MemberView, NewOrganisation, OrganisationEvent, OrganisationView, StoreError,
+    ActingFor, AgentAdded, MemberRole, MemberView, NewOrganisation, OrganisationEvent, OrganisationView, StoreError,
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -217,13 +217,19 @@ impl app::ports::OrganisationStore for Db {
         Ok(AgentAdded::Added)
     }
 
-    async fn acting_for(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query("select organisation_id from organisation_members where user_id = $1")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_err)?;
-        Ok(rows.iter().map(|r| r.get("organisation_id")).collect())
+    async fn acting_for(&self, user_id: i64) -> Result<Vec<ActingFor>, StoreError> {
+        let rows = sqlx::query(
+            "select o.id, o.name, o.tax_code from organisation_members m join organisations o on o.id = m.organisation_id \
+             where m.user_id = $1 order by o.name, o.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ActingFor { id: r.get("id"), name: r.get("name"), tax_code: r.get("tax_code") })
+            .collect())
     }
 
     async fn user_cccd(&self, user_id: i64) -> Result<String, StoreError> {
