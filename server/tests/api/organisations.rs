@@ -365,3 +365,102 @@ async fn a_procedure_that_does_not_list_the_authorisation_takes_it_beside_its_co
         );
     }
 }
+
+#[tokio::test]
+async fn crafted_requests_to_the_organisation_endpoints_and_the_for_whom_fields_write_nothing() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let rep = app.citizen("Lê Văn Hải", "045088100001", "0912100001").await;
+        let other = app.citizen("Đỗ Thị Mai", "045189100002", "0912100002").await;
+        create(&app, &rep, TAX, "Công ty TNHH Hải Đăng", "business").await;
+        let id = organisations(&app, &rep).await[0]["id"].as_i64().unwrap().to_string();
+        let written = || async {
+            (
+                app.count("select count(*) from organisations").await,
+                app.count("select count(*) from organisation_members").await,
+                app.count("select count(*) from organisation_events").await,
+            )
+        };
+        let before = written().await;
+
+        // No session: 401 for every endpoint.
+        let anonymous = app.client();
+        assert_eq!(anonymous.get(app.url("/api/organisations/mine")).send().await.unwrap().status(), 401);
+        for (path, fields) in [
+            (
+                "/api/organisations/create",
+                vec![("tax_code", "0300588569"), ("name", "X"), ("kind", "business"), ("address", "Y")],
+            ),
+            ("/api/organisations/add-agent", vec![("organisation", id.as_str()), ("cccd", "045189100002")]),
+            ("/api/organisations/remove-agent", vec![("organisation", id.as_str()), ("member", "1")]),
+        ] {
+            let res = anonymous.post(app.url(path)).form(&fields).send().await.unwrap();
+            assert_eq!(res.status(), 401, "{backend:?} {path}");
+        }
+        // Another citizen acts on someone else's organisation; an officer opens one.
+        let res = app
+            .form(
+                &other,
+                "/api/organisations/add-agent",
+                "/to-chuc",
+                &[("organisation", &id), ("cccd", "045189100002")],
+            )
+            .await;
+        assert_eq!(error_key(&res).1, "error-not-found", "{backend:?}");
+        let res = app
+            .form(&other, "/api/organisations/remove-agent", "/to-chuc", &[("organisation", &id), ("member", "1")])
+            .await;
+        assert_eq!(error_key(&res).1, "error-not-found", "{backend:?}");
+        let officer = app.login("045185000101", "canbo2026").await;
+        let res = create(&app, &officer, "0300588569", "Cơ quan", "business").await;
+        assert_eq!(error_key(&res).1, "error-forbidden", "{backend:?}");
+        // Wrong shapes, repeated and huge fields, control characters.
+        for body in [
+            "organisation=abc&cccd=045189100002".to_string(),
+            format!("organisation={id}&organisation={id}&cccd=045189100002"),
+            format!("organisation={id}&cccd={}", "9".repeat(3 * 1024 * 1024)),
+        ] {
+            let res = rep
+                .post(app.url("/api/organisations/add-agent"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error(), "{backend:?} {}", res.status());
+        }
+        let res = create(&app, &rep, "0300588569", "Hồng\u{0007}Phát", "club").await;
+        let keys = field_keys(&redirected_error(&res));
+        assert!(keys.contains(&("name".into(), "error-text-control".into())), "{backend:?} {keys:?}");
+        assert!(keys.contains(&("kind".into(), "error-required".into())), "{backend:?} {keys:?}");
+        assert_eq!(written().await, before, "{backend:?}: nothing written");
+
+        // The e-form: a crafted choice, a name with control characters, a thousand file parts.
+        let p = birth(&app).await;
+        let key = new_key();
+        let res = post_dossier(&app, &rep, &p, dossier_form(&p, &key, "submit").text("for", "org-1 or 1=1")).await;
+        assert_eq!(error_key(&res), ("for".into(), "error-for-unknown".into()), "{backend:?}");
+        let res = post_dossier(
+            &app,
+            &rep,
+            &p,
+            dossier_form(&p, &key, "submit")
+                .text("for", "person")
+                .text("for_name", "Cường\u{0000}")
+                .text("for_cccd", "045090001999"),
+        )
+        .await;
+        assert!(field_keys(&redirected_error(&res)).iter().any(|(f, _)| f == "for_name"), "{backend:?}");
+        let mut form = dossier_text(&p, &key, "submit").text("for", "person");
+        for i in 0..1000 {
+            form = form.part("file_-1", Part::bytes(vec![b'%'; 8]).file_name(format!("{i}.pdf")));
+        }
+        let res = post_dossier(&app, &rep, &p, form).await;
+        assert!(res.status().is_redirection() || res.status().is_client_error(), "{backend:?} {}", res.status());
+        assert_eq!(submitted(&app, &key).await, None, "{backend:?}: nothing submitted");
+        assert_eq!(app.count("select count(*) from dossiers where for_kind is not null").await, 0, "{backend:?}");
+        // What the organisation's JSON carries: names and roles, never a CCCD or phone.
+        let shown = organisations(&app, &rep).await.to_string();
+        assert!(!shown.contains("045088100001") && !shown.contains("0912100001"), "{backend:?}: {shown}");
+    }
+}
