@@ -354,3 +354,9 @@ error-org-already-member = This person is already on the organisation's list.
 error-for-unknown = Choose again: you may not (or may no longer) carry out procedures for this organisation.
 error-for-self = This is your own identification number: choose “Myself”.
 error-authorisation-required = Attach the authorisation (a scan, or an electronic document with its signature) to submit for another person.
+
+# Fees and payment (issue 13), the citizen's side
+fees-pay-online = Pay { $amount } online
+fees-pay-hint = You will be taken to the payment gateway. The dossier records the payment as soon as the gateway confirms it, even if you close the page.
+fees-pending-hint = If you have paid, the dossier will update in a moment.
+fees-refresh = Reload the page

@@ -354,3 +354,9 @@ error-org-already-member = Người này đã có trong danh sách của tổ ch
 error-for-unknown = Chọn lại: ông/bà không (hoặc không còn) được thực hiện thủ tục cho tổ chức này.
 error-for-self = Đây là số định danh của chính ông/bà: chọn “Bản thân tôi”.
 error-authorisation-required = Đính kèm văn bản ủy quyền (bản chụp hoặc bản điện tử có chữ ký) để nộp hồ sơ cho người khác.
+
+# Fees and payment (issue 13), the citizen's side
+fees-pay-online = Thanh toán trực tuyến { $amount }
+fees-pay-hint = Bạn sẽ được chuyển đến cổng thanh toán. Hồ sơ ghi nhận khoản nộp ngay khi cổng thanh toán xác nhận, kể cả khi bạn đóng trang.
+fees-pending-hint = Nếu bạn đã thanh toán, hồ sơ sẽ cập nhật trong giây lát.
+fees-refresh = Tải lại trang

@@ -18,6 +18,7 @@ pub mod intake;
 pub mod lang;
 pub mod lookup;
 pub mod organisations;
+pub mod payments;
 pub mod register;
 pub mod second_factor;
 pub mod setup;

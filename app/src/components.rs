@@ -3,6 +3,7 @@
 
 pub mod applied_for;
 pub mod event_note;
+pub mod fees;
 pub mod field;
 pub mod form_inputs;
 pub mod form_values;

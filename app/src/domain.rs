@@ -10,6 +10,7 @@ pub mod device;
 pub mod dossier_code;
 pub mod email;
 pub mod event;
+pub mod fees;
 pub mod form;
 pub mod history;
 pub mod markdown;

@@ -845,6 +845,7 @@ pub trait Store:
     + ContentStore
     + CredentialStore
     + OrganisationStore
+    + PaymentStore
 {
 }
 
@@ -864,17 +865,95 @@ impl<
             + ContentStore
             + CredentialStore
             + OrganisationStore
+            + PaymentStore
             + ?Sized,
     > Store for T
 {
+}
+
+/// An online payment attempt, opened for everything the dossier owes now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedPayment {
+    pub id: i64,
+    /// The reference sent to the gateway (`vnp_TxnRef`), unique.
+    pub txn_ref: String,
+    pub amount_vnd: i64,
+    pub created_at_ms: i64,
+}
+
+/// A payment attempt as the gateway's notification finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub id: i64,
+    pub dossier_code: String,
+    pub applicant: CurrentUser,
+    pub amount_vnd: i64,
+    pub covers: Vec<i64>,
+    /// `pending`, `paid`, `cancelled`, `failed`.
+    pub state: String,
+    pub method: crate::domain::fees::PaymentMethod,
+}
+
+/// What the gateway said about an attempt that did not pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayOutcome {
+    pub state: &'static str,
+    pub response_code: String,
+    pub gateway_txn_no: String,
+    pub bank_code: String,
+}
+
+/// Where payments are kept (the obligations are read with the dossier; a payment that pays is
+/// recorded by the planner's `Command::Pay` in the same transaction as its event).
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Opens an online attempt by the applicant for the obligations `covers` of dossier `code`
+    /// (the amount their sum); at most one attempt waits at a time: an earlier one still waiting
+    /// is superseded (`cancelled`), so an old payer's page cannot pay twice.
+    async fn open_payment(
+        &self,
+        code: &str,
+        by: i64,
+        covers: &[i64],
+        amount_vnd: i64,
+        now_ms: i64,
+    ) -> Result<OpenedPayment, StoreError>;
+    /// The attempt sent to the gateway under `txn_ref`.
+    async fn payment_by_ref(&self, txn_ref: &str) -> Result<Option<PaymentRecord>, StoreError>;
+    /// Records the gateway's answer for an attempt that did not pay (cancelled or failed), and
+    /// the gateway's facts of one that did (after the planner recorded it).
+    async fn close_payment(&self, id: i64, outcome: &GatewayOutcome, now_ms: i64) -> Result<(), StoreError>;
+}
+
+/// The request a gateway needs to take the payer's money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRequest {
+    pub txn_ref: String,
+    pub amount_vnd: i64,
+    /// What is paid for, in ASCII (gateways refuse marks).
+    pub order_info: String,
+    /// Where the gateway sends the payer's browser back.
+    pub return_url: String,
+    pub client_ip: String,
+    pub created_at_ms: i64,
+    /// The payer's page stops taking payment then.
+    pub expires_at_ms: i64,
+    pub lang: crate::i18n::Lang,
+}
+
+/// A payment gateway (`PAYMENT_GATEWAY_URL`): where to send the payer. Its notification is
+/// received by the server's own route, which the adapter verifies.
+pub trait PaymentGateway: Send + Sync {
+    /// The payer's page for `req`.
+    fn pay_url(&self, req: &PaymentRequest) -> String;
 }
 
 /// The store traits, to call their methods on the adapter itself.
 pub mod stores {
     pub use super::{
         AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, ContentStore,
-        CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, OrganisationStore, RegisterStore,
-        SetupStore, Store,
+        CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, OrganisationStore, PaymentStore,
+        RegisterStore, SetupStore, Store,
     };
 }
 
@@ -933,6 +1012,8 @@ pub struct Services {
     /// The province's name and help line for every page's header and footer, kept like
     /// `notices`.
     pub identity: Arc<std::sync::RwLock<crate::read::content::SiteIdentity>>,
+    /// The payment gateway, when one is configured; without it fees are paid at the desk.
+    pub payments: Option<Arc<dyn PaymentGateway>>,
 }
 
 /// Values kept on the server for a short while under an opaque random id, so that what someone

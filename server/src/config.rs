@@ -41,6 +41,25 @@ pub struct Config {
     pub sms_inbound_token: Option<String>,
     /// How often the outbox worker looks for messages due when it found none.
     pub outbox_period: Duration,
+    /// The payment gateway speaking VNPAY 2.1.0 (`PAYMENT_GATEWAY_URL`, its merchant code
+    /// `PAYMENT_TMN_CODE` and secret `PAYMENT_SECRET`); fees are paid at the desk without it.
+    pub payment: Option<PaymentConfig>,
+}
+
+#[derive(Clone)]
+pub struct PaymentConfig {
+    pub gateway_url: String,
+    pub tmn_code: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for PaymentConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentConfig")
+            .field("gateway_url", &self.gateway_url)
+            .field("tmn_code", &self.tmn_code)
+            .finish()
+    }
 }
 
 /// Defaults of the slow-client timeouts.
@@ -85,6 +104,19 @@ impl Config {
             live_period: LIVE_PERIOD,
             smtp_url: env("SMTP_URL"),
             mail_from,
+            payment: match (env("PAYMENT_GATEWAY_URL"), env("PAYMENT_TMN_CODE"), env("PAYMENT_SECRET")) {
+                (None, None, None) => None,
+                (Some(gateway_url), Some(tmn_code), Some(secret)) => {
+                    if !(gateway_url.starts_with("http://") || gateway_url.starts_with("https://")) {
+                        anyhow::bail!("PAYMENT_GATEWAY_URL: give the gateway's http(s) address");
+                    }
+                    if secret.len() < 16 {
+                        anyhow::bail!("PAYMENT_SECRET: the gateway's secret has at least 16 characters");
+                    }
+                    Some(PaymentConfig { gateway_url: gateway_url.trim_end_matches('/').to_string(), tmn_code, secret })
+                }
+                _ => anyhow::bail!("PAYMENT_GATEWAY_URL, PAYMENT_TMN_CODE and PAYMENT_SECRET go together"),
+            },
             sms_gateway_url: env("SMS_GATEWAY_URL"),
             sms_gateway_token: env("SMS_GATEWAY_TOKEN"),
             sms_inbound_token: match env("SMS_INBOUND_TOKEN") {

@@ -395,7 +395,8 @@ pub async fn checked_redirects(State(state): State<AppState>, req: Request, next
         return res;
     };
     let checked = checked_location(&location, &state.edge.public_origin, host.as_deref());
-    if checked.as_deref() != Some(location.as_str()) {
+    let to_gateway = state.edge.payer_page.as_deref().is_some_and(|p| location.starts_with(p));
+    if checked.as_deref() != Some(location.as_str()) && !to_gateway {
         tracing::warn!(location = %location.chars().take(200).collect::<String>(), "redirect target refused");
         res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
     }

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod metrics;
 pub mod ops;
 pub mod page_cache;
+pub mod payments;
 pub mod serve;
 pub mod setup;
 pub mod storage;
@@ -72,6 +73,8 @@ pub struct Shared {
     pub metrics_token: Option<String>,
     /// The SMS gateway's token for inbound texts (`/api/sms/inbound`).
     pub sms_inbound_token: Option<String>,
+    /// The payment gateway whose notifications `/api/thanh-toan/ipn` receives.
+    pub vnpay: Option<payments::Vnpay>,
 }
 
 /// The health check asks the database at most once per [`Health::FRESH`]: a load balancer or a
@@ -105,6 +108,9 @@ pub struct Edge {
     pub trusted_proxies: client_addr::TrustedProxies,
     /// A request body that sends nothing for this long is abandoned.
     pub body_timeout: std::time::Duration,
+    /// The payer's page of the payment gateway: the one place outside the site a redirect may
+    /// go (`{PAYMENT_GATEWAY_URL}/paymentv2/`).
+    pub payer_page: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -155,6 +161,10 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         },
         notices: Arc::new(std::sync::RwLock::new(Vec::new())),
         identity: Arc::new(std::sync::RwLock::new(Default::default())),
+        payments: config
+            .payment
+            .clone()
+            .map(|c| Arc::new(payments::Vnpay::new(c)) as Arc<dyn app::ports::PaymentGateway>),
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
     // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
@@ -174,6 +184,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         public_origin: config.public_origin(),
         trusted_proxies: config.trusted_proxies.clone(),
         body_timeout: config.body_timeout,
+        payer_page: config.payment.as_ref().map(|p| format!("{}/paymentv2/", p.gateway_url)),
     });
     let panics = Arc::new(AtomicUsize::new(0));
     let live = live::LiveHub::start(Arc::new(db.clone()), config.live_period);
@@ -192,6 +203,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: config.metrics_token.clone(),
         sms_inbound_token: config.sms_inbound_token.clone(),
+        vnpay: config.payment.clone().map(payments::Vnpay::new),
     }));
     // What every page shows besides its content is known before the first request.
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -229,6 +241,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         .route("/api/sms/inbound", axum::routing::post(messages::inbound))
+        .route("/api/thanh-toan/ipn", get(payments::ipn))
         .with_state(state.clone())
         .merge(site)
         .layer(from_fn_with_state(state.pages.clone(), page_cache::serve_kept_pages))

@@ -16,6 +16,7 @@ mod handling;
 pub mod integrity;
 mod organisations;
 pub mod outbox;
+mod payments;
 mod register;
 pub mod setup;
 mod supplements;

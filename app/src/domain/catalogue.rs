@@ -84,14 +84,29 @@ pub struct FileSector {
     pub name_en: String,
 }
 
-/// A fee or charge of a procedure (typed amount in VND; 0 for an exemption stated in the note).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A fee or charge of a procedure (typed amount in VND per case; 0 for an exemption stated in the
+/// note), when it falls due, whether every dossier owes it or the officer assesses it, who
+/// collects it and the cases exempted from it (`domain::fees`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub name_vi: String,
     pub amount_vnd: i64,
     #[serde(default)]
     pub note_vi: Option<String>,
+    #[serde(default)]
+    pub due: super::fees::FeeDue,
+    #[serde(default)]
+    pub basis: super::fees::FeeBasis,
+    /// Who collects it, when not the executing agency.
+    #[serde(default)]
+    pub collector_vi: Option<String>,
+    /// Not owed when the dossier is submitted online (e.g. business registration).
+    #[serde(default)]
+    pub exempt_online: bool,
+    /// The cases the law exempts, for the officer to choose from.
+    #[serde(default)]
+    pub exemptions_vi: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -575,6 +590,12 @@ fn check_procedure(
         if !(0..=1_000_000_000_000).contains(&fee.amount_vnd) {
             p.add(code, f(&format!("fees[{j}].amount_vnd")), "import-fee-amount", "");
         }
+        if let Some(c) = &fee.collector_vi {
+            p.line(code, &f(&format!("fees[{j}].collector_vi")), c, false, 300);
+        }
+        for (k, e) in fee.exemptions_vi.iter().enumerate() {
+            p.line(code, &f(&format!("fees[{j}].exemptions_vi[{k}]")), e, true, 300);
+        }
     }
     if proc.components.is_empty() {
         p.add(code, f("components"), "error-required", "");
@@ -857,7 +878,7 @@ mod tests {
         let b = check(&sample(), &Known::default(), "2026-12-01").unwrap();
         assert_eq!(a.procedures[0].content.fingerprint(), b.procedures[0].content.fingerprint());
         let mut f = sample();
-        f.procedures[0].fees.push(Fee { name_vi: "Lệ phí".into(), amount_vnd: 8000, note_vi: None });
+        f.procedures[0].fees.push(Fee { name_vi: "Lệ phí".into(), amount_vnd: 8000, ..Fee::default() });
         let c = check(&f, &Known::default(), "2026-12-01").unwrap();
         assert_ne!(a.procedures[0].content.fingerprint(), c.procedures[0].content.fingerprint());
     }

@@ -58,6 +58,9 @@ pub enum Payload {
     Supplement { reason: String, items: Vec<SupplementItem> },
     /// A supplement answered: the items replaced.
     Supplemented { labels: Vec<String> },
+    /// Fees paid: the amount, how, the reference (the gateway's transaction number or the
+    /// transfer's), and the obligations paid.
+    Paid { amount_vnd: i64, method: crate::domain::fees::PaymentMethod, reference: String, items: Vec<String> },
 }
 
 impl Payload {

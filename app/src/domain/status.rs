@@ -237,6 +237,9 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::Accepted | S::InHandling, A::RequestSupplement) => S::SupplementRequested,
         (S::Accepted | S::InHandling, A::RequestPayment) => S::PaymentRequested,
         (S::PaymentRequested, A::Pay) => S::InHandling,
+        // A fee paid before it holds the dossier (with the submission, at collection) changes
+        // nothing but the payment.
+        (S::Submitted | S::Accepted | S::InHandling | S::SupplementRequested | S::ResultReady, A::Pay) => from,
         (S::InHandling, A::Refuse) => S::Refused,
         (S::InHandling, A::Assign | A::SubmitAppraisal | A::Approve | A::SendBack) => S::InHandling,
         // Consultations run beside the workflow while the dossier is handled.
@@ -341,6 +344,11 @@ mod tests {
         (S::PaymentRequested, A::Withdraw, S::Withdrawn),
         (S::PaymentRequested, A::Stop, S::Stopped),
         (S::ResultReady, A::Deliver, S::Delivered),
+        (S::Submitted, A::Pay, S::Submitted),
+        (S::Accepted, A::Pay, S::Accepted),
+        (S::InHandling, A::Pay, S::InHandling),
+        (S::SupplementRequested, A::Pay, S::SupplementRequested),
+        (S::ResultReady, A::Pay, S::ResultReady),
     ];
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Available {
     pub send_supplement: bool,
     /// Answer the open request: its applicant online, or the receiving desk on paper.
     pub answer_supplement: bool,
+    /// Pay what is payable now: its applicant online, or the receiving desk recording a payment.
+    pub pay: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -54,12 +56,14 @@ fn current(state: &DossierState) -> Option<(usize, Current<'_>)> {
 pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
     let open_request = state.supplement.as_ref().map(|(s, _)| s);
     let waiting = state.status == DossierStatus::SupplementRequested && open_request.is_some_and(|s| s.sent);
+    let owes = crate::domain::fees::holds(&state.obligations, state.status);
     if user.role == Role::Citizen {
         let own = user.id == state.applicant_id;
         return Available {
             submit: own && state.status == DossierStatus::Draft && state.channel == Channel::Online,
             withdraw: own && state.status.is_open(),
             answer_supplement: own && waiting,
+            pay: own && owes,
             ..Default::default()
         };
     }
@@ -103,5 +107,6 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
                 c.step.kind == StepKind::Appraise && c.step.agency == me.agency && c.step.unit == me.unit
             }),
         answer_supplement: waiting && receiving_desk,
+        pay: owes && receiving_desk,
     }
 }

@@ -89,6 +89,16 @@ pub enum Command {
     Consult { targets: Vec<(String, String)>, days: String, question: String },
     /// A consulted unit answers consultation `id`.
     AnswerConsultation { id: i64, answer: String },
+    /// Fees paid: online, confirmed by the gateway's notification for the attempt `payment_id`
+    /// that the applicant started (its amount and obligations fixed then), or recorded by the
+    /// receiving desk for everything payable now (cash, transfer with its reference, postal).
+    Pay {
+        method: crate::domain::fees::PaymentMethod,
+        payment_id: Option<i64>,
+        amount_vnd: i64,
+        covers: Vec<i64>,
+        reference: String,
+    },
 }
 
 impl Command {

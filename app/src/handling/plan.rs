@@ -94,6 +94,19 @@ pub struct StepPlan {
     pub supplement: Option<SupplementPlan>,
     /// The slip the action issues (`01`, `02`, `03`, `04`), for the caller to show.
     pub slip: Option<&'static str>,
+    /// A payment made with this action.
+    pub payment: Option<PaymentPlan>,
+}
+
+/// A payment to record: the online attempt confirmed (`payment_id`) or a new one by the desk,
+/// and the obligations it pays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentPlan {
+    pub payment_id: Option<i64>,
+    pub method: crate::domain::fees::PaymentMethod,
+    pub amount_vnd: i64,
+    pub covers: Vec<i64>,
+    pub reference: String,
 }
 
 /// What an action does to the dossier's supplement requests.
@@ -137,6 +150,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::AnswerSupplement { .. } => (&[Role::Citizen, Role::Reception], Action::ReturnSupplement),
         Command::Consult { .. } => (&[Role::Specialist], Action::Consult),
         Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
+        Command::Pay { .. } => (&[Role::Citizen, Role::Reception], Action::Pay),
     }
 }
 
@@ -280,6 +294,7 @@ pub fn plan(
         answer: None,
         supplement: None,
         slip: cmd.slip(),
+        payment: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -299,6 +314,9 @@ pub fn plan(
             refuse_at_decision(&cx, p, r)
         }
         Command::Deliver { channel } => deliver(&cx, p, channel),
+        Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
+            pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
+        }
         Command::Apologise { new_due, reason: r } => apologise(&cx, p, new_due, r),
         Command::Urge { note } => {
             cx.allow(cx.can.urge)?;
@@ -604,5 +622,56 @@ fn answer_consultation(cx: &Ctx, mut p: StepPlan, id: i64, answer: String) -> Re
         answer: answer.to_string(),
     });
     p.answer = Some((id, answer.into_string()));
+    Ok(p)
+}
+
+/// Fees paid. Online, the applicant started the attempt for what was payable then; the gateway's
+/// notification confirms it only if exactly those obligations are still owed and the amount is
+/// theirs. At the desk, the officer records everything payable now.
+fn pay(cx: &Ctx, mut p: StepPlan, mut payment: PaymentPlan) -> Result<StepPlan, Refusal> {
+    use crate::domain::fees::{payable_now, PaymentMethod};
+    cx.allow(cx.can.pay)?;
+    let online = payment.method == PaymentMethod::Online;
+    if online != (cx.user.role == Role::Citizen) || online != payment.payment_id.is_some() {
+        return Err(Refusal::Forbidden);
+    }
+    let (now, total) = payable_now(&cx.state.obligations, cx.state.status);
+    if !online {
+        payment.covers = now.iter().map(|o| o.seq).collect();
+        payment.amount_vnd = total;
+        if payment.method == PaymentMethod::Transfer {
+            let r =
+                crate::domain::text::single_line("payment_reference", &payment.reference, true, 100).map_err(|e| {
+                    Refusal::from(e).with_values(vec![("payment_reference".into(), payment.reference.clone())])
+                })?;
+            payment.reference = r;
+        } else {
+            payment.reference = crate::domain::text::single_line("payment_reference", &payment.reference, false, 100)
+                .map_err(|e| {
+                Refusal::from(e).with_values(vec![("payment_reference".into(), payment.reference.clone())])
+            })?;
+        }
+    }
+    let mut covered: Vec<&crate::domain::fees::Obligation> = Vec::new();
+    for seq in &payment.covers {
+        match now.iter().find(|o| o.seq == *seq) {
+            Some(o) => covered.push(o),
+            // Paid meanwhile, exempted, or not yet due: the attempt no longer matches.
+            None => return Err(Refusal::illegal()),
+        }
+    }
+    let sum: i64 = covered.iter().map(|o| o.amount_vnd).sum();
+    if covered.is_empty() || sum != payment.amount_vnd {
+        return Err(Refusal::illegal());
+    }
+    p.agency = cx.state.receiving_agency.clone();
+    p.payload = Some(Payload::Paid {
+        amount_vnd: payment.amount_vnd,
+        method: payment.method,
+        reference: payment.reference.clone(),
+        items: covered.iter().map(|o| o.name_vi.clone()).collect(),
+    });
+    p.note = format!("{} {}", payment.amount_vnd, payment.reference).trim().to_string();
+    p.payment = Some(payment);
     Ok(p)
 }

@@ -162,6 +162,8 @@ pub struct DossierState {
     pub supplement: Option<(OpenSupplement, String)>,
     /// The components a submission needs a file for (read for drafts only).
     pub required: Vec<i64>,
+    /// What the dossier owes and has paid.
+    pub obligations: Vec<crate::domain::fees::Obligation>,
 }
 
 impl DossierState {

@@ -66,6 +66,7 @@ impl DossierState {
             files,
             supplement: None,
             required: rules.required,
+            obligations: Vec::new(),
         }
     }
 

@@ -281,6 +281,7 @@ fn state(at: Situation) -> DossierState {
         form: std::collections::BTreeMap::new(),
         files: Vec::new(),
         required: Vec::new(),
+        obligations: Vec::new(),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,

@@ -122,6 +122,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         form: desk.dossier.form.clone(),
         files: desk.dossier.files.clone(),
         required: Vec::new(),
+        obligations: desk.dossier.obligations.clone(),
         supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
             let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
             (open, s.reason.clone())

@@ -64,6 +64,22 @@ pub struct DossierDetail {
     pub day_minutes: i64,
     /// The result (id, file name), once decided.
     pub result_file: Option<(String, String)>,
+    /// What the dossier owes, and the payments made or tried, newest first.
+    pub obligations: Vec<crate::domain::fees::Obligation>,
+    pub payments: Vec<PaymentView>,
+}
+
+/// A payment or an online attempt as the dossier's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub txn_ref: String,
+    pub amount_vnd: i64,
+    pub method: crate::domain::fees::PaymentMethod,
+    /// `pending`, `paid`, `cancelled`, `failed`.
+    pub state: String,
+    /// The gateway's transaction number or the transfer's reference.
+    pub reference: String,
+    pub at_ms: i64,
 }
 
 /// The citizen's notices page: the status changes and how they are told of them.

@@ -369,6 +369,8 @@ impl Db {
             day_minutes: 0,
             result_file,
             events: events.into_iter().map(event_view).collect::<Result<_, _>>()?,
+            obligations: self.obligations(id).await?,
+            payments: self.payments(id).await?,
         };
         Ok(Some(LoadedDossier {
             id,

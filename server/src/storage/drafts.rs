@@ -119,6 +119,7 @@ impl app::ports::DraftStore for Db {
         for plan in &s.submit {
             self.advance_in(&mut tx, dossier_id, plan).await?;
         }
+        super::payments::create_obligations(&mut tx, dossier_id, s.now_ms).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(DraftOutcome::Submitted { code: code.to_string(), dropped })
     }

@@ -168,6 +168,9 @@ impl Db {
             }
         }
         self.apply_supplement(tx, id, plan).await?;
+        if let Some(payment) = &plan.payment {
+            super::payments::apply_payment(tx, id, &plan.code, plan.actor.id, plan.at_ms, payment).await?;
+        }
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \

@@ -19,6 +19,7 @@ mod history;
 mod intake;
 mod messages;
 mod organisations;
+mod payments;
 mod privacy;
 mod robustness;
 mod security;

@@ -105,6 +105,7 @@ impl TestApp {
             sms_gateway_token: None,
             sms_inbound_token: None,
             outbox_period: std::time::Duration::from_millis(100),
+            payment: None,
         };
         adjust(&mut config);
         let (router, state) = server::build_app(&config).await.expect("app builds");

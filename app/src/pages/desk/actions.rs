@@ -18,7 +18,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 17] = [
+pub const ACTION_PATHS: [&str; 18] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -36,6 +36,7 @@ pub const ACTION_PATHS: [&str; 17] = [
     DeskAnswerSupplement::PATH,
     DeskWithdraw::PATH,
     DeskClaimCode::PATH,
+    crate::api::payments::DeskRecordPayment::PATH,
 ];
 
 /// The specialist's question to other units, each answering within the days given.
@@ -412,5 +413,36 @@ pub(super) fn new_claim_code_form(i18n: I18n, d: &DeskDossierView) -> impl IntoV
                 <button type="submit">{i18n.t("desk-claim-code")}</button>
             </form>
         }
+    })
+}
+
+/// The receiving desk records a payment of everything payable now (cash, transfer with its
+/// reference, postal); the dossier's fees show above.
+pub(super) fn payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::payments::DeskRecordPayment;
+    use crate::domain::fees::{payable_now, PaymentMethod};
+    let (_, total) = payable_now(&d.dossier.obligations, d.dossier.status);
+    let reference_error = error_for(error, "payment_reference");
+    let typed = error.as_ref().and_then(|e| e.value("payment_reference")).unwrap_or_default();
+    (d.actions.pay && total > 0).then(|| view! {
+        <details class="record-payment" open=reference_error.is_some()>
+            <summary>{i18n.t("desk-record-payment")}</summary>
+            <form method="post" action=DeskRecordPayment::PATH class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <p>{i18n.t_args("desk-record-payment-hint", &[("amount", crate::domain::text::format_vnd(total))])}</p>
+                <fieldset>
+                    <legend>{i18n.t("field-payment-method")}</legend>
+                    {PaymentMethod::AT_DESK.iter().enumerate().map(|(i, m)| view! {
+                        <div class="choice"><input type="radio" id=format!("method-{}", m.name()) name="method" value=m.name() checked={i == 0} /><label for=format!("method-{}", m.name())>{i18n.t(&format!("payment-method-{}", m.name()))}</label></div>
+                    }).collect_view()}
+                </fieldset>
+                <div class="field" class:field-invalid=reference_error.is_some()>
+                    <label for="payment_reference">{i18n.t("field-payment-reference")}</label>
+                    {reference_error.clone().map(|e| view! { <p class="field-error" id="payment_reference-error">{e}</p> })}
+                    <input id="payment_reference" name="payment_reference" maxlength="100" value=typed aria-invalid=reference_error.is_some().then_some("true") />
+                </div>
+                <button type="submit">{i18n.t("desk-record-payment")}</button>
+            </form>
+        </details>
     })
 }

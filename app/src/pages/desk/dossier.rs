@@ -114,6 +114,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 <h2>{i18n.t("submit-files-section")}</h2>
                 {files_view(i18n, &d)}
                 {work_files_view(i18n, &d)}
+                {crate::components::fees::fees_section(i18n, &d.dossier.obligations, &d.dossier.payments, ().into_any())}
             </section>
             <section class="actions-panel" aria-labelledby="actions-title">
                 <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
@@ -125,6 +126,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 {super::actions::new_claim_code_form(i18n, &d)}
                 <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
                 {reception_forms(i18n, &d, &error)}
+                {super::actions::payment_form(i18n, &d, &error)}
                 {handling_forms(i18n, &d, &error)}
                 {leader_forms(i18n, &d, &error)}
             </section>

@@ -141,6 +141,30 @@ fn withdraw_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
     })
 }
 
+/// The way to pay what the dossier owes now: a plain form to the gateway (no JavaScript needed),
+/// or, while an online attempt waits for the gateway's word, a note and a reload.
+fn pay_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
+    use crate::api::payments::StartPayment;
+    let (_, total) = crate::domain::fees::payable_now(&d.obligations, d.status);
+    let error = posted_error(StartPayment::PATH).map(|e| i18n.t(e.key()));
+    let pending = d.payments.first().is_some_and(|p| p.state == "pending");
+    view! {
+        {error.map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        {(pending && total > 0).then(|| view! {
+            <p class="notice" role="status">{i18n.t("payment-state-pending")}". "{i18n.t("fees-pending-hint")}" "
+                <a href=format!("/ho-so/{}", d.code)>{i18n.t("fees-refresh")}</a></p>
+        })}
+        {(total > 0).then(|| view! {
+            <form method="post" action=StartPayment::PATH class="pay">
+                <input type="hidden" name="code" value=d.code.clone() />
+                <p><strong data-testid="to-pay">{i18n.t_args("fees-to-pay-now", &[("amount", crate::domain::text::format_vnd(total))])}</strong></p>
+                <p class="hint">{i18n.t("fees-pay-hint")}</p>
+                <button type="submit" class="button-primary">{i18n.t_args("fees-pay-online", &[("amount", crate::domain::text::format_vnd(total))])}</button>
+            </form>
+        })}
+    }
+}
+
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
@@ -188,6 +212,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             }).collect_view()}
         </ul>
         {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
+        {crate::components::fees::fees_section(i18n, &d.obligations, &d.payments, pay_form(i18n, &d).into_any())}
         {withdraw_form(i18n, &d)}
         <History events=d.events />
     }

@@ -1,0 +1,321 @@
+//! Fees paid for real over HTTP (issue 13): the sandbox gateway of `scripts/paygate.py` speaks
+//! VNPAY 2.1.0 — the payer's page with its buttons, the server-to-server notification (IPN) — and
+//! the portal is configured with its address like any gateway's. Paid, cancelled, forged,
+//! tampered, replayed and late notifications; a second payment refused; the desk's counter
+//! payment; a procedure without fees never asks for one.
+
+use crate::support::*;
+use serde_json::Value;
+use sqlx::Row;
+use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
+
+const DONG_HA_RECEPTION: &str = "045185000101";
+const PASSWORD: &str = "canbo2026";
+const TMN: &str = "PORTALTEST";
+const SECRET: &str = "sandbox-secret-for-the-tests-0123456789";
+/// Cấp Giấy xác nhận tình trạng hôn nhân: 15 000 đồng with the submission, at a commune.
+const MARITAL: &str = "1.004873";
+/// Đăng ký kết hôn có yếu tố nước ngoài: 1 000 000 đồng with the submission, at Phường Đông Hà.
+const FOREIGN_MARRIAGE: &str = "2.000806";
+
+/// The sandbox gateway, stopped when dropped.
+struct Gateway {
+    _child: tokio::process::Child,
+    base: String,
+}
+
+impl Gateway {
+    async fn start() -> Gateway {
+        let mut child = tokio::process::Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/paygate.py"))
+            .args(["--port", "0", "--tmn-code", TMN, "--secret", SECRET])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the sandbox gateway starts");
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the gateway says its port")
+            .unwrap()
+            .expect("a line");
+        let port = serde_json::from_str::<Value>(&line).unwrap()["port"].as_u64().unwrap();
+        Gateway { _child: child, base: format!("http://127.0.0.1:{port}") }
+    }
+
+    async fn post(&self, path: &str, body: String) -> reqwest::Response {
+        reqwest::Client::new().post(format!("{}{path}", self.base)).body(body).send().await.unwrap()
+    }
+
+    /// A query signed with the merchant's secret (for forged and tampered notifications).
+    async fn sign(&self, params: Value) -> String {
+        self.post("/sandbox/sign", params.to_string()).await.text().await.unwrap()
+    }
+
+    async fn transactions(&self) -> Vec<Value> {
+        reqwest::get(format!("{}/sandbox/transactions", self.base)).await.unwrap().json().await.unwrap()
+    }
+
+    async fn transaction(&self, txn_ref: &str) -> Value {
+        self.transactions().await.into_iter().find(|t| t["txn_ref"] == txn_ref).expect("the gateway knows it")
+    }
+
+    /// The payer presses a button on the payer's page (`pay`, `cancel`, `fail`); `hold` keeps the
+    /// notification back (a late IPN). Returns where the payer's browser is sent.
+    async fn press(&self, txn_ref: &str, outcome: &str, hold: bool) -> String {
+        let mut form = vec![("txn", txn_ref), ("outcome", outcome)];
+        if hold {
+            form.push(("ipn", "hold"));
+        }
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}/paymentv2/confirm", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "the payer is sent back");
+        location(&res)
+    }
+}
+
+async fn spawn(backend: Backend, gateway: &Gateway) -> TestApp {
+    let base = gateway.base.clone();
+    let app = TestApp::spawn_configured(backend, true, move |c| {
+        c.payment =
+            Some(server::config::PaymentConfig { gateway_url: base, tmn_code: TMN.into(), secret: SECRET.into() });
+    })
+    .await;
+    let res = gateway.post("/sandbox/ipn-url", app.url("/api/thanh-toan/ipn")).await;
+    assert_eq!(res.status(), 204);
+    app
+}
+
+async fn submit(app: &TestApp, citizen: &reqwest::Client, code: &str) -> String {
+    let p = app.db.procedure(code).await.unwrap().expect("demo catalogue has the procedure");
+    let res = post_dossier(app, citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+    let to = location(&res);
+    assert!(to.starts_with("/ho-so/"), "submitted: {to}");
+    to.trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string()
+}
+
+/// Starts a payment as the citizen's browser does; returns the gateway reference.
+async fn start_payment(app: &TestApp, citizen: &reqwest::Client, code: &str, gateway: &Gateway) -> String {
+    let res = app.form(citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", code)]).await;
+    let to = location(&res);
+    assert!(to.starts_with(&format!("{}/paymentv2/vpcpay.html?", gateway.base)), "sent to the payer's page: {to}");
+    // The payer's page takes the signed request (a wrong signature would be a 400 there).
+    let page = reqwest::get(&to).await.unwrap();
+    assert_eq!(page.status(), 200, "the gateway verified our signature");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("15.000") && html.contains("Thanh toán"), "{html}");
+    let url = reqwest::Url::parse(&to).unwrap();
+    let txn_ref = url.query_pairs().find(|(k, _)| k == "vnp_TxnRef").unwrap().1.to_string();
+    txn_ref
+}
+
+async fn obligation_states(app: &TestApp, code: &str) -> Vec<String> {
+    texts(
+        app,
+        "select o.state from obligations o join dossiers d on d.id = o.dossier_id where d.code = $1 order by o.seq",
+        code,
+    )
+    .await
+}
+
+async fn payment_states(app: &TestApp, code: &str) -> Vec<String> {
+    texts(
+        app,
+        "select p.state from payments p join dossiers d on d.id = p.dossier_id where d.code = $1 order by p.id",
+        code,
+    )
+    .await
+}
+
+async fn pay_events(app: &TestApp, code: &str) -> i64 {
+    sqlx::query("select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = $1 and e.action = 'pay'")
+        .bind(code)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+async fn ipn(app: &TestApp, query: &str) -> Value {
+    reqwest::get(app.url(&format!("/api/thanh-toan/ipn?{query}"))).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_citizen_pays_online_through_the_gateway_and_only_its_notification_counts() {
+    for backend in backends() {
+        let gateway = Gateway::start().await;
+        let app = spawn(backend, &gateway).await;
+        let citizen = app.citizen("Đỗ Thị Hạnh", "045201000311", "0911000311").await;
+        let code = submit(&app, &citizen, MARITAL).await;
+        assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?} owed with the submission");
+        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Thanh toán trực tuyến 15.000"), "{backend:?} the pay button");
+
+        // Cancelled on the payer's page: nothing paid, the attempt says so.
+        let first = start_payment(&app, &citizen, &code, &gateway).await;
+        let back = gateway.press(&first, "cancel", false).await;
+        assert!(back.starts_with(&app.url(&format!("/ho-so/{code}?"))), "{backend:?} back to the dossier: {back}");
+        assert_eq!(gateway.transaction(&first).await["ipn"][0]["answer"]["RspCode"], "00", "{backend:?}");
+        assert_eq!(payment_states(&app, &code).await, vec!["cancelled"], "{backend:?}");
+        assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?}");
+
+        // Paid: the notification records it through the planner, on the history.
+        let second = start_payment(&app, &citizen, &code, &gateway).await;
+        assert_ne!(first, second, "{backend:?} a new reference per attempt");
+        gateway.press(&second, "pay", false).await;
+        let t = gateway.transaction(&second).await;
+        assert_eq!(t["ipn"][0]["answer"]["RspCode"], "00", "{backend:?} {t}");
+        assert_eq!(obligation_states(&app, &code).await, vec!["paid"], "{backend:?}");
+        assert_eq!(payment_states(&app, &code).await, vec!["cancelled", "paid"], "{backend:?}");
+        assert_eq!(pay_events(&app, &code).await, 1, "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        let txn_no = t["transaction_no"].as_str().unwrap();
+        assert!(page.contains(&format!("mã giao dịch {txn_no}")), "{backend:?} on the history");
+        assert!(!page.contains("Thanh toán trực tuyến 15.000"), "{backend:?} nothing left to pay");
+
+        // Replayed: the same notification again is answered 02 and counts nothing.
+        let replay = gateway.post(&format!("/sandbox/ipn/{second}"), String::new()).await;
+        assert_eq!(replay.json::<Value>().await.unwrap()["RspCode"], "02", "{backend:?}");
+        assert_eq!(pay_events(&app, &code).await, 1, "{backend:?} not twice");
+
+        // A second payment of what is paid is refused.
+        let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(redirected_error(&res).key(), "error-nothing-to-pay", "{backend:?}");
+
+        // Forged: a notification whose signature does not verify.
+        let genuine = gateway
+            .sign(serde_json::json!({
+                "vnp_TmnCode": TMN, "vnp_TxnRef": second, "vnp_Amount": "1500000", "vnp_ResponseCode": "00",
+                "vnp_TransactionStatus": "00", "vnp_TransactionNo": "99999999",
+            }))
+            .await;
+        let forged = genuine.replace("vnp_TransactionNo=99999999", "vnp_TransactionNo=99999998");
+        assert_eq!(ipn(&app, &forged).await["RspCode"], "97", "{backend:?} forged");
+        assert_eq!(ipn(&app, "vnp_TxnRef=x").await["RspCode"], "97", "{backend:?} unsigned");
+        assert_eq!(ipn(&app, "").await["RspCode"], "97", "{backend:?} empty");
+        // Signed with the right secret but for another amount, or an unknown order.
+        let code2 = submit(&app, &citizen, MARITAL).await;
+        let third = start_payment(&app, &citizen, &code2, &gateway).await;
+        let tampered = gateway
+            .sign(serde_json::json!({
+                "vnp_TmnCode": TMN, "vnp_TxnRef": third, "vnp_Amount": "100", "vnp_ResponseCode": "00",
+                "vnp_TransactionStatus": "00", "vnp_TransactionNo": "12345678",
+            }))
+            .await;
+        assert_eq!(ipn(&app, &tampered).await["RspCode"], "04", "{backend:?} tampered amount");
+        let unknown = gateway
+            .sign(serde_json::json!({
+                "vnp_TmnCode": TMN, "vnp_TxnRef": "NO-SUCH-1", "vnp_Amount": "1500000", "vnp_ResponseCode": "00",
+                "vnp_TransactionStatus": "00",
+            }))
+            .await;
+        assert_eq!(ipn(&app, &unknown).await["RspCode"], "01", "{backend:?} unknown order");
+        assert_eq!(obligation_states(&app, &code2).await, vec!["due"], "{backend:?} nothing paid by forgeries");
+
+        // Late: the payer closes the tab and the notification arrives afterwards; it alone pays.
+        let back = gateway.press(&third, "pay", true).await;
+        assert!(back.contains("vnp_ResponseCode=00"), "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{code2}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Đang chờ cổng thanh toán xác nhận"), "{backend:?} the return reads the state");
+        assert_eq!(obligation_states(&app, &code2).await, vec!["due"], "{backend:?} the return pays nothing");
+        let late = gateway.post(&format!("/sandbox/ipn/{third}"), String::new()).await;
+        assert_eq!(late.json::<Value>().await.unwrap()["RspCode"], "00", "{backend:?}");
+        assert_eq!(obligation_states(&app, &code2).await, vec!["paid"], "{backend:?}");
+
+        // Someone else cannot start a payment of this citizen's dossier.
+        let stranger = app.login("045195004321", "matkhau2026").await;
+        let code3 = submit(&app, &citizen, MARITAL).await;
+        let res = app.form(&stranger, "/api/dossiers/pay", &format!("/ho-so/{code3}"), &[("code", &code3)]).await;
+        assert!(!location(&res).contains("/paymentv2/"), "{backend:?} {}", location(&res));
+        assert_eq!(payment_states(&app, &code3).await, Vec::<String>::new(), "{backend:?}");
+        assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
+}
+
+#[tokio::test]
+async fn the_desk_records_a_counter_payment_and_a_procedure_without_fees_asks_for_none() {
+    for backend in backends() {
+        let gateway = Gateway::start().await;
+        let app = spawn(backend, &gateway).await;
+        let citizen = app.citizen("Phan Văn Tâm", "045201000312", "0911000312").await;
+        // Birth registration on time is free: no obligation, no payment step anywhere.
+        let free = submit(&app, &citizen, "1.001193").await;
+        assert!(obligation_states(&app, &free).await.is_empty(), "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{free}"))).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("id=\"fees-title\"") && !page.contains("Thanh toán trực tuyến"), "{backend:?}");
+        let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{free}"), &[("code", &free)]).await;
+        assert_eq!(redirected_error(&res).key(), "error-nothing-to-pay", "{backend:?}");
+
+        let code = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let desk = officer.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(desk.contains("Ghi nhận đã nộp phí") && desk.contains("1.000.000"), "{backend:?} the desk's form");
+        // A transfer needs its reference: a message at the field, nothing written.
+        let res = app
+            .form(
+                &officer,
+                "/api/desk/record-payment",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("method", "transfer"), ("payment_reference", "  ")],
+            )
+            .await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("payment_reference".into(), "error-required".into())]);
+        assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?}");
+        // A citizen cannot record a counter payment; an unknown method is a field error.
+        let res = app
+            .form(
+                &citizen,
+                "/api/desk/record-payment",
+                &format!("/ho-so/{code}"),
+                &[("code", &code), ("method", "cash"), ("payment_reference", "")],
+            )
+            .await;
+        assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?} {}", res.status());
+        let res = app
+            .form(
+                &officer,
+                "/api/desk/record-payment",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("method", "card"), ("payment_reference", "")],
+            )
+            .await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("method".into(), "error-required".into())]);
+
+        let res = app
+            .form(
+                &officer,
+                "/api/desk/record-payment",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("method", "transfer"), ("payment_reference", "FT2612010001")],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{backend:?}");
+        assert_eq!(obligation_states(&app, &code).await, vec!["paid"], "{backend:?}");
+        let who: (String, String, String) = {
+            let r = sqlx::query(
+                "select p.channel, p.reference, u.cccd from payments p join dossiers d on d.id = p.dossier_id \
+                 join users u on u.id = p.created_by where d.code = $1",
+            )
+            .bind(&code)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+            (r.get(0), r.get(1), r.get(2))
+        };
+        assert_eq!(who, ("transfer".into(), "FT2612010001".into(), DONG_HA_RECEPTION.into()), "{backend:?}");
+        assert_eq!(pay_events(&app, &code).await, 1, "{backend:?} on the history");
+        // Paid at the desk: the citizen has nothing left to pay online.
+        let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(redirected_error(&res).key(), "error-nothing-to-pay", "{backend:?}");
+        assert!(gateway.transactions().await.is_empty(), "{backend:?} the gateway saw nothing");
+    }
+}
