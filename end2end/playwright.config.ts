@@ -13,6 +13,14 @@ export const messaging = {
   SMS_GATEWAY_URL: `http://127.0.0.1:${sinksPort}/sms`,
   SMS_GATEWAY_TOKEN: "e2e-sms-token",
 };
+// The sandbox payment gateway (scripts/paygate.py, VNPAY 2.1.0): the citizen pays through its
+// payer's page and it notifies the portal server to server.
+const paygatePort = Number(process.env.E2E_PAYGATE_PORT || 3127);
+export const payment = {
+  PAYMENT_GATEWAY_URL: `http://127.0.0.1:${paygatePort}`,
+  PAYMENT_TMN_CODE: "E2EPORTAL",
+  PAYMENT_SECRET: "e2e-sandbox-secret-0123456789abcdef",
+};
 const dataDir = process.env.E2E_DATA_DIR || mkdtempSync(join(tmpdir(), "portal-e2e-"));
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -41,7 +49,7 @@ export default defineConfig({
     { name: "officer-desktop", testDir: "./tests/officer", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // The desk still works without JavaScript (links and forms post): the main reception path.
     { name: "officer-desktop-nojs", testDir: "./tests/officer", testMatch: /reception\.spec\.ts/, use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium } },
-    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices|account|organisation)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices|account|organisation|payment)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // A fresh install without demo data (each test starts its own server): the administrator
     // on a desktop, and once on a phone without JavaScript.
     { name: "install-desktop", testDir: "./tests/install", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
@@ -52,6 +60,13 @@ export default defineConfig({
       command: `${process.env.HOME}/.cache/portal-sinks-venv/bin/python scripts/sinks.py --smtp-port ${smtpPort} --http-port ${sinksPort} --token ${messaging.SMS_GATEWAY_TOKEN}`,
       cwd: "..",
       url: `http://127.0.0.1:${sinksPort}/sms`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `python3 scripts/paygate.py --port ${paygatePort} --tmn-code ${payment.PAYMENT_TMN_CODE} --secret ${payment.PAYMENT_SECRET} --ipn-url http://127.0.0.1:${port}/api/thanh-toan/ipn`,
+      cwd: "..",
+      url: `http://127.0.0.1:${paygatePort}/sandbox/transactions`,
       reuseExistingServer: false,
       timeout: 30_000,
     },
@@ -72,6 +87,7 @@ export default defineConfig({
         // for each of them as they would in production.
         TRUSTED_PROXIES: "127.0.0.1",
         ...messaging,
+        ...payment,
       },
     },
   ],

@@ -24,11 +24,26 @@ if [ -z "${SMTP_URL:-}${SMS_GATEWAY_URL:-}" ]; then
   export SMS_GATEWAY_URL="http://127.0.0.1:$SINKS_HTTP_PORT/sms"
   sinks_line="  Notices sent by e-mail and SMS (demo sinks): http://127.0.0.1:$SINKS_HTTP_PORT/"
 fi
+# In demo mode fees are paid through the sandbox gateway (scripts/paygate.py, VNPAY 2.1.0), whose
+# transactions show at http://127.0.0.1:$PAYGATE_PORT/; a configured PAYMENT_GATEWAY_URL wins.
+PAYGATE_PORT="${PAYGATE_PORT:-3040}"
+paygate_line=""
+if [ -z "${PAYMENT_GATEWAY_URL:-}" ]; then
+  export PAYMENT_GATEWAY_URL="http://127.0.0.1:$PAYGATE_PORT"
+  export PAYMENT_TMN_CODE="${PAYMENT_TMN_CODE:-DEMOPORTAL}"
+  export PAYMENT_SECRET="${PAYMENT_SECRET:-demo-sandbox-secret-not-for-production}"
+  python3 scripts/paygate.py --port "$PAYGATE_PORT" --tmn-code "$PAYMENT_TMN_CODE" --secret "$PAYMENT_SECRET" \
+    --ipn-url "http://${LEPTOS_SITE_ADDR}/api/thanh-toan/ipn" > /dev/null &
+  paygate_pid=$!
+  trap 'kill ${sinks_pid:-} $paygate_pid 2>/dev/null || true' EXIT
+  paygate_line="  Fees paid through the sandbox gateway (demo): http://127.0.0.1:$PAYGATE_PORT/"
+fi
 cat <<INFO
 
   Cổng Dịch vụ công — http://${LEPTOS_SITE_ADDR}
   Database: ${DATABASE_URL:-sqlite://$DATA_DIR/portal.db} (demo data: $DEMO_DATA)
 ${sinks_line}
+${paygate_line}
 
   Demo citizens (sign in with the CCCD number):
     Nguyễn Văn An   CCCD 045095001234   password matkhau2026

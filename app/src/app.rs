@@ -96,9 +96,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
         if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
             let wasm_eval = if wasm { " 'wasm-unsafe-eval'" } else { "" };
+            // The pay button's post is redirected to the payment gateway's payer page.
+            let gateway = use_context::<crate::ports::Services>()
+                .and_then(|s| s.config.payer_origin.clone())
+                .map(|o| format!(" {o}"))
+                .unwrap_or_default();
             let csp = format!(
                 "default-src 'self'; script-src 'self' 'nonce-{nonce}'{wasm_eval}; style-src 'self'; img-src 'self' data:; \
-                 connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+                 connect-src 'self'; form-action 'self'{gateway}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
             );
             if let Ok(v) = http::HeaderValue::from_str(&csp) {
                 res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);

@@ -992,6 +992,9 @@ pub struct PortalConfig {
     /// Where the e-form templates are served from (`<site>/forms`): an imported catalogue may
     /// only name templates that are there.
     pub forms_dir: String,
+    /// The payment gateway's origin: a form posted to the portal may be redirected there (the
+    /// pages' `form-action`).
+    pub payer_origin: Option<String>,
 }
 
 /// Everything the server functions reach, provided as context by the server.

@@ -154,6 +154,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             lookup_per_minute: config.lookup_per_minute,
             demo: config.demo_data,
             forms_dir: format!("{}/forms", config.site_root),
+            payer_origin: config.payment.as_ref().map(|p| config::origin_of(&p.gateway_url)),
         },
         catalogue_changed: {
             let pages = pages.clone();

@@ -271,6 +271,7 @@ async fn run(
     let mut apologised = false;
     let mut supplemented = false;
     let mut consulted = false;
+    let mut paid_or_left = false;
     for _ in 0..20 {
         let Some(desk) = db.desk_dossier(code).await? else { return Ok(()) };
         let state = app::handling::state_of(&desk).map_err(StoreError::Backend)?;
@@ -280,6 +281,22 @@ async fn run(
         let step = desk.position.and_then(|p| desk.workflow.get(p as usize).cloned());
         // The actor and the time of the next action.
         let (actor, cmd, minutes) = match (status, step.as_ref().map(|s| s.kind.as_str())) {
+            // Most applicants pay what is due with the submission: online through the gateway
+            // (recorded as its notification would), paper ones in cash at the desk.
+            (S::Submitted, _)
+                if fate != Fate::RefusedAtDesk && !paid_or_left && {
+                    paid_or_left = true;
+                    app::domain::fees::holds(&desk.dossier.obligations, status) && rng.chance(85)
+                } =>
+            {
+                let at = later(home, t, 5 + rng.below(120) as i64);
+                if at > now {
+                    return Ok(());
+                }
+                pay(db, code, applicant, &desk, at).await?;
+                t = at;
+                continue;
+            }
             (S::Submitted, _) => {
                 let desk_officer =
                     officer(db, &desk.receiving_agency_code, Role::Reception, "", rng.next(), None).await?;
@@ -433,5 +450,53 @@ async fn run(
         execute(db, &actor, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
         t = at;
     }
+    Ok(())
+}
+
+/// Pays everything payable now on dossier `code`: an online dossier through an attempt the
+/// gateway confirms (as its notification does), a paper one in cash at the receiving desk.
+async fn pay(
+    db: &Db,
+    code: &str,
+    applicant: &CurrentUser,
+    desk: &app::api::desk::DeskDossierView,
+    at: i64,
+) -> Result<(), StoreError> {
+    use app::domain::fees::{payable_now, PaymentMethod};
+    use app::ports::PaymentStore;
+    let (owed, total) = payable_now(&desk.dossier.obligations, desk.dossier.status);
+    let covers: Vec<i64> = owed.iter().map(|o| o.seq).collect();
+    let (actor, cmd) = if desk.dossier.channel == "online" {
+        let opened = db.open_payment(code, applicant.id, &covers, total, at).await?;
+        let reference = format!("{:08}", 10_000_000 + opened.id);
+        let cmd = Command::Pay {
+            method: PaymentMethod::Online,
+            payment_id: Some(opened.id),
+            amount_vnd: total,
+            covers,
+            reference: reference.clone(),
+        };
+        execute(db, applicant, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
+        let outcome = app::ports::GatewayOutcome {
+            state: "paid",
+            response_code: "00".into(),
+            gateway_txn_no: reference,
+            bank_code: "NCB".into(),
+        };
+        return db.close_payment(opened.id, &outcome, at).await;
+    } else {
+        let desk_officer = officer(db, &desk.receiving_agency_code, Role::Reception, "", at as u64, None).await?;
+        (
+            desk_officer,
+            Command::Pay {
+                method: PaymentMethod::Cash,
+                payment_id: None,
+                amount_vnd: 0,
+                covers: Vec::new(),
+                reference: String::new(),
+            },
+        )
+    };
+    execute(db, &actor, code, cmd, &Backfill::default(), at).await.map_err(refused(code))?;
     Ok(())
 }

@@ -99,6 +99,15 @@ async fn the_living_office_demo_is_built_through_the_transitions_with_valid_hist
             .count("select count(*) from dossiers d where d.status in (2, 4, 9) and d.step_position is null and d.idempotency_key like 'office-%'")
             .await;
         assert_eq!(open_steps, 0, "{backend:?}: every running dossier sits at a step");
+        // Fees: most paid (online through the gateway's attempt, paper in cash), some still owed.
+        let paid = app.count("select count(*) from obligations where state = 'paid'").await;
+        let owed = app.count("select count(*) from obligations where state = 'due'").await;
+        let online = app.count("select count(*) from payments where channel = 'online' and state = 'paid'").await;
+        assert!(paid > 0 && owed > 0 && online > 0, "{backend:?}: paid {paid}, owed {owed}, online {online}");
+        let unmatched = app
+            .count("select count(*) from obligations o left join payments p on p.id = o.payment_id where o.state = 'paid' and (p.id is null or p.state <> 'paid')")
+            .await;
+        assert_eq!(unmatched, 0, "{backend:?}: every paid obligation has its payment");
     }
 }
 

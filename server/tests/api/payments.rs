@@ -157,7 +157,13 @@ async fn a_citizen_pays_online_through_the_gateway_and_only_its_notification_cou
         let citizen = app.citizen("Đỗ Thị Hạnh", "045201000311", "0911000311").await;
         let code = submit(&app, &citizen, MARITAL).await;
         assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?} owed with the submission");
-        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        let res = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap();
+        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(
+            csp.contains(&format!("form-action 'self' {};", gateway.base)),
+            "{backend:?} the post may go on to the gateway: {csp}"
+        );
+        let page = res.text().await.unwrap();
         assert!(page.contains("Thanh toán trực tuyến 15.000"), "{backend:?} the pay button");
 
         // Cancelled on the payer's page: nothing paid, the attempt says so.
