@@ -33,6 +33,14 @@ pub async fn desk_record_payment(code: String, method: String, payment_reference
     crate::api::handling::ssr::act(&code, cmd, crate::handling::Backfill::default()).await
 }
 
+/// The desk (at reception) or the specialist (appraising) asks the applicant to pay before
+/// handling goes on (status 6): `qty_<i>` the quantity of the version's assessed fee `i`.
+#[server(prefix = "/api", endpoint = "desk/request-payment", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/request-payment", skip_all))]
+pub async fn desk_request_payment(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    ssr::request(data).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::api::ctx;
@@ -41,6 +49,26 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::handling;
     use crate::ports::PaymentRequest;
+
+    pub async fn request(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        use crate::api::dossiers::ssr::{discard, read_multipart};
+        let services = ctx::services()?;
+        ctx::require_user()?;
+        let up = read_multipart(&services, data).await?;
+        discard(&services, &up.files).await; // a request for payment carries no files
+        let quantities = up
+            .text
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("qty_").and_then(|i| i.parse::<usize>().ok()).map(|i| (i, v.clone())))
+            .collect();
+        let code = up.text.get("code").cloned().unwrap_or_default();
+        crate::api::handling::ssr::act(
+            &code,
+            handling::Command::RequestPayment { quantities },
+            handling::Backfill::default(),
+        )
+        .await
+    }
 
     /// How long the payer's page takes payment.
     const PAYER_PAGE_MINUTES: i64 = 15;

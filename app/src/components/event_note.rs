@@ -53,6 +53,10 @@ fn render(i18n: &I18n, p: &Payload) -> String {
         }
         Payload::Supplement { reason, items } => crate::domain::supplement::request_note(reason, items),
         Payload::Supplemented { labels } => labels.join("; "),
+        Payload::PaymentAsked { amount_vnd, items } => t(
+            "note-payment-asked",
+            &[("amount", crate::domain::text::format_vnd(*amount_vnd)), ("items", items.join("; "))],
+        ),
         Payload::Paid { amount_vnd, method, reference, items } => t(
             &format!("note-paid-{}", method.name()),
             &[

@@ -61,6 +61,8 @@ pub enum Payload {
     /// Fees paid: the amount, how, the reference (the gateway's transaction number or the
     /// transfer's), and the obligations paid.
     Paid { amount_vnd: i64, method: crate::domain::fees::PaymentMethod, reference: String, items: Vec<String> },
+    /// Payment asked before handling goes on: what, and the amount payable then.
+    PaymentAsked { amount_vnd: i64, items: Vec<String> },
 }
 
 impl Payload {

@@ -119,6 +119,24 @@ impl PaymentMethod {
     }
 }
 
+/// An obligation the agency asks for during handling (an assessed fee, times its quantity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskedFee {
+    pub name_vi: String,
+    pub amount_vnd: i64,
+    pub collector_vi: Option<String>,
+}
+
+/// The most of one assessed fee the agency may ask for at once (copies, pages).
+pub const MAX_QUANTITY: i64 = 1000;
+
+/// Whether the agency has anything it could ask the applicant to pay during handling: an
+/// assessed fee of the procedure, or a step's fee still owed.
+pub fn askable(fees: &[Fee], obligations: &[Obligation]) -> bool {
+    fees.iter().any(|f| f.amount_vnd > 0 && f.basis == FeeBasis::Assessed)
+        || obligations.iter().any(|o| o.state == ObligationState::Due && o.due == FeeDue::Step)
+}
+
 /// The obligations a submission creates: every fee owed by every dossier, with an amount, that
 /// the channel does not exempt. Assessed fees wait for the officer; free ones owe nothing.
 pub fn obligations_at_submission(fees: &[Fee], channel: Channel, executing_agency_vi: &str) -> Vec<Obligation> {
@@ -270,6 +288,25 @@ mod tests {
         assert_eq!(a, "0000031H56-261201-0007-1");
         assert_ne!(a, b);
         assert!(a.len() <= 100);
+    }
+
+    #[test]
+    fn the_agency_may_ask_for_an_assessed_fee_or_a_steps_fee_still_owed() {
+        let mut copy = fee("Phí cấp bản sao", 8_000);
+        assert!(!askable(std::slice::from_ref(&copy), &[]), "a per-case fee is owed with the submission");
+        copy.basis = FeeBasis::Assessed;
+        assert!(askable(std::slice::from_ref(&copy), &[]));
+        assert!(!askable(&[fee("Lệ phí", 0)], &[]));
+        let step = Obligation {
+            seq: 1,
+            name_vi: "a".into(),
+            amount_vnd: 10,
+            due: FeeDue::Step,
+            collector_vi: String::new(),
+            state: ObligationState::Due,
+        };
+        assert!(askable(&[], std::slice::from_ref(&step)));
+        assert!(!askable(&[], &[Obligation { state: ObligationState::Paid, ..step }]));
     }
 
     #[test]

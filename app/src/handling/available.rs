@@ -41,6 +41,9 @@ pub struct Available {
     pub answer_supplement: bool,
     /// Pay what is payable now: its applicant online, or the receiving desk recording a payment.
     pub pay: bool,
+    /// Ask the applicant to pay before handling goes on (status 6): the desk once it accepted,
+    /// the specialist appraising.
+    pub request_payment: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -78,7 +81,9 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
     Available {
         submit: status == DossierStatus::Draft && receiving_desk && state.channel.is_paper(),
         receive: status == crate::domain::status::DossierStatus::Submitted && receiving_desk,
-        transfer: status == crate::domain::status::DossierStatus::Accepted && kind == Some(StepKind::Receive),
+        // Also after a payment asked at reception moved the dossier on to handling.
+        transfer: matches!(status, DossierStatus::Accepted | DossierStatus::InHandling)
+            && kind == Some(StepKind::Receive),
         assign: handling && kind == Some(StepKind::Assign),
         appraise: handling && kind == Some(StepKind::Appraise),
         decide: handling && matches!(kind, Some(StepKind::Review | StepKind::Approve)),
@@ -108,5 +113,8 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             }),
         answer_supplement: waiting && receiving_desk,
         pay: owes && receiving_desk,
+        request_payment: crate::domain::fees::askable(&state.fees, &state.obligations)
+            && ((status == DossierStatus::Accepted && receiving_desk && kind == Some(StepKind::Receive))
+                || (handling && kind == Some(StepKind::Appraise))),
     }
 }

@@ -99,6 +99,10 @@ pub enum Command {
         covers: Vec<i64>,
         reference: String,
     },
+    /// Ask the applicant to pay before handling goes on (status 6): each assessed fee of the
+    /// version (by its index) with the quantity typed (copies, pages; empty or 0 for none),
+    /// and the step's fees still owed.
+    RequestPayment { quantities: Vec<(usize, String)> },
 }
 
 impl Command {

@@ -96,6 +96,8 @@ pub struct StepPlan {
     pub slip: Option<&'static str>,
     /// A payment made with this action.
     pub payment: Option<PaymentPlan>,
+    /// Obligations the agency asks for with this action.
+    pub asked: Vec<crate::domain::fees::AskedFee>,
 }
 
 /// A payment to record: the online attempt confirmed (`payment_id`) or a new one by the desk,
@@ -151,6 +153,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::Consult { .. } => (&[Role::Specialist], Action::Consult),
         Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
         Command::Pay { .. } => (&[Role::Citizen, Role::Reception], Action::Pay),
+        Command::RequestPayment { .. } => (&[Role::Reception, Role::Specialist], Action::RequestPayment),
     }
 }
 
@@ -295,6 +298,7 @@ pub fn plan(
         supplement: None,
         slip: cmd.slip(),
         payment: None,
+        asked: Vec::new(),
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -314,6 +318,7 @@ pub fn plan(
             refuse_at_decision(&cx, p, r)
         }
         Command::Deliver { channel } => deliver(&cx, p, channel),
+        Command::RequestPayment { quantities } => request_payment(&cx, p, quantities),
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
         }
@@ -673,5 +678,52 @@ fn pay(cx: &Ctx, mut p: StepPlan, mut payment: PaymentPlan) -> Result<StepPlan, 
     });
     p.note = format!("{} {}", payment.amount_vnd, payment.reference).trim().to_string();
     p.payment = Some(payment);
+    Ok(p)
+}
+
+/// Payment asked before handling goes on (status 6): the assessed fees with their quantities
+/// (each a field of its own), and every fee of a step still owed. Nothing to ask is an error at
+/// the form.
+fn request_payment(cx: &Ctx, mut p: StepPlan, quantities: Vec<(usize, String)>) -> Result<StepPlan, Refusal> {
+    use crate::domain::fees::{payable_in, AskedFee, FeeBasis, FeeDue, ObligationState, MAX_QUANTITY};
+    use crate::domain::status::DossierStatus;
+    cx.allow(cx.can.request_payment)?;
+    let mut errors = Vec::new();
+    let mut echo = Vec::new();
+    for (i, raw) in &quantities {
+        let field = format!("qty_{i}");
+        let raw = raw.trim();
+        echo.push((field.clone(), raw.chars().take(10).collect::<String>()));
+        if raw.is_empty() || raw == "0" {
+            continue;
+        }
+        let fee = cx.state.fees.get(*i).filter(|f| f.basis == FeeBasis::Assessed && f.amount_vnd > 0);
+        match (fee, raw.parse::<i64>()) {
+            (Some(f), Ok(n)) if (1..=MAX_QUANTITY).contains(&n) => p.asked.push(AskedFee {
+                name_vi: if n == 1 { f.name_vi.clone() } else { format!("{} × {n}", f.name_vi) },
+                amount_vnd: f.amount_vnd * n,
+                collector_vi: f.collector_vi.clone(),
+            }),
+            (Some(_), _) => errors.push(FieldError::new(field, "error-quantity")),
+            (None, _) => return Err(Refusal::Forbidden),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Refusal::fields(errors).with_values(echo));
+    }
+    let owed: Vec<&crate::domain::fees::Obligation> = cx
+        .state
+        .obligations
+        .iter()
+        .filter(|o| o.state == ObligationState::Due && payable_in(o.due, DossierStatus::PaymentRequested))
+        .collect();
+    if p.asked.is_empty() && !owed.iter().any(|o| o.due == FeeDue::Step) {
+        return Err(Refusal::field("fees", "error-nothing-to-ask").with_values(echo));
+    }
+    let mut items: Vec<String> = owed.iter().map(|o| o.name_vi.clone()).collect();
+    items.extend(p.asked.iter().map(|a| a.name_vi.clone()));
+    let amount_vnd = owed.iter().map(|o| o.amount_vnd).sum::<i64>() + p.asked.iter().map(|a| a.amount_vnd).sum::<i64>();
+    p.note = format!("{amount_vnd}: {}", items.join("; "));
+    p.payload = Some(Payload::PaymentAsked { amount_vnd, items });
     Ok(p)
 }

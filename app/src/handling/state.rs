@@ -162,8 +162,9 @@ pub struct DossierState {
     pub supplement: Option<(OpenSupplement, String)>,
     /// The components a submission needs a file for (read for drafts only).
     pub required: Vec<i64>,
-    /// What the dossier owes and has paid.
+    /// What the dossier owes and has paid, and the fees of its version.
     pub obligations: Vec<crate::domain::fees::Obligation>,
+    pub fees: Vec<crate::domain::catalogue::Fee>,
 }
 
 impl DossierState {

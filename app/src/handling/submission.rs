@@ -67,6 +67,7 @@ impl DossierState {
             supplement: None,
             required: rules.required,
             obligations: Vec::new(),
+            fees: Vec::new(),
         }
     }
 

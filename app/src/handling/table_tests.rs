@@ -282,6 +282,7 @@ fn state(at: Situation) -> DossierState {
         files: Vec::new(),
         required: Vec::new(),
         obligations: Vec::new(),
+        fees: Vec::new(),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,

@@ -131,6 +131,8 @@ pub struct DeskDossierView {
     /// claimed online), `verified`, or `contested` (gave its CCCD up to a verified record).
     pub applicant_account: String,
     pub allowance: Allowance,
+    /// The fees of the version the dossier was submitted under (the desk assesses from them).
+    pub fees: Vec<crate::domain::catalogue::Fee>,
     pub accepted_at_ms: Option<i64>,
     pub original_due_at_ms: Option<i64>,
     pub due_at_ms: Option<i64>,

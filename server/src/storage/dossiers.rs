@@ -383,6 +383,7 @@ impl Db {
                 applicant_phone: r.get("phone"),
                 applicant_account: r.get("account"),
                 allowance: details.allowance,
+                fees: details.fees.clone(),
                 accepted_at_ms: r.get("accepted_at"),
                 original_due_at_ms: r.get("original_due_at"),
                 due_at_ms: r.get("due_at"),

@@ -168,6 +168,9 @@ impl Db {
             }
         }
         self.apply_supplement(tx, id, plan).await?;
+        if !plan.asked.is_empty() {
+            super::payments::add_asked(tx, id, &plan.asked, plan.recorded_at_ms).await?;
+        }
         if let Some(payment) = &plan.payment {
             super::payments::apply_payment(tx, id, &plan.code, plan.actor.id, plan.at_ms, payment).await?;
         }

@@ -55,6 +55,41 @@ pub(crate) async fn create_obligations(
     Ok(())
 }
 
+/// Adds the obligations the agency asked for during handling, after the dossier's others.
+pub(crate) async fn add_asked(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    asked: &[app::domain::fees::AskedFee],
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let r = sqlx::query(
+        "select a.name_vi, (select coalesce(max(o.seq), 0) from obligations o where o.dossier_id = d.id) as last \
+         from dossiers d join procedures p on p.id = d.procedure_id join agencies a on a.code = p.executing_agency where d.id = $1",
+    )
+    .bind(dossier_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(backend_err)?;
+    let agency: String = r.get("name_vi");
+    let last: i64 = r.get("last");
+    for (i, a) in asked.iter().enumerate() {
+        sqlx::query(
+            "insert into obligations (dossier_id, seq, name_vi, amount_vnd, due, collector_vi, state, updated_at) \
+             values ($1, $2, $3, $4, 'step', $5, 'due', $6)",
+        )
+        .bind(dossier_id)
+        .bind(last + 1 + i as i64)
+        .bind(&a.name_vi)
+        .bind(a.amount_vnd)
+        .bind(a.collector_vi.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| agency.clone()))
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    }
+    Ok(())
+}
+
 /// Records the payment the planner decided, in the transaction of its event: the online attempt
 /// becomes paid (only if it still waits), or the desk's payment is added; each obligation it
 /// covers becomes paid (only if still due). Anything else is a conflict and nothing is written.

@@ -325,3 +325,94 @@ async fn the_desk_records_a_counter_payment_and_a_procedure_without_fees_asks_fo
         assert!(gateway.transactions().await.is_empty(), "{backend:?} the gateway saw nothing");
     }
 }
+
+async fn status_of(app: &TestApp, code: &str) -> i64 {
+    sqlx::query("select status from dossiers where code = $1").bind(code).fetch_one(&app.db.pool).await.unwrap().get(0)
+}
+
+async fn ask(app: &TestApp, client: &reqwest::Client, code: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("code", code.to_string());
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    client
+        .post(app.url("/api/desk/request-payment"))
+        .header("Accept", "text/html")
+        .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_desk_asks_for_an_assessed_fee_and_handling_goes_on_once_the_gateway_confirms_it() {
+    for backend in backends() {
+        let gateway = Gateway::start().await;
+        let app = spawn(backend, &gateway).await;
+        let citizen = app.citizen("Cao Thị Yến", "045201000313", "0911000313").await;
+        // Birth registration owes nothing at submission; copies of the certificate are assessed.
+        let code = submit(&app, &citizen, "1.001193").await;
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let res = app.form(&officer, "/api/desk/accept", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}/phieu/01"), "{backend:?}");
+        let desk = officer.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(desk.contains("Yêu cầu nộp phí, lệ phí") && desk.contains("name=\"qty_1\""), "{backend:?} the form");
+
+        // Bad quantities and nothing at all are messages at their fields; nothing changes.
+        for (raw, field, key) in [
+            ("abc", "qty_1", "error-quantity"),
+            ("1001", "qty_1", "error-quantity"),
+            ("-2", "qty_1", "error-quantity"),
+            ("", "fees", "error-nothing-to-ask"),
+        ] {
+            let res = ask(&app, &officer, &code, &[("qty_1", raw)]).await;
+            assert_eq!(
+                field_keys(&redirected_error(&res)),
+                vec![(field.to_string(), key.to_string())],
+                "{backend:?} {raw:?}"
+            );
+        }
+        // A fee that is not assessed, and a citizen asking, are refused.
+        let res = ask(&app, &officer, &code, &[("qty_0", "3")]).await;
+        assert!(res.status().is_client_error() || location(&res).contains("__err"), "{backend:?}");
+        let res = ask(&app, &citizen, &code, &[("qty_1", "2")]).await;
+        assert!(res.status().is_client_error() || location(&res).contains("__err"), "{backend:?}");
+        assert_eq!(status_of(&app, &code).await, 2, "{backend:?} still accepted");
+        assert!(obligation_states(&app, &code).await.is_empty(), "{backend:?}");
+
+        let res = ask(&app, &officer, &code, &[("qty_1", " 2 ")]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{backend:?}");
+        assert_eq!(status_of(&app, &code).await, 6, "{backend:?} waiting for payment");
+        let asked: (String, i64, String) = {
+            let r = sqlx::query("select o.name_vi, o.amount_vnd, o.due from obligations o join dossiers d on d.id = o.dossier_id where d.code = $1")
+                .bind(&code)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            (r.get(0), r.get(1), r.get(2))
+        };
+        assert_eq!(asked, ("Phí cấp bản sao Giấy khai sinh × 2".into(), 16_000, "step".into()), "{backend:?}");
+        let page = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Thanh toán trực tuyến 16.000"), "{backend:?} the citizen is asked");
+        // The desk cannot hand it on while it waits for payment.
+        let res = app.form(&officer, "/api/desk/transfer", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert!(location(&res).contains("__err"), "{backend:?} {}", location(&res));
+
+        let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", &code)]).await;
+        let to = location(&res);
+        let txn_ref =
+            reqwest::Url::parse(&to).unwrap().query_pairs().find(|(k, _)| k == "vnp_TxnRef").unwrap().1.to_string();
+        assert_eq!(reqwest::get(&to).await.unwrap().status(), 200);
+        gateway.press(&txn_ref, "pay", false).await;
+        assert_eq!(obligation_states(&app, &code).await, vec!["paid"], "{backend:?}");
+        assert_eq!(status_of(&app, &code).await, 4, "{backend:?} handling goes on");
+        // And the desk hands it on to the competent unit.
+        let res = app.form(&officer, "/api/desk/transfer", &format!("/mot-cua/ho-so/{code}"), &[("code", &code)]).await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{backend:?}");
+        let (events, n, head) = app.db.history(&code).await.unwrap();
+        assert_eq!(app::domain::history::verify(&events, n, &head), Ok(()), "{backend:?}");
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["submit", "accept", "request-payment", "pay", "transfer"], "{backend:?}");
+    }
+}

@@ -18,7 +18,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 18] = [
+pub const ACTION_PATHS: [&str; 19] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -37,6 +37,7 @@ pub const ACTION_PATHS: [&str; 18] = [
     DeskWithdraw::PATH,
     DeskClaimCode::PATH,
     crate::api::payments::DeskRecordPayment::PATH,
+    crate::api::payments::DeskRequestPayment::PATH,
 ];
 
 /// The specialist's question to other units, each answering within the days given.
@@ -442,6 +443,50 @@ pub(super) fn payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppEr
                     <input id="payment_reference" name="payment_reference" maxlength="100" value=typed aria-invalid=reference_error.is_some().then_some("true") />
                 </div>
                 <button type="submit">{i18n.t("desk-record-payment")}</button>
+            </form>
+        </details>
+    })
+}
+
+/// The desk at reception or the specialist appraising asks the applicant to pay before handling
+/// goes on (status 6): a quantity for each assessed fee of the version (copies, pages), and the
+/// step's fees still owed.
+pub(super) fn request_payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::payments::DeskRequestPayment;
+    use crate::domain::fees::{FeeBasis, FeeDue, ObligationState};
+    let owed: Vec<String> = d
+        .dossier
+        .obligations
+        .iter()
+        .filter(|o| o.state == ObligationState::Due && o.due == FeeDue::Step)
+        .map(|o| format!("{} ({})", o.name_vi, crate::domain::text::format_vnd(o.amount_vnd)))
+        .collect();
+    let nothing = error_for(error, "fees");
+    let open =
+        nothing.is_some() || d.fees.iter().enumerate().any(|(i, _)| error_for(error, &format!("qty_{i}")).is_some());
+    let error = error.clone();
+    d.actions.request_payment.then(|| view! {
+        <details class="request-payment" open=open>
+            <summary>{i18n.t("desk-request-payment")}</summary>
+            <form method="post" action=DeskRequestPayment::PATH enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <p class="hint">{i18n.t("desk-request-payment-hint")}</p>
+                {nothing.map(|e| view! { <p class="field-error" id="fees">{e}</p> })}
+                {(!owed.is_empty()).then(|| view! { <p>{i18n.t("desk-request-payment-owed")}" "{owed.join("; ")}</p> })}
+                {d.fees.iter().enumerate().filter(|(_, f)| f.basis == FeeBasis::Assessed && f.amount_vnd > 0).map(|(i, f)| {
+                    let name = format!("qty_{i}");
+                    let e = error_for(&error, &name);
+                    let typed = error.as_ref().and_then(|x| x.value(&name)).unwrap_or_default();
+                    view! {
+                        <div class="field" class:field-invalid=e.is_some()>
+                            <label for=name.clone()>{f.name_vi.clone()}" — "{crate::domain::text::format_vnd(f.amount_vnd)}</label>
+                            {f.note_vi.clone().map(|n| view! { <p class="hint">{n}</p> })}
+                            {e.clone().map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+                            <input id=name.clone() name=name.clone() type="number" min="0" max="1000" inputmode="numeric" value=typed aria-invalid=e.is_some().then_some("true") />
+                        </div>
+                    }
+                }).collect_view()}
+                <button type="submit">{i18n.t("desk-request-payment")}</button>
             </form>
         </details>
     })

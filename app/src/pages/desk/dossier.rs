@@ -127,6 +127,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
                 {reception_forms(i18n, &d, &error)}
                 {super::actions::payment_form(i18n, &d, &error)}
+                {super::actions::request_payment_form(i18n, &d, &error)}
                 {handling_forms(i18n, &d, &error)}
                 {leader_forms(i18n, &d, &error)}
             </section>
