@@ -25,7 +25,7 @@ bundle() {
     "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
   rm -f "$site/pkg/$name".*.js "$site/pkg/$name".*.wasm target/bin/"$name"-hash.txt
   if [ "$profile" = release ]; then
-    PATH="$PWD/end2end/node_modules/.bin:$PATH" wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    PATH="$PWD/end2end/node_modules/.bin:$PATH" wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types \
       "$site/pkg/${name}_bg.wasm" -o "$site/pkg/${name}_bg.wasm"
     local js wasm

@@ -17,7 +17,9 @@ const BUDGET_LIGHT = 12 * 1024;
 // administrators' screens of issue 11, 359 KB with the agencies and officers, 386 KB with the
 // catalogue import, the agency edit view and the content screens; 392 KB with the second
 // factor's reset, "submitted for" on the dossier and the outgoing-messages screen of issue 12
-// (the strings only the citizens' pages use were moved out of the desk's catalogue first). The
+// (the strings only the citizens' pages use were moved out of the desk's catalogue first);
+// about 393 KB with the fees and payments of issue 13, once the English catalogue left the
+// bundle (a desk page in English carries it) and wasm-opt runs to convergence. The
 // check holds the line at 395 KB so it cannot grow further while the route-level splitting that
 // reaches the goal is built (docs/decisions.md, "The desk is one island", "Agencies change;
 // content is written in the desk" and "Organisations and submitting for someone else").

@@ -78,6 +78,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_context(SignedIn(user));
     let bundle = bundle_for(&path);
     let wasm = bundle != Bundle::None;
+    #[cfg(feature = "ssr")]
+    let desk_english = (bundle == Bundle::Desk && lang == Lang::En).then_some(crate::i18n::catalogues::EN);
+    #[cfg(not(feature = "ssr"))]
+    let desk_english: Option<&'static str> = None;
     // The desk's bundle has its own name (and hash file, see `scripts/build.sh`).
     let scripts_options = if bundle == Bundle::Desk {
         let mut o = options.clone();
@@ -137,6 +141,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                         </aside>
                     }
                 })}
+                // A desk page in English brings the English catalogue, which the desk's WASM does
+                // not carry: raw text outside the island, read once by the app.
+                {desk_english.map(|text| view! { <script type="text/plain" id=crate::i18n::EN_ELEMENT inner_html=text></script> })}
                 <App />
             </body>
         </html>

@@ -30,6 +30,8 @@ pub enum Kind {
     SupplementReceived,
     Apology,
     Payment,
+    /// A fee paid (online, confirmed by the gateway, or at the desk): the applicant's receipt.
+    Paid,
     ResultReady,
     Delivered,
     Withdrawn,
@@ -43,6 +45,9 @@ impl Kind {
         use DossierStatus as S;
         if action == Action::Apologise {
             return Some(Kind::Apology);
+        }
+        if action == Action::Pay {
+            return Some(Kind::Paid);
         }
         if from == Some(to) {
             return None;
@@ -71,6 +76,7 @@ impl Kind {
             Kind::SupplementReceived => "supplement-received",
             Kind::Apology => "apology",
             Kind::Payment => "payment",
+            Kind::Paid => "paid",
             Kind::ResultReady => "result-ready",
             Kind::Delivered => "delivered",
             Kind::Withdrawn => "withdrawn",
@@ -145,7 +151,34 @@ impl Facts {
             ("due", self.due()),
             ("reason", self.reason()),
             ("at", format_vn(self.at_ms)),
+            ("amount", self.amount()),
+            (
+                "reference",
+                match &self.payload {
+                    Some(Payload::Paid { reference, .. }) => reference.clone(),
+                    _ => String::new(),
+                },
+            ),
         ]
+    }
+
+    /// The amount asked or paid, when the event names one.
+    fn amount(&self) -> String {
+        match &self.payload {
+            Some(Payload::Paid { amount_vnd, .. }) | Some(Payload::PaymentAsked { amount_vnd, .. }) => {
+                format_vnd(*amount_vnd)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What is asked or paid, item by item.
+    fn items(&self, body: &mut String) {
+        if let Some(Payload::Paid { items, .. }) | Some(Payload::PaymentAsked { items, .. }) = &self.payload {
+            for i in items {
+                body.push_str(&format!("- {i}\n"));
+            }
+        }
     }
 
     /// Where and when the result is collected, and what to bring.
@@ -220,7 +253,18 @@ pub fn email(f: &Facts) -> Email {
             body.push_str(&t(lang, "notice-supplement-how", &[("link", format!("{PORTAL}/ho-so/{}/bo-sung", f.code))]));
             body.push('\n');
         }
-        Kind::Payment => f.fees(&mut body),
+        Kind::Payment => match &f.payload {
+            Some(Payload::PaymentAsked { .. }) => {
+                f.items(&mut body);
+                body.push('\n');
+                body.push_str(&t(lang, "notice-pay-how", &[("link", format!("{PORTAL}/ho-so/{}", f.code))]));
+                body.push('\n');
+            }
+            _ => f.fees(&mut body),
+        },
+        Kind::Paid => {
+            f.items(&mut body);
+        }
         Kind::ResultReady => {
             f.collection(&mut body);
             f.fees(&mut body);
@@ -412,6 +456,24 @@ mod tests {
                 }),
             ));
             out.push(facts(Kind::Payment, lang, None));
+            out.push(facts(
+                Kind::Payment,
+                lang,
+                Some(Payload::PaymentAsked {
+                    amount_vnd: 16_000,
+                    items: vec!["Phí cấp bản sao Giấy khai sinh × 2".into()],
+                }),
+            ));
+            out.push(facts(
+                Kind::Paid,
+                lang,
+                Some(Payload::Paid {
+                    amount_vnd: 1_000_000,
+                    method: crate::domain::fees::PaymentMethod::Online,
+                    reference: "14022026".into(),
+                    items: vec!["Lệ phí đăng ký kết hôn có yếu tố nước ngoài".into()],
+                }),
+            ));
             out.push(facts(Kind::ResultReady, lang, None));
             out.push(facts(Kind::Delivered, lang, None));
             out.push(facts(Kind::Withdrawn, lang, Some(Payload::Reason { reason: "Nộp nhầm".into() })));
@@ -437,6 +499,10 @@ mod tests {
         assert_eq!(Kind::of(Action::Apologise, Some(S::InHandling), S::InHandling), Some(Kind::Apology));
         assert_eq!(Kind::of(Action::RecordResult, Some(S::InHandling), S::ResultReady), Some(Kind::ResultReady));
         assert_eq!(Kind::of(Action::Deliver, Some(S::ResultReady), S::Delivered), Some(Kind::Delivered));
+        assert_eq!(Kind::of(Action::RequestPayment, Some(S::Accepted), S::PaymentRequested), Some(Kind::Payment));
+        // A payment is acknowledged whether or not it moves the dossier on.
+        assert_eq!(Kind::of(Action::Pay, Some(S::Submitted), S::Submitted), Some(Kind::Paid));
+        assert_eq!(Kind::of(Action::Pay, Some(S::PaymentRequested), S::InHandling), Some(Kind::Paid));
         // Steps inside the agency say nothing to the applicant.
         assert_eq!(Kind::of(Action::Transfer, Some(S::Accepted), S::InHandling), None);
         assert_eq!(Kind::of(Action::Assign, Some(S::InHandling), S::InHandling), None);
@@ -453,6 +519,34 @@ mod tests {
                 assert!(text.contains(&f.code), "{:?} names the dossier: {text}", f.kind);
             }
         }
+    }
+
+    #[test]
+    fn a_payment_asked_says_how_much_for_what_and_where_to_pay_and_a_payment_is_acknowledged() {
+        let asked = facts(
+            Kind::Payment,
+            Lang::Vi,
+            Some(Payload::PaymentAsked {
+                amount_vnd: 16_000,
+                items: vec!["Phí cấp bản sao Giấy khai sinh × 2".into()],
+            }),
+        );
+        let e = email(&asked);
+        assert!(e.subject.contains("16.000 đ") && e.body.contains("Phí cấp bản sao Giấy khai sinh × 2"), "{e:?}");
+        assert!(e.body.contains(&format!("{PORTAL}/ho-so/{}", asked.code)), "{}", e.body);
+        assert!(sms(&asked).contains("16.000 d"), "{}", sms(&asked));
+        let paid = facts(
+            Kind::Paid,
+            Lang::En,
+            Some(Payload::Paid {
+                amount_vnd: 15_000,
+                method: crate::domain::fees::PaymentMethod::Online,
+                reference: "70501809".into(),
+                items: vec!["Lệ phí".into()],
+            }),
+        );
+        let e = email(&paid);
+        assert!(e.subject.contains("15.000 đ") && e.body.contains("70501809"), "{e:?}");
     }
 
     #[test]
