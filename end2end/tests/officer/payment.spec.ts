@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, register, samplePdf, screenshot, signIn } from "../helpers";
+import { devices, expect, test } from "@playwright/test";
+import { backFromSlip, citizenSubmitsAs, expectAccessible, register, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
 
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
 
@@ -45,4 +45,44 @@ test("the desk records a fee paid in cash at the counter", async ({ page, browse
   await expect(citizen.getByRole("region", { name: "Phí, lệ phí" }).getByTestId("payment-state")).toHaveText("Thành công");
   await expect(citizen.getByRole("button", { name: /Thanh toán trực tuyến/ })).toHaveCount(0);
   await context.close();
+});
+
+// Status 6: the desk accepts a birth registration, the applicant asks for two copies of the
+// certificate, so the desk asks for their fee; the citizen pays through the gateway on a phone
+// and the dossier goes back to handling, where the desk hands it on.
+test("the desk asks for the copies' fee and handling goes on once the citizen has paid", async ({ page, browser, baseURL }, testInfo) => {
+  const { code, cccd } = await citizenSubmitsAs(browser, baseURL!);
+  await signIn(page, RECEPTION);
+  await page.getByRole("link", { name: code }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
+  const slip = await slipAfter(page, testInfo, () => page.getByRole("button", { name: "Tiếp nhận và in giấy hẹn" }).click());
+  await backFromSlip(page, slip);
+  await page.getByText("Yêu cầu nộp phí, lệ phí", { exact: true }).first().click();
+  await page.getByLabel("Phí cấp bản sao Giấy khai sinh — 8.000 đ").fill("2");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "payment-desk-03-ask");
+  await page.getByRole("button", { name: "Yêu cầu nộp phí, lệ phí" }).click();
+  await expect(page.getByText("Yêu cầu thực hiện nghĩa vụ tài chính").first()).toBeVisible();
+  await expect(page.getByText("Yêu cầu nộp 16.000 đ: Phí cấp bản sao Giấy khai sinh × 2")).toBeVisible();
+  await screenshot(page, testInfo, "payment-desk-04-asked");
+
+  // The citizen, on a phone, pays through the gateway.
+  const context = await browser.newContext({ ...devices["Pixel 7"], baseURL });
+  const citizen = await context.newPage();
+  await citizen.goto(`/dang-nhap?next=/ho-so/${code}`);
+  await citizen.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
+  await citizen.getByLabel("Mật khẩu").fill("matkhau2026");
+  await citizen.getByRole("button", { name: "Đăng nhập" }).click();
+  await citizen.getByRole("button", { name: "Thanh toán trực tuyến 16.000 đ" }).click();
+  await citizen.getByRole("button", { name: "Thanh toán", exact: true }).click();
+  await expect(citizen.getByRole("region", { name: "Phí, lệ phí" }).getByTestId("obligation-state")).toHaveText("Đã nộp");
+  await context.close();
+
+  // Back to handling: the desk hands the dossier on.
+  await page.reload();
+  await expect(page.getByText("Đang xử lý").first()).toBeVisible();
+  await page.getByRole("button", { name: /^Chuyển/ }).first().click();
+  await expect(page.getByText(/^Chuyển đến: /).first()).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "payment-desk-05-handed-on");
 });
