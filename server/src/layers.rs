@@ -429,7 +429,9 @@ pub async fn same_origin_writes(State(state): State<AppState>, req: Request, nex
     next.run(req).await
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes one part of an `application/x-www-form-urlencoded` text (`+` a space, `%XX` a byte;
+/// a malformed escape is kept as it is).
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -258,28 +258,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The pairs of an `application/x-www-form-urlencoded` query (`+` a space, `%XX` a byte).
 fn form_urlencoded(query: &str) -> Vec<(String, String)> {
-    fn decode(s: &str) -> String {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => {
-                    match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                        Some(b) => {
-                            out.push(b);
-                            i += 2;
-                        }
-                        None => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
+    use crate::layers::percent_decode as decode;
     query
         .split('&')
         .filter(|p| !p.is_empty())

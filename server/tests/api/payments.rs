@@ -416,7 +416,12 @@ async fn the_desk_asks_for_an_assessed_fee_and_handling_goes_on_once_the_gateway
         assert_eq!(actions, vec!["submit", "accept", "request-payment", "pay", "transfer"], "{backend:?}");
         // The applicant is told what to pay and that it was received (SMS to the phone on the
         // account; no e-mail address was proven).
-        let texts = texts(&app, "select o.body from outbox o join dossiers d on d.id = o.dossier_id where d.code = $1 order by o.id", &code).await;
+        let texts = texts(
+            &app,
+            "select o.body from outbox o join dossiers d on d.id = o.dossier_id where d.code = $1 order by o.id",
+            &code,
+        )
+        .await;
         assert!(texts.iter().any(|t| t.contains("can nop phi, le phi 16.000 d")), "{backend:?} {texts:?}");
         assert!(texts.iter().any(|t| t.contains("da ghi nhan khoan nop 16.000 d")), "{backend:?} {texts:?}");
     }
