@@ -243,10 +243,15 @@ export async function officerOn(browser: Browser, baseURL: string, who: { cccd: 
  *  the post redirects to the slip; in the desk app the dossier stays open with the confirmation,
  *  whose print button opens the slip as a document of its own (a new tab). */
 export async function slipAfter(page: Page, testInfo: TestInfo, action: () => Promise<unknown>): Promise<Page> {
+  // The confirmation of an earlier action may still be on the page: wait for this action's own
+  // (its print link differs), not the stale one.
+  const links = page.getByTestId("done").locator("a[href*='/phieu/']");
+  const before = jsEnabled(testInfo) && (await links.count()) > 0 ? await links.first().getAttribute("href") : null;
   await action();
   if (!jsEnabled(testInfo)) return page;
   const done = page.getByTestId("done");
   await expect(done).toBeVisible();
+  if (before) await expect(links.first()).not.toHaveAttribute("href", before);
   const [slip] = await Promise.all([page.context().waitForEvent("page"), done.locator("a[href*='/phieu/']").click()]);
   await slip.waitForLoadState();
   return slip;
