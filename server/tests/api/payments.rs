@@ -426,3 +426,94 @@ async fn the_desk_asks_for_an_assessed_fee_and_handling_goes_on_once_the_gateway
         assert!(texts.iter().any(|t| t.contains("da ghi nhan khoan nop 16.000 d")), "{backend:?} {texts:?}");
     }
 }
+
+#[tokio::test]
+async fn crafted_requests_to_the_payment_endpoints_are_refused_and_pay_nothing() {
+    for backend in backends() {
+        let gateway = Gateway::start().await;
+        let app = spawn(backend, &gateway).await;
+        let citizen = app.citizen("Lò Văn Pả", "045201000314", "0911000314").await;
+        let code = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let http = reqwest::Client::new();
+        // The notification: a huge query, a thousand parameters, odd escapes, another method.
+        let huge = format!("vnp_TxnRef={}&vnp_SecureHash=00", "A".repeat(60_000));
+        let many: String = (0..1000).map(|i| format!("vnp_X{i}={i}&")).collect();
+        for q in [
+            huge.as_str(),
+            many.as_str(),
+            "%%%=%zz&vnp_SecureHash=%ff",
+            "vnp_SecureHash=&vnp_SecureHash=",
+            "\u{0}=\u{0}",
+        ] {
+            let res = http.get(app.url("/api/thanh-toan/ipn")).query(&[("x", "1")]).send().await.unwrap();
+            assert!(res.status().is_success(), "{backend:?}");
+            let res = reqwest::get(app.url(&format!("/api/thanh-toan/ipn?{q}"))).await.unwrap();
+            assert!(res.status().as_u16() < 500, "{backend:?} {}", res.status());
+            if res.status().is_success() {
+                assert_eq!(
+                    res.json::<Value>().await.unwrap()["RspCode"],
+                    "97",
+                    "{backend:?} {}",
+                    &q[..q.len().min(40)]
+                );
+            }
+        }
+        let res = http.post(app.url("/api/thanh-toan/ipn")).body("vnp_TxnRef=1").send().await.unwrap();
+        assert_eq!(res.status(), 405, "{backend:?} the notification is a GET");
+        // Starting a payment: no session, an unknown or malformed code, a 3 MB code.
+        let anon = app.client();
+        let res = app.form(&anon, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", &code)]).await;
+        assert!(!location(&res).contains("/paymentv2/"), "{backend:?} {}", location(&res));
+        for bad in ["000.20.01.H45-991231-9999", "../../etc", &"9".repeat(3_000_000)] {
+            let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", bad)]).await;
+            assert!(
+                res.status().as_u16() < 500 && !location(&res).contains("/paymentv2/"),
+                "{backend:?} {}",
+                res.status()
+            );
+        }
+        // Asking for fees with a thousand quantity fields for fees that do not exist.
+        let officer = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let fields: Vec<(String, String)> = (0..1000).map(|i| (format!("qty_{}", i + 100), "1".to_string())).collect();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = ask(&app, &officer, &code, &pairs).await;
+        assert!(res.status().as_u16() < 500, "{backend:?} {}", res.status());
+        // The desk's record: a 3 MB reference and a bidi override are messages at the field.
+        for (reference, key) in
+            [("x".repeat(3_000_000), "error-too-long"), ("FT\u{202e}123".to_string(), "error-text-bidi")]
+        {
+            let res = app
+                .form(
+                    &officer,
+                    "/api/desk/record-payment",
+                    &format!("/mot-cua/ho-so/{code}"),
+                    &[("code", &code), ("method", "transfer"), ("payment_reference", &reference)],
+                )
+                .await;
+            assert!(res.status().as_u16() < 500, "{backend:?} {}", res.status());
+            // Refused: a message at the field (the bidi override) or the body refused (3 MB).
+            assert!(res.status().is_client_error() || location(&res).contains("__err"), "{backend:?} ({key})");
+        }
+        assert_eq!(obligation_states(&app, &code).await, vec!["due"], "{backend:?} nothing paid, nothing added");
+        assert_eq!(payment_states(&app, &code).await, Vec::<String>::new(), "{backend:?}");
+        assert_eq!(pay_events(&app, &code).await, 0, "{backend:?}");
+        // A line break in a reference is a space, as in every one-line field.
+        let res = app
+            .form(
+                &officer,
+                "/api/desk/record-payment",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("method", "transfer"), ("payment_reference", "FT\n123")],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{code}?xong=1"), "{backend:?}");
+        let stored = texts(
+            &app,
+            "select p.reference from payments p join dossiers d on d.id = p.dossier_id where d.code = $1",
+            &code,
+        )
+        .await;
+        assert_eq!(stored, vec!["FT 123"], "{backend:?}");
+        assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0, "{backend:?}");
+    }
+}
