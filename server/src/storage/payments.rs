@@ -18,6 +18,41 @@ fn parse_seqs(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
+async fn insert_obligation(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    o: &Obligation,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into obligations (dossier_id, seq, name_vi, amount_vnd, due, collector_vi, state, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(dossier_id)
+    .bind(o.seq)
+    .bind(&o.name_vi)
+    .bind(o.amount_vnd)
+    .bind(o.due.name())
+    .bind(&o.collector_vi)
+    .bind(o.state.name())
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?;
+    Ok(())
+}
+
+/// The number of the dossier's next payment (online attempt or desk record), for its reference.
+async fn next_attempt(tx: &mut Transaction<'static, Any>, dossier_id: i64) -> Result<i64, StoreError> {
+    let n: i64 = sqlx::query("select count(*) as n from payments where dossier_id = $1")
+        .bind(dossier_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend_err)?
+        .get("n");
+    Ok(n + 1)
+}
+
 /// Creates what dossier `dossier_id` owes, in the submission's transaction.
 pub(crate) async fn create_obligations(
     tx: &mut Transaction<'static, Any>,
@@ -36,21 +71,7 @@ pub(crate) async fn create_obligations(
     let channel = app::domain::channel::Channel::parse(&r.get::<String, _>("channel"))
         .unwrap_or(app::domain::channel::Channel::Online);
     for o in obligations_at_submission(&details.fees, channel, &r.get::<String, _>("name_vi")) {
-        sqlx::query(
-            "insert into obligations (dossier_id, seq, name_vi, amount_vnd, due, collector_vi, state, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(dossier_id)
-        .bind(o.seq)
-        .bind(o.name_vi)
-        .bind(o.amount_vnd)
-        .bind(o.due.name())
-        .bind(o.collector_vi)
-        .bind(o.state.name())
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+        insert_obligation(tx, dossier_id, &o, now_ms).await?;
     }
     Ok(())
 }
@@ -73,19 +94,15 @@ pub(crate) async fn add_asked(
     let agency: String = r.get("name_vi");
     let last: i64 = r.get("last");
     for (i, a) in asked.iter().enumerate() {
-        sqlx::query(
-            "insert into obligations (dossier_id, seq, name_vi, amount_vnd, due, collector_vi, state, updated_at) \
-             values ($1, $2, $3, $4, 'step', $5, 'due', $6)",
-        )
-        .bind(dossier_id)
-        .bind(last + 1 + i as i64)
-        .bind(&a.name_vi)
-        .bind(a.amount_vnd)
-        .bind(a.collector_vi.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| agency.clone()))
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+        let o = Obligation {
+            seq: last + 1 + i as i64,
+            name_vi: a.name_vi.clone(),
+            amount_vnd: a.amount_vnd,
+            due: app::domain::fees::FeeDue::Step,
+            collector_vi: a.collector_vi.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| agency.clone()),
+            state: ObligationState::Due,
+        };
+        insert_obligation(tx, dossier_id, &o, now_ms).await?;
     }
     Ok(())
 }
@@ -121,13 +138,8 @@ pub(crate) async fn apply_payment(
             id
         }
         None => {
-            let attempt: i64 = sqlx::query("select count(*) as n from payments where dossier_id = $1")
-                .bind(dossier_id)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(backend_err)?
-                .get("n");
-            let txn_ref = format!("{}D", app::domain::fees::payment_reference(code, attempt + 1));
+            let attempt = next_attempt(tx, dossier_id).await?;
+            let txn_ref = format!("{}D", app::domain::fees::payment_reference(code, attempt));
             sqlx::query(
                 "insert into payments (dossier_id, txn_ref, amount_vnd, covers, channel, state, created_by, created_at, reference, paid_at, updated_at) \
                  values ($1, $2, $3, $4, $5, 'paid', $6, $7, $8, $7, $7) returning id",
@@ -246,13 +258,8 @@ impl app::ports::PaymentStore for Db {
         .execute(&mut *tx)
         .await
         .map_err(backend_err)?;
-        let attempt: i64 = sqlx::query("select count(*) as n from payments where dossier_id = $1")
-            .bind(dossier_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .get("n");
-        let txn_ref = app::domain::fees::payment_reference(code, attempt + 1);
+        let attempt = next_attempt(&mut tx, dossier_id).await?;
+        let txn_ref = app::domain::fees::payment_reference(code, attempt);
         let id: i64 = sqlx::query(
             "insert into payments (dossier_id, txn_ref, amount_vnd, covers, channel, state, created_by, created_at, updated_at) \
              values ($1, $2, $3, $4, 'online', 'pending', $5, $6, $6) returning id",
