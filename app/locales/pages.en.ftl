@@ -364,3 +364,22 @@ fees-pay-online = Pay { $amount } online
 fees-pay-hint = You will be taken to the payment gateway. The dossier records the payment as soon as the gateway confirms it, even if you close the page.
 fees-pending-hint = If you have paid, the dossier will update in a moment.
 fees-refresh = Reload the page
+
+## The fee receipt and its public check (issue 13)
+fee-receipt-title = Fee receipt
+fee-receipt-form = Electronic receipt
+fee-receipt-number = Receipt number
+fee-receipt-refunded = This payment was refunded on
+fee-receipt-payer = Payer
+fee-receipt-method = Paid by
+fee-receipt-transaction = Transaction
+fee-receipt-issued = Date
+fee-receipt-officer = Collected by
+fee-receipt-total = Total
+fee-receipt-in-words = Amount in words:
+fee-receipt-check = Check this receipt at
+receipt-lookup-title = Check a receipt
+receipt-lookup-lead = Give the dossier code and the receipt number to check that the electronic receipt was issued by the agency.
+receipt-lookup-hint = Printed on the receipt, e.g. 2026-000012.
+receipt-lookup-genuine = A genuine receipt issued by the agency.
+receipt-lookup-refunded = Issued by the agency; the payment was refunded.

@@ -364,3 +364,22 @@ fees-pay-online = Thanh toán trực tuyến { $amount }
 fees-pay-hint = Bạn sẽ được chuyển đến cổng thanh toán. Hồ sơ ghi nhận khoản nộp ngay khi cổng thanh toán xác nhận, kể cả khi bạn đóng trang.
 fees-pending-hint = Nếu bạn đã thanh toán, hồ sơ sẽ cập nhật trong giây lát.
 fees-refresh = Tải lại trang
+
+## The fee receipt and its public check (issue 13)
+fee-receipt-title = Biên lai thu phí, lệ phí
+fee-receipt-form = Biên lai điện tử
+fee-receipt-number = Số biên lai
+fee-receipt-refunded = Khoản thu này đã được hoàn trả ngày
+fee-receipt-payer = Người nộp
+fee-receipt-method = Hình thức thanh toán
+fee-receipt-transaction = Mã giao dịch
+fee-receipt-issued = Ngày thu
+fee-receipt-officer = Người thu
+fee-receipt-total = Tổng cộng
+fee-receipt-in-words = Số tiền bằng chữ:
+fee-receipt-check = Kiểm tra biên lai tại
+receipt-lookup-title = Tra cứu biên lai
+receipt-lookup-lead = Nhập mã hồ sơ và số biên lai để kiểm tra biên lai điện tử có do cơ quan phát hành hay không.
+receipt-lookup-hint = In trên biên lai, ví dụ 2026-000012.
+receipt-lookup-genuine = Biên lai hợp lệ, do cơ quan phát hành.
+receipt-lookup-refunded = Biên lai do cơ quan phát hành; khoản thu đã được hoàn trả.

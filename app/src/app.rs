@@ -180,6 +180,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ho-so/:code/bo-sung") view=SupplementAnswerPage ssr=SsrMode::Async />
                 <Route path=path!("/ho-so/:code/bien-nhan") view=crate::pages::desk::slips::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/tra-cuu") view=LookupPage ssr=SsrMode::Async />
+                <Route path=path!("/tra-cuu/bien-lai") view=crate::pages::receipts::ReceiptLookupPage ssr=SsrMode::Async />
+                <Route path=path!("/ho-so/:code/bien-lai/:so") view=crate::pages::receipts::FeeReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-bao") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/tinh-han") view=CalculatorPage ssr=SsrMode::Async />
                 <Route path=path!("/huong-dan") view=crate::pages::content::GuidesPage ssr=SsrMode::Async />
@@ -195,6 +197,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/mot-cua/tiep-nhan") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/so-theo-doi") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/lich") view=DeskShell ssr=SsrMode::Async />
+                <Route path=path!("/mot-cua/doi-soat") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/co-quan") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/danh-muc") view=DeskShell ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/can-bo") view=DeskShell ssr=SsrMode::Async />

@@ -201,6 +201,9 @@ fn Workspace() -> impl IntoView {
                     <a href="/mot-cua" aria-current=move || on_inbox().then_some("page")>{i18n.t("desk-title")}</a>
                     {(role == Some(Role::Reception)).then(|| view! { <a href="/mot-cua/tiep-nhan" accesskey="n">{i18n.t("desk-intake-link")}</a> })}
                     <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
+                    {role.is_some_and(|r| crate::api::payments::ACCOUNTS.contains(&r)).then(|| view! {
+                        <a href="/mot-cua/doi-soat">{i18n.t("reconcile-title")}</a>
+                    })}
                     {role.is_some_and(Role::is_admin).then(|| view! {
                         <a href="/mot-cua/lich">{i18n.t("desk-calendar-link")}</a>
                         <a href="/mot-cua/co-quan">{i18n.t("admin-agencies-title")}</a>
@@ -234,6 +237,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("/tiep-nhan") view=crate::pages::intake::DeskIntakePage />
                     <Route path=path!("/so-theo-doi") view=crate::pages::register::DossierRegisterPage />
                     <Route path=path!("/lich") view=crate::pages::calendar::CalendarPage />
+                    <Route path=path!("/doi-soat") view=crate::pages::reconciliation::ReconciliationPage />
                     <Route path=path!("/co-quan") view=crate::pages::admin::AgenciesPage />
                     <Route path=path!("/can-bo") view=crate::pages::admin::OfficersPage />
                     <Route path=path!("/danh-muc") view=crate::pages::catalogue_admin::CatalogueAdminPage />

@@ -29,8 +29,8 @@ pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
 pub use execute::{authorize, execute, load_calendars, load_choices, load_state, Executed};
 pub use plan::{
-    plan, DossierChanges, NewConsultation, OpenStep, PaymentPlan, StepPlan, SupplementPlan, BACKFILL_WINDOW_DAYS,
-    CONSULT_DAYS,
+    plan, DossierChanges, NewConsultation, OpenStep, PaymentPlan, RefundPlan, StepPlan, SupplementPlan,
+    BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
 };
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};

@@ -18,6 +18,8 @@ pub mod intake;
 pub mod lookup;
 pub mod messages_admin;
 pub mod organisations;
+pub mod receipts;
+pub mod reconciliation;
 pub mod register;
 pub mod setup;
 

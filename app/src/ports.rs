@@ -885,6 +885,7 @@ pub struct OpenedPayment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRecord {
     pub id: i64,
+    pub txn_ref: String,
     pub dossier_code: String,
     pub applicant: CurrentUser,
     pub amount_vnd: i64,
@@ -923,6 +924,76 @@ pub trait PaymentStore: Send + Sync {
     /// Records the gateway's answer for an attempt that did not pay (cancelled or failed), and
     /// the gateway's facts of one that did (after the planner recorded it).
     async fn close_payment(&self, id: i64, outcome: &GatewayOutcome, now_ms: i64) -> Result<(), StoreError>;
+    /// The receipt `number` of dossier `code` (the caller checks who may read it).
+    async fn receipt(&self, code: &str, number: &str)
+        -> Result<Option<crate::read::dossiers::ReceiptView>, StoreError>;
+    /// The online attempts of `agency`'s dossiers opened on the Vietnamese day `day`
+    /// (`YYYY-MM-DD`), for reconciliation.
+    async fn payments_of_day(&self, agency: &str, day: &str) -> Result<Vec<DayPayment>, StoreError>;
+    /// Keeps a reconciliation and its mismatches; returns its id.
+    async fn save_reconciliation(&self, run: &crate::read::payments::Reconciliation) -> Result<i64, StoreError>;
+    /// The latest reconciliations of `agency`, newest first, with their mismatches.
+    async fn reconciliations(
+        &self,
+        agency: &str,
+        limit: i64,
+    ) -> Result<Vec<crate::read::payments::Reconciliation>, StoreError>;
+    /// Marks mismatch `item` of `agency` resolved by `by` with a note; false if there is none
+    /// unresolved.
+    async fn resolve_mismatch(
+        &self,
+        agency: &str,
+        item: i64,
+        by: i64,
+        note: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// The agencies that took online payments on `day` and have no reconciliation of it yet.
+    async fn unreconciled(&self, day: &str) -> Result<Vec<String>, StoreError>;
+}
+
+/// One online attempt of a day, as reconciliation compares it with the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayPayment {
+    pub id: i64,
+    pub dossier_code: String,
+    pub txn_ref: String,
+    pub amount_vnd: i64,
+    /// `pending`, `paid`, `cancelled`, `failed`, `orphan`, `refunded`.
+    pub state: String,
+    pub created_at_ms: i64,
+}
+
+/// A refund the gateway is asked for: the whole of one paid transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    pub txn_ref: String,
+    pub amount_vnd: i64,
+    /// The gateway's transaction number of the payment.
+    pub transaction_no: String,
+    /// When the payment was opened (the gateway's `vnp_TransactionDate`).
+    pub created_at_ms: i64,
+    /// Who decided it (the gateway records it).
+    pub by: String,
+    pub client_ip: String,
+    pub now_ms: i64,
+}
+
+/// What the gateway says of one transaction (`querydr`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayStatus {
+    /// `paid`, `pending`, `failed`, `refunded`, `unknown` (the gateway has no such transaction).
+    pub state: String,
+    pub amount_vnd: Option<i64>,
+    pub transaction_no: String,
+}
+
+/// Why the gateway did not do what was asked: its own code and message, or no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("payment gateway: {code} {message}")]
+pub struct GatewayError {
+    pub code: String,
+    pub message: String,
 }
 
 /// The request a gateway needs to take the payer's money.
@@ -941,11 +1012,17 @@ pub struct PaymentRequest {
     pub lang: crate::i18n::Lang,
 }
 
-/// A payment gateway (`PAYMENT_GATEWAY_URL`): where to send the payer. Its notification is
-/// received by the server's own route, which the adapter verifies.
+/// A payment gateway (`PAYMENT_GATEWAY_URL`): where to send the payer, its refunds and its
+/// answers on a transaction (for reconciliation). Its notification is received by the server's
+/// own route, which the adapter verifies.
+#[async_trait]
 pub trait PaymentGateway: Send + Sync {
     /// The payer's page for `req`.
     fn pay_url(&self, req: &PaymentRequest) -> String;
+    /// Refunds a paid transaction in full; answers the gateway's number of the refund.
+    async fn refund(&self, req: &RefundRequest) -> Result<String, GatewayError>;
+    /// What the gateway knows of the transaction `txn_ref` opened at `created_at_ms`.
+    async fn query(&self, txn_ref: &str, created_at_ms: i64, now_ms: i64) -> Result<GatewayStatus, GatewayError>;
 }
 
 /// The store traits, to call their methods on the adapter itself.

@@ -13,6 +13,7 @@ pub mod handling;
 pub mod lookup;
 pub mod name;
 pub mod organisations;
+pub mod payments;
 pub mod register;
 pub mod supplements;
 

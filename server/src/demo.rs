@@ -30,7 +30,7 @@ pub const CITIZENS: [DemoCitizen; 2] = [
 /// centre's desk, Sở Xây dựng (which decides the building permits the centre receives) and
 /// Công an tỉnh (verification for marriages with a foreign element, liên thông).
 /// (name, CCCD, role, agency, unit)
-pub const OFFICERS: [(&str, &str, Role, &str, &str); 16] = [
+pub const OFFICERS: [(&str, &str, Role, &str, &str); 17] = [
     ("Lê Thị Thu Hà", "045185000101", Role::Reception, "000.20.01.H45", ""),
     ("Phan Văn Minh", "045085000102", Role::Specialist, "000.20.01.H45", "VP"),
     ("Hoàng Thị Lan", "045185000103", Role::DepartmentLeader, "000.20.01.H45", "VP"),
@@ -47,6 +47,7 @@ pub const OFFICERS: [(&str, &str, Role, &str, &str); 16] = [
     ("Dương Thị Nhung", "045183000302", Role::DepartmentLeader, "000.00.19.H45", "PC06"),
     ("Lê Quang Vinh", "045079000303", Role::AgencyLeader, "000.00.19.H45", ""),
     ("Phạm Thị Hoa", "045186000108", Role::Reception, "000.20.01.H45", ""),
+    ("Đinh Thị Kim", "045187000109", Role::Accountant, "000.20.01.H45", ""),
 ];
 pub const OFFICER_PASSWORD: &str = "canbo2026";
 /// The demo officers' second factor (TOTP, base32), published in the README: add it to an

@@ -209,6 +209,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     // What every page shows besides its content is known before the first request.
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     keep_notices_current(state.services.clone());
+    payments::reconcile_daily(state.services.clone());
     messages::spawn(
         state.db.clone(),
         messages::Senders::from_config(config)?,

@@ -5,9 +5,9 @@
 //! reads the state from the database.
 
 use crate::config::PaymentConfig;
+use app::api::payments::ssr::Confirmed;
 use app::domain::fees::PaymentMethod;
-use app::handling::{Backfill, Command, Refusal};
-use app::ports::{GatewayOutcome, PaymentGateway, PaymentRequest, Store};
+use app::ports::{GatewayError, GatewayOutcome, GatewayStatus, PaymentGateway, PaymentRequest, RefundRequest, Store};
 use hmac::{Hmac, Mac};
 use sha2::Sha512;
 use std::collections::BTreeMap;
@@ -56,6 +56,60 @@ pub fn vnp_date(ms: i64) -> String {
 #[derive(Clone)]
 pub struct Vnpay {
     config: PaymentConfig,
+    client: reqwest::Client,
+}
+
+/// The fields the merchant API's requests and answers sign, joined by `|`, in this order.
+const QUERYDR_SIGNED: [&str; 9] = [
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_TransactionDate",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+];
+const REFUND_SIGNED: [&str; 13] = [
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+];
+const ANSWER_SIGNED: [&str; 13] = [
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+];
+
+/// A transaction's state from `vnp_TransactionStatus`.
+fn gateway_state(status: &str) -> &'static str {
+    match status {
+        "00" => "paid",
+        "01" => "pending",
+        "05" | "06" => "refunded",
+        _ => "failed",
+    }
 }
 
 /// Why a notification is refused, as the protocol's `RspCode`.
@@ -101,7 +155,57 @@ impl IpnAnswer {
 
 impl Vnpay {
     pub fn new(config: PaymentConfig) -> Vnpay {
-        Vnpay { config }
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Vnpay { config, client }
+    }
+
+    /// One call of the merchant API (`querydr`, `refund`): the request signed over `signed`,
+    /// the answer's signature verified; the answer's fields.
+    async fn merchant_api(
+        &self,
+        mut fields: BTreeMap<String, String>,
+        signed: &[&str],
+    ) -> Result<BTreeMap<String, String>, GatewayError> {
+        let unreachable = |m: String| GatewayError { code: "unreachable".into(), message: m };
+        let data: Vec<&str> = signed.iter().map(|k| fields.get(*k).map(String::as_str).unwrap_or("")).collect();
+        let hash = hmac_hex(&self.config.secret, &data.join("|"));
+        fields.insert("vnp_SecureHash".into(), hash);
+        let answer = self
+            .client
+            .post(format!("{}/merchant_webapi/api/transaction", self.config.gateway_url))
+            .json(&fields)
+            .send()
+            .await
+            .map_err(|e| unreachable(e.without_url().to_string()))?;
+        let answer: BTreeMap<String, serde_json::Value> =
+            answer.json().await.map_err(|e| unreachable(e.without_url().to_string()))?;
+        let answer: BTreeMap<String, String> = answer
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+            .collect();
+        let data: Vec<&str> = ANSWER_SIGNED.iter().map(|k| answer.get(*k).map(String::as_str).unwrap_or("")).collect();
+        let expected = hmac_hex(&self.config.secret, &data.join("|"));
+        let given = answer.get("vnp_SecureHash").map(|h| h.to_ascii_lowercase()).unwrap_or_default();
+        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return Err(GatewayError { code: "97".into(), message: "the answer's signature does not verify".into() });
+        }
+        Ok(answer)
+    }
+
+    fn request_fields(&self, command: &str, now_ms: i64) -> BTreeMap<String, String> {
+        use rand::Rng;
+        let id: [u8; 16] = rand::thread_rng().gen();
+        BTreeMap::from([
+            ("vnp_RequestId".to_string(), hex::encode(id)),
+            ("vnp_Version".to_string(), VERSION.to_string()),
+            ("vnp_Command".to_string(), command.to_string()),
+            ("vnp_TmnCode".to_string(), self.config.tmn_code.clone()),
+            ("vnp_CreateDate".to_string(), vnp_date(now_ms)),
+            ("vnp_IpAddr".to_string(), "127.0.0.1".to_string()),
+        ])
     }
 
     /// The signature of `params` under the merchant's secret.
@@ -163,49 +267,53 @@ impl Vnpay {
                 Err(_) => IpnAnswer::Unknown,
             };
         }
-        let command = Command::Pay {
-            method: PaymentMethod::Online,
-            payment_id: Some(record.id),
-            amount_vnd: record.amount_vnd,
-            covers: record.covers.clone(),
-            reference: get("vnp_TransactionNo"),
-        };
-        match app::handling::execute(
-            store,
-            &record.applicant,
-            &record.dossier_code,
-            command,
-            &Backfill::default(),
-            now_ms,
-        )
-        .await
-        {
-            Ok(_) => {
-                if let Err(e) = store.close_payment(record.id, &outcome("paid"), now_ms).await {
-                    tracing::error!(error = %e, "payment notification: gateway facts not kept");
-                }
-                tracing::info!(payment = record.id, "payment confirmed by the gateway");
-                IpnAnswer::Confirmed
-            }
-            Err(Refusal::Conflict(_)) => {
-                // Paid meanwhile by another notification of the same attempt.
-                match store.payment_by_ref(&get("vnp_TxnRef")).await {
-                    Ok(Some(r)) if r.state == "paid" => IpnAnswer::AlreadyConfirmed,
-                    _ => IpnAnswer::Unknown,
-                }
-            }
-            Err(e) => {
-                // Money taken for what is no longer owed (withdrawn, paid at the desk): kept
-                // as the gateway's word for reconciliation and a refund.
-                tracing::warn!(payment = record.id, refusal = ?e, "payment notification for an attempt the dossier no longer matches");
-                let _ = store.close_payment(record.id, &outcome("orphan"), now_ms).await;
-                IpnAnswer::Unknown
-            }
+        match app::api::payments::ssr::confirm_paid(store, &record, outcome("paid"), now_ms).await {
+            Confirmed::Paid => IpnAnswer::Confirmed,
+            Confirmed::AlreadyPaid => IpnAnswer::AlreadyConfirmed,
+            Confirmed::Orphan | Confirmed::Failed => IpnAnswer::Unknown,
         }
     }
 }
 
+#[async_trait::async_trait]
 impl PaymentGateway for Vnpay {
+    async fn refund(&self, req: &RefundRequest) -> Result<String, GatewayError> {
+        let mut f = self.request_fields("refund", req.now_ms);
+        f.insert("vnp_TransactionType".into(), "02".into());
+        f.insert("vnp_TxnRef".into(), req.txn_ref.clone());
+        f.insert("vnp_Amount".into(), (req.amount_vnd * 100).to_string());
+        f.insert("vnp_TransactionNo".into(), req.transaction_no.clone());
+        f.insert("vnp_TransactionDate".into(), vnp_date(req.created_at_ms));
+        f.insert("vnp_CreateBy".into(), ascii_only(&req.by));
+        f.insert("vnp_IpAddr".into(), req.client_ip.clone());
+        f.insert("vnp_OrderInfo".into(), format!("Hoan tien giao dich {}", req.txn_ref));
+        let a = self.merchant_api(f, &REFUND_SIGNED).await?;
+        let code = a.get("vnp_ResponseCode").cloned().unwrap_or_default();
+        if code != "00" {
+            return Err(GatewayError { code, message: a.get("vnp_Message").cloned().unwrap_or_default() });
+        }
+        // The refund's own number where the gateway gives one, else the payment's.
+        Ok(a.get("vnp_ResponseId").cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| req.transaction_no.clone()))
+    }
+
+    async fn query(&self, txn_ref: &str, created_at_ms: i64, now_ms: i64) -> Result<GatewayStatus, GatewayError> {
+        let mut f = self.request_fields("querydr", now_ms);
+        f.insert("vnp_TxnRef".into(), txn_ref.to_string());
+        f.insert("vnp_TransactionDate".into(), vnp_date(created_at_ms));
+        f.insert("vnp_OrderInfo".into(), format!("Truy van giao dich {txn_ref}"));
+        let a = self.merchant_api(f, &QUERYDR_SIGNED).await?;
+        let get = |k: &str| a.get(k).cloned().unwrap_or_default();
+        match get("vnp_ResponseCode").as_str() {
+            "00" => Ok(GatewayStatus {
+                state: gateway_state(&get("vnp_TransactionStatus")).to_string(),
+                amount_vnd: get("vnp_Amount").parse::<i64>().ok().map(|a| a / 100),
+                transaction_no: get("vnp_TransactionNo"),
+            }),
+            "91" => Ok(GatewayStatus { state: "unknown".into(), amount_vnd: None, transaction_no: String::new() }),
+            code => Err(GatewayError { code: code.to_string(), message: get("vnp_Message") }),
+        }
+    }
+
     fn pay_url(&self, req: &PaymentRequest) -> String {
         let mut p = BTreeMap::new();
         let mut put = |k: &str, v: String| {
@@ -233,6 +341,39 @@ impl PaymentGateway for Vnpay {
     }
 }
 
+/// The daily reconciliation: every quarter of an hour, each agency that took online payments
+/// yesterday (Vietnam's day) and has no reconciliation of that day yet gets one, by the job.
+/// The accountant's button does the same for any day, at any time.
+pub fn reconcile_daily(services: app::ports::Services) {
+    let Some(gateway) = services.payments.clone() else { return };
+    tokio::spawn(async move {
+        loop {
+            let now = crate::now_ms();
+            let yesterday = app::domain::vn_time::iso_date(now - 86_400_000);
+            match services.store.unreconciled(&yesterday).await {
+                Ok(agencies) => {
+                    for agency in agencies {
+                        let run = app::api::payments::ssr::reconcile_day(
+                            services.store.as_ref(),
+                            gateway.as_ref(),
+                            &agency,
+                            &yesterday,
+                            None,
+                            now,
+                        )
+                        .await;
+                        if let Err(e) = run {
+                            tracing::warn!(error = %e, agency = %agency, "daily reconciliation failed");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "daily reconciliation: store"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(15 * 60)).await;
+        }
+    });
+}
+
 /// `GET /api/thanh-toan/ipn?<signed vnp_* query>`: the gateway's server-to-server notification,
 /// answered with the protocol's `{"RspCode", "Message"}` (404 when no gateway is configured).
 pub async fn ipn(
@@ -250,6 +391,11 @@ pub async fn ipn(
         tracing::info!(code = answer.code(), "payment notification refused");
     }
     axum::Json(serde_json::json!({ "RspCode": answer.code(), "Message": answer.message() })).into_response()
+}
+
+/// Letters without their marks and other characters the gateway refuses dropped (it takes ASCII).
+fn ascii_only(s: &str) -> String {
+    app::domain::text::fold(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').take(100).collect()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

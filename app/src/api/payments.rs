@@ -3,8 +3,12 @@
 //! payment made at the counter, by transfer or through the post. The gateway's notification,
 //! not the payer's return, marks an online payment paid (`server::payments`).
 
+use crate::domain::role::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
+
+/// Who keeps the agency's accounts: reconciliation and its mismatches.
+pub const ACCOUNTS: [Role; 3] = [Role::Accountant, Role::AgencyLeader, Role::AgencyAdmin];
 
 /// The applicant pays everything payable now through the payment gateway: a plain form post
 /// answered by a redirect to the gateway's payer page (works without JavaScript).
@@ -41,6 +45,66 @@ pub async fn desk_request_payment(data: leptos::server_fn::codec::MultipartData)
     ssr::request(data).await
 }
 
+/// The desk (or the specialist appraising) exempts fees still owed: `ob_<seq>` for each one
+/// chosen, and `exempt_reason` (the case the law names and what proves it).
+#[server(prefix = "/api", endpoint = "desk/exempt", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/exempt", skip_all))]
+pub async fn desk_exempt(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    ssr::exempt(data).await
+}
+
+/// The agency leader refunds payment `txn_ref` with the reason: an online payment through the
+/// gateway's refund first, the others paid back at the counter.
+#[server(prefix = "/api", endpoint = "desk/refund")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/refund", skip_all))]
+pub async fn desk_refund(code: String, txn_ref: String, refund_reason: String) -> Result<(), AppError> {
+    ssr::refund(&code, txn_ref, refund_reason).await
+}
+
+/// A receipt of a dossier's payment, for whoever may read the dossier (its applicant, the
+/// organisation's people, the officers of an agency involved).
+#[server(prefix = "/api", endpoint = "dossiers/fee-receipt", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "dossiers/fee-receipt", skip_all))]
+pub async fn fee_receipt(code: String, so: String) -> Result<crate::read::dossiers::ReceiptView, AppError> {
+    ssr::receipt(&code, &so).await
+}
+
+/// Anyone checks a receipt by its dossier's code and its number (rate-limited like the dossier
+/// lookup): genuine or not, how much, collected by whom, refunded or not; the payer masked.
+#[server(prefix = "/api", endpoint = "receipt-lookup", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "receipt-lookup", skip_all))]
+pub async fn lookup_receipt(ma: String, so: String) -> Result<crate::read::payments::PublicReceipt, AppError> {
+    ssr::public_receipt(&ma, &so).await
+}
+
+/// The agency's reconciliations, newest first (the accountant, the agency's leader and
+/// administrator).
+#[server(prefix = "/api", endpoint = "desk/reconciliations", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/reconciliations", skip_all))]
+pub async fn reconciliations() -> Result<crate::read::payments::ReconciliationsView, AppError> {
+    let (_, agency) = crate::api::desk::ssr::officer(&ACCOUNTS)?;
+    let runs = crate::api::ctx::services()?.store.reconciliations(&agency, 30).await?;
+    Ok(crate::read::payments::ReconciliationsView {
+        today: crate::domain::vn_time::iso_date(crate::api::ctx::now_ms()),
+        runs,
+    })
+}
+
+/// The accountant's button: compares the agency's online payments of `day` (`YYYY-MM-DD`,
+/// today or earlier) with the gateway's answers now, and keeps what differs.
+#[server(prefix = "/api", endpoint = "desk/reconcile")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/reconcile", skip_all))]
+pub async fn reconcile(day: String) -> Result<(), AppError> {
+    ssr::reconcile_button(&day).await
+}
+
+/// The accountant resolves a mismatch on the record, with a note of what was done.
+#[server(prefix = "/api", endpoint = "desk/resolve-mismatch")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/resolve-mismatch", skip_all))]
+pub async fn resolve_mismatch(item: i64, resolution: String) -> Result<(), AppError> {
+    ssr::resolve(item, &resolution).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::api::ctx;
@@ -68,6 +132,309 @@ pub mod ssr {
             handling::Backfill::default(),
         )
         .await
+    }
+
+    pub async fn exempt(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        use crate::api::dossiers::ssr::{discard, read_multipart};
+        let services = ctx::services()?;
+        ctx::require_user()?;
+        let up = read_multipart(&services, data).await?;
+        discard(&services, &up.files).await; // an exemption carries no files
+        let seqs = up
+            .text
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("ob_").and_then(|i| i.parse::<i64>().ok()).filter(|_| !v.is_empty()))
+            .collect();
+        let code = up.text.get("code").cloned().unwrap_or_default();
+        let reason = up.text.get("exempt_reason").cloned().unwrap_or_default();
+        crate::api::handling::ssr::act(&code, handling::Command::Exempt { seqs, reason }, handling::Backfill::default())
+            .await
+    }
+
+    /// Plans the refund first (who, which payment, the reason), then has the gateway refund an
+    /// online payment, then records it through the planner with the gateway's refund number.
+    /// The gateway refusing leaves everything as it was, with its message.
+    pub async fn refund(code: &str, txn_ref: String, reason: String) -> Result<(), AppError> {
+        use crate::domain::fees::PaymentMethod;
+        let user = ctx::require_user()?;
+        let services = ctx::services()?;
+        let store = services.store.as_ref();
+        let now = ctx::now_ms();
+        let state = handling::load_state(store, &user, code).await?;
+        let cals = handling::load_calendars(store, &state, &[]).await?;
+        let check =
+            handling::Command::Refund { txn_ref: txn_ref.clone(), reason: reason.clone(), gateway_no: String::new() };
+        handling::plan(&state, &cals, &user, check, &handling::Backfill::default(), now)?;
+        let paid = state.payments.iter().find(|p| p.txn_ref == txn_ref).ok_or(AppError::NotFound)?;
+        let gateway_no = if paid.method == PaymentMethod::Online {
+            let gateway =
+                services.payments.clone().ok_or_else(|| AppError::Conflict("error-payment-unavailable".into()))?;
+            let req = crate::ports::RefundRequest {
+                txn_ref: txn_ref.clone(),
+                amount_vnd: paid.amount_vnd,
+                transaction_no: paid.reference.clone(),
+                created_at_ms: paid.created_at_ms,
+                by: user.full_name.clone(),
+                client_ip: ctx::client_addr(),
+                now_ms: now,
+            };
+            match gateway.refund(&req).await {
+                Ok(no) => no,
+                Err(e) => {
+                    tracing::warn!(code = %e.code, "the gateway refused a refund");
+                    return Err(AppError::field("refund_reason", "error-refund-refused")
+                        .with_values(vec![("refund_reason".into(), reason.chars().take(2000).collect())]));
+                }
+            }
+        } else {
+            String::new()
+        };
+        let cmd = handling::Command::Refund { txn_ref, reason, gateway_no };
+        if let Err(e) = handling::execute(store, &user, code, cmd, &handling::Backfill::default(), now).await {
+            // The gateway gave the money back and the record could not say so: reconciliation
+            // lists the difference.
+            tracing::error!(refusal = ?e, "refunded at the gateway, not recorded");
+            return Err(e.into());
+        }
+        leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}?xong=1"));
+        Ok(())
+    }
+
+    /// Whether `user` may read dossier `code`, through the reader policy.
+    async fn may_read(user: &crate::domain::role::CurrentUser, code: &str) -> Result<(), AppError> {
+        let services = ctx::services()?;
+        let desk = services.store.desk_dossier(code).await?.ok_or(AppError::NotFound)?;
+        if user.role.is_officer() {
+            let state = handling::state_of(&desk).map_err(|_| AppError::NotFound)?;
+            return Ok(handling::authorize(user, &state)?);
+        }
+        let acts_for: Vec<i64> = services.store.acting_for(user.id).await?.iter().map(|o| o.id).collect();
+        let organisation = desk.dossier.applied_for.as_ref().and_then(|f| f.organisation_id());
+        if crate::policy::citizen_reads(user, desk.applicant_id, organisation, &acts_for) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    pub async fn receipt(code: &str, number: &str) -> Result<crate::read::dossiers::ReceiptView, AppError> {
+        let user = ctx::require_user()?;
+        let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+        let code = code.to_string();
+        may_read(&user, &code).await?;
+        let number: String = number.chars().take(20).collect();
+        ctx::services()?.store.receipt(&code, &number).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn public_receipt(ma: &str, so: &str) -> Result<crate::read::payments::PublicReceipt, AppError> {
+        use crate::domain::{dossier_code::DossierCode, rate_limit::Limit};
+        let services = ctx::services()?;
+        let per_address = Limit { max: services.config.lookup_per_minute, window_ms: 60_000 };
+        {
+            let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
+            if !limiter.hit(&format!("lookup:{}", ctx::client_addr()), per_address, ctx::now_ms()) {
+                return Err(AppError::RateLimited);
+            }
+        }
+        let echo =
+            vec![("ma".to_string(), ma.chars().take(64).collect()), ("so".to_string(), so.chars().take(20).collect())];
+        let code = DossierCode::parse("ma", ma).map_err(|e| AppError::fields(vec![e]).with_values(echo.clone()))?;
+        let so = so.trim();
+        if so.is_empty() || so.len() > 20 || !so.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            return Err(AppError::field("so", "error-receipt-number").with_values(echo));
+        }
+        let r = services.store.receipt(&code.to_string(), so).await?.ok_or(AppError::NotFound)?;
+        Ok(crate::read::payments::PublicReceipt {
+            number: r.number,
+            dossier_code: r.dossier_code,
+            payer_masked: crate::domain::mask::mask_name(&r.payer_name),
+            items: r.items,
+            amount_vnd: r.amount_vnd,
+            method: r.method,
+            agency_name_vi: r.agency_name_vi,
+            issued_at_ms: r.issued_at_ms,
+            refunded_at_ms: r.refunded_at_ms,
+        })
+    }
+
+    /// What reconciliation concluded for one attempt the gateway says was paid.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Confirmed {
+        /// Recorded paid now, through the planner.
+        Paid,
+        /// It already was.
+        AlreadyPaid,
+        /// The dossier no longer owes it: kept as an orphan for a refund.
+        Orphan,
+        /// The store failed.
+        Failed,
+    }
+
+    /// Records that the gateway took the money for attempt `record` (its notification, or its
+    /// answer to `querydr`): the payment through the planner, acting as the applicant, in the
+    /// transaction of the `pay` event; money taken for what is no longer owed (withdrawn, paid at
+    /// the desk meanwhile, a superseded attempt) is kept as an orphan for reconciliation and a
+    /// refund.
+    pub async fn confirm_paid(
+        store: &dyn crate::ports::Store,
+        record: &crate::ports::PaymentRecord,
+        outcome: crate::ports::GatewayOutcome,
+        now_ms: i64,
+    ) -> Confirmed {
+        use handling::Refusal;
+        let command = handling::Command::Pay {
+            method: crate::domain::fees::PaymentMethod::Online,
+            payment_id: Some(record.id),
+            amount_vnd: record.amount_vnd,
+            covers: record.covers.clone(),
+            reference: outcome.gateway_txn_no.clone(),
+        };
+        if record.state == "pending" {
+            let done = handling::execute(
+                store,
+                &record.applicant,
+                &record.dossier_code,
+                command,
+                &handling::Backfill::default(),
+                now_ms,
+            )
+            .await;
+            match done {
+                Ok(_) => {
+                    if let Err(e) = store.close_payment(record.id, &outcome, now_ms).await {
+                        tracing::error!(error = %e, "payment confirmed: gateway facts not kept");
+                    }
+                    tracing::info!(payment = record.id, "payment confirmed by the gateway");
+                    return Confirmed::Paid;
+                }
+                Err(Refusal::Conflict(_)) => {
+                    // Paid meanwhile by another notification of the same attempt.
+                    if let Ok(Some(r)) = store.payment_by_ref(&record.txn_ref).await {
+                        if r.state == "paid" {
+                            return Confirmed::AlreadyPaid;
+                        }
+                    }
+                    return Confirmed::Failed;
+                }
+                Err(e) => {
+                    tracing::warn!(payment = record.id, refusal = ?e, "paid at the gateway for what is no longer owed")
+                }
+            }
+        }
+        let orphan = crate::ports::GatewayOutcome { state: "orphan", ..outcome };
+        match store.close_payment(record.id, &orphan, now_ms).await {
+            Ok(()) => Confirmed::Orphan,
+            Err(_) => Confirmed::Failed,
+        }
+    }
+
+    /// Compares `agency`'s online attempts of `day` with the gateway's answers, records what the
+    /// gateway took and the portal missed (through the planner, or as an orphan), and keeps the
+    /// comparison with its mismatches. `by`: the officer who pressed the button; none for the
+    /// daily job.
+    pub async fn reconcile_day(
+        store: &dyn crate::ports::Store,
+        gateway: &dyn crate::ports::PaymentGateway,
+        agency: &str,
+        day: &str,
+        by: Option<&crate::domain::role::CurrentUser>,
+        now_ms: i64,
+    ) -> Result<crate::read::payments::Reconciliation, crate::ports::StoreError> {
+        use crate::domain::fees::{reconcile, Mismatch as Kind};
+        let attempts = store.payments_of_day(agency, day).await?;
+        let mut mismatches = Vec::new();
+        for a in &attempts {
+            let g = match gateway.query(&a.txn_ref, a.created_at_ms, now_ms).await {
+                Ok(g) => g,
+                Err(e) => {
+                    tracing::warn!(code = %e.code, "reconciliation: the gateway did not answer for an attempt");
+                    crate::ports::GatewayStatus {
+                        state: "unanswered".into(),
+                        amount_vnd: None,
+                        transaction_no: String::new(),
+                    }
+                }
+            };
+            let Some(kind) = reconcile(&a.state, a.amount_vnd, &g.state, g.amount_vnd) else { continue };
+            let mut m = crate::read::payments::Mismatch {
+                id: 0,
+                dossier_code: a.dossier_code.clone(),
+                txn_ref: a.txn_ref.clone(),
+                kind: kind.name().to_string(),
+                here_state: a.state.clone(),
+                here_amount: a.amount_vnd,
+                gateway_state: g.state.clone(),
+                gateway_amount: g.amount_vnd,
+                resolved_by: None,
+                resolved_at_ms: None,
+                resolution: None,
+            };
+            if kind == Kind::PaidAtGateway && g.amount_vnd == Some(a.amount_vnd) {
+                if let Some(record) = store.payment_by_ref(&a.txn_ref).await? {
+                    let outcome = crate::ports::GatewayOutcome {
+                        state: "paid",
+                        response_code: "00".into(),
+                        gateway_txn_no: g.transaction_no.clone(),
+                        bank_code: String::new(),
+                    };
+                    let done = confirm_paid(store, &record, outcome, now_ms).await;
+                    let note = match done {
+                        Confirmed::Paid | Confirmed::AlreadyPaid => Some("recorded-paid"),
+                        Confirmed::Orphan => Some("kept-for-refund"),
+                        Confirmed::Failed => None,
+                    };
+                    if let Some(note) = note {
+                        m.resolved_at_ms = Some(now_ms);
+                        m.resolution = Some(note.to_string());
+                    }
+                }
+            }
+            mismatches.push(m);
+        }
+        let mut run = crate::read::payments::Reconciliation {
+            id: 0,
+            agency_code: agency.to_string(),
+            day: day.to_string(),
+            run_at_ms: now_ms,
+            run_by: by.map(|u| u.id),
+            run_by_name: by.map(|u| u.full_name.clone()),
+            checked: attempts.len() as i64,
+            mismatches,
+        };
+        run.id = store.save_reconciliation(&run).await?;
+        tracing::info!(checked = run.checked, mismatches = run.mismatches.len(), "reconciliation");
+        Ok(run)
+    }
+
+    pub async fn reconcile_button(day: &str) -> Result<(), AppError> {
+        let (user, agency) = crate::api::desk::ssr::officer(&super::ACCOUNTS)?;
+        let services = ctx::services()?;
+        let now = ctx::now_ms();
+        let day = day.trim();
+        let echo = vec![("day".to_string(), day.chars().take(20).collect::<String>())];
+        match crate::domain::vn_time::day_bounds(day) {
+            Some((start, _)) if start <= now => {}
+            Some(_) => return Err(AppError::field("day", "error-day-future").with_values(echo)),
+            None => return Err(AppError::field("day", "error-date").with_values(echo)),
+        }
+        let gateway =
+            services.payments.clone().ok_or_else(|| AppError::Conflict("error-payment-unavailable".into()))?;
+        reconcile_day(services.store.as_ref(), gateway.as_ref(), &agency, day, Some(&user), now).await?;
+        leptos_axum::redirect("/mot-cua/doi-soat?xong=1");
+        Ok(())
+    }
+
+    pub async fn resolve(item: i64, resolution: &str) -> Result<(), AppError> {
+        let (user, agency) = crate::api::desk::ssr::officer(&super::ACCOUNTS)?;
+        let note = crate::domain::reason::Reason::parse("resolution", resolution).map_err(|e| {
+            AppError::fields(vec![e]).with_values(vec![("resolution".into(), resolution.chars().take(2000).collect())])
+        })?;
+        let store = ctx::services()?.store;
+        if !store.resolve_mismatch(&agency, item, user.id, note.as_str(), ctx::now_ms()).await? {
+            return Err(AppError::NotFound);
+        }
+        leptos_axum::redirect("/mot-cua/doi-soat?xong=1");
+        Ok(())
     }
 
     /// How long the payer's page takes payment.

@@ -57,6 +57,27 @@ fn render(i18n: &I18n, p: &Payload) -> String {
             "note-payment-asked",
             &[("amount", crate::domain::text::format_vnd(*amount_vnd)), ("items", items.join("; "))],
         ),
+        Payload::Exempted { amount_vnd, items, reason } => t(
+            "note-exempted",
+            &[
+                ("amount", crate::domain::text::format_vnd(*amount_vnd)),
+                ("items", items.join("; ")),
+                ("reason", reason.clone()),
+            ],
+        ),
+        Payload::Refunded { amount_vnd, method, reference, reason, items } => t(
+            if *method == crate::domain::fees::PaymentMethod::Online {
+                "note-refunded-online"
+            } else {
+                "note-refunded-counter"
+            },
+            &[
+                ("amount", crate::domain::text::format_vnd(*amount_vnd)),
+                ("reference", reference.clone()),
+                ("reason", reason.clone()),
+                ("items", items.join("; ")),
+            ],
+        ),
         Payload::Paid { amount_vnd, method, reference, items } => t(
             &format!("note-paid-{}", method.name()),
             &[

@@ -19,7 +19,13 @@ fn state_key(s: ObligationState) -> &'static str {
 
 /// The obligations as a table and the payments as a list; `extra` (the pay button, the desk's
 /// form) goes between them.
-pub fn fees_section(i18n: I18n, obligations: &[Obligation], payments: &[PaymentView], extra: AnyView) -> impl IntoView {
+pub fn fees_section(
+    i18n: I18n,
+    code: &str,
+    obligations: &[Obligation],
+    payments: &[PaymentView],
+    extra: AnyView,
+) -> impl IntoView {
     (!obligations.is_empty()).then(|| {
         let rows = obligations
             .iter()
@@ -29,7 +35,10 @@ pub fn fees_section(i18n: I18n, obligations: &[Obligation], payments: &[PaymentV
                         <td>{o.name_vi.clone()}<br/><small>{i18n.t("fees-collector")}": "{o.collector_vi.clone()}</small></td>
                         <td class="num">{format_vnd(o.amount_vnd)}</td>
                         <td>{i18n.t(&format!("fees-due-{}", o.due.name()))}</td>
-                        <td data-testid="obligation-state">{i18n.t(state_key(o.state))}</td>
+                        <td data-testid="obligation-state">
+                            {i18n.t(state_key(o.state))}
+                            {(!o.note.is_empty()).then(|| view! { <br/><small>{o.note.clone()}</small> })}
+                        </td>
                     </tr>
                 }
             })
@@ -43,6 +52,12 @@ pub fn fees_section(i18n: I18n, obligations: &[Obligation], payments: &[PaymentV
                         <strong>{format_vnd(p.amount_vnd)}</strong>" — "
                         <span data-testid="payment-state">{i18n.t(&format!("payment-state-{}", p.state))}</span>
                         {(!p.reference.is_empty()).then(|| format!(" ({})", p.reference))}
+                        {p.receipt.clone().map(|n| view! {
+                            " — "<a href=format!("/ho-so/{code}/bien-lai/{n}") data-testid="receipt">{i18n.t("receipt-fee-link")}" "{n.clone()}</a>
+                        })}
+                        {p.refunded_at_ms.map(|at| view! {
+                            <br/><small data-testid="refund">{i18n.t("payment-refunded-on")}" "{format_vn(at)}": "{p.refund_reason.clone()}</small>
+                        })}
                     </li>
                 }
             })

@@ -63,6 +63,17 @@ pub enum Payload {
     Paid { amount_vnd: i64, method: crate::domain::fees::PaymentMethod, reference: String, items: Vec<String> },
     /// Payment asked before handling goes on: what, and the amount payable then.
     PaymentAsked { amount_vnd: i64, items: Vec<String> },
+    /// Fees exempted by an officer: what, how much, and the reason (the exemption the law names).
+    Exempted { amount_vnd: i64, items: Vec<String>, reason: String },
+    /// A payment refunded on a leader's decision: how much, how it went back (the gateway's
+    /// refund or paid back at the counter), the gateway's refund number, the reason.
+    Refunded {
+        amount_vnd: i64,
+        method: crate::domain::fees::PaymentMethod,
+        reference: String,
+        reason: String,
+        items: Vec<String>,
+    },
 }
 
 impl Payload {

@@ -84,6 +84,9 @@ pub struct Obligation {
     /// Who collects it (the executing agency unless the fee names another).
     pub collector_vi: String,
     pub state: ObligationState,
+    /// Why it is not owed (an exemption), or why it was refunded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// How a payment was made.
@@ -155,6 +158,7 @@ pub fn obligations_at_submission(fees: &[Fee], channel: Channel, executing_agenc
                 .filter(|c| !c.trim().is_empty())
                 .unwrap_or_else(|| executing_agency_vi.to_string()),
             state: ObligationState::Due,
+            note: String::new(),
         })
         .collect()
 }
@@ -195,9 +199,194 @@ pub fn payment_reference(dossier_code: &str, attempt: i64) -> String {
     format!("{compact}-{attempt}")
 }
 
+/// What may be exempted now: every obligation still owed (a paid one is refunded instead).
+pub fn exemptable(obligations: &[Obligation]) -> Vec<&Obligation> {
+    obligations.iter().filter(|o| o.state == ObligationState::Due).collect()
+}
+
+/// The payments a leader may refund: those the agency holds the money of — paid, or taken by
+/// the gateway for what the dossier no longer owed (`orphan`).
+pub fn refundable(state: &str) -> bool {
+    matches!(state, "paid" | "orphan")
+}
+
+/// A receipt's number (số biên lai): the year and its place in the collecting agency's series
+/// for that year, e.g. `2026-000012`.
+pub fn receipt_number(year: i32, seq: i64) -> String {
+    format!("{year}-{seq:06}")
+}
+
+/// What reconciliation finds when it compares one online attempt with the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    /// The gateway took the money and the portal has not recorded it (its notification was lost,
+    /// or the attempt had been superseded): recorded now through the planner if still owed,
+    /// otherwise kept as an orphan to refund.
+    PaidAtGateway,
+    /// The portal counts it paid and the gateway does not.
+    NotAtGateway,
+    /// Both say paid, for different amounts.
+    Amount,
+    /// Money taken for what the dossier no longer owed, not yet refunded.
+    Orphan,
+}
+
+impl Mismatch {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PaidAtGateway => "paid-at-gateway",
+            Self::NotAtGateway => "not-at-gateway",
+            Self::Amount => "amount",
+            Self::Orphan => "orphan",
+        }
+    }
+}
+
+/// Compares the portal's state and amount of an attempt with the gateway's (`paid`, `pending`,
+/// `failed`, `refunded`, `unknown`): the mismatch to list, if any.
+pub fn reconcile(
+    here_state: &str,
+    here_amount: i64,
+    gateway_state: &str,
+    gateway_amount: Option<i64>,
+) -> Option<Mismatch> {
+    let gateway_paid = gateway_state == "paid";
+    match here_state {
+        "orphan" => Some(Mismatch::Orphan),
+        "paid" if !gateway_paid => Some(Mismatch::NotAtGateway),
+        "paid" if gateway_amount.is_some_and(|a| a != here_amount) => Some(Mismatch::Amount),
+        "pending" | "cancelled" | "failed" if gateway_paid => Some(Mismatch::PaidAtGateway),
+        _ => None,
+    }
+}
+
+const DIGITS_VI: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+
+/// One group of three digits as Vietnamese reads it; `full` when a higher group precedes it
+/// (then "không trăm" and "linh" are read).
+fn group_vi(n: u64, full: bool, out: &mut Vec<&'static str>) {
+    let (h, t, u) = ((n / 100) as usize, (n / 10 % 10) as usize, (n % 10) as usize);
+    if h > 0 || full {
+        out.push(DIGITS_VI[h]);
+        out.push("trăm");
+    }
+    match t {
+        0 if u > 0 && (h > 0 || full) => out.push("linh"),
+        0 => {}
+        1 => out.push("mười"),
+        _ => {
+            out.push(DIGITS_VI[t]);
+            out.push("mươi");
+        }
+    }
+    match u {
+        0 => {}
+        1 if t > 1 => out.push("mốt"),
+        4 if t > 1 => out.push("tư"),
+        5 if t > 0 => out.push("lăm"),
+        _ => out.push(DIGITS_VI[u]),
+    }
+}
+
+/// An amount in đồng written in words, as a receipt states it ("Mười sáu nghìn đồng").
+pub fn amount_in_words_vi(amount_vnd: i64) -> String {
+    const SCALES: [&str; 6] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ"];
+    let mut n = amount_vnd.unsigned_abs();
+    let mut groups = Vec::new();
+    while n > 0 {
+        groups.push(n % 1000);
+        n /= 1000;
+    }
+    let mut words: Vec<&'static str> = Vec::new();
+    if amount_vnd < 0 {
+        words.push("âm");
+    }
+    if groups.is_empty() {
+        words.push("không");
+    }
+    for (i, g) in groups.iter().enumerate().rev() {
+        if *g == 0 {
+            continue;
+        }
+        group_vi(*g, i + 1 < groups.len(), &mut words);
+        if !SCALES[i].is_empty() {
+            words.push(SCALES[i]);
+        }
+    }
+    words.push("đồng");
+    let text = words.join(" ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_as_a_vietnamese_receipt_writes_them() {
+        for (n, words) in [
+            (0, "Không đồng"),
+            (5, "Năm đồng"),
+            (10, "Mười đồng"),
+            (15, "Mười lăm đồng"),
+            (21, "Hai mươi mốt đồng"),
+            (24, "Hai mươi tư đồng"),
+            (105, "Một trăm linh năm đồng"),
+            (110, "Một trăm mười đồng"),
+            (16_000, "Mười sáu nghìn đồng"),
+            (75_000, "Bảy mươi lăm nghìn đồng"),
+            (300_000, "Ba trăm nghìn đồng"),
+            (1_000_005, "Một triệu không trăm linh năm đồng"),
+            (1_250_000, "Một triệu hai trăm năm mươi nghìn đồng"),
+            (2_000_000_000, "Hai tỷ đồng"),
+            (1_001_000, "Một triệu không trăm linh một nghìn đồng"),
+        ] {
+            assert_eq!(amount_in_words_vi(n), words, "{n}");
+        }
+    }
+
+    #[test]
+    fn reconciliation_lists_what_the_two_records_disagree_on() {
+        assert_eq!(reconcile("paid", 10, "paid", Some(10)), None);
+        assert_eq!(reconcile("pending", 10, "pending", Some(10)), None);
+        assert_eq!(reconcile("cancelled", 10, "failed", Some(10)), None);
+        assert_eq!(reconcile("refunded", 10, "paid", Some(10)), None);
+        assert_eq!(reconcile("pending", 10, "paid", Some(10)), Some(Mismatch::PaidAtGateway));
+        assert_eq!(reconcile("cancelled", 10, "paid", Some(10)), Some(Mismatch::PaidAtGateway));
+        assert_eq!(reconcile("paid", 10, "unknown", None), Some(Mismatch::NotAtGateway));
+        assert_eq!(reconcile("paid", 10, "pending", Some(10)), Some(Mismatch::NotAtGateway));
+        assert_eq!(reconcile("paid", 10, "paid", Some(12)), Some(Mismatch::Amount));
+        assert_eq!(reconcile("orphan", 10, "paid", Some(10)), Some(Mismatch::Orphan));
+    }
+
+    #[test]
+    fn receipts_are_numbered_by_year_and_series() {
+        assert_eq!(receipt_number(2026, 12), "2026-000012");
+        assert_eq!(receipt_number(2027, 1_234_567), "2027-1234567");
+    }
+
+    #[test]
+    fn only_what_is_owed_is_exempted_and_only_money_held_is_refunded() {
+        let o = |seq, state| Obligation {
+            seq,
+            name_vi: "x".into(),
+            amount_vnd: 10,
+            due: FeeDue::Submission,
+            collector_vi: String::new(),
+            state,
+            note: String::new(),
+        };
+        let all = [o(1, ObligationState::Due), o(2, ObligationState::Paid), o(3, ObligationState::Exempt)];
+        assert_eq!(exemptable(&all).iter().map(|o| o.seq).collect::<Vec<_>>(), vec![1]);
+        assert!(refundable("paid") && refundable("orphan"));
+        for s in ["pending", "cancelled", "failed", "refunded"] {
+            assert!(!refundable(s), "{s}");
+        }
+    }
 
     fn fee(name: &str, amount: i64) -> Fee {
         Fee { name_vi: name.into(), amount_vnd: amount, ..Fee::default() }
@@ -247,6 +436,7 @@ mod tests {
                 due: FeeDue::Submission,
                 collector_vi: String::new(),
                 state: ObligationState::Due,
+                note: String::new(),
             },
             Obligation {
                 seq: 2,
@@ -255,6 +445,7 @@ mod tests {
                 due: FeeDue::Step,
                 collector_vi: String::new(),
                 state: ObligationState::Due,
+                note: String::new(),
             },
             Obligation {
                 seq: 3,
@@ -263,6 +454,7 @@ mod tests {
                 due: FeeDue::Collection,
                 collector_vi: String::new(),
                 state: ObligationState::Due,
+                note: String::new(),
             },
             Obligation {
                 seq: 4,
@@ -271,6 +463,7 @@ mod tests {
                 due: FeeDue::Submission,
                 collector_vi: String::new(),
                 state: ObligationState::Paid,
+                note: String::new(),
             },
         ];
         assert_eq!(payable_now(&owed, S::Submitted).1, 10);
@@ -304,6 +497,7 @@ mod tests {
             due: FeeDue::Step,
             collector_vi: String::new(),
             state: ObligationState::Due,
+            note: String::new(),
         };
         assert!(askable(&[], std::slice::from_ref(&step)));
         assert!(!askable(&[], &[Obligation { state: ObligationState::Paid, ..step }]));

@@ -20,10 +20,13 @@ pub enum Role {
     ProvinceAdmin,
     /// An administrator of one agency: that agency's own settings.
     AgencyAdmin,
+    /// The agency's accountant (kế toán): receipts and the reconciliation of payments with the
+    /// gateway; no dossier handling.
+    Accountant,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::Citizen,
         Self::Reception,
         Self::Specialist,
@@ -31,16 +34,18 @@ impl Role {
         Self::AgencyLeader,
         Self::ProvinceAdmin,
         Self::AgencyAdmin,
+        Self::Accountant,
     ];
 
     /// Every officer role (all but the citizen).
-    pub const OFFICERS: [Role; 6] = [
+    pub const OFFICERS: [Role; 7] = [
         Self::Reception,
         Self::Specialist,
         Self::DepartmentLeader,
         Self::AgencyLeader,
         Self::ProvinceAdmin,
         Self::AgencyAdmin,
+        Self::Accountant,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +57,7 @@ impl Role {
             Self::AgencyLeader => "agency-leader",
             Self::ProvinceAdmin => "province-admin",
             Self::AgencyAdmin => "agency-admin",
+            Self::Accountant => "accountant",
         }
     }
 

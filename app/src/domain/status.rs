@@ -158,10 +158,17 @@ pub enum Action {
     /// The specialist drafts a supplement request during handling; the unit leader sends it
     /// (Cà Mau Đ13.2, Quảng Trị Đ9.2.b).
     ProposeSupplement,
+    /// An officer exempts fees owed, with the reason (the status stays).
+    Exempt,
+    /// The last fees asked at status 6 exempted: handling resumes as if they were paid.
+    ExemptAll,
+    /// A leader refunds a payment, with the reason: through the gateway or paid back at the
+    /// counter (Cà Mau Đ9.2.c). Also once the dossier is closed, which is when it mostly happens.
+    Refund,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -183,6 +190,9 @@ impl Action {
         Self::Consult,
         Self::AnswerConsultation,
         Self::ProposeSupplement,
+        Self::Exempt,
+        Self::ExemptAll,
+        Self::Refund,
     ];
 
     pub fn name(self) -> &'static str {
@@ -208,6 +218,9 @@ impl Action {
             Self::Consult => "consult",
             Self::AnswerConsultation => "answer-consultation",
             Self::ProposeSupplement => "propose-supplement",
+            Self::Exempt => "exempt",
+            Self::ExemptAll => "exempt-all",
+            Self::Refund => "refund",
         }
     }
 
@@ -252,6 +265,14 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
             S::Withdrawn
         }
         (S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested, A::Stop) => S::Stopped,
+        // An exemption changes what is owed, not the stage, unless it clears what status 6 waits for.
+        (
+            S::Submitted | S::Accepted | S::InHandling | S::SupplementRequested | S::PaymentRequested | S::ResultReady,
+            A::Exempt,
+        ) => from,
+        (S::PaymentRequested, A::ExemptAll) => S::InHandling,
+        // Money goes back whatever the dossier's stage, mostly once it is closed.
+        (s, A::Refund) if s != S::Draft => from,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(to)
@@ -284,9 +305,10 @@ mod tests {
     }
 
     #[test]
-    fn final_statuses_accept_no_action() {
+    fn final_statuses_accept_nothing_but_a_refund() {
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
-            for a in A::ALL {
+            assert_eq!(transition(s, A::Refund), Ok(s));
+            for a in A::ALL.into_iter().filter(|a| *a != A::Refund) {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
         }
@@ -349,6 +371,23 @@ mod tests {
         (S::InHandling, A::Pay, S::InHandling),
         (S::SupplementRequested, A::Pay, S::SupplementRequested),
         (S::ResultReady, A::Pay, S::ResultReady),
+        (S::Submitted, A::Exempt, S::Submitted),
+        (S::Accepted, A::Exempt, S::Accepted),
+        (S::InHandling, A::Exempt, S::InHandling),
+        (S::SupplementRequested, A::Exempt, S::SupplementRequested),
+        (S::PaymentRequested, A::Exempt, S::PaymentRequested),
+        (S::ResultReady, A::Exempt, S::ResultReady),
+        (S::PaymentRequested, A::ExemptAll, S::InHandling),
+        (S::Submitted, A::Refund, S::Submitted),
+        (S::Accepted, A::Refund, S::Accepted),
+        (S::InHandling, A::Refund, S::InHandling),
+        (S::SupplementRequested, A::Refund, S::SupplementRequested),
+        (S::PaymentRequested, A::Refund, S::PaymentRequested),
+        (S::ResultReady, A::Refund, S::ResultReady),
+        (S::Refused, A::Refund, S::Refused),
+        (S::Withdrawn, A::Refund, S::Withdrawn),
+        (S::Stopped, A::Refund, S::Stopped),
+        (S::Delivered, A::Refund, S::Delivered),
     ];
 
     #[test]

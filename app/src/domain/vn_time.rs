@@ -68,6 +68,26 @@ pub fn iso_date(instant_ms: i64) -> String {
 }
 
 /// "261122" — the date part of a dossier code.
+/// The instants `[start, end)` of the Vietnamese day `YYYY-MM-DD`; none for anything else.
+pub fn day_bounds(day: &str) -> Option<(i64, i64)> {
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i32 = day.get(0..4)?.parse().ok()?;
+    let m: u8 = day.get(5..7)?.parse().ok()?;
+    let d: u8 = day.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || d == 0 || d > 31 || !day.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    if civil_from_days(days) != (y, m, d) {
+        return None;
+    }
+    let start = (days * 86_400 - 7 * 3600) * 1000;
+    Some((start, start + 86_400_000))
+}
+
 pub fn yymmdd(instant_ms: i64) -> String {
     let t = local(instant_ms);
     format!("{:02}{:02}{:02}", t.year.rem_euclid(100), t.month, t.day)
@@ -127,6 +147,18 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vietnamese_day_runs_from_its_midnight_to_the_next() {
+        let (start, end) = day_bounds("2026-12-02").unwrap();
+        assert_eq!(iso_date(start), "2026-12-02");
+        assert_eq!(iso_date(start - 1), "2026-12-01");
+        assert_eq!(iso_date(end - 1), "2026-12-02");
+        assert_eq!(iso_date(end), "2026-12-03");
+        for bad in ["2026-02-30", "2026-13-01", "26-12-02", "2026/12/02", "2026-1a-02", ""] {
+            assert_eq!(day_bounds(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn civil_dates_round_trip_through_day_numbers() {

@@ -44,6 +44,12 @@ pub struct Available {
     /// Ask the applicant to pay before handling goes on (status 6): the desk once it accepted,
     /// the specialist appraising.
     pub request_payment: bool,
+    /// Exempt fees still owed, with the reason: the receiving desk while the dossier is open or
+    /// its result waits, the specialist appraising.
+    pub exempt: bool,
+    /// Refund a payment the agency holds the money of: the receiving agency's leader, whatever
+    /// the dossier's stage.
+    pub refund: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -116,5 +122,12 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
         request_payment: crate::domain::fees::askable(&state.fees, &state.obligations)
             && ((status == DossierStatus::Accepted && receiving_desk && kind == Some(StepKind::Receive))
                 || (handling && kind == Some(StepKind::Appraise))),
+        exempt: !crate::domain::fees::exemptable(&state.obligations).is_empty()
+            && ((receiving_desk && (status.is_open() || status == DossierStatus::ResultReady))
+                || (handling && kind == Some(StepKind::Appraise))),
+        refund: status != DossierStatus::Draft
+            && me.role == Role::AgencyLeader
+            && me.agency == state.receiving_agency
+            && state.payments.iter().any(|x| crate::domain::fees::refundable(&x.state)),
     }
 }

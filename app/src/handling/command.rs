@@ -103,6 +103,13 @@ pub enum Command {
     /// version (by its index) with the quantity typed (copies, pages; empty or 0 for none),
     /// and the step's fees still owed.
     RequestPayment { quantities: Vec<(usize, String)> },
+    /// Exempt the obligations `seqs` still owed, with the reason (the case the law names): the
+    /// receiving desk, or the specialist appraising.
+    Exempt { seqs: Vec<i64>, reason: String },
+    /// Refund the payment `txn_ref` (paid, or taken by the gateway for what was no longer owed)
+    /// on the agency leader's decision with its reason. An online payment goes back through the
+    /// gateway first (`gateway_no`, its refund's number); the others are paid back at the counter.
+    Refund { txn_ref: String, reason: String, gateway_no: String },
 }
 
 impl Command {

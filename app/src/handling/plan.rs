@@ -98,6 +98,19 @@ pub struct StepPlan {
     pub payment: Option<PaymentPlan>,
     /// Obligations the agency asks for with this action.
     pub asked: Vec<crate::domain::fees::AskedFee>,
+    /// Obligations exempted with this action, and the reason.
+    pub exempt: Option<(Vec<i64>, String)>,
+    /// A payment refunded with this action.
+    pub refund: Option<RefundPlan>,
+}
+
+/// A refund to record: the payment (by its reference), the gateway's refund number (empty when
+/// paid back at the counter) and the leader's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundPlan {
+    pub txn_ref: String,
+    pub gateway_no: String,
+    pub reason: String,
 }
 
 /// A payment to record: the online attempt confirmed (`payment_id`) or a new one by the desk,
@@ -154,6 +167,8 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::AnswerConsultation { .. } => (&CONSULTED, Action::AnswerConsultation),
         Command::Pay { .. } => (&[Role::Citizen, Role::Reception], Action::Pay),
         Command::RequestPayment { .. } => (&[Role::Reception, Role::Specialist], Action::RequestPayment),
+        Command::Exempt { .. } => (&[Role::Reception, Role::Specialist], Action::Exempt),
+        Command::Refund { .. } => (&[Role::AgencyLeader], Action::Refund),
     }
 }
 
@@ -299,6 +314,8 @@ pub fn plan(
         slip: cmd.slip(),
         payment: None,
         asked: Vec::new(),
+        exempt: None,
+        refund: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -319,6 +336,8 @@ pub fn plan(
         }
         Command::Deliver { channel } => deliver(&cx, p, channel),
         Command::RequestPayment { quantities } => request_payment(&cx, p, quantities),
+        Command::Exempt { seqs, reason: r } => exempt(&cx, p, seqs, r),
+        Command::Refund { txn_ref, reason: r, gateway_no } => refund(&cx, p, txn_ref, r, gateway_no),
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
         }
@@ -725,5 +744,74 @@ fn request_payment(cx: &Ctx, mut p: StepPlan, quantities: Vec<(usize, String)>) 
     let amount_vnd = owed.iter().map(|o| o.amount_vnd).sum::<i64>() + p.asked.iter().map(|a| a.amount_vnd).sum::<i64>();
     p.note = format!("{amount_vnd}: {}", items.join("; "));
     p.payload = Some(Payload::PaymentAsked { amount_vnd, items });
+    Ok(p)
+}
+
+/// Fees exempted by the officer with the reason the law gives (the case, the document that
+/// proves it). At status 6, exempting the last thing asked lets handling resume.
+fn exempt(cx: &Ctx, mut p: StepPlan, seqs: Vec<i64>, raw: String) -> Result<StepPlan, Refusal> {
+    use crate::domain::fees::{exemptable, payable_now};
+    use crate::domain::status::DossierStatus;
+    cx.allow(cx.can.exempt)?;
+    let echo = vec![("exempt_reason".to_string(), raw.trim().chars().take(2000).collect::<String>())];
+    if seqs.is_empty() {
+        return Err(Refusal::field("exempt", "error-nothing-chosen").with_values(echo));
+    }
+    let r = reason("exempt_reason", &raw)?;
+    let owed = exemptable(&cx.state.obligations);
+    let mut chosen = Vec::new();
+    for seq in &seqs {
+        match owed.iter().find(|o| o.seq == *seq) {
+            Some(o) if !chosen.iter().any(|c: &&crate::domain::fees::Obligation| c.seq == o.seq) => chosen.push(*o),
+            Some(_) => {}
+            // Paid or exempted meanwhile.
+            None => return Err(Refusal::illegal()),
+        }
+    }
+    if cx.state.status == DossierStatus::PaymentRequested {
+        let left = payable_now(&cx.state.obligations, cx.state.status).0.into_iter().any(|o| !seqs.contains(&o.seq));
+        if !left {
+            p.action = crate::domain::status::Action::ExemptAll;
+        }
+    }
+    let amount_vnd = chosen.iter().map(|o| o.amount_vnd).sum();
+    let items: Vec<String> = chosen.iter().map(|o| o.name_vi.clone()).collect();
+    p.note = format!("{}: {r}", items.join("; "));
+    p.payload = Some(Payload::Exempted { amount_vnd, items, reason: r.clone() });
+    p.exempt = Some((chosen.iter().map(|o| o.seq).collect(), r));
+    Ok(p)
+}
+
+/// A payment refunded on the agency leader's decision (Cà Mau Đ9.2.c: the agency could not
+/// perform the service; or money the gateway took for what was no longer owed). The caller has
+/// the gateway refund an online payment first and passes its number.
+fn refund(cx: &Ctx, mut p: StepPlan, txn_ref: String, raw: String, gateway_no: String) -> Result<StepPlan, Refusal> {
+    use crate::domain::fees::{refundable, ObligationState};
+    let leader_here =
+        cx.user.role == Role::AgencyLeader && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
+    let paid = cx.state.payments.iter().find(|x| x.txn_ref == txn_ref);
+    if leader_here && paid.is_some_and(|p| !refundable(&p.state)) {
+        return Err(Refusal::Conflict("error-not-refundable".into()));
+    }
+    cx.allow(cx.can.refund)?;
+    let paid = paid.filter(|p| refundable(&p.state)).ok_or(Refusal::NotFound)?;
+    let r = reason("refund_reason", &raw)?;
+    let items: Vec<String> = cx
+        .state
+        .obligations
+        .iter()
+        .filter(|o| paid.covers.contains(&o.seq) && o.state == ObligationState::Paid)
+        .map(|o| o.name_vi.clone())
+        .collect();
+    p.agency = cx.state.receiving_agency.clone();
+    p.note = format!("{} {txn_ref}: {r}", paid.amount_vnd);
+    p.payload = Some(Payload::Refunded {
+        amount_vnd: paid.amount_vnd,
+        method: paid.method,
+        reference: gateway_no.clone(),
+        reason: r.clone(),
+        items,
+    });
+    p.refund = Some(RefundPlan { txn_ref, gateway_no, reason: r });
     Ok(p)
 }

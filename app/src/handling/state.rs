@@ -165,6 +165,8 @@ pub struct DossierState {
     /// What the dossier owes and has paid, and the fees of its version.
     pub obligations: Vec<crate::domain::fees::Obligation>,
     pub fees: Vec<crate::domain::catalogue::Fee>,
+    /// The payments and online attempts, newest first.
+    pub payments: Vec<crate::read::dossiers::PaymentView>,
 }
 
 impl DossierState {

@@ -68,6 +68,7 @@ impl DossierState {
             required: rules.required,
             obligations: Vec::new(),
             fees: Vec::new(),
+            payments: Vec::new(),
         }
     }
 

@@ -283,6 +283,7 @@ fn state(at: Situation) -> DossierState {
         required: Vec::new(),
         obligations: Vec::new(),
         fees: Vec::new(),
+        payments: Vec::new(),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -388,7 +389,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 16 * 19 * 7);
+    assert_eq!(checked, 16 * 19 * 8);
 }
 
 #[test]
@@ -557,4 +558,155 @@ fn a_back_fill_older_than_the_window_is_refused() {
     let r = plan(&s, &calendars(), &person(Role::Reception), Command::Transfer, &b, now());
     let Err(Refusal::Invalid { errors, .. }) = r else { panic!("{r:?}") };
     assert_eq!(errors[0].key, "error-backfill-too-old");
+}
+
+/// Fees exempted and payments refunded: who, when, and what the dossier becomes.
+mod fee_decisions {
+    use super::*;
+    use crate::domain::event::Payload;
+    use crate::domain::fees::{FeeDue, Obligation, ObligationState, PaymentMethod};
+    use crate::read::dossiers::PaymentView;
+
+    fn owed(seq: i64, due: FeeDue, state: ObligationState) -> Obligation {
+        Obligation {
+            seq,
+            name_vi: format!("Phí {seq}"),
+            amount_vnd: 10_000 * seq,
+            due,
+            collector_vi: "UBND".into(),
+            state,
+            note: String::new(),
+        }
+    }
+
+    fn payment(txn_ref: &str, state: &str, method: PaymentMethod) -> PaymentView {
+        PaymentView {
+            txn_ref: txn_ref.into(),
+            amount_vnd: 10_000,
+            method,
+            state: state.into(),
+            reference: "14123456".into(),
+            at_ms: accepted_at(),
+            created_at_ms: accepted_at(),
+            covers: vec![1],
+            receipt: Some("2026-000001".into()),
+            refunded_at_ms: None,
+            refund_reason: String::new(),
+        }
+    }
+
+    /// At `at`: obligation 1 paid (online), 2 owed with the submission, 3 asked at this step.
+    fn with_fees(at: Situation) -> DossierState {
+        let mut s = state(at);
+        s.obligations = vec![
+            owed(1, FeeDue::Submission, ObligationState::Paid),
+            owed(2, FeeDue::Submission, ObligationState::Due),
+            owed(3, FeeDue::Step, ObligationState::Due),
+        ];
+        s.payments = vec![payment("HS-1", "paid", PaymentMethod::Online)];
+        s
+    }
+
+    fn exempt(seqs: Vec<i64>) -> Command {
+        Command::Exempt { seqs, reason: "Người khuyết tật nặng, có giấy xác nhận".into() }
+    }
+
+    fn refund(txn: &str) -> Command {
+        Command::Refund {
+            txn_ref: txn.into(), reason: "Cơ quan không thể thực hiện".into(), gateway_no: "R1".into()
+        }
+    }
+
+    fn give(at: Situation, role: Role, cmd: Command) -> Result<StepPlan, Refusal> {
+        plan(&with_fees(at), &calendars(), &person(role), cmd, &Backfill::default(), now())
+    }
+
+    #[test]
+    fn the_desk_exempts_while_the_dossier_is_open_the_specialist_while_appraising() {
+        for at in SITUATIONS {
+            for role in Role::ALL {
+                let expected = match (at, role) {
+                    (
+                        At::Submitted
+                        | At::AcceptedAtDesk
+                        | At::AtAssignment
+                        | At::AtAppraisal
+                        | At::DraftSupplementAtAppraisal
+                        | At::AtReview
+                        | At::AtApproval
+                        | At::WaitingForSupplement
+                        | At::WaitingForPayment
+                        | At::ResultReady,
+                        Role::Reception,
+                    ) => "allowed",
+                    (At::AtAppraisal | At::DraftSupplementAtAppraisal, Role::Specialist) => "allowed",
+                    (At::Draft | At::PaperDraft | At::Refused | At::Withdrawn | At::Stopped | At::Delivered, r)
+                        if matches!(r, Role::Reception | Role::Specialist) =>
+                    {
+                        "conflict"
+                    }
+                    _ => "forbidden",
+                };
+                let result = give(at, role, exempt(vec![2]));
+                assert_eq!(outcome(&result), expected, "{role:?} exempts at {at:?}: {result:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn exempting_needs_a_choice_and_a_reason_and_only_what_is_owed() {
+        let nothing = give(At::Submitted, Role::Reception, exempt(vec![]));
+        assert!(
+            matches!(nothing, Err(Refusal::Invalid { ref errors, .. }) if errors[0].field == "exempt"),
+            "{nothing:?}"
+        );
+        let no_reason = give(At::Submitted, Role::Reception, Command::Exempt { seqs: vec![2], reason: " ".into() });
+        assert!(
+            matches!(no_reason, Err(Refusal::Invalid { ref errors, .. }) if errors[0].field == "exempt_reason"),
+            "{no_reason:?}"
+        );
+        assert_eq!(outcome(&give(At::Submitted, Role::Reception, exempt(vec![1]))), "conflict", "paid: refund it");
+        let p = give(At::Submitted, Role::Reception, exempt(vec![2, 2])).unwrap();
+        assert_eq!(p.exempt.as_ref().map(|e| e.0.clone()), Some(vec![2]));
+        assert_eq!(p.action, Action::Exempt);
+    }
+
+    #[test]
+    fn exempting_everything_asked_at_status_6_lets_handling_resume() {
+        let part = give(At::WaitingForPayment, Role::Reception, exempt(vec![3])).unwrap();
+        assert_eq!(part.action, Action::Exempt, "the submission's fee is still owed");
+        assert_eq!(transition(S::PaymentRequested, part.action), Ok(S::PaymentRequested));
+        let all = give(At::WaitingForPayment, Role::Reception, exempt(vec![2, 3])).unwrap();
+        assert_eq!(all.action, Action::ExemptAll);
+        assert_eq!(transition(S::PaymentRequested, all.action), Ok(S::InHandling));
+    }
+
+    #[test]
+    fn only_the_receiving_agencys_leader_refunds_at_any_stage_once() {
+        for at in SITUATIONS {
+            for role in Role::ALL {
+                let expected = match (at, role) {
+                    (At::Draft | At::PaperDraft, Role::AgencyLeader) => "conflict",
+                    (_, Role::AgencyLeader) => "allowed",
+                    _ => "forbidden",
+                };
+                let result = give(at, role, refund("HS-1"));
+                assert_eq!(outcome(&result), expected, "{role:?} refunds at {at:?}: {result:?}");
+            }
+        }
+        let mut s = with_fees(At::Refused);
+        s.payments[0].state = "refunded".into();
+        let twice = plan(&s, &calendars(), &person(Role::AgencyLeader), refund("HS-1"), &Backfill::default(), now());
+        assert!(matches!(twice, Err(Refusal::Conflict(ref k)) if k == "error-not-refundable"), "{twice:?}");
+        let unknown = give(At::Refused, Role::AgencyLeader, refund("HS-9"));
+        assert!(matches!(unknown, Err(Refusal::NotFound)), "{unknown:?}");
+        let mut elsewhere = person(Role::AgencyLeader);
+        elsewhere.agency_code = Some("000.00.12.H45".into());
+        let other =
+            plan(&with_fees(At::Refused), &calendars(), &elsewhere, refund("HS-1"), &Backfill::default(), now());
+        assert_eq!(outcome(&other), "forbidden");
+        let p = give(At::Refused, Role::AgencyLeader, refund("HS-1")).unwrap();
+        assert_eq!(p.refund.map(|r| r.gateway_no), Some("R1".into()));
+        assert!(matches!(p.payload, Some(Payload::Refunded { amount_vnd: 10_000, .. })));
+    }
 }

@@ -75,11 +75,44 @@ pub struct PaymentView {
     pub txn_ref: String,
     pub amount_vnd: i64,
     pub method: crate::domain::fees::PaymentMethod,
-    /// `pending`, `paid`, `cancelled`, `failed`.
+    /// `pending`, `paid`, `cancelled`, `failed`, `orphan` (paid at the gateway for what was no
+    /// longer owed), `refunded`.
     pub state: String,
     /// The gateway's transaction number or the transfer's reference.
     pub reference: String,
     pub at_ms: i64,
+    /// When the attempt was opened (the gateway's transaction date).
+    pub created_at_ms: i64,
+    /// The obligations it pays (their `seq`).
+    pub covers: Vec<i64>,
+    /// The receipt issued for it (số biên lai), once paid.
+    pub receipt: Option<String>,
+    /// When it was refunded, and why.
+    pub refunded_at_ms: Option<i64>,
+    pub refund_reason: String,
+}
+
+/// An electronic receipt (biên lai điện tử) as issued with its payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// Số biên lai: the year and its place in the collecting agency's series.
+    pub number: String,
+    pub dossier_code: String,
+    pub procedure_vi: String,
+    pub payer_name: String,
+    /// What was paid: each item and its amount.
+    pub items: Vec<(String, i64)>,
+    pub amount_vnd: i64,
+    pub method: crate::domain::fees::PaymentMethod,
+    /// The gateway's transaction number, or the transfer's reference, or the desk's record.
+    pub transaction_no: String,
+    pub collector_vi: String,
+    pub agency_code: String,
+    pub agency_name_vi: String,
+    pub issued_at_ms: i64,
+    /// The officer who took the money at the desk (none online: the gateway's confirmation).
+    pub issued_by: Option<String>,
+    pub refunded_at_ms: Option<i64>,
 }
 
 /// The citizen's notices page: the status changes and how they are told of them.

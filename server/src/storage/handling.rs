@@ -174,6 +174,12 @@ impl Db {
         if let Some(payment) = &plan.payment {
             super::payments::apply_payment(tx, id, &plan.code, plan.actor.id, plan.at_ms, payment).await?;
         }
+        if let Some((seqs, reason)) = &plan.exempt {
+            super::payments::apply_exempt(tx, id, seqs, reason, plan.at_ms).await?;
+        }
+        if let Some(refund) = &plan.refund {
+            super::payments::apply_refund(tx, id, plan.actor.id, plan.at_ms, refund).await?;
+        }
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \

@@ -105,6 +105,16 @@ async fn submit(app: &TestApp, citizen: &reqwest::Client, code: &str) -> String 
 
 /// Starts a payment as the citizen's browser does; returns the gateway reference.
 async fn start_payment(app: &TestApp, citizen: &reqwest::Client, code: &str, gateway: &Gateway) -> String {
+    start_payment_of(app, citizen, code, gateway, "15.000").await
+}
+
+async fn start_payment_of(
+    app: &TestApp,
+    citizen: &reqwest::Client,
+    code: &str,
+    gateway: &Gateway,
+    amount: &str,
+) -> String {
     let res = app.form(citizen, "/api/dossiers/pay", &format!("/ho-so/{code}"), &[("code", code)]).await;
     let to = location(&res);
     assert!(to.starts_with(&format!("{}/paymentv2/vpcpay.html?", gateway.base)), "sent to the payer's page: {to}");
@@ -112,7 +122,7 @@ async fn start_payment(app: &TestApp, citizen: &reqwest::Client, code: &str, gat
     let page = reqwest::get(&to).await.unwrap();
     assert_eq!(page.status(), 200, "the gateway verified our signature");
     let html = page.text().await.unwrap();
-    assert!(html.contains("15.000") && html.contains("Thanh toán"), "{html}");
+    assert!(html.contains(amount) && html.contains("Thanh toán"), "{html}");
     let url = reqwest::Url::parse(&to).unwrap();
     let txn_ref = url.query_pairs().find(|(k, _)| k == "vnp_TxnRef").unwrap().1.to_string();
     txn_ref
@@ -331,12 +341,22 @@ async fn status_of(app: &TestApp, code: &str) -> i64 {
 }
 
 async fn ask(app: &TestApp, client: &reqwest::Client, code: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    multipart(app, client, "/api/desk/request-payment", code, fields).await
+}
+
+async fn multipart(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    code: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new().text("code", code.to_string());
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
     }
     client
-        .post(app.url("/api/desk/request-payment"))
+        .post(app.url(path))
         .header("Accept", "text/html")
         .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
         .multipart(form)
@@ -515,5 +535,235 @@ async fn crafted_requests_to_the_payment_endpoints_are_refused_and_pay_nothing()
         .await;
         assert_eq!(stored, vec!["FT 123"], "{backend:?}");
         assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0, "{backend:?}");
+    }
+}
+
+const DONG_HA_LEADER: &str = "045080000104";
+const DONG_HA_ACCOUNTANT: &str = "045187000109";
+const BUILDING_SPECIALIST: &str = "045088000202";
+
+async fn receipt_numbers(app: &TestApp, code: &str) -> Vec<String> {
+    texts(
+        app,
+        "select r.number from receipts r join dossiers d on d.id = r.dossier_id where d.code = $1 order by r.id",
+        code,
+    )
+    .await
+}
+
+async fn events_of(app: &TestApp, code: &str) -> Vec<String> {
+    texts(
+        app,
+        "select e.action from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = $1 order by e.id",
+        code,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn receipts_exemptions_refunds_and_reconciliation_keep_the_record_and_the_gateway_agreed() {
+    for backend in backends() {
+        let gateway = Gateway::start().await;
+        let app = spawn(backend, &gateway).await;
+        let citizen = app.citizen("Vũ Thị Thanh Hương", "045201000313", "0911000313").await;
+        let reception = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let leader = app.login(DONG_HA_LEADER, PASSWORD).await;
+        let accountant = app.login(DONG_HA_ACCOUNTANT, PASSWORD).await;
+
+        // Paid online: a receipt numbered in the agency's series for the year, in the payment's
+        // transaction, that its applicant opens and prints, and anyone checks, the payer masked.
+        let paid = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let txn = start_payment_of(&app, &citizen, &paid, &gateway, "1.000.000").await;
+        gateway.press(&txn, "pay", false).await;
+        let numbers = receipt_numbers(&app, &paid).await;
+        assert_eq!(numbers.len(), 1, "{backend:?}");
+        let number = numbers[0].clone();
+        assert!(number.ends_with("-000001") && number.len() == 11, "{backend:?} {number}");
+        let receipt_url = app.url(&format!("/ho-so/{paid}/bien-lai/{number}"));
+        let page = citizen.get(&receipt_url).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Một triệu đồng") && page.contains("Vũ Thị Thanh Hương"), "{backend:?} {page}");
+        assert!(page.contains(&gateway.transaction(&txn).await["transaction_no"].as_str().unwrap().to_string()));
+        let detail = citizen.get(app.url(&format!("/ho-so/{paid}"))).send().await.unwrap().text().await.unwrap();
+        assert!(detail.contains(&format!("/ho-so/{paid}/bien-lai/{number}")), "{backend:?} linked from the dossier");
+        let stranger = app.login("045195004321", "matkhau2026").await;
+        let res = stranger.get(&receipt_url).send().await.unwrap().text().await.unwrap();
+        assert!(!res.contains("Một triệu đồng"), "{backend:?} a stranger reads nothing");
+        let other_agency = app.login(BUILDING_SPECIALIST, PASSWORD).await;
+        let res = other_agency.get(&receipt_url).send().await.unwrap().text().await.unwrap();
+        assert!(!res.contains("Một triệu đồng"), "{backend:?} nor an officer of an agency not involved");
+        let anyone = reqwest::Client::new();
+        let lookup = app.url(&format!("/tra-cuu/bien-lai?ma={paid}&so={number}"));
+        let public = anyone.get(&lookup).send().await.unwrap().text().await.unwrap();
+        assert!(public.contains("Biên lai hợp lệ") && public.contains("1.000.000"), "{backend:?} {public}");
+        assert!(!public.contains("Vũ Thị Thanh Hương"), "{backend:?} the payer masked");
+        let wrong = anyone.get(app.url(&format!("/tra-cuu/bien-lai?ma={paid}&so=2026-999999"))).send().await.unwrap();
+        assert!(wrong.text().await.unwrap().contains("Không có biên lai"), "{backend:?}");
+        let bad = anyone.get(app.url(&format!("/tra-cuu/bien-lai?ma={paid}&so=%3Cscript%3E"))).send().await.unwrap();
+        assert!(bad.text().await.unwrap().contains("Số biên lai có dạng"), "{backend:?}");
+
+        // Refunds are the agency leader's, with a reason; online they go back through the gateway.
+        let refund = |client: &reqwest::Client, txn: String, reason: &'static str| {
+            let code = paid.clone();
+            let client = client.clone();
+            let app = &app;
+            async move {
+                app.form(
+                    &client,
+                    "/api/desk/refund",
+                    &format!("/mot-cua/ho-so/{code}"),
+                    &[("code", &code), ("txn_ref", &txn), ("refund_reason", reason)],
+                )
+                .await
+            }
+        };
+        refund(&reception, txn.clone(), "Không thực hiện được").await;
+        assert_eq!(payment_states(&app, &paid).await, vec!["paid"], "{backend:?} the desk cannot refund");
+        let res = refund(&leader, txn.clone(), " ").await;
+        assert_eq!(field_keys(&redirected_error(&res)).first().map(|f| f.0.clone()), Some("refund_reason".into()));
+        assert!(gateway.transaction(&txn).await["refunds"].as_array().unwrap().is_empty(), "{backend:?}");
+        let res = refund(&leader, txn.clone(), "Cơ quan không thể thực hiện do thay đổi quy định").await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{paid}?xong=1"), "{backend:?}");
+        assert_eq!(payment_states(&app, &paid).await, vec!["refunded"], "{backend:?}");
+        assert_eq!(obligation_states(&app, &paid).await, vec!["refunded"], "{backend:?}");
+        assert_eq!(
+            gateway.transaction(&txn).await["refunds"].as_array().unwrap().len(),
+            1,
+            "{backend:?} at the gateway"
+        );
+        assert!(events_of(&app, &paid).await.ends_with(&["pay".to_string(), "refund".to_string()]), "{backend:?}");
+        let public = anyone.get(&lookup).send().await.unwrap().text().await.unwrap();
+        assert!(public.contains("đã được hoàn trả"), "{backend:?} the receipt shows it");
+        let again = refund(&leader, txn.clone(), "Lần hai").await;
+        assert_eq!(redirected_error(&again).key(), "error-not-refundable", "{backend:?} not twice");
+        assert_eq!(gateway.transaction(&txn).await["refunds"].as_array().unwrap().len(), 1, "{backend:?}");
+
+        // Exemptions: chosen by the desk with the reason, item by item; nothing left to pay.
+        let exempt = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let res = multipart(&app, &reception, "/api/desk/exempt", &exempt, &[("exempt_reason", "Hộ nghèo")]).await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("exempt".into(), "error-nothing-chosen".into())]);
+        let res =
+            multipart(&app, &citizen, "/api/desk/exempt", &exempt, &[("ob_1", "1"), ("exempt_reason", "Hộ nghèo")])
+                .await;
+        assert_ne!(location(&res), format!("/mot-cua/ho-so/{exempt}?xong=1"), "{backend:?} not the citizen's");
+        assert_eq!(obligation_states(&app, &exempt).await, vec!["due"], "{backend:?}");
+        let res = multipart(
+            &app,
+            &reception,
+            "/api/desk/exempt",
+            &exempt,
+            &[("ob_1", "1"), ("exempt_reason", "Người khuyết tật nặng, có giấy xác nhận khuyết tật")],
+        )
+        .await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{exempt}?xong=1"), "{backend:?}");
+        assert_eq!(obligation_states(&app, &exempt).await, vec!["exempt"], "{backend:?}");
+        assert_eq!(events_of(&app, &exempt).await, vec!["submit", "exempt"], "{backend:?}");
+        let res = app.form(&citizen, "/api/dossiers/pay", &format!("/ho-so/{exempt}"), &[("code", &exempt)]).await;
+        assert_eq!(redirected_error(&res).key(), "error-nothing-to-pay", "{backend:?}");
+
+        // Reconciliation: the gateway took money the portal did not hear of (a lost
+        // notification), and money for what the desk had meanwhile taken in cash.
+        let lost = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let lost_txn = start_payment_of(&app, &citizen, &lost, &gateway, "1.000.000").await;
+        gateway.press(&lost_txn, "pay", true).await;
+        let twice = submit(&app, &citizen, FOREIGN_MARRIAGE).await;
+        let twice_txn = start_payment_of(&app, &citizen, &twice, &gateway, "1.000.000").await;
+        app.form(
+            &reception,
+            "/api/desk/record-payment",
+            &format!("/mot-cua/ho-so/{twice}"),
+            &[("code", &twice), ("method", "cash"), ("payment_reference", "")],
+        )
+        .await;
+        gateway.press(&twice_txn, "pay", true).await;
+        assert_eq!(payment_states(&app, &lost).await, vec!["pending"], "{backend:?}");
+        let created: i64 = sqlx::query("select created_at from payments where txn_ref = $1")
+            .bind(&lost_txn)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        let day = app::domain::vn_time::iso_date(created);
+        let reconcile = |client: &reqwest::Client, day: String| {
+            let client = client.clone();
+            let app = &app;
+            async move { app.form(&client, "/api/desk/reconcile", "/mot-cua/doi-soat", &[("day", &day)]).await }
+        };
+        let res = reconcile(&reception, day.clone()).await;
+        assert_ne!(location(&res), "/mot-cua/doi-soat?xong=1", "{backend:?} not the desk's");
+        let res = reconcile(&accountant, "2999-01-01".into()).await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("day".into(), "error-day-future".into())]);
+        let res = reconcile(&accountant, "hôm qua".into()).await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("day".into(), "error-date".into())]);
+        let res = reconcile(&accountant, day.clone()).await;
+        assert_eq!(location(&res), "/mot-cua/doi-soat?xong=1", "{backend:?}");
+        assert_eq!(obligation_states(&app, &lost).await, vec!["paid"], "{backend:?} recorded as the gateway says");
+        assert_eq!(receipt_numbers(&app, &lost).await.len(), 1, "{backend:?} with its receipt");
+        assert_eq!(payment_states(&app, &twice).await, vec!["orphan", "paid"], "{backend:?} kept for a refund");
+        let kinds = texts(
+            &app,
+            "select kind || ':' || coalesce(resolution, '') from reconciliation_items where kind <> $1 order by id",
+            "",
+        )
+        .await;
+        assert_eq!(kinds, vec!["paid-at-gateway:recorded-paid", "paid-at-gateway:kept-for-refund"], "{backend:?}");
+        // The next run lists the orphan until it is refunded; the accountant notes what was done.
+        reconcile(&accountant, day.clone()).await;
+        let open: Vec<(i64, String)> =
+            sqlx::query("select id, kind from reconciliation_items where resolved_at is null order by id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        assert_eq!(open.iter().map(|o| o.1.as_str()).collect::<Vec<_>>(), vec!["orphan"], "{backend:?}");
+        let page = accountant.get(app.url("/mot-cua/doi-soat")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Đối soát thanh toán") && page.contains(&twice), "{backend:?}");
+        let res = app
+            .form(
+                &accountant,
+                "/api/desk/resolve-mismatch",
+                "/mot-cua/doi-soat",
+                &[("item", &open[0].0.to_string()), ("resolution", "")],
+            )
+            .await;
+        assert_eq!(field_keys(&redirected_error(&res)).first().map(|f| f.0.clone()), Some("resolution".into()));
+        let res = app
+            .form(
+                &accountant,
+                "/api/desk/resolve-mismatch",
+                "/mot-cua/doi-soat",
+                &[("item", &open[0].0.to_string()), ("resolution", "Đề nghị lãnh đạo hoàn trả giao dịch trùng")],
+            )
+            .await;
+        assert_eq!(location(&res), "/mot-cua/doi-soat?xong=1", "{backend:?}");
+        let res = app
+            .form(
+                &leader,
+                "/api/desk/refund",
+                &format!("/mot-cua/ho-so/{twice}"),
+                &[
+                    ("code", &twice),
+                    ("txn_ref", &twice_txn),
+                    ("refund_reason", "Đã nộp tiền mặt tại quầy; hoàn giao dịch trực tuyến trùng"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/mot-cua/ho-so/{twice}?xong=1"), "{backend:?}");
+        assert_eq!(payment_states(&app, &twice).await, vec!["refunded", "paid"], "{backend:?}");
+        assert_eq!(obligation_states(&app, &twice).await, vec!["paid"], "{backend:?} the cash payment stands");
+        // The cash payment's receipt names the officer who took it; a counter refund needs no gateway.
+        let cash = receipt_numbers(&app, &twice).await;
+        assert_eq!(cash.len(), 1, "{backend:?}");
+        let page = reception
+            .get(app.url(&format!("/ho-so/{twice}/bien-lai/{}", cash[0])))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Lê Thị Thu Hà") && page.contains("Tiền mặt"), "{backend:?} {page}");
+        assert_eq!(app.panics.load(std::sync::atomic::Ordering::SeqCst), 0);
     }
 }

@@ -18,7 +18,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 19] = [
+pub const ACTION_PATHS: [&str; 21] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -38,6 +38,8 @@ pub const ACTION_PATHS: [&str; 19] = [
     DeskClaimCode::PATH,
     crate::api::payments::DeskRecordPayment::PATH,
     crate::api::payments::DeskRequestPayment::PATH,
+    crate::api::payments::DeskExempt::PATH,
+    crate::api::payments::DeskRefund::PATH,
 ];
 
 /// The specialist's question to other units, each answering within the days given.
@@ -487,6 +489,72 @@ pub(super) fn request_payment_form(i18n: I18n, d: &DeskDossierView, error: &Opti
                     }
                 }).collect_view()}
                 <button type="submit">{i18n.t("desk-request-payment")}</button>
+            </form>
+        </details>
+    })
+}
+
+/// The desk (or the specialist appraising) exempts fees still owed, each chosen, with the case
+/// the law names; the catalogue's exemptions are offered as suggestions.
+pub(super) fn exempt_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::payments::DeskExempt;
+    let chosen_error = error_for(error, "exempt");
+    let open = chosen_error.is_some() || error_for(error, "exempt_reason").is_some();
+    let named: Vec<String> = d.fees.iter().flat_map(|f| f.exemptions_vi.iter().cloned()).collect();
+    let error = error.clone();
+    d.actions.exempt.then(|| view! {
+        <details class="exempt" open=open>
+            <summary>{i18n.t("desk-exempt")}</summary>
+            <form method="post" action=DeskExempt::PATH enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <fieldset id="exempt">
+                    <legend>{i18n.t("desk-exempt-which")}</legend>
+                    {chosen_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    {crate::domain::fees::exemptable(&d.dossier.obligations).into_iter().map(|o| view! {
+                        <div class="choice">
+                            <input type="checkbox" id=format!("ob_{}", o.seq) name=format!("ob_{}", o.seq) value="1" />
+                            <label for=format!("ob_{}", o.seq)>{o.name_vi.clone()}" — "{crate::domain::text::format_vnd(o.amount_vnd)}</label>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                {(!named.is_empty()).then(|| view! {
+                    <p class="hint">{i18n.t("desk-exempt-named")}" "{named.join("; ")}</p>
+                })}
+                <ReasonField id="exempt_reason" name="exempt_reason" label=i18n.t("field-exempt-reason") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-exempt")}</button>
+            </form>
+        </details>
+    })
+}
+
+/// The agency leader refunds a payment with the reason: online through the gateway, otherwise
+/// paid back at the counter.
+pub(super) fn refund_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::payments::DeskRefund;
+    let open = error_for(error, "refund_reason").is_some();
+    let error = error.clone();
+    let refundable: Vec<_> =
+        d.dossier.payments.iter().filter(|p| crate::domain::fees::refundable(&p.state)).cloned().collect();
+    d.actions.refund.then(|| view! {
+        <details class="refund" open=open>
+            <summary>{i18n.t("desk-refund")}</summary>
+            <form method="post" action=DeskRefund::PATH class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <fieldset>
+                    <legend>{i18n.t("desk-refund-which")}</legend>
+                    {refundable.iter().enumerate().map(|(i, p)| view! {
+                        <div class="choice">
+                            <input type="radio" id=format!("refund-{i}") name="txn_ref" value=p.txn_ref.clone() checked={i == 0} />
+                            <label for=format!("refund-{i}")>
+                                {crate::domain::text::format_vnd(p.amount_vnd)}" — "{i18n.t(&format!("payment-method-{}", p.method.name()))}
+                                " — "{i18n.t(&format!("payment-state-{}", p.state))}" ("{p.txn_ref.clone()}")"
+                            </label>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                <p class="hint">{i18n.t("desk-refund-hint")}</p>
+                <ReasonField id="refund_reason" name="refund_reason" label=i18n.t("field-refund-reason") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-refund")}</button>
             </form>
         </details>
     })

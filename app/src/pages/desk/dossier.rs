@@ -114,7 +114,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 <h2>{i18n.t("submit-files-section")}</h2>
                 {files_view(i18n, &d)}
                 {work_files_view(i18n, &d)}
-                {crate::components::fees::fees_section(i18n, &d.dossier.obligations, &d.dossier.payments, ().into_any())}
+                {crate::components::fees::fees_section(i18n, &d.dossier.code, &d.dossier.obligations, &d.dossier.payments, ().into_any())}
             </section>
             <section class="actions-panel" aria-labelledby="actions-title">
                 <h2 id="actions-title">{i18n.t("desk-actions")}</h2>
@@ -128,6 +128,8 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 {reception_forms(i18n, &d, &error)}
                 {super::actions::payment_form(i18n, &d, &error)}
                 {super::actions::request_payment_form(i18n, &d, &error)}
+                {super::actions::exempt_form(i18n, &d, &error)}
+                {super::actions::refund_form(i18n, &d, &error)}
                 {handling_forms(i18n, &d, &error)}
                 {leader_forms(i18n, &d, &error)}
             </section>

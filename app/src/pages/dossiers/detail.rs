@@ -212,7 +212,7 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
             }).collect_view()}
         </ul>
         {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
-        {crate::components::fees::fees_section(i18n, &d.obligations, &d.payments, pay_form(i18n, &d).into_any())}
+        {crate::components::fees::fees_section(i18n, &d.code, &d.obligations, &d.payments, pay_form(i18n, &d).into_any())}
         {withdraw_form(i18n, &d)}
         <History events=d.events />
     }
