@@ -775,3 +775,4 @@ reconcile-kind-paid-at-gateway = Taken by the gateway, not recorded here
 reconcile-kind-not-at-gateway = Recorded here, not confirmed by the gateway
 reconcile-kind-amount = Different amounts
 reconcile-kind-orphan = Taken for what is no longer owed: to refund
+error-gateway-unanswered = The payment gateway did not answer; nothing was reconciled. Try again later.

@@ -769,3 +769,4 @@ reconcile-kind-paid-at-gateway = Cổng đã thu, hệ thống chưa ghi nhận
 reconcile-kind-not-at-gateway = Hệ thống ghi đã thu, cổng không xác nhận
 reconcile-kind-amount = Số tiền khác nhau
 reconcile-kind-orphan = Đã thu nhưng hồ sơ không còn nợ: cần hoàn trả
+error-gateway-unanswered = Cổng thanh toán không trả lời; chưa đối soát được. Vui lòng thử lại sau.

@@ -200,7 +200,7 @@ fn Workspace() -> impl IntoView {
                 <nav class="desk-nav" aria-label=i18n.t("nav-label")>
                     <a href="/mot-cua" aria-current=move || on_inbox().then_some("page")>{i18n.t("desk-title")}</a>
                     {(role == Some(Role::Reception)).then(|| view! { <a href="/mot-cua/tiep-nhan" accesskey="n">{i18n.t("desk-intake-link")}</a> })}
-                    <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a>
+                    {role.is_some_and(|r| Role::READERS.contains(&r)).then(|| view! { <a href="/mot-cua/so-theo-doi">{i18n.t("desk-register-link")}</a> })}
                     {role.is_some_and(|r| crate::api::payments::ACCOUNTS.contains(&r)).then(|| view! {
                         <a href="/mot-cua/doi-soat">{i18n.t("reconcile-title")}</a>
                     })}

@@ -32,6 +32,8 @@ pub enum Kind {
     Payment,
     /// A fee paid (online, confirmed by the gateway, or at the desk): the applicant's receipt.
     Paid,
+    /// A payment refunded by the agency, with the reason and how the money goes back.
+    Refunded,
     ResultReady,
     Delivered,
     Withdrawn,
@@ -48,6 +50,9 @@ impl Kind {
         }
         if action == Action::Pay {
             return Some(Kind::Paid);
+        }
+        if action == Action::Refund {
+            return Some(Kind::Refunded);
         }
         if from == Some(to) {
             return None;
@@ -77,6 +82,7 @@ impl Kind {
             Kind::Apology => "apology",
             Kind::Payment => "payment",
             Kind::Paid => "paid",
+            Kind::Refunded => "refunded",
             Kind::ResultReady => "result-ready",
             Kind::Delivered => "delivered",
             Kind::Withdrawn => "withdrawn",
@@ -128,7 +134,8 @@ impl Facts {
         match &self.payload {
             Some(Payload::Reason { reason })
             | Some(Payload::Supplement { reason, .. })
-            | Some(Payload::Apologised { reason, .. }) => reason.clone(),
+            | Some(Payload::Apologised { reason, .. })
+            | Some(Payload::Refunded { reason, .. }) => reason.clone(),
             _ => String::new(),
         }
     }
@@ -155,7 +162,9 @@ impl Facts {
             (
                 "reference",
                 match &self.payload {
-                    Some(Payload::Paid { reference, .. }) => reference.clone(),
+                    Some(Payload::Paid { reference, .. }) | Some(Payload::Refunded { reference, .. }) => {
+                        reference.clone()
+                    }
                     _ => String::new(),
                 },
             ),
@@ -165,9 +174,9 @@ impl Facts {
     /// The amount asked or paid, when the event names one.
     fn amount(&self) -> String {
         match &self.payload {
-            Some(Payload::Paid { amount_vnd, .. }) | Some(Payload::PaymentAsked { amount_vnd, .. }) => {
-                format_vnd(*amount_vnd)
-            }
+            Some(Payload::Paid { amount_vnd, .. })
+            | Some(Payload::PaymentAsked { amount_vnd, .. })
+            | Some(Payload::Refunded { amount_vnd, .. }) => format_vnd(*amount_vnd),
             _ => String::new(),
         }
     }
@@ -264,6 +273,17 @@ pub fn email(f: &Facts) -> Email {
         },
         Kind::Paid => {
             f.items(&mut body);
+        }
+        Kind::Refunded => {
+            if let Some(Payload::Refunded { method, .. }) = &f.payload {
+                let how = if *method == crate::domain::fees::PaymentMethod::Online {
+                    "notice-refund-online"
+                } else {
+                    "notice-refund-counter"
+                };
+                body.push_str(&t(lang, how, &args));
+                body.push('\n');
+            }
         }
         Kind::ResultReady => {
             f.collection(&mut body);
@@ -474,6 +494,19 @@ mod tests {
                     items: vec!["Lệ phí đăng ký kết hôn có yếu tố nước ngoài".into()],
                 }),
             ));
+            for method in [crate::domain::fees::PaymentMethod::Online, crate::domain::fees::PaymentMethod::Cash] {
+                out.push(facts(
+                    Kind::Refunded,
+                    lang,
+                    Some(Payload::Refunded {
+                        amount_vnd: 1_000_000,
+                        method,
+                        reference: "RF14022026".into(),
+                        reason: "Cơ quan không thể giải quyết".into(),
+                        items: vec!["Lệ phí đăng ký kết hôn có yếu tố nước ngoài".into()],
+                    }),
+                ));
+            }
             out.push(facts(Kind::ResultReady, lang, None));
             out.push(facts(Kind::Delivered, lang, None));
             out.push(facts(Kind::Withdrawn, lang, Some(Payload::Reason { reason: "Nộp nhầm".into() })));
@@ -497,6 +530,8 @@ mod tests {
             Some(Kind::SupplementReceived)
         );
         assert_eq!(Kind::of(Action::Apologise, Some(S::InHandling), S::InHandling), Some(Kind::Apology));
+        assert_eq!(Kind::of(Action::Refund, Some(S::Refused), S::Refused), Some(Kind::Refunded));
+        assert_eq!(Kind::of(Action::Exempt, Some(S::Submitted), S::Submitted), None);
         assert_eq!(Kind::of(Action::RecordResult, Some(S::InHandling), S::ResultReady), Some(Kind::ResultReady));
         assert_eq!(Kind::of(Action::Deliver, Some(S::ResultReady), S::Delivered), Some(Kind::Delivered));
         assert_eq!(Kind::of(Action::RequestPayment, Some(S::Accepted), S::PaymentRequested), Some(Kind::Payment));

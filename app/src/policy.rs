@@ -5,6 +5,8 @@
 //!   action in its history, but not the officers' working notes (assignment, appraisal, review,
 //!   urging, consultations), nor why an internal action was entered late, nor storage keys.
 //! - An **officer** sees a dossier their agency received, holds, handled or was consulted on.
+//!   The agency's **accountant** sees no dossier: only its payments' receipts and the
+//!   reconciliation with the gateway.
 //! - The **public** sees, by code, the status, stage, agency and due date; the masked name only
 //!   with the dossier's lookup token.
 //! - Anyone else: not found (a stranger cannot tell a dossier exists from one that does not).
@@ -48,6 +50,10 @@ pub fn access(viewer: Option<&CurrentUser>, parties: Parties) -> Access {
         } else {
             Access::None
         };
+    }
+    if !crate::domain::role::Role::READERS.contains(&v.role) {
+        // The accountant reads payments and receipts, not dossiers.
+        return Access::None;
     }
     match v.agency() {
         Some(agency) if (parties.involves)(agency) => Access::Officer,

@@ -986,6 +986,8 @@ pub struct GatewayStatus {
     pub state: String,
     pub amount_vnd: Option<i64>,
     pub transaction_no: String,
+    /// When the gateway took the money (`vnp_PayDate`), if it did.
+    pub paid_at_ms: Option<i64>,
 }
 
 /// Why the gateway did not do what was asked: its own code and message, or no answer.

@@ -53,6 +53,20 @@ pub fn vnp_date(ms: i64) -> String {
     format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
+/// A protocol date (`yyyyMMddHHmmss`, GMT+7) as an instant.
+pub fn parse_vnp_date(s: &str) -> Option<i64> {
+    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().ok();
+    let (y, mo, d, h, mi, se) = (n(0..4)?, n(4..6)?, n(6..8)?, n(8..10)?, n(10..12)?, n(12..14)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    let days = app::domain::vn_time::days_from_civil(y as i32, mo as u8, d as u8);
+    Some(((days * 86_400 + h * 3600 + mi * 60 + se) - 7 * 3600) * 1000)
+}
+
 #[derive(Clone)]
 pub struct Vnpay {
     config: PaymentConfig,
@@ -250,7 +264,11 @@ impl Vnpay {
         if get("vnp_Amount").parse::<i64>().ok() != record.amount_vnd.checked_mul(100) {
             return IpnAnswer::InvalidAmount;
         }
-        if record.state != "pending" {
+        let paid = get("vnp_ResponseCode") == "00" && get("vnp_TransactionStatus") == "00";
+        // A cancelled or failed attempt the gateway then says it took money for (a payer's page
+        // left open after a new attempt superseded it) is kept as an orphan to refund.
+        let late_money = paid && matches!(record.state.as_str(), "cancelled" | "failed");
+        if record.state != "pending" && !late_money {
             return IpnAnswer::AlreadyConfirmed;
         }
         let outcome = |state: &'static str| GatewayOutcome {
@@ -259,7 +277,6 @@ impl Vnpay {
             gateway_txn_no: get("vnp_TransactionNo"),
             bank_code: get("vnp_BankCode"),
         };
-        let paid = get("vnp_ResponseCode") == "00" && get("vnp_TransactionStatus") == "00";
         if !paid {
             let state = if get("vnp_ResponseCode") == "24" { "cancelled" } else { "failed" };
             return match store.close_payment(record.id, &outcome(state), now_ms).await {
@@ -267,9 +284,11 @@ impl Vnpay {
                 Err(_) => IpnAnswer::Unknown,
             };
         }
-        match app::api::payments::ssr::confirm_paid(store, &record, outcome("paid"), now_ms).await {
+        match app::api::payments::ssr::confirm_paid(store, &record, outcome("paid"), None, now_ms).await {
             Confirmed::Paid => IpnAnswer::Confirmed,
             Confirmed::AlreadyPaid => IpnAnswer::AlreadyConfirmed,
+            // Kept for reconciliation and a refund: confirmed, nothing more to send.
+            Confirmed::Orphan if late_money => IpnAnswer::Confirmed,
             Confirmed::Orphan | Confirmed::Failed => IpnAnswer::Unknown,
         }
     }
@@ -292,8 +311,14 @@ impl PaymentGateway for Vnpay {
         if code != "00" {
             return Err(GatewayError { code, message: a.get("vnp_Message").cloned().unwrap_or_default() });
         }
-        // The refund's own number where the gateway gives one, else the payment's.
-        Ok(a.get("vnp_ResponseId").cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| req.transaction_no.clone()))
+        // The refund's own transaction number where the gateway gives one, else its answer's id.
+        // A second refund of the same payment is refused by the gateway itself (nothing left to
+        // refund), whatever happens here between two clicks.
+        Ok(a.get("vnp_TransactionNo")
+            .cloned()
+            .filter(|n| !n.is_empty() && *n != req.transaction_no)
+            .or_else(|| a.get("vnp_ResponseId").cloned().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| req.transaction_no.clone()))
     }
 
     async fn query(&self, txn_ref: &str, created_at_ms: i64, now_ms: i64) -> Result<GatewayStatus, GatewayError> {
@@ -308,8 +333,14 @@ impl PaymentGateway for Vnpay {
                 state: gateway_state(&get("vnp_TransactionStatus")).to_string(),
                 amount_vnd: get("vnp_Amount").parse::<i64>().ok().map(|a| a / 100),
                 transaction_no: get("vnp_TransactionNo"),
+                paid_at_ms: parse_vnp_date(&get("vnp_PayDate")),
             }),
-            "91" => Ok(GatewayStatus { state: "unknown".into(), amount_vnd: None, transaction_no: String::new() }),
+            "91" => Ok(GatewayStatus {
+                state: "unknown".into(),
+                amount_vnd: None,
+                transaction_no: String::new(),
+                paid_at_ms: None,
+            }),
             code => Err(GatewayError { code: code.to_string(), message: get("vnp_Message") }),
         }
     }
@@ -454,6 +485,15 @@ mod tests {
         assert!(g.verified(&query.replace("7500000", "7500100")).is_none());
         assert!(g.verified(&format!("{query}&vnp_Amount=1")).is_none(), "a repeated parameter is refused");
         assert!(g.verified("vnp_TxnRef=1").is_none());
+    }
+
+    #[test]
+    fn protocol_dates_read_back() {
+        let at = 1_764_547_200_000;
+        assert_eq!(parse_vnp_date(&vnp_date(at)), Some(at));
+        for bad in ["", "2025120107000", "20251301070000", "2025120107000x", "2025120125000０"] {
+            assert_eq!(parse_vnp_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

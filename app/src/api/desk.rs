@@ -54,7 +54,7 @@ const SEARCH_KEPT_CHARS: usize = 200;
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/search", skip_all))]
 pub async fn desk_search(q: String) -> Result<String, AppError> {
     use crate::api::ctx;
-    ssr::officer(&Role::OFFICERS)?;
+    ssr::officer(&Role::READERS)?;
     let q: String = q.trim().chars().take(SEARCH_KEPT_CHARS).collect();
     if q.is_empty() {
         leptos_axum::redirect("/mot-cua");
@@ -80,7 +80,7 @@ pub async fn desk_inbox(
 ) -> Result<InboxView, AppError> {
     use crate::api::ctx;
     use crate::domain::FieldError;
-    let (user, agency) = ssr::officer(&Role::OFFICERS)?;
+    let (user, agency) = ssr::officer(&Role::READERS)?;
     let clean = |v: Option<String>| v.map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors = Vec::new();
     let tim: String = clean(tim).chars().take(64).collect();

@@ -175,7 +175,9 @@ pub mod ssr {
                 transaction_no: paid.reference.clone(),
                 created_at_ms: paid.created_at_ms,
                 by: user.full_name.clone(),
-                client_ip: ctx::client_addr(),
+                client_ip: Some(ctx::client_addr())
+                    .filter(|a| a.parse::<std::net::IpAddr>().is_ok())
+                    .unwrap_or_else(|| "127.0.0.1".into()),
                 now_ms: now,
             };
             match gateway.refund(&req).await {
@@ -221,8 +223,13 @@ pub mod ssr {
         let user = ctx::require_user()?;
         let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
         let code = code.to_string();
-        may_read(&user, &code).await?;
         let number: String = number.chars().take(20).collect();
+        if user.role == Role::Accountant {
+            // The accountant reads the receipts their agency issued, not the dossier.
+            let r = ctx::services()?.store.receipt(&code, &number).await?.ok_or(AppError::NotFound)?;
+            return if user.agency() == Some(r.agency_code.as_str()) { Ok(r) } else { Err(AppError::NotFound) };
+        }
+        may_read(&user, &code).await?;
         ctx::services()?.store.receipt(&code, &number).await?.ok_or(AppError::NotFound)
     }
 
@@ -247,7 +254,6 @@ pub mod ssr {
         Ok(crate::read::payments::PublicReceipt {
             number: r.number,
             dossier_code: r.dossier_code,
-            payer_masked: crate::domain::mask::mask_name(&r.payer_name),
             items: r.items,
             amount_vnd: r.amount_vnd,
             method: r.method,
@@ -279,48 +285,74 @@ pub mod ssr {
         store: &dyn crate::ports::Store,
         record: &crate::ports::PaymentRecord,
         outcome: crate::ports::GatewayOutcome,
+        paid_at_ms: Option<i64>,
         now_ms: i64,
     ) -> Confirmed {
         use handling::Refusal;
-        let command = handling::Command::Pay {
+        let command = || handling::Command::Pay {
             method: crate::domain::fees::PaymentMethod::Online,
             payment_id: Some(record.id),
             amount_vnd: record.amount_vnd,
             covers: record.covers.clone(),
             reference: outcome.gateway_txn_no.clone(),
         };
+        // Found by reconciliation, the payment is dated when the gateway took it (a receipt of
+        // 31 December stays in that year's series), as a back-filled action with its reason.
+        let backfill = match paid_at_ms.filter(|at| now_ms - at > 60_000) {
+            Some(at) => handling::Backfill {
+                happened_at: Some(crate::domain::vn_time::format_local_input(at)),
+                backfill_reason: Some("Ghi nhận theo kết quả đối soát với cổng thanh toán".into()),
+            },
+            None => handling::Backfill::default(),
+        };
         if record.state == "pending" {
-            let done = handling::execute(
-                store,
-                &record.applicant,
-                &record.dossier_code,
-                command,
-                &handling::Backfill::default(),
-                now_ms,
-            )
-            .await;
-            match done {
-                Ok(_) => {
-                    if let Err(e) = store.close_payment(record.id, &outcome, now_ms).await {
-                        tracing::error!(error = %e, "payment confirmed: gateway facts not kept");
-                    }
-                    tracing::info!(payment = record.id, "payment confirmed by the gateway");
-                    return Confirmed::Paid;
+            // Twice at most: another action on the dossier in between is a conflict to retry.
+            for attempt in 0..2 {
+                let mut done =
+                    handling::execute(store, &record.applicant, &record.dossier_code, command(), &backfill, now_ms)
+                        .await;
+                if matches!(done, Err(Refusal::Invalid { .. })) && backfill.is_given() {
+                    // The paying time is before the dossier's latest action: recorded now.
+                    done = handling::execute(
+                        store,
+                        &record.applicant,
+                        &record.dossier_code,
+                        command(),
+                        &handling::Backfill::default(),
+                        now_ms,
+                    )
+                    .await;
                 }
-                Err(Refusal::Conflict(_)) => {
-                    // Paid meanwhile by another notification of the same attempt.
-                    if let Ok(Some(r)) = store.payment_by_ref(&record.txn_ref).await {
-                        if r.state == "paid" {
-                            return Confirmed::AlreadyPaid;
+                match done {
+                    Ok(_) => {
+                        if let Err(e) = store.close_payment(record.id, &outcome, now_ms).await {
+                            tracing::error!(error = %e, "payment confirmed: gateway facts not kept");
                         }
+                        tracing::info!(payment = record.id, "payment confirmed by the gateway");
+                        return Confirmed::Paid;
                     }
-                    return Confirmed::Failed;
-                }
-                Err(e) => {
-                    tracing::warn!(payment = record.id, refusal = ?e, "paid at the gateway for what is no longer owed")
+                    // The store failing is not the dossier refusing: tried again later.
+                    Err(Refusal::Broken(e)) => {
+                        tracing::error!(payment = record.id, "payment confirmation: {e}");
+                        return Confirmed::Failed;
+                    }
+                    Err(e) => match store.payment_by_ref(&record.txn_ref).await {
+                        Ok(Some(r)) if r.state == "paid" => return Confirmed::AlreadyPaid,
+                        Ok(Some(r)) if r.state == "pending" && attempt == 0 && matches!(e, Refusal::Conflict(_)) => {
+                            continue
+                        }
+                        Ok(Some(r)) if r.state == "pending" => {
+                            tracing::warn!(payment = record.id, refusal = ?e, "paid at the gateway for what is no longer owed");
+                            break;
+                        }
+                        Ok(_) => return Confirmed::AlreadyPaid,
+                        Err(_) => return Confirmed::Failed,
+                    },
                 }
             }
         }
+        // Money taken for what the dossier no longer owes (withdrawn, exempted or paid at the
+        // desk meanwhile, a superseded attempt): kept for a refund.
         let orphan = crate::ports::GatewayOutcome { state: "orphan", ..outcome };
         match store.close_payment(record.id, &orphan, now_ms).await {
             Ok(()) => Confirmed::Orphan,
@@ -344,17 +376,12 @@ pub mod ssr {
         let attempts = store.payments_of_day(agency, day).await?;
         let mut mismatches = Vec::new();
         for a in &attempts {
-            let g = match gateway.query(&a.txn_ref, a.created_at_ms, now_ms).await {
-                Ok(g) => g,
-                Err(e) => {
-                    tracing::warn!(code = %e.code, "reconciliation: the gateway did not answer for an attempt");
-                    crate::ports::GatewayStatus {
-                        state: "unanswered".into(),
-                        amount_vnd: None,
-                        transaction_no: String::new(),
-                    }
-                }
-            };
+            // A question the gateway does not answer leaves the day unreconciled (nothing kept):
+            // the job asks again later, the button says so.
+            let g = gateway.query(&a.txn_ref, a.created_at_ms, now_ms).await.map_err(|e| {
+                tracing::warn!(code = %e.code, "reconciliation: the gateway did not answer");
+                crate::ports::StoreError::Conflict("error-gateway-unanswered".into())
+            })?;
             let Some(kind) = reconcile(&a.state, a.amount_vnd, &g.state, g.amount_vnd) else { continue };
             let mut m = crate::read::payments::Mismatch {
                 id: 0,
@@ -377,7 +404,7 @@ pub mod ssr {
                         gateway_txn_no: g.transaction_no.clone(),
                         bank_code: String::new(),
                     };
-                    let done = confirm_paid(store, &record, outcome, now_ms).await;
+                    let done = confirm_paid(store, &record, outcome, g.paid_at_ms, now_ms).await;
                     let note = match done {
                         Confirmed::Paid | Confirmed::AlreadyPaid => Some("recorded-paid"),
                         Confirmed::Orphan => Some("kept-for-refund"),

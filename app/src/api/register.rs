@@ -30,7 +30,7 @@ pub async fn desk_register(from: Option<String>, to: Option<String>) -> Result<R
     use crate::api::ctx;
     use crate::domain::vn_time::{local, parse_local};
     use crate::domain::FieldError;
-    let (_, agency) = crate::api::desk::ssr::officer(&crate::domain::role::Role::OFFICERS)?;
+    let (_, agency) = crate::api::desk::ssr::officer(&crate::domain::role::Role::READERS)?;
     let now = local(ctx::now_ms());
     let clean = |v: Option<String>| v.map(|v| v.trim().chars().take(20).collect::<String>()).filter(|v| !v.is_empty());
     let from = clean(from).unwrap_or_else(|| format!("{:04}-{:02}-01", now.year, now.month));

@@ -48,6 +48,17 @@ impl Role {
         Self::Accountant,
     ];
 
+    /// The officers who read and handle dossiers: all but the accountant, who sees payments and
+    /// receipts only (least privilege: no citizen's form, files or identity numbers).
+    pub const READERS: [Role; 6] = [
+        Self::Reception,
+        Self::Specialist,
+        Self::DepartmentLeader,
+        Self::AgencyLeader,
+        Self::ProvinceAdmin,
+        Self::AgencyAdmin,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Citizen => "citizen",

@@ -786,7 +786,7 @@ fn exempt(cx: &Ctx, mut p: StepPlan, seqs: Vec<i64>, raw: String) -> Result<Step
 /// perform the service; or money the gateway took for what was no longer owed). The caller has
 /// the gateway refund an online payment first and passes its number.
 fn refund(cx: &Ctx, mut p: StepPlan, txn_ref: String, raw: String, gateway_no: String) -> Result<StepPlan, Refusal> {
-    use crate::domain::fees::{refundable, ObligationState};
+    use crate::domain::fees::refundable;
     let leader_here =
         cx.user.role == Role::AgencyLeader && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
     let paid = cx.state.payments.iter().find(|x| x.txn_ref == txn_ref);
@@ -796,13 +796,8 @@ fn refund(cx: &Ctx, mut p: StepPlan, txn_ref: String, raw: String, gateway_no: S
     cx.allow(cx.can.refund)?;
     let paid = paid.filter(|p| refundable(&p.state)).ok_or(Refusal::NotFound)?;
     let r = reason("refund_reason", &raw)?;
-    let items: Vec<String> = cx
-        .state
-        .obligations
-        .iter()
-        .filter(|o| paid.covers.contains(&o.seq) && o.state == ObligationState::Paid)
-        .map(|o| o.name_vi.clone())
-        .collect();
+    let items: Vec<String> =
+        cx.state.obligations.iter().filter(|o| paid.covers.contains(&o.seq)).map(|o| o.name_vi.clone()).collect();
     p.agency = cx.state.receiving_agency.clone();
     p.note = format!("{} {txn_ref}: {r}", paid.amount_vnd);
     p.payload = Some(Payload::Refunded {

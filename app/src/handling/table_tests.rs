@@ -640,11 +640,10 @@ mod fee_decisions {
                         Role::Reception,
                     ) => "allowed",
                     (At::AtAppraisal | At::DraftSupplementAtAppraisal, Role::Specialist) => "allowed",
-                    (At::Draft | At::PaperDraft | At::Refused | At::Withdrawn | At::Stopped | At::Delivered, r)
-                        if matches!(r, Role::Reception | Role::Specialist) =>
-                    {
-                        "conflict"
-                    }
+                    (
+                        At::Draft | At::PaperDraft | At::Refused | At::Withdrawn | At::Stopped | At::Delivered,
+                        Role::Reception | Role::Specialist,
+                    ) => "conflict",
                     _ => "forbidden",
                 };
                 let result = give(at, role, exempt(vec![2]));

@@ -113,7 +113,6 @@ pub fn ReceiptLookupPage() -> impl IntoView {
                             </p>
                             <dl class="facts">
                                 <dt>{i18n.t("dossier-code")}</dt><dd>{r.dossier_code.clone()}</dd>
-                                <dt>{i18n.t("fee-receipt-payer")}</dt><dd>{r.payer_masked.clone()}</dd>
                                 <dt>{i18n.t("fees-amount")}</dt><dd data-testid="receipt-amount">{format_vnd(r.amount_vnd)}</dd>
                                 <dt>{i18n.t("fees-item")}</dt><dd>{r.items.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>().join("; ")}</dd>
                                 <dt>{i18n.t("fee-receipt-method")}</dt><dd>{i18n.t(&format!("payment-method-{}", r.method.name()))}</dd>

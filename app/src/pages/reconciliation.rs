@@ -22,6 +22,9 @@ pub fn ReconciliationPage() -> impl IntoView {
         |_| reconciliations(),
         move |view| {
             let runs = view.runs;
+            // The accountant reads no dossier: the code, not a link.
+            let reads = crate::components::layout::use_signed_in()
+                .is_some_and(|u| crate::domain::role::Role::READERS.contains(&u.role));
             let done = q.read_untracked().get("xong").is_some();
             let error = posted_error(Reconcile::PATH).or_else(|| posted_error(ResolveMismatch::PATH));
             let day = error.as_ref().and_then(|e| e.value("day")).unwrap_or(view.today);
@@ -35,7 +38,10 @@ pub fn ReconciliationPage() -> impl IntoView {
                         });
                         view! {
                             <tr data-testid="mismatch">
-                                <td><a href=format!("/mot-cua/ho-so/{}", m.dossier_code)>{m.dossier_code.clone()}</a><br/><small>{m.txn_ref.clone()}</small></td>
+                                <td>
+                                    {if reads { view! { <a href=format!("/mot-cua/ho-so/{}", m.dossier_code)>{m.dossier_code.clone()}</a> }.into_any() } else { m.dossier_code.clone().into_any() }}
+                                    <br/><small>{m.txn_ref.clone()}</small>
+                                </td>
                                 <td data-testid="mismatch-kind">{i18n.t(&format!("reconcile-kind-{}", m.kind))}</td>
                                 <td>{i18n.t(&format!("payment-state-{}", m.here_state))}" · "{format_vnd(m.here_amount)}</td>
                                 <td>{m.gateway_state.clone()}{m.gateway_amount.map(|a| format!(" · {}", format_vnd(a)))}</td>

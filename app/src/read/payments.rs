@@ -37,12 +37,12 @@ pub struct Reconciliation {
 }
 
 /// A receipt as anyone may check it by dossier code and receipt number: genuine, for how much,
-/// by whom it was collected, and whether it was refunded; the payer's name masked.
+/// by whom it was collected, and whether it was refunded. Not the payer: codes and numbers are
+/// both sequential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicReceipt {
     pub number: String,
     pub dossier_code: String,
-    pub payer_masked: String,
     pub items: Vec<(String, i64)>,
     pub amount_vnd: i64,
     pub method: crate::domain::fees::PaymentMethod,

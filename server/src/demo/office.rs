@@ -95,6 +95,7 @@ fn later(cal: &Calendar, t: i64, minutes: i64) -> i64 {
 
 pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> Result<(), StoreError> {
     let mut rng = Rng(2026);
+    let mut refund_story = false;
     let hash = app::api::account::ssr::hash_password("matkhau2026").map_err(|e| StoreError::Backend(e.to_string()))?;
     let mut people = Vec::new();
     for i in 0..40u64 {
@@ -194,6 +195,22 @@ pub async fn load(db: &Db, files: &dyn FileStore, now_ms: i64, count: usize) -> 
             25..=28 => Fate::Apology,
             _ => Fate::Usual,
         };
+        // The first dossier Đông Hà takes a fee for with the submission is one it will refuse
+        // after appraisal: its leader refunds the fee (the office always has one refund).
+        let fate = if !refund_story && fate == Fate::Usual {
+            match db.desk_dossier(&dossier).await? {
+                Some(d)
+                    if d.receiving_agency_code == "000.20.01.H45"
+                        && d.dossier.obligations.iter().any(|o| o.due == app::domain::fees::FeeDue::Submission) =>
+                {
+                    refund_story = true;
+                    Fate::RefusedAfterAppraisal
+                }
+                _ => fate,
+            }
+        } else {
+            fate
+        };
         // Most units keep their time; some are slow.
         let pace = if rng.chance(12) { 130 } else { 20 + rng.below(70) as i64 };
         run(db, files, &dossier, &who, fate, pace, &mut rng, t, now_ms).await?;
@@ -272,6 +289,9 @@ async fn run(
     let mut supplemented = false;
     let mut consulted = false;
     let mut paid_or_left = false;
+    let mut exempted = false;
+    let mut refunded = false;
+    let mut collected = false;
     for _ in 0..20 {
         let Some(desk) = db.desk_dossier(code).await? else { return Ok(()) };
         let state = app::handling::state_of(&desk).map_err(StoreError::Backend)?;
@@ -286,7 +306,9 @@ async fn run(
             (S::Submitted, _)
                 if fate != Fate::RefusedAtDesk && !paid_or_left && {
                     paid_or_left = true;
-                    app::domain::fees::holds(&desk.dossier.obligations, status) && rng.chance(85)
+                    // Those whose dossier the agency will not resolve have paid, to be refunded.
+                    app::domain::fees::holds(&desk.dossier.obligations, status)
+                        && (rng.chance(85) || matches!(fate, Fate::RefusedAfterAppraisal | Fate::Withdrawn))
                 } =>
             {
                 let at = later(home, t, 5 + rng.below(120) as i64);
@@ -296,6 +318,19 @@ async fn run(
                 pay(db, code, applicant, &desk, at).await?;
                 t = at;
                 continue;
+            }
+            // Some who did not pay are exempted by the desk, with the case the law names.
+            (S::Submitted, _)
+                if fate != Fate::RefusedAtDesk && !exempted && {
+                    exempted = true;
+                    app::domain::fees::holds(&desk.dossier.obligations, status) && rng.chance(50)
+                } =>
+            {
+                let desk_officer =
+                    officer(db, &desk.receiving_agency_code, Role::Reception, "", rng.next(), None).await?;
+                let seqs = app::domain::fees::exemptable(&desk.dossier.obligations).iter().map(|o| o.seq).collect();
+                let reason = "Người nộp thuộc hộ nghèo, có giấy chứng nhận hộ nghèo còn hiệu lực.".into();
+                (desk_officer, Command::Exempt { seqs, reason }, 10 + rng.below(60) as i64)
             }
             (S::Submitted, _) => {
                 let desk_officer =
@@ -350,6 +385,24 @@ async fn run(
                 } else {
                     (desk_officer, Command::Accept, wait)
                 }
+            }
+            // The fee due with the result is paid when it is collected (or exempted at the desk).
+            (S::ResultReady, _) if !collected && app::domain::fees::holds(&desk.dossier.obligations, status) => {
+                collected = true;
+                let at = later(home, t, 30 + rng.below(900) as i64);
+                if at > now {
+                    return Ok(());
+                }
+                if rng.chance(85) {
+                    pay(db, code, applicant, &desk, at).await?;
+                    t = at;
+                    continue;
+                }
+                let desk_officer =
+                    officer(db, &desk.receiving_agency_code, Role::Reception, "", rng.next(), None).await?;
+                let seqs = app::domain::fees::exemptable(&desk.dossier.obligations).iter().map(|o| o.seq).collect();
+                let reason = "Người nộp là người có công với cách mạng, được miễn lệ phí theo quy định.".into();
+                (desk_officer, Command::Exempt { seqs, reason }, 5)
             }
             (S::Accepted, Some("receive")) if fate == Fate::Withdrawn && rng.chance(50) => (
                 applicant.clone(),
@@ -419,6 +472,25 @@ async fn run(
                     },
                 };
                 (who, cmd, minutes)
+            }
+            // The agency could not perform the service: its leader refunds what was paid (Cà Mau
+            // Đ9.2.c), through the gateway for an online payment, at the counter otherwise.
+            (S::Refused | S::Withdrawn | S::Stopped, _) if !refunded => {
+                refunded = true;
+                let Some(p) = desk.dossier.payments.iter().find(|p| app::domain::fees::refundable(&p.state)) else {
+                    return Ok(());
+                };
+                let Ok(head) = officer(db, &desk.receiving_agency_code, Role::AgencyLeader, "", rng.next(), None).await
+                else {
+                    return Ok(());
+                };
+                let gateway_no = if p.method == app::domain::fees::PaymentMethod::Online {
+                    format!("RF{}", p.reference)
+                } else {
+                    String::new()
+                };
+                let reason = "Cơ quan không giải quyết được hồ sơ; hoàn trả phí, lệ phí đã nộp.".into();
+                (head, Command::Refund { txn_ref: p.txn_ref.clone(), reason, gateway_no }, 60 + rng.below(480) as i64)
             }
             _ => return Ok(()),
         };

@@ -672,7 +672,8 @@ impl app::ports::PaymentStore for Db {
         let rows = sqlx::query(
             "select distinct d.receiving_agency from payments p join dossiers d on d.id = p.dossier_id \
              where p.channel = 'online' and p.created_at >= $1 and p.created_at < $2 \
-             and not exists (select 1 from reconciliations r where r.agency_code = d.receiving_agency and r.day = $3) \
+             and not exists (select 1 from reconciliations r where r.agency_code = d.receiving_agency and r.day = $3 \
+             and r.run_at >= $2) \
              order by d.receiving_agency",
         )
         .bind(start)

@@ -108,6 +108,21 @@ async fn the_living_office_demo_is_built_through_the_transitions_with_valid_hist
             .count("select count(*) from obligations o left join payments p on p.id = o.payment_id where o.state = 'paid' and (p.id is null or p.state <> 'paid')")
             .await;
         assert_eq!(unmatched, 0, "{backend:?}: every paid obligation has its payment");
+        // Every payment has its receipt, numbered without gaps in each agency's series for the
+        // year; some fees were exempted with a reason, some payments refunded by a leader.
+        let receipts = app.count("select count(*) from receipts").await;
+        let with_payment = app.count("select count(*) from payments where state in ('paid', 'refunded')").await;
+        assert_eq!(receipts, with_payment, "{backend:?}: a receipt per payment");
+        let gaps = app
+            .count("select count(*) from (select agency_code, year, max(seq) as m, count(*) as n from receipts group by agency_code, year) s where m <> n")
+            .await;
+        assert_eq!(gaps, 0, "{backend:?}: receipt numbers without gaps");
+        let exempt = app.count("select count(*) from obligations where state = 'exempt' and note <> ''").await;
+        let refunded =
+            app.count("select count(*) from payments where state = 'refunded' and refund_reason <> ''").await;
+        let refunded_receipts = app.count("select count(*) from receipts where refunded_at is not null").await;
+        assert!(exempt > 0 && refunded > 0, "{backend:?}: exempt {exempt}, refunded {refunded}");
+        assert_eq!(refunded, refunded_receipts, "{backend:?}: the receipt shows the refund");
     }
 }
 

@@ -20,6 +20,16 @@ pub fn DeskInboxPage() -> impl IntoView {
     let Some(desk) = use_desk() else {
         return ().into_any();
     };
+    // The accountant has no inbox (no dossiers to read): their desk is the reconciliation.
+    if crate::components::layout::use_signed_in().is_some_and(|u| u.role == crate::domain::role::Role::Accountant) {
+        return view! {
+            <Layout title=i18n.t("desk-title")>
+                <h1>{i18n.t("desk-title")}</h1>
+                <p><a href="/mot-cua/doi-soat">{i18n.t("reconcile-title")}</a></p>
+            </Layout>
+        }
+        .into_any();
+    }
     resource_page(desk.inbox, Focus::Page, move |inbox| {
         view! { <Layout title=i18n.t("desk-title")>{inbox_view(i18n, inbox)}</Layout> }
     })
