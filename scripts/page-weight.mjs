@@ -19,12 +19,14 @@ const BUDGET_LIGHT = 12 * 1024;
 // factor's reset, "submitted for" on the dossier and the outgoing-messages screen of issue 12
 // (the strings only the citizens' pages use were moved out of the desk's catalogue first);
 // about 393 KB with the fees and payments of issue 13, once the English catalogue left the
-// bundle (a desk page in English carries it) and wasm-opt runs to convergence. The
-// check holds the line at 395 KB so it cannot grow further while the route-level splitting that
-// reaches the goal is built (docs/decisions.md, "The desk is one island", "Agencies change;
-// content is written in the desk" and "Organisations and submitting for someone else").
+// bundle (a desk page in English carries it) and wasm-opt runs to convergence; 406 KB with the
+// exemption and refund forms and the accountant's reconciliation screen (issue 13, second part:
+// docs/decisions.md, "Fees and online payment (issue 13, second part)"). The check holds the
+// line at 407 KB so it cannot grow further while the route-level splitting that reaches the goal
+// is built (docs/decisions.md, "The desk is one island", "Agencies change; content is written in
+// the desk" and "Organisations and submitting for someone else").
 const GOAL_DESK_WASM = 300 * 1024;
-const BUDGET_DESK_WASM = 395 * 1024;
+const BUDGET_DESK_WASM = 407 * 1024;
 const check = process.argv.includes("--check");
 let base = process.env.BASE_URL;
 let child;

@@ -160,23 +160,7 @@ pub(crate) async fn apply_payment(
             .get::<i64, _>("id")
         }
     };
-    for seq in &plan.covers {
-        let n = sqlx::query(
-            "update obligations set state = 'paid', payment_id = $1, updated_at = $2 \
-             where dossier_id = $3 and seq = $4 and state = 'due'",
-        )
-        .bind(payment_id)
-        .bind(at_ms)
-        .bind(dossier_id)
-        .bind(*seq)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict("error-changed-meanwhile".into()));
-        }
-    }
+    settle(tx, dossier_id, &plan.covers, ObligationState::Paid, Some(payment_id), "", at_ms).await?;
     let issued_by = (plan.method != PaymentMethod::Online).then_some(actor_id);
     issue_receipt(tx, dossier_id, payment_id, issued_by, &plan.reference, at_ms).await
 }
@@ -259,20 +243,26 @@ async fn issue_receipt(
     Ok(())
 }
 
-/// Exempts the obligations `seqs` (still owed) with the reason, in the transaction of the event.
-pub(crate) async fn apply_exempt(
+/// Settles the obligations `seqs` still owed — paid by `payment_id`, or exempted with the
+/// reason in `note` — in the transaction of the event; one that is no longer owed is a conflict.
+#[allow(clippy::too_many_arguments)]
+async fn settle(
     tx: &mut Transaction<'static, Any>,
     dossier_id: i64,
     seqs: &[i64],
-    reason: &str,
+    state: ObligationState,
+    payment_id: Option<i64>,
+    note: &str,
     at_ms: i64,
 ) -> Result<(), StoreError> {
     for seq in seqs {
         let n = sqlx::query(
-            "update obligations set state = 'exempt', note = $1, updated_at = $2 \
-             where dossier_id = $3 and seq = $4 and state = 'due'",
+            "update obligations set state = $1, payment_id = $2, note = $3, updated_at = $4 \
+             where dossier_id = $5 and seq = $6 and state = 'due'",
         )
-        .bind(reason)
+        .bind(state.name())
+        .bind(payment_id)
+        .bind(note)
         .bind(at_ms)
         .bind(dossier_id)
         .bind(*seq)
@@ -285,6 +275,17 @@ pub(crate) async fn apply_exempt(
         }
     }
     Ok(())
+}
+
+/// Exempts the obligations `seqs` (still owed) with the reason, in the transaction of the event.
+pub(crate) async fn apply_exempt(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    seqs: &[i64],
+    reason: &str,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    settle(tx, dossier_id, seqs, ObligationState::Exempt, None, reason, at_ms).await
 }
 
 /// Records a refund in the transaction of its event: the payment (still paid, or kept as the

@@ -123,6 +123,11 @@ async fn the_living_office_demo_is_built_through_the_transitions_with_valid_hist
         let refunded_receipts = app.count("select count(*) from receipts where refunded_at is not null").await;
         assert!(exempt > 0 && refunded > 0, "{backend:?}: exempt {exempt}, refunded {refunded}");
         assert_eq!(refunded, refunded_receipts, "{backend:?}: the receipt shows the refund");
+        // The daily reconciliation ran in the office's past: every past day with online payments
+        // is reconciled, nothing different.
+        let runs = app.count("select count(*) from reconciliations where run_by is null").await;
+        let items = app.count("select count(*) from reconciliation_items").await;
+        assert!(runs > 0 && items == 0, "{backend:?}: runs {runs}, mismatches {items}");
     }
 }
 
