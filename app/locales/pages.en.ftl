@@ -388,3 +388,4 @@ receipt-lookup-lead = Give the dossier code and the receipt number to check that
 receipt-lookup-hint = Printed on the receipt, e.g. 2026-000012.
 receipt-lookup-genuine = A genuine receipt issued by the agency.
 receipt-lookup-refunded = Issued by the agency; the payment was refunded.
+fee-receipt-download = Download the receipt

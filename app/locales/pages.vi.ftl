@@ -388,3 +388,4 @@ receipt-lookup-lead = Nhập mã hồ sơ và số biên lai để kiểm tra bi
 receipt-lookup-hint = In trên biên lai, ví dụ 2026-000012.
 receipt-lookup-genuine = Biên lai hợp lệ, do cơ quan phát hành.
 receipt-lookup-refunded = Biên lai do cơ quan phát hành; khoản thu đã được hoàn trả.
+fee-receipt-download = Tải biên lai về máy

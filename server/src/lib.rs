@@ -222,6 +222,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let provide = move || provide_context(ctx_services.clone());
     let site = Router::new()
         .route("/tep/{id}", get(download))
+        .route("/ho-so/{code}/bien-lai/{so}/tai-ve", get(download_receipt))
         .route("/api/desk/live", get(live::live))
         .leptos_routes_with_context(&state, routes, provide, {
             let options = leptos_options.clone();
@@ -355,6 +356,37 @@ pub fn download_name(uploaded: &str, content_type: &str) -> String {
         .collect();
     let stem = stem.trim().trim_matches('.');
     format!("{}.{ext}", if stem.is_empty() { "tep" } else { stem })
+}
+
+/// A receipt as a file to keep (one HTML document), for whoever may read it; anyone else gets
+/// the same 404 as a missing receipt.
+async fn download_receipt(
+    State(state): State<AppState>,
+    Path((code, so)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let user = req.extensions().get::<app::api::ctx::SessionUser>().and_then(|s| s.0.clone());
+    let Some(user) = user else {
+        return (StatusCode::UNAUTHORIZED, "sign-in required").into_response();
+    };
+    let receipt = match app::api::payments::ssr::receipt_for(state.services.store.as_ref(), &user, &code, &so).await {
+        Ok(r) => r,
+        Err(app::error::AppError::NotFound | app::error::AppError::Forbidden) => {
+            return StatusCode::NOT_FOUND.into_response()
+        }
+        Err(e) => {
+            tracing::error!("receipt download: {e:?}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut res = app::pages::receipts::receipt_file(&receipt).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"bien-lai-{}.html\"", receipt.number)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
 }
 
 /// A dossier file, only for its owner. Any other caller gets the same 404 as a missing file.

@@ -203,14 +203,17 @@ pub mod ssr {
     }
 
     /// Whether `user` may read dossier `code`, through the reader policy.
-    async fn may_read(user: &crate::domain::role::CurrentUser, code: &str) -> Result<(), AppError> {
-        let services = ctx::services()?;
-        let desk = services.store.desk_dossier(code).await?.ok_or(AppError::NotFound)?;
+    async fn may_read(
+        store: &dyn crate::ports::Store,
+        user: &crate::domain::role::CurrentUser,
+        code: &str,
+    ) -> Result<(), AppError> {
+        let desk = store.desk_dossier(code).await?.ok_or(AppError::NotFound)?;
         if user.role.is_officer() {
             let state = handling::state_of(&desk).map_err(|_| AppError::NotFound)?;
             return Ok(handling::authorize(user, &state)?);
         }
-        let acts_for: Vec<i64> = services.store.acting_for(user.id).await?.iter().map(|o| o.id).collect();
+        let acts_for: Vec<i64> = store.acting_for(user.id).await?.iter().map(|o| o.id).collect();
         let organisation = desk.dossier.applied_for.as_ref().and_then(|f| f.organisation_id());
         if crate::policy::citizen_reads(user, desk.applicant_id, organisation, &acts_for) {
             Ok(())
@@ -221,16 +224,26 @@ pub mod ssr {
 
     pub async fn receipt(code: &str, number: &str) -> Result<crate::read::dossiers::ReceiptView, AppError> {
         let user = ctx::require_user()?;
+        receipt_for(ctx::services()?.store.as_ref(), &user, code, number).await
+    }
+
+    /// Receipt `number` of dossier `code` for `user`: whoever may read the dossier, and the
+    /// accountant of the agency that issued it (who reads no dossier). Anyone else: not found.
+    pub async fn receipt_for(
+        store: &dyn crate::ports::Store,
+        user: &crate::domain::role::CurrentUser,
+        code: &str,
+        number: &str,
+    ) -> Result<crate::read::dossiers::ReceiptView, AppError> {
         let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
         let code = code.to_string();
         let number: String = number.chars().take(20).collect();
         if user.role == Role::Accountant {
-            // The accountant reads the receipts their agency issued, not the dossier.
-            let r = ctx::services()?.store.receipt(&code, &number).await?.ok_or(AppError::NotFound)?;
+            let r = store.receipt(&code, &number).await?.ok_or(AppError::NotFound)?;
             return if user.agency() == Some(r.agency_code.as_str()) { Ok(r) } else { Err(AppError::NotFound) };
         }
-        may_read(&user, &code).await?;
-        ctx::services()?.store.receipt(&code, &number).await?.ok_or(AppError::NotFound)
+        may_read(store, user, &code).await?;
+        store.receipt(&code, &number).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn public_receipt(ma: &str, so: &str) -> Result<crate::read::payments::PublicReceipt, AppError> {

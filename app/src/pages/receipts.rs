@@ -20,10 +20,13 @@ pub fn FeeReceiptPage() -> impl IntoView {
     let ui = use_i18n();
     page_data(fee_receipt(param("code"), param("so")), move |r| {
         let code = r.dossier_code.clone();
+        let file = format!("/ho-so/{code}/bien-lai/{}/tai-ve", r.number);
         view! {
             <Layout title=I18n { lang: Lang::Vi }.t("fee-receipt-title")>
                 {receipt_view(r)}
-                <p class="no-print"><a href=format!("/ho-so/{code}")>{ui.t("slip-back")}</a>" · "{ui.t("ack-print-hint")}</p>
+                <p class="no-print"><a href=format!("/ho-so/{code}")>{ui.t("slip-back")}</a>" · "{ui.t("ack-print-hint")}" · "
+                    <a href=file download data-testid="receipt-download">{ui.t("fee-receipt-download")}</a>
+                </p>
             </Layout>
         }
     })
@@ -124,5 +127,96 @@ pub fn ReceiptLookupPage() -> impl IntoView {
                 }
             })}
         </Layout>
+    }
+}
+
+/// The receipt as a file to keep (`/ho-so/{code}/bien-lai/{so}/tai-ve`): one self-contained HTML
+/// document (its style inside, A5 when printed) that opens on any phone or computer without the
+/// portal, with the same facts as the page.
+#[cfg(feature = "ssr")]
+pub fn receipt_file(r: &ReceiptView) -> String {
+    use crate::domain::markdown::escape;
+    let vi = I18n { lang: Lang::Vi };
+    let row = |label: &str, value: &str| format!("<dt>{}</dt><dd>{}</dd>", escape(&vi.t(label)), escape(value));
+    let mut facts = String::new();
+    facts.push_str(&row("fee-receipt-payer", &r.payer_name));
+    facts.push_str(&row("dossier-code", &r.dossier_code));
+    facts.push_str(&row("dossier-procedure", &r.procedure_vi));
+    facts.push_str(&row("fee-receipt-method", &vi.t(&format!("payment-method-{}", r.method.name()))));
+    facts.push_str(&row("fee-receipt-transaction", &r.transaction_no));
+    facts.push_str(&row("fees-collector", &r.collector_vi));
+    facts.push_str(&row("fee-receipt-issued", &format_vn(r.issued_at_ms)));
+    if let Some(who) = &r.issued_by {
+        facts.push_str(&row("fee-receipt-officer", who));
+    }
+    let items: String = r
+        .items
+        .iter()
+        .map(|(name, amount)| {
+            format!("<tr><td>{}</td><td class=\"num\">{}</td></tr>", escape(name), format_vnd(*amount))
+        })
+        .collect();
+    let refunded = r
+        .refunded_at_ms
+        .map(|at| format!("<p class=\"refunded\">{} {}</p>", escape(&vi.t("fee-receipt-refunded")), format_vn(at)))
+        .unwrap_or_default();
+    format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} {number}</title><style>\
+         @page{{size:A5;margin:12mm}}body{{font-family:system-ui,sans-serif;color:#111;max-width:40rem;margin:auto;padding:1rem;line-height:1.45}}\
+         header{{display:flex;justify-content:space-between;gap:1rem;text-align:center;font-size:.9rem}}h1{{text-align:center;font-size:1.3rem}}\
+         .number{{text-align:center}}dl{{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}}dt{{font-weight:600}}dd{{margin:0}}\
+         table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border-bottom:1px solid #999;padding:.3rem;text-align:left}}.num{{text-align:right}}\
+         .refunded{{border-left:4px solid #9b1c1c;padding:.3rem .6rem}}\
+         </style></head><body><header><div><strong>{agency}</strong><br>{form}</div><div><strong>{motto1}</strong><br>{motto2}</div></header>\
+         <h1>{title}</h1><p class=\"number\">{number_label} <strong>{number}</strong></p>{refunded}<dl>{facts}</dl>\
+         <table><thead><tr><th>{item}</th><th class=\"num\">{amount}</th></tr></thead><tbody>{items}</tbody>\
+         <tfoot><tr><th>{total}</th><td class=\"num\"><strong>{sum}</strong></td></tr></tfoot></table>\
+         <p>{in_words} <em>{words}</em></p><p>{check} /tra-cuu/bien-lai</p></body></html>",
+        title = escape(&vi.t("fee-receipt-title")),
+        number = escape(&r.number),
+        agency = escape(&r.agency_name_vi),
+        form = escape(&vi.t("fee-receipt-form")),
+        motto1 = escape(&vi.t("slip-motto-1")),
+        motto2 = escape(&vi.t("slip-motto-2")),
+        number_label = escape(&vi.t("fee-receipt-number")),
+        item = escape(&vi.t("fees-item")),
+        amount = escape(&vi.t("fees-amount")),
+        total = escape(&vi.t("fee-receipt-total")),
+        sum = format_vnd(r.amount_vnd),
+        in_words = escape(&vi.t("fee-receipt-in-words")),
+        words = escape(&amount_in_words_vi(r.amount_vnd)),
+        check = escape(&vi.t("fee-receipt-check")),
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::fees::PaymentMethod;
+
+    #[test]
+    fn the_receipt_file_stands_alone_and_escapes_what_people_typed() {
+        let r = ReceiptView {
+            number: "2026-000012".into(),
+            dossier_code: "000.20.01.H45-261202-0001".into(),
+            procedure_vi: "Đăng ký kết hôn".into(),
+            payer_name: "Nguyễn <b>An</b>".into(),
+            items: vec![("Lệ phí".into(), 1_000_005)],
+            amount_vnd: 1_000_005,
+            method: PaymentMethod::Cash,
+            transaction_no: "HS-1D".into(),
+            collector_vi: "UBND".into(),
+            agency_code: "000.20.01.H45".into(),
+            agency_name_vi: "Ủy ban nhân dân phường Đông Hà".into(),
+            issued_at_ms: 0,
+            issued_by: Some("Lê Thị Thu Hà".into()),
+            refunded_at_ms: None,
+        };
+        let f = receipt_file(&r);
+        assert!(f.starts_with("<!doctype html>") && f.contains("@page{size:A5"));
+        assert!(f.contains("Một triệu không trăm linh năm đồng") && f.contains("2026-000012"));
+        assert!(f.contains("Nguyễn &lt;b&gt;An&lt;/b&gt;") && !f.contains("<b>An"));
+        assert!(!f.contains("<script") && !f.contains("src=") && !f.contains("href="), "nothing outside the file");
     }
 }

@@ -53,6 +53,9 @@ test("a citizen pays the fee of a dossier through the payment gateway", async ({
   await expect(page.getByTestId("receipt-words")).toHaveText("Mười lăm nghìn đồng");
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "payment-04-receipt");
+  // And as a file to keep.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("receipt-download").click()]);
+  expect(download.suggestedFilename()).toBe(`bien-lai-${number}.html`);
 
   // Anyone checks it by the dossier's code and the receipt's number, without signing in.
   const context = await browser.newContext({ ...devices["Pixel 7"], baseURL, javaScriptEnabled: jsEnabled(testInfo) });

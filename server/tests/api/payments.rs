@@ -585,12 +585,28 @@ async fn receipts_exemptions_refunds_and_reconciliation_keep_the_record_and_the_
         assert!(page.contains(&gateway.transaction(&txn).await["transaction_no"].as_str().unwrap().to_string()));
         let detail = citizen.get(app.url(&format!("/ho-so/{paid}"))).send().await.unwrap().text().await.unwrap();
         assert!(detail.contains(&format!("/ho-so/{paid}/bien-lai/{number}")), "{backend:?} linked from the dossier");
+        // The same as a file to keep: one HTML document, downloaded.
+        let file_url = format!("{receipt_url}/tai-ve");
+        let file = citizen.get(&file_url).send().await.unwrap();
+        assert_eq!(file.status(), 200, "{backend:?}");
+        assert_eq!(
+            file.headers()["content-disposition"].to_str().unwrap(),
+            format!("attachment; filename=\"bien-lai-{number}.html\""),
+            "{backend:?}"
+        );
+        let body = file.text().await.unwrap();
+        assert!(body.starts_with("<!doctype html>") && body.contains("Một triệu đồng"), "{backend:?}");
         let stranger = app.login("045195004321", "matkhau2026").await;
         let res = stranger.get(&receipt_url).send().await.unwrap().text().await.unwrap();
         assert!(!res.contains("Một triệu đồng"), "{backend:?} a stranger reads nothing");
+        assert_eq!(stranger.get(&file_url).send().await.unwrap().status(), 404, "{backend:?}");
         let other_agency = app.login(BUILDING_SPECIALIST, PASSWORD).await;
         let res = other_agency.get(&receipt_url).send().await.unwrap().text().await.unwrap();
         assert!(!res.contains("Một triệu đồng"), "{backend:?} nor an officer of an agency not involved");
+        assert_eq!(other_agency.get(&file_url).send().await.unwrap().status(), 404, "{backend:?}");
+        assert_eq!(reqwest::get(&file_url).await.unwrap().status(), 401, "{backend:?} signed in only");
+        let bad = citizen.get(app.url(&format!("/ho-so/{paid}/bien-lai/..%2F..%2Fx/tai-ve"))).send().await.unwrap();
+        assert_eq!(bad.status(), 404, "{backend:?}");
         let anyone = reqwest::Client::new();
         let lookup = app.url(&format!("/tra-cuu/bien-lai?ma={paid}&so={number}"));
         let public = anyone.get(&lookup).send().await.unwrap().text().await.unwrap();
