@@ -21,6 +21,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version"
   cargo install wasm-bindgen-cli --version "$wb_version"
 fi
 
+# The splitter of the desk's bundle into chunks loaded on demand (the screens of `#[lazy]`), the
+# release that matches the `wasm_split_helpers` runtime in Cargo.lock (docs/decisions.md, "The
+# desk loads its rarer screens on demand").
+ws_version=0.2.3
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$ws_version:"; then
+  say "installing wasm-split-cli $ws_version (about 2 minutes)"
+  cargo install wasm_split_cli_support --version "$ws_version" --features build-binary --locked
+fi
+
 # npm packages: Playwright, axe-core and binaryen's wasm-opt (Debian's binaryen breaks hydration).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
   say "installing npm packages in end2end/"

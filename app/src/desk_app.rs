@@ -39,6 +39,11 @@ pub struct Desk {
     pub inbox_query: RwSignal<String>,
     /// The inbox beside the open dossier (and on the inbox page).
     pub inbox: DeskResource<InboxView>,
+    /// The codes of the inbox's rows, in order, for "next dossier". A page reads these, never
+    /// `inbox` itself: a resource read inside a page's `Transition` registers with it, and every
+    /// refresh of the inbox (each live change) would then draw the whole page again, over what
+    /// the officer was typing.
+    pub inbox_codes: RwSignal<Vec<String>>,
     /// Whether the live stream is connected.
     pub live: RwSignal<bool>,
     /// The next page that loads takes the focus and is announced.
@@ -60,29 +65,146 @@ pub fn use_desk() -> Option<Desk> {
     use_context::<Desk>()
 }
 
+/// What the server tells the desk outright: the reader's language and who is signed in;
+/// everything else comes through server functions.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct DeskProps {
+    lang: Lang,
+    user: Option<crate::api::account::UserView>,
+}
+
+/// The name the desk's bundle exports its hydration under (the island's `data-component`).
+#[cfg(any(feature = "ssr", feature = "desk"))]
+const DESK_ISLAND: &str = "desk_island";
+
 /// Where the app shell puts the desk: its root island, with the reader's language and user.
 #[component]
 pub fn DeskShell() -> impl IntoView {
-    #[cfg(any(feature = "ssr", feature = "desk"))]
-    return view! { <DeskApp lang=use_i18n().lang user=crate::components::layout::use_signed_in() /> };
-    #[cfg(not(any(feature = "ssr", feature = "desk")))]
+    #[cfg(feature = "ssr")]
+    return desk_island(DeskProps { lang: use_i18n().lang, user: crate::components::layout::use_signed_in() });
+    #[cfg(not(feature = "ssr"))]
     ()
 }
 
-/// The root island of the desk. Its props are all the server tells it outright: the reader's
-/// language and who is signed in; everything else comes through server functions.
+/// The root island of the desk, as `#[island]` would write it, with one difference: the desk's
+/// bundle hydrates it asynchronously ([`hydrate_desk`]), so that the code of a screen loaded on
+/// demand is there before the screen the server drew is hydrated.
 #[cfg(any(feature = "ssr", feature = "desk"))]
-#[island]
-pub fn DeskApp(lang: Lang, user: Option<crate::api::account::UserView>) -> impl IntoView {
+fn desk_island(props: DeskProps) -> impl IntoView {
+    use leptos::reactive::owner::Owner;
+    // The props travel in the page; the browser reads them back from there (`hydrate_desk`).
+    #[cfg(feature = "ssr")]
+    let json = serde_json::to_string(&props).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let json = String::new();
+    let body = Owner::new().with(move || {
+        Owner::with_hydration(move || leptos::tachys::reactive_graph::OwnedView::new(untrack(move || desk_app(props))))
+    });
+    leptos::tachys::html::islands::Island::new(DESK_ISLAND, body).with_props(json)
+}
+
+/// The desk's bundle hydrates the island the server drew: first the code of the screen at this
+/// URL when it is one of the screens loaded on demand ([`screens::preload`]), then the island.
+#[cfg(feature = "desk")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = "desk_island", wasm_bindgen_futures = leptos::__reexports::wasm_bindgen_futures)]
+pub async fn hydrate_desk(el: web_sys::HtmlElement) {
+    use leptos::tachys::view::{Position, RenderHtml};
+    let Some(props) = el.dataset().get("props").and_then(|p| client::from_json::<DeskProps>(&p)) else {
+        leptos::logging::error!("the desk's island has no props");
+        return;
+    };
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    screens::preload(&path).await;
+    let state = desk_island(props).hydrate_from_position::<true>(&el, Position::Current);
+    // The desk lives as long as the document.
+    std::mem::forget(state);
+}
+
+/// The desk app: its router and workspace.
+#[cfg(any(feature = "ssr", feature = "desk"))]
+fn desk_app(props: DeskProps) -> impl IntoView {
     use leptos_router::components::Router;
-    provide_context(crate::i18n::I18n { lang });
-    provide_context(crate::components::layout::SignedIn(user));
+    provide_context(crate::i18n::I18n { lang: props.lang });
+    provide_context(crate::components::layout::SignedIn(props.user));
     #[cfg(not(feature = "ssr"))]
     leptos_meta::provide_meta_context();
     view! {
         <Router base="/mot-cua">
             <Workspace />
         </Router>
+    }
+}
+
+/// The screens whose code the desk's bundle loads when one is first opened (a chunk of WASM
+/// each, split off by `scripts/build.sh`): reception's counter intake and register, the
+/// accountant's reconciliation and the administrators' screens. The inbox and the dossier, where
+/// officers spend the day, are in the bundle itself. `docs/decisions.md`, "The desk loads its
+/// rarer screens on demand". (The citizens' bundle compiles them as plain functions it never
+/// calls.)
+mod screens {
+    use leptos::prelude::*;
+
+    /// A screen loaded on demand as a route's view: drawn once its code is there (at once on the
+    /// server, and when hydrating, since [`preload`] ran first).
+    pub fn on_demand<F>(screen: fn() -> F) -> impl IntoView
+    where
+        F: std::future::Future<Output = AnyView> + Send + 'static,
+    {
+        Suspend::new(screen())
+    }
+
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn intake() -> AnyView {
+        view! { <crate::pages::intake::DeskIntakePage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn register() -> AnyView {
+        view! { <crate::pages::register::DossierRegisterPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn calendar() -> AnyView {
+        view! { <crate::pages::calendar::CalendarPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn reconciliation() -> AnyView {
+        view! { <crate::pages::reconciliation::ReconciliationPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn agencies() -> AnyView {
+        view! { <crate::pages::admin::AgenciesPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn officers() -> AnyView {
+        view! { <crate::pages::admin::OfficersPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn catalogue() -> AnyView {
+        view! { <crate::pages::catalogue_admin::CatalogueAdminPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn content() -> AnyView {
+        view! { <crate::pages::content_admin::ContentAdminPage /> }.into_any()
+    }
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    pub async fn messages() -> AnyView {
+        view! { <crate::pages::messages_admin::MessagesAdminPage /> }.into_any()
+    }
+
+    /// Loads the code of the screen at `path` when it is one loaded on demand.
+    #[cfg(feature = "desk")]
+    pub async fn preload(path: &str) {
+        match path.trim_end_matches('/').strip_prefix("/mot-cua").unwrap_or("") {
+            "/tiep-nhan" => __preload_intake().await,
+            "/so-theo-doi" => __preload_register().await,
+            "/lich" => __preload_calendar().await,
+            "/doi-soat" => __preload_reconciliation().await,
+            "/co-quan" => __preload_agencies().await,
+            "/can-bo" => __preload_officers().await,
+            "/danh-muc" => __preload_catalogue().await,
+            "/noi-dung" => __preload_content().await,
+            "/tin-nhan" => __preload_messages().await,
+            _ => {}
+        }
     }
 }
 
@@ -161,10 +283,21 @@ fn Workspace() -> impl IntoView {
         posted: RwSignal::new(None),
         inbox_query,
         inbox,
+        inbox_codes: RwSignal::new(Vec::new()),
         live: RwSignal::new(false),
         focus_next: RwSignal::new(false),
     };
     provide_context(desk);
+    // The rows' codes follow the inbox (in the browser: the server draws no "next dossier").
+    #[cfg(feature = "desk")]
+    Effect::new(move || {
+        if let Some(Ok(v)) = inbox.get() {
+            let codes: Vec<String> = v.rows.iter().map(|r| r.code.clone()).collect();
+            if desk.inbox_codes.with_untracked(|c| *c != codes) {
+                desk.inbox_codes.set(codes);
+            }
+        }
+    });
     // Remember the inbox's query; a new page clears the last post's error.
     Effect::new(move |prev: Option<String>| {
         let here = format!("{}?{}", location.pathname.get(), location.search.get());
@@ -234,15 +367,15 @@ fn Workspace() -> impl IntoView {
                 <Routes fallback=crate::pages::NotFound>
                     <Route path=path!("") view=crate::pages::desk::DeskInboxPage />
                     <Route path=path!("/ho-so/:code") view=crate::pages::desk::DeskDossierPage />
-                    <Route path=path!("/tiep-nhan") view=crate::pages::intake::DeskIntakePage />
-                    <Route path=path!("/so-theo-doi") view=crate::pages::register::DossierRegisterPage />
-                    <Route path=path!("/lich") view=crate::pages::calendar::CalendarPage />
-                    <Route path=path!("/doi-soat") view=crate::pages::reconciliation::ReconciliationPage />
-                    <Route path=path!("/co-quan") view=crate::pages::admin::AgenciesPage />
-                    <Route path=path!("/can-bo") view=crate::pages::admin::OfficersPage />
-                    <Route path=path!("/danh-muc") view=crate::pages::catalogue_admin::CatalogueAdminPage />
-                    <Route path=path!("/noi-dung") view=crate::pages::content_admin::ContentAdminPage />
-                    <Route path=path!("/tin-nhan") view=crate::pages::messages_admin::MessagesAdminPage />
+                    <Route path=path!("/tiep-nhan") view=|| screens::on_demand(screens::intake) />
+                    <Route path=path!("/so-theo-doi") view=|| screens::on_demand(screens::register) />
+                    <Route path=path!("/lich") view=|| screens::on_demand(screens::calendar) />
+                    <Route path=path!("/doi-soat") view=|| screens::on_demand(screens::reconciliation) />
+                    <Route path=path!("/co-quan") view=|| screens::on_demand(screens::agencies) />
+                    <Route path=path!("/can-bo") view=|| screens::on_demand(screens::officers) />
+                    <Route path=path!("/danh-muc") view=|| screens::on_demand(screens::catalogue) />
+                    <Route path=path!("/noi-dung") view=|| screens::on_demand(screens::content) />
+                    <Route path=path!("/tin-nhan") view=|| screens::on_demand(screens::messages) />
                 </Routes>
             </main>
         </div>
@@ -261,6 +394,13 @@ pub(crate) mod client {
 
     fn document() -> web_sys::Document {
         web_sys::window().and_then(|w| w.document()).expect("a document")
+    }
+
+    /// Reads JSON the way the desk reads its pages' data (`DeskResource`): the browser's parser
+    /// and serde-wasm-bindgen, so the bundle carries no second decoder for the same types.
+    pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+        let value = js_sys::JSON::parse(text).ok()?;
+        serde_wasm_bindgen::from_value(value).ok()
     }
 
     /// The router's navigation to a path under its base.
@@ -408,7 +548,7 @@ pub(crate) mod client {
                 Ok(res) => {
                     let status = res.status();
                     let text = res.text().await.unwrap_or_default();
-                    serde_json::from_str::<AppError>(&text).unwrap_or(match status {
+                    from_json::<AppError>(&text).unwrap_or(match status {
                         401 => AppError::Unauthenticated,
                         403 => AppError::Forbidden,
                         404 => AppError::NotFound,

@@ -143,15 +143,29 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     res
 }
 
-/// A bundle named after its content (`/pkg/desk.3f9a…c2.wasm`): it never changes, so browsers
-/// keep it for a year and ask again only when a new build gives it a new name.
+/// A bundle named after its content (`/pkg/app.3f9a…c2.wasm`), or a file in a directory named
+/// after its content (`/pkg/desk.3f9a…c2/split_intake.wasm`: the desk's bundle and its chunks): it
+/// never changes, so browsers keep it for a year and ask again only when a new build gives it a
+/// new name.
 pub fn immutable_asset(path: &str) -> bool {
     let Some(name) = path.strip_prefix("/pkg/") else { return false };
-    let mut parts = name.split('.');
-    let (Some(stem), Some(hash), Some(ext), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !stem.is_empty() && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) && matches!(ext, "js" | "wasm")
+    let content_named =
+        |stem: &str, hash: &str| !stem.is_empty() && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit());
+    let code = |file: &str| file.ends_with(".js") || file.ends_with(".wasm");
+    match name.split('/').collect::<Vec<_>>()[..] {
+        [file] => {
+            let parts: Vec<&str> = file.split('.').collect();
+            matches!(parts[..], [stem, hash, "js" | "wasm"] if content_named(stem, hash))
+        }
+        [dir, file] => {
+            let named = dir.split_once('.').is_some_and(|(stem, hash)| content_named(stem, hash));
+            named
+                && code(file)
+                && !file.starts_with('.')
+                && file.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        }
+        _ => false,
+    }
 }
 
 /// Bodies of ordinary form posts and API calls.
@@ -537,6 +551,13 @@ mod tests {
         assert!(!immutable_asset("/pkg/desk.js"));
         assert!(!immutable_asset("/pkg/desk.0123.wasm"));
         assert!(!immutable_asset("/forms/desk.0123456789abcdef.wasm"));
+        assert!(immutable_asset("/pkg/desk.0123456789abcdef0123/desk.js"));
+        assert!(immutable_asset("/pkg/desk.0123456789abcdef0123/split_intake.wasm"));
+        assert!(immutable_asset("/pkg/desk.0123456789abcdef0123/__wasm_split.js"));
+        assert!(!immutable_asset("/pkg/desk.0123/desk.js"));
+        assert!(!immutable_asset("/pkg/desk/desk.js"));
+        assert!(!immutable_asset("/pkg/desk.0123456789abcdef0123/desk.css"));
+        assert!(!immutable_asset("/pkg/desk.0123456789abcdef0123/a/desk.js"));
         assert!(!immutable_asset("/pkg/a.0123456789abcdef.wasm.map"));
     }
     use app::domain::FieldError;

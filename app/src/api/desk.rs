@@ -140,7 +140,15 @@ pub async fn desk_inbox(
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/dossier", skip_all))]
 pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
     let user = crate::api::ctx::require_user()?;
-    crate::api::handling::ssr::officer_dossier(&user, &code).await
+    let mut view = crate::api::handling::ssr::officer_dossier(&user, &code).await?;
+    // The history is sent as the reader reads it: each note written out in their language, the
+    // payload left here (the desk's bundle then carries no decoder for every kind of event).
+    let i18n = crate::i18n::I18n { lang: crate::api::ctx::lang() };
+    for e in &mut view.dossier.events {
+        e.note = crate::components::event_note::event_note(&i18n, e);
+        e.payload = None;
+    }
+    Ok(view)
 }
 
 /// Accepts a submitted dossier: status 2, the clock starts, the receipt (Mẫu 01) is issued.

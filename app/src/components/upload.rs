@@ -19,8 +19,11 @@ pub fn upload_progress(i18n: crate::i18n::I18n, form_id: &str) -> impl IntoView 
     }
 }
 
-/// Strings arrive translated from the server, so no catalogue is shipped to the browser.
-#[island]
+/// Strings arrive translated from the server, so no catalogue is shipped to the browser. In the
+/// desk's bundle it is a plain component of the desk's island (the desk never hydrates it on its
+/// own), so that bundle carries no decoder for its props.
+#[cfg_attr(not(feature = "desk"), island)]
+#[cfg_attr(feature = "desk", component)]
 pub fn UploadProgress(
     form_id: String,
     max_file_bytes: u64,

@@ -30,8 +30,11 @@ pub struct EventView {
     /// When it was entered, and why after the fact, for a back-filled event.
     pub recorded_at_ms: i64,
     pub backfill_reason: Option<String>,
-    /// What the event says, as data; read through `components::event_note`.
+    /// What the event says, as data; read through `components::event_note`. The desk's bundle
+    /// never reads it (`api::desk::desk_dossier` sends the notes written out), so it carries no
+    /// decoder for it.
     #[serde(default)]
+    #[cfg_attr(feature = "desk", serde(skip_deserializing))]
     pub payload: Option<crate::domain::event::Payload>,
 }
 

@@ -31,11 +31,32 @@ test("the desk is one app: tabs, dossiers, an action, back and forward never loa
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "71-desk-done");
 
+  // The officer starts typing; meanwhile a citizen submits another dossier. The inbox beside the
+  // dossier shows it live, and neither what was typed nor the open form is touched.
+  await page.locator("details.apology summary").click();
+  const reason = page.getByLabel("Lý do chậm trả kết quả");
+  await reason.fill("Đang soạn lý do, chưa gửi");
+  const other = await demoCitizenSubmits(browser, baseURL!);
+  await expect(page.locator(".inbox-pane")).toContainText(other, { timeout: 5_000 });
+  await expect(page.locator("details.apology")).toHaveAttribute("open", "");
+  await expect(reason).toHaveValue("Đang soạn lý do, chưa gửi");
+  await reason.fill("");
+
   await page.goBack();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
   await page.goBack();
   await expect(page).toHaveURL(/tab=receive/);
   await page.goForward();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
+
+  // A screen whose code is loaded on demand (the register) opens inside the app too: its chunk
+  // is fetched, the document is not.
+  const chunks: string[] = [];
+  page.on("request", (r) => { if (/\/pkg\/desk\.[0-9a-f]+\/(split|chunk)_.*\.wasm$/.test(r.url())) chunks.push(r.url()); });
+  await page.getByRole("link", { name: /Sổ theo dõi hồ sơ/ }).click();
+  await expect(page.locator("#register-title")).toBeVisible();
+  expect(chunks.some((u) => /split_register_/.test(u))).toBe(true);
+  await page.goBack();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
 
   expect(await page.evaluate(() => (window as any).__deskMark)).toBe("still here");
@@ -50,11 +71,14 @@ test("a dossier a citizen submits appears in the reception inbox within two seco
   const loads = countDocumentLoads(page);
   const count = async () => Number((await page.getByRole("link", { name: /Chờ tiếp nhận/ }).locator(".count").textContent())!.replace(/\D/g, ""));
   const before = await count();
+  // What the officer is typing in the search box survives the inbox being drawn anew.
+  await page.locator("#q").fill("Nguyễn");
   const code = await demoCitizenSubmits(browser, baseURL!);
   const submitted = Date.now();
   await expect(page.getByRole("link", { name: code })).toBeVisible({ timeout: 2_000 });
   expect(Date.now() - submitted).toBeLessThanOrEqual(2_000);
   expect(await count()).toBe(before + 1);
+  await expect(page.locator("#q")).toHaveValue("Nguyễn");
   expect(loads.count).toBe(0);
   await screenshot(page, testInfo, "72-desk-live");
 });

@@ -50,17 +50,17 @@ const SLIPS: [&str; 5] = ["01", "02", "03", "04", "05"];
 /// "Done": what the officer does next — print the slip the action issued, go to the next
 /// dossier of the inbox, or back to the inbox.
 fn done_banner(i18n: I18n, code: &str, slip: Option<String>) -> impl IntoView {
-    let next = use_desk()
-        .and_then(|d| d.inbox.get_untracked())
-        .and_then(|r| r.ok())
-        .and_then(|inbox| next_in_inbox(&inbox, code));
+    // Its own small reactive part: the inbox changes under it without drawing the page again.
+    let here = code.to_string();
+    let desk = use_desk();
+    let next = move || desk.and_then(|d| d.inbox_codes.with(|codes| next_in_inbox(codes, &here)));
     view! {
         <div class="done-banner" role="status" tabindex="-1" data-testid="done">
             <strong>{i18n.t("desk-done")}</strong>
             {slip.map(|f| view! {
                 <a class="button" target="_blank" accesskey="p" href=format!("/mot-cua/ho-so/{code}/phieu/{f}")>{i18n.t(&format!("slip-{f}-print"))}</a>
             })}
-            {next.map(|n| view! { <a class="button secondary" accesskey="m" href=format!("/mot-cua/ho-so/{n}")>{i18n.t("desk-next-dossier")}</a> })}
+            {move || next().map(|n| view! { <a class="button secondary" accesskey="m" href=format!("/mot-cua/ho-so/{n}")>{i18n.t("desk-next-dossier")}</a> })}
             <a href="/mot-cua">{i18n.t("desk-back-to-inbox")}</a>
         </div>
     }

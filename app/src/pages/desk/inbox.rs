@@ -80,10 +80,10 @@ pub fn InboxPane(code: String) -> impl IntoView {
 }
 
 /// The next dossier after `code` in the inbox beside it (the first other one when `code` is last).
-pub fn next_in_inbox(inbox: &InboxView, code: &str) -> Option<String> {
-    let at = inbox.rows.iter().position(|r| r.code == code);
+pub fn next_in_inbox(codes: &[String], code: &str) -> Option<String> {
+    let at = codes.iter().position(|c| c == code);
     let after = at.map(|i| i + 1).unwrap_or(0);
-    inbox.rows.iter().skip(after).chain(inbox.rows.iter()).find(|r| r.code != code).map(|r| r.code.clone())
+    codes.iter().skip(after).chain(codes.iter()).find(|c| *c != code).cloned()
 }
 
 fn inbox_view(i18n: I18n, inbox: InboxView) -> impl IntoView {
