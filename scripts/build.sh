@@ -22,8 +22,9 @@ bundle() {
   local name=$1; shift
   echo "==> WASM bundle $name ($wasm_profile)"
   local input="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
-  local stage
+  # Global, so that the trap can remove a stage a failed step left behind.
   stage=$(mktemp -d)
+  trap 'rm -rf "$stage"' EXIT
   if [ "$name" = desk ]; then
     # The desk's screens marked `#[lazy]` are cut off into chunks loaded when first opened: the
     # link keeps its relocations for wasm-split (only the final link step of `frontend` gets the
@@ -36,9 +37,11 @@ bundle() {
     cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile" "$@"
     wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name "$name" "$input"
   fi
-  # What an earlier build left: the plain names, the names after content, the desk's directory.
+  # What an earlier build left: the plain names and the names after content. The desk's earlier
+  # directories stay (the two newest, pruned below): a desk opened before this build still loads
+  # its screens' chunks from its own.
   rm -rf "$site/pkg/$name".js "$site/pkg/${name}_bg.wasm" "$site/pkg/$name".*.js "$site/pkg/$name".*.wasm \
-    "$site/pkg/$name".*/ target/bin/"$name"-hash.txt
+    target/bin/"$name"-hash.txt
   [ "$name" = desk ] && rm -f "$site/pkg/__wasm_split.js" "$site/pkg"/split_*.wasm "$site/pkg"/chunk_*.wasm
   if [ "$profile" != release ]; then
     mv "$stage"/* "$site/pkg/"
@@ -57,7 +60,11 @@ bundle() {
     local dir
     dir=$(cd "$stage" && cat $(ls | sort) | sha256sum | cut -c1-20)
     chmod 755 "$stage"
+    rm -rf "$site/pkg/$name.$dir"
     mv "$stage" "$site/pkg/$name.$dir"
+    touch "$site/pkg/$name.$dir"
+    # Keep this build's directory and the two before it.
+    ls -dt "$site/pkg/$name".*/ | tail -n +4 | xargs -r rm -rf
     printf 'js: %s/%s\nwasm: %s/%s\n' "$dir" "$name" "$dir" "$name" > "target/bin/$name-hash.txt"
   else
     local js wasm

@@ -25,7 +25,7 @@ fi
 # release that matches the `wasm_split_helpers` runtime in Cargo.lock (docs/decisions.md, "The
 # desk loads its rarer screens on demand").
 ws_version=0.2.3
-if ! cargo install --list | grep -qx "wasm_split_cli_support v$ws_version:"; then
+if ! cargo install --list | grep -x "wasm_split_cli_support v$ws_version:" >/dev/null; then
   say "installing wasm-split-cli $ws_version (about 2 minutes)"
   cargo install wasm_split_cli_support --version "$ws_version" --features build-binary --locked
 fi

@@ -158,7 +158,9 @@ pub fn immutable_asset(path: &str) -> bool {
             matches!(parts[..], [stem, hash, "js" | "wasm"] if content_named(stem, hash))
         }
         [dir, file] => {
-            let named = dir.split_once('.').is_some_and(|(stem, hash)| content_named(stem, hash));
+            let named = dir
+                .split_once('.')
+                .is_some_and(|(stem, hash)| stem.chars().all(|c| c.is_ascii_lowercase()) && content_named(stem, hash));
             named
                 && code(file)
                 && !file.starts_with('.')
@@ -556,6 +558,8 @@ mod tests {
         assert!(immutable_asset("/pkg/desk.0123456789abcdef0123/__wasm_split.js"));
         assert!(!immutable_asset("/pkg/desk.0123/desk.js"));
         assert!(!immutable_asset("/pkg/desk/desk.js"));
+        assert!(!immutable_asset("/pkg/%2e%2e.0123456789abcdef0123/desk.js"));
+        assert!(!immutable_asset("/pkg/../desk.0123456789abcdef0123/desk.js"));
         assert!(!immutable_asset("/pkg/desk.0123456789abcdef0123/desk.css"));
         assert!(!immutable_asset("/pkg/desk.0123456789abcdef0123/a/desk.js"));
         assert!(!immutable_asset("/pkg/a.0123456789abcdef.wasm.map"));

@@ -56,6 +56,21 @@ pub fn clock_events(desk: &DeskDossierView) -> (Vec<ClockEvent>, bool) {
     (out, apology_used)
 }
 
+/// The specialist's opinion on the last appraisal and who gave it: the note without the
+/// "refusal proposed" the history adds (events written before payloads kept it in the note).
+pub fn appraisal_opinion(desk: &DeskDossierView) -> Option<(String, String)> {
+    let e = desk.dossier.events.iter().rev().find(|e| e.action == Action::SubmitAppraisal.name())?;
+    let note = match &e.payload {
+        Some(crate::domain::event::Payload::Appraised { note, .. }) => note.clone(),
+        Some(_) => return None,
+        None => e.note.strip_prefix(REFUSAL_PREFIX).unwrap_or(&e.note).to_string(),
+    };
+    Some((note, e.actor_name.clone()))
+}
+
+/// How the history wrote a refusal proposal before events carried payloads.
+const REFUSAL_PREFIX: &str = "Đề xuất từ chối: ";
+
 /// The rules' view of a dossier read for the desk (Vietnamese names, as the history writes).
 pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
     let (clock_events, apology_used) = clock_events(desk);
@@ -67,7 +82,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
             match &e.payload {
                 Some(p) => p.refusal_proposed().map(str::to_string),
                 // Written before payloads existed: the note was "Đề xuất từ chối: <reason>".
-                None => e.note.strip_prefix("Đề xuất từ chối: ").map(str::to_string),
+                None => e.note.strip_prefix(REFUSAL_PREFIX).map(str::to_string),
             }
         });
     Ok(DossierState {

@@ -149,6 +149,10 @@ pub struct DeskDossierView {
     pub assignee_id: Option<i64>,
     /// `result` or `refuse`: what the specialist proposed.
     pub proposal: Option<String>,
+    /// The specialist's opinion on the last appraisal and who gave it, as the leader reads it
+    /// above the approve button (filled for the desk by `api::desk::desk_dossier`).
+    #[serde(default)]
+    pub opinion: Option<(String, String)>,
     pub work_files: Vec<crate::api::handling::WorkFileView>,
     pub delivery: Option<String>,
     pub urged_at_ms: Option<i64>,

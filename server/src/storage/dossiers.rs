@@ -395,6 +395,7 @@ impl Db {
                 position: r.get("step_position"),
                 assignee_id: r.get("assignee_id"),
                 proposal: r.get("proposal"),
+                opinion: None,
                 work_files,
                 delivery: r.get("delivery"),
                 urged_at_ms: r.get("urged_at"),

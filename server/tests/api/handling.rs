@@ -351,6 +351,20 @@ async fn a_refusal_proposed_at_appraisal_is_decided_by_the_agency_leader_with_fo
         let Assigned { code, desk: _, leader, specialist } = assigned_birth_dossier(&app).await;
         let res = appraise(&app, &specialist, appraisal(&code, "refuse", false), &code).await;
         assert!(!location(&res).contains("__err"), "{backend:?}: a refusal needs no draft");
+        // The leader's desk reads the specialist's own words as the opinion, and the history
+        // written out, without the events' payloads.
+        let view: serde_json::Value =
+            leader.get(app.url(&format!("/api/desk/dossier?code={code}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            view["opinion"][0], "Hồ sơ đầy đủ, thông tin khớp sổ hộ tịch; đủ điều kiện giải quyết.",
+            "{backend:?}: the opinion as written"
+        );
+        let events = view["dossier"]["events"].as_array().unwrap();
+        assert!(events.iter().all(|e| e["payload"].is_null()), "{backend:?}: no payloads to the desk");
+        assert!(
+            events.iter().any(|e| e["note"].as_str().unwrap().starts_with("Đề xuất từ chối: ")),
+            "{backend:?}: the history reads as written out"
+        );
         ok(&app, &leader, "/api/desk/decide", &code, &[("decision", "approve")]).await;
         let head = app.login(AGENCY_LEADER, PASSWORD).await;
         let res = act(&app, &head, "/api/desk/decide", &code, &[("decision", "approve")]).await;

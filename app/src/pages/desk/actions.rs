@@ -311,10 +311,8 @@ pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<App
 /// What the leader decides on, above the buttons: the specialist's proposal and opinion, and the
 /// draft result previewed.
 fn proposal_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
-    // The appraisal's note, as the desk's read writes it (`api::desk::desk_dossier`).
-    let appraisal = crate::domain::status::Action::SubmitAppraisal.name();
-    let opinion =
-        d.dossier.events.iter().rev().find(|e| e.action == appraisal).map(|e| (e.note.clone(), e.actor_name.clone()));
+    // Read from the payload by the server (`api::desk::desk_dossier`), which the desk never gets.
+    let opinion = d.opinion.clone();
     let draft = d.work_files.iter().rev().find(|f| f.kind == "draft-result").cloned();
     let proposal = match d.proposal.as_deref() {
         Some("refuse") => i18n.t("desk-proposal-refuse"),
