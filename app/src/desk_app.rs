@@ -48,6 +48,8 @@ pub struct Desk {
     pub live: RwSignal<bool>,
     /// The next page that loads takes the focus and is announced.
     pub focus_next: RwSignal<bool>,
+    /// How much of a form's files has gone up, in percent, while a post sends files.
+    pub upload: RwSignal<Option<u32>>,
 }
 
 impl Desk {
@@ -286,6 +288,7 @@ fn Workspace() -> impl IntoView {
         inbox_codes: RwSignal::new(Vec::new()),
         live: RwSignal::new(false),
         focus_next: RwSignal::new(false),
+        upload: RwSignal::new(None),
     };
     provide_context(desk);
     // The rows' codes follow the inbox (in the browser: the server draws no "next dossier").
@@ -457,6 +460,70 @@ pub(crate) mod client {
         target.to_string()
     }
 
+    /// A post's body: the form as the browser would encode it, or its multipart data with files.
+    enum Body {
+        Form(String),
+        Multipart(FormData),
+    }
+
+    /// A post's answer: its status, the page it names (`Location`) and its text.
+    struct Answer {
+        status: u16,
+        location: String,
+        text: String,
+    }
+
+    /// Posts `body` to `action` with XMLHttpRequest, the one browser API that reports upload
+    /// progress: while files go up, `desk.upload` holds the percentage the upload island shows.
+    /// `None` when the network failed.
+    async fn send(action: &str, body: Body, desk: Desk) -> Option<Answer> {
+        let xhr = web_sys::XmlHttpRequest::new().ok()?;
+        xhr.open("POST", action).ok()?;
+        xhr.set_request_header("Accept", "application/json").ok()?;
+        let (tx, rx) = futures::channel::oneshot::channel::<bool>();
+        let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
+        let end = |ok: bool| {
+            let tx = tx.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(tx) = tx.borrow_mut().take() {
+                    let _ = tx.send(ok);
+                }
+            })
+        };
+        let (loaded, failed) = (end(true), end(false));
+        xhr.set_onload(Some(loaded.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+        xhr.set_onabort(Some(failed.as_ref().unchecked_ref()));
+        let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |p: web_sys::ProgressEvent| {
+            if p.length_computable() && p.total() > 0.0 {
+                desk.upload.set(Some((p.loaded() / p.total() * 100.0).round() as u32));
+            }
+        });
+        let sent = match &body {
+            Body::Form(text) => xhr
+                .set_request_header("Content-Type", "application/x-www-form-urlencoded")
+                .and_then(|_| xhr.send_with_opt_str(Some(text))),
+            Body::Multipart(data) => {
+                if let Ok(upload) = xhr.upload() {
+                    upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+                }
+                desk.upload.set(Some(0));
+                xhr.send_with_opt_form_data(Some(data))
+            }
+        };
+        let ok = sent.is_ok() && rx.await.unwrap_or(false);
+        if desk.upload.with_untracked(Option::is_some) {
+            desk.upload.set(None);
+        }
+        // The closures live until the request has ended.
+        drop((loaded, failed, progress));
+        ok.then(|| Answer {
+            status: xhr.status().unwrap_or(0),
+            location: xhr.get_response_header("location").ok().flatten().unwrap_or_default(),
+            text: xhr.response_text().ok().flatten().unwrap_or_default(),
+        })
+    }
+
     /// A form inside the desk: `get` forms to desk URLs navigate; posts to server functions go
     /// through `fetch` with the same body the browser would send, and their answer is shown in
     /// place (the error next to its field with what was typed, or the page the server names).
@@ -509,28 +576,18 @@ pub(crate) mod client {
             }
         };
         set_disabled(true);
+        let body = if multipart { Body::Multipart(data) } else { Body::Form(urlencoded(&fields)) };
         leptos::task::spawn_local(async move {
-            let request = gloo_net::http::RequestBuilder::new(&action)
-                .method(gloo_net::http::Method::POST)
-                .header("Accept", "application/json");
-            let request = if multipart {
-                request.body(data)
-            } else {
-                request.header("Content-Type", "application/x-www-form-urlencoded").body(urlencoded(&fields))
-            };
-            let answer = match request {
-                Ok(r) => r.send().await,
-                Err(e) => Err(e),
-            };
+            let answer = send(&action, body, desk).await;
             let _ = form.remove_attribute("aria-busy");
             set_disabled(false);
             let error = match answer {
-                Ok(res) if res.ok() => {
+                Some(res) if (200..300).contains(&res.status) => {
                     desk.clear_posted();
                     // Done: the form starts empty again. (The page is drawn anew over the same
                     // elements, which keep what was typed in them.)
                     form.reset();
-                    let target = res.headers().get("location").unwrap_or_default();
+                    let target = res.location;
                     let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
                     let here_search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
                     let target = after_post(&target);
@@ -545,10 +602,9 @@ pub(crate) mod client {
                     }
                     return;
                 }
-                Ok(res) => {
-                    let status = res.status();
-                    let text = res.text().await.unwrap_or_default();
-                    from_json::<AppError>(&text).unwrap_or(match status {
+                Some(res) => {
+                    let status = res.status;
+                    from_json::<AppError>(&res.text).unwrap_or(match status {
                         401 => AppError::Unauthenticated,
                         403 => AppError::Forbidden,
                         404 => AppError::NotFound,
@@ -556,7 +612,7 @@ pub(crate) mod client {
                         _ => AppError::Internal(format!("HTTP {status}")),
                     })
                 }
-                Err(_) => AppError::Conflict("error-network".into()),
+                None => AppError::Conflict("error-network".into()),
             };
             if matches!(error, AppError::Conflict(_)) {
                 // Someone else has just acted: show the dossier as it is now, with the message.

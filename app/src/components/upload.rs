@@ -1,7 +1,8 @@
 //! Upload progress for the forms that send files (the dossier form, the supplement answer online
 //! and at the desk): an island, the only WASM of the portal. Without JavaScript the form posts as
 //! plain multipart; with it, this island checks each file's size and type before sending, posts the same form to the same server function with XMLHttpRequest (the only
-//! browser API that reports upload progress) and follows the server's redirect.
+//! browser API that reports upload progress) and follows the server's redirect. Inside the desk
+//! app it only checks the files: the app posts the form itself and keeps the document.
 
 use leptos::prelude::*;
 
@@ -34,6 +35,9 @@ pub fn UploadProgress(
 ) -> impl IntoView {
     let (percent, set_percent) = signal(None::<u32>);
     let (failed, set_failed) = signal(false);
+    // The desk sends the form and counts its progress (a failure is the post's message).
+    #[cfg(feature = "desk")]
+    let percent = crate::desk_app::use_desk().map_or(percent, |d| d.upload.read_only());
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {
@@ -135,6 +139,12 @@ mod hydrate {
                         return;
                     }
                 }
+            }
+            // In the desk the app sends every form itself, in place, and shows this island's
+            // progress from its own counter (`Desk::upload`): following the answer here would
+            // load the whole document again.
+            if cfg!(feature = "desk") {
+                return;
             }
             let Ok(data) = FormData::new_with_form(form) else { return };
             // The button pressed says what to do (save or submit); disabled against double taps.

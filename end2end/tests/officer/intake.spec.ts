@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { backFromSlip, demoCitizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter, uniqueCccd, uniquePhone } from "../helpers";
+import { backFromSlip, countDocumentLoads, demoCitizenSubmits, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter, uniqueCccd, uniquePhone } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -31,6 +31,7 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
 
   // Counter intake: a new applicant, the form, a scan of each paper, the receipt at once.
   await signIn(page, RECEPTION);
+  const loads = countDocumentLoads(page);
   await page.getByRole("link", { name: "Tiếp nhận hồ sơ giấy (trực tiếp, bưu chính)" }).click();
   await page.getByLabel("Số định danh cá nhân (CCCD)").fill(cccd);
   await page.getByLabel("Thủ tục hành chính").selectOption({ value: "2.000806" });
@@ -62,6 +63,8 @@ test("a couple hands in a marriage dossier at the counter; apology slip; liên t
   // The scans are marked digitised; the desk promises a later date once, with Mẫu 04.
   await backFromSlip(page, receipt);
   await expect(page.getByText("Đã số hóa từ bản giấy").first()).toBeVisible();
+  // The lookup, the form and its scans went up without a new document: the desk stays one app.
+  expect(loads.count).toBe(0);
   await page.locator("details.apology summary").click();
   await page.getByLabel("Ngày giờ hẹn mới").fill(laterDay(due, 7));
   await page.getByLabel("Lý do chậm trả kết quả").fill("Cần xác minh thêm giấy tờ của người nước ngoài với cơ quan công an.");

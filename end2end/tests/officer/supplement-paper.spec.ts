@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { backFromSlip, citizenSubmitsAs, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
+import { backFromSlip, citizenSubmitsAs, countDocumentLoads, DECLARATION, expectAccessible, officerOn, samplePdf, screenshot, signIn, slipAfter } from "../helpers";
 
 const PASSWORD = "canbo2026";
 const RECEPTION = { cccd: "045185000101", password: PASSWORD };
@@ -63,8 +63,11 @@ test("the specialist drafts a supplement, the unit leader sends it, the desk tak
   await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai-da-ky.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "62-paper-supplement");
+  // The desk sends the scan itself and stays the same document (the page answers in place).
+  const loads = countDocumentLoads(page);
   await page.getByRole("button", { name: "Ghi nhận hồ sơ bổ sung" }).click();
   await expect(page.getByRole("table", { name: /Nội dung đã bổ sung/ })).toContainText("to-khai-da-ky.pdf");
+  expect(loads.count).toBe(0);
 
   // Then a written request to withdraw, entered at the counter; a short reason is explained at the field.
   await page.locator("summary", { hasText: "Rút hồ sơ theo đơn của người nộp" }).click();
