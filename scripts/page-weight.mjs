@@ -13,14 +13,15 @@ import { join } from "node:path";
 const BUDGET_TOTAL = 200 * 1024;
 const BUDGET_WASM = 100 * 1024;
 const BUDGET_LIGHT = 12 * 1024;
-// The desk's goal is 300 KB (issue 9). It grew with each issue's screens to 408 KB; splitting
+// The desk's budget is 300 KB (issue 9). It grew with each issue's screens to 408 KB; splitting
 // the rarer screens off into chunks loaded on demand and sending the history's notes written out
-// brought its main bundle down to 320 KB (docs/decisions.md, "The desk loads its rarer screens on
-// demand"). The check holds the line at 322 KB; each screen on demand may add 40 KB when first
-// opened.
-const GOAL_DESK_WASM = 300 * 1024;
-const BUDGET_DESK_WASM = 322 * 1024;
-const BUDGET_DESK_SCREEN = 40 * 1024;
+// brought its main bundle down to 320 KB, and loading the dossier's action forms on demand (the
+// first dossier an officer opens that offers one) to 293 KB (docs/decisions.md, "The desk loads
+// its rarer screens on demand"). Each screen on demand may add 48 KB when first opened (its split
+// and the chunks it shares: intake shares the forms' code), the action forms 60 KB.
+const BUDGET_DESK_WASM = 300 * 1024;
+const BUDGET_DESK_SCREEN = 48 * 1024;
+const BUDGET_DESK_FORMS = 60 * 1024;
 const check = process.argv.includes("--check");
 let base = process.env.BASE_URL;
 let child;
@@ -131,7 +132,7 @@ try {
     failed ||= problems.length > 0;
     console.log(path.slice(0, 39).padEnd(40) + kb(r.html) + kb(r.css) + kb(r.js) + kb(r.wasm) + kb(r.total) + (problems.length ? "   " + problems.join("; ") : ""));
   }
-  console.log(`desk budget: WASM ≤ ${BUDGET_DESK_WASM / 1024} KB (goal ${GOAL_DESK_WASM / 1024} KB), its own bundle only, named after its content with Cache-Control immutable`);
+  console.log(`desk budget: WASM ≤ ${BUDGET_DESK_WASM / 1024} KB, its own bundle only, named after its content with Cache-Control immutable`);
 
   // The screens loaded on demand: what each adds when first opened (its split and the chunks it
   // shares with other screens, as the chunk loader lists them), each under its own budget.
@@ -154,11 +155,11 @@ try {
         if (!res.ok || !/immutable/.test(res.headers.get("cache-control") || "")) { console.log(`${file}: ${res.status}, not long-cached`); failed = true; }
         added += br(body);
       }
-      const over = added > BUDGET_DESK_SCREEN;
+      const over = added > (s.name === "actions" ? BUDGET_DESK_FORMS : BUDGET_DESK_SCREEN);
       failed ||= over;
       console.log(s.name.padEnd(40) + kb(added) + (over ? "   OVER BUDGET" : ""));
     }
-    console.log(`screen budget: ≤ ${BUDGET_DESK_SCREEN / 1024} KB added when first opened`);
+    console.log(`screen budget: ≤ ${BUDGET_DESK_SCREEN / 1024} KB added when first opened; the dossier's action forms ≤ ${BUDGET_DESK_FORMS / 1024} KB`);
   }
   if (check && failed) process.exitCode = 1;
 } finally {

@@ -389,3 +389,10 @@ receipt-lookup-hint = Printed on the receipt, e.g. 2026-000012.
 receipt-lookup-genuine = A genuine receipt issued by the agency.
 receipt-lookup-refunded = Issued by the agency; the payment was refunded.
 fee-receipt-download = Download the receipt
+
+## Satisfaction ratings (issue 14): the citizen's form
+rating-title = Rate the service
+rating-lead = Your opinion helps the office serve better. Only the overall rating is required.
+rating-submit = Send the rating
+rating-thanks = Thank you for your rating. It has been sent to the office that handled your dossier.
+rating-yours = Your rating

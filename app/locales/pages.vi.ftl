@@ -389,3 +389,10 @@ receipt-lookup-hint = In trên biên lai, ví dụ 2026-000012.
 receipt-lookup-genuine = Biên lai hợp lệ, do cơ quan phát hành.
 receipt-lookup-refunded = Biên lai do cơ quan phát hành; khoản thu đã được hoàn trả.
 fee-receipt-download = Tải biên lai về máy
+
+## Satisfaction ratings (issue 14): the citizen's form
+rating-title = Đánh giá mức độ hài lòng
+rating-lead = Ý kiến của ông/bà giúp cơ quan phục vụ tốt hơn. Chỉ mức đánh giá chung là bắt buộc.
+rating-submit = Gửi đánh giá
+rating-thanks = Cảm ơn ông/bà đã đánh giá. Ý kiến đã được gửi tới cơ quan giải quyết.
+rating-yours = Đánh giá của ông/bà

@@ -19,6 +19,7 @@ pub mod lang;
 pub mod lookup;
 pub mod organisations;
 pub mod payments;
+pub mod ratings;
 pub mod register;
 pub mod second_factor;
 pub mod setup;

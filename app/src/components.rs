@@ -10,6 +10,7 @@ pub mod form_values;
 pub mod formatting;
 pub mod history;
 pub mod layout;
+pub mod rating;
 pub mod status_badge;
 pub mod supplement_box;
 pub mod table_head;

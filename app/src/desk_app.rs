@@ -117,6 +117,7 @@ pub async fn hydrate_desk(el: web_sys::HtmlElement) {
     };
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     screens::preload(&path).await;
+    crate::pages::desk::dossier::forms::preload().await;
     let state = desk_island(props).hydrate_from_position::<true>(&el, Position::Current);
     // The desk lives as long as the document.
     std::mem::forget(state);

@@ -21,6 +21,7 @@ pub mod person;
 pub mod phone;
 pub mod principal;
 pub mod rate_limit;
+pub mod rating;
 pub mod reason;
 pub mod redirect;
 pub mod role;

@@ -31,9 +31,12 @@ pub async fn lookup_dossier(ma: String, t: Option<String>) -> Result<PublicDossi
     let given = t.unwrap_or_default();
     let token = services.store.lookup_token(&code).await?.unwrap_or_default();
     let token_matches = !token.is_empty() && constant_time_eq(given.trim().as_bytes(), token.as_bytes());
-    if !token_matches {
+    if token_matches {
+        dossier.rateable = crate::domain::rating::may_be_rated(dossier.status) && !dossier.rated;
+    } else {
         dossier.applicant_masked = None;
         dossier.applied_for_masked = None;
+        dossier.rated = false;
     }
     Ok(dossier)
 }

@@ -78,6 +78,23 @@ fn render(i18n: &I18n, p: &Payload) -> String {
                 ("items", items.join("; ")),
             ],
         ),
+        Payload::Rated { rating, channel } => {
+            use crate::domain::rating::Criterion;
+            let levels: Vec<String> = Criterion::ALL
+                .into_iter()
+                .filter_map(|c| {
+                    let l = rating.level(c)?;
+                    let short = format!("rating-short-{}", c.field().replace('_', "-"));
+                    Some(format!("{}: {}", i18n.t(&short), i18n.t(&l.key())))
+                })
+                .collect();
+            let args = [
+                ("levels", levels.join("; ")),
+                ("channel", i18n.t(&channel.key())),
+                ("comment", rating.comment.clone()),
+            ];
+            t(if rating.comment.is_empty() { "note-rated" } else { "note-rated-comment" }, &args)
+        }
         Payload::Paid { amount_vnd, method, reference, items } => t(
             &format!("note-paid-{}", method.name()),
             &[

@@ -74,6 +74,8 @@ pub enum Payload {
         reason: String,
         items: Vec<String>,
     },
+    /// The applicant's satisfaction rating and how it reached the office.
+    Rated { rating: crate::domain::rating::Rating, channel: crate::domain::rating::RatingChannel },
 }
 
 impl Payload {

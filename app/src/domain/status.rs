@@ -165,10 +165,13 @@ pub enum Action {
     /// A leader refunds a payment, with the reason: through the gateway or paid back at the
     /// counter (Cà Mau Đ9.2.c). Also once the dossier is closed, which is when it mostly happens.
     Refund,
+    /// The applicant rates the service once the result is returned or the dossier refused
+    /// (TT 32/2017 Đ12); the desk records a walk-in applicant's rating.
+    Rate,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -193,6 +196,7 @@ impl Action {
         Self::Exempt,
         Self::ExemptAll,
         Self::Refund,
+        Self::Rate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -221,6 +225,7 @@ impl Action {
             Self::Exempt => "exempt",
             Self::ExemptAll => "exempt-all",
             Self::Refund => "refund",
+            Self::Rate => "rate",
         }
     }
 
@@ -273,6 +278,8 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::PaymentRequested, A::ExemptAll) => S::InHandling,
         // Money goes back whatever the dossier's stage, mostly once it is closed.
         (s, A::Refund) if s != S::Draft => from,
+        // The service is rated once it is over: the result returned, or the dossier refused.
+        (S::Delivered | S::Refused, A::Rate) => from,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(to)
@@ -305,10 +312,12 @@ mod tests {
     }
 
     #[test]
-    fn final_statuses_accept_nothing_but_a_refund() {
+    fn final_statuses_accept_nothing_but_a_refund_and_a_rating() {
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
             assert_eq!(transition(s, A::Refund), Ok(s));
-            for a in A::ALL.into_iter().filter(|a| *a != A::Refund) {
+            let rated = matches!(s, S::Refused | S::Delivered);
+            assert_eq!(transition(s, A::Rate).is_ok(), rated, "{s:?}: rated once returned or refused");
+            for a in A::ALL.into_iter().filter(|a| *a != A::Refund && *a != A::Rate) {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
         }
@@ -388,6 +397,8 @@ mod tests {
         (S::Withdrawn, A::Refund, S::Withdrawn),
         (S::Stopped, A::Refund, S::Stopped),
         (S::Delivered, A::Refund, S::Delivered),
+        (S::Refused, A::Rate, S::Refused),
+        (S::Delivered, A::Rate, S::Delivered),
     ];
 
     #[test]

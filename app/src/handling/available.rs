@@ -50,6 +50,9 @@ pub struct Available {
     /// Refund a payment the agency holds the money of: the receiving agency's leader, whatever
     /// the dossier's stage.
     pub refund: bool,
+    /// Rate the service once it is over (returned or refused), once: its applicant online, or
+    /// the receiving desk entering a walk-in applicant's rating.
+    pub rate: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -66,6 +69,7 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
     let open_request = state.supplement.as_ref().map(|(s, _)| s);
     let waiting = state.status == DossierStatus::SupplementRequested && open_request.is_some_and(|s| s.sent);
     let owes = crate::domain::fees::holds(&state.obligations, state.status);
+    let rateable = crate::domain::rating::may_be_rated(state.status) && !state.rated;
     if user.role == Role::Citizen {
         let own = user.id == state.applicant_id;
         return Available {
@@ -73,6 +77,7 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             withdraw: own && state.status.is_open(),
             answer_supplement: own && waiting,
             pay: own && owes,
+            rate: own && rateable,
             ..Default::default()
         };
     }
@@ -129,5 +134,6 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             && me.role == Role::AgencyLeader
             && me.agency == state.receiving_agency
             && state.payments.iter().any(|x| crate::domain::fees::refundable(&x.state)),
+        rate: receiving_desk && rateable,
     }
 }

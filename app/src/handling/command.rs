@@ -110,6 +110,17 @@ pub enum Command {
     /// on the agency leader's decision with its reason. An online payment goes back through the
     /// gateway first (`gateway_no`, its refund's number); the others are paid back at the counter.
     Refund { txn_ref: String, reason: String, gateway_no: String },
+    /// The applicant's satisfaction rating, as posted (parsed by the planner with every field's
+    /// error at once): online by the applicant, or entered by the receiving desk from a paper
+    /// form or the counter's tablet.
+    Rate {
+        overall: String,
+        ease: String,
+        on_time: String,
+        attitude: String,
+        comment: String,
+        channel: crate::domain::rating::RatingChannel,
+    },
 }
 
 impl Command {

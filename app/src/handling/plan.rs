@@ -102,6 +102,8 @@ pub struct StepPlan {
     pub exempt: Option<(Vec<i64>, String)>,
     /// A payment refunded with this action.
     pub refund: Option<RefundPlan>,
+    /// The applicant's rating given with this action, and how it reached the office.
+    pub rating: Option<(crate::domain::rating::Rating, crate::domain::rating::RatingChannel)>,
 }
 
 /// A refund to record: the payment (by its reference), the gateway's refund number (empty when
@@ -169,6 +171,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::RequestPayment { .. } => (&[Role::Reception, Role::Specialist], Action::RequestPayment),
         Command::Exempt { .. } => (&[Role::Reception, Role::Specialist], Action::Exempt),
         Command::Refund { .. } => (&[Role::AgencyLeader], Action::Refund),
+        Command::Rate { .. } => (&[Role::Citizen, Role::Reception], Action::Rate),
     }
 }
 
@@ -316,6 +319,7 @@ pub fn plan(
         asked: Vec::new(),
         exempt: None,
         refund: None,
+        rating: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -338,6 +342,16 @@ pub fn plan(
         Command::RequestPayment { quantities } => request_payment(&cx, p, quantities),
         Command::Exempt { seqs, reason: r } => exempt(&cx, p, seqs, r),
         Command::Refund { txn_ref, reason: r, gateway_no } => refund(&cx, p, txn_ref, r, gateway_no),
+        Command::Rate { overall, ease, on_time, attitude, comment, channel } => {
+            let input = crate::domain::rating::RatingInput {
+                overall: &overall,
+                ease: &ease,
+                on_time: &on_time,
+                attitude: &attitude,
+                comment: &comment,
+            };
+            rate(&cx, p, &input, channel)
+        }
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
         }
@@ -808,5 +822,37 @@ fn refund(cx: &Ctx, mut p: StepPlan, txn_ref: String, raw: String, gateway_no: S
         items,
     });
     p.refund = Some(RefundPlan { txn_ref, gateway_no, reason: r });
+    Ok(p)
+}
+
+/// The applicant's satisfaction rating (TT 32/2017 Đ12), once the service is over and once only:
+/// online by the applicant, or from a paper form or the counter's tablet by the receiving desk.
+fn rate(
+    cx: &Ctx,
+    mut p: StepPlan,
+    input: &crate::domain::rating::RatingInput<'_>,
+    channel: crate::domain::rating::RatingChannel,
+) -> Result<StepPlan, Refusal> {
+    use crate::domain::rating::{may_be_rated, Rating, RatingChannel};
+    let applicant = cx.user.role == Role::Citizen && cx.user.id == cx.state.applicant_id;
+    let desk = cx.user.role == Role::Reception && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
+    if applicant || desk {
+        if cx.state.rated {
+            return Err(Refusal::Conflict("error-rating-once".into()));
+        }
+        if !may_be_rated(cx.state.status) {
+            return Err(Refusal::Conflict("error-rating-not-yet".into()));
+        }
+    }
+    cx.allow(cx.can.rate)?;
+    // The applicant rates online; the desk enters what was rated at the counter.
+    if (channel == RatingChannel::Online) != applicant {
+        return Err(Refusal::Forbidden);
+    }
+    let rating = Rating::parse(input).map_err(Refusal::fields)?;
+    p.agency = cx.state.receiving_agency.clone();
+    p.note = rating.overall.name().to_string();
+    p.payload = Some(Payload::Rated { rating: rating.clone(), channel });
+    p.rating = Some((rating, channel));
     Ok(p)
 }

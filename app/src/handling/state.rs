@@ -167,6 +167,8 @@ pub struct DossierState {
     pub fees: Vec<crate::domain::catalogue::Fee>,
     /// The payments and online attempts, newest first.
     pub payments: Vec<crate::read::dossiers::PaymentView>,
+    /// Rated by its applicant already (a dossier is rated once).
+    pub rated: bool,
 }
 
 impl DossierState {

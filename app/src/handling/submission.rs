@@ -69,6 +69,7 @@ impl DossierState {
             obligations: Vec::new(),
             fees: Vec::new(),
             payments: Vec::new(),
+            rated: false,
         }
     }
 

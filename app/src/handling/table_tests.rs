@@ -63,7 +63,7 @@ const SITUATIONS: [Situation; 16] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 21] = [
     "submit",
     "accept",
     "refuse-at-reception",
@@ -83,6 +83,8 @@ const COMMANDS: [&str; 19] = [
     "request-supplement",
     "send-supplement",
     "answer-supplement",
+    "rate",
+    "rate-at-desk",
 ];
 
 /// Every permitted (situation, command, role). Nothing else is.
@@ -167,6 +169,10 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::WaitingForPayment, "withdraw", Role::Citizen),
     (At::WaitingForPayment, "withdraw", Role::Reception),
     (At::ResultReady, "deliver", Role::Reception),
+    (At::Refused, "rate", Role::Citizen),
+    (At::Refused, "rate-at-desk", Role::Reception),
+    (At::Delivered, "rate", Role::Citizen),
+    (At::Delivered, "rate-at-desk", Role::Reception),
 ];
 
 /// Who ever gives each command, and the status action it stands for (written from the rules,
@@ -195,6 +201,7 @@ fn gives(command: &str) -> (&'static [Role], Action) {
         "answer-consultation" => {
             (&[Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader], Action::AnswerConsultation)
         }
+        "rate" | "rate-at-desk" => (&[Role::Citizen, Role::Reception], Action::Rate),
         other => panic!("no command {other}"),
     }
 }
@@ -284,6 +291,7 @@ fn state(at: Situation) -> DossierState {
         obligations: Vec::new(),
         fees: Vec::new(),
         payments: Vec::new(),
+        rated: false,
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -357,6 +365,18 @@ fn command(name: &str, state: &DossierState) -> Command {
             form: std::collections::BTreeMap::from([("father".to_string(), "Nguyễn Văn Bình".to_string())]),
             files: Vec::new(),
         },
+        "rate" | "rate-at-desk" => Command::Rate {
+            overall: "satisfied".into(),
+            ease: "very-satisfied".into(),
+            on_time: String::new(),
+            attitude: "unsatisfied".into(),
+            comment: "Cán bộ cần hướng dẫn rõ hơn".into(),
+            channel: if name == "rate" {
+                crate::domain::rating::RatingChannel::Online
+            } else {
+                crate::domain::rating::RatingChannel::Paper
+            },
+        },
         other => panic!("no command {other}"),
     }
 }
@@ -389,7 +409,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 16 * 19 * 8);
+    assert_eq!(checked, 16 * 21 * 8);
 }
 
 #[test]
@@ -417,6 +437,9 @@ fn what_the_page_offers_is_what_the_planner_allows() {
                 ("request-supplement", can.request_supplement),
                 ("send-supplement", can.send_supplement),
                 ("answer-supplement", can.answer_supplement),
+                // One flag; the channel goes with the role (online for the applicant).
+                ("rate", can.rate && role == Role::Citizen),
+                ("rate-at-desk", can.rate && role == Role::Reception),
             ];
             for (name, shown) in offered {
                 assert_eq!(shown, ALLOWED.contains(&(at, name, role)), "{role:?} is offered {name} at {at:?}");
@@ -708,4 +731,46 @@ mod fee_decisions {
         assert_eq!(p.refund.map(|r| r.gateway_no), Some("R1".into()));
         assert!(matches!(p.payload, Some(Payload::Refunded { amount_vnd: 10_000, .. })));
     }
+}
+
+fn rating(overall: &str) -> Command {
+    Command::Rate {
+        overall: overall.into(),
+        ease: String::new(),
+        on_time: "unsatisfied".into(),
+        attitude: String::new(),
+        comment: "  Trả kết quả chậm hai ngày ".into(),
+        channel: crate::domain::rating::RatingChannel::Online,
+    }
+}
+
+#[test]
+fn the_applicant_rates_once_after_the_result_with_the_overall_rating() {
+    use crate::domain::rating::{Level, RatingChannel};
+    let s = state(At::Delivered);
+    let applicant = person(Role::Citizen);
+    let p = plan(&s, &calendars(), &applicant, rating("satisfied"), &Backfill::default(), now()).unwrap();
+    let (r, channel) = p.rating.clone().unwrap();
+    assert_eq!((r.overall, r.on_time, channel), (Level::Satisfied, Some(Level::Unsatisfied), RatingChannel::Online));
+    assert_eq!(r.comment, "Trả kết quả chậm hai ngày");
+    assert!(r.is_unsatisfied());
+    assert!(matches!(p.payload, Some(crate::domain::event::Payload::Rated { .. })));
+    assert_eq!(p.agency, DESK);
+    // Without the overall rating: a message at its field, nothing planned.
+    let e = plan(&s, &calendars(), &applicant, rating(""), &Backfill::default(), now()).unwrap_err();
+    assert_eq!(e, Refusal::field("overall", "error-rating-overall-required"));
+    // Twice: refused as rated already, also at the desk.
+    let rated = DossierState { rated: true, ..state(At::Delivered) };
+    let e = plan(&rated, &calendars(), &applicant, rating("satisfied"), &Backfill::default(), now()).unwrap_err();
+    assert_eq!(e, Refusal::Conflict("error-rating-once".into()));
+    assert!(!available(&rated, &applicant).rate && !available(&rated, &person(Role::Reception)).rate);
+    // Before the result: not yet.
+    let e = plan(&state(At::ResultReady), &calendars(), &applicant, rating("satisfied"), &Backfill::default(), now())
+        .unwrap_err();
+    assert_eq!(e, Refusal::Conflict("error-rating-not-yet".into()));
+    // Someone else's dossier: as if it did not exist.
+    let stranger = CurrentUser::citizen(99, "Người lạ".into());
+    let e = plan(&s, &calendars(), &stranger, rating("satisfied"), &Backfill::default(), now()).unwrap_err();
+    assert_eq!(e, Refusal::Forbidden);
+    assert!(authorize(&stranger, &s).is_err());
 }

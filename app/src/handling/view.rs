@@ -140,6 +140,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         obligations: desk.dossier.obligations.clone(),
         fees: desk.fees.clone(),
         payments: desk.dossier.payments.clone(),
+        rated: desk.dossier.events.iter().any(|e| e.action == Action::Rate.name()),
         supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
             let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
             (open, s.reason.clone())

@@ -20,6 +20,7 @@ pub fn LookupPage() -> impl IntoView {
         <Layout title=i18n.t("lookup-title")>
             <h1>{i18n.t("lookup-title")}</h1>
             <p>{i18n.t("lookup-lead")}</p>
+            {query("danh_gia").map(|_| view! { <p class="notice" role="status" data-testid="rating-thanks">{i18n.t("rating-thanks")}</p> })}
             {loaded(async move {
                     let result = match code.clone() {
                         Some(c) => Some(lookup_dossier(c, token.clone()).await),
@@ -57,9 +58,17 @@ pub fn LookupPage() -> impl IntoView {
                                     })}
                                 </dl>
                             </section>
+                            {rating_form(i18n, &d, token.clone())}
                         })}
                     }
             })}
         </Layout>
     }
+}
+
+/// With the dossier's token (the QR code on the receipt, the link in a notice) its holder rates
+/// the returned or refused dossier without signing in.
+fn rating_form(i18n: crate::i18n::I18n, d: &crate::api::lookup::PublicDossier, token: Option<String>) -> impl IntoView {
+    let token = token.filter(|_| d.rateable)?;
+    Some(crate::pages::dossiers::detail::rating_form(i18n, &d.code, Some(token)))
 }

@@ -23,4 +23,10 @@ pub struct PublicDossier {
     /// Whom it was submitted for, with the same token: an organisation's name, or a person's
     /// masked name.
     pub applied_for_masked: Option<String>,
+    /// Rated by its applicant already (only with the token).
+    #[serde(default)]
+    pub rated: bool,
+    /// The token's holder may rate it now: returned or refused, not rated yet.
+    #[serde(default)]
+    pub rateable: bool,
 }

@@ -515,7 +515,8 @@ impl app::ports::DossierReads for Db {
         let row = sqlx::query(
             "select d.code, d.status, d.submitted_at, d.due_at, d.for_kind, d.for_name, d.for_number, d.organisation_id, u.full_name, p.code as p_code, p.name_vi, p.name_en, \
              a.name_vi as a_vi, a.name_en as a_en, c.name_vi as c_vi, c.name_en as c_en, cu.name_vi as cu_vi, cu.name_en as cu_en, \
-             (select s.kind from dossier_steps s where s.dossier_id = d.id and s.ended_at is null order by s.id desc limit 1) as stage \
+             (select s.kind from dossier_steps s where s.dossier_id = d.id and s.ended_at is null order by s.id desc limit 1) as stage, \
+             (select count(*) from ratings r where r.dossier_id = d.id) as rated \
              from dossiers d join procedures p on p.id = d.procedure_id join users u on u.id = d.applicant_id \
              join agencies a on a.code = d.receiving_agency join agencies c on c.code = d.current_agency \
              left join units cu on cu.agency_code = d.current_agency and cu.code = d.current_unit \
@@ -547,6 +548,8 @@ impl app::ports::DossierReads for Db {
                     app::domain::principal::AppliedFor::Organisation { name, .. } => name,
                     app::domain::principal::AppliedFor::Person { name, .. } => mask_name(&name),
                 }),
+                rated: r.get::<i64, _>("rated") > 0,
+                rateable: false,
             })
         })
         .transpose()

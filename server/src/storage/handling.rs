@@ -73,6 +73,40 @@ pub(crate) async fn back_to_receiving_desk(
     Ok(())
 }
 
+/// Keeps the applicant's rating beside its event, for the counts per agency and procedure. The
+/// dossier is its key: a second rating (two tabs at once) fails here and the transaction with it.
+async fn insert_rating(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    plan: &StepPlan,
+    rating: &app::domain::rating::Rating,
+    channel: app::domain::rating::RatingChannel,
+) -> Result<(), StoreError> {
+    let level = |l: Option<app::domain::rating::Level>| l.map(|l| l.name());
+    sqlx::query(
+        "insert into ratings (dossier_id, agency_code, procedure_id, overall, ease, on_time, attitude, comment, \
+         unsatisfied, channel, rated_at, recorded_by) \
+         select id, receiving_agency, procedure_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from dossiers where id = $1",
+    )
+    .bind(dossier_id)
+    .bind(rating.overall.name())
+    .bind(level(rating.ease))
+    .bind(level(rating.on_time))
+    .bind(level(rating.attitude))
+    .bind(rating.comment.clone())
+    .bind(i64::from(rating.is_unsatisfied()))
+    .bind(channel.name())
+    .bind(plan.at_ms)
+    .bind(plan.actor.id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match backend_err(e) {
+        StoreError::Conflict(_) => StoreError::Conflict("error-rating-once".into()),
+        other => other,
+    })?;
+    Ok(())
+}
+
 impl Db {
     /// Carries out `plan` on dossier `id` in the caller's transaction.
     pub(crate) async fn advance_in(
@@ -179,6 +213,9 @@ impl Db {
         }
         if let Some(refund) = &plan.refund {
             super::payments::apply_refund(tx, id, plan.actor.id, plan.at_ms, refund).await?;
+        }
+        if let Some((rating, channel)) = &plan.rating {
+            insert_rating(tx, id, plan, rating, *channel).await?;
         }
         for (kind, f) in &plan.files {
             sqlx::query(

@@ -21,6 +21,7 @@ mod messages;
 mod organisations;
 mod payments;
 mod privacy;
+mod ratings;
 mod robustness;
 mod security;
 mod supplements;

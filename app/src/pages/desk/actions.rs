@@ -18,7 +18,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 21] = [
+pub const ACTION_PATHS: [&str; 22] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -40,7 +40,46 @@ pub const ACTION_PATHS: [&str; 21] = [
     crate::api::payments::DeskRequestPayment::PATH,
     crate::api::payments::DeskExempt::PATH,
     crate::api::payments::DeskRefund::PATH,
+    crate::api::ratings::DeskRecordRating::PATH,
 ];
+
+/// Whether the actions panel shows any of its forms to this officer (from the same flags the
+/// forms read): only then is their code loaded in the desk (`dossier::forms`).
+pub fn any_form(a: &crate::handling::Available) -> bool {
+    a.receive
+        || a.transfer
+        || a.deliver
+        || a.assign
+        || a.appraise
+        || a.consult
+        || a.decide
+        || a.apologise
+        || a.urge
+        || a.stop
+        || a.send_supplement
+        || a.answer_supplement
+        || a.withdraw
+        || a.pay
+        || a.request_payment
+        || a.exempt
+        || a.refund
+        || a.rate
+}
+
+/// Every form of the actions panel the officer may use now.
+pub(super) fn all_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> AnyView {
+    view! {
+        {reception_forms(i18n, d, error)}
+        {payment_form(i18n, d, error)}
+        {request_payment_form(i18n, d, error)}
+        {exempt_form(i18n, d, error)}
+        {refund_form(i18n, d, error)}
+        {handling_forms(i18n, d, error)}
+        {leader_forms(i18n, d, error)}
+        {rating_form(i18n, d, error)}
+    }
+    .into_any()
+}
 
 /// The specialist's question to other units, each answering within the days given.
 fn consult_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
@@ -184,7 +223,7 @@ fn supplement_request_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppEr
     }
 }
 
-pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
     let error = error.clone();
     let a = d.actions.clone();
@@ -243,7 +282,7 @@ pub(super) fn reception_forms(i18n: I18n, d: &DeskDossierView, error: &Option<Ap
     }
 }
 
-pub(super) fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
     let error = error.clone();
     let a = d.actions.clone();
@@ -336,7 +375,7 @@ fn proposal_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
     }
 }
 
-pub(super) fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     let code = d.dossier.code.clone();
     let error = error.clone();
     let a = d.actions.clone();
@@ -418,7 +457,7 @@ pub(super) fn new_claim_code_form(i18n: I18n, d: &DeskDossierView) -> impl IntoV
 
 /// The receiving desk records a payment of everything payable now (cash, transfer with its
 /// reference, postal); the dossier's fees show above.
-pub(super) fn payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     use crate::api::payments::DeskRecordPayment;
     use crate::domain::fees::{payable_now, PaymentMethod};
     let (_, total) = payable_now(&d.dossier.obligations, d.dossier.status);
@@ -450,7 +489,7 @@ pub(super) fn payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppEr
 /// The desk at reception or the specialist appraising asks the applicant to pay before handling
 /// goes on (status 6): a quantity for each assessed fee of the version (copies, pages), and the
 /// step's fees still owed.
-pub(super) fn request_payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn request_payment_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     use crate::api::payments::DeskRequestPayment;
     use crate::domain::fees::{FeeBasis, FeeDue, ObligationState};
     let owed: Vec<String> = d
@@ -493,7 +532,7 @@ pub(super) fn request_payment_form(i18n: I18n, d: &DeskDossierView, error: &Opti
 
 /// The desk (or the specialist appraising) exempts fees still owed, each chosen, with the case
 /// the law names; the catalogue's exemptions are offered as suggestions.
-pub(super) fn exempt_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn exempt_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     use crate::api::payments::DeskExempt;
     let chosen_error = error_for(error, "exempt");
     let open = chosen_error.is_some() || error_for(error, "exempt_reason").is_some();
@@ -526,7 +565,7 @@ pub(super) fn exempt_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppErr
 
 /// The agency leader refunds a payment with the reason: online through the gateway, otherwise
 /// paid back at the counter.
-pub(super) fn refund_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+fn refund_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     use crate::api::payments::DeskRefund;
     let open = error_for(error, "refund_reason").is_some();
     let error = error.clone();
@@ -552,6 +591,40 @@ pub(super) fn refund_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppErr
                 <p class="hint">{i18n.t("desk-refund-hint")}</p>
                 <ReasonField id="refund_reason" name="refund_reason" label=i18n.t("field-refund-reason") error=error.clone() required=true />
                 <button type="submit">{i18n.t("desk-refund")}</button>
+            </form>
+        </details>
+    })
+}
+
+/// The receiving desk enters the rating a walk-in applicant gave on the counter's paper form or
+/// tablet, once the dossier is returned or refused and not rated yet.
+fn rating_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::ratings::DeskRecordRating;
+    use crate::components::rating::rating_fields;
+    use crate::domain::rating::RatingChannel;
+    let open =
+        ["overall", "ease", "on_time", "attitude", "comment", "channel"].iter().any(|f| error_for(error, f).is_some());
+    let channel_error = error_for(error, "channel");
+    let channel_invalid = channel_error.is_some();
+    let error = error.clone();
+    d.actions.rate.then(|| view! {
+        <details class="rate" open=open>
+            <summary>{i18n.t("desk-rate")}</summary>
+            <form method="post" action=DeskRecordRating::PATH class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <p class="hint">{i18n.t("desk-rate-hint")}</p>
+                <fieldset class="field" class:field-invalid=channel_invalid id="rate-channel">
+                    <legend>{i18n.t("field-rating-channel")}</legend>
+                    {channel_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    {[RatingChannel::Paper, RatingChannel::Tablet].into_iter().enumerate().map(|(i, c)| view! {
+                        <div class="choice">
+                            <input type="radio" id=format!("rate-channel-{}", c.name()) name="channel" value=c.name() checked={i == 0} />
+                            <label for=format!("rate-channel-{}", c.name())>{i18n.t(&c.key())}</label>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                {rating_fields(i18n, "rate", &error)}
+                <button type="submit">{i18n.t("desk-rate-button")}</button>
             </form>
         </details>
     })

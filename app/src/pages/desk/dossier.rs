@@ -1,7 +1,7 @@
 //! One dossier at the desk: its facts and deadline, form, files, workflow and steps,
 //! consultations, supplements and history, with the actions the officer may take now.
 
-use super::actions::{answer_consultation_form, handling_forms, leader_forms, reception_forms, ACTION_PATHS};
+use super::actions::{answer_consultation_form, ACTION_PATHS};
 use crate::api::desk::{desk_dossier, DeskDossierView};
 use crate::api::handling::working_time_text;
 use crate::components::field::ErrorSummary;
@@ -28,7 +28,16 @@ pub fn DeskDossierPage() -> impl IntoView {
     let pane_code = Signal::derive(code);
     let dossier = desk_data(
         move || (code(), query.read().get("xong"), query.read().get("phieu")),
-        |(code, _, _)| desk_dossier(code),
+        // In the app, a dossier that offers forms arrives with their code loaded, so the page is
+        // drawn whole at once (and takes the focus as one).
+        |(code, _, _)| async move {
+            let d = desk_dossier(code).await;
+            #[cfg(feature = "desk")]
+            if d.as_ref().is_ok_and(|d| super::actions::any_form(&d.actions)) {
+                forms::load_code().await;
+            }
+            d
+        },
         move |d| {
             let error = ACTION_PATHS.into_iter().find_map(posted_error);
             let q = query.get_untracked();
@@ -67,6 +76,7 @@ fn done_banner(i18n: I18n, code: &str, slip: Option<String>) -> impl IntoView {
 }
 
 fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl IntoView {
+    let d = std::sync::Arc::new(d);
     let code = d.dossier.code.clone();
     let has = |action: &str| d.dossier.events.iter().any(|e| e.action == action);
     let slips: Vec<(&str, bool)> = vec![
@@ -125,13 +135,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 </p>
                 {super::actions::new_claim_code_form(i18n, &d)}
                 <ErrorSummary error=error.clone() labels=vec![("reason".to_string(), i18n.t("field-reason"))] />
-                {reception_forms(i18n, &d, &error)}
-                {super::actions::payment_form(i18n, &d, &error)}
-                {super::actions::request_payment_form(i18n, &d, &error)}
-                {super::actions::exempt_form(i18n, &d, &error)}
-                {super::actions::refund_form(i18n, &d, &error)}
-                {handling_forms(i18n, &d, &error)}
-                {leader_forms(i18n, &d, &error)}
+                {forms::view(i18n, &d, &error)}
             </section>
         </div>
         {steps_view(i18n, &d)}
@@ -264,4 +268,53 @@ fn steps_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
             })}
         </section>
     })
+}
+
+/// The actions panel's forms: their code is loaded on demand in the desk's WASM
+/// (`docs/decisions.md`, "The desk loads its rarer screens on demand"), the first time a dossier
+/// shows one of them; the server renders them at once, and before the desk hydrates a page that
+/// shows them it loads their code ([`preload`]).
+pub mod forms {
+    use crate::api::desk::DeskDossierView;
+    use crate::error::AppError;
+    use crate::i18n::I18n;
+    use leptos::prelude::*;
+    use std::sync::Arc;
+
+    #[cfg_attr(any(feature = "ssr", feature = "desk"), lazy)]
+    async fn actions(args: (I18n, Arc<DeskDossierView>, Option<AppError>)) -> AnyView {
+        super::super::actions::all_forms(args.0, &args.1, &args.2)
+    }
+
+    /// The forms this dossier shows to this officer, in a mark the desk finds before hydrating.
+    pub fn view(i18n: I18n, d: &Arc<DeskDossierView>, error: &Option<AppError>) -> impl IntoView {
+        super::super::actions::any_form(&d.actions).then(|| {
+            let forms = actions((i18n, d.clone(), error.clone()));
+            view! { <div class="forms" data-forms="">{Suspend::new(forms)}</div> }
+        })
+    }
+
+    /// Loads the forms' code (once; at once when it is there already). A future the page's
+    /// resource can wait for: the loader's own is the browser's and stays on its thread.
+    #[cfg(feature = "desk")]
+    pub async fn load_code() {
+        let (done, loaded) = futures::channel::oneshot::channel::<()>();
+        leptos::task::spawn_local(async move {
+            __preload_actions().await;
+            let _ = done.send(());
+        });
+        let _ = loaded.await;
+    }
+
+    /// Loads the forms' code when the page in the document shows them (before it hydrates).
+    #[cfg(feature = "desk")]
+    pub async fn preload() {
+        let marked = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[data-forms]").ok().flatten())
+            .is_some();
+        if marked {
+            __preload_actions().await;
+        }
+    }
 }

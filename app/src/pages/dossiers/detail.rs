@@ -165,10 +165,29 @@ fn pay_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
     }
 }
 
+/// Once the service is over its applicant rates it, once: the form (no JavaScript needed), or
+/// the rating given.
+fn rating_section(i18n: I18n, d: &DossierDetail) -> impl IntoView {
+    if let Some(e) = d.events.iter().rev().find(|e| e.action == crate::domain::status::Action::Rate.name()) {
+        return view! {
+            <section class="rating" id="danh-gia" aria-labelledby="rating-title">
+                <h2 id="rating-title">{i18n.t("rating-yours")}</h2>
+                <p data-testid="rating-given">{crate::components::event_note::event_note(&i18n, e)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    if !crate::domain::rating::may_be_rated(d.status) {
+        return ().into_any();
+    }
+    rating_form(i18n, &d.code, None).into_any()
+}
+
 fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
     view! {
         <h1>{i18n.t("dossier-title")}" "<span class="code">{d.code.clone()}</span></h1>
         {query("bo_sung").map(|_| view! { <p class="notice" role="status">{i18n.t("supplement-sent")}</p> })}
+        {query("danh_gia").map(|_| view! { <p class="notice" role="status" data-testid="rating-thanks">{i18n.t("rating-thanks")}</p> })}
         {supplement_asked(i18n, &d)}
         <dl class="facts">
             <dt>{i18n.t("dossier-status")}</dt><dd><StatusBadge status=d.status /></dd>
@@ -214,6 +233,28 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
         {d.supplements.iter().rev().filter(|s| s.answered_at_ms.is_some()).map(|s| view! { <SupplementBox s=s.clone() /> }).collect_view()}
         {crate::components::fees::fees_section(i18n, &d.code, &d.obligations, &d.payments, pay_form(i18n, &d).into_any())}
         {withdraw_form(i18n, &d)}
+        {rating_section(i18n, &d)}
         <History events=d.events />
+    }
+}
+
+/// The applicant's rating form on a citizen page (`ratings/submit`, no JavaScript needed): on
+/// their dossier's page, or on the lookup page with the dossier's token.
+pub fn rating_form(i18n: I18n, code: &str, token: Option<String>) -> impl IntoView {
+    use crate::api::ratings::SubmitRating;
+    use crate::components::rating::{rating_fields, rating_labels};
+    let error = crate::pages::posted_error(SubmitRating::PATH);
+    view! {
+        <section class="rating" id="danh-gia" aria-labelledby="rating-title">
+            <h2 id="rating-title">{i18n.t("rating-title")}</h2>
+            <p>{i18n.t("rating-lead")}</p>
+            <ErrorSummary error=error.clone() labels=rating_labels(i18n) />
+            <form method="post" action=SubmitRating::PATH class="stack" data-testid="rating-form">
+                <input type="hidden" name="code" value=code.to_string() />
+                {token.map(|t| view! { <input type="hidden" name="t" value=t /> })}
+                {rating_fields(i18n, "rating", &error)}
+                <button type="submit" class="button-primary">{i18n.t("rating-submit")}</button>
+            </form>
+        </section>
     }
 }

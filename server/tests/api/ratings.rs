@@ -1,0 +1,201 @@
+//! Satisfaction ratings (issue 14): the applicant rates once the dossier is refused or returned,
+//! once, with the overall rating; signed in or with the lookup token; the desk records a walk-in
+//! applicant's paper rating. Every refusal is a message and leaves nothing behind.
+
+use crate::support::*;
+
+const DONG_HA_RECEPTION: &str = "045185000101";
+const PASSWORD: &str = "canbo2026";
+
+#[tokio::test]
+async fn the_applicant_rates_a_refused_dossier_once_and_nobody_else_can() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Lê Thị Đánh Giá", "045201000061", "0911000061").await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+        let page = format!("/ho-so/{code}");
+        let rate = |overall: &'static str, comment: &'static str| {
+            vec![
+                ("code", code.clone()),
+                ("overall", overall.to_string()),
+                ("on_time", "unsatisfied".to_string()),
+                ("comment", comment.to_string()),
+            ]
+        };
+        let post = |c: &reqwest::Client, fields: Vec<(&'static str, String)>, referer: String| {
+            let fields: Vec<(&str, String)> = fields;
+            let req = c
+                .post(app.url("/api/ratings/submit"))
+                .header("Accept", "text/html,application/xhtml+xml")
+                .header("Referer", app.url(&referer))
+                .form(&fields);
+            async move { req.send().await.unwrap() }
+        };
+        let count_sql =
+            format!("select count(*) from ratings r join dossiers d on d.id = r.dossier_id where d.code = '{code}'");
+        let rated = || app.count(&count_sql);
+        // Before the result: not yet, nothing saved.
+        let res = post(&citizen, rate("satisfied", ""), page.clone()).await;
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-rating-not-yet".into()),
+            "{backend:?}"
+        );
+        assert_eq!(rated().await, 0);
+        // The desk refuses it at reception.
+        let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let res = app
+            .form(
+                &desk,
+                "/api/desk/refuse",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("reason", "Không thuộc thẩm quyền giải quyết của cơ quan")],
+            )
+            .await;
+        assert!(location(&res).contains("/phieu/03"), "{backend:?} {}", location(&res));
+        // The overall rating missing: a message at its field.
+        let res = post(&citizen, vec![("code", code.clone()), ("ease", "satisfied".into())], page.clone()).await;
+        assert_eq!(
+            field_keys(&redirected_error(&res)),
+            vec![("overall".to_string(), "error-rating-overall-required".to_string())],
+            "{backend:?}"
+        );
+        // Someone else's dossier: as if it did not exist.
+        let stranger = app.citizen("Người Lạ", "045201000062", "0911000062").await;
+        let res = post(&stranger, rate("unsatisfied", ""), "/ho-so".into()).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}");
+        // A wrong token: not found either.
+        let anonymous = app.client();
+        let mut with_token = rate("satisfied", "");
+        with_token.push(("t", "not-the-token".into()));
+        let res = post(&anonymous, with_token, "/tra-cuu".into()).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::NotFound, "{backend:?}");
+        assert_eq!(rated().await, 0, "{backend:?}: nothing saved by any refusal");
+        // The applicant rates: saved, in the history, back on the page with thanks.
+        let res = post(&citizen, rate("satisfied", "  Nên báo trước lý do từ chối "), page.clone()).await;
+        assert_eq!(location(&res), format!("/ho-so/{code}?danh_gia=1"), "{backend:?}");
+        assert_eq!(rated().await, 1);
+        let row = texts(
+            &app,
+            "select r.overall || '|' || r.on_time || '|' || r.comment || '|' || r.channel || '|' || r.unsatisfied \
+             from ratings r join dossiers d on d.id = r.dossier_id where d.code = $1",
+            &code,
+        )
+        .await;
+        assert_eq!(row, vec!["satisfied|unsatisfied|Nên báo trước lý do từ chối|online|1".to_string()], "{backend:?}");
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(app::domain::history::verify(&events, n, &last), Ok(()));
+        assert_eq!(events.last().map(|e| (e.action.as_str(), e.to_status)), Some(("rate", 3)), "{backend:?}");
+        let html = citizen.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains("data-testid=\"rating-given\"") && !html.contains("data-testid=\"rating-form\""),
+            "{backend:?}"
+        );
+        // Twice: refused, still one rating — also with the token, also at the desk.
+        let res = post(&citizen, rate("very-satisfied", ""), page.clone()).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Conflict("error-rating-once".into()), "{backend:?}");
+        let token = texts(&app, "select lookup_token from dossiers where code = $1", &code).await.remove(0);
+        let mut with_token = rate("very-satisfied", "");
+        with_token.push(("t", token.clone()));
+        let res = post(&anonymous, with_token, format!("/tra-cuu?ma={code}&t={token}")).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Conflict("error-rating-once".into()), "{backend:?}");
+        let res = app
+            .form(
+                &desk,
+                "/api/desk/rate",
+                &format!("/mot-cua/ho-so/{code}"),
+                &[("code", &code), ("channel", "paper"), ("overall", "satisfied")],
+            )
+            .await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Conflict("error-rating-once".into()), "{backend:?}");
+        assert_eq!(rated().await, 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_token_holder_rates_on_the_lookup_page_and_the_desk_records_a_paper_rating() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let p = birth(&app).await;
+        let citizen = app.citizen("Trần Văn Tra", "045201000063", "0911000063").await;
+        let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let mut codes = Vec::new();
+        for _ in 0..2 {
+            let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+            let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+            let res = app
+                .form(
+                    &desk,
+                    "/api/desk/refuse",
+                    &format!("/mot-cua/ho-so/{code}"),
+                    &[("code", &code), ("reason", "Hồ sơ không thuộc thẩm quyền của phường")],
+                )
+                .await;
+            assert!(location(&res).contains("/phieu/03"), "{backend:?}");
+            codes.push(code);
+        }
+        // The lookup page offers the form only with the token.
+        let token = texts(&app, "select lookup_token from dossiers where code = $1", &codes[0]).await.remove(0);
+        let anonymous = app.client();
+        let without =
+            anonymous.get(app.url(&format!("/tra-cuu?ma={}", codes[0]))).send().await.unwrap().text().await.unwrap();
+        assert!(!without.contains("rating-form"), "{backend:?}");
+        let with = format!("/tra-cuu?ma={}&t={token}", codes[0]);
+        let html = anonymous.get(app.url(&with)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("data-testid=\"rating-form\""), "{backend:?}");
+        let res = app
+            .form(
+                &anonymous,
+                "/api/ratings/submit",
+                &with,
+                &[("code", &codes[0]), ("t", &token), ("overall", "very-satisfied"), ("attitude", "very-satisfied")],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/tra-cuu?ma={}&t={token}&danh_gia=1", codes[0]), "{backend:?}");
+        // The desk: no channel or the online one is a message at the field; a paper rating is
+        // recorded with its channel and the officer.
+        let page = format!("/mot-cua/ho-so/{}", codes[1]);
+        let html = desk.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("/api/desk/rate"), "{backend:?}: the desk is offered the form");
+        for channel in ["", "online"] {
+            let res = app
+                .form(
+                    &desk,
+                    "/api/desk/rate",
+                    &page,
+                    &[("code", &codes[1]), ("channel", channel), ("overall", "satisfied")],
+                )
+                .await;
+            assert_eq!(
+                field_keys(&redirected_error(&res)),
+                vec![("channel".to_string(), "error-rating-channel".to_string())]
+            );
+        }
+        let res = app
+            .form(
+                &desk,
+                "/api/desk/rate",
+                &page,
+                &[("code", &codes[1]), ("channel", "paper"), ("overall", "unsatisfied")],
+            )
+            .await;
+        assert_eq!(location(&res), format!("{page}?xong=1"), "{backend:?} {:?}", location(&res));
+        let channels = texts(
+            &app,
+            "select r.channel from ratings r join dossiers d on d.id = r.dossier_id where d.code = $1",
+            &codes[0],
+        )
+        .await;
+        assert_eq!(channels, vec!["online".to_string()], "{backend:?}");
+        let paper: i64 = app
+            .count(&format!(
+                "select count(*) from ratings r join dossiers d on d.id = r.dossier_id join users u on u.id = r.recorded_by \
+                 where d.code = '{}' and r.channel = 'paper' and u.role = 'reception' and r.unsatisfied = 1",
+                codes[1]
+            ))
+            .await;
+        assert_eq!(paper, 1, "{backend:?}");
+    }
+}
