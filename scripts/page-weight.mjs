@@ -100,7 +100,7 @@ try {
   const code = (await (await fetch(`${base}/ho-so`, { headers: { cookie } })).text()).match(/\/ho-so\/([0-9A-Z.]+-\d{6}-\d{4,})/)?.[1];
   const pages = [
     ["/", null], ["/thu-tuc", null], ["/thu-tuc?q=giay+phep+xay+dung", null], ["/thu-tuc/1.001193", null],
-    ["/dang-ky", null], ["/dang-nhap", null], ["/tra-cuu?ma=" + (code || ""), null], ["/tra-cuu/bien-lai", null],
+    ["/dang-ky", null], ["/dang-nhap", null], ["/tra-cuu?ma=" + (code || ""), null], ["/tra-cuu/bien-lai", null], ["/danh-gia", null],
     ["/thu-tuc/1.001193/nop", cookie], ["/ho-so", cookie],
   ];
   if (code) pages.push([`/ho-so/${code}`, cookie], [`/ho-so/${code}/xac-nhan`, cookie], [`/ho-so/${code}/bo-sung`, cookie]);

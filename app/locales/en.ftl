@@ -807,3 +807,4 @@ error-rating-comment-length = Comments may be at most 2,000 characters long.
 error-rating-once = This dossier has already been rated. Each dossier is rated once.
 error-rating-not-yet = A dossier can be rated once its result is returned or it has been refused.
 error-rating-channel = Please say whether the applicant rated on paper or on the tablet.
+ratings-link = Satisfaction ratings

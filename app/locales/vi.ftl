@@ -801,3 +801,4 @@ error-rating-comment-length = Góp ý không được dài quá 2000 ký tự.
 error-rating-once = Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.
 error-rating-not-yet = Chỉ đánh giá được khi hồ sơ đã trả kết quả hoặc đã bị từ chối.
 error-rating-channel = Vui lòng chọn người dân đánh giá bằng phiếu giấy hay máy tính bảng.
+ratings-link = Đánh giá sự hài lòng

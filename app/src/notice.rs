@@ -289,6 +289,11 @@ pub fn email(f: &Facts) -> Email {
             f.collection(&mut body);
             f.fees(&mut body);
         }
+        // The service is over: the applicant is asked to rate it (TT 32/2017 Đ12).
+        Kind::Delivered | Kind::Refused => {
+            body.push_str(&t(lang, "notice-rate", &[("link", format!("{PORTAL}/ho-so/{}#danh-gia", f.code))]));
+            body.push('\n');
+        }
         _ => {}
     }
     body.push('\n');
@@ -443,6 +448,14 @@ mod tests {
             assert!(email(&f).body.contains(&who), "{lang:?}");
             assert!(!sms(&f).contains("Hai Dang") && !sms(&f).contains("0100109106"), "{lang:?}");
             assert!(!email(&facts(Kind::Accepted, lang, None)).body.contains("MST"), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_returned_or_refused_dossier_asks_for_a_rating_and_no_other_notice_does() {
+        for f in every_notice() {
+            let asks = email(&f).body.contains("#danh-gia");
+            assert_eq!(asks, matches!(f.kind, Kind::Delivered | Kind::Refused), "{:?} {:?}", f.kind, f.lang);
         }
     }
 

@@ -225,6 +225,12 @@ pub trait DossierReads: Send + Sync {
     async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>, StoreError>;
     /// The token of a submitted dossier's lookup link (empty for rows that never had one).
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError>;
+    /// The ratings given in `[from_ms, to_ms)`, counted per agency, procedure and levels given.
+    async fn rating_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<crate::read::ratings::RatingCount>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.
     async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;

@@ -45,6 +45,21 @@ pub async fn desk_record_rating(
     crate::api::handling::ssr::act(&code, fields.command(channel), crate::handling::Backfill::default()).await
 }
 
+/// The year's ratings per agency and per procedure, for everyone (never per officer): a year
+/// that is not one of the last five reads as this year.
+#[server(prefix = "/api", endpoint = "ratings/public", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "ratings/public", skip_all))]
+pub async fn public_ratings(nam: Option<String>) -> Result<crate::read::ratings::RatingsView, AppError> {
+    use crate::api::ctx;
+    use crate::domain::clock::at;
+    let this_year = crate::domain::vn_time::local(ctx::now_ms()).year;
+    let years: Vec<i32> = (this_year - 4..=this_year).rev().collect();
+    let year = nam.and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| years.contains(y)).unwrap_or(this_year);
+    let counts = ctx::services()?.store.rating_counts(at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0)).await?;
+    let (total, agencies) = crate::read::ratings::fold(&counts);
+    Ok(crate::read::ratings::RatingsView { year, years, total, agencies })
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::api::ctx;

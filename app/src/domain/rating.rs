@@ -218,14 +218,30 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, r: &Rating) {
-        self.rated += 1;
-        if r.is_unsatisfied() {
-            self.unsatisfied += 1;
+        self.add_counted(&Criterion::ALL.map(|c| r.level(c)), r.is_unsatisfied(), 1);
+    }
+
+    /// Adds `n` ratings that gave `levels` (in [`Criterion::ALL`] order), as counted by storage.
+    pub fn add_counted(&mut self, levels: &[Option<Level>; 4], unsatisfied: bool, n: i64) {
+        self.rated += n;
+        if unsatisfied {
+            self.unsatisfied += n;
         }
-        for (ci, c) in Criterion::ALL.into_iter().enumerate() {
-            if let Some(l) = r.level(c) {
-                let li = Level::ALL.iter().position(|x| *x == l).unwrap_or(0);
-                self.levels[ci][li] += 1;
+        for (ci, l) in levels.iter().enumerate() {
+            if let Some(l) = l {
+                let li = Level::ALL.iter().position(|x| x == l).unwrap_or(0);
+                self.levels[ci][li] += n;
+            }
+        }
+    }
+
+    /// Adds another tally (an agency's is the sum of its procedures').
+    pub fn merge(&mut self, other: &Tally) {
+        self.rated += other.rated;
+        self.unsatisfied += other.unsatisfied;
+        for (mine, theirs) in self.levels.iter_mut().zip(other.levels.iter()) {
+            for (a, b) in mine.iter_mut().zip(theirs.iter()) {
+                *a += b;
             }
         }
     }

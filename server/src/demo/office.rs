@@ -523,7 +523,9 @@ async fn run(
             }
             // The agency could not perform the service: its leader refunds what was paid (Cà Mau
             // Đ9.2.c), through the gateway for an online payment, at the counter otherwise.
-            (S::Refused | S::Withdrawn | S::Stopped, _) if !refunded => {
+            (S::Refused | S::Withdrawn | S::Stopped, _)
+                if !refunded && desk.dossier.payments.iter().any(|p| app::domain::fees::refundable(&p.state)) =>
+            {
                 refunded = true;
                 let Some(p) = desk.dossier.payments.iter().find(|p| app::domain::fees::refundable(&p.state)) else {
                     return Ok(());
@@ -539,6 +541,19 @@ async fn run(
                 };
                 let reason = "Cơ quan không giải quyết được hồ sơ; hoàn trả phí, lệ phí đã nộp.".into();
                 (head, Command::Refund { txn_ref: p.txn_ref.clone(), reason, gateway_no }, 60 + rng.below(480) as i64)
+            }
+            // The service is over: most applicants rate it, online or on the counter's paper form
+            // (`demo_rating`).
+            (S::Refused | S::Delivered, _) if !desk.dossier.events.iter().any(|e| e.action == "rate") => {
+                let Some((cmd, minutes)) = demo_rating(code, desk.dossier.channel == "online") else {
+                    return Ok(());
+                };
+                let who = if desk.dossier.channel == "online" {
+                    applicant.clone()
+                } else {
+                    officer(db, &desk.receiving_agency_code, Role::Reception, "", 0, None).await?
+                };
+                (who, cmd, minutes)
             }
             _ => return Ok(()),
         };
@@ -571,6 +586,33 @@ async fn run(
         t = at;
     }
     Ok(())
+}
+
+/// Seven in ten applicants rate the service, most satisfied, a few not (late, or the officers'
+/// attitude), some with a comment. Drawn from the dossier's code, not the office's random
+/// sequence, so the rest of the living office stays as it was. Also when to rate, in minutes.
+fn demo_rating(code: &str, online: bool) -> Option<(Command, i64)> {
+    use app::domain::rating::RatingChannel;
+    let h = code.bytes().fold(7u64, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)));
+    if h % 10 >= 7 {
+        return None;
+    }
+    let (overall, on_time, attitude, comment) = match (h / 10) % 20 {
+        0 => ("unsatisfied", "unsatisfied", "satisfied", "Hồ sơ trả kết quả chậm so với giấy hẹn."),
+        1 | 2 => ("satisfied", "satisfied", "unsatisfied", ""),
+        3..=11 => ("satisfied", "satisfied", "satisfied", ""),
+        12 => ("very-satisfied", "very-satisfied", "very-satisfied", "Cán bộ hướng dẫn tận tình, dễ hiểu."),
+        _ => ("very-satisfied", "very-satisfied", "very-satisfied", ""),
+    };
+    let cmd = Command::Rate {
+        overall: overall.into(),
+        ease: if h % 3 == 0 { String::new() } else { "satisfied".into() },
+        on_time: on_time.into(),
+        attitude: attitude.into(),
+        comment: comment.into(),
+        channel: if online { RatingChannel::Online } else { RatingChannel::Paper },
+    };
+    Some((cmd, 30 + (h % 2880) as i64))
 }
 
 /// Pays everything payable now on dossier `code`: an online dossier through an attempt the

@@ -555,6 +555,40 @@ impl app::ports::DossierReads for Db {
         .transpose()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "rating_counts"))]
+    async fn rating_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<app::read::ratings::RatingCount>, StoreError> {
+        use app::domain::rating::Level;
+        let rows = sqlx::query(
+            "select r.agency_code, a.name_vi as a_vi, a.name_en as a_en, p.code as p_code, p.name_vi as p_vi, p.name_en as p_en, \
+             r.overall, r.ease, r.on_time, r.attitude, r.unsatisfied, count(*) as n \
+             from ratings r join agencies a on a.code = r.agency_code join procedures p on p.id = r.procedure_id \
+             where r.rated_at >= $1 and r.rated_at < $2 \
+             group by r.agency_code, a.name_vi, a.name_en, p.code, p.name_vi, p.name_en, r.overall, r.ease, r.on_time, r.attitude, r.unsatisfied",
+        )
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let level = |r: &sqlx::any::AnyRow, c: &str| r.get::<Option<String>, _>(c).as_deref().and_then(Level::parse);
+        Ok(rows
+            .iter()
+            .map(|r| app::read::ratings::RatingCount {
+                agency_code: r.get("agency_code"),
+                agency: app::read::Name { vi: r.get("a_vi"), en: r.get("a_en") },
+                procedure_code: r.get("p_code"),
+                procedure: app::read::Name { vi: r.get("p_vi"), en: r.get("p_en") },
+                levels: [level(r, "overall"), level(r, "ease"), level(r, "on_time"), level(r, "attitude")],
+                unsatisfied: r.get::<i64, _>("unsatisfied") != 0,
+                count: r.get("n"),
+            })
+            .collect())
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "lookup_token"))]
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("select lookup_token from dossiers where code = $1")

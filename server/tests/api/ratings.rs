@@ -121,6 +121,12 @@ async fn the_token_holder_rates_on_the_lookup_page_and_the_desk_records_a_paper_
         let p = birth(&app).await;
         let citizen = app.citizen("Trần Văn Tra", "045201000063", "0911000063").await;
         let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+        let public = || async {
+            let v: serde_json::Value =
+                app.client().get(app.url("/api/ratings/public")).send().await.unwrap().json().await.unwrap();
+            v
+        };
+        let before = public().await;
         let mut codes = Vec::new();
         for _ in 0..2 {
             let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
@@ -197,5 +203,23 @@ async fn the_token_holder_rates_on_the_lookup_page_and_the_desk_records_a_paper_
             ))
             .await;
         assert_eq!(paper, 1, "{backend:?}");
+        // Both count in public, for the agency and its procedure, and no officer is named.
+        let after = public().await;
+        let rated = |v: &serde_json::Value| v["total"]["rated"].as_i64().unwrap();
+        assert_eq!(rated(&after) - rated(&before), 2, "{backend:?}");
+        let agency = |v: &serde_json::Value| {
+            v["agencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["code"] == "000.20.01.H45")
+                .map(|a| a["tally"]["rated"].as_i64().unwrap())
+                .unwrap_or(0)
+        };
+        assert_eq!(agency(&after) - agency(&before), 2, "{backend:?}");
+        let text = after.to_string();
+        assert!(!text.contains("Lê Thị Thu Hà") && !text.contains("recorded_by"), "{backend:?}");
+        let html = app.client().get(app.url("/danh-gia")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("data-testid=\"ratings-agencies\""), "{backend:?}");
     }
 }
