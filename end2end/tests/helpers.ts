@@ -200,13 +200,19 @@ export async function citizenSubmitsAs(browser: Browser, baseURL: string): Promi
   const page = await context.newPage();
   await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
   const cccd = await register(page, "Đinh Thị Hoa");
-  await fillBirthForm(page, cccd);
+  const code = await submitBirth(page, cccd);
+  await context.close();
+  return { code, cccd };
+}
+
+/** On the birth registration's e-form (1.001193): fills it, attaches both files, submits;
+ *  returns the new dossier's code. */
+export async function submitBirth(page: Page, motherCccd: string): Promise<string> {
+  await fillBirthForm(page, motherCccd);
   await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
   await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
-  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
-  await context.close();
-  return { code, cccd };
+  return (await page.getByTestId("dossier-code").textContent())!.trim();
 }
 
 /** A demo citizen (Trần Thị Bích) signs in and submits a birth registration in a context of their

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BIRTH_CERT, DECLARATION, expectAccessible, fillBirthForm, register, samplePdf, screenshot, signIn } from "../helpers";
+import { expectAccessible, register, screenshot, signIn, submitBirth } from "../helpers";
 
 const RECEPTION = { cccd: "045185000101", password: "canbo2026" };
 
@@ -9,11 +9,7 @@ test("the applicant rates a refused dossier once, on their phone", async ({ page
   test.setTimeout(120_000);
   await page.goto("/dang-ky?next=/thu-tuc/1.001193/nop");
   const cccd = await register(page, "Phan Thị Đánh");
-  await fillBirthForm(page, cccd);
-  await page.getByLabel(DECLARATION).setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: samplePdf });
-  await page.getByLabel(BIRTH_CERT).setInputFiles({ name: "giay-chung-sinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
-  await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
-  const code = (await page.getByTestId("dossier-code").textContent())!.trim();
+  const code = await submitBirth(page, cccd);
   // Nothing to rate before the service is over.
   await page.goto(`/ho-so/${code}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(code);
