@@ -1,7 +1,9 @@
 import { Browser, Cookie, expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { createHmac } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** The mail and SMS sinks started with the server (playwright.config.ts). */
 export const SINKS = `http://127.0.0.1:${Number(process.env.E2E_SINKS_PORT || 3126)}`;
@@ -46,8 +48,27 @@ export function totp(secret: string, step: number): string {
   return String(n).padStart(6, "0");
 }
 
-/** The last time step each account's code was given in this run: a code works once. */
-const lastStep = new Map<string, number>();
+/** The last time step each account's code was given in this run (a code works once), kept in a
+ *  file every worker of the run shares (workers are the runner's children): a project that
+ *  follows another within the same 30 seconds must not give the step the first one used. */
+const stepsFile = join(tmpdir(), `portal-e2e-totp-${process.ppid}.json`);
+const lastStep = {
+  get(account: string): number | undefined {
+    try {
+      return JSON.parse(readFileSync(stepsFile, "utf8"))[account];
+    } catch {
+      return undefined;
+    }
+  },
+  set(account: string, step: number) {
+    let all: Record<string, number> = {};
+    try {
+      all = JSON.parse(readFileSync(stepsFile, "utf8"));
+    } catch {}
+    all[account] = step;
+    writeFileSync(stepsFile, JSON.stringify(all));
+  },
+};
 
 /** Gives the second factor on the page that asks for it: the code of `secret` for a time step
  *  not used before by `account` (waiting for the next step when this one was used). */

@@ -16,7 +16,7 @@ test("the applicant rates a refused dossier once, on their phone", async ({ page
   await expect(page.getByTestId("rating-form")).toHaveCount(0);
 
   // The desk refuses it, in a desktop browser of its own.
-  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 }, javaScriptEnabled: true });
   const desk = await context.newPage();
   await signIn(desk, RECEPTION);
   await desk.goto(`/mot-cua/ho-so/${code}`);
