@@ -27,7 +27,7 @@ mod view;
 pub use available::{available, Available, CONSULTED};
 pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
-pub use execute::{authorize, execute, load_calendars, load_choices, load_state, Executed};
+pub use execute::{authorize, execute, execute_on, load_calendars, load_choices, load_state, Executed};
 pub use plan::{
     plan, DossierChanges, NewConsultation, OpenStep, PaymentPlan, RefundPlan, StepPlan, SupplementPlan,
     BACKFILL_WINDOW_DAYS, CONSULT_DAYS,

@@ -6,8 +6,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The applicant's rating: `overall` is required, the three criteria and the comment are not.
-/// With `t` (the dossier's lookup token) it needs no session.
+/// The applicant's rating: `overall` is required, the three criteria and the comment are not
+/// (a radio group left empty is absent). With `t` (the dossier's lookup token) it needs no
+/// session.
 #[server(prefix = "/api", endpoint = "ratings/submit")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "ratings/submit", skip_all))]
 pub async fn submit_rating(
@@ -19,8 +20,8 @@ pub async fn submit_rating(
     comment: Option<String>,
     t: Option<String>,
 ) -> Result<(), AppError> {
-    let fields = ssr::Fields { overall, ease, on_time, attitude, comment };
-    ssr::submit(&code, fields, t).await
+    let input = crate::domain::rating::RatingInput::posted([overall, ease, on_time, attitude, comment]);
+    ssr::submit(&code, input, t.unwrap_or_default()).await
 }
 
 /// The receiving desk records the rating a walk-in applicant gave on paper or on the counter's
@@ -36,13 +37,14 @@ pub async fn desk_record_rating(
     attitude: Option<String>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::rating::RatingChannel;
+    use crate::domain::rating::{RatingChannel, RatingInput};
     let channel = channel.as_deref().and_then(RatingChannel::parse).filter(|c| *c != RatingChannel::Online);
     let Some(channel) = channel else {
         return Err(AppError::field("channel", "error-rating-channel"));
     };
-    let fields = ssr::Fields { overall, ease, on_time, attitude, comment };
-    crate::api::handling::ssr::act(&code, fields.command(channel), crate::handling::Backfill::default()).await
+    let input = RatingInput::posted([overall, ease, on_time, attitude, comment]);
+    let cmd = crate::handling::Command::Rate { input, channel };
+    crate::api::handling::ssr::act(&code, cmd, crate::handling::Backfill::default()).await
 }
 
 /// The year's ratings per agency and per procedure, for everyone (never per officer): a year
@@ -63,72 +65,34 @@ pub async fn public_ratings(nam: Option<String>) -> Result<crate::read::ratings:
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::api::ctx;
-    use crate::domain::rating::RatingChannel;
-    use crate::domain::secret::constant_time_eq;
+    use crate::domain::rating::{RatingChannel, RatingInput};
     use crate::error::AppError;
     use crate::handling::{self, Backfill, Command};
     use crate::ports::CurrentUser;
 
-    /// The rating form's fields as posted (a radio group left empty is absent).
-    pub struct Fields {
-        pub overall: Option<String>,
-        pub ease: Option<String>,
-        pub on_time: Option<String>,
-        pub attitude: Option<String>,
-        pub comment: Option<String>,
-    }
-
-    impl Fields {
-        pub fn command(self, channel: RatingChannel) -> Command {
-            Command::Rate {
-                overall: self.overall.unwrap_or_default(),
-                ease: self.ease.unwrap_or_default(),
-                on_time: self.on_time.unwrap_or_default(),
-                attitude: self.attitude.unwrap_or_default(),
-                comment: self.comment.unwrap_or_default(),
-                channel,
-            }
-        }
-    }
-
-    /// Who rates: the signed-in applicant, or whoever holds the dossier's lookup token (printed
-    /// on the receipt, in the notices), who acts as its applicant for this rating only.
-    async fn rater(code: &str, token: Option<String>) -> Result<CurrentUser, AppError> {
+    /// The applicant's rating, online: signed in, or with the dossier's lookup token (printed on
+    /// the receipt and in its QR code), whose holder acts as the applicant for this rating only.
+    pub async fn submit(code: &str, input: RatingInput, token: String) -> Result<(), AppError> {
         let services = ctx::services()?;
-        let given = token.unwrap_or_default();
-        if given.trim().is_empty() {
-            return ctx::require_user();
-        }
-        // Tried like the lookup (its limit per address), so tokens cannot be guessed here either.
-        let per_address =
-            crate::domain::rate_limit::Limit { max: services.config.lookup_per_minute, window_ms: 60_000 };
-        {
-            let mut limiter = services.limiter.lock().map_err(|_| ctx::internal("rate limiter poisoned"))?;
-            if !limiter.hit(&format!("lookup:{}", ctx::client_addr()), per_address, ctx::now_ms()) {
-                return Err(AppError::RateLimited);
-            }
-        }
-        let code =
-            crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?.to_string();
-        let token = services.store.lookup_token(&code).await?.unwrap_or_default();
-        if token.is_empty() || !constant_time_eq(given.trim().as_bytes(), token.as_bytes()) {
-            return Err(AppError::NotFound);
-        }
-        let state = services.store.dossier_state(&code).await?.ok_or(AppError::NotFound)?;
-        Ok(CurrentUser::citizen(state.applicant_id, String::new()))
-    }
-
-    pub async fn submit(code: &str, fields: Fields, token: Option<String>) -> Result<(), AppError> {
-        let by_token = token.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let user = rater(code, token.clone()).await?;
-        let store = ctx::services()?.store;
-        let cmd = fields.command(RatingChannel::Online);
-        let done = handling::execute(store.as_ref(), &user, code, cmd, &Backfill::default(), ctx::now_ms()).await?;
-        if by_token {
-            let t = token.unwrap_or_default();
-            leptos_axum::redirect(&format!("/tra-cuu?ma={}&t={}&danh_gia=1", done.code, t.trim()));
+        let store = services.store.as_ref();
+        let cmd = Command::Rate { input, channel: RatingChannel::Online };
+        let (now, token) = (ctx::now_ms(), token.trim().to_string());
+        let done = if token.is_empty() {
+            handling::execute(store, &ctx::require_user()?, code, cmd, &Backfill::default(), now).await?
         } else {
-            leptos_axum::redirect(&format!("/ho-so/{}?danh_gia=1", done.code));
+            crate::api::lookup::ssr::count_a_try(&services)?;
+            let code = crate::domain::dossier_code::DossierCode::parse("code", code).map_err(|_| AppError::NotFound)?;
+            let code = code.to_string();
+            if !crate::api::lookup::ssr::token_matches(&services, &code, &token).await? {
+                return Err(AppError::NotFound);
+            }
+            let state = store.dossier_state(&code).await?.ok_or(AppError::NotFound)?;
+            let applicant = CurrentUser::citizen(state.applicant_id, String::new());
+            handling::execute_on(store, &applicant, state, cmd, &Backfill::default(), now).await?
+        };
+        match token.is_empty() {
+            true => leptos_axum::redirect(&format!("/ho-so/{}?danh_gia=1", done.code)),
+            false => leptos_axum::redirect(&format!("/tra-cuu?ma={}&t={token}&danh_gia=1", done.code)),
         }
         Ok(())
     }

@@ -84,8 +84,7 @@ fn render(i18n: &I18n, p: &Payload) -> String {
                 .into_iter()
                 .filter_map(|c| {
                     let l = rating.level(c)?;
-                    let short = format!("rating-short-{}", c.field().replace('_', "-"));
-                    Some(format!("{}: {}", i18n.t(&short), i18n.t(&l.key())))
+                    Some(format!("{}: {}", i18n.t(&c.short_key()), i18n.t(&l.key())))
                 })
                 .collect();
             let args = [

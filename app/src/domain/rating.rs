@@ -71,6 +71,11 @@ impl Criterion {
     pub fn key(self) -> String {
         format!("rating-criterion-{}", self.field().replace('_', "-"))
     }
+
+    /// Message key of the criterion's short name (the history, the public table's heads).
+    pub fn short_key(self) -> String {
+        format!("rating-short-{}", self.field().replace('_', "-"))
+    }
 }
 
 /// How the rating reached the office: online (the applicant's account, or the lookup page or
@@ -119,21 +124,30 @@ pub struct Rating {
 /// The longest comment kept.
 pub const COMMENT_MAX: usize = 2000;
 
-/// The raw fields of a rating form, as posted.
+/// The raw fields of a rating form, as posted (a radio group left empty is empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RatingInput<'a> {
-    pub overall: &'a str,
-    pub ease: &'a str,
-    pub on_time: &'a str,
-    pub attitude: &'a str,
-    pub comment: &'a str,
+pub struct RatingInput {
+    pub overall: String,
+    pub ease: String,
+    pub on_time: String,
+    pub attitude: String,
+    pub comment: String,
+}
+
+impl RatingInput {
+    /// The fields as a form posts them: overall, ease, on time, attitude, comment (a radio group
+    /// left empty is absent).
+    pub fn posted(fields: [Option<String>; 5]) -> RatingInput {
+        let [overall, ease, on_time, attitude, comment] = fields.map(Option::unwrap_or_default);
+        RatingInput { overall, ease, on_time, attitude, comment }
+    }
 }
 
 impl Rating {
     /// The rating of `input`, or the error of every field that is wrong: the overall rating
     /// missing, a level that is not one of the three, a comment too long or with control
     /// characters.
-    pub fn parse(input: &RatingInput<'_>) -> Result<Rating, Vec<FieldError>> {
+    pub fn parse(input: &RatingInput) -> Result<Rating, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut level = |c: Criterion, raw: &str| -> Option<Level> {
             let raw = raw.trim();
@@ -149,11 +163,11 @@ impl Rating {
             }
             l
         };
-        let overall = level(Criterion::Overall, input.overall);
-        let ease = level(Criterion::Ease, input.ease);
-        let on_time = level(Criterion::OnTime, input.on_time);
-        let attitude = level(Criterion::Attitude, input.attitude);
-        let comment = match crate::domain::text::clean_text(input.comment) {
+        let overall = level(Criterion::Overall, &input.overall);
+        let ease = level(Criterion::Ease, &input.ease);
+        let on_time = level(Criterion::OnTime, &input.on_time);
+        let attitude = level(Criterion::Attitude, &input.attitude);
+        let comment = match crate::domain::text::clean_text(&input.comment) {
             Ok(c) => {
                 let c = c.trim().to_string();
                 if c.chars().count() > COMMENT_MAX {
@@ -260,8 +274,8 @@ impl Tally {
 mod tests {
     use super::*;
 
-    fn input<'a>(overall: &'a str, comment: &'a str) -> RatingInput<'a> {
-        RatingInput { overall, comment, ..Default::default() }
+    fn input(overall: &str, comment: &str) -> RatingInput {
+        RatingInput { overall: overall.into(), comment: comment.into(), ..Default::default() }
     }
 
     #[test]
@@ -275,7 +289,7 @@ mod tests {
 
     #[test]
     fn a_rating_without_the_overall_one_is_refused_at_its_field() {
-        let e = Rating::parse(&RatingInput { ease: "satisfied", ..Default::default() }).unwrap_err();
+        let e = Rating::parse(&RatingInput { ease: "satisfied".into(), ..Default::default() }).unwrap_err();
         assert_eq!(e, vec![FieldError::new("overall", "error-rating-overall-required")]);
     }
 
@@ -283,11 +297,11 @@ mod tests {
     fn every_wrong_field_is_reported_at_once() {
         let long = "x".repeat(COMMENT_MAX + 1);
         let e = Rating::parse(&RatingInput {
-            overall: "",
-            ease: "5 stars",
-            on_time: "satisfied",
-            attitude: "meh",
-            comment: &long,
+            overall: String::new(),
+            ease: "5 stars".into(),
+            on_time: "satisfied".into(),
+            attitude: "meh".into(),
+            comment: long,
         })
         .unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
@@ -337,8 +351,12 @@ mod tests {
         t.add(&Rating::parse(&input("very-satisfied", "")).unwrap());
         t.add(&Rating::parse(&input("satisfied", "")).unwrap());
         t.add(
-            &Rating::parse(&RatingInput { overall: "unsatisfied", on_time: "unsatisfied", ..Default::default() })
-                .unwrap(),
+            &Rating::parse(&RatingInput {
+                overall: "unsatisfied".into(),
+                on_time: "unsatisfied".into(),
+                ..Default::default()
+            })
+            .unwrap(),
         );
         assert_eq!((t.rated, t.unsatisfied), (3, 1));
         assert_eq!(t.levels[0], [1, 1, 1]);

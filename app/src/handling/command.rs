@@ -113,14 +113,7 @@ pub enum Command {
     /// The applicant's satisfaction rating, as posted (parsed by the planner with every field's
     /// error at once): online by the applicant, or entered by the receiving desk from a paper
     /// form or the counter's tablet.
-    Rate {
-        overall: String,
-        ease: String,
-        on_time: String,
-        attitude: String,
-        comment: String,
-        channel: crate::domain::rating::RatingChannel,
-    },
+    Rate { input: crate::domain::rating::RatingInput, channel: crate::domain::rating::RatingChannel },
 }
 
 impl Command {

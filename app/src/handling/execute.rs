@@ -97,7 +97,21 @@ pub async fn execute(
     backfill: &Backfill,
     now: i64,
 ) -> Result<Executed, Refusal> {
-    let mut state = load_state(store, user, code).await?;
+    let state = load_state(store, user, code).await?;
+    execute_on(store, user, state, command, backfill, now).await
+}
+
+/// [`execute`] on a state already loaded (and read by `user` under the reader policy, checked
+/// again here).
+pub async fn execute_on(
+    store: &dyn Store,
+    user: &CurrentUser,
+    mut state: DossierState,
+    command: Command,
+    backfill: &Backfill,
+    now: i64,
+) -> Result<Executed, Refusal> {
+    authorize(user, &state)?;
     load_choices(store, &mut state, user).await?;
     // Each consulted unit's deadline runs on its own agency's calendar.
     let more: Vec<String> = match &command {

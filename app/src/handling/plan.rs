@@ -342,16 +342,7 @@ pub fn plan(
         Command::RequestPayment { quantities } => request_payment(&cx, p, quantities),
         Command::Exempt { seqs, reason: r } => exempt(&cx, p, seqs, r),
         Command::Refund { txn_ref, reason: r, gateway_no } => refund(&cx, p, txn_ref, r, gateway_no),
-        Command::Rate { overall, ease, on_time, attitude, comment, channel } => {
-            let input = crate::domain::rating::RatingInput {
-                overall: &overall,
-                ease: &ease,
-                on_time: &on_time,
-                attitude: &attitude,
-                comment: &comment,
-            };
-            rate(&cx, p, &input, channel)
-        }
+        Command::Rate { input, channel } => rate(&cx, p, &input, channel),
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
         }
@@ -830,7 +821,7 @@ fn refund(cx: &Ctx, mut p: StepPlan, txn_ref: String, raw: String, gateway_no: S
 fn rate(
     cx: &Ctx,
     mut p: StepPlan,
-    input: &crate::domain::rating::RatingInput<'_>,
+    input: &crate::domain::rating::RatingInput,
     channel: crate::domain::rating::RatingChannel,
 ) -> Result<StepPlan, Refusal> {
     use crate::domain::rating::{may_be_rated, Rating, RatingChannel};

@@ -366,11 +366,13 @@ fn command(name: &str, state: &DossierState) -> Command {
             files: Vec::new(),
         },
         "rate" | "rate-at-desk" => Command::Rate {
-            overall: "satisfied".into(),
-            ease: "very-satisfied".into(),
-            on_time: String::new(),
-            attitude: "unsatisfied".into(),
-            comment: "Cán bộ cần hướng dẫn rõ hơn".into(),
+            input: crate::domain::rating::RatingInput {
+                overall: "satisfied".into(),
+                ease: "very-satisfied".into(),
+                on_time: String::new(),
+                attitude: "unsatisfied".into(),
+                comment: "Cán bộ cần hướng dẫn rõ hơn".into(),
+            },
             channel: if name == "rate" {
                 crate::domain::rating::RatingChannel::Online
             } else {
@@ -735,11 +737,12 @@ mod fee_decisions {
 
 fn rating(overall: &str) -> Command {
     Command::Rate {
-        overall: overall.into(),
-        ease: String::new(),
-        on_time: "unsatisfied".into(),
-        attitude: String::new(),
-        comment: "  Trả kết quả chậm hai ngày ".into(),
+        input: crate::domain::rating::RatingInput {
+            overall: overall.into(),
+            on_time: "unsatisfied".into(),
+            comment: "  Trả kết quả chậm hai ngày ".into(),
+            ..Default::default()
+        },
         channel: crate::domain::rating::RatingChannel::Online,
     }
 }

@@ -29,7 +29,7 @@ fn head(i18n: I18n, first: &str) -> impl IntoView {
                 <th scope="col">{i18n.t(first)}</th>
                 <th scope="col" class="num">{i18n.t("ratings-rated")}</th>
                 {Criterion::ALL.into_iter().map(|c| view! {
-                    <th scope="col" class="num">{i18n.t(&format!("rating-short-{}", c.field().replace('_', "-")))}</th>
+                    <th scope="col" class="num">{i18n.t(&c.short_key())}</th>
                 }).collect_view()}
             </tr>
         </thead>

@@ -605,11 +605,13 @@ fn demo_rating(code: &str, online: bool) -> Option<(Command, i64)> {
         _ => ("very-satisfied", "very-satisfied", "very-satisfied", ""),
     };
     let cmd = Command::Rate {
-        overall: overall.into(),
-        ease: if h % 3 == 0 { String::new() } else { "satisfied".into() },
-        on_time: on_time.into(),
-        attitude: attitude.into(),
-        comment: comment.into(),
+        input: app::domain::rating::RatingInput {
+            overall: overall.into(),
+            ease: if h % 3 == 0 { String::new() } else { "satisfied".into() },
+            on_time: on_time.into(),
+            attitude: attitude.into(),
+            comment: comment.into(),
+        },
         channel: if online { RatingChannel::Online } else { RatingChannel::Paper },
     };
     Some((cmd, 30 + (h % 2880) as i64))

@@ -223,3 +223,98 @@ async fn the_token_holder_rates_on_the_lookup_page_and_the_desk_records_a_paper_
         assert!(html.contains("data-testid=\"ratings-agencies\""), "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn crafted_rating_requests_are_refused_and_write_nothing() {
+    let backend = Backend::Sqlite;
+    let app = TestApp::spawn(backend).await;
+    let p = birth(&app).await;
+    let citizen = app.citizen("Hà Thị Thử", "045201000064", "0911000064").await;
+    let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+    let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+    let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+    let page = format!("/mot-cua/ho-so/{code}");
+    let res = app
+        .form(
+            &desk,
+            "/api/desk/refuse",
+            &page,
+            &[("code", &code), ("reason", "Không thuộc thẩm quyền giải quyết của phường")],
+        )
+        .await;
+    assert!(location(&res).contains("/phieu/03"));
+    let count_sql = "select count(*) from ratings";
+    let before = app.count(count_sql).await;
+    let events = app
+        .count(&format!(
+            "select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = '{code}'"
+        ))
+        .await;
+    let submit = |c: reqwest::Client, body: String| {
+        let req = c
+            .post(app.url("/api/ratings/submit"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .body(body);
+        async move { req.send().await.unwrap() }
+    };
+    let status = |code: u16| assert!((400..500).contains(&code), "answered {code}");
+    // No session, no token.
+    status(submit(app.client(), format!("code={code}&overall=satisfied")).await.status().as_u16());
+    // Another agency's desk and the wrong role at the desk's endpoint.
+    for who in ["045190000201", "045085000102"] {
+        let officer = app.login(who, PASSWORD).await;
+        let res = officer
+            .post(app.url("/api/desk/rate"))
+            .header("Accept", "application/json")
+            .form(&[("code", code.as_str()), ("channel", "paper"), ("overall", "satisfied")])
+            .send()
+            .await
+            .unwrap();
+        status(res.status().as_u16());
+    }
+    // A 3 MB token, a malformed or 3 MB code, a token with control characters.
+    let big = "x".repeat(3 * 1024 * 1024);
+    for body in [
+        format!("code={code}&overall=satisfied&t={big}"),
+        format!("code={big}&overall=satisfied&t=abc"),
+        "code=..%2F..%2Fetc&overall=satisfied&t=abc".to_string(),
+        format!("code={code}&overall=satisfied&t=%00%07%1b"),
+    ] {
+        status(submit(app.client(), body).await.status().as_u16());
+    }
+    // The applicant's own posts: a comment with control characters or bidi controls, a huge
+    // comment, a repeated field, a thousand fields, a level that is not one — each refused.
+    for body in [
+        format!("code={code}&overall=satisfied&comment=a%07b"),
+        format!("code={code}&overall=satisfied&comment=a%E2%80%AEb"),
+        format!("code={code}&overall=satisfied&comment={}", "y".repeat(2001)),
+        format!("code={code}&overall=satisfied&overall=unsatisfied"),
+        format!("code={code}&overall=5"),
+        format!("code={code}&overall=satisfied&comment={big}"),
+    ] {
+        let res = submit(citizen.clone(), body).await;
+        status(res.status().as_u16());
+    }
+    assert_eq!(app.count(count_sql).await, before, "nothing rated");
+    let after = app
+        .count(&format!(
+            "select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = '{code}'"
+        ))
+        .await;
+    assert_eq!(after, events, "nothing in the history");
+    // A thousand stray fields beside a good rating: no 5xx (they are ignored or refused). The
+    // public counts then carry no comment and no officer.
+    let extra = (0..1000).map(|i| format!("f{i}=x")).collect::<Vec<_>>().join("&");
+    let body = format!(
+        "code={code}&overall=unsatisfied&comment=S%E1%BB%91+%C4%91i%E1%BB%87n+tho%E1%BA%A1i+ri%C3%AAng&{extra}"
+    );
+    let res = submit(citizen.clone(), body).await;
+    assert!(res.status().as_u16() < 500, "{}", res.status());
+    let public = app.client().get(app.url("/api/ratings/public")).send().await.unwrap().text().await.unwrap();
+    assert!(!public.contains("Số điện thoại riêng") && !public.contains("comment") && !public.contains("recorded_by"));
+    let res = app.client().get(app.url("/api/ratings/public?nam=%00%FF")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "a bad year reads as this year");
+    let res = app.client().get(app.url(&format!("/danh-gia?nam={}", "9".repeat(5000)))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
