@@ -47,4 +47,11 @@ test("the applicant rates a refused dossier once, on their phone", async ({ page
   await expect(page.getByTestId("rating-form")).toHaveCount(0);
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "rating-02-given");
+
+  // The ratings in public: per agency, this one counted, no officer named.
+  await page.goto("/danh-gia");
+  await expect(page.getByTestId("ratings-agencies")).toContainText("Ủy ban nhân dân phường Đông Hà");
+  await expect(page.getByTestId("ratings-agencies")).not.toContainText("Lê Thị Thu Hà");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "rating-03-public");
 });
