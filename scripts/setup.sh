@@ -50,6 +50,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
+# Signed results (issue 14): the font the result PDFs are written in, and the tools that verify
+# them in the tests (pdfsig from poppler, certutil from NSS to trust the demo CA).
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || ! command -v pdfsig >/dev/null || ! command -v certutil >/dev/null; then
+  say "installing the result font and the PDF signature tools"
+  apt_install fonts-dejavu-core poppler-utils libnss3-tools
+fi
+
 if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's Chromium"
   apt_install chromium fonts-noto-core

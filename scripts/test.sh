@@ -25,7 +25,7 @@ cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-u
 cargo clippy -p frontend --features desk --target wasm32-unknown-unknown -- -D warnings
 
 step "unit tests (domain, views, i18n)"
-cargo test -p app --features ssr
+PORTAL_REQUIRE_PDFSIG=1 cargo test -p app --features ssr
 
 step "storage and API tests on SQLite and PostgreSQL"
 pg_admin="${PORTAL_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -35,7 +35,7 @@ drop_test_dbs() {
     while read -r db; do psql "$pg_admin" -qc "drop database if exists \"$db\"" >/dev/null 2>&1 || true; done || true
 }
 drop_test_dbs
-PORTAL_TEST_PG="$pg_admin" PORTAL_REQUIRE_PG=1 cargo test -p server -- --test-threads=2
+PORTAL_TEST_PG="$pg_admin" PORTAL_REQUIRE_PG=1 PORTAL_REQUIRE_PDFSIG=1 cargo test -p server -- --test-threads=2
 drop_test_dbs
 
 step "release build"

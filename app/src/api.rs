@@ -21,6 +21,7 @@ pub mod organisations;
 pub mod payments;
 pub mod ratings;
 pub mod register;
+pub mod results;
 pub mod second_factor;
 pub mod setup;
 pub mod supplements;

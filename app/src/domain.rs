@@ -24,6 +24,7 @@ pub mod rate_limit;
 pub mod rating;
 pub mod reason;
 pub mod redirect;
+pub mod result;
 pub mod role;
 pub mod secret;
 pub mod session;

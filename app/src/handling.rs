@@ -29,7 +29,7 @@ pub use command::{Backfill, Command, Decision};
 #[cfg(feature = "ssr")]
 pub use execute::{authorize, execute, execute_on, load_calendars, load_choices, load_state, Executed};
 pub use plan::{
-    plan, DossierChanges, NewConsultation, OpenStep, PaymentPlan, RefundPlan, StepPlan, SupplementPlan,
+    plan, DossierChanges, NewConsultation, OpenStep, PaymentPlan, RefundPlan, ResultPlan, StepPlan, SupplementPlan,
     BACKFILL_WINDOW_DAYS, CONSULT_DAYS,
 };
 pub use refusal::Refusal;

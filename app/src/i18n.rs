@@ -383,6 +383,8 @@ mod tests {
         "pages/lookup.rs",
         "pages/receipts.rs",
         "pages/ratings.rs",
+        "pages/results.rs",
+        "domain/result.rs",
         "pages/calculator.rs",
         "pages/setup.rs",
         "pages/content.rs",

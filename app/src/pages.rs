@@ -22,6 +22,7 @@ pub mod ratings;
 pub mod receipts;
 pub mod reconciliation;
 pub mod register;
+pub mod results;
 pub mod setup;
 
 use crate::components::layout::Layout;

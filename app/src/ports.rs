@@ -852,6 +852,7 @@ pub trait Store:
     + CredentialStore
     + OrganisationStore
     + PaymentStore
+    + ResultStore
 {
 }
 
@@ -872,9 +873,42 @@ impl<
             + CredentialStore
             + OrganisationStore
             + PaymentStore
+            + ResultStore
             + ?Sized,
     > Store for T
 {
+}
+
+/// Results as records (issue 14). A result is issued by the planner's `RecordResult` in the
+/// approval's transaction (`StepPlan::issue_result`); its signed document is made afterwards
+/// by the server's `ResultSigner` and attached here.
+#[async_trait]
+pub trait ResultStore: Send + Sync {
+    /// The result whose verification token is `token`.
+    async fn result_by_token(&self, token: &str) -> Result<Option<crate::read::results::ResultRecord>, StoreError>;
+    /// The results of dossier `code`, the newest last (the caller checks who may read it).
+    async fn results_of(&self, code: &str) -> Result<Vec<crate::read::results::ResultRecord>, StoreError>;
+    /// Attaches the signed document to result `id` unless one is already there; whether it did.
+    async fn attach_document(
+        &self,
+        id: i64,
+        storage_key: &str,
+        sha256: &str,
+        size_bytes: i64,
+    ) -> Result<bool, StoreError>;
+    /// Tokens of results still waiting for their document, the oldest first.
+    async fn unsigned_results(&self, limit: i64) -> Result<Vec<String>, StoreError>;
+}
+
+/// Makes the signed document of an issued result: the PDF with its QR code to `verify_url`,
+/// the approved draft attached, signed with the issuing agency's key.
+pub trait ResultSigner: Send + Sync {
+    fn make(
+        &self,
+        result: &crate::read::results::ResultRecord,
+        draft: Option<(String, String, Vec<u8>)>,
+        verify_url: &str,
+    ) -> Result<Vec<u8>, String>;
 }
 
 /// An online payment attempt, opened for everything the dossier owes now.
@@ -1102,6 +1136,9 @@ pub struct Services {
     pub identity: Arc<std::sync::RwLock<crate::read::content::SiteIdentity>>,
     /// The payment gateway, when one is configured; without it fees are paid at the desk.
     pub payments: Option<Arc<dyn PaymentGateway>>,
+    /// Makes and signs result documents; none when neither keys nor a font are configured
+    /// (results are then recorded and wait for their document).
+    pub results: Option<Arc<dyn ResultSigner>>,
 }
 
 /// Values kept on the server for a short while under an opaque random id, so that what someone

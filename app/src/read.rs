@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod payments;
 pub mod ratings;
 pub mod register;
+pub mod results;
 pub mod supplements;
 
 pub use name::Name;

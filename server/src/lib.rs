@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod ops;
 pub mod page_cache;
 pub mod payments;
+pub mod results;
 pub mod serve;
 pub mod setup;
 pub mod storage;
@@ -166,6 +167,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
             .payment
             .clone()
             .map(|c| Arc::new(payments::Vnpay::new(c)) as Arc<dyn app::ports::PaymentGateway>),
+        results: results::from_config(config).map(|m| m as Arc<dyn app::ports::ResultSigner>),
     };
     // `scripts/build.sh` names the bundles after their content and writes the names next to the
     // binary (`app-hash.txt`, `desk-hash.txt`); without them (tests) the plain names are used.
@@ -210,6 +212,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     app::api::content::ssr::site_changed(&state.services).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     keep_notices_current(state.services.clone());
     payments::reconcile_daily(state.services.clone());
+    results::spawn_worker(state.services.clone(), config.outbox_period);
     messages::spawn(
         state.db.clone(),
         messages::Senders::from_config(config)?,
@@ -223,6 +226,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
     let site = Router::new()
         .route("/tep/{id}", get(download))
         .route("/ho-so/{code}/bien-lai/{so}/tai-ve", get(download_receipt))
+        .route("/xac-thuc/{token}/tai-ve", get(results::download))
         .route("/api/desk/live", get(live::live))
         .leptos_routes_with_context(&state, routes, provide, {
             let options = leptos_options.clone();

@@ -18,6 +18,7 @@ mod organisations;
 pub mod outbox;
 mod payments;
 mod register;
+mod results;
 pub mod setup;
 mod supplements;
 

@@ -228,6 +228,17 @@ pub mod ssr {
         let store = ctx::services()?.store;
         let done = handling::execute(store.as_ref(), &user, code, cmd, &backfill, ctx::now_ms()).await?;
         let code = &done.code;
+        if done.action == crate::domain::status::Action::RecordResult {
+            // The result is issued with the approval; its signed document is made now, so the
+            // desk and the applicant have it at once (the server's worker makes it otherwise).
+            let services = ctx::services()?;
+            let issued = store.results_of(code).await?;
+            if let Some(r) = issued.last() {
+                if let Err(e) = crate::api::results::ssr::complete(&services, &r.token).await {
+                    tracing::error!(code = %code, "result document: {e:?}");
+                }
+            }
+        }
         match done.slip {
             Some(form) => leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}/phieu/{form}")),
             None => leptos_axum::redirect(&format!("/mot-cua/ho-so/{code}?xong=1")),

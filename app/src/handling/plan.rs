@@ -104,6 +104,16 @@ pub struct StepPlan {
     pub refund: Option<RefundPlan>,
     /// The applicant's rating given with this action, and how it reached the office.
     pub rating: Option<(crate::domain::rating::Rating, crate::domain::rating::RatingChannel)>,
+    /// The result this action issues (the agency leader's approval at the decision step):
+    /// storage numbers it in the acting agency's series in the same transaction.
+    pub issue_result: Option<ResultPlan>,
+}
+
+/// A result to issue: how it is made, and what the decision says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultPlan {
+    pub origin: crate::domain::result::Origin,
+    pub summary: String,
 }
 
 /// A refund to record: the payment (by its reference), the gateway's refund number (empty when
@@ -320,6 +330,7 @@ pub fn plan(
         exempt: None,
         refund: None,
         rating: None,
+        issue_result: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -508,6 +519,7 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         p.changes.resolved_at = Some(p.at_ms);
         // The approved draft becomes the result.
         p.payload = Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None });
+        p.issue_result = Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary: p.note.clone() });
         if let Some(draft) = &cx.state.draft_result {
             p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
         }

@@ -65,11 +65,38 @@ pub struct DossierDetail {
     pub due_at_ms: Option<i64>,
     pub left_minutes: Option<i64>,
     pub day_minutes: i64,
-    /// The result (id, file name), once decided.
+    /// The approved draft (id, file name), once decided: what a dossier decided before results
+    /// were issued as records shows.
     pub result_file: Option<(String, String)>,
+    /// The results issued, the newest last (a replaced one stays, marked so).
+    pub results: Vec<IssuedResult>,
     /// What the dossier owes, and the payments made or tried, newest first.
     pub obligations: Vec<crate::domain::fees::Obligation>,
     pub payments: Vec<PaymentView>,
+}
+
+/// An issued result as the dossier's page lists it; the document and its verification are at
+/// `/xac-thuc/{token}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedResult {
+    pub number: String,
+    pub token: String,
+    pub issued_at_ms: i64,
+    pub standing: crate::domain::result::Standing,
+    /// Whether its signed document is made (it is, moments after the approval).
+    pub signed: bool,
+}
+
+impl IssuedResult {
+    pub fn of(r: &crate::read::results::ResultRecord, now_ms: i64) -> IssuedResult {
+        IssuedResult {
+            number: r.number.clone(),
+            token: r.token.clone(),
+            issued_at_ms: r.issued_at_ms,
+            standing: r.standing(now_ms),
+            signed: r.document.is_some(),
+        }
+    }
 }
 
 /// A payment or an online attempt as the dossier's page shows it.

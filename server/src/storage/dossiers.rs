@@ -368,6 +368,15 @@ impl Db {
             left_minutes: None,
             day_minutes: 0,
             result_file,
+            results: {
+                use app::ports::ResultStore;
+                let now = crate::now_ms();
+                self.results_of(&r.get::<String, _>("code"))
+                    .await?
+                    .iter()
+                    .map(|x| app::read::dossiers::IssuedResult::of(x, now))
+                    .collect()
+            },
             events: events.into_iter().map(event_view).collect::<Result<_, _>>()?,
             obligations: self.obligations(id).await?,
             payments: self.payments(id).await?,

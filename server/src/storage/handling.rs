@@ -217,6 +217,9 @@ impl Db {
         if let Some((rating, channel)) = &plan.rating {
             insert_rating(tx, id, plan, rating, *channel).await?;
         }
+        if let Some(result) = &plan.issue_result {
+            super::results::issue_in(tx, id, plan, result).await?;
+        }
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \

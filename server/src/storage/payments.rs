@@ -166,7 +166,7 @@ pub(crate) async fn apply_payment(
 }
 
 /// The Vietnamese calendar year of `ms`.
-fn vn_year(ms: i64) -> i32 {
+pub(crate) fn vn_year(ms: i64) -> i32 {
     app::domain::vn_time::civil_from_days((ms.div_euclid(1000) + 7 * 3600).div_euclid(86_400)).0
 }
 

@@ -8,12 +8,12 @@ use reqwest::multipart::{Form, Part};
 use reqwest::Client;
 use sqlx::Row;
 
-const PASSWORD: &str = "canbo2026";
+pub(crate) const PASSWORD: &str = "canbo2026";
 const DONG_HA: &str = "000.20.01.H45";
 const RECEPTION: &str = "045185000101";
 const VP_SPECIALIST: &str = "045085000102";
 const VP_LEADER: &str = "045185000103";
-const AGENCY_LEADER: &str = "045080000104";
+pub(crate) const AGENCY_LEADER: &str = "045080000104";
 const KT_LEADER: &str = "045184000107";
 const CENTRE_RECEPTION: &str = "045190000201";
 const CONG_AN_LEADER: &str = "045183000302";
@@ -21,7 +21,7 @@ const CONG_AN_SPECIALIST: &str = "045087000301";
 const CONG_AN_HEAD: &str = "045079000303";
 
 /// The demo birth registration (unit VP) waiting at Phường Đông Hà's desk.
-async fn birth_dossier(app: &TestApp) -> String {
+pub(crate) async fn birth_dossier(app: &TestApp) -> String {
     sqlx::query(
         "select d.code from dossiers d join procedures p on p.id = d.procedure_id \
          where d.receiving_agency = $1 and d.status = 1 and p.code = '1.001193' order by d.id limit 1",
@@ -71,7 +71,7 @@ async fn act(app: &TestApp, who: &Client, path: &str, code: &str, fields: &[(&st
     app.form(who, path, &format!("/mot-cua/ho-so/{code}"), &all).await
 }
 
-async fn ok(app: &TestApp, who: &Client, path: &str, code: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn ok(app: &TestApp, who: &Client, path: &str, code: &str, fields: &[(&str, &str)]) {
     let res = act(app, who, path, code, fields).await;
     let loc = location(&res);
     assert_eq!(res.status(), 302, "{path}");
@@ -124,7 +124,7 @@ async fn appraise(app: &TestApp, who: &Client, form: Form, code: &str) -> reqwes
 }
 
 /// Accepts, transfers, assigns the VP specialist and submits the appraisal with a draft result.
-async fn to_review(app: &TestApp, code: &str) -> (Client, Client, Client) {
+pub(crate) async fn to_review(app: &TestApp, code: &str) -> (Client, Client, Client) {
     let desk = app.login(RECEPTION, PASSWORD).await;
     let leader = app.login(VP_LEADER, PASSWORD).await;
     let specialist = app.login(VP_SPECIALIST, PASSWORD).await;

@@ -22,6 +22,7 @@ mod organisations;
 mod payments;
 mod privacy;
 mod ratings;
+mod results;
 mod robustness;
 mod security;
 mod supplements;

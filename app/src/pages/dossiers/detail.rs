@@ -214,10 +214,11 @@ fn detail_view(i18n: I18n, d: DossierDetail) -> impl IntoView {
                 <dt>{i18n.t("receipt-title")}</dt>
                 <dd><a href=format!("/ho-so/{}/bien-nhan", d.code) data-testid="receipt-link">{i18n.t("receipt-link")}</a></dd>
             })}
-            {d.result_file.clone().map(|(id, name)| view! {
+            {d.results.is_empty().then(|| d.result_file.clone()).flatten().map(|(id, name)| view! {
                 <dt>{i18n.t("work-file-result")}</dt><dd><a href=format!("/tep/{id}")>{name}</a></dd>
             })}
         </dl>
+        {crate::pages::results::issued_results(i18n, &d.results)}
         <h2>{i18n.t("submit-form-section")}</h2>
         <FormValues fields=d.form_fields.clone() values=d.form.clone() />
         <h2>{i18n.t("submit-files-section")}</h2>

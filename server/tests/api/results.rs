@@ -1,0 +1,147 @@
+//! Results as records (issue 14): the agency leader's approval issues a result numbered in the
+//! agency's series for the year; its PDF is signed with the agency's key (pdfsig verifies it)
+//! and carries the approved draft; anyone holding its QR code reads the public verification
+//! page and downloads it; the holder's name is masked there; a changed byte no longer matches.
+
+use crate::handling::{birth_dossier, ok, to_review, AGENCY_LEADER, PASSWORD};
+use crate::support::*;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+struct Issued {
+    number: String,
+    token: String,
+    sha256: Option<String>,
+}
+
+async fn issued(app: &TestApp, code: &str) -> Vec<Issued> {
+    sqlx::query(
+        "select r.number, r.token, r.document_sha256 from results r join dossiers d on d.id = r.dossier_id \
+         where d.code = $1 order by r.id",
+    )
+    .bind(code)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| Issued { number: r.get(0), token: r.get(1), sha256: r.get(2) })
+    .collect()
+}
+
+/// A demo birth registration taken through appraisal and approved by the unit and agency leaders.
+async fn approved(app: &TestApp) -> String {
+    let code = birth_dossier(app).await;
+    approve(app, &code).await;
+    code
+}
+
+async fn approve(app: &TestApp, code: &str) {
+    let code = code.to_string();
+    let (_desk, leader, _specialist) = to_review(app, &code).await;
+    ok(app, &leader, "/api/desk/decide", &code, &[("decision", "approve")]).await;
+    let head = app.login(AGENCY_LEADER, PASSWORD).await;
+    ok(app, &head, "/api/desk/decide", &code, &[("decision", "approve")]).await;
+}
+
+fn pdfsig(bytes: &[u8]) -> Option<String> {
+    let file = std::env::temp_dir().join(format!("portal-result-{}.pdf", new_key()));
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdfsig").arg(&file).output();
+    let _ = std::fs::remove_file(&file);
+    match out {
+        Ok(o) => Some(String::from_utf8_lossy(&o.stdout).to_string()),
+        Err(_) => {
+            assert!(std::env::var("PORTAL_REQUIRE_PDFSIG").is_err(), "pdfsig is missing (poppler-utils)");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_approval_issues_a_numbered_signed_result_that_anyone_with_its_qr_code_can_verify() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = approved(&app).await;
+        let year = app::domain::vn_time::local(app::api::ctx::now_ms()).year;
+        let results = issued(&app, &code).await;
+        assert_eq!(results.len(), 1, "{backend:?}: one result for one approval");
+        let r = &results[0];
+        assert_eq!(r.number, format!("000001/{year}/KQ"), "{backend:?}: the agency's first result of the year");
+        assert!(app::domain::result::is_token(&r.token));
+        let sha = r.sha256.clone().expect("the document is signed with the approval");
+
+        // The applicant's page lists it with its document and verification page.
+        let owner = app.login("045095001234", "matkhau2026").await;
+        let page = owner.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&r.number), "{backend:?}");
+        assert!(page.contains(&format!("/xac-thuc/{}/tai-ve", r.token)), "{backend:?}");
+
+        // Anyone with the QR code: the verification page, without signing in.
+        let anyone = app.client();
+        let res = anyone.get(app.url(&format!("/xac-thuc/{}", r.token))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(&r.number) && html.contains(&sha), "{backend:?}");
+        assert!(html.contains("Kết quả hợp lệ"), "{backend:?}");
+        let holder: String =
+            sqlx::query("select u.full_name from dossiers d join users u on u.id = d.applicant_id where d.code = $1")
+                .bind(&code)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+                .get(0);
+        assert!(!html.contains(&holder), "{backend:?}: the holder's full name is not public");
+        assert!(html.contains(&app::domain::mask::mask_name(&holder)));
+        let json: serde_json::Value = anyone
+            .get(app.url(&format!("/api/results/verify?token={}", r.token)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["number"], r.number.as_str());
+        assert_eq!(json["sha256"], sha.as_str());
+        assert_eq!(json["standing"], "Valid");
+        assert!(json.get("document").is_none() && json.get("storage_key").is_none(), "no storage key");
+
+        // The document: the bytes whose SHA-256 the page shows, signed, the draft attached.
+        let res = anyone.get(app.url(&format!("/xac-thuc/{}/tai-ve", r.token))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let bytes = res.bytes().await.unwrap().to_vec();
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert_eq!(hex::encode(Sha256::digest(&bytes)), sha, "{backend:?}");
+        assert!(bytes.windows(12).any(|w| w == b"du-thao.pdf)"), "the approved draft is attached");
+        if let Some(report) = pdfsig(&bytes) {
+            assert!(report.contains("Signature Validation: Signature is Valid."), "{backend:?}: {report}");
+            assert!(report.contains("Total document signed"), "{report}");
+        }
+        let mut changed = bytes.clone();
+        let at = changed.len() / 3;
+        changed[at] ^= 0x20;
+        assert_ne!(hex::encode(Sha256::digest(&changed)), sha, "a changed byte does not match");
+
+        // Unknown, malformed and oversized tokens: not found, never an error.
+        for bad in ["abcdefghjkmnpqrstuvwxyz123", "..%2F..%2Fetc", "x", &"a".repeat(4000)] {
+            for path in [format!("/xac-thuc/{bad}"), format!("/xac-thuc/{bad}/tai-ve")] {
+                let res = anyone.get(app.url(&path)).send().await.unwrap();
+                assert!(matches!(res.status().as_u16(), 404 | 200), "{path}: {}", res.status());
+                let body = res.text().await.unwrap();
+                assert!(!body.contains("%PDF") && !body.contains(&r.number), "{path}");
+            }
+        }
+
+        // The agency's next result takes the next number.
+        let p = birth(&app).await;
+        let citizen = app.citizen("Trần Thị Kết Quả", "045201000071", "0911000071").await;
+        let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+        let second = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+        approve(&app, &second).await;
+        assert_eq!(issued(&app, &second).await[0].number, format!("000002/{year}/KQ"), "{backend:?}");
+
+        // The history still verifies: the result is issued inside the approval's event.
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(app::domain::history::verify(&events, n, &last), Ok(()));
+    }
+}
