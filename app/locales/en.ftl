@@ -808,3 +808,16 @@ error-rating-once = This dossier has already been rated. Each dossier is rated o
 error-rating-not-yet = A dossier can be rated once its result is returned or it has been refused.
 error-rating-channel = Please say whether the applicant rated on paper or on the tablet.
 ratings-link = Satisfaction ratings
+
+## Results as records (issue 14): on the desk
+action-revoke-result = Result revoked
+desk-results = Results issued
+desk-result-in-force = in force
+desk-result-withdrawn = revoked
+desk-result-verify = Verification page
+desk-revoke-result = Revoke or re-issue the result
+desk-revoke-reason = Why it is revoked (an error, issued by mistake…)
+desk-reissue = Re-issue a corrected result (a new number; the old one is kept)
+desk-reissue-file = The corrected draft (optional; without it the approved draft is used)
+desk-revoke-submit = Revoke the result
+error-no-result-in-force = This dossier has no result in force to revoke.

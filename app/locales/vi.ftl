@@ -802,3 +802,16 @@ error-rating-once = Hồ sơ này đã được đánh giá. Mỗi hồ sơ ch�
 error-rating-not-yet = Chỉ đánh giá được khi hồ sơ đã trả kết quả hoặc đã bị từ chối.
 error-rating-channel = Vui lòng chọn người dân đánh giá bằng phiếu giấy hay máy tính bảng.
 ratings-link = Đánh giá sự hài lòng
+
+## Results as records (issue 14): on the desk
+action-revoke-result = Thu hồi kết quả
+desk-results = Kết quả đã cấp
+desk-result-in-force = còn hiệu lực
+desk-result-withdrawn = đã thu hồi
+desk-result-verify = Trang xác thực
+desk-revoke-result = Thu hồi hoặc cấp lại kết quả
+desk-revoke-reason = Lý do thu hồi (sai sót, cấp nhầm…)
+desk-reissue = Cấp lại kết quả đã đính chính (số mới, giữ lại kết quả cũ)
+desk-reissue-file = Dự thảo kết quả đã đính chính (không bắt buộc; để trống thì dùng dự thảo đã duyệt)
+desk-revoke-submit = Thu hồi kết quả
+error-no-result-in-force = Hồ sơ không có kết quả nào còn hiệu lực để thu hồi.

@@ -87,6 +87,14 @@ pub async fn desk_appraise(data: leptos::server_fn::codec::MultipartData) -> Res
     ssr::appraise(data).await
 }
 
+/// The issuing agency's leader revokes the result in force (multipart: `code`, `reason`,
+/// `reissue` = `1` to issue a corrected result in its place, `file_0` the corrected draft).
+#[server(prefix = "/api", endpoint = "desk/revoke-result", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/revoke-result", skip_all))]
+pub async fn desk_revoke_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    ssr::revoke_result(data).await
+}
+
 /// Review or approval: `decision` = `approve` | `send-back` | `refuse`, with a reason to send back
 /// or refuse.
 #[server(prefix = "/api", endpoint = "desk/decide")]
@@ -157,6 +165,7 @@ pub mod ssr {
     use super::{Backfill, Command};
     use crate::api::ctx;
     use crate::api::desk::DeskDossierView;
+    use crate::domain::status::Action;
 
     use crate::domain::clock::{self};
 
@@ -228,12 +237,12 @@ pub mod ssr {
         let store = ctx::services()?.store;
         let done = handling::execute(store.as_ref(), &user, code, cmd, &backfill, ctx::now_ms()).await?;
         let code = &done.code;
-        if done.action == crate::domain::status::Action::RecordResult {
-            // The result is issued with the approval; its signed document is made now, so the
-            // desk and the applicant have it at once (the server's worker makes it otherwise).
+        if matches!(done.action, Action::RecordResult | Action::RevokeResult) {
+            // A result is issued with the approval (or the re-issue); its signed document is
+            // made now, so the desk and the applicant have it at once (the server's worker
+            // makes it otherwise).
             let services = ctx::services()?;
-            let issued = store.results_of(code).await?;
-            if let Some(r) = issued.last() {
+            for r in store.results_of(code).await?.iter().filter(|r| r.document.is_none()) {
                 if let Err(e) = crate::api::results::ssr::complete(&services, &r.token).await {
                     tracing::error!(code = %code, "result document: {e:?}");
                 }
@@ -294,6 +303,28 @@ pub mod ssr {
         }
         .await;
         if result.is_err() {
+            discard(&services, &up.files).await;
+        }
+        result
+    }
+
+    pub async fn revoke_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        use crate::api::dossiers::ssr::{discard, read_multipart};
+        let services = ctx::services()?;
+        ctx::require_user()?; // before reading any file
+        let up = read_multipart(&services, data).await?;
+        let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
+        let files = up.files.iter().filter(|f| f.component_id == 0).map(|f| ("draft-result".to_string(), f.clone()));
+        let cmd =
+            Command::RevokeResult { reason: text("reason"), reissue: text("reissue") == "1", files: files.collect() };
+        let result = async {
+            if !up.errors.is_empty() {
+                return Err(AppError::fields(up.errors.clone()));
+            }
+            act(&text("code"), cmd, Backfill::default()).await
+        }
+        .await;
+        if result.is_err() || text("reissue") != "1" {
             discard(&services, &up.files).await;
         }
         result

@@ -168,10 +168,13 @@ pub enum Action {
     /// The applicant rates the service once the result is returned or the dossier refused
     /// (TT 32/2017 Đ12); the desk records a walk-in applicant's rating.
     Rate,
+    /// The issuing agency's leader revokes a wrong result, and may re-issue it corrected with a
+    /// new number (NĐ 61/2018 Đ21 via Yên Bái Đ15): both stay on record (the status stays).
+    RevokeResult,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -197,6 +200,7 @@ impl Action {
         Self::ExemptAll,
         Self::Refund,
         Self::Rate,
+        Self::RevokeResult,
     ];
 
     pub fn name(self) -> &'static str {
@@ -226,6 +230,7 @@ impl Action {
             Self::ExemptAll => "exempt-all",
             Self::Refund => "refund",
             Self::Rate => "rate",
+            Self::RevokeResult => "revoke-result",
         }
     }
 
@@ -280,6 +285,8 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (s, A::Refund) if s != S::Draft => from,
         // The service is rated once it is over: the result returned, or the dossier refused.
         (S::Delivered | S::Refused, A::Rate) => from,
+        // A result issued can be revoked or re-issued while it waits at the desk or after.
+        (S::ResultReady | S::Delivered, A::RevokeResult) => from,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(to)
@@ -312,12 +319,13 @@ mod tests {
     }
 
     #[test]
-    fn final_statuses_accept_nothing_but_a_refund_and_a_rating() {
+    fn final_statuses_accept_nothing_but_a_refund_a_rating_and_a_result_revoked() {
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
             assert_eq!(transition(s, A::Refund), Ok(s));
             let rated = matches!(s, S::Refused | S::Delivered);
             assert_eq!(transition(s, A::Rate).is_ok(), rated, "{s:?}: rated once returned or refused");
-            for a in A::ALL.into_iter().filter(|a| *a != A::Refund && *a != A::Rate) {
+            assert_eq!(transition(s, A::RevokeResult).is_ok(), s == S::Delivered, "{s:?}: only a result is revoked");
+            for a in A::ALL.into_iter().filter(|a| ![A::Refund, A::Rate, A::RevokeResult].contains(a)) {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
         }
@@ -399,6 +407,8 @@ mod tests {
         (S::Delivered, A::Refund, S::Delivered),
         (S::Refused, A::Rate, S::Refused),
         (S::Delivered, A::Rate, S::Delivered),
+        (S::ResultReady, A::RevokeResult, S::ResultReady),
+        (S::Delivered, A::RevokeResult, S::Delivered),
     ];
 
     #[test]

@@ -257,6 +257,11 @@ impl Workflow {
             && !self.steps[position + 1..].iter().any(|s| s.kind == StepKind::Approve)
     }
 
+    /// The agency whose approval decides the dossier and issues its result.
+    pub fn decision_agency(&self) -> Option<&str> {
+        (0..self.steps.len()).find(|p| self.is_decision(*p)).map(|p| self.steps[p].agency.as_str())
+    }
+
     /// The agencies that take part besides the receiving desk, in order (for the control sheet).
     pub fn agencies(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

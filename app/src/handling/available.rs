@@ -53,6 +53,9 @@ pub struct Available {
     /// Rate the service once it is over (returned or refused), once: its applicant online, or
     /// the receiving desk entering a walk-in applicant's rating.
     pub rate: bool,
+    /// Revoke the result in force, or re-issue it corrected: the leader of the agency whose
+    /// decision issued it, while it waits at the desk or once returned.
+    pub revoke_result: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -135,5 +138,8 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             && me.agency == state.receiving_agency
             && state.payments.iter().any(|x| crate::domain::fees::refundable(&x.state)),
         rate: receiving_desk && rateable,
+        revoke_result: matches!(status, DossierStatus::ResultReady | DossierStatus::Delivered)
+            && me.role == Role::AgencyLeader
+            && state.workflow.decision_agency() == Some(me.agency),
     }
 }

@@ -89,6 +89,10 @@ pub enum Command {
     Consult { targets: Vec<(String, String)>, days: String, question: String },
     /// A consulted unit answers consultation `id`.
     AnswerConsultation { id: i64, answer: String },
+    /// The issuing agency's leader revokes the result in force, with the reason; with
+    /// `reissue`, a corrected result is issued in its place (a new number, the draft corrected
+    /// in `files` when one is given, else the approved one).
+    RevokeResult { reason: String, reissue: bool, files: Vec<(String, StoredFile)> },
     /// Fees paid: online, confirmed by the gateway's notification for the attempt `payment_id`
     /// that the applicant started (its amount and obligations fixed then), or recorded by the
     /// receiving desk for everything payable now (cash, transfer with its reference, postal).

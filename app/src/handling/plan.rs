@@ -107,13 +107,17 @@ pub struct StepPlan {
     /// The result this action issues (the agency leader's approval at the decision step):
     /// storage numbers it in the acting agency's series in the same transaction.
     pub issue_result: Option<ResultPlan>,
+    /// The result in force is revoked with this reason (storage refuses when none is).
+    pub revoke_result: Option<String>,
 }
 
-/// A result to issue: how it is made, and what the decision says.
+/// A result to issue: how it is made, and what the decision says; `replaces`: it takes the
+/// place of the result this action revokes (`StepPlan::revoke_result`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResultPlan {
     pub origin: crate::domain::result::Origin,
     pub summary: String,
+    pub replaces: bool,
 }
 
 /// A refund to record: the payment (by its reference), the gateway's refund number (empty when
@@ -182,6 +186,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::Exempt { .. } => (&[Role::Reception, Role::Specialist], Action::Exempt),
         Command::Refund { .. } => (&[Role::AgencyLeader], Action::Refund),
         Command::Rate { .. } => (&[Role::Citizen, Role::Reception], Action::Rate),
+        Command::RevokeResult { .. } => (&[Role::AgencyLeader], Action::RevokeResult),
     }
 }
 
@@ -331,6 +336,7 @@ pub fn plan(
         refund: None,
         rating: None,
         issue_result: None,
+        revoke_result: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -354,6 +360,7 @@ pub fn plan(
         Command::Exempt { seqs, reason: r } => exempt(&cx, p, seqs, r),
         Command::Refund { txn_ref, reason: r, gateway_no } => refund(&cx, p, txn_ref, r, gateway_no),
         Command::Rate { input, channel } => rate(&cx, p, &input, channel),
+        Command::RevokeResult { reason: r, reissue, files } => revoke_result(&cx, p, r, reissue, files),
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
         }
@@ -519,7 +526,11 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         p.changes.resolved_at = Some(p.at_ms);
         // The approved draft becomes the result.
         p.payload = Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None });
-        p.issue_result = Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary: p.note.clone() });
+        p.issue_result = Some(ResultPlan {
+            origin: crate::domain::result::Origin::Signed,
+            summary: p.note.clone(),
+            replaces: false,
+        });
         if let Some(draft) = &cx.state.draft_result {
             p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
         }
@@ -531,6 +542,30 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         if p.note.is_empty() {
             p.note = format!("Chuyển đến: {}", cx.step_name(next));
         }
+    }
+    Ok(p)
+}
+
+fn revoke_result(
+    cx: &Ctx,
+    mut p: StepPlan,
+    r: String,
+    reissue: bool,
+    files: Vec<(String, StoredFile)>,
+) -> Result<StepPlan, Refusal> {
+    cx.allow(cx.can.revoke_result)?;
+    let r = reason("revoke_reason", &r)?;
+    p.note = if reissue {
+        format!("Thu hồi và cấp lại kết quả: {r}")
+    } else {
+        format!("Thu hồi kết quả: {r}")
+    };
+    p.payload = Some(Payload::Reason { reason: r.clone() });
+    p.revoke_result = Some(r.clone());
+    if reissue {
+        p.files = files.into_iter().filter(|(k, _)| k == "draft-result").collect();
+        let summary = format!("Cấp lại thay thế kết quả đã thu hồi. Lý do: {r}");
+        p.issue_result = Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary, replaces: true });
     }
     Ok(p)
 }

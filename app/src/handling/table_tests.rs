@@ -63,7 +63,7 @@ const SITUATIONS: [Situation; 16] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 21] = [
+const COMMANDS: [&str; 22] = [
     "submit",
     "accept",
     "refuse-at-reception",
@@ -85,6 +85,7 @@ const COMMANDS: [&str; 21] = [
     "answer-supplement",
     "rate",
     "rate-at-desk",
+    "revoke-result",
 ];
 
 /// Every permitted (situation, command, role). Nothing else is.
@@ -169,6 +170,8 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::WaitingForPayment, "withdraw", Role::Citizen),
     (At::WaitingForPayment, "withdraw", Role::Reception),
     (At::ResultReady, "deliver", Role::Reception),
+    (At::ResultReady, "revoke-result", Role::AgencyLeader),
+    (At::Delivered, "revoke-result", Role::AgencyLeader),
     (At::Refused, "rate", Role::Citizen),
     (At::Refused, "rate-at-desk", Role::Reception),
     (At::Delivered, "rate", Role::Citizen),
@@ -202,6 +205,7 @@ fn gives(command: &str) -> (&'static [Role], Action) {
             (&[Role::Specialist, Role::DepartmentLeader, Role::AgencyLeader], Action::AnswerConsultation)
         }
         "rate" | "rate-at-desk" => (&[Role::Citizen, Role::Reception], Action::Rate),
+        "revoke-result" => (&[Role::AgencyLeader], Action::RevokeResult),
         other => panic!("no command {other}"),
     }
 }
@@ -379,6 +383,7 @@ fn command(name: &str, state: &DossierState) -> Command {
                 crate::domain::rating::RatingChannel::Paper
             },
         },
+        "revoke-result" => Command::RevokeResult { reason, reissue: true, files: Vec::new() },
         other => panic!("no command {other}"),
     }
 }
@@ -411,7 +416,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 16 * 21 * 8);
+    assert_eq!(checked, 16 * 22 * 8);
 }
 
 #[test]

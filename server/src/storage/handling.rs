@@ -217,9 +217,6 @@ impl Db {
         if let Some((rating, channel)) = &plan.rating {
             insert_rating(tx, id, plan, rating, *channel).await?;
         }
-        if let Some(result) = &plan.issue_result {
-            super::results::issue_in(tx, id, plan, result).await?;
-        }
         for (kind, f) in &plan.files {
             sqlx::query(
                 "insert into work_files (id, dossier_id, kind, file_name, content_type, size_bytes, sha256, storage_key, created_at, created_by) \
@@ -238,6 +235,14 @@ impl Db {
             .execute(&mut **tx)
             .await
             .map_err(backend_err)?;
+        }
+        // After the files: a re-issued result carries the corrected draft given with it.
+        let revoked = match &plan.revoke_result {
+            Some(reason) => Some(super::results::revoke_in(tx, id, plan.at_ms, reason).await?),
+            None => None,
+        };
+        if let Some(result) = &plan.issue_result {
+            super::results::issue_in(tx, id, plan, result, revoked.filter(|_| result.replaces)).await?;
         }
         Ok(())
     }

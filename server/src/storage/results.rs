@@ -17,6 +17,7 @@ pub(crate) async fn issue_in(
     dossier_id: i64,
     plan: &StepPlan,
     result: &ResultPlan,
+    replaces: Option<i64>,
 ) -> Result<(), StoreError> {
     let year = super::payments::vn_year(plan.at_ms);
     let seq: i64 = sqlx::query(
@@ -46,7 +47,8 @@ pub(crate) async fn issue_in(
     .map(|r| r.get("id"));
     sqlx::query(
         "insert into results (dossier_id, agency_code, year, seq, number, token, issued_at, signer_id, signer_name, \
-         holder_name, summary, origin, draft_file_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         holder_name, summary, origin, draft_file_id, replaces_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(dossier_id)
     .bind(&plan.agency)
@@ -61,10 +63,37 @@ pub(crate) async fn issue_in(
     .bind(result.summary.clone())
     .bind(result.origin.name())
     .bind(draft)
+    .bind(replaces)
     .execute(&mut **tx)
     .await
     .map_err(backend_err)?;
     Ok(())
+}
+
+/// Revokes the result in force of dossier `dossier_id` in the action's transaction; its id. None
+/// in force (never issued, or already revoked) is a conflict, and nothing is written.
+pub(crate) async fn revoke_in(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    at_ms: i64,
+    reason: &str,
+) -> Result<i64, StoreError> {
+    let live: Option<i64> =
+        sqlx::query("select id from results where dossier_id = $1 and revoked_at is null order by id desc limit 1")
+            .bind(dossier_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend_err)?
+            .map(|r| r.get("id"));
+    let Some(id) = live else { return Err(StoreError::Conflict("error-no-result-in-force".into())) };
+    sqlx::query("update results set revoked_at = $1, revoked_reason = $2 where id = $3 and revoked_at is null")
+        .bind(at_ms)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    Ok(id)
 }
 
 const SELECT: &str = "select r.*, d.code as dossier_code, a.name_vi as a_vi, a.name_en as a_en, p.code as p_code, \

@@ -132,13 +132,77 @@ async fn an_approval_issues_a_numbered_signed_result_that_anyone_with_its_qr_cod
             }
         }
 
+        // A wrong result: the issuing agency's leader revokes it and re-issues it corrected.
+        let revoke = |who: reqwest::Client, reason: &'static str, reissue: bool, file: bool| {
+            let mut form = reqwest::multipart::Form::new().text("code", code.clone()).text("reason", reason);
+            if reissue {
+                form = form.text("reissue", "1");
+            }
+            if file {
+                let part = reqwest::multipart::Part::bytes(pdf("Trich luc da dinh chinh"))
+                    .file_name("dinh-chinh.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap();
+                form = form.part("file_0", part);
+            }
+            let req = who
+                .post(app.url("/api/desk/revoke-result"))
+                .header("Accept", "text/html")
+                .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
+                .multipart(form);
+            async move { req.send().await.unwrap() }
+        };
+        let head = app.login(AGENCY_LEADER, PASSWORD).await;
+        let res = revoke(head.clone(), "", true, true).await;
+        assert_eq!(field_keys(&redirected_error(&res)), [("revoke_reason".into(), "error-required".into())]);
+        let desk = app.login("045185000101", PASSWORD).await;
+        let res = revoke(desk, "Sai họ tên người được cấp", true, false).await;
+        assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}: only the agency leader");
+        assert_eq!(issued(&app, &code).await.len(), 1, "{backend:?}: nothing written");
+        let res = revoke(head.clone(), "Sai ngày sinh trong trích lục", true, true).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}: {:?}", redirected_error(&res));
+        let both = issued(&app, &code).await;
+        assert_eq!(both.len(), 2, "{backend:?}: both kept");
+        let new = &both[1];
+        assert_eq!(new.number, format!("000002/{year}/KQ"));
+        assert!(new.sha256.is_some(), "{backend:?}: the corrected result is signed at once");
+        let old_page =
+            anyone.get(app.url(&format!("/xac-thuc/{}", r.token))).send().await.unwrap().text().await.unwrap();
+        assert!(old_page.contains("đã được thay thế") && old_page.contains("Sai ngày sinh trong trích lục"));
+        assert!(old_page.contains(&format!("/xac-thuc/{}", new.token)), "{backend:?}: it names its replacement");
+        let new_pdf = anyone.get(app.url(&format!("/xac-thuc/{}/tai-ve", new.token))).send().await.unwrap();
+        let new_pdf = new_pdf.bytes().await.unwrap().to_vec();
+        assert!(new_pdf.windows(15).any(|w| w == b"dinh-chinh.pdf)"), "the corrected draft is attached");
+        if let Some(report) = pdfsig(&new_pdf) {
+            assert!(report.contains("Signature Validation: Signature is Valid."), "{report}");
+        }
+        // Revoked without a replacement; then nothing is left in force to revoke.
+        let res = revoke(head.clone(), "Cấp nhầm hồ sơ", false, true).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}: {:?}", redirected_error(&res));
+        let json: serde_json::Value = anyone
+            .get(app.url(&format!("/api/results/verify?token={}", new.token)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["standing"], "Revoked", "{backend:?}");
+        let res = revoke(head, "Cấp nhầm hồ sơ", false, false).await;
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-no-result-in-force".into()),
+            "{backend:?}"
+        );
+        assert_eq!(issued(&app, &code).await.len(), 2);
+
         // The agency's next result takes the next number.
         let p = birth(&app).await;
         let citizen = app.citizen("Trần Thị Kết Quả", "045201000071", "0911000071").await;
         let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
         let second = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
         approve(&app, &second).await;
-        assert_eq!(issued(&app, &second).await[0].number, format!("000002/{year}/KQ"), "{backend:?}");
+        assert_eq!(issued(&app, &second).await[0].number, format!("000003/{year}/KQ"), "{backend:?}");
 
         // The history still verifies: the result is issued inside the approval's event.
         let (events, n, last) = app.db.history(&code).await.unwrap();

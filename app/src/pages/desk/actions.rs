@@ -7,7 +7,8 @@ use crate::api::claim::DeskClaimCode;
 use crate::api::consultations::{DeskAnswerConsultation, DeskConsult};
 use crate::api::desk::{DeskAccept, DeskDossierView, DeskRefuse};
 use crate::api::handling::{
-    DeskApologise, DeskAppraise, DeskAssign, DeskDecide, DeskDeliver, DeskStop, DeskTransfer, DeskUrge,
+    DeskApologise, DeskAppraise, DeskAssign, DeskDecide, DeskDeliver, DeskRevokeResult, DeskStop, DeskTransfer,
+    DeskUrge,
 };
 use crate::api::supplements::{DeskAnswerSupplement, DeskWithdraw, RequestSupplement, SendSupplement};
 use crate::components::field::error_for;
@@ -18,7 +19,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 22] = [
+pub const ACTION_PATHS: [&str; 23] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -41,6 +42,7 @@ pub const ACTION_PATHS: [&str; 22] = [
     crate::api::payments::DeskExempt::PATH,
     crate::api::payments::DeskRefund::PATH,
     crate::api::ratings::DeskRecordRating::PATH,
+    DeskRevokeResult::PATH,
 ];
 
 /// Whether the actions panel shows any of its forms to this officer (from the same flags the
@@ -64,6 +66,7 @@ pub fn any_form(a: &crate::handling::Available) -> bool {
         || a.exempt
         || a.refund
         || a.rate
+        || a.revoke_result
 }
 
 /// Every form of the actions panel the officer may use now.
@@ -400,6 +403,25 @@ fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> im
         })}
         {a.stop.then(|| view! {
             <ReasonAction code=code.clone() class="stop" action=DeskStop::PATH id="stop_reason" name="reason" title=i18n.t("desk-stop") label=i18n.t("desk-stop-reason") error=error.clone() />
+        })}
+        {a.revoke_result.then(|| view! {
+            <details class="revoke-result" open=error_for(&error, "revoke_reason").is_some()>
+                <summary>{i18n.t("desk-revoke-result")}</summary>
+                <form method="post" action=DeskRevokeResult::PATH enctype="multipart/form-data" class="stack">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <ReasonField id="revoke_reason" name="reason" label=i18n.t("desk-revoke-reason") error=error.clone() required=true />
+                    <div class="choice">
+                        <input type="checkbox" id="reissue" name="reissue" value="1" />
+                        <label for="reissue">{i18n.t("desk-reissue")}</label>
+                    </div>
+                    <div class="field" class:field-invalid=error_for(&error, "file_0").is_some()>
+                        <label for="reissue_file">{i18n.t("desk-reissue-file")}</label>
+                        {error_for(&error, "file_0").map(|e| view! { <p class="field-error">{e}</p> })}
+                        <input id="reissue_file" type="file" name="file_0" accept=".pdf,.jpg,.jpeg,.png" />
+                    </div>
+                    <button type="submit">{i18n.t("desk-revoke-submit")}</button>
+                </form>
+            </details>
         })}
         {super::paper::paper_forms(i18n, d, &error)}
     }

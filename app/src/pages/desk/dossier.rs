@@ -124,6 +124,7 @@ fn desk_view(i18n: I18n, d: DeskDossierView, error: Option<AppError>) -> impl In
                 <h2>{i18n.t("submit-files-section")}</h2>
                 {files_view(i18n, &d)}
                 {work_files_view(i18n, &d)}
+                {results_view(i18n, &d)}
                 {crate::components::fees::fees_section(i18n, &d.dossier.code, &d.dossier.obligations, &d.dossier.payments, ().into_any())}
             </section>
             <section class="actions-panel" aria-labelledby="actions-title">
@@ -205,6 +206,24 @@ fn files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
+}
+
+/// The results issued (the newest first): number, date, whether still in force, the signed
+/// document and its public verification page.
+fn results_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
+    (!d.dossier.results.is_empty()).then(|| view! {
+        <h2>{i18n.t("desk-results")}</h2>
+        <ul class="files" data-testid="desk-results">
+            {d.dossier.results.iter().rev().map(|r| view! {
+                <li>
+                    <strong>{r.number.clone()}</strong>" — "{format_vn(r.issued_at_ms)}" — "
+                    {if r.standing == crate::domain::result::Standing::Valid { i18n.t("desk-result-in-force") } else { i18n.t("desk-result-withdrawn") }}
+                    " · "<a href=format!("/xac-thuc/{}/tai-ve", r.token) target="_blank">"PDF"</a>
+                    " · "<a href=format!("/xac-thuc/{}", r.token) target="_blank">{i18n.t("desk-result-verify")}</a>
+                </li>
+            }).collect_view()}
+        </ul>
+    })
 }
 
 fn work_files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
