@@ -271,63 +271,73 @@ pub mod ssr {
         Ok(())
     }
 
-    pub async fn appraise(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    /// An officer's action posted with files (multipart): the command `build` makes of the
+    /// post, given to [`act`]; files the action did not keep (it failed, or `build` left them
+    /// out) are removed from the file store.
+    async fn act_with_files(
+        data: leptos::server_fn::codec::MultipartData,
+        build: impl FnOnce(&crate::api::dossiers::ssr::Upload) -> (Command, Backfill),
+    ) -> Result<(), AppError> {
         use crate::api::dossiers::ssr::{discard, read_multipart};
         let services = ctx::services()?;
         ctx::require_user()?; // before reading any file
         let up = read_multipart(&services, data).await?;
-        let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
-        let mut files = Vec::new();
-        for f in &up.files {
-            let kind = match f.component_id {
-                0 => "draft-result",
-                1 => "verification",
-                _ => continue,
-            };
-            files.push((kind.to_string(), f.clone()));
-        }
-        let cmd = Command::Appraise {
-            note: text("note"),
-            propose_refusal: Proposal::parse(&text("proposal")) == Some(Proposal::Refuse),
-            files,
-        };
-        let backfill = Backfill {
-            happened_at: up.text.get("happened_at").cloned(),
-            backfill_reason: up.text.get("backfill_reason").cloned(),
+        let (cmd, backfill) = build(&up);
+        let kept: Vec<String> = match &cmd {
+            Command::Appraise { files, .. } | Command::RevokeResult { files, .. } => {
+                files.iter().map(|(_, f)| f.storage_key.clone()).collect()
+            }
+            _ => Vec::new(),
         };
         let result = async {
             if !up.errors.is_empty() {
                 return Err(AppError::fields(up.errors.clone()));
             }
-            act(&text("code"), cmd, backfill).await
+            act(up.text.get("code").map(String::as_str).unwrap_or_default(), cmd, backfill).await
         }
         .await;
-        if result.is_err() {
-            discard(&services, &up.files).await;
-        }
+        let unused: Vec<_> =
+            up.files.iter().filter(|f| result.is_err() || !kept.contains(&f.storage_key)).cloned().collect();
+        discard(&services, &unused).await;
         result
     }
 
-    pub async fn revoke_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
-        use crate::api::dossiers::ssr::{discard, read_multipart};
-        let services = ctx::services()?;
-        ctx::require_user()?; // before reading any file
-        let up = read_multipart(&services, data).await?;
-        let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
-        let files = up.files.iter().filter(|f| f.component_id == 0).map(|f| ("draft-result".to_string(), f.clone()));
-        let cmd =
-            Command::RevokeResult { reason: text("reason"), reissue: text("reissue") == "1", files: files.collect() };
-        let result = async {
-            if !up.errors.is_empty() {
-                return Err(AppError::fields(up.errors.clone()));
+    pub async fn appraise(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        act_with_files(data, |up| {
+            let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
+            let mut files = Vec::new();
+            for f in &up.files {
+                let kind = match f.component_id {
+                    0 => "draft-result",
+                    1 => "verification",
+                    _ => continue,
+                };
+                files.push((kind.to_string(), f.clone()));
             }
-            act(&text("code"), cmd, Backfill::default()).await
-        }
-        .await;
-        if result.is_err() || text("reissue") != "1" {
-            discard(&services, &up.files).await;
-        }
-        result
+            let cmd = Command::Appraise {
+                note: text("note"),
+                propose_refusal: Proposal::parse(&text("proposal")) == Some(Proposal::Refuse),
+                files,
+            };
+            let backfill = Backfill {
+                happened_at: up.text.get("happened_at").cloned(),
+                backfill_reason: up.text.get("backfill_reason").cloned(),
+            };
+            (cmd, backfill)
+        })
+        .await
+    }
+
+    pub async fn revoke_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        act_with_files(data, |up| {
+            let text = |k: &str| up.text.get(k).cloned().unwrap_or_default();
+            let reissue = text("reissue") == "1";
+            // A corrected draft counts only with a re-issue.
+            let files = up.files.iter().filter(|f| reissue && f.component_id == 0);
+            let files = files.map(|f| ("draft-result".to_string(), f.clone())).collect();
+            (Command::RevokeResult { reason: text("reason"), reissue, files }, Backfill::default())
+        })
+        .await
     }
 
     pub async fn withdraw(code: &str, reason: String) -> Result<(), AppError> {

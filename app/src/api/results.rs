@@ -50,11 +50,11 @@ pub mod ssr {
             None => None,
         };
         let url = verify_url(services, token);
+        let record_id = record.id;
         let bytes = tokio::task::spawn_blocking(move || signer.make(&record, draft, &url))
             .await
             .map_err(|e| AppError::Internal(format!("result signer: {e}")))?
             .map_err(|e| AppError::Internal(format!("result signer: {e}")))?;
-        let record = by_token(services, token).await?;
         let id = crate::api::dossiers::ssr::new_key();
         let key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
         let mut writer = services.files.create(&key).await?;
@@ -64,7 +64,7 @@ pub mod ssr {
         }
         writer.finish().await?;
         let sha = hex::encode(Sha256::digest(&bytes));
-        let attached = services.store.attach_document(record.id, &key, &sha, bytes.len() as i64).await?;
+        let attached = services.store.attach_document(record_id, &key, &sha, bytes.len() as i64).await?;
         if !attached {
             // Another process made it first: keep theirs.
             let _ = services.files.delete(&key).await;
@@ -73,12 +73,15 @@ pub mod ssr {
     }
 
     /// Makes the documents of results still waiting for one (after a restart, or results the
-    /// demo issued); how many were made.
+    /// demo issued); how many were made. One that cannot be made (its agency has no key yet) is
+    /// logged and does not hold up the others.
     pub async fn complete_waiting(services: &Services, limit: i64) -> Result<usize, AppError> {
         let mut made = 0;
         for token in services.store.unsigned_results(limit).await? {
-            if complete(services, &token).await? {
-                made += 1;
+            match complete(services, &token).await {
+                Ok(true) => made += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!("result document not made: {e:?}"),
             }
         }
         Ok(made)

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeSet;
 
-/// A TrueType font read once at start-up.
+/// A TrueType font read and parsed once at start-up (its bytes live as long as the process).
 pub struct Font {
-    data: Vec<u8>,
+    face: ttf_parser::Face<'static>,
     units_per_em: f32,
     /// The font's name as the PDF names it (no spaces).
     pub name: String,
@@ -29,7 +29,8 @@ pub enum FontError {
 
 impl Font {
     pub fn from_bytes(data: Vec<u8>) -> Result<Font, FontError> {
-        let face = ttf_parser::Face::parse(&data, 0).map_err(|e| FontError::Unreadable(e.to_string()))?;
+        let data: &'static [u8] = Box::leak(data.into_boxed_slice());
+        let face = ttf_parser::Face::parse(data, 0).map_err(|e| FontError::Unreadable(e.to_string()))?;
         if face.tables().glyf.is_none() {
             return Err(FontError::Unreadable("not a TrueType (glyf) font".into()));
         }
@@ -50,25 +51,18 @@ impl Font {
             descent: face.descender(),
             cap_height: face.capital_height().unwrap_or(face.ascender()),
             bbox: [b.x_min, b.y_min, b.x_max, b.y_max],
-            data,
+            face,
         })
-    }
-
-    fn face(&self) -> ttf_parser::Face<'_> {
-        // Parsed once in `from_bytes`; the same bytes parse again.
-        ttf_parser::Face::parse(&self.data, 0).expect("font parsed at start-up")
     }
 
     /// The glyph ids of `text` (0, the missing glyph, for a character the font lacks).
     pub fn glyphs(&self, text: &str) -> Vec<(char, u16)> {
-        let face = self.face();
-        text.chars().map(|c| (c, face.glyph_index(c).map(|g| g.0).unwrap_or(0))).collect()
+        text.chars().map(|c| (c, self.face.glyph_index(c).map(|g| g.0).unwrap_or(0))).collect()
     }
 
     /// The advance of glyph `gid` in thousandths of the font size.
     pub fn advance(&self, gid: u16) -> f32 {
-        let face = self.face();
-        face.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0) as f32 * 1000.0 / self.units_per_em
+        self.face.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0) as f32 * 1000.0 / self.units_per_em
     }
 
     /// The width of `text` at `size` points.
@@ -79,8 +73,7 @@ impl Font {
     /// A font program with only the outlines of `used` (and of their components).
     pub fn subset(&self, used: &BTreeSet<u16>) -> Result<Vec<u8>, FontError> {
         let bad = |what: &str| FontError::Unreadable(what.to_string());
-        let face = self.face();
-        let raw = face.raw_face();
+        let raw = self.face.raw_face();
         let table = |tag: &[u8; 4]| raw.table(ttf_parser::Tag::from_bytes(tag));
         let head = table(b"head").ok_or_else(|| bad("no head"))?;
         let maxp = table(b"maxp").ok_or_else(|| bad("no maxp"))?;
@@ -241,7 +234,8 @@ mod tests {
         assert!(glyphs.iter().all(|(c, g)| *g != 0 || *c == ' '), "every letter has a glyph");
         let used: BTreeSet<u16> = glyphs.iter().map(|(_, g)| *g).collect();
         let subset = font.subset(&used).unwrap();
-        assert!(subset.len() < font.data.len() / 4, "{} of {}", subset.len(), font.data.len());
+        let whole = std::fs::read(DEJAVU).unwrap().len();
+        assert!(subset.len() < whole / 4, "{} of {whole}", subset.len());
         let face = ttf_parser::Face::parse(&subset, 0).unwrap();
         let ế = glyphs.iter().find(|(c, _)| *c == 'ế').unwrap().1;
         assert!(face.outline_glyph(ttf_parser::GlyphId(ế), &mut Sink).is_some(), "a used glyph keeps its outline");
