@@ -53,6 +53,43 @@ test("a dossier goes from the desk through the unit to approval and back to the 
   await head.getByRole("button", { name: "Phê duyệt kết quả" }).click();
   await expect(head.locator(".facts").first()).toContainText("Đã xử lý xong");
 
+  // Issue 14: the approval issued the result — numbered in the agency's series, signed — and
+  // its leader re-issues it corrected; both stay, each with its public verification page.
+  await head.reload();
+  const issued = head.getByTestId("desk-results");
+  await expect(issued).toContainText(/\d{6}\/\d{4}\/KQ/);
+  await expect(issued).toContainText("còn hiệu lực");
+  const first = await issued.getByRole("link", { name: "Trang xác thực" }).first().getAttribute("href");
+  await head.locator("details.revoke-result summary").click();
+  await head.getByLabel(/Lý do thu hồi/).fill("Sai ngày sinh của người được khai sinh");
+  await head.getByLabel(/Cấp lại kết quả đã đính chính/).check();
+  await head.getByLabel(/Dự thảo kết quả đã đính chính/).setInputFiles({ name: "dinh-chinh.pdf", mimeType: "application/pdf", buffer: samplePdf });
+  await screenshot(head, testInfo, "34a-revoke-form");
+  await head.getByRole("button", { name: "Thu hồi kết quả" }).click();
+  await expect(head.getByTestId("desk-results").locator("li")).toHaveCount(2);
+  await expect(head.getByTestId("desk-results")).toContainText("đã thu hồi");
+  await expectAccessible(head, testInfo);
+  await screenshot(head, testInfo, "34b-results-on-desk");
+  const second = await head.getByTestId("desk-results").getByRole("link", { name: "Trang xác thực" }).first().getAttribute("href");
+  expect(second).not.toBe(first);
+  for (const [size, viewport] of [["phone", { width: 412, height: 915 }], ["desktop", { width: 1366, height: 900 }]] as const) {
+    const context = await browser.newContext({ baseURL, viewport });
+    const v = await context.newPage();
+    await v.goto(second!);
+    await expect(v.getByTestId("result-verdict")).toContainText("Kết quả hợp lệ");
+    await expect(v.getByTestId("result-sha256")).toHaveText(/^[0-9a-f]{64}$/);
+    await expectAccessible(v, testInfo);
+    await screenshot(v, testInfo, `34c-verify-valid-${size}`);
+    const pdf = await v.request.get(`${second}/tai-ve`);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    await v.goto(first!);
+    await expect(v.getByTestId("result-verdict")).toContainText("đã được thay thế");
+    await expect(v.getByTestId("result-replacement")).toHaveAttribute("href", second!);
+    await expectAccessible(v, testInfo);
+    await screenshot(v, testInfo, `34d-verify-replaced-${size}`);
+    await context.close();
+  }
+
   // The desk hands it over and prints the control sheet.
   await page.goto("/mot-cua?tab=deliver");
   await page.getByRole("link", { name: code }).click();
