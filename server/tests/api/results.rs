@@ -209,3 +209,85 @@ async fn an_approval_issues_a_numbered_signed_result_that_anyone_with_its_qr_cod
         assert_eq!(app::domain::history::verify(&events, n, &last), Ok(()));
     }
 }
+
+/// Every way in that is not the issuing agency's leader with a good reason is refused, writes
+/// nothing and leaves no file behind; the public view carries nothing the page hides.
+#[tokio::test]
+async fn crafted_result_requests_are_refused_and_write_nothing() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let code = approved(&app).await;
+    let token = issued(&app, &code).await[0].token.clone();
+    let events_sql =
+        format!("select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id where d.code = '{code}'");
+    let events = app.count(&events_sql).await;
+    let files = app.uploaded_files();
+    let post = |c: reqwest::Client, form: reqwest::multipart::Form| {
+        let req = c.post(app.url("/api/desk/revoke-result")).header("Accept", "application/json").multipart(form);
+        async move { req.send().await.unwrap() }
+    };
+    let form = |reason: &str| {
+        reqwest::multipart::Form::new()
+            .text("code", code.clone())
+            .text("reason", reason.to_string())
+            .text("reissue", "1")
+    };
+    let refused = |res: reqwest::Response| {
+        let s = res.status().as_u16();
+        assert!((400..500).contains(&s), "answered {s}");
+    };
+    // No session; the applicant; another citizen; the wrong roles; another agency's leader.
+    refused(post(app.client(), form("Sai ngày sinh")).await);
+    let owner = app.login("045095001234", "matkhau2026").await;
+    refused(post(owner, form("Sai ngày sinh")).await);
+    let stranger = app.citizen("Đỗ Văn Lạ", "045201000081", "0911000081").await;
+    refused(post(stranger, form("Sai ngày sinh")).await);
+    for who in ["045185000101", "045185000103", "045085000102", "045079000303"] {
+        let officer = app.login(who, PASSWORD).await;
+        refused(post(officer, form("Sai ngày sinh")).await);
+    }
+    // The right leader with a bad reason: control characters, bidi controls, 3 MB; a crafted
+    // or oversized code; a thousand file parts.
+    let head = app.login(AGENCY_LEADER, PASSWORD).await;
+    for reason in ["a\u{7}b", "a\u{202E}b", &"y".repeat(3 * 1024 * 1024)] {
+        refused(post(head.clone(), form(reason)).await);
+    }
+    for bad in ["..%2F..%2Fetc", &"9".repeat(5000)] {
+        let f = reqwest::multipart::Form::new().text("code", bad.to_string()).text("reason", "Sai ngày sinh");
+        refused(post(head.clone(), f).await);
+    }
+    let mut many = form("Sai ngày sinh trong trích lục");
+    for i in 0..1000 {
+        let part = reqwest::multipart::Part::bytes(pdf("x"))
+            .file_name(format!("{i}.pdf"))
+            .mime_str("application/pdf")
+            .unwrap();
+        many = many.part("file_0", part);
+    }
+    let res = post(head.clone(), many).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert_eq!(issued(&app, &code).await.len(), 1, "nothing issued");
+    assert_eq!(app.count("select count(*) from results where revoked_at is not null").await, 0, "nothing revoked");
+    assert_eq!(app.count(&events_sql).await, events, "nothing in the history");
+    assert_eq!(app.uploaded_files(), files, "no file left behind");
+
+    // The public page and JSON: crafted query strings answer the page; nothing private.
+    for q in ["?__err=%7B%22Internal%22%3A%22x%22%7D", "?next=https://evil.example", "?__err=%00%ff"] {
+        let res = app.client().get(app.url(&format!("/xac-thuc/{token}{q}"))).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{q}");
+        // The header's links carry the page (encoded) as their `next`, which sign-in checks;
+        // no link leads off the site.
+        assert!(!res.text().await.unwrap().contains("href=\"https://evil"), "{q}");
+    }
+    let json = app
+        .client()
+        .get(app.url(&format!("/api/results/verify?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for private in ["storage", "document_key", "holder_name", "signer_id", "draft", "summary", "dossier"] {
+        assert!(!json.contains(private), "{private} in {json}");
+    }
+}
