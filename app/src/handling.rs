@@ -35,4 +35,4 @@ pub use plan::{
 pub use refusal::Refusal;
 pub use state::{Calendars, ConsultationState, DossierState, Proposal, StepOutcome, StepState, UnitRef};
 pub use submission::{intake_note, missing_files, plan_submission, ProcedureRules};
-pub use view::{appraisal_opinion, clock_events, state_of, workflow, workflow_of};
+pub use view::{answer_owed, appraisal_opinion, clock_events, state_of, workflow, workflow_of};

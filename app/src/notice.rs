@@ -38,6 +38,8 @@ pub enum Kind {
     Delivered,
     Withdrawn,
     Stopped,
+    /// The agency's answer to the applicant's rating (trách nhiệm giải trình).
+    RatingAnswered,
 }
 
 impl Kind {
@@ -53,6 +55,9 @@ impl Kind {
         }
         if action == Action::Refund {
             return Some(Kind::Refunded);
+        }
+        if action == Action::AnswerRating {
+            return Some(Kind::RatingAnswered);
         }
         if from == Some(to) {
             return None;
@@ -87,6 +92,7 @@ impl Kind {
             Kind::Delivered => "delivered",
             Kind::Withdrawn => "withdrawn",
             Kind::Stopped => "stopped",
+            Kind::RatingAnswered => "rating-answered",
         }
     }
 }
@@ -135,7 +141,8 @@ impl Facts {
             Some(Payload::Reason { reason })
             | Some(Payload::Supplement { reason, .. })
             | Some(Payload::Apologised { reason, .. })
-            | Some(Payload::Refunded { reason, .. }) => reason.clone(),
+            | Some(Payload::Refunded { reason, .. })
+            | Some(Payload::RatingAnswered { answer: reason }) => reason.clone(),
             _ => String::new(),
         }
     }
@@ -524,6 +531,13 @@ mod tests {
             out.push(facts(Kind::Delivered, lang, None));
             out.push(facts(Kind::Withdrawn, lang, Some(Payload::Reason { reason: "Nộp nhầm".into() })));
             out.push(facts(Kind::Stopped, lang, Some(Payload::Reason { reason: "Hết hạn bổ sung".into() })));
+            out.push(facts(
+                Kind::RatingAnswered,
+                lang,
+                Some(Payload::RatingAnswered {
+                    answer: "Cơ quan đã nhắc nhở cán bộ và rút kinh nghiệm.".into()
+                }),
+            ));
         }
         out
     }
@@ -544,6 +558,8 @@ mod tests {
         );
         assert_eq!(Kind::of(Action::Apologise, Some(S::InHandling), S::InHandling), Some(Kind::Apology));
         assert_eq!(Kind::of(Action::Refund, Some(S::Refused), S::Refused), Some(Kind::Refunded));
+        assert_eq!(Kind::of(Action::AnswerRating, Some(S::Delivered), S::Delivered), Some(Kind::RatingAnswered));
+        assert_eq!(Kind::of(Action::Rate, Some(S::Delivered), S::Delivered), None);
         assert_eq!(Kind::of(Action::Exempt, Some(S::Submitted), S::Submitted), None);
         assert_eq!(Kind::of(Action::RecordResult, Some(S::InHandling), S::ResultReady), Some(Kind::ResultReady));
         assert_eq!(Kind::of(Action::Deliver, Some(S::ResultReady), S::Delivered), Some(Kind::Delivered));

@@ -24,6 +24,9 @@ pub struct ClockView {
     pub steps: Vec<StepClockView>,
     /// Early, on time or late for the whole dossier once resolved.
     pub timeliness: Option<String>,
+    /// When this view was read (the server's clock): what other deadlines shown are read against.
+    #[serde(default)]
+    pub now_ms: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +230,7 @@ pub mod ssr {
                 (Some(due), Some(done)) if status.is_decided() => Some(clock::timeliness(due, done).key().to_string()),
                 _ => None,
             },
+            now_ms: now,
         }
     }
 

@@ -47,6 +47,15 @@ pub async fn desk_record_rating(
     crate::api::handling::ssr::act(&code, cmd, crate::handling::Backfill::default()).await
 }
 
+/// The receiving agency's leader answers a rating that called for it (trách nhiệm giải trình);
+/// the answer goes into the history and back to the applicant.
+#[server(prefix = "/api", endpoint = "desk/answer-rating")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/answer-rating", skip_all))]
+pub async fn desk_answer_rating(code: String, answer: Option<String>) -> Result<(), AppError> {
+    let cmd = crate::handling::Command::AnswerRating { answer: answer.unwrap_or_default() };
+    crate::api::handling::ssr::act(&code, cmd, crate::handling::Backfill::default()).await
+}
+
 /// The year's ratings per agency and per procedure, for everyone (never per officer): a year
 /// that is not one of the last five reads as this year.
 #[server(prefix = "/api", endpoint = "ratings/public", input = leptos::server_fn::codec::GetUrl)]

@@ -78,7 +78,8 @@ fn render(i18n: &I18n, p: &Payload) -> String {
                 ("items", items.join("; ")),
             ],
         ),
-        Payload::Rated { rating, channel } => {
+        Payload::RatingAnswered { answer } => t("note-rating-answered", &[("answer", answer.clone())]),
+        Payload::Rated { rating, channel, .. } => {
             use crate::domain::rating::Criterion;
             let levels: Vec<String> = Criterion::ALL
                 .into_iter()

@@ -75,7 +75,15 @@ pub enum Payload {
         items: Vec<String>,
     },
     /// The applicant's satisfaction rating and how it reached the office.
-    Rated { rating: crate::domain::rating::Rating, channel: crate::domain::rating::RatingChannel },
+    /// `answer_due`: the rating calls for the leader's answer by then.
+    Rated {
+        rating: crate::domain::rating::Rating,
+        channel: crate::domain::rating::RatingChannel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer_due: Option<i64>,
+    },
+    /// The receiving agency's answer to a rating (trách nhiệm giải trình).
+    RatingAnswered { answer: String },
 }
 
 impl Payload {

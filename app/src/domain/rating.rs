@@ -212,6 +212,11 @@ impl Rating {
     }
 }
 
+/// Working days the receiving agency's leader has to answer a rating that calls for it: the
+/// three working days Yên Bái QĐ 1649 Đ19.2.b gives an agency to answer a question within its
+/// own competence (the regulation sets no other figure for accountability).
+pub const ANSWER_DAYS: i64 = 3;
+
 /// A dossier may be rated once its result is returned or it was refused: the service is over.
 pub fn may_be_rated(status: DossierStatus) -> bool {
     matches!(status, DossierStatus::Delivered | DossierStatus::Refused)

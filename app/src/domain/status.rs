@@ -171,10 +171,13 @@ pub enum Action {
     /// The issuing agency's leader revokes a wrong result, and may re-issue it corrected with a
     /// new number (NĐ 61/2018 Đ21 via Yên Bái Đ15): both stay on record (the status stays).
     RevokeResult,
+    /// The receiving agency's leader answers an unsatisfied rating or a comment (trách nhiệm
+    /// giải trình, Yên Bái Đ5.2.e); the answer goes back to the applicant (the status stays).
+    AnswerRating,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -201,6 +204,7 @@ impl Action {
         Self::Refund,
         Self::Rate,
         Self::RevokeResult,
+        Self::AnswerRating,
     ];
 
     pub fn name(self) -> &'static str {
@@ -231,6 +235,7 @@ impl Action {
             Self::Refund => "refund",
             Self::Rate => "rate",
             Self::RevokeResult => "revoke-result",
+            Self::AnswerRating => "answer-rating",
         }
     }
 
@@ -285,6 +290,8 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (s, A::Refund) if s != S::Draft => from,
         // The service is rated once it is over: the result returned, or the dossier refused.
         (S::Delivered | S::Refused, A::Rate) => from,
+        // Its answer comes after the rating.
+        (S::Delivered | S::Refused, A::AnswerRating) => from,
         // A result issued can be revoked or re-issued while it waits at the desk or after.
         (S::ResultReady | S::Delivered, A::RevokeResult) => from,
         _ => return Err(IllegalTransition { from, action }),
@@ -319,13 +326,15 @@ mod tests {
     }
 
     #[test]
-    fn final_statuses_accept_nothing_but_a_refund_a_rating_and_a_result_revoked() {
+    fn final_statuses_accept_nothing_but_a_refund_a_rating_its_answer_and_a_result_revoked() {
         for s in S::ALL.into_iter().filter(|s| s.is_final()) {
             assert_eq!(transition(s, A::Refund), Ok(s));
             let rated = matches!(s, S::Refused | S::Delivered);
             assert_eq!(transition(s, A::Rate).is_ok(), rated, "{s:?}: rated once returned or refused");
+            assert_eq!(transition(s, A::AnswerRating).is_ok(), rated, "{s:?}: answered where rated");
             assert_eq!(transition(s, A::RevokeResult).is_ok(), s == S::Delivered, "{s:?}: only a result is revoked");
-            for a in A::ALL.into_iter().filter(|a| ![A::Refund, A::Rate, A::RevokeResult].contains(a)) {
+            for a in A::ALL.into_iter().filter(|a| ![A::Refund, A::Rate, A::RevokeResult, A::AnswerRating].contains(a))
+            {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
         }
@@ -409,6 +418,8 @@ mod tests {
         (S::Delivered, A::Rate, S::Delivered),
         (S::ResultReady, A::RevokeResult, S::ResultReady),
         (S::Delivered, A::RevokeResult, S::Delivered),
+        (S::Refused, A::AnswerRating, S::Refused),
+        (S::Delivered, A::AnswerRating, S::Delivered),
     ];
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Available {
     /// Revoke the result in force, or re-issue it corrected: the leader of the agency whose
     /// decision issued it, while it waits at the desk or once returned.
     pub revoke_result: bool,
+    /// Answer the rating that calls for it (trách nhiệm giải trình): the receiving agency's
+    /// leader.
+    pub answer_rating: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -141,5 +144,8 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
         revoke_result: matches!(status, DossierStatus::ResultReady | DossierStatus::Delivered)
             && me.role == Role::AgencyLeader
             && state.workflow.decision_agency() == Some(me.agency),
+        answer_rating: state.answer_owed.is_some()
+            && me.role == Role::AgencyLeader
+            && me.agency == state.receiving_agency,
     }
 }

@@ -118,6 +118,9 @@ pub enum Command {
     /// error at once): online by the applicant, or entered by the receiving desk from a paper
     /// form or the counter's tablet.
     Rate { input: crate::domain::rating::RatingInput, channel: crate::domain::rating::RatingChannel },
+    /// The receiving agency leader's answer to a rating that called for one (trách nhiệm giải
+    /// trình): what was found and done; it goes back to the applicant.
+    AnswerRating { answer: String },
 }
 
 impl Command {

@@ -109,6 +109,8 @@ pub struct StepPlan {
     pub issue_result: Option<ResultPlan>,
     /// The result in force is revoked with this reason (storage refuses when none is).
     pub revoke_result: Option<String>,
+    /// The answer to the rating (storage refuses a second one).
+    pub rating_answer: Option<String>,
 }
 
 /// A result to issue: how it is made, and what the decision says; `replaces`: it takes the
@@ -187,6 +189,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::Refund { .. } => (&[Role::AgencyLeader], Action::Refund),
         Command::Rate { .. } => (&[Role::Citizen, Role::Reception], Action::Rate),
         Command::RevokeResult { .. } => (&[Role::AgencyLeader], Action::RevokeResult),
+        Command::AnswerRating { .. } => (&[Role::AgencyLeader], Action::AnswerRating),
     }
 }
 
@@ -337,6 +340,7 @@ pub fn plan(
         rating: None,
         issue_result: None,
         revoke_result: None,
+        rating_answer: None,
     };
     match cmd {
         Command::Submit => submit(&cx, p),
@@ -360,6 +364,7 @@ pub fn plan(
         Command::Exempt { seqs, reason: r } => exempt(&cx, p, seqs, r),
         Command::Refund { txn_ref, reason: r, gateway_no } => refund(&cx, p, txn_ref, r, gateway_no),
         Command::Rate { input, channel } => rate(&cx, p, &input, channel),
+        Command::AnswerRating { answer } => answer_rating(&cx, p, answer),
         Command::RevokeResult { reason: r, reissue, files } => revoke_result(&cx, p, r, reissue, files),
         Command::Pay { method, payment_id, amount_vnd, covers, reference } => {
             pay(&cx, p, PaymentPlan { payment_id, method, amount_vnd, covers, reference })
@@ -890,7 +895,31 @@ fn rate(
     let rating = Rating::parse(input).map_err(Refusal::fields)?;
     p.agency = cx.state.receiving_agency.clone();
     p.note = rating.overall.name().to_string();
-    p.payload = Some(Payload::Rated { rating: rating.clone(), channel });
+    // Unsatisfied, or a comment: the leader answers within the working days the rules give,
+    // counted on the receiving agency's calendar.
+    let answer_due = if rating.needs_answer() {
+        let days = crate::domain::rating::ANSWER_DAYS * 1000;
+        Some(clock::due(cx.cal(&cx.state.receiving_agency)?, p.at_ms, clock::Allowance::WorkingDays(days)))
+    } else {
+        None
+    };
+    p.payload = Some(Payload::Rated { rating: rating.clone(), channel, answer_due });
     p.rating = Some((rating, channel));
+    Ok(p)
+}
+
+/// The receiving agency leader's answer to a rating that called for one, once: it goes into the
+/// history and back to the applicant.
+fn answer_rating(cx: &Ctx, mut p: StepPlan, answer: String) -> Result<StepPlan, Refusal> {
+    let leader_here =
+        cx.user.role == Role::AgencyLeader && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
+    if leader_here && cx.state.answer_owed.is_none() {
+        return Err(Refusal::Conflict("error-rating-no-answer-owed".into()));
+    }
+    cx.allow(cx.can.answer_rating)?;
+    let answer = reason("rating_answer", &answer)?;
+    p.agency = cx.state.receiving_agency.clone();
+    p.payload = Some(Payload::RatingAnswered { answer: answer.clone() });
+    p.rating_answer = Some(answer);
     Ok(p)
 }

@@ -169,6 +169,8 @@ pub struct DossierState {
     pub payments: Vec<crate::read::dossiers::PaymentView>,
     /// Rated by its applicant already (a dossier is rated once).
     pub rated: bool,
+    /// The rating calls for the receiving agency leader's answer, due then, not given yet.
+    pub answer_owed: Option<i64>,
 }
 
 impl DossierState {

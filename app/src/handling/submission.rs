@@ -70,6 +70,7 @@ impl DossierState {
             fees: Vec::new(),
             payments: Vec::new(),
             rated: false,
+            answer_owed: None,
         }
     }
 

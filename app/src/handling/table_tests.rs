@@ -63,7 +63,7 @@ const SITUATIONS: [Situation; 16] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 22] = [
+const COMMANDS: [&str; 23] = [
     "submit",
     "accept",
     "refuse-at-reception",
@@ -86,6 +86,7 @@ const COMMANDS: [&str; 22] = [
     "rate",
     "rate-at-desk",
     "revoke-result",
+    "answer-rating",
 ];
 
 /// Every permitted (situation, command, role). Nothing else is.
@@ -176,6 +177,8 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::Refused, "rate-at-desk", Role::Reception),
     (At::Delivered, "rate", Role::Citizen),
     (At::Delivered, "rate-at-desk", Role::Reception),
+    (At::Refused, "answer-rating", Role::AgencyLeader),
+    (At::Delivered, "answer-rating", Role::AgencyLeader),
 ];
 
 /// Who ever gives each command, and the status action it stands for (written from the rules,
@@ -206,6 +209,7 @@ fn gives(command: &str) -> (&'static [Role], Action) {
         }
         "rate" | "rate-at-desk" => (&[Role::Citizen, Role::Reception], Action::Rate),
         "revoke-result" => (&[Role::AgencyLeader], Action::RevokeResult),
+        "answer-rating" => (&[Role::AgencyLeader], Action::AnswerRating),
         other => panic!("no command {other}"),
     }
 }
@@ -296,6 +300,9 @@ fn state(at: Situation) -> DossierState {
         fees: Vec::new(),
         payments: Vec::new(),
         rated: false,
+        // Where a rating may be given, the table's dossier was rated with a comment whose answer
+        // is owed (whether a rating may be given twice is the rating test's).
+        answer_owed: matches!(status, S::Refused | S::Delivered).then_some(now()),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -384,6 +391,7 @@ fn command(name: &str, state: &DossierState) -> Command {
             },
         },
         "revoke-result" => Command::RevokeResult { reason, reissue: true, files: Vec::new() },
+        "answer-rating" => Command::AnswerRating { answer: reason },
         other => panic!("no command {other}"),
     }
 }
@@ -416,7 +424,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 16 * 22 * 8);
+    assert_eq!(checked, 16 * 23 * 8);
 }
 
 #[test]
@@ -781,4 +789,56 @@ fn the_applicant_rates_once_after_the_result_with_the_overall_rating() {
     let e = plan(&s, &calendars(), &stranger, rating("satisfied"), &Backfill::default(), now()).unwrap_err();
     assert_eq!(e, Refusal::Forbidden);
     assert!(authorize(&stranger, &s).is_err());
+}
+
+#[test]
+fn an_unsatisfied_rating_or_a_comment_is_answered_once_by_the_receiving_agency_leader_within_three_working_days() {
+    use crate::domain::event::Payload;
+    let s = DossierState { answer_owed: None, ..state(At::Delivered) };
+    let applicant = person(Role::Citizen);
+    // Unsatisfied with a comment: owed three working days later (Monday 09:00 → Thursday 09:00).
+    let p = plan(&s, &calendars(), &applicant, rating("unsatisfied"), &Backfill::default(), now()).unwrap();
+    let Some(Payload::Rated { answer_due, .. }) = &p.payload else { panic!("{:?}", p.payload) };
+    assert_eq!(*answer_due, Some(clock::at(2026, 11, 5, 9, 0)));
+    // Very satisfied without a comment: nothing to answer.
+    let happy = Command::Rate {
+        input: crate::domain::rating::RatingInput { overall: "very-satisfied".into(), ..Default::default() },
+        channel: crate::domain::rating::RatingChannel::Online,
+    };
+    let p = plan(&s, &calendars(), &applicant, happy, &Backfill::default(), now()).unwrap();
+    assert!(matches!(p.payload, Some(Payload::Rated { answer_due: None, .. })));
+
+    let owed = DossierState { rated: true, answer_owed: Some(clock::at(2026, 11, 5, 9, 0)), ..state(At::Delivered) };
+    let leader = person(Role::AgencyLeader);
+    assert!(available(&owed, &leader).answer_rating);
+    let answer = |text: &str| Command::AnswerRating { answer: text.into() };
+    let p = plan(&owed, &calendars(), &leader, answer(" Đã nhắc nhở cán bộ. "), &Backfill::default(), now()).unwrap();
+    assert_eq!(p.rating_answer.as_deref(), Some("Đã nhắc nhở cán bộ."));
+    assert_eq!(p.payload, Some(Payload::RatingAnswered { answer: "Đã nhắc nhở cán bộ.".into() }));
+    assert_eq!((p.action, p.agency.as_str()), (Action::AnswerRating, DESK));
+    // An empty answer: its field's message.
+    let e = plan(&owed, &calendars(), &leader, answer("  "), &Backfill::default(), now()).unwrap_err();
+    assert!(matches!(&e, Refusal::Invalid { errors, .. } if errors[0].field == "rating_answer"), "{e:?}");
+    // Answered already, or nothing owed: a conflict with its message.
+    let e = plan(&s, &calendars(), &leader, answer("Trả lời"), &Backfill::default(), now()).unwrap_err();
+    assert_eq!(e, Refusal::Conflict("error-rating-no-answer-owed".into()));
+    // Nobody else answers: the applicant, the desk, a leader of another agency.
+    for who in [applicant, person(Role::Reception), person(Role::DepartmentLeader)] {
+        assert_eq!(
+            plan(&owed, &calendars(), &who, answer("x"), &Backfill::default(), now()).unwrap_err(),
+            Refusal::Forbidden
+        );
+    }
+    let other = CurrentUser {
+        id: 77,
+        full_name: "Lãnh đạo khác".into(),
+        role: Role::AgencyLeader,
+        agency_code: Some("000.30.01.H45".into()),
+        unit_code: String::new(),
+    };
+    assert!(!available(&owed, &other).answer_rating);
+    assert_eq!(
+        plan(&owed, &calendars(), &other, answer("x"), &Backfill::default(), now()).unwrap_err(),
+        Refusal::Forbidden
+    );
 }

@@ -141,9 +141,21 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         fees: desk.fees.clone(),
         payments: desk.dossier.payments.clone(),
         rated: desk.dossier.events.iter().any(|e| e.action == Action::Rate.name()),
+        answer_owed: answer_owed(&desk.dossier.events),
         supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
             let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
             (open, s.reason.clone())
         }),
+    })
+}
+
+/// The due time of the answer a rating calls for, while none was given.
+pub fn answer_owed(events: &[crate::read::dossiers::EventView]) -> Option<i64> {
+    if events.iter().any(|e| e.action == Action::AnswerRating.name()) {
+        return None;
+    }
+    events.iter().find_map(|e| match &e.payload {
+        Some(crate::domain::event::Payload::Rated { answer_due, .. }) => *answer_due,
+        _ => None,
     })
 }

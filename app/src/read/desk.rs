@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const DUE_SOON_DAYS: i64 = 2;
 
 /// Inbox tabs, in the order the desk shows them.
-pub const TABS: [&str; 8] = ["receive", "mine", "department", "due-soon", "overdue", "waiting", "deliver", "done"];
+pub const TABS: [&str; 9] =
+    ["receive", "mine", "department", "due-soon", "overdue", "waiting", "deliver", "answer", "done"];
 
 /// Rows per inbox page.
 pub const INBOX_PAGE: i64 = 50;

@@ -80,6 +80,11 @@ fn tab_where(w: &mut Where, tab: &str, v: &InboxViewer) {
         }
         "waiting" => w.push(format!("{received} and d.status in {}", S::sql_codes(S::is_waiting))),
         "deliver" => w.push(format!("{here} and d.status = {}", S::ResultReady.code())),
+        // Ratings the agency's leader owes an answer to (read from their partial index).
+        "answer" => w.push(format!(
+            "d.id in (select r.dossier_id from ratings r where r.agency_code = {agency} \
+             and r.answer_due_at is not null and r.answered_at is null)"
+        )),
         // The closed tab's partial index is written on the same list.
         _ => w.push(format!("{received} and d.status in {}", S::sql_codes(S::is_final))),
     }

@@ -85,8 +85,8 @@ async fn insert_rating(
     let level = |l: Option<app::domain::rating::Level>| l.map(|l| l.name());
     sqlx::query(
         "insert into ratings (dossier_id, agency_code, procedure_id, overall, ease, on_time, attitude, comment, \
-         unsatisfied, channel, rated_at, recorded_by) \
-         select id, receiving_agency, procedure_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from dossiers where id = $1",
+         unsatisfied, channel, rated_at, recorded_by, answer_due_at) \
+         select id, receiving_agency, procedure_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 from dossiers where id = $1",
     )
     .bind(dossier_id)
     .bind(rating.overall.name())
@@ -98,12 +98,42 @@ async fn insert_rating(
     .bind(channel.name())
     .bind(plan.at_ms)
     .bind(plan.actor.id)
+    .bind(match &plan.payload {
+        Some(app::domain::event::Payload::Rated { answer_due, .. }) => *answer_due,
+        _ => None,
+    })
     .execute(&mut **tx)
     .await
     .map_err(|e| match backend_err(e) {
         StoreError::Conflict(_) => StoreError::Conflict("error-rating-once".into()),
         other => other,
     })?;
+    Ok(())
+}
+
+/// Records the leader's answer beside the rating; an answer given in between (two tabs) finds
+/// nothing owed and fails the transaction.
+async fn answer_rating(
+    tx: &mut Transaction<'static, Any>,
+    dossier_id: i64,
+    plan: &StepPlan,
+    answer: &str,
+) -> Result<(), StoreError> {
+    let n = sqlx::query(
+        "update ratings set answered_at = $2, answered_by = $3, answer = $4 \
+         where dossier_id = $1 and answer_due_at is not null and answered_at is null",
+    )
+    .bind(dossier_id)
+    .bind(plan.at_ms)
+    .bind(plan.actor.id)
+    .bind(answer)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend_err)?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict("error-rating-no-answer-owed".into()));
+    }
     Ok(())
 }
 
@@ -216,6 +246,9 @@ impl Db {
         }
         if let Some((rating, channel)) = &plan.rating {
             insert_rating(tx, id, plan, rating, *channel).await?;
+        }
+        if let Some(answer) = &plan.rating_answer {
+            answer_rating(tx, id, plan, answer).await?;
         }
         for (kind, f) in &plan.files {
             sqlx::query(

@@ -6,6 +6,8 @@ use crate::support::*;
 
 const DONG_HA_RECEPTION: &str = "045185000101";
 const PASSWORD: &str = "canbo2026";
+const DONG_HA_LEADER: &str = "045080000104";
+const OTHER_LEADER: &str = "045078000204";
 
 #[tokio::test]
 async fn the_applicant_rates_a_refused_dossier_once_and_nobody_else_can() {
@@ -111,7 +113,97 @@ async fn the_applicant_rates_a_refused_dossier_once_and_nobody_else_can() {
             .await;
         assert_eq!(redirected_error(&res), app::error::AppError::Conflict("error-rating-once".into()), "{backend:?}");
         assert_eq!(rated().await, 1, "{backend:?}");
+        answer_the_rating(&app, backend, &code, &citizen, &desk).await;
     }
+}
+
+/// The rating above was unsatisfied with a comment: it calls for the Đông Hà leader's answer
+/// within three working days; only they answer, once, and the answer reaches the applicant.
+async fn answer_the_rating(
+    app: &TestApp,
+    backend: Backend,
+    code: &str,
+    citizen: &reqwest::Client,
+    desk: &reqwest::Client,
+) {
+    let owed = format!(
+        "select count(*) from ratings r join dossiers d on d.id = r.dossier_id where d.code = '{code}' \
+         and r.answer_due_at > r.rated_at and r.answered_at is null"
+    );
+    assert_eq!(app.count(&owed).await, 1, "{backend:?}: an answer is owed, with its deadline");
+    let html = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("data-testid=\"rating-answer\""), "{backend:?}");
+    let dossier = format!("/mot-cua/ho-so/{code}");
+    let answer = |c: &'static str| vec![("code", code.to_string()), ("answer", c.to_string())];
+    let post = |who: &reqwest::Client, fields: Vec<(&'static str, String)>| {
+        let req = who
+            .post(app.url("/api/desk/answer-rating"))
+            .header("Accept", "text/html,application/xhtml+xml")
+            .header("Referer", app.url(&dossier))
+            .form(&fields);
+        async move { req.send().await.unwrap() }
+    };
+    // The desk that received it, another agency's leader, the applicant: nobody else answers.
+    let res = post(desk, answer("Cán bộ một cửa trả lời")).await;
+    assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}");
+    let other = app.login(OTHER_LEADER, PASSWORD).await;
+    let res = post(&other, answer("Lãnh đạo cơ quan khác trả lời")).await;
+    assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}");
+    let res = post(citizen, answer("Tự trả lời")).await;
+    assert!(matches!(redirected_error(&res), app::error::AppError::Forbidden | app::error::AppError::NotFound));
+    // The leader's list of ratings to answer holds it.
+    let leader = app.login(DONG_HA_LEADER, PASSWORD).await;
+    let inbox = leader.get(app.url("/mot-cua?tab=answer")).send().await.unwrap().text().await.unwrap();
+    assert!(inbox.contains(code), "{backend:?}: the dossier is in the leader's list to answer");
+    // An empty answer: a message at its field, nothing saved.
+    let res = post(&leader, answer("   ")).await;
+    assert_eq!(
+        field_keys(&redirected_error(&res)),
+        vec![("rating_answer".to_string(), "error-required".to_string())],
+        "{backend:?}"
+    );
+    assert_eq!(app.count(&owed).await, 1, "{backend:?}");
+    // The answer: recorded beside the rating, in the history, and sent to the applicant.
+    let res = post(&leader, answer("  Cơ quan đã rà soát, nhắc nhở cán bộ và sẽ ghi rõ lý do từ chối. ")).await;
+    assert_eq!(location(&res), format!("{dossier}?xong=1"), "{backend:?}");
+    assert_eq!(app.count(&owed).await, 0, "{backend:?}");
+    let stored =
+        texts(app, "select r.answer from ratings r join dossiers d on d.id = r.dossier_id where d.code = $1", code)
+            .await;
+    assert_eq!(stored, vec!["Cơ quan đã rà soát, nhắc nhở cán bộ và sẽ ghi rõ lý do từ chối.".to_string()]);
+    let (events, n, last) = app.db.history(code).await.unwrap();
+    assert_eq!(app::domain::history::verify(&events, n, &last), Ok(()));
+    assert_eq!(events.last().map(|e| e.action.as_str()), Some("answer-rating"), "{backend:?}");
+    let sms = texts(
+        app,
+        "select o.body from outbox o join dossiers d on d.id = o.dossier_id \
+         where d.code = $1 and o.channel = 'sms' order by o.id desc",
+        code,
+    )
+    .await;
+    assert!(sms[0].contains("tra loi y kien danh gia"), "{backend:?}: {sms:?}");
+    assert!(!sms[0].contains("nhắc nhở") && !sms[0].contains("nhac nho"), "{backend:?}: the SMS carries no content");
+    let html = citizen.get(app.url(&format!("/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"rating-answer\"") && html.contains("nhắc nhở cán bộ"),
+        "{backend:?}: the applicant reads the answer on the dossier's page"
+    );
+    let inbox = leader.get(app.url("/mot-cua?tab=answer")).send().await.unwrap().text().await.unwrap();
+    assert!(!inbox.contains(code), "{backend:?}: answered, off the list");
+    // Twice: refused, the first answer stands.
+    let res = post(&leader, answer("Trả lời lần hai")).await;
+    assert_eq!(
+        redirected_error(&res),
+        app::error::AppError::Conflict("error-rating-no-answer-owed".into()),
+        "{backend:?}"
+    );
+    let n = app
+        .count(&format!(
+            "select count(*) from dossier_events e join dossiers d on d.id = e.dossier_id \
+         where d.code = '{code}' and e.action = 'answer-rating'"
+        ))
+        .await;
+    assert_eq!(n, 1, "{backend:?}");
 }
 
 #[tokio::test]

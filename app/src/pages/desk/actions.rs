@@ -19,7 +19,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 23] = [
+pub const ACTION_PATHS: [&str; 24] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -43,6 +43,7 @@ pub const ACTION_PATHS: [&str; 23] = [
     crate::api::payments::DeskRefund::PATH,
     crate::api::ratings::DeskRecordRating::PATH,
     DeskRevokeResult::PATH,
+    crate::api::ratings::DeskAnswerRating::PATH,
 ];
 
 /// Whether the actions panel shows any of its forms to this officer (from the same flags the
@@ -67,6 +68,7 @@ pub fn any_form(a: &crate::handling::Available) -> bool {
         || a.refund
         || a.rate
         || a.revoke_result
+        || a.answer_rating
 }
 
 /// Every form of the actions panel the officer may use now.
@@ -423,7 +425,29 @@ fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> im
                 </form>
             </details>
         })}
+        {a.answer_rating.then(|| answer_rating_form(i18n, d, &error))}
         {super::paper::paper_forms(i18n, d, &error)}
+    }
+}
+
+/// The leader's answer to a rating that calls for one, with its deadline (open while owed: it
+/// is what the leader came to the dossier for).
+fn answer_rating_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::ratings::DeskAnswerRating;
+    let due = crate::handling::answer_owed(&d.dossier.events).unwrap_or_default();
+    let overdue = due < d.clock.now_ms;
+    let due_text = crate::domain::vn_time::format_vn(due);
+    view! {
+        <details class="answer-rating" open=true>
+            <summary>{i18n.t("desk-answer-rating")}</summary>
+            <p>{i18n.t_args("desk-answer-rating-lead", &[("due", due_text.clone())])}</p>
+            {overdue.then(|| view! { <p class="late-label">{i18n.t_args("desk-answer-rating-overdue", &[("due", due_text.clone())])}</p> })}
+            <form method="post" action=DeskAnswerRating::PATH class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <ReasonField id="rating_answer" name="answer" label=i18n.t("desk-answer-rating-text") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-answer-rating-submit")}</button>
+            </form>
+        </details>
     }
 }
 

@@ -168,11 +168,22 @@ fn pay_form(i18n: I18n, d: &DossierDetail) -> impl IntoView {
 /// Once the service is over its applicant rates it, once: the form (no JavaScript needed), or
 /// the rating given.
 fn rating_section(i18n: I18n, d: &DossierDetail) -> impl IntoView {
-    if let Some(e) = d.events.iter().rev().find(|e| e.action == crate::domain::status::Action::Rate.name()) {
+    use crate::domain::status::Action;
+    if let Some(e) = d.events.iter().rev().find(|e| e.action == Action::Rate.name()) {
+        let answer = d.events.iter().rev().find_map(|e| match &e.payload {
+            Some(crate::domain::event::Payload::RatingAnswered { answer }) => Some(answer.clone()),
+            _ => None,
+        });
+        let owed = crate::handling::answer_owed(&d.events);
         return view! {
             <section class="rating" id="danh-gia" aria-labelledby="rating-title">
                 <h2 id="rating-title">{i18n.t("rating-yours")}</h2>
                 <p data-testid="rating-given">{crate::components::event_note::event_note(&i18n, e)}</p>
+                {owed.map(|due| view! { <p class="hint">{i18n.t_args("rating-answer-due", &[("due", format_vn(due))])}</p> })}
+                {answer.map(|a| view! {
+                    <h3>{i18n.t("rating-answer-title")}</h3>
+                    <p class="answer" data-testid="rating-answer">{a}</p>
+                })}
             </section>
         }
         .into_any();
