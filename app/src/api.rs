@@ -19,6 +19,7 @@ pub mod lang;
 pub mod lookup;
 pub mod organisations;
 pub mod payments;
+pub mod personal_data;
 pub mod ratings;
 pub mod register;
 pub mod results;

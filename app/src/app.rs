@@ -169,6 +169,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/quen-mat-khau") view=crate::pages::credentials::ForgotPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/quen-mat-khau/ma") view=crate::pages::credentials::ResetCodePage ssr=SsrMode::Async />
                 <Route path=path!("/tai-khoan") view=crate::pages::credentials::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/kho-du-lieu") view=crate::pages::personal_data::PersonalDataPage ssr=SsrMode::Async />
                 <Route path=path!("/to-chuc") view=crate::pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-nhap/xac-thuc") view=crate::pages::credentials::SecondFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/dang-nhap/ma-du-phong") view=crate::pages::credentials::RecoveryCodesPage ssr=SsrMode::Async />

@@ -18,6 +18,7 @@ pub mod mask;
 pub mod otp;
 pub mod password;
 pub mod person;
+pub mod personal_data;
 pub mod phone;
 pub mod principal;
 pub mod rate_limit;

@@ -366,7 +366,8 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 24] = [
+    const SERVER_PAGES: [&str; 25] = [
+        "pages/personal_data.rs",
         "pages/account.rs",
         "api/organisations.rs",
         "domain/principal.rs",

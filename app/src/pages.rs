@@ -18,6 +18,7 @@ pub mod intake;
 pub mod lookup;
 pub mod messages_admin;
 pub mod organisations;
+pub mod personal_data;
 pub mod ratings;
 pub mod receipts;
 pub mod reconciliation;

@@ -202,6 +202,13 @@ pub trait DraftStore: Send + Sync {
     /// Bytes of the files an account keeps in its drafts and dossiers still in handling
     /// (`domain::upload::counts_against_quota`), earlier versions kept by supplements included.
     async fn account_file_bytes(&self, applicant_id: i64) -> Result<u64, StoreError>;
+    /// The form of `applicant_id`'s last submitted dossier of `procedure_code` for themselves
+    /// (not one for an organisation or another person): what a new form is prefilled from.
+    async fn last_submitted_form(
+        &self,
+        applicant_id: i64,
+        procedure_code: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, StoreError>;
 }
 
 /// A dossier as its applicant, the public lookup and a download see it, and its history (`storage/dossiers.rs`).
@@ -853,6 +860,7 @@ pub trait Store:
     + OrganisationStore
     + PaymentStore
     + ResultStore
+    + PersonalDataStore
 {
 }
 
@@ -874,9 +882,60 @@ impl<
             + OrganisationStore
             + PaymentStore
             + ResultStore
+            + PersonalDataStore
             + ?Sized,
     > Store for T
 {
+}
+
+/// A file of the personal data store, resolved for its owner: the stored file to copy and the
+/// reuse to record with the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonalFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub origin: crate::domain::personal_data::Origin,
+    /// The dossier's code, the result's number, or the uploaded document's label.
+    pub reference: String,
+}
+
+/// The personal data store (Kho dữ liệu điện tử, issue 14): every call is scoped to the owner;
+/// an item that is not theirs reads as absent.
+#[async_trait]
+pub trait PersonalDataStore: Send + Sync {
+    /// Every document `owner` keeps: uploads, files of their submitted dossiers, their results.
+    async fn personal_documents(
+        &self,
+        owner: i64,
+    ) -> Result<Vec<crate::read::personal_data::PersonalDocument>, StoreError>;
+    /// The file behind `key`, if it is `owner`'s (a result only once its document is made).
+    async fn personal_file(
+        &self,
+        owner: i64,
+        key: &crate::domain::personal_data::ItemKey,
+    ) -> Result<Option<PersonalFile>, StoreError>;
+    /// Keeps an uploaded document in `owner`'s store.
+    async fn add_personal_document(
+        &self,
+        owner: i64,
+        label: &str,
+        file: &StoredFile,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Labels `owner`'s item `key`; false when it is not theirs.
+    async fn label_personal(
+        &self,
+        owner: i64,
+        key: &crate::domain::personal_data::ItemKey,
+        label: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// Removes `owner`'s uploaded document `id`: its storage key, for the caller to delete the
+    /// bytes, or `None` when there is no such document of theirs.
+    async fn remove_personal_document(&self, owner: i64, id: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// Results as records (issue 14). A result is issued by the planner's `RecordResult` in the
@@ -1072,7 +1131,7 @@ pub mod stores {
     pub use super::{
         AccountStore, AdminStore, CalendarStore, CatalogueAdmin, CatalogueStore, ConsultationStore, ContentStore,
         CredentialStore, DeskStore, DossierReads, DraftStore, HandlingStore, OrganisationStore, PaymentStore,
-        RegisterStore, SetupStore, Store,
+        PersonalDataStore, RegisterStore, SetupStore, Store,
     };
 }
 

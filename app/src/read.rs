@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod name;
 pub mod organisations;
 pub mod payments;
+pub mod personal_data;
 pub mod ratings;
 pub mod register;
 pub mod results;

@@ -104,6 +104,7 @@ pub(crate) async fn store_pdf(
         sha256: hex::encode(Sha256::digest(&bytes)),
         storage_key: key,
         digitised: false,
+        reused: None,
     })
 }
 

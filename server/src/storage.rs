@@ -17,6 +17,7 @@ pub mod integrity;
 mod organisations;
 pub mod outbox;
 mod payments;
+mod personal_data;
 mod register;
 mod results;
 pub mod setup;

@@ -27,6 +27,12 @@ pub struct DossierFormView {
     pub organisations: Vec<(i64, String, String)>,
     /// Whom the draft is for, when not for the citizen.
     pub applied_for: Option<crate::domain::principal::AppliedFor>,
+    /// The citizen's personal data store: each component may be taken from it.
+    #[serde(default)]
+    pub stored: Vec<crate::read::personal_data::PersonalDocument>,
+    /// A new form filled in from the citizen's last dossier of this procedure and their profile.
+    #[serde(default)]
+    pub prefilled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +61,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     let may_submit = ssr::may_submit(&services, &user).await?;
     let organisations: Vec<(i64, String, String)> =
         services.store.acting_for(user.id).await?.into_iter().map(|o| (o.id, o.name, o.tax_code)).collect();
+    let stored = services.store.personal_documents(user.id).await?;
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -67,19 +74,28 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
                     may_submit,
                     organisations,
                     applied_for: draft.applied_for,
+                    stored,
+                    prefilled: false,
                 });
             }
         }
     }
+    // Given once, reused: the citizen's last dossier of this procedure, and their CCCD where
+    // the form asks for exactly one.
+    let earlier = services.store.last_submitted_form(user.id, &detail.code).await?.unwrap_or_default();
+    let cccd = services.store.user_cccd(user.id).await?;
+    let values = crate::domain::form::prefill(&detail.form_fields, &earlier, &cccd);
     Ok(DossierFormView {
+        prefilled: !values.is_empty(),
         procedure: detail,
         key: ssr::new_key(),
-        values: BTreeMap::new(),
+        values,
         files: Vec::new(),
         resumed: false,
         may_submit,
         organisations,
         applied_for: None,
+        stored,
     })
 }
 
@@ -346,6 +362,7 @@ pub mod ssr {
                             sha256: hex::encode(hasher.finalize()),
                             storage_key: key,
                             digitised: false,
+                            reused: None,
                         });
                     }
                     (f, _) => {
@@ -528,6 +545,11 @@ pub mod ssr {
             Err(e) => return Posted::refused(e, &up.files),
         };
         let mut up = up;
+        // Components taken from the personal data store instead of uploaded, copied in.
+        let (reused, reuse_errors) =
+            crate::api::personal_data::ssr::reused_files(services, user.id, &up.text, &up.files, ctx::now_ms()).await;
+        up.files.extend(reused);
+        up.errors.extend(reuse_errors);
         // An authorisation document goes with a dossier for another person only.
         let mut stray = Vec::new();
         if !matches!(applied_for, Some(AppliedFor::Person { .. })) {

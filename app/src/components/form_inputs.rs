@@ -121,6 +121,7 @@ pub fn component_inputs(
     i18n: I18n,
     components: &[crate::api::catalogue::ComponentView],
     files: &[crate::api::dossiers::StoredFile],
+    stored: &[crate::read::personal_data::PersonalDocument],
     error: &Option<AppError>,
 ) -> impl IntoView {
     components.iter().map(|c| {
@@ -129,17 +130,45 @@ pub fn component_inputs(
         let e = error_for(error, &name);
         let invalid = e.is_some();
         let err_id = format!("{name}-error");
-        let required = c.required && existing.is_none();
+        // With documents in the store, one may be chosen instead: the server checks that one
+        // of the two is there.
+        let required = c.required && existing.is_none() && stored.is_empty();
+        let reuse = format!("reuse_{}", c.id);
+        let chosen = error.as_ref().and_then(|e| e.value(&reuse)).unwrap_or_default();
+        // Documents of the same kind first, then the newest.
+        let mut choices: Vec<&crate::read::personal_data::PersonalDocument> = stored.iter().collect();
+        choices.sort_by_key(|d| d.kind != c.name);
+        choices.truncate(50);
         view! {
             <div class="field file-field" class:field-invalid=invalid>
                 <label for=name.clone()><span lang=i18n.vi_only()>{c.name.clone()}</span>{c.required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
                 <p class="hint"><span lang=i18n.vi_only()>{c.copies.clone()}</span>{(!c.required).then(|| format!(" · {}", i18n.t("component-optional")))}</p>
-                {existing.map(|f| view! { <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"</p> })}
+                {existing.map(|f| view! {
+                    <p class="existing-file">{i18n.t("file-attached")}" "<strong>{f.file_name}</strong>" ("{format_bytes(f.size_bytes)}")"
+                        {f.reused.map(|r| view! { " · "<span class="reused">{i18n.t_args("reuse-from", &[("source", reuse_source(i18n, &r))])}</span> })}
+                    </p>
+                })}
                 {e.map(|e| view! { <p class="field-error" id=err_id.clone()>{e}</p> })}
                 <input id=name.clone() name=name.clone() type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
                     required=required aria-invalid=invalid.then_some("true")
                     aria-describedby=if invalid { err_id.clone() } else { "upload-limits".to_string() } />
+                {(!choices.is_empty()).then(|| view! {
+                    <label for=reuse.clone() class="reuse-label">{i18n.t("reuse-label")}</label>
+                    <select id=reuse.clone() name=reuse.clone() class="reuse">
+                        <option value="">{i18n.t("reuse-none")}</option>
+                        {choices.into_iter().map(|d| {
+                            let text = format!("{} · {} · {}", d.title(), if d.source.is_empty() { i18n.t(d.origin.key()) } else { d.source.clone() }, crate::domain::vn_time::format_vn_date(d.created_at_ms));
+                            view! { <option value=d.key.clone() selected=d.key == chosen>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                })}
             </div>
         }
     }).collect_view()
+}
+
+/// Where a reused file came from, in words: the dossier's code, the result's number, the
+/// uploaded document's label.
+pub fn reuse_source(i18n: I18n, r: &crate::domain::personal_data::Reuse) -> String {
+    format!("{} {}", i18n.t(r.from.key()), r.reference)
 }

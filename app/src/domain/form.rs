@@ -84,6 +84,26 @@ fn parse_number(s: &str) -> Option<String> {
     valid.then_some(normalized)
 }
 
+/// The values a new form starts with, given once and reused (Yên Bái Đ10; Thái Nguyên Đ13.7):
+/// the citizen's last dossier of the procedure, field by field where it still fits the schema,
+/// and their CCCD where the form asks for exactly one and it is still empty. Nothing that would
+/// not pass as a draft.
+pub fn prefill(fields: &[FormField], earlier: &BTreeMap<String, String>, cccd: &str) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for f in fields {
+        let Some(v) = earlier.get(&f.name).filter(|v| !v.trim().is_empty()) else { continue };
+        let one = BTreeMap::from([(f.name.clone(), v.clone())]);
+        if let Ok(clean) = validate(std::slice::from_ref(f), &one, false) {
+            out.extend(clean);
+        }
+    }
+    let cccd_fields: Vec<&FormField> = fields.iter().filter(|f| f.kind == FieldKind::Cccd).collect();
+    if let ([only], false) = (cccd_fields.as_slice(), cccd.is_empty()) {
+        out.entry(only.name.clone()).or_insert_with(|| cccd.to_string());
+    }
+    out
+}
+
 /// Validates submitted values against the schema. With `complete = false` (saving a draft),
 /// missing required fields are allowed but whatever is filled in must be well-formed.
 /// Returns the normalised values (CCCD without spaces, phone in national form, …).
@@ -181,6 +201,25 @@ mod tests {
             field("phone", FieldKind::Phone, false),
             field("area", FieldKind::Number, false),
         ]
+    }
+
+    #[test]
+    fn a_new_form_is_prefilled_from_the_last_dossier_where_it_fits_and_with_the_cccd_where_one_is_asked() {
+        let earlier = values(&[
+            ("name", "Nguyễn Văn An"),
+            ("born", "not a date"),
+            ("sex", "an option no longer offered"),
+            ("phone", "0912345678"),
+            ("gone", "a field the schema dropped"),
+            ("area", " "),
+        ]);
+        let got = prefill(&schema(), &earlier, "045095001234");
+        assert_eq!(got, values(&[("name", "Nguyễn Văn An"), ("phone", "0912345678"), ("id", "045095001234")]));
+        // Two CCCD fields (the father's, the mother's): which one is the citizen's is not guessed.
+        let two = vec![field("father", FieldKind::Cccd, false), field("mother", FieldKind::Cccd, false)];
+        assert!(prefill(&two, &BTreeMap::new(), "045095001234").is_empty());
+        // An earlier value wins over the profile's.
+        assert_eq!(prefill(&schema(), &values(&[("id", "045095009999")]), "045095001234")["id"], "045095009999");
     }
 
     #[test]

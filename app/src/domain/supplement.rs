@@ -148,6 +148,7 @@ mod tests {
             sha256: String::new(),
             storage_key: String::new(),
             digitised: false,
+            reused: None,
         }
     }
 

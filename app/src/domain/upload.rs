@@ -150,6 +150,9 @@ pub struct StoredFile {
     /// Scanned from a paper original at the desk (counter or postal intake).
     #[serde(default)]
     pub digitised: bool,
+    /// Taken from the applicant's personal data store rather than uploaded: from where, when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused: Option<crate::domain::personal_data::Reuse>,
 }
 
 #[cfg(test)]
@@ -179,6 +182,7 @@ mod tests {
             sha256: String::new(),
             storage_key: String::new(),
             digitised: false,
+            reused: None,
         }
     }
 

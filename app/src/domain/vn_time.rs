@@ -51,6 +51,12 @@ pub fn format_vn(instant_ms: i64) -> String {
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day, t.month, t.year, t.hour, t.minute)
 }
 
+/// "22/11/2026" — the day alone.
+pub fn format_vn_date(instant_ms: i64) -> String {
+    let t = local(instant_ms);
+    format!("{:02}/{:02}/{}", t.day, t.month, t.year)
+}
+
 /// `datetime-local` sends `2026-11-23T09:00`: a time in Vietnam without an offset; the same
 /// with Vietnam's offset, for [`parse_iso8601`].
 pub fn with_vn_offset(local: &str) -> String {

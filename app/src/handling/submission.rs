@@ -163,6 +163,7 @@ mod tests {
                 sha256: String::new(),
                 storage_key: String::new(),
                 digitised: channel.is_paper(),
+                reused: None,
             })
             .collect();
         DossierState::draft(rules, DossierStatus::Draft, 1, channel, BTreeMap::new(), files)

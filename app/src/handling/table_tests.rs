@@ -339,6 +339,7 @@ fn command(name: &str, state: &DossierState) -> Command {
         sha256: String::new(),
         storage_key: "k".into(),
         digitised: false,
+        reused: None,
     };
     match name {
         "submit" => Command::Submit,

@@ -160,7 +160,7 @@ fn dossier_form(
                 <legend>{i18n.t("intake-step-scans")}</legend>
                 <p class="hint" id="upload-limits">{i18n.t("intake-scans-hint")}" "{limits}</p>
                 {error_for(&error, "files").map(|e| view! { <p class="field-error" id="files">{e}</p> })}
-                {component_inputs(i18n, &p.components, &[], &error)}
+                {component_inputs(i18n, &p.components, &[], &[], &error)}
             </fieldset>
             <BackfillFields prefix="intake" error=error.clone() />
             <div class="actions">

@@ -114,10 +114,15 @@ fn file_from_row(r: &AnyRow) -> StoredFile {
         sha256: r.get("sha256"),
         storage_key: r.get("storage_key"),
         digitised: r.get::<i64, _>("digitised") != 0,
+        reused: r
+            .get::<Option<String>, _>("reused_from")
+            .as_deref()
+            .and_then(app::domain::personal_data::Reuse::from_json),
     }
 }
 
-const FILE_COLUMNS: &str = "id, component_id, file_name, content_type, size_bytes, sha256, storage_key, digitised";
+const FILE_COLUMNS: &str =
+    "id, component_id, file_name, content_type, size_bytes, sha256, storage_key, digitised, reused_from";
 
 /// Changes the status through the domain's transition function and appends the event, in the
 /// caller's transaction. The only way a dossier's status changes.
@@ -280,7 +285,7 @@ impl Db {
                     .map_err(backend_err)?;
             }
             sqlx::query(&format!(
-                "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                "insert into dossier_files ({FILE_COLUMNS}, dossier_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
             ))
             .bind(&f.id)
             .bind((f.component_id != app::domain::principal::AUTHORISATION_COMPONENT).then_some(f.component_id))
@@ -290,6 +295,7 @@ impl Db {
             .bind(&f.sha256)
             .bind(&f.storage_key)
             .bind(i64::from(f.digitised))
+            .bind(f.reused.as_ref().map(app::domain::personal_data::Reuse::to_json))
             .bind(dossier_id)
             .bind(now_ms)
             .execute(&mut **tx)
@@ -622,7 +628,7 @@ impl app::ports::DossierReads for Db {
             Some(r) => (r, true),
             None => {
                 let Some(r) = sqlx::query(
-                    "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, cast(0 as bigint) as digitised, f.kind, \
+                    "select f.id, cast(0 as bigint) as component_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, cast(0 as bigint) as digitised, cast(null as text) as reused_from, f.kind, \
                      f.dossier_id, d.applicant_id, d.organisation_id, d.status from work_files f join dossiers d on d.id = f.dossier_id where f.id = $1",
                 )
                 .bind(file_id)
@@ -630,7 +636,7 @@ impl app::ports::DossierReads for Db {
                 .await
                 .map_err(backend_err)?
                 else {
-                    return Ok(None);
+                    return self.personal_document_access(file_id).await;
                 };
                 // The applicant gets the result once it is decided, not the officers' drafts before.
                 let decided = status_at(&r, "status")?.is_decided() && r.get::<String, _>("kind") == "draft-result";
@@ -667,5 +673,26 @@ impl app::ports::DossierReads for Db {
             .map_err(backend_err)?
             .ok_or(StoreError::NotFound)?;
         Ok((self.events(r.get("id")).await?, r.get("event_count"), r.get("last_event_hash")))
+    }
+}
+
+impl Db {
+    /// A document of a personal data store: its owner alone reads it (no agency is involved).
+    async fn personal_document_access(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError> {
+        let r = sqlx::query(
+            "select id, cast(null as bigint) as component_id, file_name, content_type, size_bytes, sha256, storage_key, \
+             cast(0 as bigint) as digitised, cast(null as text) as reused_from, owner_id from personal_documents where id = $1",
+        )
+        .bind(file_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        Ok(r.map(|r| FileAccess {
+            owner_id: r.get("owner_id"),
+            organisation_id: None,
+            owner_may_see: true,
+            agencies: Vec::new(),
+            file: file_from_row(&r),
+        }))
     }
 }

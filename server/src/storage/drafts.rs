@@ -187,6 +187,34 @@ impl app::ports::DraftStore for Db {
             DossierStatus::sql_codes(app::domain::upload::counts_against_quota)
         );
         let n: i64 = sqlx::query(&sql).bind(applicant_id).fetch_one(&self.pool).await.map_err(backend_err)?.get("n");
-        Ok(u64::try_from(n).unwrap_or(0))
+        // The documents kept in the personal data store count too.
+        let kept: i64 = sqlx::query(
+            "select cast(coalesce(sum(size_bytes), 0) as bigint) as n from personal_documents where owner_id = $1",
+        )
+        .bind(applicant_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_err)?
+        .get("n");
+        Ok(u64::try_from(n + kept).unwrap_or(0))
+    }
+
+    #[tracing::instrument(name = "store", skip_all, fields(call = "last_submitted_form"))]
+    async fn last_submitted_form(
+        &self,
+        applicant_id: i64,
+        procedure_code: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, StoreError> {
+        let row = sqlx::query(
+            "select d.form_json from dossiers d join procedures p on p.id = d.procedure_id \
+             where d.applicant_id = $1 and p.code = $2 and d.status <> 0 and d.for_kind is null \
+             order by d.submitted_at desc, d.id desc limit 1",
+        )
+        .bind(applicant_id)
+        .bind(procedure_code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        row.map(|r| parse_json(r.get("form_json"))).transpose()
     }
 }

@@ -20,6 +20,7 @@ mod intake;
 mod messages;
 mod organisations;
 mod payments;
+mod personal_data;
 mod privacy;
 mod ratings;
 mod results;

@@ -198,6 +198,12 @@ fn files_view(i18n: I18n, d: &DeskDossierView) -> impl IntoView {
                         view! {
                             <a href=src.clone() target="_blank">{f.file_name.clone()}</a>" ("{format_bytes(f.size_bytes)}")"
                             {f.digitised.then(|| view! { " "<span class="tag">{i18n.t("file-digitised")}</span> })}
+                            {f.reused.clone().map(|r| view! {
+                                " "<span class="tag" data-testid="file-reused">
+                                    {i18n.t_args("reuse-from", &[("source", crate::components::form_inputs::reuse_source(i18n, &r))])}
+                                    " ("{crate::domain::vn_time::format_vn(r.at_ms)}")"
+                                </span>
+                            })}
                             <details class="preview-box"><summary>{i18n.t("desk-preview")}</summary>{preview}</details>
                         }.into_any()
                     }

@@ -46,6 +46,7 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
         <p class="lead">{i18n.name(&p.name)}</p>
         {saved.then(|| view! { <p class="notice" role="status">{i18n.t("draft-saved")}</p> })}
         {form.resumed.then(|| view! { <p class="meta">{i18n.t("draft-resumed")}</p> })}
+        {form.prefilled.then(|| view! { <p class="notice" role="note" data-testid="prefilled">{i18n.t("form-prefilled")}</p> })}
         {(!form.may_submit).then(|| view! {
             <div class="notice" id="account" role="note" data-testid="account-unproven">
                 <p>{i18n.t("submit-unproven")}</p>
@@ -66,7 +67,7 @@ fn form_view(i18n: I18n, form: DossierFormView, error: Option<AppError>, saved: 
                 <p class="hint" id="upload-limits">{limits}</p>
                 {error_for(&error, "files").map(|e| view! { <p class="field-error" id="files">{e}</p> })}
                 {(error.is_some() && !files.is_empty()).then(|| view! { <p class="notice" role="status">{i18n.t("files-kept")}</p> })}
-                {component_inputs(i18n, &p.components, &files, &error)}
+                {component_inputs(i18n, &p.components, &files, &form.stored, &error)}
             </fieldset>
             {upload_progress(i18n, "dossier-form")}
             <div class="actions">

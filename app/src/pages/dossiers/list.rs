@@ -16,6 +16,7 @@ pub fn MyDossiersPage() -> impl IntoView {
         view! {
             <Layout title=i18n.t("my-title")>
                 <h1>{i18n.t("my-title")}</h1>
+                <p><a href="/kho-du-lieu" data-testid="store-link">{i18n.t("nav-store")}</a></p>
                 {list.is_empty().then(|| view! { <p>{i18n.t("my-empty")}" "<a href="/thu-tuc">{i18n.t("nav-procedures")}</a></p> })}
                 <ul class="cards">
                     {list.into_iter().map(|d| {
