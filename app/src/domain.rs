@@ -13,6 +13,7 @@ pub mod event;
 pub mod fees;
 pub mod form;
 pub mod history;
+pub mod index766;
 pub mod markdown;
 pub mod mask;
 pub mod otp;

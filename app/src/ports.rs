@@ -238,6 +238,13 @@ pub trait DossierReads: Send + Sync {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<crate::read::ratings::RatingCount>, StoreError>;
+    /// What the QĐ 766 satisfaction and reuse indicators count for `[from_ms, to_ms)`: the
+    /// dossiers resolved then by their facts, and the dossiers submitted then, reused or not.
+    async fn index766_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<(Vec<crate::read::ratings::SatisfactionCount>, Vec<crate::read::ratings::ReuseCount>), StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.
     async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;

@@ -68,7 +68,10 @@ pub async fn public_ratings(nam: Option<String>) -> Result<crate::read::ratings:
     let year = nam.and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| years.contains(y)).unwrap_or(this_year);
     let counts = ctx::services()?.store.rating_counts(at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0)).await?;
     let (total, agencies) = crate::read::ratings::fold(&counts);
-    Ok(crate::read::ratings::RatingsView { year, years, total, agencies })
+    let (satisfaction, reuse) =
+        ctx::services()?.store.index766_counts(at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0)).await?;
+    let (index_total, index) = crate::read::ratings::fold_index(&satisfaction, &reuse);
+    Ok(crate::read::ratings::RatingsView { year, years, total, agencies, index, index_total })
 }
 
 #[cfg(feature = "ssr")]

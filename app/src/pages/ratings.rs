@@ -44,6 +44,65 @@ fn cells(i18n: I18n, t: &Tally) -> impl IntoView {
     }
 }
 
+/// A ratio as "share % (n/d)", or a dash without a denominator.
+fn ratio(i18n: I18n, r: crate::domain::index766::Ratio) -> String {
+    match r.permille() {
+        Some(pm) => {
+            let share = format!("{},{}", pm / 10, pm % 10);
+            let share = if i18n.lang == crate::i18n::Lang::En { share.replace(',', ".") } else { share };
+            i18n.t_args(
+                "index-ratio",
+                &[("share", share), ("n", r.numerator.to_string()), ("d", r.denominator.to_string())],
+            )
+        }
+        None => "—".to_string(),
+    }
+}
+
+/// The QĐ 766 indicators the ratings and the personal data store feed, per agency and for the
+/// province: satisfaction in receiving and handling (a dossier counts against it when rated
+/// unsatisfied, when it drew feedback, or when it was late) and the reuse of digitised data.
+fn index_table(i18n: I18n, v: &crate::read::ratings::RatingsView) -> impl IntoView {
+    use crate::domain::index766::{format_points, receiving_satisfaction_points, reuse_points};
+    let row = move |name: String, a: &crate::read::ratings::AgencyIndex, total: bool| {
+        view! {
+            <tr class:total=total>
+                <th scope="row">{name}</th>
+                <td class="num">{ratio(i18n, a.satisfaction)}</td>
+                <td class="num">{format_points(receiving_satisfaction_points(a.satisfaction))}</td>
+                <td class="num">{ratio(i18n, a.reuse)}</td>
+                <td class="num">{format_points(reuse_points(a.reuse))}</td>
+            </tr>
+        }
+    };
+    (!v.index.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="index-title">
+                <h2 id="index-title">{i18n.t("index-title")}</h2>
+                <p class="hint">{i18n.t("index-lead")}</p>
+                <div class="table-scroll">
+                    <table class="table" data-testid="index-766">
+                        <caption class="visually-hidden">{i18n.t("index-title")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{i18n.t("ratings-agency")}</th>
+                                <th scope="col" class="num">{i18n.t("index-satisfaction")}</th>
+                                <th scope="col" class="num">{i18n.t("index-points-6")}</th>
+                                <th scope="col" class="num">{i18n.t("index-reuse")}</th>
+                                <th scope="col" class="num">{i18n.t("index-points-2")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {v.index.iter().map(|a| row(i18n.name(&a.name), a, false)).collect_view()}
+                            {row(i18n.t("ratings-total"), &v.index_total, true)}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    })
+}
+
 #[component]
 pub fn RatingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -61,6 +120,7 @@ pub fn RatingsPage() -> impl IntoView {
                         </select>
                         <button type="submit">{i18n.t("ratings-show")}</button>
                     </form>
+                    {index_table(i18n, &v)}
                     {(v.total.rated == 0).then(|| view! { <p data-testid="ratings-none">{i18n.t("ratings-none")}</p> })}
                     {(v.total.rated > 0).then(|| view! {
                         <div class="table-scroll">

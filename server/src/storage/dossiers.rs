@@ -604,6 +604,70 @@ impl app::ports::DossierReads for Db {
             .collect())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "index766_counts"))]
+    async fn index766_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<(Vec<app::read::ratings::SatisfactionCount>, Vec<app::read::ratings::ReuseCount>), StoreError> {
+        use app::domain::status::DossierStatus as S;
+        // Resolved with a decision (refused, result issued or returned) in the period, as QĐ
+        // 766 counts the dossiers under the agency's authority; late against the due date kept.
+        let decided = S::sql_codes(|s| s.is_decided() || s == S::Refused);
+        let rows = sqlx::query(&format!(
+            "select d.receiving_agency, a.name_vi, a.name_en, \
+             case when r.unsatisfied = 1 then 1 else 0 end as u, \
+             case when coalesce(r.comment, '') <> '' then 1 else 0 end as fb, \
+             case when d.due_at is not null and d.resolved_at > d.due_at then 1 else 0 end as late, count(*) as n \
+             from dossiers d join agencies a on a.code = d.receiving_agency left join ratings r on r.dossier_id = d.id \
+             where d.resolved_at >= $1 and d.resolved_at < $2 and d.status in {decided} \
+             group by d.receiving_agency, a.name_vi, a.name_en, u, fb, late"
+        ))
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let name = |r: &sqlx::any::AnyRow| app::read::Name { vi: r.get("name_vi"), en: r.get("name_en") };
+        let flag = |r: &sqlx::any::AnyRow, c: &str| r.get::<i64, _>(c) != 0;
+        let satisfaction = rows
+            .iter()
+            .map(|r| app::read::ratings::SatisfactionCount {
+                agency_code: r.get("receiving_agency"),
+                agency: name(r),
+                fact: app::domain::index766::SatisfactionFact {
+                    rated_unsatisfied: flag(r, "u"),
+                    feedback: flag(r, "fb"),
+                    late: flag(r, "late"),
+                },
+                count: r.get("n"),
+            })
+            .collect();
+        let rows = sqlx::query(
+            "select d.receiving_agency, a.name_vi, a.name_en, \
+             case when exists (select 1 from dossier_files f where f.dossier_id = d.id and f.reused_from is not null) \
+             then 1 else 0 end as reused, count(*) as n \
+             from dossiers d join agencies a on a.code = d.receiving_agency \
+             where d.submitted_at >= $1 and d.submitted_at < $2 \
+             group by d.receiving_agency, a.name_vi, a.name_en, reused",
+        )
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_err)?;
+        let reuse = rows
+            .iter()
+            .map(|r| app::read::ratings::ReuseCount {
+                agency_code: r.get("receiving_agency"),
+                agency: name(r),
+                reused: flag(r, "reused"),
+                count: r.get("n"),
+            })
+            .collect();
+        Ok((satisfaction, reuse))
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "lookup_token"))]
     async fn lookup_token(&self, code: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("select lookup_token from dossiers where code = $1")

@@ -133,6 +133,12 @@ async fn the_store_keeps_what_the_citizen_gave_and_a_second_dossier_reuses_it() 
         let count_stranger = "select count(*) from dossiers d join users u on u.id = d.applicant_id \
                               where u.cccd = '045201000072' and d.status <> 0";
         assert_eq!(app.count(count_stranger).await, 0, "{backend:?}");
+        let index = || async {
+            let v: app::read::ratings::RatingsView =
+                app.client().get(app.url("/api/ratings/public")).send().await.unwrap().json().await.unwrap();
+            v.index_total.reuse
+        };
+        let before = index().await;
         // The owner: the upload for the first component, the earlier files for the others.
         let earlier = store_of(&app, &citizen).await;
         let mut form = dossier_text(&p, &new_key(), "submit");
@@ -159,6 +165,9 @@ async fn the_store_keeps_what_the_citizen_gave_and_a_second_dossier_reuses_it() 
             reused.iter().map(|r| app::domain::personal_data::Reuse::from_json(r).unwrap()).collect();
         assert!(reuses.iter().any(|r| r.reference == "Căn cước mặt trước"), "{backend:?} {reuses:?}");
         assert!(reuses.iter().filter(|r| r.reference == code).count() == required.len() - 1, "{backend:?}");
+        // QĐ 766 counts it among the dossiers that reused digitised data.
+        let after = index().await;
+        assert_eq!((after.numerator, after.denominator), (before.numerator + 1, before.denominator + 1), "{backend:?}");
         // Copies: the same bytes under keys of their own, so removing the upload leaves the
         // dossier whole.
         let shared = app

@@ -143,6 +143,11 @@ async fn answer_the_rating(
             .form(&fields);
         async move { req.send().await.unwrap() }
     };
+    // QĐ 766 counts the refused dossier, rated unsatisfied with a comment, against satisfaction.
+    let v: app::read::ratings::RatingsView =
+        app.client().get(app.url("/api/ratings/public")).send().await.unwrap().json().await.unwrap();
+    let s = v.index_total.satisfaction;
+    assert!(s.denominator >= 1 && s.numerator < s.denominator, "{backend:?}: {s:?}");
     // The desk that received it, another agency's leader, the applicant: nobody else answers.
     let res = post(desk, answer("Cán bộ một cửa trả lời")).await;
     assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}");
