@@ -193,7 +193,7 @@ const fn multipart<F: leptos::server_fn::ServerFn>(limit: u64) -> BodyRule {
 /// routes (the multipart decoder of server functions panics without one) and caps each body at
 /// its limit. A whole dossier may come with the form, the supplement answer, the appraisal's
 /// draft and the counter intake; every route not listed follows [`OTHER_ROUTES`].
-pub const BODY_RULES: [BodyRule; 9] = [
+pub const BODY_RULES: [BodyRule; 11] = [
     multipart::<app::api::catalogue_admin::ImportCatalogue>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::dossiers::SaveDossier>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::supplements::AnswerSupplement>(UPLOAD_BODY_LIMIT),
@@ -201,8 +201,10 @@ pub const BODY_RULES: [BodyRule; 9] = [
     multipart::<app::api::supplements::RequestSupplement>(SMALL_BODY_LIMIT),
     multipart::<app::api::handling::DeskAppraise>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::handling::DeskRevokeResult>(UPLOAD_BODY_LIMIT),
+    multipart::<app::api::handling::DeskDigitiseResult>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::intake::DeskIntake>(UPLOAD_BODY_LIMIT),
     multipart::<app::api::consultations::DeskConsult>(SMALL_BODY_LIMIT),
+    multipart::<app::api::personal_data::UploadPersonalDocument>(UPLOAD_BODY_LIMIT),
 ];
 
 /// Every route not in [`BODY_RULES`]: a small form.

@@ -98,6 +98,14 @@ pub async fn desk_revoke_result(data: leptos::server_fn::codec::MultipartData) -
     ssr::revoke_result(data).await
 }
 
+/// The receiving desk digitises a result signed on paper: `file_0` the scan, `certification`
+/// the officer's statement that it is a true copy of the original.
+#[server(prefix = "/api", endpoint = "desk/digitise-result", input = leptos::server_fn::codec::MultipartFormData)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "desk/digitise-result", skip_all))]
+pub async fn desk_digitise_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    ssr::digitise_result(data).await
+}
+
 /// Review or approval: `decision` = `approve` | `send-back` | `refuse`, with a reason to send back
 /// or refuse.
 #[server(prefix = "/api", endpoint = "desk/decide")]
@@ -106,13 +114,14 @@ pub async fn desk_decide(
     code: String,
     decision: String,
     reason: Option<String>,
+    paper: Option<String>,
     happened_at: Option<String>,
     backfill_reason: Option<String>,
 ) -> Result<(), AppError> {
     use crate::handling::Decision;
     let reason = reason.unwrap_or_default();
     let cmd = match Decision::parse(&decision) {
-        Some(Decision::Approve) => Command::Approve { note: reason },
+        Some(Decision::Approve) => Command::Approve { note: reason, paper: paper.as_deref() == Some("1") },
         Some(Decision::SendBack) => Command::SendBack { reason },
         Some(Decision::Refuse) => Command::RefuseAfterAppraisal { reason },
         None => return Err(AppError::field("decision", "error-required")),
@@ -241,7 +250,7 @@ pub mod ssr {
         let store = ctx::services()?.store;
         let done = handling::execute(store.as_ref(), &user, code, cmd, &backfill, ctx::now_ms()).await?;
         let code = &done.code;
-        if matches!(done.action, Action::RecordResult | Action::RevokeResult) {
+        if matches!(done.action, Action::RecordResult | Action::RevokeResult | Action::DigitiseResult) {
             // A result is issued with the approval (or the re-issue); its signed document is
             // made now, so the desk and the applicant have it at once (the server's worker
             // makes it otherwise).
@@ -288,9 +297,9 @@ pub mod ssr {
         let up = read_multipart(&services, data).await?;
         let (cmd, backfill) = build(&up);
         let kept: Vec<String> = match &cmd {
-            Command::Appraise { files, .. } | Command::RevokeResult { files, .. } => {
-                files.iter().map(|(_, f)| f.storage_key.clone()).collect()
-            }
+            Command::Appraise { files, .. }
+            | Command::RevokeResult { files, .. }
+            | Command::DigitiseResult { files, .. } => files.iter().map(|(_, f)| f.storage_key.clone()).collect(),
             _ => Vec::new(),
         };
         let result = async {
@@ -340,6 +349,16 @@ pub mod ssr {
             let files = up.files.iter().filter(|f| reissue && f.component_id == 0);
             let files = files.map(|f| ("draft-result".to_string(), f.clone())).collect();
             (Command::RevokeResult { reason: text("reason"), reissue, files }, Backfill::default())
+        })
+        .await
+    }
+
+    pub async fn digitise_result(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+        act_with_files(data, |up| {
+            let certification = up.text.get("certification").cloned().unwrap_or_default();
+            let files = up.files.iter().filter(|f| f.component_id == 0);
+            let files = files.map(|f| ("draft-result".to_string(), f.clone())).collect();
+            (Command::DigitiseResult { certification, files }, Backfill::default())
         })
         .await
     }

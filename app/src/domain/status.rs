@@ -174,10 +174,13 @@ pub enum Action {
     /// The receiving agency's leader answers an unsatisfied rating or a comment (trách nhiệm
     /// giải trình, Yên Bái Đ5.2.e); the answer goes back to the applicant (the status stays).
     AnswerRating,
+    /// The receiving desk digitises a result signed on paper: the scan, certified by the officer,
+    /// becomes the result record (NĐ 45/2020; the status stays).
+    DigitiseResult,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Self::Submit,
         Self::Accept,
         Self::RequestSupplement,
@@ -205,6 +208,7 @@ impl Action {
         Self::Rate,
         Self::RevokeResult,
         Self::AnswerRating,
+        Self::DigitiseResult,
     ];
 
     pub fn name(self) -> &'static str {
@@ -236,6 +240,7 @@ impl Action {
             Self::Rate => "rate",
             Self::RevokeResult => "revoke-result",
             Self::AnswerRating => "answer-rating",
+            Self::DigitiseResult => "digitise-result",
         }
     }
 
@@ -294,6 +299,7 @@ pub fn transition(from: DossierStatus, action: Action) -> Result<DossierStatus, 
         (S::Delivered | S::Refused, A::AnswerRating) => from,
         // A result issued can be revoked or re-issued while it waits at the desk or after.
         (S::ResultReady | S::Delivered, A::RevokeResult) => from,
+        (S::ResultReady | S::Delivered, A::DigitiseResult) => from,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(to)
@@ -333,7 +339,14 @@ mod tests {
             assert_eq!(transition(s, A::Rate).is_ok(), rated, "{s:?}: rated once returned or refused");
             assert_eq!(transition(s, A::AnswerRating).is_ok(), rated, "{s:?}: answered where rated");
             assert_eq!(transition(s, A::RevokeResult).is_ok(), s == S::Delivered, "{s:?}: only a result is revoked");
-            for a in A::ALL.into_iter().filter(|a| ![A::Refund, A::Rate, A::RevokeResult, A::AnswerRating].contains(a))
+            assert_eq!(
+                transition(s, A::DigitiseResult).is_ok(),
+                s == S::Delivered,
+                "{s:?}: only a result is digitised"
+            );
+            for a in A::ALL
+                .into_iter()
+                .filter(|a| ![A::Refund, A::Rate, A::RevokeResult, A::AnswerRating, A::DigitiseResult].contains(a))
             {
                 assert_eq!(transition(s, a), Err(IllegalTransition { from: s, action: a }), "{s:?} {a:?}");
             }
@@ -418,6 +431,8 @@ mod tests {
         (S::Delivered, A::Rate, S::Delivered),
         (S::ResultReady, A::RevokeResult, S::ResultReady),
         (S::Delivered, A::RevokeResult, S::Delivered),
+        (S::ResultReady, A::DigitiseResult, S::ResultReady),
+        (S::Delivered, A::DigitiseResult, S::Delivered),
         (S::Refused, A::AnswerRating, S::Refused),
         (S::Delivered, A::AnswerRating, S::Delivered),
     ];

@@ -59,6 +59,8 @@ pub struct Available {
     /// Answer the rating that calls for it (trách nhiệm giải trình): the receiving agency's
     /// leader.
     pub answer_rating: bool,
+    /// Digitise a result signed on paper: the receiving desk, once decided with no result in force.
+    pub digitise_result: bool,
 }
 
 /// The roles that answer a consultation for their unit (an agency leader for any unit).
@@ -144,6 +146,9 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
         revoke_result: matches!(status, DossierStatus::ResultReady | DossierStatus::Delivered)
             && me.role == Role::AgencyLeader
             && state.workflow.decision_agency() == Some(me.agency),
+        digitise_result: matches!(status, DossierStatus::ResultReady | DossierStatus::Delivered)
+            && receiving_desk
+            && !state.result_in_force,
         answer_rating: state.answer_owed.is_some()
             && me.role == Role::AgencyLeader
             && me.agency == state.receiving_agency,

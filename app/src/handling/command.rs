@@ -60,7 +60,9 @@ pub enum Command {
     /// The specialist records the appraisal and proposes the result or a refusal.
     Appraise { note: String, propose_refusal: bool, files: Vec<(String, StoredFile)> },
     /// A reviewer or signer approves (at the decision step: the result is recorded).
-    Approve { note: String },
+    /// `paper`: at the decision, the leader signed the result on paper; the receiving desk
+    /// digitises it ([`Command::DigitiseResult`]) instead of the system issuing it signed.
+    Approve { note: String, paper: bool },
     /// A reviewer or signer sends the draft back to the specialist.
     SendBack { reason: String },
     /// The signer refuses after appraisal (Mẫu 03 through the desk).
@@ -121,6 +123,10 @@ pub enum Command {
     /// The receiving agency leader's answer to a rating that called for one (trách nhiệm giải
     /// trình): what was found and done; it goes back to the applicant.
     AnswerRating { answer: String },
+    /// The receiving desk digitises a result signed on paper (no electronic result in force):
+    /// the scan in `files` (`draft-result`) and the officer's certification that it is a true
+    /// copy of the original.
+    DigitiseResult { certification: String, files: Vec<(String, StoredFile)> },
 }
 
 impl Command {

@@ -190,6 +190,7 @@ fn roles_for(cmd: &Command) -> (&'static [Role], Action) {
         Command::Rate { .. } => (&[Role::Citizen, Role::Reception], Action::Rate),
         Command::RevokeResult { .. } => (&[Role::AgencyLeader], Action::RevokeResult),
         Command::AnswerRating { .. } => (&[Role::AgencyLeader], Action::AnswerRating),
+        Command::DigitiseResult { .. } => (DESK, Action::DigitiseResult),
     }
 }
 
@@ -352,7 +353,8 @@ pub fn plan(
         Command::Transfer => transfer(&cx, p),
         Command::Assign { specialist } => assign(&cx, p, specialist),
         Command::Appraise { note, propose_refusal, files } => appraise(&cx, p, note, propose_refusal, files),
-        Command::Approve { note } => approve(&cx, p, note),
+        Command::Approve { note, paper } => approve(&cx, p, note, paper),
+        Command::DigitiseResult { certification, files } => digitise_result(&cx, p, certification, files),
         Command::SendBack { reason: r } => send_back(&cx, p, r),
         Command::RefuseAfterAppraisal { reason: r } => {
             cx.allow(cx.can.decisive)?;
@@ -516,7 +518,7 @@ fn appraise(
     Ok(p)
 }
 
-fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal> {
+fn approve(cx: &Ctx, mut p: StepPlan, note: String, paper: bool) -> Result<StepPlan, Refusal> {
     cx.allow(cx.can.decide)?;
     let pos = cx.state.position.ok_or(Refusal::Forbidden)?;
     p.note = note.trim().chars().take(Reason::MAX).collect();
@@ -531,13 +533,17 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String) -> Result<StepPlan, Refusal>
         p.changes.resolved_at = Some(p.at_ms);
         // The approved draft becomes the result.
         p.payload = Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None });
-        p.issue_result = Some(ResultPlan {
+        // Signed on paper, the result is digitised at the desk; else the system issues it signed.
+        p.issue_result = (!paper).then(|| ResultPlan {
             origin: crate::domain::result::Origin::Signed,
             summary: p.note.clone(),
             replaces: false,
         });
         if let Some(draft) = &cx.state.draft_result {
             p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
+        }
+        if paper {
+            p.note = format!("{} (ký trên giấy, số hóa tại Bộ phận Một cửa)", p.note).trim().to_string();
         }
     } else {
         let next = cx.forward()?;
@@ -572,6 +578,43 @@ fn revoke_result(
         let summary = format!("Cấp lại thay thế kết quả đã thu hồi. Lý do: {r}");
         p.issue_result = Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary, replaces: true });
     }
+    Ok(p)
+}
+
+/// The receiving desk digitises a result signed on paper (NĐ 45/2020): the scan becomes a
+/// result record marked digitised, with the officer's certification, while none is in force.
+fn digitise_result(
+    cx: &Ctx,
+    mut p: StepPlan,
+    certification: String,
+    files: Vec<(String, StoredFile)>,
+) -> Result<StepPlan, Refusal> {
+    let desk = cx.user.role == Role::Reception && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
+    if desk && cx.state.result_in_force && transition(cx.state.status, Action::DigitiseResult).is_ok() {
+        return Err(Refusal::Conflict("error-result-in-force".into()));
+    }
+    cx.allow(cx.can.digitise_result)?;
+    let scan: Vec<(String, StoredFile)> = files.into_iter().filter(|(k, _)| k == "draft-result").take(1).collect();
+    let certified = reason("certification", &certification);
+    let mut errors = Vec::new();
+    if scan.is_empty() {
+        errors.push(FieldError::new("file_0", "error-file-required"));
+    }
+    let certification = match certified {
+        Ok(c) if errors.is_empty() => c,
+        Ok(c) => return Err(Refusal::fields(errors).with_values(vec![("certification".into(), c)])),
+        Err(Refusal::Invalid { errors: mut e, values }) => {
+            e.append(&mut errors);
+            return Err(Refusal::Invalid { errors: e, values });
+        }
+        Err(other) => return Err(other),
+    };
+    p.agency = cx.state.receiving_agency.clone();
+    p.note = format!("Số hóa kết quả giấy: {certification}");
+    p.payload = Some(Payload::Reason { reason: certification.clone() });
+    p.files = scan;
+    p.issue_result =
+        Some(ResultPlan { origin: crate::domain::result::Origin::Digitised, summary: certification, replaces: false });
     Ok(p)
 }
 

@@ -63,7 +63,7 @@ const SITUATIONS: [Situation; 16] = [
 ];
 
 /// The commands, by name, for the table.
-const COMMANDS: [&str; 23] = [
+const COMMANDS: [&str; 24] = [
     "submit",
     "accept",
     "refuse-at-reception",
@@ -87,6 +87,7 @@ const COMMANDS: [&str; 23] = [
     "rate-at-desk",
     "revoke-result",
     "answer-rating",
+    "digitise-result",
 ];
 
 /// Every permitted (situation, command, role). Nothing else is.
@@ -179,6 +180,8 @@ const ALLOWED: &[(Situation, &str, Role)] = &[
     (At::Delivered, "rate-at-desk", Role::Reception),
     (At::Refused, "answer-rating", Role::AgencyLeader),
     (At::Delivered, "answer-rating", Role::AgencyLeader),
+    (At::ResultReady, "digitise-result", Role::Reception),
+    (At::Delivered, "digitise-result", Role::Reception),
 ];
 
 /// Who ever gives each command, and the status action it stands for (written from the rules,
@@ -210,6 +213,7 @@ fn gives(command: &str) -> (&'static [Role], Action) {
         "rate" | "rate-at-desk" => (&[Role::Citizen, Role::Reception], Action::Rate),
         "revoke-result" => (&[Role::AgencyLeader], Action::RevokeResult),
         "answer-rating" => (&[Role::AgencyLeader], Action::AnswerRating),
+        "digitise-result" => (&[Role::Reception], Action::DigitiseResult),
         other => panic!("no command {other}"),
     }
 }
@@ -303,6 +307,8 @@ fn state(at: Situation) -> DossierState {
         // Where a rating may be given, the table's dossier was rated with a comment whose answer
         // is owed (whether a rating may be given twice is the rating test's).
         answer_owed: matches!(status, S::Refused | S::Delivered).then_some(now()),
+        // The table's decided dossiers were signed on paper: no result in force yet.
+        result_in_force: false,
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -350,7 +356,7 @@ fn command(name: &str, state: &DossierState) -> Command {
         "appraise" => {
             Command::Appraise { note: reason, propose_refusal: false, files: vec![("draft-result".into(), draft)] }
         }
-        "approve" => Command::Approve { note: String::new() },
+        "approve" => Command::Approve { note: String::new(), paper: false },
         "send-back" => Command::SendBack { reason },
         "refuse-after-appraisal" => Command::RefuseAfterAppraisal { reason },
         "deliver" => Command::Deliver { channel: Channel::Counter },
@@ -393,6 +399,10 @@ fn command(name: &str, state: &DossierState) -> Command {
         },
         "revoke-result" => Command::RevokeResult { reason, reissue: true, files: Vec::new() },
         "answer-rating" => Command::AnswerRating { answer: reason },
+        "digitise-result" => Command::DigitiseResult {
+            certification: "Bản quét đúng với bản chính do lãnh đạo ký".into(),
+            files: vec![("draft-result".into(), draft)],
+        },
         other => panic!("no command {other}"),
     }
 }
@@ -425,7 +435,7 @@ fn every_role_in_every_situation_may_give_exactly_the_allowed_commands() {
             }
         }
     }
-    assert_eq!(checked, 16 * 23 * 8);
+    assert_eq!(checked, 16 * 24 * 8);
 }
 
 #[test]
@@ -842,4 +852,37 @@ fn an_unsatisfied_rating_or_a_comment_is_answered_once_by_the_receiving_agency_l
         plan(&owed, &calendars(), &other, answer("x"), &Backfill::default(), now()).unwrap_err(),
         Refusal::Forbidden
     );
+}
+
+#[test]
+fn a_result_signed_on_paper_is_digitised_at_the_desk_with_the_scan_and_the_certification() {
+    use crate::domain::result::Origin;
+    // At the decision, "signed on paper": the result is not issued by the system.
+    let head = person(Role::AgencyLeader);
+    let at_decision = state(At::AtApproval);
+    let paper = Command::Approve { note: String::new(), paper: true };
+    let p = plan(&at_decision, &calendars(), &head, paper, &Backfill::default(), now()).unwrap();
+    assert_eq!((p.action, p.issue_result.is_none()), (Action::RecordResult, true));
+    let signed = Command::Approve { note: String::new(), paper: false };
+    let p = plan(&at_decision, &calendars(), &head, signed, &Backfill::default(), now()).unwrap();
+    assert_eq!(p.issue_result.map(|r| r.origin), Some(Origin::Signed));
+
+    let desk = person(Role::Reception);
+    let ready = state(At::ResultReady);
+    let scan = |s: &DossierState| command("digitise-result", s);
+    let p = plan(&ready, &calendars(), &desk, scan(&ready), &Backfill::default(), now()).unwrap();
+    assert_eq!(p.issue_result.as_ref().map(|r| r.origin), Some(Origin::Digitised));
+    assert_eq!(p.issue_result.map(|r| r.summary), Some("Bản quét đúng với bản chính do lãnh đạo ký".to_string()));
+    assert_eq!(p.files.len(), 1);
+    // Without the scan and the certification: both messages at once.
+    let bare = Command::DigitiseResult { certification: " ".into(), files: Vec::new() };
+    let e = plan(&ready, &calendars(), &desk, bare, &Backfill::default(), now()).unwrap_err();
+    let Refusal::Invalid { errors, .. } = e else { panic!("{e:?}") };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["certification", "file_0"]);
+    // A result in force already: nothing to digitise.
+    let issued = DossierState { result_in_force: true, ..state(At::ResultReady) };
+    assert!(!available(&issued, &desk).digitise_result);
+    let e = plan(&issued, &calendars(), &desk, scan(&issued), &Backfill::default(), now()).unwrap_err();
+    assert_eq!(e, Refusal::Conflict("error-result-in-force".into()));
 }

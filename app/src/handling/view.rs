@@ -142,6 +142,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         payments: desk.dossier.payments.clone(),
         rated: desk.dossier.events.iter().any(|e| e.action == Action::Rate.name()),
         answer_owed: answer_owed(&desk.dossier.events),
+        result_in_force: desk.dossier.results.iter().any(|r| r.standing == crate::domain::result::Standing::Valid),
         supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
             let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
             (open, s.reason.clone())

@@ -514,7 +514,7 @@ async fn run(
                             reason: "Dự thảo ghi sai thông tin người yêu cầu; đề nghị sửa lại.".into()
                         }
                     }
-                    "review" | "approve" => Command::Approve { note: String::new() },
+                    "review" | "approve" => Command::Approve { note: String::new(), paper: false },
                     _ => Command::Deliver {
                         channel: if desk.dossier.channel == "online" { Channel::Online } else { Channel::Counter },
                     },

@@ -60,6 +60,25 @@ async fn the_store_keeps_what_the_citizen_gave_and_a_second_dossier_reuses_it() 
             ],
             "{backend:?}"
         );
+        // A body that is not multipart, or has no boundary: refused, never a crash.
+        for content_type in ["multipart/form-data", "application/x-www-form-urlencoded"] {
+            let res = citizen
+                .post(app.url("/api/personal-data/upload"))
+                .header("Content-Type", content_type)
+                .body("label=x")
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_client_error(), "{backend:?} {content_type}: {}", res.status());
+        }
+        // A document near the file limit goes through (the route takes uploads, not small forms).
+        let mut big = pdf("Sổ hộ khẩu");
+        big.resize(4 * 1024 * 1024, b' ');
+        let res = upload(&app, &citizen, "Sổ hộ khẩu (bản quét)", Some((big, "so-ho-khau.pdf"))).await;
+        assert_eq!(location(&res), "/kho-du-lieu?luu=1", "{backend:?}");
+        let big_id = store_of(&app, &citizen).await.documents.iter().find(|d| d.removable()).unwrap().key.clone();
+        let res = app.form(&citizen, "/api/personal-data/remove", "/kho-du-lieu", &[("key", &big_id)]).await;
+        assert_eq!(location(&res), "/kho-du-lieu?xoa=1", "{backend:?}");
         let res = upload(&app, &citizen, "Căn cước mặt trước", None).await;
         assert_eq!(field_keys(&redirected_error(&res)), vec![("file_0".into(), "error-file-required".into())]);
         assert_eq!(app.count("select count(*) from personal_documents").await, 0, "{backend:?}");

@@ -291,3 +291,97 @@ async fn crafted_result_requests_are_refused_and_write_nothing() {
         assert!(!json.contains(private), "{private} in {json}");
     }
 }
+
+/// A result signed on paper: the leader approves "on paper", nothing is issued; the receiving
+/// desk digitises the scan with its certification — a result marked digitised, numbered and
+/// signed like any other; nobody else may, and only while none is in force.
+#[tokio::test]
+async fn a_result_signed_on_paper_is_digitised_by_the_desk_and_verifies_as_such() {
+    use reqwest::multipart::{Form, Part};
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let code = birth_dossier(&app).await;
+        let (desk, leader, specialist) = to_review(&app, &code).await;
+        ok(&app, &leader, "/api/desk/decide", &code, &[("decision", "approve")]).await;
+        let head = app.login(AGENCY_LEADER, PASSWORD).await;
+        ok(&app, &head, "/api/desk/decide", &code, &[("decision", "approve"), ("paper", "1")]).await;
+        assert!(issued(&app, &code).await.is_empty(), "{backend:?}: signed on paper, nothing issued");
+        let page = desk.get(app.url(&format!("/mot-cua/ho-so/{code}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("digitise-result"), "{backend:?}: the desk is offered to digitise it");
+        let post = |who: &reqwest::Client, certification: &str, scan: bool| {
+            let mut form = Form::new().text("code", code.clone()).text("certification", certification.to_string());
+            if scan {
+                let part = Part::bytes(pdf("Trich luc ban giay"))
+                    .file_name("ban-quet.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap();
+                form = form.part("file_0", part);
+            }
+            let req = who
+                .post(app.url("/api/desk/digitise-result"))
+                .header("Accept", "text/html")
+                .header("Referer", app.url(&format!("/mot-cua/ho-so/{code}")))
+                .multipart(form);
+            async move { req.send().await.unwrap() }
+        };
+        // Neither the scan nor the certification: both messages, nothing issued, no file kept.
+        let files_before = app.count("select count(*) from work_files").await;
+        let res = post(&desk, " ", false).await;
+        let mut keys = field_keys(&redirected_error(&res));
+        keys.sort();
+        assert_eq!(
+            keys,
+            vec![("certification".into(), "error-required".into()), ("file_0".into(), "error-file-required".into())],
+            "{backend:?}"
+        );
+        let res = post(&desk, "ngắn", true).await;
+        assert_eq!(field_keys(&redirected_error(&res)), vec![("certification".into(), "error-reason-length".into())]);
+        // The leader and the specialist do not digitise: that is the desk's.
+        for who in [&head, &specialist] {
+            let res = post(who, "Bản quét đúng với bản chính", true).await;
+            assert_eq!(redirected_error(&res), app::error::AppError::Forbidden, "{backend:?}");
+        }
+        assert!(issued(&app, &code).await.is_empty(), "{backend:?}");
+        assert_eq!(app.count("select count(*) from work_files").await, files_before, "{backend:?}");
+        // The desk digitises it: issued, marked digitised, signed, verifiable.
+        let res = post(&desk, "Bản quét đúng với bản chính do ông Nguyễn Đức Thắng ký ngày hôm nay", true).await;
+        assert!(!location(&res).contains("__err"), "{backend:?}: {:?}", redirected_error(&res));
+        let results = issued(&app, &code).await;
+        assert_eq!(results.len(), 1, "{backend:?}");
+        assert!(results[0].sha256.is_some(), "{backend:?}: its document made");
+        let v: serde_json::Value = app
+            .client()
+            .get(app.url(&format!("/api/results/verify?token={}", results[0].token)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["origin"], "Digitised", "{backend:?}: {v}");
+        assert_eq!(v["standing"], "Valid", "{backend:?}: {v}");
+        let bytes = app
+            .client()
+            .get(app.url(&format!("/xac-thuc/{}/tai-ve", results[0].token)))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        if let Some(out) = pdfsig(&bytes) {
+            assert!(out.contains("Signature is Valid"), "{backend:?}: {out}");
+        }
+        // Once in force, there is nothing left to digitise.
+        let res = post(&desk, "Bản quét đúng với bản chính lần hai", true).await;
+        assert_eq!(
+            redirected_error(&res),
+            app::error::AppError::Conflict("error-result-in-force".into()),
+            "{backend:?}"
+        );
+        assert_eq!(issued(&app, &code).await.len(), 1, "{backend:?}");
+        let (events, n, last) = app.db.history(&code).await.unwrap();
+        assert_eq!(app::domain::history::verify(&events, n, &last), Ok(()));
+        assert_eq!(events.last().map(|e| e.action.as_str()), Some("digitise-result"), "{backend:?}");
+    }
+}

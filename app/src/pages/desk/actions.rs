@@ -19,7 +19,7 @@ use leptos::server_fn::ServerFn;
 
 /// Every endpoint a form of the desk posts to: a failed post comes back to the dossier's page
 /// with its error.
-pub const ACTION_PATHS: [&str; 24] = [
+pub const ACTION_PATHS: [&str; 25] = [
     DeskRefuse::PATH,
     DeskAccept::PATH,
     RequestSupplement::PATH,
@@ -44,6 +44,7 @@ pub const ACTION_PATHS: [&str; 24] = [
     crate::api::ratings::DeskRecordRating::PATH,
     DeskRevokeResult::PATH,
     crate::api::ratings::DeskAnswerRating::PATH,
+    crate::api::handling::DeskDigitiseResult::PATH,
 ];
 
 /// Whether the actions panel shows any of its forms to this officer (from the same flags the
@@ -69,6 +70,7 @@ pub fn any_form(a: &crate::handling::Available) -> bool {
         || a.rate
         || a.revoke_result
         || a.answer_rating
+        || a.digitise_result
 }
 
 /// Every form of the actions panel the officer may use now.
@@ -339,6 +341,12 @@ fn handling_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> 
             <form method="post" action=DeskDecide::PATH class="stack">
                 <input type="hidden" name="code" value=code.clone() />
                 <input type="hidden" name="decision" value="approve" />
+                {(a.decisive && !refusal).then(|| view! {
+                    <div class="choice">
+                        <input type="checkbox" id="paper" name="paper" value="1" />
+                        <label for="paper">{i18n.t("desk-approve-paper")}</label>
+                    </div>
+                })}
                 <BackfillFields prefix="approve" error=error.clone() />
                 <button type="submit" class="button-primary" accesskey="d">{if a.decisive { if refusal { i18n.t("desk-approve-refusal") } else { i18n.t("desk-approve-result") } } else { i18n.t("desk-approve") }}</button>
             </form>
@@ -426,7 +434,31 @@ fn leader_forms(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> im
             </details>
         })}
         {a.answer_rating.then(|| answer_rating_form(i18n, d, &error))}
+        {a.digitise_result.then(|| digitise_result_form(i18n, d, &error))}
         {super::paper::paper_forms(i18n, d, &error)}
+    }
+}
+
+/// The desk digitises a result signed on paper: the scan and the officer's certification.
+fn digitise_result_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
+    use crate::api::handling::DeskDigitiseResult;
+    let file_error = error_for(error, "file_0");
+    let file_invalid = file_error.is_some();
+    view! {
+        <details class="digitise-result" open=true>
+            <summary>{i18n.t("desk-digitise-result")}</summary>
+            <p>{i18n.t("desk-digitise-lead")}</p>
+            <form method="post" action=DeskDigitiseResult::PATH enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="code" value=d.dossier.code.clone() />
+                <div class="field" class:field-invalid=file_invalid>
+                    <label for="digitised_scan">{i18n.t("desk-digitise-scan")}</label>
+                    {file_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                    <input id="digitised_scan" type="file" name="file_0" accept=".pdf,.jpg,.jpeg,.png" required=true />
+                </div>
+                <ReasonField id="certification" name="certification" label=i18n.t("desk-digitise-certification") error=error.clone() required=true />
+                <button type="submit">{i18n.t("desk-digitise-submit")}</button>
+            </form>
+        </details>
     }
 }
 
