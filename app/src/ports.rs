@@ -914,15 +914,18 @@ pub struct PersonalFile {
 #[async_trait]
 pub trait PersonalDataStore: Send + Sync {
     /// Every document `owner` keeps: uploads, files of their submitted dossiers, their results.
+    /// (Results count while valid at `now_ms`.)
     async fn personal_documents(
         &self,
         owner: i64,
+        now_ms: i64,
     ) -> Result<Vec<crate::read::personal_data::PersonalDocument>, StoreError>;
     /// The file behind `key`, if it is `owner`'s (a result only once its document is made).
     async fn personal_file(
         &self,
         owner: i64,
         key: &crate::domain::personal_data::ItemKey,
+        now_ms: i64,
     ) -> Result<Option<PersonalFile>, StoreError>;
     /// Keeps an uploaded document in `owner`'s store.
     async fn add_personal_document(

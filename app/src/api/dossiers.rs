@@ -61,7 +61,7 @@ pub async fn dossier_form(procedure: String, nhap: Option<String>) -> Result<Dos
     let may_submit = ssr::may_submit(&services, &user).await?;
     let organisations: Vec<(i64, String, String)> =
         services.store.acting_for(user.id).await?.into_iter().map(|o| (o.id, o.name, o.tax_code)).collect();
-    let stored = services.store.personal_documents(user.id).await?;
+    let stored = services.store.personal_documents(user.id, ctx::now_ms()).await?;
     if let Some(key) = nhap.filter(|k| valid_key(k)) {
         if let Some(draft) = services.store.draft(user.id, &key).await? {
             if draft.procedure_code == detail.code {
@@ -546,8 +546,16 @@ pub mod ssr {
         };
         let mut up = up;
         // Components taken from the personal data store instead of uploaded, copied in.
-        let (reused, reuse_errors) =
-            crate::api::personal_data::ssr::reused_files(services, user.id, &up.text, &up.files, ctx::now_ms()).await;
+        let components: Vec<i64> = procedure.components.iter().map(|c| c.id).collect();
+        let (reused, reuse_errors) = crate::api::personal_data::ssr::reused_files(
+            services,
+            user.id,
+            &components,
+            &up.text,
+            &up.files,
+            ctx::now_ms(),
+        )
+        .await;
         up.files.extend(reused);
         up.errors.extend(reuse_errors);
         // An authorisation document goes with a dossier for another person only.

@@ -247,18 +247,25 @@ pub mod ssr {
     /// to the dossier.
     pub async fn act(code: &str, cmd: Command, backfill: Backfill) -> Result<(), AppError> {
         let user = ctx::require_user()?;
-        let store = ctx::services()?.store;
+        let services = ctx::services()?;
+        let store = services.store.clone();
         let done = handling::execute(store.as_ref(), &user, code, cmd, &backfill, ctx::now_ms()).await?;
         let code = &done.code;
         if matches!(done.action, Action::RecordResult | Action::RevokeResult | Action::DigitiseResult) {
             // A result is issued with the approval (or the re-issue); its signed document is
             // made now, so the desk and the applicant have it at once (the server's worker
             // makes it otherwise).
-            let services = ctx::services()?;
-            for r in store.results_of(code).await?.iter().filter(|r| r.document.is_none()) {
-                if let Err(e) = crate::api::results::ssr::complete(&services, &r.token).await {
-                    tracing::error!(code = %code, "result document: {e:?}");
+            // The action is committed: a failure here is logged, never reported as a refusal
+            // (whose caller would remove files the action kept); the worker makes it later.
+            match store.results_of(code).await {
+                Ok(results) => {
+                    for r in results.iter().filter(|r| r.document.is_none()) {
+                        if let Err(e) = crate::api::results::ssr::complete(&services, &r.token).await {
+                            tracing::error!(code = %code, "result document: {e:?}");
+                        }
+                    }
                 }
+                Err(e) => tracing::error!(code = %code, "results after the action: {e:?}"),
             }
         }
         match done.slip {

@@ -15,7 +15,7 @@ pub async fn personal_data() -> Result<PersonalDataView, AppError> {
     use crate::api::ctx;
     let user = ssr::owner()?;
     let services = ctx::services()?;
-    let documents = services.store.personal_documents(user.id).await?;
+    let documents = services.store.personal_documents(user.id, ctx::now_ms()).await?;
     let used_bytes = services.store.account_file_bytes(user.id).await?;
     Ok(PersonalDataView { documents, used_bytes, quota_bytes: crate::domain::upload::MAX_ACCOUNT_BYTES })
 }
@@ -101,7 +101,13 @@ pub mod ssr {
             }
             return Err(AppError::fields(errors));
         };
-        let used = services.store.account_file_bytes(user.id).await?;
+        let used = match services.store.account_file_bytes(user.id).await {
+            Ok(n) => n,
+            Err(e) => {
+                discard(&services, std::slice::from_ref(&file)).await;
+                return Err(e.into());
+            }
+        };
         if used + u64::try_from(file.size_bytes).unwrap_or(u64::MAX) > MAX_ACCOUNT_BYTES {
             errors.push(FieldError::new("file_0", "error-account-quota"));
         }
@@ -129,6 +135,7 @@ pub mod ssr {
     pub async fn reused_files(
         services: &Services,
         owner: i64,
+        components: &[i64],
         text: &std::collections::BTreeMap<String, String>,
         uploaded: &[StoredFile],
         now_ms: i64,
@@ -136,8 +143,10 @@ pub mod ssr {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for (component_id, key) in crate::domain::personal_data::reuse_choices(text.iter()) {
-            if uploaded.iter().any(|f| f.component_id == component_id) {
-                continue; // a file uploaded for it wins
+            // Only the procedure's own components, and a file uploaded for one wins: nothing
+            // is copied for a choice the post cannot keep.
+            if !components.contains(&component_id) || uploaded.iter().any(|f| f.component_id == component_id) {
+                continue;
             }
             match copy(services, owner, component_id, &key, now_ms).await {
                 Ok(Some(f)) => files.push(f),
@@ -158,7 +167,11 @@ pub mod ssr {
         key: &ItemKey,
         now_ms: i64,
     ) -> Result<Option<StoredFile>, AppError> {
-        let Some(found) = services.store.personal_file(owner, key).await? else { return Ok(None) };
+        let Some(found) = services.store.personal_file(owner, key, now_ms).await? else { return Ok(None) };
+        // Within a dossier file's limit before anything is read or written.
+        if u64::try_from(found.size_bytes).unwrap_or(u64::MAX) > crate::domain::upload::MAX_FILE_BYTES {
+            return Ok(None);
+        }
         let bytes = services.files.read(&found.storage_key).await?;
         let id = crate::api::dossiers::ssr::new_key();
         let storage_key = format!("{}/{}/{id}", &id[..2], &id[2..4]);
@@ -178,7 +191,10 @@ pub mod ssr {
             file_name: found.file_name,
             content_type: found.content_type,
             size_bytes: i64::try_from(bytes.len()).unwrap_or(found.size_bytes),
-            sha256: found.sha256,
+            sha256: {
+                use sha2::Digest;
+                hex::encode(sha2::Sha256::digest(&bytes))
+            },
             storage_key,
             digitised: false,
             reused: Some(Reuse { from: found.origin, reference, at_ms: now_ms }),

@@ -21,7 +21,7 @@ fn render(i18n: &I18n, p: &Payload) -> String {
         Payload::Assigned { specialist, .. } => t("note-assigned", &[("name", specialist.clone())]),
         Payload::Appraised { note, refusal: true } => t("note-refusal-proposed", &[("note", note.clone())]),
         Payload::Appraised { note, refusal: false } => note.clone(),
-        Payload::Approved { note, result, to } => {
+        Payload::Approved { note, result, to, .. } => {
             let mut out = note.clone();
             if let Some(file) = result {
                 out = format!("{out} {}", t("note-result", &[("file", file.clone())])).trim().to_string();

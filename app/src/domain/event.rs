@@ -43,6 +43,9 @@ pub enum Payload {
         result: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<Place>,
+        /// At the decision: the result was signed on paper, for the desk to digitise.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        paper: bool,
     },
     /// A reason: refusal, sending back, stop, withdrawal, urging.
     Reason { reason: String },

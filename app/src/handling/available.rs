@@ -59,7 +59,8 @@ pub struct Available {
     /// Answer the rating that calls for it (trách nhiệm giải trình): the receiving agency's
     /// leader.
     pub answer_rating: bool,
-    /// Digitise a result signed on paper: the receiving desk, once decided with no result in force.
+    /// Digitise a result signed on paper: the receiving desk, while the decision signed on paper
+    /// waits for its scan.
     pub digitise_result: bool,
 }
 
@@ -148,7 +149,7 @@ pub fn available(state: &DossierState, user: &CurrentUser) -> Available {
             && state.workflow.decision_agency() == Some(me.agency),
         digitise_result: matches!(status, DossierStatus::ResultReady | DossierStatus::Delivered)
             && receiving_desk
-            && !state.result_in_force,
+            && state.awaiting_digitisation.is_some(),
         answer_rating: state.answer_owed.is_some()
             && me.role == Role::AgencyLeader
             && me.agency == state.receiving_agency,

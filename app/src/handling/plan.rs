@@ -120,6 +120,9 @@ pub struct ResultPlan {
     pub origin: crate::domain::result::Origin,
     pub summary: String,
     pub replaces: bool,
+    /// The issuing agency and the signer's name when they are not the actor's (a paper result
+    /// digitised at the desk: the deciding agency, the leader who signed the paper).
+    pub issuer: Option<(String, String)>,
 }
 
 /// A refund to record: the payment (by its reference), the gateway's refund number (empty when
@@ -532,12 +535,14 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String, paper: bool) -> Result<StepP
         p.open = Some(cx.open(cx.wf().steps.len() - 1, p.at_ms, None, false)?);
         p.changes.resolved_at = Some(p.at_ms);
         // The approved draft becomes the result.
-        p.payload = Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None });
+        p.payload =
+            Some(Payload::Approved { note: p.note.clone(), result: cx.state.draft_result.clone(), to: None, paper });
         // Signed on paper, the result is digitised at the desk; else the system issues it signed.
         p.issue_result = (!paper).then(|| ResultPlan {
             origin: crate::domain::result::Origin::Signed,
             summary: p.note.clone(),
             replaces: false,
+            issuer: None,
         });
         if let Some(draft) = &cx.state.draft_result {
             p.note = format!("{} Kết quả: {draft}", p.note).trim().to_string();
@@ -549,7 +554,8 @@ fn approve(cx: &Ctx, mut p: StepPlan, note: String, paper: bool) -> Result<StepP
         let next = cx.forward()?;
         p.close = Some(StepOutcome::Approved);
         p.open = Some(cx.open(next, p.at_ms, None, false)?);
-        p.payload = Some(Payload::Approved { note: p.note.clone(), result: None, to: Some(cx.place(next)) });
+        p.payload =
+            Some(Payload::Approved { note: p.note.clone(), result: None, to: Some(cx.place(next)), paper: false });
         if p.note.is_empty() {
             p.note = format!("Chuyển đến: {}", cx.step_name(next));
         }
@@ -576,7 +582,8 @@ fn revoke_result(
     if reissue {
         p.files = files.into_iter().filter(|(k, _)| k == "draft-result").collect();
         let summary = format!("Cấp lại thay thế kết quả đã thu hồi. Lý do: {r}");
-        p.issue_result = Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary, replaces: true });
+        p.issue_result =
+            Some(ResultPlan { origin: crate::domain::result::Origin::Signed, summary, replaces: true, issuer: None });
     }
     Ok(p)
 }
@@ -590,8 +597,8 @@ fn digitise_result(
     files: Vec<(String, StoredFile)>,
 ) -> Result<StepPlan, Refusal> {
     let desk = cx.user.role == Role::Reception && cx.user.agency() == Some(cx.state.receiving_agency.as_str());
-    if desk && cx.state.result_in_force && transition(cx.state.status, Action::DigitiseResult).is_ok() {
-        return Err(Refusal::Conflict("error-result-in-force".into()));
+    if desk && cx.state.awaiting_digitisation.is_none() && transition(cx.state.status, Action::DigitiseResult).is_ok() {
+        return Err(Refusal::Conflict("error-no-paper-result".into()));
     }
     cx.allow(cx.can.digitise_result)?;
     let scan: Vec<(String, StoredFile)> = files.into_iter().filter(|(k, _)| k == "draft-result").take(1).collect();
@@ -613,8 +620,15 @@ fn digitise_result(
     p.note = format!("Số hóa kết quả giấy: {certification}");
     p.payload = Some(Payload::Reason { reason: certification.clone() });
     p.files = scan;
-    p.issue_result =
-        Some(ResultPlan { origin: crate::domain::result::Origin::Digitised, summary: certification, replaces: false });
+    // The result is the deciding agency's, signed by the leader who signed the paper; the desk
+    // records it.
+    let issuer = cx.wf().decision_agency().map(str::to_string).unwrap_or_else(|| cx.state.receiving_agency.clone());
+    p.issue_result = Some(ResultPlan {
+        origin: crate::domain::result::Origin::Digitised,
+        summary: certification,
+        replaces: false,
+        issuer: Some((issuer, cx.state.awaiting_digitisation.clone().unwrap_or_default())),
+    });
     Ok(p)
 }
 

@@ -171,8 +171,8 @@ pub struct DossierState {
     pub rated: bool,
     /// The rating calls for the receiving agency leader's answer, due then, not given yet.
     pub answer_owed: Option<i64>,
-    /// A result of this dossier is in force (issued and not revoked).
-    pub result_in_force: bool,
+    /// The decision was signed on paper and its scan not yet digitised: who signed it.
+    pub awaiting_digitisation: Option<String>,
 }
 
 impl DossierState {

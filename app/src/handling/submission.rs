@@ -71,7 +71,7 @@ impl DossierState {
             payments: Vec::new(),
             rated: false,
             answer_owed: None,
-            result_in_force: false,
+            awaiting_digitisation: None,
         }
     }
 

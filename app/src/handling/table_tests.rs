@@ -307,8 +307,8 @@ fn state(at: Situation) -> DossierState {
         // Where a rating may be given, the table's dossier was rated with a comment whose answer
         // is owed (whether a rating may be given twice is the rating test's).
         answer_owed: matches!(status, S::Refused | S::Delivered).then_some(now()),
-        // The table's decided dossiers were signed on paper: no result in force yet.
-        result_in_force: false,
+        // The table's decided dossiers were signed on paper, waiting to be digitised.
+        awaiting_digitisation: matches!(status, S::ResultReady | S::Delivered).then(|| "Lãnh đạo".to_string()),
         supplement: (status == S::SupplementRequested || at == At::DraftSupplementAtAppraisal).then(|| {
             let items = vec![SupplementItem {
                 kind: ItemKind::Field,
@@ -872,17 +872,26 @@ fn a_result_signed_on_paper_is_digitised_at_the_desk_with_the_scan_and_the_certi
     let scan = |s: &DossierState| command("digitise-result", s);
     let p = plan(&ready, &calendars(), &desk, scan(&ready), &Backfill::default(), now()).unwrap();
     assert_eq!(p.issue_result.as_ref().map(|r| r.origin), Some(Origin::Digitised));
-    assert_eq!(p.issue_result.map(|r| r.summary), Some("Bản quét đúng với bản chính do lãnh đạo ký".to_string()));
+    assert_eq!(
+        p.issue_result.as_ref().map(|r| r.summary.clone()),
+        Some("Bản quét đúng với bản chính do lãnh đạo ký".to_string())
+    );
     assert_eq!(p.files.len(), 1);
+    // The deciding agency's result, signed by the leader who signed the paper.
+    assert_eq!(
+        p.issue_result.as_ref().and_then(|r| r.issuer.clone()),
+        Some((DESK.to_string(), "Lãnh đạo".to_string()))
+    );
     // Without the scan and the certification: both messages at once.
     let bare = Command::DigitiseResult { certification: " ".into(), files: Vec::new() };
     let e = plan(&ready, &calendars(), &desk, bare, &Backfill::default(), now()).unwrap_err();
     let Refusal::Invalid { errors, .. } = e else { panic!("{e:?}") };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["certification", "file_0"]);
-    // A result in force already: nothing to digitise.
-    let issued = DossierState { result_in_force: true, ..state(At::ResultReady) };
+    // Signed electronically, or digitised already (a result revoked by its leader, one expired):
+    // nothing for the desk to digitise — the leader's re-issue is the way to a new result.
+    let issued = DossierState { awaiting_digitisation: None, ..state(At::ResultReady) };
     assert!(!available(&issued, &desk).digitise_result);
     let e = plan(&issued, &calendars(), &desk, scan(&issued), &Backfill::default(), now()).unwrap_err();
-    assert_eq!(e, Refusal::Conflict("error-result-in-force".into()));
+    assert_eq!(e, Refusal::Conflict("error-no-paper-result".into()));
 }

@@ -142,7 +142,7 @@ pub fn state_of(desk: &DeskDossierView) -> Result<DossierState, String> {
         payments: desk.dossier.payments.clone(),
         rated: desk.dossier.events.iter().any(|e| e.action == Action::Rate.name()),
         answer_owed: answer_owed(&desk.dossier.events),
-        result_in_force: desk.dossier.results.iter().any(|r| r.standing == crate::domain::result::Standing::Valid),
+        awaiting_digitisation: awaiting_digitisation(&desk.dossier.events),
         supplement: desk.dossier.supplements.last().filter(|s| s.answered_at_ms.is_none()).map(|s| {
             let open = OpenSupplement { id: s.id, items: s.items.clone(), sent: s.sent_at_ms.is_some() };
             (open, s.reason.clone())
@@ -159,4 +159,21 @@ pub fn answer_owed(events: &[crate::read::dossiers::EventView]) -> Option<i64> {
         Some(crate::domain::event::Payload::Rated { answer_due, .. }) => *answer_due,
         _ => None,
     })
+}
+
+/// Who signed the decision on paper, while its scan waits to be digitised: the last decision
+/// was approved "on paper" and no digitisation came after it.
+pub fn awaiting_digitisation(events: &[crate::read::dossiers::EventView]) -> Option<String> {
+    for e in events.iter().rev() {
+        if e.action == Action::DigitiseResult.name() {
+            return None;
+        }
+        if e.action == Action::RecordResult.name() {
+            return match &e.payload {
+                Some(crate::domain::event::Payload::Approved { paper: true, .. }) => Some(e.actor_name.clone()),
+                _ => None,
+            };
+        }
+    }
+    None
 }

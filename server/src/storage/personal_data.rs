@@ -18,7 +18,7 @@ fn submitted() -> String {
 #[async_trait::async_trait]
 impl app::ports::PersonalDataStore for Db {
     #[tracing::instrument(name = "store", skip_all, fields(call = "personal_documents"))]
-    async fn personal_documents(&self, owner: i64) -> Result<Vec<PersonalDocument>, StoreError> {
+    async fn personal_documents(&self, owner: i64, now_ms: i64) -> Result<Vec<PersonalDocument>, StoreError> {
         let labels: HashMap<String, String> =
             sqlx::query("select item, label from personal_labels where owner_id = $1")
                 .bind(owner)
@@ -82,9 +82,11 @@ impl app::ports::PersonalDataStore for Db {
         let results = sqlx::query(
             "select r.id, r.number, r.token, r.issued_at, r.document_size, p.name_vi from results r \
              join dossiers d on d.id = r.dossier_id join procedures p on p.id = d.procedure_id \
-             where d.applicant_id = $1 and r.document_key is not null and r.revoked_at is null",
+             where d.applicant_id = $1 and r.document_key is not null and r.revoked_at is null \
+             and (r.valid_until is null or r.valid_until > $2)",
         )
         .bind(owner)
+        .bind(now_ms)
         .fetch_all(&self.pool)
         .await
         .map_err(backend_err)?;
@@ -109,7 +111,7 @@ impl app::ports::PersonalDataStore for Db {
     }
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "personal_file"))]
-    async fn personal_file(&self, owner: i64, key: &ItemKey) -> Result<Option<PersonalFile>, StoreError> {
+    async fn personal_file(&self, owner: i64, key: &ItemKey, now_ms: i64) -> Result<Option<PersonalFile>, StoreError> {
         let file_sql = format!(
             "select f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage_key, d.code as reference \
              from dossier_files f join dossiers d on d.id = f.dossier_id \
@@ -128,10 +130,12 @@ impl app::ports::PersonalDataStore for Db {
                 "select 'ket-qua.pdf' as file_name, 'application/pdf' as content_type, r.document_size as size_bytes, \
                  r.document_sha256 as sha256, r.document_key as storage_key, r.number as reference \
                  from results r join dossiers d on d.id = r.dossier_id \
-                 where r.id = $1 and d.applicant_id = $2 and r.document_key is not null and r.revoked_at is null",
+                 where r.id = $1 and d.applicant_id = $2 and r.document_key is not null and r.revoked_at is null \
+                 and (r.valid_until is null or r.valid_until > $3)",
             )
             .bind(*id)
-            .bind(owner),
+            .bind(owner)
+            .bind(now_ms),
         }
         .fetch_optional(&self.pool)
         .await
@@ -194,7 +198,7 @@ impl app::ports::PersonalDataStore for Db {
                 .rows_affected();
             return Ok(n == 1);
         }
-        if self.personal_file(owner, key).await?.is_none() {
+        if self.personal_file(owner, key, now_ms).await?.is_none() {
             return Ok(false);
         }
         sqlx::query(

@@ -20,11 +20,16 @@ pub(crate) async fn issue_in(
     replaces: Option<i64>,
 ) -> Result<(), StoreError> {
     let year = super::payments::vn_year(plan.at_ms);
+    // The issuing agency and signer: the actor's, or those the plan names (a paper result).
+    let (agency, signer) = match &result.issuer {
+        Some((agency, signer)) => (agency.clone(), signer.clone()),
+        None => (plan.agency.clone(), plan.actor.full_name.clone()),
+    };
     let seq: i64 = sqlx::query(
         "insert into result_sequences (agency_code, year, last_seq) values ($1, $2, 1) \
          on conflict (agency_code, year) do update set last_seq = result_sequences.last_seq + 1 returning last_seq",
     )
-    .bind(&plan.agency)
+    .bind(&agency)
     .bind(year as i64)
     .fetch_one(&mut **tx)
     .await
@@ -51,14 +56,14 @@ pub(crate) async fn issue_in(
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(dossier_id)
-    .bind(&plan.agency)
+    .bind(&agency)
     .bind(year as i64)
     .bind(seq)
     .bind(result_number(year, seq))
     .bind(token_from(rand::random()))
     .bind(plan.at_ms)
     .bind(plan.actor.id)
-    .bind(plan.actor.full_name.clone())
+    .bind(signer)
     .bind(holder)
     .bind(result.summary.clone())
     .bind(result.origin.name())

@@ -360,6 +360,7 @@ async fn a_result_signed_on_paper_is_digitised_by_the_desk_and_verifies_as_such(
             .unwrap();
         assert_eq!(v["origin"], "Digitised", "{backend:?}: {v}");
         assert_eq!(v["standing"], "Valid", "{backend:?}: {v}");
+        assert_eq!(v["signer_name"], "Nguyễn Đức Thắng", "{backend:?}: signed by the leader who signed the paper");
         let bytes = app
             .client()
             .get(app.url(&format!("/xac-thuc/{}/tai-ve", results[0].token)))
@@ -376,7 +377,7 @@ async fn a_result_signed_on_paper_is_digitised_by_the_desk_and_verifies_as_such(
         let res = post(&desk, "Bản quét đúng với bản chính lần hai", true).await;
         assert_eq!(
             redirected_error(&res),
-            app::error::AppError::Conflict("error-result-in-force".into()),
+            app::error::AppError::Conflict("error-no-paper-result".into()),
             "{backend:?}"
         );
         assert_eq!(issued(&app, &code).await.len(), 1, "{backend:?}");
