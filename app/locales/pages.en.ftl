@@ -420,6 +420,7 @@ store-label-hint = For example: citizen identity card (front), marriage certific
 store-file = File
 store-upload = Upload to the store
 store-rename = Rename
+store-new-name = New name
 store-rename-button = Save the name
 store-remove = Remove from the store
 nav-store = Personal data store

@@ -420,6 +420,7 @@ store-label-hint = Ví dụ: Căn cước công dân mặt trước, Giấy ch�
 store-file = Tệp
 store-upload = Tải lên kho
 store-rename = Đặt tên
+store-new-name = Tên mới
 store-rename-button = Lưu tên
 store-remove = Xóa khỏi kho
 nav-store = Kho dữ liệu

@@ -82,7 +82,7 @@ fn document(i18n: I18n, d: PersonalDocument) -> impl IntoView {
                 <summary>{i18n.t("store-rename")}</summary>
                 <form method="post" action=LabelPersonalDocument::PATH class="inline-form">
                     <input type="hidden" name="key" value=d.key.clone() />
-                    <label for=label_id.clone()>{i18n.t("store-label")}</label>
+                    <label for=label_id.clone()>{i18n.t("store-new-name")}</label>
                     <input id=label_id name="label" type="text" maxlength="100" required=true value=d.title().to_string() />
                     <button type="submit">{i18n.t("store-rename-button")}</button>
                 </form>

@@ -77,7 +77,7 @@ test("a result collected and verified, the store reused for a second dossier, th
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "store-01-result-on-dossier");
   const verify = await result.getByTestId("result-verify").getAttribute("href");
-  expect(verify).toMatch(/^\/xac-thuc\/[A-Z2-7]{26}$/);
+  expect(verify).toMatch(/^\/xac-thuc\/[0-9a-z]{26}$/);
   const pdf = await page.request.get(`${verify}/tai-ve`);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
   expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
