@@ -144,6 +144,7 @@ pub async fn desk_dossier(code: String) -> Result<DeskDossierView, AppError> {
     // The history is sent as the reader reads it: each note written out in their language, the
     // payload left here (the desk's bundle then carries no decoder for every kind of event).
     view.opinion = crate::handling::appraisal_opinion(&view);
+    view.answer_due_ms = crate::handling::answer_owed(&view.dossier.events);
     let i18n = crate::i18n::I18n { lang: crate::api::ctx::lang() };
     for e in &mut view.dossier.events {
         e.note = crate::components::event_note::event_note(&i18n, e);

@@ -154,6 +154,10 @@ pub struct DeskDossierView {
     /// above the approve button (filled for the desk by `api::desk::desk_dossier`).
     #[serde(default)]
     pub opinion: Option<(String, String)>,
+    /// The deadline of the answer a rating calls for, while owed (read from the history's
+    /// payloads, which the desk's bundle does not carry).
+    #[serde(default)]
+    pub answer_due_ms: Option<i64>,
     pub work_files: Vec<crate::api::handling::WorkFileView>,
     pub delivery: Option<String>,
     pub urged_at_ms: Option<i64>,

@@ -154,6 +154,7 @@ test("a result collected and verified, the store reused for a second dossier, th
   await head.goto("/mot-cua?tab=answer");
   await head.getByRole("link", { name: code }).click();
   await expect(head.locator("details.answer-rating")).toContainText("Trả lời trước");
+  await expect(head.locator("details.answer-rating")).not.toContainText("1970");
   await head.getByLabel("Nội dung trả lời công dân").fill("Cơ quan ghi nhận và sẽ nhắn tin ngay khi có kết quả. Cảm ơn ông/bà.");
   await expectAccessible(head, testInfo);
   await screenshot(head, testInfo, "store-06-leader-answers");

@@ -411,6 +411,7 @@ impl Db {
                 assignee_id: r.get("assignee_id"),
                 proposal: r.get("proposal"),
                 opinion: None,
+                answer_due_ms: None,
                 work_files,
                 delivery: r.get("delivery"),
                 urged_at_ms: r.get("urged_at"),

@@ -160,6 +160,15 @@ async fn answer_the_rating(
     let leader = app.login(DONG_HA_LEADER, PASSWORD).await;
     let inbox = leader.get(app.url("/mot-cua?tab=answer")).send().await.unwrap().text().await.unwrap();
     assert!(inbox.contains(code), "{backend:?}: the dossier is in the leader's list to answer");
+    // The dossier's page shows the deadline (read on the server: the desk's bundle carries no
+    // payloads).
+    let due = app
+        .count(&format!(
+            "select r.answer_due_at from ratings r join dossiers d on d.id = r.dossier_id where d.code = '{code}'"
+        ))
+        .await;
+    let page = leader.get(app.url(&dossier)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&app::domain::vn_time::format_vn(due)), "{backend:?}: the answer's deadline is shown");
     // An empty answer: a message at its field, nothing saved.
     let res = post(&leader, answer("   ")).await;
     assert_eq!(

@@ -466,7 +466,7 @@ fn digitise_result_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError
 /// is what the leader came to the dossier for).
 fn answer_rating_form(i18n: I18n, d: &DeskDossierView, error: &Option<AppError>) -> impl IntoView {
     use crate::api::ratings::DeskAnswerRating;
-    let due = crate::handling::answer_owed(&d.dossier.events).unwrap_or_default();
+    let due = d.answer_due_ms.unwrap_or_default();
     let overdue = due < d.clock.now_ms;
     let due_text = crate::domain::vn_time::format_vn(due);
     view! {
