@@ -66,10 +66,10 @@ pub async fn public_ratings(nam: Option<String>) -> Result<crate::read::ratings:
     let this_year = crate::domain::vn_time::local(ctx::now_ms()).year;
     let years: Vec<i32> = (this_year - 4..=this_year).rev().collect();
     let year = nam.and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| years.contains(y)).unwrap_or(this_year);
-    let counts = ctx::services()?.store.rating_counts(at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0)).await?;
-    let (total, agencies) = crate::read::ratings::fold(&counts);
-    let (satisfaction, reuse) =
-        ctx::services()?.store.index766_counts(at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0)).await?;
+    let (from, to) = (at(year, 1, 1, 0, 0), at(year + 1, 1, 1, 0, 0));
+    let store = ctx::services()?.store;
+    let (total, agencies) = crate::read::ratings::fold(&store.rating_counts(from, to).await?);
+    let (satisfaction, reuse) = store.index766_counts(from, to).await?;
     let (index_total, index) = crate::read::ratings::fold_index(&satisfaction, &reuse);
     Ok(crate::read::ratings::RatingsView { year, years, total, agencies, index, index_total })
 }

@@ -134,7 +134,6 @@ pub fn component_inputs(
         // of the two is there.
         let required = c.required && existing.is_none() && stored.is_empty();
         let reuse = format!("reuse_{}", c.id);
-        let chosen = error.as_ref().and_then(|e| e.value(&reuse)).unwrap_or_default();
         // Documents of the same kind first, then the newest.
         let mut choices: Vec<&crate::read::personal_data::PersonalDocument> = stored.iter().collect();
         choices.sort_by_key(|d| d.kind != c.name);
@@ -158,7 +157,7 @@ pub fn component_inputs(
                         <option value="">{i18n.t("reuse-none")}</option>
                         {choices.into_iter().map(|d| {
                             let text = format!("{} · {} · {}", d.title(), if d.source.is_empty() { i18n.t(d.origin.key()) } else { d.source.clone() }, crate::domain::vn_time::format_vn_date(d.created_at_ms));
-                            view! { <option value=d.key.clone() selected=d.key == chosen>{text}</option> }
+                            view! { <option value=d.key.clone()>{text}</option> }
                         }).collect_view()}
                     </select>
                 })}

@@ -95,21 +95,9 @@ impl Reuse {
     }
 }
 
-/// The citizen's label of a document: trimmed, 1 to [`MAX_LABEL`] characters, no control or
-/// bidi characters.
+/// The citizen's label of a document: one required line of at most [`MAX_LABEL`] characters.
 pub fn parse_label(field: &str, raw: &str) -> Result<String, FieldError> {
-    let cleaned = crate::domain::text::clean_text(raw).map_err(|key| FieldError::new(field, key))?;
-    let text = cleaned.trim();
-    if text.is_empty() {
-        return Err(FieldError::new(field, "error-required"));
-    }
-    if text.chars().count() > MAX_LABEL {
-        return Err(FieldError::new(field, "error-too-long"));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "error-text-control"));
-    }
-    Ok(text.to_string())
+    crate::domain::text::single_line(field, raw, true, MAX_LABEL)
 }
 
 /// The components' choices posted with a dossier (`reuse_<component id>` = an item key): the

@@ -602,19 +602,18 @@ fn digitise_result(
     }
     cx.allow(cx.can.digitise_result)?;
     let scan: Vec<(String, StoredFile)> = files.into_iter().filter(|(k, _)| k == "draft-result").take(1).collect();
-    let certified = reason("certification", &certification);
-    let mut errors = Vec::new();
+    // Both problems at once, the certification typed shown again.
+    let certified = Reason::parse("certification", &certification);
+    let mut errors: Vec<FieldError> = certified.as_ref().err().cloned().into_iter().collect();
     if scan.is_empty() {
         errors.push(FieldError::new("file_0", "error-file-required"));
     }
     let certification = match certified {
-        Ok(c) if errors.is_empty() => c,
-        Ok(c) => return Err(Refusal::fields(errors).with_values(vec![("certification".into(), c)])),
-        Err(Refusal::Invalid { errors: mut e, values }) => {
-            e.append(&mut errors);
-            return Err(Refusal::Invalid { errors: e, values });
+        Ok(c) if errors.is_empty() => c.into_string(),
+        _ => {
+            let echo = vec![("certification".to_string(), certification.trim().chars().take(2000).collect())];
+            return Err(Refusal::fields(errors).with_values(echo));
         }
-        Err(other) => return Err(other),
     };
     p.agency = cx.state.receiving_agency.clone();
     p.note = format!("Số hóa kết quả giấy: {certification}");

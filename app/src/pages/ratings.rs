@@ -13,13 +13,15 @@ fn cell(i18n: I18n, t: &Tally, c: Criterion) -> String {
     let ci = Criterion::ALL.iter().position(|x| *x == c).unwrap_or(0);
     let n: i64 = t.levels[ci].iter().sum();
     match t.satisfied_permille(c) {
-        Some(pm) => {
-            let share = format!("{},{}", pm / 10, pm % 10);
-            let share = if i18n.lang == crate::i18n::Lang::En { share.replace(',', ".") } else { share };
-            i18n.t_args("ratings-cell", &[("share", share), ("n", n.to_string())])
-        }
+        Some(pm) => i18n.t_args("ratings-cell", &[("share", share(i18n, pm)), ("n", n.to_string())]),
         None => "—".to_string(),
     }
+}
+
+/// A share in tenths of a percent, with the decimal mark of the reader's language.
+fn share(i18n: I18n, permille: i64) -> String {
+    let sep = if i18n.lang == crate::i18n::Lang::En { '.' } else { ',' };
+    format!("{}{sep}{}", permille / 10, permille % 10)
 }
 
 fn head(i18n: I18n, first: &str) -> impl IntoView {
@@ -47,14 +49,10 @@ fn cells(i18n: I18n, t: &Tally) -> impl IntoView {
 /// A ratio as "share % (n/d)", or a dash without a denominator.
 fn ratio(i18n: I18n, r: crate::domain::index766::Ratio) -> String {
     match r.permille() {
-        Some(pm) => {
-            let share = format!("{},{}", pm / 10, pm % 10);
-            let share = if i18n.lang == crate::i18n::Lang::En { share.replace(',', ".") } else { share };
-            i18n.t_args(
-                "index-ratio",
-                &[("share", share), ("n", r.numerator.to_string()), ("d", r.denominator.to_string())],
-            )
-        }
+        Some(pm) => i18n.t_args(
+            "index-ratio",
+            &[("share", share(i18n, pm)), ("n", r.numerator.to_string()), ("d", r.denominator.to_string())],
+        ),
         None => "—".to_string(),
     }
 }

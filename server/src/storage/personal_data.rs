@@ -217,24 +217,12 @@ impl app::ports::PersonalDataStore for Db {
 
     #[tracing::instrument(name = "store", skip_all, fields(call = "remove_personal_document"))]
     async fn remove_personal_document(&self, owner: i64, id: &str) -> Result<Option<String>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(backend_err)?;
-        let key: Option<String> =
-            sqlx::query("select storage_key from personal_documents where id = $1 and owner_id = $2")
-                .bind(id)
-                .bind(owner)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend_err)?
-                .map(|r| r.get("storage_key"));
-        if key.is_some() {
-            sqlx::query("delete from personal_documents where id = $1 and owner_id = $2")
-                .bind(id)
-                .bind(owner)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
-        }
-        tx.commit().await.map_err(backend_err)?;
-        Ok(key)
+        let row = sqlx::query("delete from personal_documents where id = $1 and owner_id = $2 returning storage_key")
+            .bind(id)
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_err)?;
+        Ok(row.map(|r| r.get("storage_key")))
     }
 }

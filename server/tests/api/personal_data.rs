@@ -218,3 +218,140 @@ async fn the_store_keeps_what_the_citizen_gave_and_a_second_dossier_reuses_it() 
         assert!(page.contains(&code), "{backend:?}");
     }
 }
+
+/// Every way into the store and the new desk actions that is not their owner's or the right
+/// officer's with good input is refused with a 4xx, writes nothing and leaves no file behind;
+/// the store's JSON carries nothing the page hides; crafted query strings lead nowhere.
+#[tokio::test]
+async fn crafted_requests_to_the_store_and_the_new_desk_actions_are_refused_and_write_nothing() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let p = birth(&app).await;
+    let citizen = app.citizen("Trịnh Thị Thử", "045201000091", "0911000091").await;
+    let res = post_dossier(&app, &citizen, &p, dossier_form(&p, &new_key(), "submit")).await;
+    let code = location(&res).trim_start_matches("/ho-so/").trim_end_matches("/xac-nhan").to_string();
+    let stranger = app.citizen("Kẻ Lạ Mặt", "045201000092", "0911000092").await;
+    let desk = app.login(DONG_HA_RECEPTION, PASSWORD).await;
+    let other_leader = app.login("045078000204", PASSWORD).await;
+    let file_key = store_of(&app, &citizen).await.documents[0].key.clone();
+    let written = || async {
+        [
+            app.count("select count(*) from personal_documents").await,
+            app.count("select count(*) from personal_labels").await,
+            app.count("select count(*) from results").await,
+            app.count("select count(*) from dossier_events").await,
+            app.count("select count(*) from ratings where answered_at is not null").await,
+        ]
+    };
+    let before = written().await;
+    let files = app.uploaded_files();
+    let refused = |res: reqwest::Response, what: &str| {
+        let s = res.status().as_u16();
+        assert!((400..500).contains(&s), "{what}: answered {s}");
+    };
+    let json_post = |c: &reqwest::Client, path: &str, fields: Vec<(&'static str, String)>| {
+        let req = c.post(app.url(path)).header("Accept", "application/json").form(&fields);
+        async move { req.send().await.unwrap() }
+    };
+    let multipart_post = |c: &reqwest::Client, path: &str, form: Form| {
+        let req = c.post(app.url(path)).header("Accept", "application/json").multipart(form);
+        async move { req.send().await.unwrap() }
+    };
+
+    // No session: every new endpoint.
+    let anonymous = app.client();
+    refused(anonymous.get(app.url("/api/personal-data/list")).send().await.unwrap(), "list");
+    refused(
+        json_post(&anonymous, "/api/personal-data/label", vec![("key", file_key.clone()), ("label", "x".into())]).await,
+        "label",
+    );
+    refused(json_post(&anonymous, "/api/personal-data/remove", vec![("key", file_key.clone())]).await, "remove");
+    let doc = || Form::new().text("label", "Giấy tờ").part("file_0", Part::bytes(pdf("x")).file_name("x.pdf"));
+    refused(multipart_post(&anonymous, "/api/personal-data/upload", doc()).await, "upload");
+    refused(
+        json_post(
+            &anonymous,
+            "/api/desk/answer-rating",
+            vec![("code", code.clone()), ("answer", "Trả lời đầy đủ".into())],
+        )
+        .await,
+        "answer",
+    );
+    let scan = || {
+        Form::new()
+            .text("code", code.clone())
+            .text("certification", "Bản quét đúng với bản chính")
+            .part("file_0", Part::bytes(pdf("x")).file_name("x.pdf"))
+    };
+    refused(multipart_post(&anonymous, "/api/desk/digitise-result", scan()).await, "digitise");
+    // The wrong people: a citizen answering or digitising; a leader of another agency; the
+    // desk answering; nothing owed or awaited on this dossier either.
+    for who in [&citizen, &stranger, &desk, &other_leader] {
+        refused(
+            json_post(
+                who,
+                "/api/desk/answer-rating",
+                vec![("code", code.clone()), ("answer", "Trả lời đầy đủ".into())],
+            )
+            .await,
+            "answer",
+        );
+        refused(multipart_post(who, "/api/desk/digitise-result", scan()).await, "digitise");
+    }
+    // Bad input from the owner: control and bidi characters, a 3 MB label, crafted keys, a
+    // thousand file parts, a file under another name.
+    for label in ["a\u{7}b", "a\u{202E}b", &"y".repeat(3 * 1024 * 1024)] {
+        refused(
+            json_post(
+                &citizen,
+                "/api/personal-data/label",
+                vec![("key", file_key.clone()), ("label", label.to_string())],
+            )
+            .await,
+            "label",
+        );
+        let form =
+            Form::new().text("label", label.to_string()).part("file_0", Part::bytes(pdf("x")).file_name("x.pdf"));
+        refused(multipart_post(&citizen, "/api/personal-data/upload", form).await, "upload label");
+    }
+    for key in ["u:../../etc/passwd", "f:%00", "r:-1", &format!("f:{}", "a".repeat(5000)), "u:"] {
+        refused(
+            json_post(&citizen, "/api/personal-data/label", vec![("key", key.to_string()), ("label", "Tên".into())])
+                .await,
+            key,
+        );
+        refused(json_post(&citizen, "/api/personal-data/remove", vec![("key", key.to_string())]).await, key);
+    }
+    let mut many = Form::new().text("label", "Nhiều tệp");
+    for i in 0..1000 {
+        many = many
+            .part("file_0", Part::bytes(pdf("x")).file_name(format!("{i}.pdf")).mime_str("application/pdf").unwrap());
+    }
+    refused(multipart_post(&citizen, "/api/personal-data/upload", many).await, "a thousand parts");
+    let elsewhere = Form::new().text("label", "Tệp lạc").part("file_7", Part::bytes(pdf("x")).file_name("x.pdf"));
+    refused(multipart_post(&citizen, "/api/personal-data/upload", elsewhere).await, "file under another name");
+    // A thousand reuse fields and crafted ones on a dossier: nothing copied, nothing submitted.
+    let mut form = dossier_text(&p, &new_key(), "submit");
+    for i in 0..1000 {
+        form = form.text(format!("reuse_{i}"), file_key.clone());
+    }
+    form = form.text("reuse_x", "u:../../x").text(format!("reuse_{}", p.components[0].id), "r:99999");
+    let res = post_dossier(&app, &citizen, &p, form).await;
+    assert!(location(&res).contains("__err"), "refused: {}", location(&res));
+
+    assert_eq!(written().await, before, "nothing written");
+    assert_eq!(app.uploaded_files(), files, "no file left behind");
+
+    // The page with crafted query strings; the JSON with nothing private.
+    for q in
+        ["?__err=%7B%22Internal%22%3A%22x%22%7D", "?next=https://evil.example", "?__err=%00%ff", "?luu=%3Cscript%3E"]
+    {
+        let res = citizen.get(app.url(&format!("/kho-du-lieu{q}"))).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{q}");
+        let html = res.text().await.unwrap();
+        assert!(!html.contains("href=\"https://evil") && !html.contains("<script>"), "{q}");
+    }
+    let json = citizen.get(app.url("/api/personal-data/list")).send().await.unwrap().text().await.unwrap();
+    for private in ["storage", "sha256", "owner", "applicant", "token\""] {
+        assert!(!json.contains(private), "{private} in {json}");
+    }
+}
