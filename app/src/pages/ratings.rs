@@ -20,8 +20,17 @@ fn cell(i18n: I18n, t: &Tally, c: Criterion) -> String {
 
 /// A share in tenths of a percent, with the decimal mark of the reader's language.
 fn share(i18n: I18n, permille: i64) -> String {
-    let sep = if i18n.lang == crate::i18n::Lang::En { '.' } else { ',' };
-    format!("{}{sep}{}", permille / 10, permille % 10)
+    decimal(i18n, format!("{}.{}", permille / 10, permille % 10))
+}
+
+/// A decimal number written with a point, as the reader's language writes it (a comma in
+/// Vietnamese).
+fn decimal(i18n: I18n, n: String) -> String {
+    if i18n.lang == crate::i18n::Lang::En {
+        n
+    } else {
+        n.replace('.', ",")
+    }
 }
 
 fn head(i18n: I18n, first: &str) -> impl IntoView {
@@ -67,9 +76,9 @@ fn index_table(i18n: I18n, v: &crate::read::ratings::RatingsView) -> impl IntoVi
             <tr class:total=total>
                 <th scope="row">{name}</th>
                 <td class="num">{ratio(i18n, a.satisfaction)}</td>
-                <td class="num">{format_points(receiving_satisfaction_points(a.satisfaction))}</td>
+                <td class="num">{decimal(i18n, format_points(receiving_satisfaction_points(a.satisfaction)))}</td>
                 <td class="num">{ratio(i18n, a.reuse)}</td>
-                <td class="num">{format_points(reuse_points(a.reuse))}</td>
+                <td class="num">{decimal(i18n, format_points(reuse_points(a.reuse)))}</td>
             </tr>
         }
     };
