@@ -821,6 +821,7 @@ action-digitise-result = Paper result digitised
 error-rating-not-yet = A dossier can be rated once its result is returned or it has been refused.
 error-rating-channel = Please say whether the applicant rated on paper or on the tablet.
 ratings-link = Satisfaction ratings
+stats-link = Dossier statistics
 
 ## Results as records (issue 14): on the desk
 action-revoke-result = Result revoked

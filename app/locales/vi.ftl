@@ -815,6 +815,7 @@ action-digitise-result = Số hóa kết quả bản giấy
 error-rating-not-yet = Chỉ đánh giá được khi hồ sơ đã trả kết quả hoặc đã bị từ chối.
 error-rating-channel = Vui lòng chọn người dân đánh giá bằng phiếu giấy hay máy tính bảng.
 ratings-link = Đánh giá sự hài lòng
+stats-link = Thống kê hồ sơ
 
 ## Results as records (issue 14): on the desk
 action-revoke-result = Thu hồi kết quả

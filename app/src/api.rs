@@ -25,6 +25,7 @@ pub mod register;
 pub mod results;
 pub mod second_factor;
 pub mod setup;
+pub mod statistics;
 pub mod supplements;
 
 #[cfg(feature = "ssr")]

@@ -30,6 +30,7 @@ pub mod result;
 pub mod role;
 pub mod secret;
 pub mod session;
+pub mod statistics;
 pub mod status;
 pub mod supplement;
 pub mod tax_code;

@@ -366,7 +366,7 @@ mod tests {
     /// The pages only the server renders (and the shell's demo band, the setup links' server
     /// functions): the messages of `pages.*.ftl` may be named there and nowhere else (the desk's
     /// bundle does not carry them).
-    const SERVER_PAGES: [&str; 25] = [
+    const SERVER_PAGES: [&str; 28] = [
         "pages/personal_data.rs",
         "pages/account.rs",
         "api/organisations.rs",
@@ -384,6 +384,9 @@ mod tests {
         "pages/lookup.rs",
         "pages/receipts.rs",
         "pages/ratings.rs",
+        "pages/statistics.rs",
+        "read/statistics.rs",
+        "api/statistics.rs",
         "pages/results.rs",
         "domain/result.rs",
         "pages/calculator.rs",

@@ -25,6 +25,7 @@ pub mod reconciliation;
 pub mod register;
 pub mod results;
 pub mod setup;
+pub mod statistics;
 
 use crate::components::layout::Layout;
 use crate::error::{error_from_query, AppError};

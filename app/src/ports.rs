@@ -245,6 +245,16 @@ pub trait DossierReads: Send + Sync {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<(Vec<crate::read::ratings::SatisfactionCount>, Vec<crate::read::ratings::ReuseCount>), StoreError>;
+    /// The dossiers the period `[from_ms, to_ms)` sees, counted by their place in it
+    /// ([`crate::domain::statistics::place_sql`], open ones judged at `end_ms`), per receiving
+    /// agency (only `agency`'s when given), procedure and channel.
+    async fn statistics_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        end_ms: i64,
+        agency: Option<&str>,
+    ) -> Result<Vec<crate::read::statistics::StatisticsCount>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.
     async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;

@@ -18,6 +18,7 @@ pub mod personal_data;
 pub mod ratings;
 pub mod register;
 pub mod results;
+pub mod statistics;
 pub mod supplements;
 
 pub use name::Name;

@@ -19,6 +19,7 @@ pub mod payments;
 pub mod results;
 pub mod serve;
 pub mod setup;
+pub mod statistics;
 pub mod storage;
 
 use app::app::{shell, App};
@@ -227,6 +228,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .route("/tep/{id}", get(download))
         .route("/ho-so/{code}/bien-lai/{so}/tai-ve", get(download_receipt))
         .route("/xac-thuc/{token}/tai-ve", get(results::download))
+        .route("/thong-ke/tai-ve", get(statistics::download))
         .route("/api/desk/live", get(live::live))
         .leptos_routes_with_context(&state, routes, provide, {
             let options = leptos_options.clone();

@@ -73,6 +73,15 @@ pub fn iso_date(instant_ms: i64) -> String {
     format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
 }
 
+/// "2026-12-01" (as catalogue files and periods write days) → "01/12/2026" (as pages do);
+/// anything else as it is.
+pub fn iso_day_vn(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
 /// "261122" — the date part of a dossier code.
 /// The instants `[start, end)` of the Vietnamese day `YYYY-MM-DD`; none for anything else.
 pub fn day_bounds(day: &str) -> Option<(i64, i64)> {

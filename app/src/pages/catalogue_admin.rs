@@ -5,7 +5,7 @@
 use crate::api::catalogue_admin::{admin_catalogue, CatalogueAdminView, ImportCatalogue, ImportOutcome};
 use crate::components::field::{error_for, ErrorSummary};
 use crate::components::layout::Layout;
-use crate::domain::vn_time::format_vn;
+use crate::domain::vn_time::{format_vn, iso_day_vn as day};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{desk_data, posted_error};
@@ -29,14 +29,6 @@ pub fn CatalogueAdminPage() -> impl IntoView {
 
 fn date(ms: Option<i64>) -> String {
     ms.map(|t| format_vn(t)[..10].to_string()).unwrap_or_else(|| "—".into())
-}
-
-/// "2026-12-01" (as catalogue files write dates) → "01/12/2026" (as the pages do).
-fn day(iso: &str) -> String {
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => iso.to_string(),
-    }
 }
 
 fn outcome_view(i18n: I18n, o: ImportOutcome) -> impl IntoView {

@@ -19,13 +19,13 @@ fn cell(i18n: I18n, t: &Tally, c: Criterion) -> String {
 }
 
 /// A share in tenths of a percent, with the decimal mark of the reader's language.
-fn share(i18n: I18n, permille: i64) -> String {
+pub(crate) fn share(i18n: I18n, permille: i64) -> String {
     decimal(i18n, format!("{}.{}", permille / 10, permille % 10))
 }
 
 /// A decimal number written with a point, as the reader's language writes it (a comma in
 /// Vietnamese).
-fn decimal(i18n: I18n, n: String) -> String {
+pub(crate) fn decimal(i18n: I18n, n: String) -> String {
     if i18n.lang == crate::i18n::Lang::En {
         n
     } else {

@@ -605,6 +605,56 @@ impl app::ports::DossierReads for Db {
             .collect())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "statistics_counts"))]
+    async fn statistics_counts(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        end_ms: i64,
+        agency: Option<&str>,
+    ) -> Result<Vec<app::read::statistics::StatisticsCount>, StoreError> {
+        use app::domain::statistics::{place_sql, Outcome};
+        let place = place_sql();
+        let only = if agency.is_some() { " and d.receiving_agency = $4" } else { "" };
+        let sql = format!(
+            "select d.receiving_agency, a.name_vi as a_vi, a.name_en as a_en, p.code as p_code, p.name_vi as p_vi, \
+             p.name_en as p_en, d.channel, carried, outcome, waiting, count(*) as n, \
+             cast(coalesce(sum(processing), 0) as bigint) as processing \
+             from (select d.receiving_agency, d.procedure_id, d.channel, {columns} from dossiers d where {seen}{only}) d \
+             join agencies a on a.code = d.receiving_agency join procedures p on p.id = d.procedure_id \
+             group by d.receiving_agency, a.name_vi, a.name_en, p.code, p.name_vi, p.name_en, d.channel, carried, outcome, waiting",
+            columns = place.columns,
+            seen = place.seen,
+        );
+        let mut q = sqlx::query(&sql).bind(from_ms).bind(to_ms).bind(end_ms);
+        if let Some(a) = agency {
+            q = q.bind(a.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(backend_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let channel: String = r.get("channel");
+            let (Some(channel), Some(outcome)) =
+                (app::domain::channel::Channel::parse(&channel), Outcome::from_code(r.get("outcome")))
+            else {
+                return Err(StoreError::Backend(format!("statistics: channel {channel:?} or outcome unknown")));
+            };
+            out.push(app::read::statistics::StatisticsCount {
+                agency_code: r.get("receiving_agency"),
+                agency: app::read::Name { vi: r.get("a_vi"), en: r.get("a_en") },
+                procedure_code: r.get("p_code"),
+                procedure: app::read::Name { vi: r.get("p_vi"), en: r.get("p_en") },
+                channel,
+                carried_over: r.get::<i64, _>("carried") != 0,
+                outcome,
+                waiting: r.get::<i64, _>("waiting") != 0,
+                count: r.get("n"),
+                processing_ms: r.get("processing"),
+            });
+        }
+        Ok(out)
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "index766_counts"))]
     async fn index766_counts(
         &self,

@@ -26,5 +26,6 @@ mod ratings;
 mod results;
 mod robustness;
 mod security;
+mod statistics;
 mod supplements;
 mod uploads;
