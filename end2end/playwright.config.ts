@@ -49,7 +49,7 @@ export default defineConfig({
     { name: "officer-desktop", testDir: "./tests/officer", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // The desk still works without JavaScript (links and forms post): the main reception path.
     { name: "officer-desktop-nojs", testDir: "./tests/officer", testMatch: /reception\.spec\.ts/, use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium } },
-    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices|account|organisation|payment|rating|result-store)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    { name: "citizen-desktop", testDir: "./tests/citizen", testMatch: /(journey|notices|account|organisation|payment|rating|result-store|statistics)\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     // A fresh install without demo data (each test starts its own server): the administrator
     // on a desktop, and once on a phone without JavaScript.
     { name: "install-desktop", testDir: "./tests/install", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },

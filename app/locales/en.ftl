@@ -822,6 +822,7 @@ error-rating-not-yet = A dossier can be rated once its result is returned or it 
 error-rating-channel = Please say whether the applicant rated on paper or on the tablet.
 ratings-link = Satisfaction ratings
 stats-link = Dossier statistics
+index766-link = Service index (QĐ 766)
 
 ## Results as records (issue 14): on the desk
 action-revoke-result = Result revoked

@@ -816,6 +816,7 @@ error-rating-not-yet = Chỉ đánh giá được khi hồ sơ đã trả kết 
 error-rating-channel = Vui lòng chọn người dân đánh giá bằng phiếu giấy hay máy tính bảng.
 ratings-link = Đánh giá sự hài lòng
 stats-link = Thống kê hồ sơ
+index766-link = Chỉ số phục vụ (QĐ 766)
 
 ## Results as records (issue 14): on the desk
 action-revoke-result = Thu hồi kết quả

@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;
+pub mod index766;
 pub mod intake;
 pub mod lang;
 pub mod lookup;

@@ -193,6 +193,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/co-quan") view=crate::pages::content::DirectoryPage ssr=SsrMode::Async />
                 <Route path=path!("/danh-gia") view=crate::pages::ratings::RatingsPage ssr=SsrMode::Async />
                 <Route path=path!("/thong-ke") view=crate::pages::statistics::StatisticsPage ssr=SsrMode::Async />
+                <Route path=path!("/chi-so-766") view=crate::pages::index766::Index766Page ssr=SsrMode::Async />
                 <Route path=path!("/xac-thuc/:token") view=crate::pages::results::ResultVerificationPage ssr=SsrMode::Async />
                 <Route path=path!("/su-co") view=crate::pages::content::IncidentLogPage ssr=SsrMode::Async />
                 <Route path=path!("/mot-cua/noi-dung") view=DeskShell ssr=SsrMode::Async />

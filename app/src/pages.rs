@@ -14,6 +14,7 @@ pub mod content_admin;
 pub mod credentials;
 pub mod desk;
 pub mod dossiers;
+pub mod index766;
 pub mod intake;
 pub mod lookup;
 pub mod messages_admin;

@@ -255,6 +255,13 @@ pub trait DossierReads: Send + Sync {
         end_ms: i64,
         agency: Option<&str>,
     ) -> Result<Vec<crate::read::statistics::StatisticsCount>, StoreError>;
+    /// What the QĐ 766 index counts for `[from_ms, to_ms)` from the catalogue, payments,
+    /// results and files, per receiving agency ([`crate::read::index766::IndexSources`]).
+    async fn index766_sources(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<crate::read::index766::IndexSources>, StoreError>;
     async fn file(&self, file_id: &str) -> Result<Option<FileAccess>, StoreError>;
     /// The dossier's events and its head (event count, last hash) for verification.
     async fn history(&self, dossier_code: &str) -> Result<(Vec<Event>, i64, String), StoreError>;

@@ -10,6 +10,7 @@ pub mod content;
 pub mod desk;
 pub mod dossiers;
 pub mod handling;
+pub mod index766;
 pub mod lookup;
 pub mod name;
 pub mod organisations;

@@ -80,6 +80,22 @@ pub mod ssr {
         statistics_in(ctx::services()?.store.as_ref(), ctx::now_ms(), from, to, agency).await
     }
 
+    /// The agency asked for: none for the province; any agency of the tree (the province's own
+    /// office included) by its code; anything else refused at the field `agency`.
+    pub async fn asked_agency(
+        store: &dyn crate::ports::Store,
+        code: Option<&str>,
+    ) -> Result<Option<AgencyChoice>, AppError> {
+        match code.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(code) if code.len() <= 64 => match store.agency(code).await? {
+                Some(a) => Ok(Some(AgencyChoice { code: a.code, name: a.name })),
+                None => Err(AppError::field("agency", "error-stats-agency")),
+            },
+            Some(_) => Err(AppError::field("agency", "error-stats-agency")),
+        }
+    }
+
     /// [`statistics`] read from `store` at `now` (the CSV download calls it outside a page).
     pub async fn statistics_in(
         store: &dyn crate::ports::Store,
@@ -89,21 +105,9 @@ pub mod ssr {
         agency: Option<String>,
     ) -> Result<StatisticsView, AppError> {
         let period = asked_period(from.as_deref(), to.as_deref(), now)?;
-        let agency_asked = agency.as_deref().is_some_and(|s| !s.trim().is_empty());
         let choices: Vec<AgencyChoice> =
             store.agencies().await?.into_iter().map(|a| AgencyChoice { code: a.code, name: a.name }).collect();
-        let agency = match agency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            // Any agency of the tree, the province's own office included; a code too long to be
-            // one is not looked up.
-            Some(code) if code.len() <= 64 => {
-                store.agency(code).await?.map(|a| AgencyChoice { code: a.code, name: a.name })
-            }
-            Some(_) => None,
-        };
-        if agency.is_none() && agency_asked {
-            return Err(AppError::field("agency", "error-stats-agency"));
-        }
+        let agency = asked_agency(store, agency.as_deref()).await?;
         let only = agency.as_ref().map(|a| a.code.as_str());
         let end = crate::domain::statistics::Period { from: period.start_ms, to: period.end_ms }.end(now);
         let counts = store.statistics_counts(period.start_ms, period.end_ms, end, only).await?;

@@ -92,7 +92,7 @@ pub fn Layout(title: String, children: Children) -> impl IntoView {
             <div class="wrap">
                 {province.map(|p| view! { <p>{i18n.t_args("footer-owner", &[("owner", p)])}</p> })}
                 {(!identity.hotline.is_empty()).then(|| view! { <p>{i18n.t_args("footer-hotline", &[("phone", identity.hotline.clone())])}</p> })}
-                <p><a href="/co-quan">{i18n.t("footer-directory")}</a>" · "<a href="/su-co">{i18n.t("incident-log-link")}</a>" · "<a href="/danh-gia">{i18n.t("ratings-link")}</a>" · "<a href="/thong-ke">{i18n.t("stats-link")}</a></p>
+                <p><a href="/co-quan">{i18n.t("footer-directory")}</a>" · "<a href="/su-co">{i18n.t("incident-log-link")}</a>" · "<a href="/danh-gia">{i18n.t("ratings-link")}</a>" · "<a href="/thong-ke">{i18n.t("stats-link")}</a>" · "<a href="/chi-so-766">{i18n.t("index766-link")}</a></p>
             </div>
         </footer>
     }

@@ -201,6 +201,31 @@ pub struct VersionDetails {
     pub legal_basis: Vec<String>,
 }
 
+impl VersionDetails {
+    /// The parts TT 32/2017 Đ5.1 requires of a published procedure that this version leaves
+    /// empty (its name, agency and deadline are always there; components are counted apart):
+    /// steps, ways of doing it, who may apply, the result and the legal basis.
+    pub fn missing_public_parts(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.steps_vi.iter().all(|s| s.trim().is_empty()) {
+            out.push("steps");
+        }
+        if self.channels.is_empty() {
+            out.push("channels");
+        }
+        if self.applicants_vi.trim().is_empty() {
+            out.push("applicants");
+        }
+        if self.result_vi.trim().is_empty() {
+            out.push("result");
+        }
+        if self.legal_basis.iter().all(|s| s.trim().is_empty()) {
+            out.push("legal_basis");
+        }
+        out
+    }
+}
+
 /// What a procedure version says about the procedure itself (copied onto the procedure when the
 /// version takes effect).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -655,6 +655,141 @@ impl app::ports::DossierReads for Db {
         Ok(out)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "index766_sources"))]
+    async fn index766_sources(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<app::read::index766::IndexSources>, StoreError> {
+        use app::domain::catalogue::VersionDetails;
+        use app::domain::index766::Ratio;
+        use app::domain::status::DossierStatus as S;
+        use std::collections::BTreeSet;
+        let pool = &self.pool;
+        let mut out: BTreeMap<String, app::read::index766::IndexSources> = BTreeMap::new();
+        for r in
+            sqlx::query("select code, name_vi, name_en from agencies").fetch_all(pool).await.map_err(backend_err)?
+        {
+            let code: String = r.get("code");
+            out.insert(
+                code.clone(),
+                app::read::index766::IndexSources {
+                    agency_code: code,
+                    agency: app::read::Name { vi: r.get("name_vi"), en: r.get("name_en") },
+                    counts: Default::default(),
+                },
+            );
+        }
+        let tick = |r: &mut Ratio, yes: bool, n: i64| {
+            r.denominator += n;
+            if yes {
+                r.numerator += n;
+            }
+        };
+        // 1.1 and 1.2: versions published in the period, on time when published by the end of
+        // the day their text takes effect; a procedure's first version is its publication.
+        let rows = sqlx::query(
+            "select p.receiving_agency, v.effective_from, v.created_at, \
+             case when v.id = (select min(w.id) from procedure_versions w where w.procedure_id = v.procedure_id) then 1 else 0 end as first \
+             from procedure_versions v join procedures p on p.id = v.procedure_id where v.created_at >= $1 and v.created_at < $2",
+        )
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(pool)
+        .await
+        .map_err(backend_err)?;
+        for r in &rows {
+            let Some(a) = out.get_mut(&r.get::<String, _>("receiving_agency")) else { continue };
+            let effective: String = r.get("effective_from");
+            let on_time = app::domain::vn_time::day_bounds(&effective)
+                .is_some_and(|(_, end)| r.get::<i64, _>("created_at") < end);
+            let target = if r.get::<i64, _>("first") == 1 {
+                &mut a.counts.published_on_time
+            } else {
+                &mut a.counts.updated_on_time
+            };
+            tick(target, on_time, 1);
+        }
+        // The procedures used online, and paid for online, in the period.
+        let ids = |sql: &'static str| async move {
+            sqlx::query(sql)
+                .bind(from_ms)
+                .bind(to_ms)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_err)
+                .map(|rows| rows.iter().map(|r| r.get::<i64, _>(0)).collect::<BTreeSet<i64>>())
+        };
+        let used = ids("select distinct procedure_id from dossiers where channel = 'online' and submitted_at >= $1 and submitted_at < $2").await?;
+        let paid = ids("select distinct d.procedure_id from payments m join dossiers d on d.id = m.dossier_id \
+             where m.channel = 'online' and m.state in ('paid', 'refunded') and m.paid_at >= $1 and m.paid_at < $2")
+        .await?;
+        // 1.3 and 3 (A, B; payment B): the procedures in force.
+        let rows = sqlx::query(
+            "select p.id, p.receiving_agency, p.online_level, v.details_json, \
+             (select count(*) from procedure_components c where c.version_id = v.id) as components \
+             from procedures p join procedure_versions v on v.id = p.current_version_id",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(backend_err)?;
+        for r in &rows {
+            let Some(a) = out.get_mut(&r.get::<String, _>("receiving_agency")) else { continue };
+            let id: i64 = r.get("id");
+            let details: VersionDetails = parse_json(r.get("details_json"))?;
+            let complete = details.missing_public_parts().is_empty() && r.get::<i64, _>("components") > 0;
+            tick(&mut a.counts.content_full, complete, 1);
+            let online = app::domain::catalogue::ONLINE_LEVELS.contains(&r.get::<String, _>("online_level").as_str());
+            tick(&mut a.counts.online_offered, online, 1);
+            if online {
+                tick(&mut a.counts.online_used, used.contains(&id), 1);
+            }
+            if !details.fees.is_empty() {
+                tick(&mut a.counts.paying_procedures, paid.contains(&id), 1);
+            }
+        }
+        // Counted per agency over dossiers: (the condition, the ratio it feeds).
+        let decided = S::sql_codes(S::is_decided);
+        let grouped: [(String, fn(&mut app::domain::index766::IndexCounts) -> &mut Ratio); 3] = [
+            // 3 payment (A): dossiers submitted in the period that owed a fee, paid online or not.
+            (
+                "select d.receiving_agency, case when exists (select 1 from payments m where m.dossier_id = d.id \
+                 and m.channel = 'online' and m.state in ('paid', 'refunded')) then 1 else 0 end as yes, count(*) as n \
+                 from dossiers d where d.submitted_at >= $1 and d.submitted_at < $2 \
+                 and exists (select 1 from obligations o where o.dossier_id = d.id and o.state <> 'exempt') \
+                 group by d.receiving_agency, yes"
+                    .to_string(),
+                |c| &mut c.paid_online,
+            ),
+            // 4: dossiers decided in the period, with a signed electronic result or not.
+            (
+                format!(
+                    "select d.receiving_agency, case when exists (select 1 from results r where r.dossier_id = d.id \
+                     and r.document_key is not null) then 1 else 0 end as yes, count(*) as n \
+                     from dossiers d where d.resolved_at >= $1 and d.resolved_at < $2 and d.status in {decided} \
+                     group by d.receiving_agency, yes"
+                ),
+                |c| &mut c.electronic_results,
+            ),
+            // 4: dossiers received in the period whose documents are files.
+            (
+                "select d.receiving_agency, case when exists (select 1 from dossier_files f where f.dossier_id = d.id) \
+                 then 1 else 0 end as yes, count(*) as n \
+                 from dossiers d where d.submitted_at >= $1 and d.submitted_at < $2 group by d.receiving_agency, yes"
+                    .to_string(),
+                |c| &mut c.digitised,
+            ),
+        ];
+        for (sql, ratio) in grouped {
+            for r in sqlx::query(&sql).bind(from_ms).bind(to_ms).fetch_all(pool).await.map_err(backend_err)? {
+                if let Some(a) = out.get_mut(&r.get::<String, _>("receiving_agency")) {
+                    tick(ratio(&mut a.counts), r.get::<i64, _>("yes") == 1, r.get("n"));
+                }
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
     #[tracing::instrument(name = "store", skip_all, fields(call = "index766_counts"))]
     async fn index766_counts(
         &self,

@@ -255,3 +255,86 @@ async fn statistics_refuse_bad_periods_at_their_field_and_download_as_csv() {
         assert_eq!(res.status(), 400);
     }
 }
+
+#[tokio::test]
+async fn the_766_index_scores_a_month_from_what_was_recorded_and_says_what_it_cannot_count() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let (a, b) = november_2025(&app).await;
+        let c = app.client();
+        let res = c.get(app.url("/api/chi-so-766?period=2025-11")).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{backend:?}");
+        let v: serde_json::Value = res.json().await.unwrap();
+        let all = v["indicators"].as_array().unwrap();
+        assert_eq!(all.len(), 18, "{backend:?}");
+        let ind = |code: &str| all.iter().find(|i| i["code"] == code).unwrap_or_else(|| panic!("{code}")).clone();
+        let nd = |code: &str| {
+            let i = ind(code);
+            (i["numerator"].as_i64().unwrap(), i["denominator"].as_i64().unwrap(), i["points"].as_f64().unwrap())
+        };
+        // Decided in November: early, on time, late.
+        assert_eq!(nd("DOSSIER_ON_TIME"), (2, 3, 13.33), "{backend:?}");
+        // Resolved in November (three decided, one refused), one of them late.
+        assert_eq!(nd("DOSSIER_RECEIVING_SATISFACTION"), (3, 4, 5.0), "{backend:?}");
+        // Received in November: seven, five online, none with files or reused data.
+        assert_eq!(nd("ONLINE_SERVICE").0, 5, "{backend:?}");
+        assert_eq!(nd("ONLINE_SERVICE").1, 7, "{backend:?}");
+        assert_eq!(nd("SO_HOA_GIAY_TO_GIAI_QUYET"), (0, 7, 0.0), "{backend:?}");
+        assert_eq!(nd("REUSED_DIGITIZED_DATA"), (0, 7, 0.0), "{backend:?}");
+        assert_eq!(nd("ORIGINAL_RESULT_AVAILABLE"), (0, 3, 0.0), "{backend:?}");
+        // The catalogue was published long after November 2025: nothing published then.
+        assert_eq!(nd("PUBLISH_ON_TIME"), (0, 0, 0.0), "{backend:?}");
+        // Every procedure in force with all its parts, as the import requires.
+        let full = nd("PUBLIC_CONTENT_FULL");
+        assert!(full.1 > 0 && full.0 == full.1, "{backend:?} {full:?}");
+        for code in ["DOSSIER_SYNC", "PETITION_PROCESSING_ON_TIME", "CITIZEN_DATA_CONNECTED_DOSSIER"] {
+            let i = ind(code);
+            assert!(i["missing"].is_string() && i["points"] == 0.0, "{backend:?} {code}: {i}");
+        }
+        // The total is the sum of the indicators' points.
+        let sum: f64 = all.iter().map(|i| i["points"].as_f64().unwrap()).sum();
+        assert!((v["total"].as_f64().unwrap() - sum).abs() < 0.011, "{backend:?}");
+        let ranked: Vec<&str> = v["ranking"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+        assert!(ranked.contains(&a.as_str()) && ranked.contains(&b.as_str()), "{backend:?} {ranked:?}");
+        // One agency: its own counts.
+        let only_b: serde_json::Value = c
+            .get(app.url(&format!("/api/chi-so-766?period=2025-Q4&agency={b}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let b_on_time =
+            only_b["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "DOSSIER_ON_TIME").unwrap().clone();
+        assert_eq!(
+            (b_on_time["numerator"].as_i64(), b_on_time["denominator"].as_i64()),
+            (Some(0), Some(0)),
+            "{backend:?}"
+        );
+        // A bad period or agency: at its field.
+        for (q, field) in [
+            ("period=2025-13", "period"),
+            ("period=2025-Q9", "period"),
+            ("period=abcd", "period"),
+            ("agency=X", "agency"),
+        ] {
+            let res = c.get(app.url(&format!("/api/chi-so-766?{q}"))).send().await.unwrap();
+            assert_eq!(res.status(), 400, "{backend:?} {q}");
+            let e: app::error::AppError = res.json().await.unwrap();
+            assert_eq!(field_keys(&e)[0].0, field, "{backend:?} {q}");
+        }
+        // The published page: the total, five groups and the ranking.
+        let html = c.get(app.url("/chi-so-766?period=2025-11")).send().await.unwrap().text().await.unwrap();
+        for part in [
+            "data-testid=\"index-total\"",
+            "data-testid=\"index-group-5\"",
+            "data-testid=\"index-ranking\"",
+            "DOSSIER_SYNC",
+        ] {
+            assert!(html.contains(part), "{backend:?}: {part}");
+        }
+        let html = c.get(app.url("/chi-so-766?period=2025-13")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("id=\"index-period-error\""), "{backend:?}");
+    }
+}
