@@ -96,7 +96,7 @@ fn index_view(i18n: I18n, v: Index766View, choices: Vec<(String, String)>) -> im
         <h1>{heading}</h1>
         {form(i18n, v.period.clone(), v.agency.as_ref().map(|a| a.code.clone()), &choices, None)}
         <p class="lead" data-testid="index-total">{i18n.t_args("index766-total", &[("points", points(i18n, v.total))])}</p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("index766-groups")>
             <table class="table fit-table" data-testid="index-groups">
                 <caption>{i18n.t("index766-groups")}</caption>
                 <tbody>
@@ -111,7 +111,7 @@ fn index_view(i18n: I18n, v: Index766View, choices: Vec<(String, String)>) -> im
         {(1..=5u8).map(|g| {
             let rows: Vec<Indicator> = v.indicators.iter().filter(|i| i.group == g).cloned().collect();
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t(&format!("index766-group-{g}"))>
                     <table class="table" data-testid=format!("index-group-{g}")>
                         <caption>{i18n.t(&format!("index766-group-{g}"))}</caption>
                         <thead><tr>
@@ -125,7 +125,7 @@ fn index_view(i18n: I18n, v: Index766View, choices: Vec<(String, String)>) -> im
             }
         }).collect_view()}
         {(!v.ranking.is_empty()).then(|| view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("index766-ranking")>
                 <table class="table" data-testid="index-ranking">
                     <caption>{i18n.t("index766-ranking")}</caption>
                     <thead><tr>

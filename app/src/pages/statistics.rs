@@ -91,7 +91,7 @@ fn summary(i18n: I18n, f: &Figures) -> impl IntoView {
         view! { <tr class=class><th scope="row">{i18n.t(key)}</th><td class="num">{n}</td></tr> }
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("stats-summary")>
             <table class="table fit-table" data-testid="stats-summary">
                 <caption>{i18n.t("stats-summary")}</caption>
                 <tbody>
@@ -183,7 +183,7 @@ fn agency_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
         }
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("stats-by-agency")>
             <table class="table" data-testid="stats-agencies">
                 <caption>{i18n.t("stats-by-agency")}</caption>
                 <thead><tr>
@@ -195,7 +195,7 @@ fn agency_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {v.agencies.iter().map(|a| view! {
-                        <tr><th scope="row">{i18n.name(&a.name)}</th>{cells(&a.figures)}</tr>
+                        <tr><th scope="row"><a href=format!("/thong-ke?from={}&to={}&agency={}", v.from, v.to, a.code)>{i18n.name(&a.name)}</a></th>{cells(&a.figures)}</tr>
                     }).collect_view()}
                     <tr class="total"><th scope="row">{i18n.t("stats-all")}</th>{cells(&v.figures)}</tr>
                 </tbody>
@@ -209,7 +209,7 @@ fn agency_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
 fn service_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
     let satisfied = move |t: &Tally, c: Criterion| permille(i18n, t.satisfied_permille(c));
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("stats-by-service")>
             <table class="table" data-testid="stats-services">
                 <caption>{i18n.t("stats-by-service")}</caption>
                 <thead><tr>

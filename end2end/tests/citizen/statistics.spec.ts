@@ -58,3 +58,34 @@ test("the public reads the year's statistics, picks an agency and downloads a ta
   expect(text).toContain("Mã,Cơ quan,Kỳ trước chuyển sang,Tiếp nhận mới");
   expect(text).toContain("Ủy ban nhân dân phường Đông Hà");
 });
+
+// The QĐ 766 index as published: the month's total and groups, every indicator with what it
+// counted (or why it cannot yet), the ranking of agencies; a wrong period explained at its field.
+test("the public reads the month's QĐ 766 index and the agencies' ranking", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Chỉ số phục vụ (QĐ 766)" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Toàn tỉnh");
+  await expect(page.getByTestId("index-total")).toContainText("/100");
+  await expect(page.getByTestId("index-groups").getByRole("row")).toHaveCount(6);
+  await expect(page.getByTestId("index-group-1")).toContainText("DOSSIER_SYNC");
+  await expect(page.getByTestId("index-group-1")).toContainText("Chưa có nguồn");
+  await expect(page.getByTestId("index-group-5")).toContainText("Tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "index766-01-month");
+  // The year, and one agency from the ranking.
+  const year = (await page.getByLabel("Kỳ đánh giá").inputValue()).slice(0, 4);
+  await page.getByLabel("Kỳ đánh giá").fill(year);
+  await page.getByRole("button", { name: "Xem thống kê" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`kỳ ${year}`);
+  const ranking = page.getByTestId("index-ranking");
+  await expect(ranking).toBeVisible();
+  await screenshot(page, testInfo, "index766-02-year");
+  await ranking.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).not.toContainText("Toàn tỉnh");
+  // A period that is not one.
+  await page.getByLabel("Kỳ đánh giá").fill(`${year}-13`);
+  await page.getByRole("button", { name: "Xem thống kê" }).click();
+  await expect(page.locator("#index-period-error")).toContainText("năm-tháng");
+  await expectAccessible(page, testInfo);
+  await screenshot(page, testInfo, "index766-03-wrong-period");
+});

@@ -44,6 +44,8 @@ test.afterEach(async () => {
 });
 
 test("a fresh install: the setup link makes the province and its first administrator, then dies; create-admin's link sets a password", async ({ page }, testInfo) => {
+  // A whole first day of a province, step by step: longer than the default minute on a loaded machine.
+  test.setTimeout(180_000);
   await page.goto(setupLink);
   await expect(page.getByRole("heading", { level: 1, name: "Cài đặt hệ thống" })).toBeVisible();
   await expect(page.getByTestId("demo-banner")).toHaveCount(0);
@@ -180,12 +182,20 @@ test("a fresh install: the setup link makes the province and its first administr
   await expect(page.getByTestId("catalogue-rows")).not.toContainText("1.012345");
   await expectAccessible(page, testInfo);
   await screenshot(page, testInfo, "87-catalogue-problems");
-  await page.getByLabel("Tệp danh mục").setInputFiles("tests/install/catalogue.json");
-  await page.getByRole("button", { name: "Kiểm tra tệp" }).click();
+  // Each post answers with a page of its own outcome (a new `ket-qua`): wait for it before the
+  // next file is chosen, so that a page still being drawn never swallows the choice.
+  const sendFile = async (button: string) => {
+    const before = page.url();
+    await page.getByLabel("Tệp danh mục").setInputFiles("tests/install/catalogue.json");
+    await expect(page.getByLabel("Tệp danh mục")).toHaveValue(/catalogue\.json$/);
+    await page.getByRole("button", { name: button }).click();
+    await expect(page).not.toHaveURL(before);
+    await expect(page).toHaveURL(/ket-qua=/);
+  };
+  await sendFile("Kiểm tra tệp");
   await expect(page.getByTestId("import-outcome")).toContainText("không có lỗi");
   await expect(page.getByTestId("import-outcome")).toContainText("Thủ tục mới: 1.");
-  await page.getByLabel("Tệp danh mục").setInputFiles("tests/install/catalogue.json");
-  await page.getByRole("button", { name: "Nhập danh mục" }).click();
+  await sendFile("Nhập danh mục");
   await expect(page.getByTestId("import-outcome")).toContainText("Đã nhập tệp catalogue.json");
   await expect(page.getByTestId("catalogue-rows")).toContainText("Xác nhận quá trình công tác");
   await expect(page.getByTestId("catalogue-imports")).toContainText("1 thủ tục mới");
