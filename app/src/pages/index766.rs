@@ -64,8 +64,10 @@ fn form(
 }
 
 fn indicator_row(i18n: I18n, i: &Indicator) -> impl IntoView {
+    // What was counted goes in the figures' column; a missing source is said under the name, so
+    // that the narrow column of a phone never holds a sentence.
     let what = match (&i.missing, i.value) {
-        (Some(m), _) => i18n.t(m.key()),
+        (Some(_), _) => "—".to_string(),
         (None, Some(v)) => i18n.t_args("stats-days", &[("n", decimal(i18n, format!("{v:.1}")))]),
         (None, None) => ratio(i18n, i.numerator, i.denominator),
     };
@@ -73,6 +75,7 @@ fn indicator_row(i18n: I18n, i: &Indicator) -> impl IntoView {
     view! {
         <tr class:missing=i.missing.is_some()>
             <th scope="row">{i18n.t(&format!("index766-{}", i.code.to_lowercase().replace('_', "-")))}<br/><small><code>{i.code.clone()}</code></small>
+                {i.missing.map(|m| view! { <br/><small class="hint">{i18n.t(m.key())}</small> })}
                 {(!parts.is_empty()).then(|| view! {
                     <ul class="index-parts">
                         {parts.iter().map(|p| view! {
@@ -126,7 +129,7 @@ fn index_view(i18n: I18n, v: Index766View, choices: Vec<(String, String)>) -> im
         }).collect_view()}
         {(!v.ranking.is_empty()).then(|| view! {
             <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("index766-ranking")>
-                <table class="table" data-testid="index-ranking">
+                <table class="table wide-table" data-testid="index-ranking">
                     <caption>{i18n.t("index766-ranking")}</caption>
                     <thead><tr>
                         <th scope="col" class="num">{i18n.t("index766-rank")}</th>

@@ -116,7 +116,7 @@ fn summary(i18n: I18n, f: &Figures) -> impl IntoView {
 /// gives the same figures (the chart is described as an image, the table is for reading).
 fn chart(i18n: I18n, v: &StatisticsView) -> impl IntoView {
     const ROW: usize = 44;
-    const WIDTH: f64 = 600.0;
+    const WIDTH: f64 = 400.0;
     let max = v.agencies.iter().map(|a| a.figures.total()).max().unwrap_or(0).max(1) as f64;
     let height = ROW * v.agencies.len() + 8;
     let rows = v
@@ -184,8 +184,8 @@ fn agency_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
     };
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("stats-by-agency")>
-            <table class="table" data-testid="stats-agencies">
-                <caption>{i18n.t("stats-by-agency")}</caption>
+            <table class="table wide-table" data-testid="stats-agencies">
+                <caption class="visually-hidden">{i18n.t("stats-by-agency")}</caption>
                 <thead><tr>
                     <th scope="col">{i18n.t("ratings-agency")}</th>
                     <th scope="col" class="num">{i18n.t("stats-carried-over")}</th>
@@ -210,8 +210,8 @@ fn service_table(i18n: I18n, v: &StatisticsView) -> impl IntoView {
     let satisfied = move |t: &Tally, c: Criterion| permille(i18n, t.satisfied_permille(c));
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.t("stats-by-service")>
-            <table class="table" data-testid="stats-services">
-                <caption>{i18n.t("stats-by-service")}</caption>
+            <table class="table wide-table" data-testid="stats-services">
+                <caption class="visually-hidden">{i18n.t("stats-by-service")}</caption>
                 <thead><tr>
                     <th scope="col">{i18n.t("ratings-procedure")}</th>
                     <th scope="col" class="num">{i18n.t("stats-online-received")}</th>
@@ -255,13 +255,13 @@ fn statistics_view(i18n: I18n, v: StatisticsView) -> impl IntoView {
         {empty.then(|| view! { <p data-testid="stats-none">{i18n.t("stats-none")}</p> })}
         {(!empty).then(|| view! {
             {summary(i18n, &v.figures)}
-            <section aria-labelledby="stats-by-agency-title">
+            <section>
                 <h2 id="stats-by-agency-title">{i18n.t("stats-by-agency")}</h2>
                 {chart(i18n, &v)}
                 {agency_table(i18n, &v)}
                 <p><a href=format!("/thong-ke/tai-ve?bang=co-quan&{q}") download>{i18n.t("stats-csv-agencies")}</a></p>
             </section>
-            <section aria-labelledby="stats-by-service-title">
+            <section>
                 <h2 id="stats-by-service-title">{i18n.t("stats-by-service")}</h2>
                 {service_table(i18n, &v)}
                 <p><a href=format!("/thong-ke/tai-ve?bang=dich-vu&{q}") download>{i18n.t("stats-csv-services")}</a></p>
