@@ -92,7 +92,8 @@ pub struct IndexCounts {
     pub updated_on_time: Ratio,
     /// 1.3: procedures in force with every part TT 32/2017 Đ5.1 lists, over procedures in force.
     pub content_full: Ratio,
-    /// 2.1: dossiers decided early or on time over dossiers decided in the period.
+    /// 2.1: dossiers decided early or on time over dossiers decided in the period plus those
+    /// open and overdue at its end.
     pub on_time: Ratio,
     /// 2.2: the average processing time in tenths of a day (information only).
     pub average_tenths_of_days: Option<i64>,

@@ -43,7 +43,7 @@ fn form(
                 <label for="index-period">{i18n.t("index766-period")}</label>
                 <p class="hint" id="index-period-hint">{i18n.t("index766-period-hint")}</p>
                 {period_error.clone().map(|e| view! { <p class="field-error" id="index-period-error">{e}</p> })}
-                <input type="text" id="index-period" name="period" value=period inputmode="numeric" size="8"
+                <input type="text" id="index-period" name="period" value=period size="8" autocomplete="off"
                     aria-invalid=period_error.is_some().then_some("true")
                     aria-describedby=if period_error.is_some() { "index-period-error index-period-hint" } else { "index-period-hint" } />
             </div>

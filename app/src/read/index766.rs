@@ -41,9 +41,12 @@ pub struct Index766View {
     pub ranking: Vec<AgencyScore>,
 }
 
-/// Adds what the statistics of the period give (2.1, 2.2, 3 C) to an agency's counts.
+/// Adds what the statistics of the period give (2.1, 3 C) to an agency's counts.
 pub fn with_figures(c: &mut IndexCounts, f: &Figures) {
-    c.on_time.add(Ratio { numerator: f.resolved_early + f.resolved_on_time, denominator: f.resolved() });
+    // Over what was decided and what is overdue and still undecided: leaving a late dossier
+    // undecided never raises the score.
+    c.on_time
+        .add(Ratio { numerator: f.resolved_early + f.resolved_on_time, denominator: f.resolved() + f.open_overdue });
     c.online_dossiers.add(Ratio { numerator: f.received_online, denominator: f.received_new });
 }
 

@@ -153,10 +153,14 @@ impl Table {
 }
 
 /// One CSV field: quoted when it holds a separator, a quote or a line break; a leading `=`,
-/// `+`, `-` or `@` of a text is guarded so that a spreadsheet never reads it as a formula.
+/// `+`, `-`, `@`, tab or carriage return of a text is guarded so that a spreadsheet never reads it
+/// as a formula.
 fn csv_field(s: &str) -> String {
-    let guarded =
-        if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {

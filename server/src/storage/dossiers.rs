@@ -736,7 +736,13 @@ impl app::ports::DossierReads for Db {
         for r in &rows {
             let Some(a) = out.get_mut(&r.get::<String, _>("receiving_agency")) else { continue };
             let id: i64 = r.get("id");
-            let details: VersionDetails = parse_json(r.get("details_json"))?;
+            // One unreadable version must not take the public index down: it counts as incomplete.
+            let details: Option<VersionDetails> = parse_json(r.get("details_json")).ok();
+            let Some(details) = details else {
+                tracing::warn!(procedure = id, "index766: a version's details do not parse");
+                tick(&mut a.counts.content_full, false, 1);
+                continue;
+            };
             let complete = details.missing_public_parts().is_empty() && r.get::<i64, _>("components") > 0;
             tick(&mut a.counts.content_full, complete, 1);
             let online = app::domain::catalogue::ONLINE_LEVELS.contains(&r.get::<String, _>("online_level").as_str());
@@ -765,7 +771,7 @@ impl app::ports::DossierReads for Db {
             (
                 format!(
                     "select d.receiving_agency, case when exists (select 1 from results r where r.dossier_id = d.id \
-                     and r.document_key is not null) then 1 else 0 end as yes, count(*) as n \
+                     and r.document_key is not null and r.revoked_at is null) then 1 else 0 end as yes, count(*) as n \
                      from dossiers d where d.resolved_at >= $1 and d.resolved_at < $2 and d.status in {decided} \
                      group by d.receiving_agency, yes"
                 ),
